@@ -1,0 +1,102 @@
+#include "core/time.h"
+
+#include <cstdio>
+
+namespace ecohub {
+
+// Howard Hinnant's days_from_civil algorithm (public domain description of the
+// proleptic Gregorian calendar arithmetic).
+int64_t DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+CivilTime CivilFromSeconds(int64_t s) {
+  int64_t days = s / 86400;
+  int64_t rem = s % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  const int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  CivilTime c;
+  c.day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  c.month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  c.year = static_cast<int>(yoe + era * 400 + (c.month <= 2));
+  c.hour = static_cast<int>(rem / 3600);
+  c.minute = static_cast<int>(rem % 3600 / 60);
+  c.second = static_cast<int>(rem % 60);
+  return c;
+}
+
+namespace {
+
+bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+int DaysInMonth(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[m - 1];
+}
+
+}  // namespace
+
+std::optional<UnixSeconds> ParseCompactLocal(std::string_view s, int64_t offset) {
+  if (s.size() != 14 && s.size() != 17) return std::nullopt;
+  CivilTime c;
+  if (!Digits(s, 0, 4, &c.year) || !Digits(s, 4, 2, &c.month) || !Digits(s, 6, 2, &c.day) ||
+      !Digits(s, 8, 2, &c.hour) || !Digits(s, 10, 2, &c.minute) || !Digits(s, 12, 2, &c.second))
+    return std::nullopt;
+  if (s.size() == 17 && !Digits(s, 14, 3, &c.millis)) return std::nullopt;
+  if (c.month < 1 || c.month > 12 || c.day < 1 || c.day > DaysInMonth(c.year, c.month) ||
+      c.hour > 23 || c.minute > 59 || c.second > 59)
+    return std::nullopt;
+  return DaysFromCivil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second -
+         offset;
+}
+
+std::string FormatCompactLocal(UnixSeconds t, int64_t offset) {
+  CivilTime c = CivilFromSeconds(t + offset);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02d", c.year, c.month, c.day, c.hour,
+                c.minute, c.second);
+  return buf;
+}
+
+std::string FormatQn(UnixMillis t, int64_t offset) {
+  int64_t secs = t / 1000, ms = t % 1000;
+  if (ms < 0) {
+    ms += 1000;
+    --secs;
+  }
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%03d", static_cast<int>(ms));
+  return FormatCompactLocal(secs, offset) + buf;
+}
+
+std::string FormatRfc3339Beijing(UnixSeconds t) {
+  CivilTime c = CivilFromSeconds(t + kBeijingOffsetSeconds);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", c.year, c.month, c.day,
+                c.hour, c.minute, c.second);
+  return buf;
+}
+
+}  // namespace ecohub
