@@ -16,6 +16,7 @@ PKGS=(
   libbenchmark-dev                   # micro benchmarks
   clang libclang-rt-14-dev           # libFuzzer targets
   python3                            # test drivers that compare files
+  zlib1g-dev                         # reads the gzipped Beijing dataset for the demo
   procps psmisc                      # ps/kill used by the end-to-end tests
 )
 

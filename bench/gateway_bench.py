@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""End-to-end gateway benchmark: ecohub serve on a fresh data directory, ecohub sim
+as N loggers, figures read from the server's /metrics.
+
+Prints readings/s durably stored (acknowledged after commit), p50/p99 packet-received
+to 9014-sent, the server's peak memory with 10,000 idle connections, and bytes on
+disk per stored value. Every process runs on 127.0.0.1 and is stopped at the end."""
+import json, os, re, resource, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+
+BIN = sys.argv[1]
+CONNS = int(os.environ.get("BENCH_CONNECTIONS", "1000"))
+INTERVAL = float(os.environ.get("BENCH_INTERVAL", "0.06"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
+
+def free_port():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+def start(data, devices):
+    gw = free_port()
+    out = open(data + ".out", "w")
+    p = subprocess.Popen([BIN, "serve", "--data", data, "--demo", "--demo-devices", str(devices),
+                          "--demo-history-days", "0", "--gateway-listen", f"127.0.0.1:{gw}",
+                          "--http-listen", "127.0.0.1:0", "--log-level", "error"],
+                         stdout=out, stderr=subprocess.DEVNULL)
+    for _ in range(600):
+        txt = open(data + ".out").read()
+        m = re.search(r"http listening on .*:(\d+)", txt)
+        if m:
+            return p, gw, int(m.group(1))
+        time.sleep(0.1)
+    raise SystemExit("server did not start")
+
+def metrics(http):
+    body = urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=10).read().decode()
+    m = {}
+    for line in body.splitlines():
+        if line and not line.startswith("#"):
+            k, v = line.rsplit(" ", 1)
+            m[k] = float(v)
+    return m
+
+def quantile(m, name, q, since=None):
+    buckets = sorted(((float("inf") if k.split('le="')[1][:-2] == "+Inf" else float(k.split('le="')[1][:-2]), v)
+                      for k, v in m.items() if k.startswith(name + "_bucket")))
+    if since:
+        old = dict(sorted(((float("inf") if k.split('le="')[1][:-2] == "+Inf" else float(k.split('le="')[1][:-2]), v)
+                           for k, v in since.items() if k.startswith(name + "_bucket"))))
+        buckets = [(le, c - old.get(le, 0)) for le, c in buckets]
+    total = buckets[-1][1] if buckets else 0
+    if total == 0:
+        return 0
+    for le, c in buckets:
+        if c >= q * total:
+            return le
+    return buckets[-1][0]
+
+def rss_peak(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM"):
+            return int(line.split()[1]) / 1024
+    return 0
+
+resource.setrlimit(resource.RLIMIT_NOFILE, (65536, 65536))
+work = tempfile.mkdtemp()
+try:
+    # 1. Throughput and latency with CONNS connections.
+    data = os.path.join(work, "load")
+    srv, gw, http = start(data, CONNS)
+    sim = subprocess.Popen([BIN, "sim", "--target", f"127.0.0.1:{gw}", "--devices", str(CONNS),
+                            "--duration", str(SECONDS + 10), "--interval", str(INTERVAL), "--faults", "off",
+                            "--drain", "30"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    time.sleep(5)  # warm-up: connections open, first commits
+    m0, t0 = metrics(http), time.time()
+    time.sleep(SECONDS)
+    m1, t1 = metrics(http), time.time()
+    rows = m1.get("ecohub_gateway_readings_total", 0) - m0.get("ecohub_gateway_readings_total", 0)
+    acks = m1.get("ecohub_gateway_acks_sent_total", 0) - m0.get("ecohub_gateway_acks_sent_total", 0)
+    p50 = quantile(m1, "ecohub_gateway_ack_latency_seconds", 0.50, m0)
+    p99 = quantile(m1, "ecohub_gateway_ack_latency_seconds", 0.99, m0)
+    sim_out = sim.communicate()[0].decode().strip()
+    cpu = os.popen(f"ps -o times= -p {srv.pid}").read().strip()
+    srv.terminate(); srv.wait()
+    stats = json.loads(subprocess.run([BIN, "db", "stats", "--data", data], capture_output=True,
+                                      text=True, check=True).stdout)
+    print(f"gateway: {CONNS} connections, {rows / (t1 - t0):,.0f} readings/s durably stored, "
+          f"{acks / (t1 - t0):,.0f} packets/s acked; ack latency p50 <= {p50 * 1000:.2f} ms, "
+          f"p99 <= {p99 * 1000:.2f} ms (histogram bucket upper bounds); server CPU {cpu} s")
+    print(f"sim: {sim_out}")
+    print(f"disk: {stats['readings']:,} readings in {stats['bytes_on_disk']:,} bytes = "
+          f"{stats['bytes_per_reading']:.2f} bytes per stored value (raw packets included)")
+
+    # 2. Peak memory with IDLE idle connections.
+    data = os.path.join(work, "idle")
+    srv, gw, http = start(data, IDLE)
+    base = rss_peak(srv.pid)
+    sim = subprocess.Popen([BIN, "sim", "--target", f"127.0.0.1:{gw}", "--devices", str(IDLE),
+                            "--duration", "3600", "--interval", "3600", "--faults", "off"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    conns = 0
+    for _ in range(600):
+        conns = metrics(http).get("ecohub_gateway_connections", 0)
+        if conns >= IDLE:
+            break
+        time.sleep(0.2)
+    time.sleep(2)
+    peak = rss_peak(srv.pid)
+    print(f"idle: {int(conns):,} connections open, server peak RSS {peak:.1f} MB "
+          f"(before connecting {base:.1f} MB; {(peak - base) * 1024 / max(conns, 1):.1f} KB per connection)")
+    sim.kill(); srv.terminate(); srv.wait()
+finally:
+    shutil.rmtree(work, ignore_errors=True)

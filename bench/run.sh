@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make bench: every benchmark, figures on stdout. The machine is shared and noisy:
+# run it a few times and compare medians.
+set -uo pipefail
+BUILD=$1
+echo "== codec (HJ 212 framing + CRC + parse, one core)"
+"$BUILD/bench/codec_bench" --benchmark_counters_tabular=true 2>/dev/null || echo "codec_bench missing"
+echo
+echo "== store (SQLite, group commit through the Writer)"
+"$BUILD/bench/store_bench" 2>/dev/null || echo "store_bench missing"
+echo
+echo "== gateway end to end (ecohub serve + ecohub sim on loopback)"
+python3 "$(dirname "$0")/gateway_bench.py" "$BUILD/ecohub"

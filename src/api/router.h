@@ -1,0 +1,56 @@
+// Router: maps (method, path pattern) to a handler. Patterns are literal segments
+// and `{name}` captures: "/api/v1/sites/{id}/latest". Thread-safe once built (all
+// routes are added before the server starts).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecohub::api {
+
+struct Request {
+  std::string method;  // "GET"
+  std::string path;    // without the query string
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> params;  // from {captures}
+  std::string body;
+  std::string authorization;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// RFC 7807 problem+json with a stable type URI suffix ("not-found").
+Response Problem(int status, std::string_view type, std::string_view title,
+                 std::string_view detail = "");
+
+using Handler = std::function<Response(const Request&)>;
+
+class Router {
+ public:
+  void Add(std::string method, std::string pattern, Handler handler);
+  // 404 problem when no pattern matches, 405 when the path matches another method.
+  Response Dispatch(Request& request) const;
+  // Patterns registered, for the OpenAPI completeness check.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
+
+ private:
+  struct Route {
+    std::string method, pattern;
+    std::vector<std::string> segments;
+    Handler handler;
+  };
+  std::vector<Route> routes_;
+};
+
+// Splits "a=1&b=x%20y" into decoded pairs; returns false on bad percent-encoding.
+bool ParseQuery(std::string_view query, std::map<std::string, std::string>* out);
+
+}  // namespace ecohub::api

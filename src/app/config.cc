@@ -1,0 +1,71 @@
+#include "app/config.h"
+
+#include <charconv>
+#include <toml++/toml.h>
+
+namespace ecohub::app {
+
+Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return Status::InvalidInput("listen address must be HOST:PORT, got '" + text + "'");
+  unsigned p = 0;
+  auto [end, ec] = std::from_chars(text.data() + colon + 1, text.data() + text.size(), p);
+  if (ec != std::errc() || end != text.data() + text.size() || p > 65535)
+    return Status::InvalidInput("bad port in '" + text + "'");
+  *host = text.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']')
+    *host = host->substr(1, host->size() - 2);
+  *port = static_cast<uint16_t>(p);
+  return Status::Ok();
+}
+
+Status LoadConfigFile(const std::string& path, ServeConfig* c) {
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidInput("config " + path + ": " + std::string(e.description()));
+  }
+  if (auto v = t["gateway"]["listen"].value<std::string>()) {
+    Status s = ParseListen(*v, &c->gateway.listen_host, &c->gateway.listen_port);
+    if (!s.ok()) return s;
+  }
+  if (auto v = t["gateway"]["idle_timeout_seconds"].value<int64_t>())
+    c->gateway.idle_timeout = std::chrono::seconds(*v);
+  if (auto v = t["gateway"]["max_connections"].value<int64_t>()) c->gateway.max_connections = *v;
+  if (auto v = t["gateway"]["max_segment_bytes"].value<int64_t>()) c->gateway.framer.max_segment = *v;
+  if (auto v = t["gateway"]["max_bytes_per_second"].value<int64_t>())
+    c->gateway.max_bytes_per_second = *v;
+  if (auto v = t["gateway"]["time_sync"].value<bool>()) c->gateway.session.time_sync = *v;
+  if (auto v = t["gateway"]["backfill"].value<bool>()) c->gateway.session.backfill = *v;
+  if (auto v = t["gateway"]["keep_raw"].value<bool>()) c->gateway.keep_raw = *v;
+  if (auto v = t["http"]["listen"].value<std::string>()) {
+    Status s = ParseListen(*v, &c->http.listen_host, &c->http.listen_port);
+    if (!s.ok()) return s;
+  }
+  if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
+  if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
+  if (auto v = t["retention"]["raw_days"].value<int64_t>()) c->retention.raw_days = *v;
+  if (auto v = t["retention"]["realtime_days"].value<int64_t>()) c->retention.realtime_days = *v;
+  if (auto v = t["retention"]["minute_days"].value<int64_t>()) c->retention.minute_days = *v;
+  if (auto v = t["retention"]["hour_days"].value<int64_t>()) c->retention.hour_days = *v;
+  if (auto v = t["retention"]["day_days"].value<int64_t>()) c->retention.day_days = *v;
+  if (auto v = t["server"]["io_threads"].value<int64_t>()) c->io_threads = static_cast<int>(*v);
+  return Status::Ok();
+}
+
+Status Validate(const ServeConfig& c) {
+  if (c.data_dir.empty()) return Status::InvalidInput("--data DIR is required");
+  if (c.io_threads < 1 || c.io_threads > 64) return Status::InvalidInput("io_threads must be 1..64");
+  if (c.gateway.framer.max_segment < 1024 || c.gateway.framer.max_segment > 65536)
+    return Status::InvalidInput("max_segment_bytes must be 1024..65536");
+  if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");
+  if (c.demo_devices < 0) return Status::InvalidInput("--demo-devices must be >= 0");
+  for (int d : {c.retention.raw_days, c.retention.realtime_days, c.retention.minute_days,
+                c.retention.hour_days, c.retention.day_days})
+    if (d < 0) return Status::InvalidInput("retention days must be >= 0");
+  return Status::Ok();
+}
+
+}  // namespace ecohub::app

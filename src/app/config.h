@@ -1,0 +1,45 @@
+// Config: every option of `ecohub serve`, with documented defaults, read once at
+// start-up from an optional TOML file and then from command-line flags (flags win).
+// Validated before anything starts; nothing reads configuration on a hot path.
+#pragma once
+
+#include <string>
+
+#include "api/http_server.h"
+#include "core/status.h"
+#include "ingest/gateway.h"
+#include "store/writer.h"
+
+namespace ecohub::app {
+
+struct RetentionOptions {
+  // 0 keeps forever. Raw packets are for tracing and replay; readings per period.
+  int raw_days = 30;
+  int realtime_days = 30;
+  int minute_days = 180;
+  int hour_days = 0;
+  int day_days = 0;
+};
+
+struct ServeConfig {
+  std::string data_dir;
+  ingest::GatewayOptions gateway;
+  api::HttpOptions http;
+  store::WriterOptions writer;
+  RetentionOptions retention;
+  int io_threads = 1;            // network threads; the writer has its own
+  int compact_every_seconds = 600;
+  bool synchronous_full = true;  // fsync every commit (power-loss safe); NORMAL is kill -9 safe
+  bool demo = false;
+  int demo_devices = 0;          // 0: one per station and outlet
+  int demo_history_days = 30;
+  std::string dataset_dir;       // Beijing dataset for the demo replay
+};
+
+// Reads the TOML file into `config` (keys documented in docs/configuration.md).
+Status LoadConfigFile(const std::string& path, ServeConfig* config);
+// "host:port" -> parts; port must be 0..65535.
+Status ParseListen(const std::string& text, std::string* host, uint16_t* port);
+Status Validate(const ServeConfig& config);
+
+}  // namespace ecohub::app

@@ -1,0 +1,195 @@
+// ecohub: one executable, subcommands per job (serve, sim, db, hj212).
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "app/config.h"
+#include "app/demo_city.h"
+#include "app/hj212_cli.h"
+#include "app/serve.h"
+#include "app/simulator.h"
+#include "store/sqlite_store.h"
+
+namespace ecohub::app {
+namespace {
+
+int DbDump(const std::string& data_dir) {
+  store::SqliteOptions o;
+  o.read_only = true;
+  auto opened = store::OpenSqliteStore(data_dir, o);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "ecohub db dump: %s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  std::string line;
+  Status s = (*opened)->ScanReadings([&](const Reading& r) {
+    line.clear();
+    line += r.mn;
+    line += ',';
+    line += PeriodCn(r.period);
+    line += ',';
+    line += FormatCompactLocal(r.time);
+    line += ',';
+    line += r.factor;
+    line += ',';
+    line += r.field;
+    line += ',';
+    line += r.value;
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    return true;
+  });
+  if (!s.ok()) {
+    std::fprintf(stderr, "ecohub db dump: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+// Compacts the store and prints its size per stored value (for benchmarks and
+// capacity planning).
+int DbStats(const std::string& data_dir) {
+  auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "ecohub db stats: %s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  store::Store& st = **opened;
+  Status s = st.Compact();
+  auto n = st.CountReadings();
+  if (!s.ok() || !n.ok()) {
+    std::fprintf(stderr, "ecohub db stats: %s\n", (!s.ok() ? s : n.status()).ToString().c_str());
+    return 1;
+  }
+  opened.value().reset();  // close: checkpoints the WAL
+  uint64_t bytes = 0;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir))
+    if (e.is_regular_file()) bytes += e.file_size();
+  std::printf("{\"readings\":%lld,\"bytes_on_disk\":%llu,\"bytes_per_reading\":%.2f}\n",
+              static_cast<long long>(*n), static_cast<unsigned long long>(bytes),
+              *n > 0 ? static_cast<double>(bytes) / static_cast<double>(*n) : 0.0);
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"EcoHub: the ecological-environment data platform"};
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
+
+  // serve
+  ServeConfig config;
+  std::string config_file, gw_listen, http_listen;
+  auto* serve = app.add_subcommand("serve", "Run the gateway, the store and the HTTP server");
+  serve->add_option("--data", config.data_dir, "Data directory (created if missing)")->required();
+  serve->add_option("--config", config_file, "TOML configuration file");
+  serve->add_option("--gateway-listen", gw_listen, "HJ 212 TCP listen address HOST:PORT");
+  serve->add_option("--http-listen", http_listen, "HTTP listen address HOST:PORT");
+  serve->add_flag("--demo", config.demo, "Seed the demo city into a new data directory");
+  serve->add_option("--demo-devices", config.demo_devices,
+                    "Demo devices to register (default: one per station and outlet)");
+  serve->add_option("--demo-history-days", config.demo_history_days, "Days of hourly history");
+  serve->add_option("--dataset", config.dataset_dir, "Beijing multi-site dataset folder")
+      ->default_val(std::string(ECOHUB_SHARED_DIR) + "/data/beijing_multisite_2013_2017");
+  serve->add_option("--io-threads", config.io_threads, "Network threads");
+
+  // sim
+  SimOptions sim;
+  std::string target;
+  auto* simc = app.add_subcommand("sim", "Simulated HJ 212 data loggers");
+  simc->add_option("--target", target, "Gateway HOST:PORT")->required();
+  simc->add_option("--devices", sim.devices, "Number of loggers")->required()->check(CLI::Range(1, 100000));
+  simc->add_option("--duration", sim.duration_seconds, "Seconds of uploading")->required()->check(CLI::Range(0.0, 1e7));
+  simc->add_option("--interval", sim.interval_seconds, "Realtime upload interval, seconds")->check(CLI::Range(0.001, 3600.0));
+  simc->add_option("--seed", sim.seed, "Random seed");
+  simc->add_option("--acked-log", sim.acked_log, "Append one line per acknowledged reading");
+  simc->add_option("--first-device", sim.first_device, "Index of the first device");
+  simc->add_option("--ack-timeout", sim.ack_timeout_seconds, "Seconds before a resend");
+  simc->add_option("--drain", sim.drain_seconds, "Seconds to wait for late acks at the end");
+  std::string faults = "on";
+  simc->add_option("--faults", faults, "on or off")->check(CLI::IsMember({"on", "off"}));
+
+  // db dump
+  auto* db = app.add_subcommand("db", "Inspect the store");
+  db->require_subcommand(1);
+  std::string dump_dir;
+  auto* dump = db->add_subcommand("dump", "Print every stored reading as MN,CN,DataTime,factor,field,value");
+  dump->add_option("--data", dump_dir, "Data directory")->required();
+  auto* stats = db->add_subcommand("stats", "Compact, then print readings and bytes on disk per reading");
+  stats->add_option("--data", dump_dir, "Data directory")->required();
+
+  // demo devices: the MNs and passwords `sim` uses, for configuring real loggers
+  auto* demo = app.add_subcommand("demo", "Demo city facts");
+  demo->require_subcommand(1);
+  int demo_count = DemoDefaultDevices();
+  auto* demo_devices = demo->add_subcommand("devices", "Print MN,password,site code,ST of demo devices");
+  demo_devices->add_option("--count", demo_count, "How many")->check(CLI::Range(1, 100000));
+
+  // hj212 decode/encode
+  auto* hj = app.add_subcommand("hj212", "HJ 212 codec on stdin/stdout");
+  hj->require_subcommand(1);
+  bool hex = false;
+  auto* decode = hj->add_subcommand("decode", "One frame per line -> one JSON object per line");
+  decode->add_flag("--hex", hex, "Lines are the hex of the exact wire bytes");
+  auto* encode = hj->add_subcommand("encode", "{header,cp} JSON lines -> packets");
+
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ecohub"));
+  spdlog::set_level(spdlog::level::from_str(log_level));
+
+  if (*serve) {
+    if (!config_file.empty()) {
+      Status s = LoadConfigFile(config_file, &config);
+      if (!s.ok()) return std::fprintf(stderr, "ecohub serve: %s\n", s.message().c_str()), 2;
+    }
+    for (auto [text, host, port] :
+         {std::tuple{&gw_listen, &config.gateway.listen_host, &config.gateway.listen_port},
+          std::tuple{&http_listen, &config.http.listen_host, &config.http.listen_port}}) {
+      if (text->empty()) continue;
+      Status s = ParseListen(*text, host, port);
+      if (!s.ok()) return std::fprintf(stderr, "ecohub serve: %s\n", s.message().c_str()), 2;
+    }
+    return RunServe(config);
+  }
+  if (*simc) {
+    std::string host;
+    uint16_t port = 0;
+    Status s = ParseListen(target, &host, &port);
+    if (!s.ok()) return std::fprintf(stderr, "ecohub sim: %s\n", s.message().c_str()), 2;
+    sim.host = host;
+    sim.port = port;
+    sim.faults = faults == "on";
+    SimSummary r = RunSimulator(sim);
+    std::printf(
+        "{\"packets_sent\":%llu,\"packets_acked\":%llu,\"readings_acked\":%llu,\"resends\":%llu,"
+        "\"reconnects\":%llu,\"requests_answered\":%llu,\"unacked_left\":%llu}\n",
+        (unsigned long long)r.packets_sent, (unsigned long long)r.packets_acked,
+        (unsigned long long)r.readings_acked, (unsigned long long)r.resends,
+        (unsigned long long)r.reconnects, (unsigned long long)r.requests_answered,
+        (unsigned long long)r.unacked_left);
+    return r.unacked_left == 0 ? 0 : 3;
+  }
+  if (*dump) return DbDump(dump_dir);
+  if (*stats) return DbStats(dump_dir);
+  if (*demo_devices) {
+    for (int i = 0; i < demo_count; ++i) {
+      const DemoSite& site = DemoSiteOfDevice(i);
+      std::printf("%s,%s,%s,%s\n", DemoMn(i).c_str(), DemoPassword(i).c_str(),
+                  site.site.code.c_str(), site.st.c_str());
+    }
+    return 0;
+  }
+  if (*decode) return RunHj212Decode(std::cin, std::cout, hex);
+  if (*encode) return RunHj212Encode(std::cin, std::cout);
+  return 0;
+}
+
+}  // namespace ecohub::app
+
+int main(int argc, char** argv) { return ecohub::app::Main(argc, argv); }

@@ -1,0 +1,184 @@
+#include "app/serve.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio.hpp>
+#include <cstdio>
+#include <thread>
+
+#include "api/handlers.h"
+#include "api/http_server.h"
+#include "app/demo_city.h"
+#include "ingest/device_registry.h"
+#include "ingest/gateway.h"
+#include "store/latest_cache.h"
+#include "store/sqlite_store.h"
+#include "store/writer.h"
+
+namespace ecohub::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Retention and compaction, run on the io_context every `every` seconds.
+class Housekeeper {
+ public:
+  Housekeeper(asio::io_context& io, store::Store& store, const ServeConfig& c)
+      : timer_(io), store_(store), config_(c) {}
+  void Start() { Schedule(std::chrono::seconds(30)); }
+  void Stop() { timer_.cancel(); }
+
+ private:
+  void Schedule(std::chrono::seconds after) {
+    timer_.expires_after(after);
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec) return;
+      Run();
+      Schedule(std::chrono::seconds(config_.compact_every_seconds));
+    });
+  }
+  void Run() {
+    int64_t now = NowSeconds();
+    const RetentionOptions& r = config_.retention;
+    if (r.raw_days > 0) Log(store_.PruneRaw((now - int64_t{r.raw_days} * 86400) * 1000));
+    std::pair<Period, int> per[] = {{Period::kRealtime, r.realtime_days},
+                                    {Period::kMinute, r.minute_days},
+                                    {Period::kHour, r.hour_days},
+                                    {Period::kDay, r.day_days}};
+    for (auto [p, days] : per)
+      if (days > 0) Log(store_.PruneReadings(p, now - int64_t{days} * 86400));
+    Log(store_.Compact());
+  }
+  static void Log(const Status& s) {
+    if (!s.ok()) spdlog::error("housekeeping: {}", s.ToString());
+  }
+  asio::steady_timer timer_;
+  store::Store& store_;
+  const ServeConfig& config_;
+};
+
+}  // namespace
+
+int RunServe(const ServeConfig& config) {
+  Status valid = Validate(config);
+  if (!valid.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", valid.message().c_str());
+    return 2;
+  }
+  store::SqliteOptions sqlite_options;
+  sqlite_options.synchronous_full = config.synchronous_full;
+  auto opened = store::OpenSqliteStore(config.data_dir, sqlite_options);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  std::unique_ptr<store::Store> store = std::move(opened).value();
+
+  if (config.demo) {
+    auto devices = store->Devices();
+    if (devices.ok() && devices->empty()) {
+      int n = config.demo_devices > 0 ? config.demo_devices : DemoDefaultDevices();
+      spdlog::info("seeding the demo city: {} devices, {} days of hourly history", n,
+                   config.demo_history_days);
+      Status s = SeedDemo(*store, n, config.demo_history_days, NowSeconds(), config.dataset_dir);
+      if (!s.ok()) {
+        std::fprintf(stderr, "ecohub serve: demo seeding failed: %s\n", s.ToString().c_str());
+        return 1;
+      }
+    }
+  }
+
+  Metrics metrics;
+  ingest::DeviceRegistry registry;
+  auto devices = store->Devices();
+  if (!devices.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", devices.status().ToString().c_str());
+    return 1;
+  }
+  registry.Load(*devices);
+  spdlog::info("{} devices registered", registry.size());
+
+  store::LatestCache latest;
+  latest.Warm(*store);
+  auto writer_owner = std::make_unique<store::Writer>(*store, config.writer);
+  store::Writer& writer = *writer_owner;
+  writer.SetAfterCommit([&](const std::vector<store::Batch>& batches) { latest.Update(batches); });
+
+  asio::io_context io;
+  ingest::Gateway gateway(io, config.gateway, registry, writer, metrics);
+  auto gw_port = gateway.Start();
+  if (!gw_port.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", gw_port.status().ToString().c_str());
+    return 1;
+  }
+  api::Router router;
+  api::ApiContext ctx;
+  ctx.store = store.get();
+  ctx.latest = &latest;
+  ctx.metrics = &metrics;
+  ctx.health_detail = [&] {
+    auto w = writer.stats();
+    return "{\"status\":\"ok\",\"devices\":" + std::to_string(registry.size()) +
+           ",\"connections\":" + std::to_string(gateway.connections()) +
+           ",\"writer_queue_rows\":" + std::to_string(w.queue_rows) + "}";
+  };
+  api::AddCoreRoutes(router, ctx);
+  api::HttpServer http(io, config.http, router, metrics);
+  auto http_port = http.Start();
+  if (!http_port.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", http_port.status().ToString().c_str());
+    return 1;
+  }
+  // Tests and scripts read these two lines to find the ports (port 0 = any free one).
+  std::printf("gateway listening on %s:%u\nhttp listening on %s:%u\n",
+              config.gateway.listen_host.c_str(), *gw_port, config.http.listen_host.c_str(),
+              *http_port);
+  std::fflush(stdout);
+
+  // Writer figures as metrics, refreshed every second.
+  asio::steady_timer stats_timer(io);
+  std::function<void()> refresh = [&] {
+    auto w = writer.stats();
+    metrics.gauge("ecohub_writer_queue_rows", "Rows waiting for the writer")->Set(w.queue_rows);
+    metrics.gauge("ecohub_writer_commits", "Transactions committed")->Set(w.commits);
+    metrics.gauge("ecohub_writer_failed_commits", "Transactions that failed")->Set(w.failed_commits);
+    metrics.gauge("ecohub_writer_rows", "Rows committed")->Set(w.rows);
+    metrics.gauge("ecohub_writer_commit_p99_micros", "Commit latency p99")->Set(w.commit_p99_micros);
+    stats_timer.expires_after(std::chrono::seconds(1));
+    stats_timer.async_wait([&](boost::system::error_code ec) {
+      if (!ec) refresh();
+    });
+  };
+  refresh();
+
+  Housekeeper housekeeper(io, *store, config);
+  housekeeper.Start();
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code, int sig) {
+    spdlog::info("signal {}: stopping", sig);
+    gateway.Stop();
+    http.Stop();
+    housekeeper.Stop();
+    stats_timer.cancel();
+    io.stop();
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < config.io_threads; ++i) threads.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : threads) t.join();
+  // Drain the writer while the io_context still exists: queued batches are
+  // committed; their acks are not sent (the connections are gone), the devices resend.
+  writer_owner.reset();
+  return 0;
+}
+
+}  // namespace ecohub::app

@@ -1,0 +1,171 @@
+#include "hj212/packet.h"
+
+#include <cstring>
+
+namespace ecohub::hj212 {
+
+namespace {
+
+constexpr std::string_view kHeaderKeys[] = {"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"};
+
+bool IsHeaderKey(std::string_view k) {
+  for (auto h : kHeaderKeys)
+    if (k == h) return true;
+  return false;
+}
+
+bool AllDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+bool UpperHex(std::string_view s) {
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'))) return false;
+  return true;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Finds "CP=&&" at the start of an item (segment start or after ';' or ',').
+size_t FindCp(std::string_view s) {
+  size_t p = 0;
+  while ((p = s.find("CP=", p)) != std::string_view::npos) {
+    if (p == 0 || s[p - 1] == ';' || s[p - 1] == ',') return p;
+    p += 3;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<std::string_view> Packet::Header(std::string_view key) const {
+  for (const auto& p : header_)
+    if (View(p.key) == key) return View(p.value);
+  return std::nullopt;
+}
+
+std::optional<std::string_view> Packet::Cp(std::string_view key) const {
+  for (const auto& p : cp_)
+    if (View(p.key) == key) return View(p.value);
+  return std::nullopt;
+}
+
+Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& options) {
+  out->text_.assign(segment);
+  out->header_.clear();
+  out->cp_.clear();
+  out->warnings_.clear();
+  out->flag_ = 0;
+  std::string_view s = out->text_;
+
+  size_t cp = FindCp(s);
+  if (cp == std::string_view::npos) return Error::kMissingCp;
+  if (s.substr(cp + 3, 2) != "&&") return Error::kMissingCp;
+  size_t body_start = cp + 5;
+  // CP is the last field: its closing "&&" is the last one in the segment.
+  size_t close = s.rfind("&&");
+  if (close == std::string_view::npos || close < body_start) return Error::kCpUnterminated;
+  if (close + 2 != s.size()) out->warnings_.push_back("bytes after the closing && of CP");
+
+  // Header: KEY=VALUE items before CP.
+  auto span = [&](size_t off, size_t len) {
+    return Packet::Span{static_cast<uint32_t>(off), static_cast<uint32_t>(len)};
+  };
+  out->header_.reserve(8);
+  size_t i = 0;
+  while (i < cp) {
+    size_t end = s.find_first_of(";", i);
+    if (end == std::string_view::npos || end > cp) end = cp;
+    std::string_view item = s.substr(i, end - i);
+    if (!item.empty()) {
+      size_t eq = item.find('=');
+      std::string_view key = item.substr(0, eq);
+      if (eq == std::string_view::npos) {
+        out->warnings_.push_back("header item without '=': " + std::string(item.substr(0, 32)));
+      } else if (!IsHeaderKey(key)) {
+        out->warnings_.push_back("unknown header field " + std::string(key.substr(0, 32)));
+      } else if (out->Header(key)) {
+        out->warnings_.push_back("repeated header field " + std::string(key));
+      } else {
+        out->header_.push_back({span(i, eq), span(i + eq + 1, item.size() - eq - 1), ';'});
+      }
+    }
+    i = end + 1;
+  }
+
+  // CP body.
+  out->cp_.reserve(32);
+  i = body_start;
+  char sep = ';';
+  while (i < close) {
+    // Skip blanks and empty items ("CP=&& &&", trailing ';').
+    while (i < close && (IsSpace(s[i]) || s[i] == ';' || s[i] == ',')) {
+      if (s[i] == ';' || s[i] == ',') sep = s[i];
+      ++i;
+    }
+    if (i >= close) break;
+    size_t eq = s.find('=', i);
+    size_t stop = s.find_first_of(";,", i);
+    if (stop == std::string_view::npos || stop > close) stop = close;
+    if (eq == std::string_view::npos || eq > stop) {
+      out->warnings_.push_back("CP item without '=': " + std::string(s.substr(i, std::min<size_t>(stop - i, 32))));
+      i = stop;
+      continue;
+    }
+    size_t vstart = eq + 1, vend = stop;
+    if (s.compare(vstart, 2, "//") == 0) {
+      // Log text //...// may contain ; , = (HJ 212-2017 §6.3.3).
+      size_t closing = s.find("//", vstart + 2);
+      if (closing != std::string_view::npos && closing + 2 <= close) {
+        vend = closing + 2;
+      }
+    }
+    size_t kstart = i, kend = eq;
+    while (kend > kstart && IsSpace(s[kend - 1])) --kend;
+    out->cp_.push_back({span(kstart, kend - kstart), span(vstart, vend - vstart), sep});
+    i = vend;
+    sep = ';';
+  }
+
+  // Flag: absent means 0 (HJ/T 212-2005 uploads often omit it).
+  if (auto f = out->Header("Flag")) {
+    if (AllDigits(*f) && f->size() <= 3 && std::stoi(std::string(*f)) <= 255) {
+      out->flag_ = std::stoi(std::string(*f));
+    } else {
+      out->warnings_.push_back("Flag is not an integer 0-255: " + std::string(f->substr(0, 16)));
+    }
+  }
+  auto mn = out->Header("MN");
+  auto cn = out->Header("CN");
+  bool ack_2005 = options.accept_2005_ack_without_mn && cn && *cn == "9014" && out->version() == 0;
+  if (!cn || cn->empty() || ((!mn || mn->empty()) && !ack_2005)) return Error::kMissingField;
+
+  // Field-level checks: warnings only (digest §2, §14).
+  auto warn = [&](std::string w) { out->warnings_.push_back(std::move(w)); };
+  if (cn->size() != 4 || !AllDigits(*cn)) warn("CN is not 4 digits");
+  if (auto qn = out->Header("QN"); qn && (qn->size() != 17 || !AllDigits(*qn)))
+    warn("QN is not YYYYMMDDhhmmsszzz");
+  if (auto st = out->Header("ST"); st && st->size() != 2) warn("ST is not 2 characters");
+  if (auto pw = out->Header("PW"); pw && pw->size() > 6) warn("PW longer than 6 characters");
+  if (mn && !mn->empty()) {
+    if (out->version() >= 1 && (mn->size() != 24 || !UpperHex(*mn)))
+      warn("MN is not 24 hex characters (HJ 212-2017)");
+    else if (out->version() == 0 && mn->size() != 14)
+      warn("MN is not 14 characters (HJ/T 212-2005)");
+  }
+  if (out->version() > 2) warn("unknown protocol version bits " + std::to_string(out->version()));
+  bool d_bit = out->flag_ & 2;
+  bool has_parts = out->Header("PNUM").has_value() || out->Header("PNO").has_value();
+  if (d_bit && !has_parts) warn("Flag D bit set without PNUM/PNO");
+  if (!d_bit && has_parts && out->Header("Flag")) warn("PNUM/PNO present without the D bit");
+  if (auto dt = out->Cp("DataTime")) {
+    if (dt->size() == 17 && AllDigits(*dt)) warn("DataTime carries milliseconds (17 digits)");
+    else if (dt->size() != 14 || !AllDigits(*dt)) warn("DataTime is not YYYYMMDDhhmmss");
+  }
+  return Error::kNone;
+}
+
+}  // namespace ecohub::hj212

@@ -1,0 +1,382 @@
+#include "ingest/gateway.h"
+
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <list>
+#include <mutex>
+
+#include "hj212/packet.h"
+
+namespace ecohub::ingest {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+int64_t WallMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Escapes bytes for a log line (LevelDB EscapeString): printable ASCII as is,
+// everything else as \xNN, at most `max` input bytes.
+std::string Escape(std::string_view s, size_t max = 160) {
+  std::string out;
+  for (size_t i = 0; i < s.size() && i < max; ++i) {
+    unsigned char c = s[i];
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  if (s.size() > max) out += "...";
+  return out;
+}
+
+}  // namespace
+
+// Counters resolved once; the hot path does relaxed atomic adds only.
+struct Gateway::Counters {
+  explicit Counters(Metrics& m)
+      : accepted(m.counter("ecohub_gateway_connections_accepted_total", "TCP connections accepted")),
+        refused(m.counter("ecohub_gateway_connections_refused_total",
+                          "Connections closed at once: over max_connections")),
+        closed_idle(m.counter("ecohub_gateway_connections_idle_closed_total",
+                              "Connections closed after the idle timeout")),
+        closed_output(m.counter("ecohub_gateway_connections_output_overflow_total",
+                                "Connections closed because replies piled up")),
+        open(m.gauge("ecohub_gateway_connections", "Open device connections")),
+        bytes(m.counter("ecohub_gateway_bytes_received_total", "Bytes received from devices")),
+        frames(m.counter("ecohub_gateway_frames_total", "Well-formed frames received")),
+        garbage(m.counter("ecohub_gateway_garbage_bytes_total", "Bytes outside any frame")),
+        readings(m.counter("ecohub_gateway_readings_total", "Readings handed to the writer")),
+        acks(m.counter("ecohub_gateway_acks_sent_total", "9014 data answers sent after commit")),
+        not_acked(m.counter("ecohub_gateway_commit_failed_total",
+                            "Packets not answered because their commit failed or the queue was full")),
+        throttled(m.counter("ecohub_gateway_throttled_total", "Reads delayed by the rate limit")),
+        ack_latency(m.histogram("ecohub_gateway_ack_latency_seconds",
+                                "Time from packet received to its 9014 sent")) {
+    for (int e = 0; e <= static_cast<int>(hj212::Error::kMissingField); ++e) {
+      auto err = static_cast<hj212::Error>(e);
+      rejected[e] = m.counter(std::string("ecohub_gateway_rejected_total{code=\"") +
+                                  hj212::ErrorCode(err) + "\"}",
+                              "Frames rejected by the codec, by reason");
+    }
+  }
+  Counter *accepted, *refused, *closed_idle, *closed_output;
+  Gauge* open;
+  Counter *bytes, *frames, *garbage, *readings, *acks, *not_acked, *throttled;
+  Histogram* ack_latency;
+  Counter* rejected[16] = {};
+};
+
+class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connection> {
+ public:
+  Connection(tcp::socket socket, Gateway& gw, uint64_t id)
+      : socket_(std::move(socket)),
+        strand_(socket_.get_executor()),
+        idle_timer_(strand_),
+        tick_timer_(strand_),
+        throttle_timer_(strand_),
+        gw_(gw),
+        stopped_(gw.stopped_),
+        id_(id),
+        open_gauge_(gw.counters_->open),
+        framer_(gw.options_.framer),
+        session_(gw.registry_, gw.options_.session, gw.metrics_),
+        tokens_(static_cast<double>(gw.options_.max_bytes_per_second)),
+        last_refill_(SteadyClock::now()) {
+    boost::system::error_code ec;
+    auto ep = socket_.remote_endpoint(ec);
+    peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void Start() {
+    gw_.counters_->open->Add(1);
+    ArmIdle();
+    Tick();
+    Read();
+  }
+
+  void Close() {
+    asio::post(strand_, [self = shared_from_this()] { self->DoClose(); });
+  }
+
+  ~Connection() { open_gauge_->Add(-1); }
+
+ private:
+  void DoClose() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+    idle_timer_.cancel();
+    tick_timer_.cancel();
+    throttle_timer_.cancel();
+  }
+
+  void ArmIdle() {
+    idle_timer_.expires_after(gw_.options_.idle_timeout);
+    idle_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->closed_) return;
+      spdlog::info("[conn {}][MN {}] idle for {} s, closing", self->id_, self->session_.mn(),
+                   self->gw_.options_.idle_timeout.count());
+      self->gw_.counters_->closed_idle->Add();
+      self->DoClose();
+    });
+  }
+
+  void Tick() {
+    tick_timer_.expires_after(std::chrono::seconds(1));
+    tick_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->closed_) return;
+      for (auto& f : self->session_.OnTick(WallMillis())) self->Send(std::move(f));
+      self->Tick();
+    });
+  }
+
+  void Read() {
+    if (closed_) return;
+    if (!buf_) buf_ = std::make_unique<std::array<char, 4096>>();
+    socket_.async_read_some(
+        asio::buffer(*buf_),
+        asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec,
+                                                                 size_t n) {
+          if (ec) {
+            if (ec != asio::error::eof && ec != asio::error::operation_aborted)
+              spdlog::debug("[conn {}] read: {}", self->id_, ec.message());
+            self->DoClose();
+            return;
+          }
+          self->OnBytes(std::string_view(self->buf_->data(), n));
+          self->ThrottleThenRead(n);
+        }));
+  }
+
+  void ThrottleThenRead(size_t n) {
+    const double rate = static_cast<double>(gw_.options_.max_bytes_per_second);
+    auto now = SteadyClock::now();
+    tokens_ = std::min(rate, tokens_ + rate * std::chrono::duration<double>(now - last_refill_).count());
+    last_refill_ = now;
+    tokens_ -= static_cast<double>(n);
+    if (tokens_ >= 0) return Read();
+    gw_.counters_->throttled->Add();
+    throttle_timer_.expires_after(std::chrono::microseconds(static_cast<int64_t>(-tokens_ / rate * 1e6)));
+    throttle_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->Read();
+    });
+  }
+
+  void OnBytes(std::string_view data) {
+    ArmIdle();
+    gw_.counters_->bytes->Add(data.size());
+    auto received = SteadyClock::now();
+    uint64_t garbage_before = framer_.stats().garbage_bytes;
+    framer_.Feed(
+        data,
+        [&](std::string_view segment, std::string_view frame) {
+          gw_.counters_->frames->Add();
+          OnFrame(segment, frame, received);
+        },
+        [&](hj212::Error err, std::string_view bytes) {
+          gw_.counters_->rejected[static_cast<int>(err)]->Add();
+          spdlog::warn("[conn {}][{}][MN {}] rejected frame: {}: {}", id_, peer_, session_.mn(),
+                       hj212::ErrorCode(err), Escape(bytes));
+          if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), bytes);
+        });
+    gw_.counters_->garbage->Add(framer_.stats().garbage_bytes - garbage_before);
+  }
+
+  void KeepRaw(const std::string& mn, std::string verdict, std::string_view bytes) {
+    store::Batch batch;
+    batch.raw.push_back(store::RawPacket{WallMillis(), peer_, mn, std::move(verdict), std::string(bytes)});
+    (void)gw_.writer_.Submit(std::move(batch), [](const Status&) {});
+  }
+
+  void OnFrame(std::string_view segment, std::string_view frame, SteadyClock::time_point received) {
+    hj212::Packet packet;
+    hj212::Error err = hj212::ParsePacket(segment, &packet);
+    if (err != hj212::Error::kNone) {
+      gw_.counters_->rejected[static_cast<int>(err)]->Add();
+      spdlog::warn("[conn {}][{}] unparsable packet: {}: {}", id_, peer_, hj212::ErrorCode(err),
+                   Escape(frame));
+      if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), frame);
+      return;
+    }
+    Outcome out = session_.OnPacket(packet, WallMillis());
+    for (auto& f : out.send_now) Send(std::move(f));
+    if (out.verdict == "unknown_mn" || out.verdict == "bad_password")
+      spdlog::warn("[conn {}][{}][MN {}] {}: data not stored", id_, peer_, Escape(out.mn),
+                   out.verdict);
+    store::Batch batch;
+    gw_.counters_->readings->Add(out.readings.size());
+    batch.readings = std::move(out.readings);
+    if (gw_.options_.keep_raw)
+      batch.raw.push_back(store::RawPacket{WallMillis(), peer_, out.mn, out.verdict, std::string(frame)});
+    if (batch.readings.empty() && batch.raw.empty()) return;
+    std::weak_ptr<Connection> weak = shared_from_this();
+    std::string ack = std::move(out.ack_after_commit);
+    Status s = gw_.writer_.Submit(
+        std::move(batch), [weak, ack = std::move(ack), received, this_strand = strand_,
+                           counters = gw_.counters_.get(), stopped = stopped_](const Status& st) mutable {
+          if (!st.ok()) {
+            // Not durable: no answer, the device resends after its timeout.
+            counters->not_acked->Add();
+            return;
+          }
+          if (ack.empty() || stopped->load()) return;
+          asio::post(this_strand, [weak, ack = std::move(ack), received, counters]() mutable {
+            if (auto self = weak.lock()) {
+              counters->ack_latency->Observe(static_cast<uint64_t>(
+                  std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - received)
+                      .count()));
+              counters->acks->Add();
+              self->Send(std::move(ack));
+            }
+          });
+        });
+    if (!s.ok()) {
+      gw_.counters_->not_acked->Add();
+      spdlog::warn("[conn {}][MN {}] not queued: {}", id_, session_.mn(), s.ToString());
+    }
+  }
+
+  void Send(std::string frame) {
+    if (closed_) return;
+    pending_output_ += frame.size();
+    if (pending_output_ > gw_.options_.max_pending_output) {
+      gw_.counters_->closed_output->Add();
+      spdlog::warn("[conn {}][MN {}] {} bytes of replies unsent, closing", id_, session_.mn(),
+                   pending_output_);
+      DoClose();
+      return;
+    }
+    outq_.push_back(std::move(frame));
+    if (outq_.size() == 1) Write();
+  }
+
+  void Write() {
+    asio::async_write(socket_, asio::buffer(outq_.front()),
+                      asio::bind_executor(strand_, [self = shared_from_this()](
+                                                       boost::system::error_code ec, size_t) {
+                        self->pending_output_ -= self->outq_.front().size();
+                        self->outq_.pop_front();
+                        if (ec) return self->DoClose();
+                        if (!self->outq_.empty()) self->Write();
+                      }));
+  }
+
+  tcp::socket socket_;
+  asio::strand<asio::any_io_executor> strand_;
+  asio::steady_timer idle_timer_, tick_timer_, throttle_timer_;
+  Gateway& gw_;
+  std::shared_ptr<std::atomic<bool>> stopped_;
+  uint64_t id_;
+  Gauge* open_gauge_;
+  std::string peer_;
+  hj212::Framer framer_;
+  Session session_;
+  std::unique_ptr<std::array<char, 4096>> buf_;
+  std::deque<std::string> outq_;
+  size_t pending_output_ = 0;
+  double tokens_;
+  SteadyClock::time_point last_refill_;
+  bool closed_ = false;
+
+  friend class Gateway;
+};
+
+// Connections alive, for Stop(). Weak so a closed connection frees itself.
+struct Gateway::ConnectionList {
+  std::mutex mu;
+  std::list<std::weak_ptr<Gateway::Connection>> items;
+};
+
+Gateway::Gateway(asio::io_context& io, const GatewayOptions& options, const DeviceRegistry& registry,
+                 store::Writer& writer, Metrics& metrics)
+    : io_(io),
+      options_(options),
+      registry_(registry),
+      writer_(writer),
+      metrics_(metrics),
+      acceptor_(io),
+      counters_(std::make_unique<Counters>(metrics)),
+      stopped_(std::make_shared<std::atomic<bool>>(false)),
+      conns_(std::make_unique<ConnectionList>()) {}
+
+Gateway::~Gateway() { Stop(); }
+
+Result<uint16_t> Gateway::Start() {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(options_.listen_host, ec);
+  if (ec) return Status::InvalidInput("gateway listen address: " + ec.message());
+  tcp::endpoint ep(addr, options_.listen_port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::IoError("gateway cannot listen on " + options_.listen_host + ":" +
+                           std::to_string(options_.listen_port) + ": " + ec.message());
+  Accept();
+  return acceptor_.local_endpoint().port();
+}
+
+void Gateway::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
+                                                        tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stopped_->load()) return;
+      spdlog::warn("gateway accept: {}", ec.message());
+      // Out of file descriptors and similar: keep accepting after a short pause.
+      auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+      t->async_wait([this, t](boost::system::error_code) { Accept(); });
+      return;
+    }
+    static std::atomic<uint64_t> next_id{1};
+    if (connections() >= options_.max_connections) {
+      counters_->refused->Add();
+      boost::system::error_code ignore;
+      socket.close(ignore);
+    } else {
+      socket.set_option(tcp::no_delay(true), ec);
+      counters_->accepted->Add();
+      auto conn = std::make_shared<Connection>(std::move(socket), *this, next_id++);
+      {
+        auto& list = *conns_;
+        std::lock_guard lock(list.mu);
+        // Drop dead entries now and then so the list does not grow without bound.
+        if (list.items.size() > 2 * static_cast<size_t>(counters_->open->value()) + 64)
+          list.items.remove_if([](auto& w) { return w.expired(); });
+        list.items.push_back(conn);
+      }
+      conn->Start();
+    }
+    Accept();
+  });
+}
+
+void Gateway::Stop() {
+  if (stopped_->exchange(true)) return;
+  boost::system::error_code ec;
+  acceptor_.close(ec);
+  auto& list = *conns_;
+  std::lock_guard lock(list.mu);
+  for (auto& w : list.items)
+    if (auto c = w.lock()) c->Close();
+  list.items.clear();
+}
+
+size_t Gateway::connections() const {
+  return static_cast<size_t>(std::max<int64_t>(0, counters_->open->value()));
+}
+
+}  // namespace ecohub::ingest

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The gateway as a device sees it: a good packet is answered with a 9014 echoing
+# its QN, a damaged one is not answered and is counted, a wrong password or unknown
+# MN is not stored, and the site's latest values appear at /api/v1/sites/{id}/latest.
+set -euo pipefail
+BIN=$1
+source "$(dirname "$0")/lib.sh"
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+GW=$(free_port)
+start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log" --demo --demo-devices 3 --demo-history-days 1
+"$BIN" demo devices --count 3 >"$WORK/devices.csv"
+
+python3 - "$BIN" "$GW" "$HTTP_PORT" "$WORK/devices.csv" <<'PY'
+import json, socket, subprocess, sys, time, urllib.request
+bin_, gw, http, devices = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+mn, pw, site_code = open(devices).readline().strip().split(",")[:3]
+
+def encode(header, cp):
+    line = json.dumps({"header": header, "cp": cp})
+    out = subprocess.run([bin_, "hj212", "encode"], input=line, capture_output=True, text=True, check=True)
+    return out.stdout.strip().encode() + b"\r\n"
+
+def exchange(frames, wait=3.0, expect=1):
+    s = socket.create_connection(("127.0.0.1", gw))
+    for f in frames:
+        s.sendall(f)
+    s.settimeout(0.2)
+    data = b""
+    deadline = time.time() + wait
+    while time.time() < deadline and data.count(b"CN=9014") < expect:
+        try:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        except socket.timeout:
+            pass
+    s.close()
+    return data.decode(errors="replace")
+
+def metric(name):
+    body = urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=5).read().decode()
+    for line in body.splitlines():
+        if line.split(" ")[0] == name:
+            return int(float(line.split(" ")[1]))
+    return 0
+
+failures = []
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+now = time.strftime("%Y%m%d%H%M00", time.gmtime(time.time() + 8 * 3600))
+hdr = {"QN": "20261123080000001", "ST": "22", "CN": "2011", "PW": pw, "MN": mn, "Flag": "5"}
+good = encode(hdr, {"DataTime": now, "a34004-Rtd": "87", "a34004-Flag": "N", "a21005-Rtd": "1.250", "a21005-Flag": "N"})
+
+# 1. A good packet, split over two writes: answered with 9014 echoing QN, PW, MN, Flag=4.
+reply = exchange([good[:40], good[40:]])
+check("CN=9014" in reply and "QN=20261123080000001" in reply and f"MN={mn}" in reply
+      and "Flag=4" in reply and "ST=91" in reply, f"9014 for a split packet: {reply.strip()}")
+
+# 2. Bad CRC: no answer, counted.
+bad = bytearray(good); bad[-3] = ord("0") if bad[-3] != ord("0") else ord("1")
+before = metric('ecohub_gateway_rejected_total{code="crc_mismatch"}')
+reply = exchange([bytes(bad)], wait=1.0)
+check("9014" not in reply, "no answer to a bad CRC")
+check(metric('ecohub_gateway_rejected_total{code="crc_mismatch"}') == before + 1, "crc_mismatch counted")
+
+# 3. Wrong password and unknown MN: no answer, counted, not stored.
+wrong = encode(dict(hdr, PW="badpw0", QN="20261123080000002"), {"DataTime": now, "a34004-Rtd": "999"})
+unknown = encode(dict(hdr, MN="FFFFFFFFFFFFFFFFFFFFFFFF", QN="20261123080000003"), {"DataTime": now, "a34004-Rtd": "999"})
+reply = exchange([wrong, unknown], wait=1.0)
+check("9014" not in reply, "no answer to wrong password / unknown MN")
+check(metric('ecohub_gateway_auth_rejected_total{reason="bad_password"}') >= 1, "bad password counted")
+check(metric('ecohub_gateway_auth_rejected_total{reason="unknown_mn"}') >= 1, "unknown MN counted")
+
+# 4. Sticky packets with garbage between them: both answered.
+g2 = encode(dict(hdr, QN="20261123080000004"), {"DataTime": now, "a34002-Rtd": "120"})
+g3 = encode(dict(hdr, QN="20261123080000005", Flag="4"), {"DataTime": now, "a34002-Rtd": "121"})  # A=0: no answer
+g4 = encode(dict(hdr, QN="20261123080000006"), {"DataTime": now, "a21026-Rtd": "7"})
+reply = exchange([g2 + b"garbage\r\n#" + g3 + g4], expect=2)
+check("QN=20261123080000004" in reply and "QN=20261123080000006" in reply, "sticky packets answered")
+check("QN=20261123080000005" not in reply, "no answer when the A bit is clear")
+
+# 5. Latest values over HTTP.
+sites = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/sites/1/latest", timeout=5).read())
+vals = {(v["factor"], v["field"], v["period"]): v["value"] for v in sites["values"]}
+check(vals.get(("a34004", "Rtd", "realtime")) == "87", f"latest PM2.5 realtime is 87: {vals.get(('a34004','Rtd','realtime'))}")
+check(vals.get(("a21005", "Rtd", "realtime")) == "1.250", "latest CO keeps its text 1.250")
+check(vals.get(("a34002", "Rtd", "realtime")) == "121", "latest PM10 is the last packet's (121)")
+try:
+    urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/sites/abc/latest", timeout=5)
+    check(False, "bad id rejected")
+except urllib.error.HTTPError as e:
+    check(e.code == 400 and e.headers["Content-Type"] == "application/problem+json", "bad id -> 400 problem+json")
+health = urllib.request.urlopen(f"http://127.0.0.1:{http}/healthz", timeout=5)
+check(health.status == 200, "healthz 200")
+sys.exit(1 if failures else 0)
+PY
+
+# The data was stored, the rejected ones were not.
+kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+MN=$(cut -d, -f1 "$WORK/devices.csv" | head -1)
+"$BIN" db dump --data "$WORK/data" >"$WORK/dump.csv"
+grep -q "^$MN,2011,.*,a34004,Rtd,87$" "$WORK/dump.csv" || { echo "FAIL: reading not in dump"; exit 1; }
+if grep -q ",999$" "$WORK/dump.csv"; then echo "FAIL: rejected data stored"; exit 1; fi
+echo PASS
