@@ -1,0 +1,57 @@
+// FaultStore: a Store that forwards to another and fails on command (STYLE.md: fault
+// injection ships with the seam). Tests arm it to fail the Nth Append, or every
+// Append while armed, and check that nothing unacknowledged is reported durable.
+#pragma once
+
+#include <atomic>
+
+#include "store/store.h"
+
+namespace ecohub::store {
+
+class FaultStore : public Store {
+ public:
+  explicit FaultStore(Store& base) : base_(base) {}
+
+  // Fails the append that is the `n`th from now (1 = the next one).
+  void FailNthAppend(int n) { fail_at_ = appends_.load() + n; }
+  void FailAllAppends(bool on) { fail_all_ = on; }
+  int appends() const { return appends_.load(); }
+
+  Status Append(std::span<const Batch* const> b) override {
+    int n = ++appends_;
+    if (fail_all_ || n == fail_at_) return Status::IoError("injected: disk full");
+    return base_.Append(b);
+  }
+  Status ScanReadings(const std::function<bool(const Reading&)>& fn) override { return base_.ScanReadings(fn); }
+  Result<std::vector<Reading>> Range(std::string_view mn, Period p, std::string_view f, std::string_view fl,
+                                     UnixSeconds from, UnixSeconds to) override {
+    return base_.Range(mn, p, f, fl, from, to);
+  }
+  Result<std::vector<LatestValue>> LatestAll() override { return base_.LatestAll(); }
+  Result<int64_t> CountReadings() override { return base_.CountReadings(); }
+  Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from, UnixMillis to,
+                                            size_t limit) override {
+    return base_.RawPackets(mn, from, to, limit);
+  }
+  Status PruneRaw(UnixMillis before) override { return base_.PruneRaw(before); }
+  Status PruneReadings(Period p, UnixSeconds before) override { return base_.PruneReadings(p, before); }
+  Status Compact(UnixSeconds before) override { return base_.Compact(before); }
+  Result<int64_t> PutDistrict(const District& d) override { return base_.PutDistrict(d); }
+  Result<int64_t> PutEnterprise(const Enterprise& e) override { return base_.PutEnterprise(e); }
+  Result<int64_t> PutSite(const Site& s) override { return base_.PutSite(s); }
+  Status PutDevice(const Device& d) override { return base_.PutDevice(d); }
+  Result<std::vector<District>> Districts() override { return base_.Districts(); }
+  Result<std::vector<Enterprise>> Enterprises() override { return base_.Enterprises(); }
+  Result<std::vector<Site>> Sites() override { return base_.Sites(); }
+  Result<Site> GetSite(int64_t id) override { return base_.GetSite(id); }
+  Result<std::vector<Device>> Devices() override { return base_.Devices(); }
+
+ private:
+  Store& base_;
+  std::atomic<int> appends_{0};
+  std::atomic<int> fail_at_{-1};
+  std::atomic<bool> fail_all_{false};
+};
+
+}  // namespace ecohub::store

@@ -1,0 +1,43 @@
+// Numbered schema migrations of the SQLite store, applied in order at open. Never
+// edit a released step: add the next one.
+#pragma once
+
+namespace ecohub::store {
+
+inline constexpr const char* kSqliteMigrations[] = {
+    // 1: readings, series, chunks, raw packets, reference tables.
+    R"sql(
+CREATE TABLE series (
+  id INTEGER PRIMARY KEY,
+  mn TEXT NOT NULL, period INTEGER NOT NULL, factor TEXT NOT NULL, field TEXT NOT NULL,
+  UNIQUE (mn, period, factor, field));
+-- Write-optimised: time-major, value packed as an integer (mantissa << 5 | scale << 1
+-- | negative zero) or kept as text when it is not a plain decimal.
+CREATE TABLE readings (
+  t INTEGER NOT NULL, series INTEGER NOT NULL, v INTEGER, txt TEXT, flag INTEGER,
+  PRIMARY KEY (t, series)) WITHOUT ROWID;
+CREATE TABLE chunks (
+  series INTEGER NOT NULL, day INTEGER NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (series, day)) WITHOUT ROWID;
+CREATE TABLE raw_packets (
+  id INTEGER PRIMARY KEY, received INTEGER NOT NULL, peer TEXT, mn TEXT, verdict TEXT,
+  bytes BLOB);
+CREATE INDEX raw_packets_mn ON raw_packets (mn, received);
+CREATE INDEX raw_packets_received ON raw_packets (received);
+CREATE TABLE districts (
+  id INTEGER PRIMARY KEY, code TEXT UNIQUE NOT NULL, name TEXT NOT NULL,
+  lon REAL, lat REAL, geojson TEXT);
+CREATE TABLE enterprises (
+  id INTEGER PRIMARY KEY, credit_code TEXT UNIQUE NOT NULL, name TEXT NOT NULL,
+  industry TEXT, district_id INTEGER, lon REAL, lat REAL, key_unit INTEGER, permit_no TEXT);
+CREATE TABLE sites (
+  id INTEGER PRIMARY KEY, code TEXT UNIQUE NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+  district_id INTEGER, enterprise_id INTEGER, lon REAL, lat REAL, simulated INTEGER,
+  attrs TEXT);
+CREATE TABLE devices (
+  mn TEXT PRIMARY KEY, site_id INTEGER, password TEXT, protocol_version INTEGER,
+  charset TEXT, enabled INTEGER, crc_variant TEXT);
+)sql",
+};
+
+}  // namespace ecohub::store

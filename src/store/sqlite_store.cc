@@ -1,0 +1,619 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "store/chunk.h"
+#include "store/schema/sqlite_migrations.h"
+
+namespace ecohub::store {
+
+namespace {
+
+constexpr int64_t kDay = 86400;
+int64_t DayOf(int64_t t) { return (t >= 0 ? t : t - kDay + 1) / kDay * kDay; }
+
+// Packs a plain decimal into one integer column; nullopt when it must stay text.
+std::optional<int64_t> Pack(std::string_view text) {
+  auto d = Decimal::Parse(text);
+  if (!d || d->mantissa >= (int64_t{1} << 57) || d->mantissa <= -(int64_t{1} << 57))
+    return std::nullopt;
+  return static_cast<int64_t>(static_cast<uint64_t>(d->mantissa) << 5) | (d->scale << 1) |
+         (d->negative_zero ? 1 : 0);
+}
+
+std::string Unpack(int64_t v) {
+  Decimal d;
+  d.mantissa = v >> 5;  // arithmetic shift keeps the sign
+  d.scale = static_cast<uint8_t>((v >> 1) & 0xf);
+  d.negative_zero = v & 1;
+  return d.ToString();
+}
+
+// A prepared statement, reset after each use.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr); }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt(Stmt&& o) noexcept { std::swap(s_, o.s_); }
+  Stmt& operator=(Stmt&& o) noexcept {
+    std::swap(s_, o.s_);
+    return *this;
+  }
+  sqlite3_stmt* get() const { return s_; }
+  bool ok() const { return s_ != nullptr; }
+  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
+  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindBlob(int i, std::string_view v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+  int Step() { return sqlite3_step(s_); }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  int64_t Int(int c) const { return sqlite3_column_int64(s_, c); }
+  double Real(int c) const { return sqlite3_column_double(s_, c); }
+  bool Null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+  std::string Text(int c) const {
+    auto p = sqlite3_column_blob(s_, c);
+    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, c)) : std::string();
+  }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+struct SeriesKey {
+  std::string mn;
+  Period period;
+  std::string factor, field;
+};
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(const std::string& path, const SqliteOptions& o) : path_(path), options_(o) {}
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(w_mu_);
+      w_stmts_.clear();
+    }
+    {
+      std::lock_guard lock(r_mu_);
+      r_stmts_.clear();
+    }
+    if (w_) sqlite3_close_v2(w_);
+    if (r_) sqlite3_close_v2(r_);
+  }
+
+  Status Open() {
+    int flags = options_.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    flags |= SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path_.c_str(), &w_, flags, nullptr) != SQLITE_OK) return Error(w_, "open");
+    sqlite3_busy_timeout(w_, options_.busy_timeout_ms);
+    if (!options_.read_only) {
+      // Must precede the first table; lets a full compaction give space back.
+      Status s = Exec(w_, "PRAGMA auto_vacuum=INCREMENTAL");
+      if (s.ok()) s = Exec(w_, "PRAGMA journal_mode=WAL");
+      if (!s.ok()) return s;
+      s = Exec(w_, options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      if (!s.ok()) return s;
+      s = Migrate();
+      if (!s.ok()) return s;
+    }
+    if (sqlite3_open_v2(path_.c_str(), &r_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+      return Error(r_, "open for reading");
+    sqlite3_busy_timeout(r_, options_.busy_timeout_ms);
+    if (!options_.read_only) {
+      std::lock_guard lock(w_mu_);
+      Stmt q(w_, "SELECT id, mn, period, factor, field FROM series");
+      while (q.Step() == SQLITE_ROW)
+        series_ids_[SeriesName(q.Text(1), static_cast<int>(q.Int(2)), q.Text(3), q.Text(4))] = q.Int(0);
+    }
+    return Status::Ok();
+  }
+
+  Status Append(std::span<const Batch* const> batches) override {
+    std::lock_guard lock(w_mu_);
+    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    Stmt& ins = W("INSERT INTO readings (t, series, v, txt, flag) VALUES (?,?,?,?,?) "
+                  "ON CONFLICT (t, series) DO UPDATE SET v = excluded.v, txt = excluded.txt, "
+                  "flag = excluded.flag");
+    Stmt& raw = W("INSERT INTO raw_packets (received, peer, mn, verdict, bytes) VALUES (?,?,?,?,?)");
+    std::vector<std::pair<std::string, int64_t>> new_series;
+    for (const Batch* b : batches) {
+      for (const Reading& r : b->readings) {
+        auto id = SeriesId(r.mn, r.period, r.factor, r.field, &new_series);
+        if (!id.ok()) return Rollback(id.status(), new_series);
+        ins.Bind(1, r.time).Bind(2, *id);
+        if (auto v = Pack(r.value)) ins.Bind(3, *v).BindNull(4);
+        else ins.BindNull(3).Bind(4, r.value);
+        if (r.flag) ins.Bind(5, int64_t{r.flag});
+        else ins.BindNull(5);
+        int rc = ins.Step();
+        ins.Reset();
+        if (rc != SQLITE_DONE) return Rollback(Error(w_, "insert reading"), new_series);
+      }
+      for (const RawPacket& p : b->raw) {
+        raw.Bind(1, p.received).Bind(2, p.peer).Bind(3, p.mn).Bind(4, p.verdict).BindBlob(5, p.bytes);
+        int rc = raw.Step();
+        raw.Reset();
+        if (rc != SQLITE_DONE) return Rollback(Error(w_, "insert raw packet"), new_series);
+      }
+    }
+    s = Exec(w_, "COMMIT");
+    if (!s.ok()) return Rollback(s, new_series);
+    return Status::Ok();
+  }
+
+  Status ScanReadings(const std::function<bool(const Reading&)>& fn) override {
+    std::lock_guard lock(r_mu_);
+    Status s = Exec(r_, "BEGIN");
+    if (!s.ok()) return s;
+    // Series ordered by (mn, period); within a group, readings ordered by (time,
+    // factor, field): gather a group, sort, emit.
+    std::vector<std::pair<int64_t, SeriesKey>> series;
+    {
+      Stmt q(r_, "SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field");
+      while (q.Step() == SQLITE_ROW)
+        series.push_back({q.Int(0), {q.Text(1), static_cast<Period>(q.Int(2)), q.Text(3), q.Text(4)}});
+    }
+    // The hot table is time-major: read it once, grouped by series.
+    std::unordered_map<int64_t, std::vector<ChunkEntry>> hot;
+    {
+      Stmt q(r_, "SELECT series, t, v, txt, flag FROM readings ORDER BY series, t");
+      while (q.Step() == SQLITE_ROW) hot[q.Int(0)].push_back(EntryFrom(q, 1));
+    }
+    Stmt chunks(r_, "SELECT day, data FROM chunks WHERE series = ? ORDER BY day");
+    bool go = true;
+    for (size_t i = 0; i < series.size() && go;) {
+      size_t j = i;
+      std::vector<Reading> group;
+      while (j < series.size() && series[j].second.mn == series[i].second.mn &&
+             series[j].second.period == series[i].second.period) {
+        std::vector<ChunkEntry> entries;
+        s = LoadChunks(chunks, series[j].first, INT64_MIN, INT64_MAX, &entries);
+        if (!s.ok()) break;
+        auto h = hot.find(series[j].first);
+        if (h != hot.end()) entries = MergeEntries(entries, h->second);
+        const SeriesKey& k = series[j].second;
+        for (auto& e : entries)
+          group.push_back(Reading{k.mn, k.period, e.time, k.factor, k.field, std::move(e.value), e.flag});
+        ++j;
+      }
+      if (!s.ok()) break;
+      std::stable_sort(group.begin(), group.end(), [](const Reading& a, const Reading& b) {
+        return std::tie(a.time, a.factor, a.field) < std::tie(b.time, b.factor, b.field);
+      });
+      for (const auto& r : group)
+        if (!(go = fn(r))) break;
+      i = j;
+    }
+    Exec(r_, "COMMIT");
+    return s;
+  }
+
+  Result<std::vector<Reading>> Range(std::string_view mn, Period period, std::string_view factor,
+                                     std::string_view field, UnixSeconds from, UnixSeconds to) override {
+    std::lock_guard lock(r_mu_);
+    Exec(r_, "BEGIN");
+    std::vector<Reading> out;
+    Stmt& id_q = R("SELECT id FROM series WHERE mn = ? AND period = ? AND factor = ? AND field = ?");
+    id_q.Bind(1, mn).Bind(2, int64_t{static_cast<int>(period)}).Bind(3, factor).Bind(4, field);
+    int64_t id = id_q.Step() == SQLITE_ROW ? id_q.Int(0) : -1;
+    id_q.Reset();
+    if (id >= 0) {
+      std::vector<ChunkEntry> entries, hot;
+      Stmt& cq = R("SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
+      Status s = LoadChunks(cq, id, DayOf(from), to, &entries);
+      if (!s.ok()) {
+        Exec(r_, "COMMIT");
+        return s;
+      }
+      Stmt& hq = R("SELECT t, v, txt, flag FROM readings WHERE t >= ? AND t < ? AND series = ?");
+      hq.Bind(1, from).Bind(2, to).Bind(3, id);
+      while (hq.Step() == SQLITE_ROW) hot.push_back(EntryFrom(hq, 0));
+      hq.Reset();
+      std::sort(hot.begin(), hot.end(), [](auto& a, auto& b) { return a.time < b.time; });
+      for (auto& e : MergeEntries(entries, hot))
+        if (e.time >= from && e.time < to)
+          out.push_back(Reading{std::string(mn), period, e.time, std::string(factor),
+                                std::string(field), std::move(e.value), e.flag});
+    }
+    Exec(r_, "COMMIT");
+    return out;
+  }
+
+  Result<std::vector<LatestValue>> LatestAll() override {
+    std::lock_guard lock(r_mu_);
+    Exec(r_, "BEGIN");
+    std::vector<LatestValue> out;
+    std::unordered_map<int64_t, ChunkEntry> best;
+    {
+      // Newest hot row per series (max t), then the newest chunk for series without one.
+      Stmt q(r_, "SELECT series, t, v, txt, flag FROM readings r WHERE t = "
+                 "(SELECT max(t) FROM readings r2 WHERE r2.series = r.series)");
+      // That correlated form scans per series; fine at start-up for the sizes the
+      // hot table holds between compactions.
+      while (q.Step() == SQLITE_ROW) best[q.Int(0)] = EntryFrom(q, 1);
+    }
+    Stmt sq(r_, "SELECT id, mn, period, factor, field FROM series");
+    Stmt cq(r_, "SELECT day, data FROM chunks WHERE series = ? ORDER BY day DESC LIMIT 1");
+    while (sq.Step() == SQLITE_ROW) {
+      int64_t id = sq.Int(0);
+      auto it = best.find(id);
+      if (it == best.end()) {
+        cq.Bind(1, id);
+        if (cq.Step() == SQLITE_ROW) {
+          std::vector<ChunkEntry> e;
+          if (DecodeChunk(cq.Int(0), cq.Text(1), &e).ok() && !e.empty()) it = best.emplace(id, e.back()).first;
+        }
+        cq.Reset();
+      }
+      if (it == best.end()) continue;
+      out.push_back(LatestValue{sq.Text(1), static_cast<Period>(sq.Int(2)), sq.Text(3), sq.Text(4),
+                                it->second.value, it->second.flag, it->second.time});
+    }
+    Exec(r_, "COMMIT");
+    return out;
+  }
+
+  Result<int64_t> CountReadings() override {
+    std::lock_guard lock(r_mu_);
+    Exec(r_, "BEGIN");
+    int64_t n = 0;
+    Stmt q(r_, "SELECT count(*) FROM readings");
+    if (q.Step() == SQLITE_ROW) n = q.Int(0);
+    // Chunk counts are the leading varint of each blob.
+    Stmt c(r_, "SELECT day, data FROM chunks");
+    while (c.Step() == SQLITE_ROW) {
+      std::string d = c.Text(1);
+      uint64_t v = 0;
+      int shift = 0;
+      for (unsigned char b : d) {
+        v |= uint64_t{b & 0x7fu} << shift;
+        shift += 7;
+        if (!(b & 0x80)) break;
+      }
+      n += static_cast<int64_t>(v);
+    }
+    Exec(r_, "COMMIT");
+    return n;
+  }
+
+  Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from, UnixMillis to,
+                                            size_t limit) override {
+    std::lock_guard lock(r_mu_);
+    std::vector<RawPacket> out;
+    Stmt& q = R("SELECT received, peer, mn, verdict, bytes FROM raw_packets WHERE mn = ? AND "
+                "received >= ? AND received < ? ORDER BY received DESC, id DESC LIMIT ?");
+    q.Bind(1, mn).Bind(2, from).Bind(3, to).Bind(4, static_cast<int64_t>(limit));
+    while (q.Step() == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)});
+    q.Reset();
+    return out;
+  }
+
+  Status PruneRaw(UnixMillis before) override {
+    std::lock_guard lock(w_mu_);
+    Stmt q(w_, "DELETE FROM raw_packets WHERE received < ?");
+    q.Bind(1, before);
+    return q.Step() == SQLITE_DONE ? Status::Ok() : Error(w_, "prune raw");
+  }
+
+  Status PruneReadings(Period period, UnixSeconds before) override {
+    std::lock_guard lock(w_mu_);
+    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    Stmt a(w_, "DELETE FROM readings WHERE t < ? AND series IN (SELECT id FROM series WHERE period = ?)");
+    a.Bind(1, before).Bind(2, int64_t{static_cast<int>(period)});
+    // Whole chunk days only; a partly expired day stays until it is wholly past.
+    Stmt b(w_, "DELETE FROM chunks WHERE day + 86400 <= ? AND series IN (SELECT id FROM series WHERE period = ?)");
+    b.Bind(1, before).Bind(2, int64_t{static_cast<int>(period)});
+    if (a.Step() != SQLITE_DONE || b.Step() != SQLITE_DONE) {
+      Status e = Error(w_, "prune readings");
+      Exec(w_, "ROLLBACK");
+      return e;
+    }
+    return Exec(w_, "COMMIT");
+  }
+
+  Status Compact(UnixSeconds before) override {
+    // Day by day, one transaction each, so appends wait at most one day's merge.
+    int64_t first = 0, last = 0;
+    {
+      std::lock_guard lock(w_mu_);
+      Stmt q(w_, "SELECT min(t), max(t) FROM readings WHERE t < ?");
+      q.Bind(1, before);
+      if (q.Step() != SQLITE_ROW || q.Null(0)) return Status::Ok();
+      first = q.Int(0);
+      last = q.Int(1);
+    }
+    for (int64_t day = DayOf(first); day <= last; day += kDay) {
+      Status s = CompactDay(day, std::min(before, day + kDay));
+      if (!s.ok()) return s;
+    }
+    std::lock_guard lock(w_mu_);
+    // In steady state the pages freed here are reused by new rows; a full compaction
+    // (db stats, before a backup) returns them to the file system.
+    if (before == INT64_MAX) Exec(w_, "PRAGMA incremental_vacuum");
+    sqlite3_wal_checkpoint_v2(w_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    return Status::Ok();
+  }
+
+  Result<int64_t> PutDistrict(const District& d) override {
+    std::lock_guard lock(w_mu_);
+    Stmt q(w_, "INSERT INTO districts (code, name, lon, lat, geojson) VALUES (?,?,?,?,?) "
+               "ON CONFLICT (code) DO UPDATE SET name=excluded.name, lon=excluded.lon, "
+               "lat=excluded.lat, geojson=excluded.geojson RETURNING id");
+    q.Bind(1, d.code).Bind(2, d.name).Bind(3, d.lon).Bind(4, d.lat).Bind(5, d.geojson);
+    return Returning(q, "put district");
+  }
+  Result<int64_t> PutEnterprise(const Enterprise& e) override {
+    std::lock_guard lock(w_mu_);
+    Stmt q(w_, "INSERT INTO enterprises (credit_code, name, industry, district_id, lon, lat, key_unit, "
+               "permit_no) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET "
+               "name=excluded.name, industry=excluded.industry, district_id=excluded.district_id, "
+               "lon=excluded.lon, lat=excluded.lat, key_unit=excluded.key_unit, "
+               "permit_no=excluded.permit_no RETURNING id");
+    q.Bind(1, e.credit_code).Bind(2, e.name).Bind(3, e.industry).Bind(4, e.district_id).Bind(5, e.lon)
+        .Bind(6, e.lat).Bind(7, int64_t{e.key_unit}).Bind(8, e.permit_no);
+    return Returning(q, "put enterprise");
+  }
+  Result<int64_t> PutSite(const Site& s) override {
+    std::lock_guard lock(w_mu_);
+    Stmt q(w_, "INSERT INTO sites (code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs) "
+               "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET name=excluded.name, "
+               "kind=excluded.kind, district_id=excluded.district_id, enterprise_id=excluded.enterprise_id, "
+               "lon=excluded.lon, lat=excluded.lat, simulated=excluded.simulated, attrs=excluded.attrs "
+               "RETURNING id");
+    q.Bind(1, s.code).Bind(2, s.name).Bind(3, s.kind).Bind(4, s.district_id).Bind(5, s.enterprise_id)
+        .Bind(6, s.lon).Bind(7, s.lat).Bind(8, int64_t{s.simulated}).Bind(9, s.attrs_json);
+    return Returning(q, "put site");
+  }
+  Status PutDevice(const Device& d) override {
+    std::lock_guard lock(w_mu_);
+    Stmt q(w_, "INSERT INTO devices (mn, site_id, password, protocol_version, charset, enabled, crc_variant) "
+               "VALUES (?,?,?,?,?,?,?) ON CONFLICT (mn) DO UPDATE SET site_id=excluded.site_id, "
+               "password=excluded.password, protocol_version=excluded.protocol_version, "
+               "charset=excluded.charset, enabled=excluded.enabled, crc_variant=excluded.crc_variant");
+    q.Bind(1, d.mn).Bind(2, d.site_id).Bind(3, d.password).Bind(4, int64_t{d.protocol_version})
+        .Bind(5, d.charset).Bind(6, int64_t{d.enabled}).Bind(7, d.crc_variant);
+    return q.Step() == SQLITE_DONE ? Status::Ok() : Error(w_, "put device");
+  }
+
+  Result<std::vector<District>> Districts() override {
+    std::lock_guard lock(r_mu_);
+    std::vector<District> out;
+    Stmt q(r_, "SELECT id, code, name, lon, lat, geojson FROM districts ORDER BY id");
+    while (q.Step() == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Real(3), q.Real(4), q.Text(5)});
+    return out;
+  }
+  Result<std::vector<Enterprise>> Enterprises() override {
+    std::lock_guard lock(r_mu_);
+    std::vector<Enterprise> out;
+    Stmt q(r_, "SELECT id, name, credit_code, industry, district_id, lon, lat, key_unit, permit_no "
+               "FROM enterprises ORDER BY id");
+    while (q.Step() == SQLITE_ROW)
+      out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4), q.Real(5), q.Real(6),
+                     q.Int(7) != 0, q.Text(8)});
+    return out;
+  }
+  Result<std::vector<Site>> Sites() override {
+    std::lock_guard lock(r_mu_);
+    std::vector<Site> out;
+    Stmt q(r_, kSiteSelect);
+    while (q.Step() == SQLITE_ROW) out.push_back(SiteFrom(q));
+    return out;
+  }
+  Result<Site> GetSite(int64_t id) override {
+    std::lock_guard lock(r_mu_);
+    Stmt q(r_, (std::string(kSiteSelect).substr(0, std::string(kSiteSelect).find(" ORDER")) + " WHERE id = ?").c_str());
+    q.Bind(1, id);
+    if (q.Step() != SQLITE_ROW) return Status::NotFound("site " + std::to_string(id));
+    return SiteFrom(q);
+  }
+  Result<std::vector<Device>> Devices() override {
+    std::lock_guard lock(r_mu_);
+    std::vector<Device> out;
+    Stmt q(r_, "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM devices ORDER BY mn");
+    while (q.Step() == SQLITE_ROW)
+      out.push_back({q.Text(0), q.Int(1), q.Text(2), static_cast<int>(q.Int(3)), q.Text(4), q.Int(5) != 0, q.Text(6)});
+    return out;
+  }
+
+ private:
+  static constexpr const char* kSiteSelect =
+      "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs FROM sites ORDER BY id";
+
+  static Site SiteFrom(const Stmt& q) {
+    return Site{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4), q.Int(5), q.Real(6), q.Real(7),
+                q.Int(8) != 0, q.Text(9)};
+  }
+
+  static ChunkEntry EntryFrom(const Stmt& q, int c) {
+    ChunkEntry e;
+    e.time = q.Int(c);
+    e.value = q.Null(c + 1) ? q.Text(c + 2) : Unpack(q.Int(c + 1));
+    e.flag = q.Null(c + 3) ? 0 : static_cast<char>(q.Int(c + 3));
+    return e;
+  }
+
+  static Status LoadChunks(Stmt& q, int64_t series, int64_t from_day, int64_t to, std::vector<ChunkEntry>* out) {
+    q.Bind(1, series);
+    if (from_day != INT64_MIN) q.Bind(2, from_day).Bind(3, to);
+    Status s;
+    while (s.ok() && q.Step() == SQLITE_ROW) s = DecodeChunk(q.Int(0), q.Text(1), out);
+    q.Reset();
+    return s;
+  }
+
+  Result<int64_t> Returning(Stmt& q, const char* what) {
+    if (q.Step() != SQLITE_ROW) return Error(w_, what);
+    int64_t id = q.Int(0);
+    q.Step();
+    return id;
+  }
+
+  static std::string SeriesName(std::string_view mn, int period, std::string_view factor, std::string_view field) {
+    std::string k;
+    k.reserve(mn.size() + factor.size() + field.size() + 4);
+    k.append(mn).push_back('\x1f');
+    k.push_back(static_cast<char>('0' + period));
+    k.append(factor).push_back('\x1f');
+    k.append(field);
+    return k;
+  }
+
+  // Id of a series, created inside the current transaction when new. Called with
+  // w_mu_ held.
+  Result<int64_t> SeriesId(const std::string& mn, Period p, const std::string& factor, const std::string& field,
+                           std::vector<std::pair<std::string, int64_t>>* created) {
+    std::string key = SeriesName(mn, static_cast<int>(p), factor, field);
+    auto it = series_ids_.find(key);
+    if (it != series_ids_.end()) return it->second;
+    Stmt& q = W("INSERT INTO series (mn, period, factor, field) VALUES (?,?,?,?) RETURNING id");
+    q.Bind(1, mn).Bind(2, int64_t{static_cast<int>(p)}).Bind(3, factor).Bind(4, field);
+    if (q.Step() != SQLITE_ROW) {
+      Status e = Error(w_, "create series");
+      q.Reset();
+      return e;
+    }
+    int64_t id = q.Int(0);
+    q.Step();
+    q.Reset();
+    series_ids_.emplace(key, id);
+    created->push_back({key, id});
+    return id;
+  }
+
+  // Rolls back and forgets the series ids the failed transaction created.
+  Status Rollback(Status s, const std::vector<std::pair<std::string, int64_t>>& created) {
+    Exec(w_, "ROLLBACK");
+    for (auto& [k, id] : created) series_ids_.erase(k);
+    return s;
+  }
+
+  Status CompactDay(int64_t day, int64_t before) {
+    std::lock_guard lock(w_mu_);
+    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    std::map<int64_t, std::vector<ChunkEntry>> rows;
+    {
+      Stmt q(w_, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
+      q.Bind(1, day).Bind(2, before);
+      while (q.Step() == SQLITE_ROW) rows[q.Int(0)].push_back(EntryFrom(q, 1));
+    }
+    Stmt get(w_, "SELECT day, data FROM chunks WHERE series = ? AND day = ?");
+    Stmt put(w_, "INSERT OR REPLACE INTO chunks (series, day, data) VALUES (?,?,?)");
+    for (auto& [series, entries] : rows) {
+      std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.time < b.time; });
+      std::vector<ChunkEntry> old;
+      get.Bind(1, series).Bind(2, day);
+      if (get.Step() == SQLITE_ROW) s = DecodeChunk(day, get.Text(1), &old);
+      get.Reset();
+      if (!s.ok()) break;
+      put.Bind(1, series).Bind(2, day).BindBlob(3, EncodeChunk(day, MergeEntries(old, entries)));
+      int rc = put.Step();
+      put.Reset();
+      if (rc != SQLITE_DONE) {
+        s = Error(w_, "write chunk");
+        break;
+      }
+    }
+    if (s.ok()) {
+      Stmt del(w_, "DELETE FROM readings WHERE t >= ? AND t < ?");
+      del.Bind(1, day).Bind(2, before);
+      if (del.Step() != SQLITE_DONE) s = Error(w_, "delete compacted rows");
+    }
+    if (!s.ok()) {
+      Exec(w_, "ROLLBACK");
+      return s;
+    }
+    return Exec(w_, "COMMIT");
+  }
+
+  Status Migrate() {
+    Status s = Exec(w_, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    if (!s.ok()) return s;
+    int64_t version = 0;
+    {
+      Stmt q(w_, "SELECT max(version) FROM schema_version");
+      if (q.Step() == SQLITE_ROW && !q.Null(0)) version = q.Int(0);
+    }
+    int64_t known = static_cast<int64_t>(std::size(kSqliteMigrations));
+    if (version > known)
+      return Status::Corruption("database schema version " + std::to_string(version) +
+                                " is newer than this ecohub (" + std::to_string(known) + ")");
+    for (int64_t v = version; v < known; ++v) {
+      s = Exec(w_, "BEGIN IMMEDIATE");
+      if (s.ok()) s = Exec(w_, kSqliteMigrations[v]);
+      if (s.ok()) s = Exec(w_, ("INSERT INTO schema_version VALUES (" + std::to_string(v + 1) + ")").c_str());
+      if (s.ok()) s = Exec(w_, "COMMIT");
+      if (!s.ok()) {
+        Exec(w_, "ROLLBACK");
+        return Status(s.code(), "migration " + std::to_string(v + 1) + ": " + s.message());
+      }
+    }
+    return Status::Ok();
+  }
+
+  Stmt& W(const char* sql) { return Cached(w_stmts_, w_, sql); }
+  Stmt& R(const char* sql) { return Cached(r_stmts_, r_, sql); }
+  static Stmt& Cached(std::unordered_map<const char*, Stmt>& cache, sqlite3* db, const char* sql) {
+    auto it = cache.find(sql);
+    if (it == cache.end()) it = cache.emplace(sql, Stmt(db, sql)).first;
+    return it->second;
+  }
+
+  static Status Exec(sqlite3* db, const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
+    std::string m = err ? err : "unknown";
+    sqlite3_free(err);
+    return Status::IoError(std::string("sqlite: ") + m);
+  }
+  static Status Error(sqlite3* db, const char* what) {
+    return Status::IoError(std::string("sqlite ") + what + ": " + (db ? sqlite3_errmsg(db) : "no handle"));
+  }
+
+  std::string path_;
+  SqliteOptions options_;
+  sqlite3* w_ = nullptr;
+  sqlite3* r_ = nullptr;
+  std::mutex w_mu_, r_mu_;
+  std::unordered_map<const char*, Stmt> w_stmts_, r_stmts_;
+  std::unordered_map<std::string, int64_t> series_ids_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir, const SqliteOptions& options) {
+  std::error_code ec;
+  if (options.read_only) {
+    if (!std::filesystem::exists(data_dir + "/ecohub.db", ec))
+      return Status::NotFound("no EcoHub store in " + data_dir);
+  } else {
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec) return Status::IoError("cannot create " + data_dir + ": " + ec.message());
+  }
+  auto store = std::make_unique<SqliteStore>(data_dir + "/ecohub.db", options);
+  Status s = store->Open();
+  if (!s.ok()) return s;
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace ecohub::store

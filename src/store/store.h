@@ -1,0 +1,130 @@
+// Store: the one narrow interface to EcoHub's data (DESIGN.md, "Storage").
+//
+// Readings are upserts on (mn, period, time, factor, field): a retransmitted packet
+// changes nothing. Append() is durable when it returns OK — the gateway acknowledges
+// devices only after that. Implementations: SQLite (sqlite_store.h); the same
+// contract suite (store_contract_test.cc) runs against each.
+//
+// Thread-safety: every method may be called from any thread. Writes are serialised
+// inside the implementation; reads run beside writes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/reading.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace ecohub::store {
+
+// Every frame that arrived, kept with its verdict so any stored value can be traced
+// back to its bytes ("stored", "crc_mismatch", "unknown_mn", "bad_password"...).
+struct RawPacket {
+  UnixMillis received = 0;
+  std::string peer;
+  std::string mn;
+  std::string verdict;
+  std::string bytes;
+};
+
+// What one packet brings: its readings and its raw bytes, committed together.
+struct Batch {
+  std::vector<Reading> readings;
+  std::vector<RawPacket> raw;
+};
+
+struct District {
+  int64_t id = 0;
+  std::string code, name;
+  double lon = 0, lat = 0;
+  std::string geojson;
+};
+
+struct Enterprise {
+  int64_t id = 0;
+  std::string name, credit_code, industry;
+  int64_t district_id = 0;
+  double lon = 0, lat = 0;
+  bool key_unit = false;  // 重点排污单位: its emissions are disclosed to the public
+  std::string permit_no;
+};
+
+struct Site {
+  int64_t id = 0;
+  std::string code, name;
+  std::string kind;  // "air", "water", "outlet_gas", "outlet_water"
+  int64_t district_id = 0;
+  int64_t enterprise_id = 0;  // outlets only
+  double lon = 0, lat = 0;
+  bool simulated = false;
+  std::string attrs_json;  // limits, permit details, target water class...
+};
+
+struct Device {
+  std::string mn;
+  int64_t site_id = 0;
+  std::string password;
+  int protocol_version = 1;  // 0 = HJ/T 212-2005, 1 = HJ 212-2017, 2 = HJ 212-2025
+  std::string charset = "utf-8";
+  bool enabled = true;
+  std::string crc_variant = "hj212";
+};
+
+struct LatestValue {
+  std::string mn;
+  Period period = Period::kRealtime;
+  std::string factor, field, value;
+  char flag = 0;
+  UnixSeconds time = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // All batches in one transaction, durable when OK is returned. On error nothing of
+  // them is stored.
+  virtual Status Append(std::span<const Batch* const> batches) = 0;
+
+  // Every stored reading ordered by (mn, period, time, factor, field); `fn` returns
+  // false to stop early.
+  virtual Status ScanReadings(const std::function<bool(const Reading&)>& fn) = 0;
+  // One series, time in [from, to), ordered by time.
+  virtual Result<std::vector<Reading>> Range(std::string_view mn, Period period,
+                                             std::string_view factor, std::string_view field,
+                                             UnixSeconds from, UnixSeconds to) = 0;
+  // The newest value of every series (to warm the latest-value cache).
+  virtual Result<std::vector<LatestValue>> LatestAll() = 0;
+  virtual Result<int64_t> CountReadings() = 0;
+
+  // Raw packets of a device, newest first, received in [from, to).
+  virtual Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from,
+                                                    UnixMillis to, size_t limit) = 0;
+
+  // Retention.
+  virtual Status PruneRaw(UnixMillis before) = 0;
+  virtual Status PruneReadings(Period period, UnixSeconds before) = 0;
+  // Moves readings older than `before` from the write-optimised table into
+  // compressed per-series chunks. Safe at any time; reads see the same data after.
+  virtual Status Compact(UnixSeconds before) = 0;
+  Status Compact() { return Compact(INT64_MAX); }
+
+  // Reference tables: upsert by natural key (code, credit_code, mn); return the id.
+  virtual Result<int64_t> PutDistrict(const District& d) = 0;
+  virtual Result<int64_t> PutEnterprise(const Enterprise& e) = 0;
+  virtual Result<int64_t> PutSite(const Site& s) = 0;
+  virtual Status PutDevice(const Device& d) = 0;
+  virtual Result<std::vector<District>> Districts() = 0;
+  virtual Result<std::vector<Enterprise>> Enterprises() = 0;
+  virtual Result<std::vector<Site>> Sites() = 0;
+  virtual Result<Site> GetSite(int64_t id) = 0;
+  virtual Result<std::vector<Device>> Devices() = 0;
+};
+
+}  // namespace ecohub::store

@@ -1,0 +1,205 @@
+// The Store contract, written once against Store& and run for every implementation
+// (SQLite now; PostgreSQL joins the list). Each case may reopen the store mid-way.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/sqlite_store.h"
+
+namespace ecohub::store {
+namespace {
+
+struct Backend {
+  const char* name;
+  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
+};
+
+std::unique_ptr<Store> OpenSqlite(const std::string& dir) {
+  auto s = OpenSqliteStore(dir, SqliteOptions{});
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(s).value() : nullptr;
+}
+
+class StoreContract : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/ecohub_store_" + GetParam().name + "_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    store_ = GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Restart() {
+    store_.reset();
+    store_ = GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+  Status Append(const Batch& b) {
+    const Batch* p = &b;
+    return store_->Append(std::span<const Batch* const>(&p, 1));
+  }
+  std::vector<Reading> All() {
+    std::vector<Reading> out;
+    EXPECT_TRUE(store_->ScanReadings([&](const Reading& r) {
+                  out.push_back(r);
+                  return true;
+                }).ok());
+    return out;
+  }
+  static Reading R(std::string mn, Period p, int64_t t, std::string f, std::string field, std::string v,
+                   char flag = 'N') {
+    return Reading{std::move(mn), p, t, std::move(f), std::move(field), std::move(v), flag};
+  }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContract, UpsertIsIdempotent) {
+  Batch b;
+  b.readings = {R("M1", Period::kRealtime, 1000, "a34004", "Rtd", "87"),
+                R("M1", Period::kRealtime, 1000, "a21005", "Rtd", "1.250")};
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(Append(b).ok());  // the device resent the packet
+  EXPECT_EQ(All().size(), 2u);
+  b.readings[0].value = "88";   // a correction replaces
+  ASSERT_TRUE(Append(b).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].value, "88");
+  EXPECT_EQ(*store_->CountReadings(), 2);
+}
+
+TEST_P(StoreContract, ExactTextSurvivesStorageAndRestart) {
+  Batch b;
+  const char* values[] = {"231.0", "0.000", "-0.5", "1e3", "007", "-0.0", "123456789012345678", "abc"};
+  int64_t t = 5000;
+  for (const char* v : values) b.readings.push_back(R("M1", Period::kMinute, t += 600, "w01018", "Avg", v));
+  ASSERT_TRUE(Append(b).ok());
+  Restart();
+  auto all = All();
+  ASSERT_EQ(all.size(), std::size(values));
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].value, values[i]);
+  ASSERT_TRUE(store_->Compact().ok());
+  Restart();
+  all = All();
+  ASSERT_EQ(all.size(), std::size(values));
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].value, values[i]);
+}
+
+TEST_P(StoreContract, ScanOrderAndRange) {
+  Batch b;
+  b.readings = {R("M2", Period::kHour, 7200, "w01018", "Avg", "2"), R("M1", Period::kHour, 7200, "b", "Avg", "3"),
+                R("M1", Period::kHour, 3600, "b", "Avg", "1"), R("M1", Period::kHour, 3600, "a", "Max", "4"),
+                R("M1", Period::kRealtime, 9999, "a", "Rtd", "5")};
+  ASSERT_TRUE(Append(b).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 5u);
+  // (mn, period, time, factor, field)
+  EXPECT_EQ(all[0].value, "5");
+  EXPECT_EQ(all[1].value, "4");
+  EXPECT_EQ(all[2].value, "1");
+  EXPECT_EQ(all[3].value, "3");
+  EXPECT_EQ(all[4].value, "2");
+  auto r = store_->Range("M1", Period::kHour, "b", "Avg", 3600, 7200);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].value, "1");
+}
+
+TEST_P(StoreContract, CompactionKeepsEverythingAndLaterUpsertsWin) {
+  Batch b;
+  for (int dev = 0; dev < 5; ++dev)
+    for (int i = 0; i < 300; ++i)
+      b.readings.push_back(R("D" + std::to_string(dev), Period::kRealtime, 86400 * 3 + i * 600, "a34004", "Rtd",
+                             std::to_string(i % 97) + ".1"));
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact(86400 * 3 + 150 * 600).ok());  // half compacted
+  EXPECT_EQ(*store_->CountReadings(), 1500);
+  Batch fix;
+  fix.readings = {R("D1", Period::kRealtime, 86400 * 3 + 10 * 600, "a34004", "Rtd", "999", 'M')};
+  ASSERT_TRUE(Append(fix).ok());
+  ASSERT_TRUE(store_->Compact().ok());
+  Restart();
+  auto r = store_->Range("D1", Period::kRealtime, "a34004", "Rtd", 0, INT64_MAX);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 300u);
+  EXPECT_EQ((*r)[10].value, "999");
+  EXPECT_EQ((*r)[10].flag, 'M');
+  EXPECT_EQ((*r)[11].value, "11.1");
+  EXPECT_EQ(*store_->CountReadings(), 1500);
+  auto latest = store_->LatestAll();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->size(), 5u);
+  for (const auto& v : *latest) {
+    EXPECT_EQ(v.time, 86400 * 3 + 299 * 600);
+    EXPECT_EQ(v.value, "8.1");  // 299 % 97
+  }
+}
+
+TEST_P(StoreContract, RawPacketsAndRetention) {
+  Batch b;
+  b.raw = {{1000, "127.0.0.1:5", "M1", "stored", "##0001a"}, {2000, "127.0.0.1:5", "M1", "crc_mismatch", "x"}};
+  ASSERT_TRUE(Append(b).ok());
+  auto raw = store_->RawPackets("M1", 0, 10000, 10);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->size(), 2u);
+  EXPECT_EQ((*raw)[0].verdict, "crc_mismatch");  // newest first
+  ASSERT_TRUE(store_->PruneRaw(1500).ok());
+  EXPECT_EQ(store_->RawPackets("M1", 0, 10000, 10)->size(), 1u);
+
+  Batch r;
+  r.readings = {R("M1", Period::kRealtime, 100, "a", "Rtd", "1"), R("M1", Period::kHour, 100, "a", "Avg", "1")};
+  ASSERT_TRUE(Append(r).ok());
+  ASSERT_TRUE(store_->PruneReadings(Period::kRealtime, 200).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].period, Period::kHour);
+}
+
+TEST_P(StoreContract, ReferenceTablesUpsertByNaturalKey) {
+  auto d = store_->PutDistrict({0, "110101", "东城区", 116.4, 39.9, ""});
+  ASSERT_TRUE(d.ok());
+  auto d2 = store_->PutDistrict({0, "110101", "东城区 (renamed)", 116.4, 39.9, ""});
+  EXPECT_EQ(*d, *d2);
+  auto s = store_->PutSite({0, "AIR-1", "东四", "air", *d, 0, 116.417, 39.929, false, "{}"});
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(store_->PutDevice({"MN1", *s, "123456", 1, "utf-8", true, "hj212"}).ok());
+  Restart();
+  EXPECT_EQ(store_->Districts()->at(0).name, "东城区 (renamed)");
+  EXPECT_EQ(store_->GetSite(*s)->name, "东四");
+  EXPECT_FALSE(store_->GetSite(*s + 100).ok());
+  ASSERT_EQ(store_->Devices()->size(), 1u);
+  EXPECT_EQ(store_->Devices()->at(0).password, "123456");
+}
+
+TEST_P(StoreContract, BytesPerValueAfterCompaction) {
+  // 200 devices x 10 factors x 1,440 minute values, arriving time-major.
+  for (int m = 0; m < 1440; m += 60) {
+    Batch b;
+    for (int t = m; t < m + 60; ++t)
+      for (int dev = 0; dev < 200; ++dev)
+        for (int f = 0; f < 10; ++f)
+          b.readings.push_back(R("010000A8900016F0" + std::to_string(10000000 + dev), Period::kMinute,
+                                 1700000000 + t * 60, "w0101" + std::to_string(f), "Avg",
+                                 std::to_string((dev * 7 + t * 3 + f) % 500) + "." + std::to_string(t % 10)));
+    ASSERT_TRUE(Append(b).ok());
+  }
+  ASSERT_TRUE(store_->Compact().ok());
+  store_.reset();
+  uint64_t bytes = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir_)) bytes += e.file_size();
+  double per_value = static_cast<double>(bytes) / (200.0 * 10 * 1440);
+  RecordProperty("bytes_per_value", std::to_string(per_value));
+  EXPECT_LE(per_value, 16.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, StoreContract, testing::Values(Backend{"sqlite", OpenSqlite}),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace ecohub::store

@@ -1,0 +1,94 @@
+#include "store/writer.h"
+
+namespace ecohub::store {
+
+Writer::Writer(Store& store, WriterOptions options)
+    : store_(store), options_(options), thread_([this] { Run(); }) {}
+
+Writer::~Writer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Writer::SetAfterCommit(std::function<void(const std::vector<Batch>&)> hook) {
+  std::lock_guard lock(mu_);
+  after_commit_ = std::move(hook);
+}
+
+Status Writer::Submit(Batch batch, Done done) {
+  size_t rows = Rows(batch);
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::Unavailable("writer stopped");
+    if (queue_rows_ + rows > options_.max_queue_rows && queue_rows_ > 0)
+      return Status::Unavailable("writer queue full");
+    queue_rows_ += rows;
+    queue_.emplace_back(std::move(batch), std::move(done));
+  }
+  cv_.notify_one();
+  return Status::Ok();
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mu_);
+  WriterStats s = stats_;
+  s.queue_rows = static_cast<int64_t>(queue_rows_);
+  s.commit_p50_micros = commit_latency_.QuantileMicros(0.5);
+  s.commit_p99_micros = commit_latency_.QuantileMicros(0.99);
+  return s;
+}
+
+void Writer::Run() {
+  std::vector<Batch> batches;
+  std::vector<Done> dones;
+  std::vector<const Batch*> ptrs;
+  for (;;) {
+    std::function<void(const std::vector<Batch>&)> hook;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      // A few packets alone: give concurrent ones a moment to share the fsync.
+      if (queue_rows_ < options_.min_batch_rows && !stopping_)
+        cv_.wait_for(lock, options_.gather, [&] { return queue_rows_ >= options_.min_batch_rows || stopping_; });
+      size_t rows = 0;
+      while (!queue_.empty() && (rows == 0 || rows + Rows(queue_.front().first) <= options_.max_batch_rows)) {
+        rows += Rows(queue_.front().first);
+        batches.push_back(std::move(queue_.front().first));
+        dones.push_back(std::move(queue_.front().second));
+        queue_.pop_front();
+      }
+      queue_rows_ -= rows;
+      hook = after_commit_;
+    }
+    ptrs.clear();
+    for (const auto& b : batches) ptrs.push_back(&b);
+    auto start = std::chrono::steady_clock::now();
+    Status s = store_.Append(ptrs);
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+    {
+      std::lock_guard lock(mu_);
+      commit_latency_.Observe(static_cast<uint64_t>(micros));
+      if (s.ok()) {
+        ++stats_.commits;
+        stats_.batches += batches.size();
+        for (const auto& b : batches) stats_.rows += b.readings.size();
+      } else {
+        ++stats_.failed_commits;
+      }
+    }
+    if (s.ok() && hook) hook(batches);
+    for (auto& d : dones)
+      if (d) d(s);
+    batches.clear();
+    dones.clear();
+  }
+}
+
+}  // namespace ecohub::store

@@ -1,0 +1,84 @@
+// Writer: the one thread that writes readings to the Store, in group commits.
+//
+// Network threads Submit() batches (one per packet) and return at once; the writer
+// takes everything queued (up to max_batch_rows), appends it in one transaction, and
+// only then calls each batch's `done` with OK — which is when the gateway may send
+// the 9014. A failed commit calls every `done` of that transaction with the error:
+// nothing is acknowledged that is not durable; the devices resend (LevelDB's
+// RecordBackgroundError idea, without the sticky stop: the next commit is tried
+// afresh, and each is all-or-nothing).
+//
+// Thread-safety: Submit and stats from any thread; callbacks run on the writer thread
+// and must be quick (post elsewhere). The destructor commits what is queued and stops.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/metrics.h"
+#include "store/store.h"
+
+namespace ecohub::store {
+
+struct WriterOptions {
+  // Rows per transaction at most; a backlog is committed in slices of this size.
+  size_t max_batch_rows = 50000;
+  // Queue bound in rows: beyond it Submit refuses (the device resends later).
+  size_t max_queue_rows = 2'000'000;
+  // After a commit, wait up to this long for more work when less than
+  // min_batch_rows are queued, so that concurrent packets share an fsync.
+  std::chrono::microseconds gather{500};
+  size_t min_batch_rows = 64;
+};
+
+struct WriterStats {
+  uint64_t commits = 0, failed_commits = 0, batches = 0, rows = 0;
+  int64_t queue_rows = 0;
+  uint64_t commit_p50_micros = 0, commit_p99_micros = 0;
+};
+
+class Writer {
+ public:
+  using Done = std::function<void(const Status&)>;
+
+  Writer(Store& store, WriterOptions options);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Queues the batch. `done` is called exactly once, from the writer thread, with OK
+  // after the transaction holding the batch committed, or with the error. Returns
+  // Unavailable without calling `done` when the queue is full or the writer stopped.
+  Status Submit(Batch batch, Done done);
+
+  // Called on the writer thread after each successful commit with the batches it
+  // held (latest-value cache; later: alarms, AQI of the touched hours). Set before
+  // the first Submit.
+  void SetAfterCommit(std::function<void(const std::vector<Batch>&)> hook);
+
+  WriterStats stats() const;
+
+ private:
+  void Run();
+  static size_t Rows(const Batch& b) { return b.readings.size() + b.raw.size(); }
+
+  Store& store_;
+  WriterOptions options_;
+  std::function<void(const std::vector<Batch>&)> after_commit_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<Batch, Done>> queue_;
+  size_t queue_rows_ = 0;
+  bool stopping_ = false;
+  WriterStats stats_;
+  Histogram commit_latency_;
+  std::thread thread_;
+};
+
+}  // namespace ecohub::store

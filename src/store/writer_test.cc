@@ -1,0 +1,112 @@
+#include "store/writer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+#include <set>
+
+#include "store/fault_store.h"
+#include "store/sqlite_store.h"
+
+namespace ecohub::store {
+namespace {
+
+class WriterTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/ecohub_writer_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    SqliteOptions o;
+    o.synchronous_full = false;
+    base_ = std::move(OpenSqliteStore(dir_, o)).value();
+    faulty_ = std::make_unique<FaultStore>(*base_);
+  }
+  void TearDown() override {
+    faulty_.reset();
+    base_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  static Batch One(int i) {
+    Batch b;
+    b.readings.push_back(Reading{"M", Period::kRealtime, 1000 + i, "a34004", "Rtd", std::to_string(i), 'N'});
+    return b;
+  }
+  std::set<int64_t> StoredTimes() {
+    std::set<int64_t> t;
+    base_->ScanReadings([&](const Reading& r) {
+      t.insert(r.time);
+      return true;
+    });
+    return t;
+  }
+  std::string dir_;
+  std::unique_ptr<Store> base_;
+  std::unique_ptr<FaultStore> faulty_;
+};
+
+TEST_F(WriterTest, DoneOnceAfterCommitAndAckedMeansStored) {
+  std::mutex mu;
+  std::map<int, int> calls;
+  std::set<int64_t> acked;
+  {
+    Writer w(*faulty_, WriterOptions{});
+    faulty_->FailNthAppend(1);  // the first commit fails
+    for (int i = 0; i < 2000; ++i) {
+      ASSERT_TRUE(w.Submit(One(i), [&, i](const Status& s) {
+                     std::lock_guard lock(mu);
+                     ++calls[i];
+                     if (s.ok()) acked.insert(1000 + i);
+                   }).ok());
+    }
+  }  // destructor drains
+  ASSERT_EQ(calls.size(), 2000u);
+  for (auto& [i, n] : calls) EXPECT_EQ(n, 1) << i;
+  std::set<int64_t> stored = StoredTimes();
+  for (int64_t t : acked) EXPECT_TRUE(stored.count(t)) << t;
+  // The failed commit's batches were reported failed, not acked, and not stored.
+  EXPECT_LT(acked.size(), 2000u);
+  EXPECT_EQ(stored.size(), acked.size());
+}
+
+TEST_F(WriterTest, FailedCommitsAckNothing) {
+  faulty_->FailAllAppends(true);
+  std::promise<Status> p;
+  {
+    Writer w(*faulty_, WriterOptions{});
+    ASSERT_TRUE(w.Submit(One(1), [&](const Status& s) { p.set_value(s); }).ok());
+  }
+  EXPECT_EQ(p.get_future().get().code(), Code::kIoError);
+  EXPECT_TRUE(StoredTimes().empty());
+}
+
+TEST_F(WriterTest, QueueFullRefusesWithoutCallingDone) {
+  faulty_->FailAllAppends(true);
+  WriterOptions o;
+  o.max_queue_rows = 1;
+  Writer w(*faulty_, o);
+  std::atomic<int> done{0};
+  int refused = 0;
+  for (int i = 0; i < 1000; ++i) {
+    Status s = w.Submit(One(i), [&](const Status&) { ++done; });
+    if (!s.ok()) {
+      EXPECT_EQ(s.code(), Code::kUnavailable);
+      ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+}
+
+TEST_F(WriterTest, AfterCommitSeesCommittedBatches) {
+  std::atomic<int> seen{0};
+  {
+    Writer w(*faulty_, WriterOptions{});
+    w.SetAfterCommit([&](const std::vector<Batch>& b) { seen += static_cast<int>(b.size()); });
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(w.Submit(One(i), nullptr).ok());
+  }
+  EXPECT_EQ(seen.load(), 100);
+}
+
+}  // namespace
+}  // namespace ecohub::store
