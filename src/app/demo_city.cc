@@ -321,8 +321,8 @@ Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
     d.site_id = site_ids[i % site_ids.size()];
     d.password = DemoPassword(i);
     d.protocol_version = 1;
-    auto st = store.PutDevice(d);
-    if (!st.ok()) return st.status();
+    Status st = store.PutDevice(d);
+    if (!st.ok()) return st;
   }
 
   // History: hourly means for the last `history_days`, one device per site.

@@ -1,4 +1,5 @@
 // ecohub: one executable, subcommands per job (serve, sim, db, hj212).
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>

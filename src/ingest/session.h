@@ -16,6 +16,7 @@
 
 #include "core/metrics.h"
 #include "core/reading.h"
+#include "hj212/builder.h"
 #include "hj212/packet.h"
 #include "ingest/device_registry.h"
 

@@ -1,0 +1,41 @@
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace ecohub::app {
+
+TEST(Config, ParseListen) {
+  std::string host;
+  uint16_t port = 0;
+  ASSERT_TRUE(ParseListen("127.0.0.1:9212", &host, &port).ok());
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 9212);
+  ASSERT_TRUE(ParseListen("[::1]:0", &host, &port).ok());
+  EXPECT_EQ(host, "::1");
+  for (const char* bad : {"9212", ":80", "host:", "host:70000", "host:8x"})
+    EXPECT_FALSE(ParseListen(bad, &host, &port).ok()) << bad;
+}
+
+TEST(Config, FileOverridesDefaultsAndValidates) {
+  std::string path = testing::TempDir() + "/ecohub_config_test.toml";
+  std::ofstream(path) << "[gateway]\nlisten = \"127.0.0.1:7000\"\nmax_segment_bytes = 4096\n"
+                         "[retention]\nraw_days = 7\n";
+  ServeConfig c;
+  c.data_dir = "/tmp/x";
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.gateway.listen_port, 7000);
+  EXPECT_EQ(c.gateway.framer.max_segment, 4096u);
+  EXPECT_EQ(c.retention.raw_days, 7);
+  EXPECT_TRUE(Validate(c).ok());
+  c.gateway.framer.max_segment = 100;
+  EXPECT_FALSE(Validate(c).ok());
+
+  std::ofstream(path) << "[gateway\nlisten=";
+  EXPECT_EQ(LoadConfigFile(path, &c).code(), Code::kInvalidInput);
+  std::remove(path.c_str());
+}
+
+}  // namespace ecohub::app

@@ -1,0 +1,162 @@
+#include "ingest/session.h"
+
+#include <gtest/gtest.h>
+
+#include "hj212/builder.h"
+#include "hj212/framer.h"
+
+namespace ecohub::ingest {
+namespace {
+
+const char* kMn = "010000A8900016F000169DC0";
+
+class SessionTest : public testing::Test {
+ protected:
+  SessionTest() {
+    registry_.Put(store::Device{kMn, 1, "123456", 1, "utf-8", true, "hj212"});
+    registry_.Put(store::Device{"88888880000001", 2, "654321", 0, "utf-8", true, "hj212"});
+    registry_.Put(store::Device{"DISABLED00000000000000000", 3, "123456", 1, "utf-8", false, "hj212"});
+  }
+  hj212::Packet P(const std::string& seg) {
+    hj212::Packet p;
+    EXPECT_EQ(hj212::ParsePacket(seg, &p), hj212::Error::kNone) << seg;
+    return p;
+  }
+  static std::string Seg(const std::string& frame) {
+    std::string_view s;
+    EXPECT_EQ(hj212::CheckFrame(frame, {}, &s), hj212::Error::kNone);
+    return std::string(s);
+  }
+  DeviceRegistry registry_;
+  Metrics metrics_;
+  SessionOptions options_;
+};
+
+TEST_F(SessionTest, RealtimeUploadStoresEveryValueKindWithItsFlag) {
+  options_.time_sync = false;
+  Session s(registry_, options_, metrics_);
+  Outcome o = s.OnPacket(P(std::string("QN=20160801085857223;ST=32;CN=2011;PW=123456;MN=") + kMn +
+                           ";Flag=5;CP=&&DataTime=20160801085857;w01018-Rtd=231.0,w01018-Flag=D,"
+                           "w01018-ZsRtd=240.5;w00000-Rtd=1.5;w00000-SampleTime=20160801085800&&"),
+                         1470013137000);
+  EXPECT_EQ(o.verdict, "stored");
+  ASSERT_EQ(o.readings.size(), 3u);
+  EXPECT_EQ(o.readings[0].field, "Rtd");
+  EXPECT_EQ(o.readings[0].value, "231.0");
+  EXPECT_EQ(o.readings[0].flag, 'D');
+  EXPECT_EQ(o.readings[1].field, "ZsRtd");
+  EXPECT_EQ(o.readings[2].flag, 0);
+  EXPECT_EQ(o.readings[0].time, 1470013137);  // Beijing 08:58:57 = 00:58:57 UTC
+  EXPECT_EQ(Seg(o.ack_after_commit),
+            std::string("QN=20160801085857223;ST=91;CN=9014;PW=123456;MN=") + kMn + ";Flag=4;CP=&&&&");
+}
+
+TEST_F(SessionTest, NoAckWhenTheABitIsClear) {
+  Session s(registry_, options_, metrics_);
+  Outcome o = s.OnPacket(P(std::string("QN=1;ST=32;CN=2061;PW=123456;MN=") + kMn +
+                           ";Flag=4;CP=&&DataTime=20160801080000;w01018-Avg=1&&"),
+                         0);
+  EXPECT_EQ(o.readings.size(), 1u);
+  EXPECT_EQ(o.readings[0].period, Period::kHour);
+  EXPECT_TRUE(o.ack_after_commit.empty());
+}
+
+TEST_F(SessionTest, WrongPasswordUnknownAndDisabledDevicesStoreNothing) {
+  Session s(registry_, options_, metrics_);
+  for (std::string seg : {std::string("QN=1;ST=32;CN=2011;PW=000000;MN=") + kMn + ";Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&",
+                          std::string("QN=1;ST=32;CN=2011;PW=123456;MN=FFFF;Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&"),
+                          std::string("QN=1;ST=32;CN=2011;PW=123456;MN=DISABLED00000000000000000;Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&")}) {
+    Outcome o = s.OnPacket(P(seg), 0);
+    EXPECT_TRUE(o.readings.empty());
+    EXPECT_TRUE(o.ack_after_commit.empty());
+    EXPECT_TRUE(o.verdict == "bad_password" || o.verdict == "unknown_mn") << o.verdict;
+  }
+  EXPECT_EQ(metrics_.Value("ecohub_gateway_auth_rejected_total{reason=\"bad_password\"}"), 1);
+  EXPECT_EQ(metrics_.Value("ecohub_gateway_auth_rejected_total{reason=\"unknown_mn\"}"), 2);
+}
+
+TEST_F(SessionTest, Version2005DeviceGets2005Ack) {
+  options_.time_sync = false;
+  Session s(registry_, options_, metrics_);
+  Outcome o = s.OnPacket(P("QN=20040516010101001;ST=32;CN=2051;PW=654321;MN=88888880000001;Flag=1;"
+                           "CP=&&DataTime=20040516010000;011-Avg=12.5,011-Flag=N&&"),
+                         0);
+  EXPECT_EQ(Seg(o.ack_after_commit), "ST=91;CN=9014;CP=&&QN=20040516010101001;CN=2051&&");
+}
+
+TEST_F(SessionTest, BadDataTimeIsKeptRawAndAnswered) {
+  Session s(registry_, options_, metrics_);
+  Outcome o = s.OnPacket(P(std::string("QN=1;ST=32;CN=2011;PW=123456;MN=") + kMn +
+                           ";Flag=5;CP=&&DataTime=20161301000000;a-Rtd=1&&"),
+                         0);
+  EXPECT_EQ(o.verdict, "bad_datatime");
+  EXPECT_TRUE(o.readings.empty());
+  EXPECT_FALSE(o.ack_after_commit.empty());  // kept raw; resending would not help
+}
+
+TEST_F(SessionTest, TimeSyncOnFirstPacketThenResendAndTimeout) {
+  options_.request_timeout_ms = 1000;
+  options_.request_retries = 2;
+  Session s(registry_, options_, metrics_);
+  Outcome o = s.OnPacket(P(std::string("QN=1;ST=32;CN=2011;PW=123456;MN=") + kMn +
+                           ";Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&"),
+                         1470009600000);
+  ASSERT_EQ(o.send_now.size(), 1u);
+  std::string req = Seg(o.send_now[0]);
+  EXPECT_NE(req.find("CN=1012"), std::string::npos);
+  EXPECT_NE(req.find("SystemTime=20160801080000"), std::string::npos);
+  EXPECT_EQ(s.pending_requests(), 1u);
+  EXPECT_TRUE(s.OnTick(1470009600500).empty());
+  EXPECT_EQ(s.OnTick(1470009601000).size(), 1u);  // resend 1
+  EXPECT_EQ(s.OnTick(1470009602000).size(), 1u);  // resend 2
+  EXPECT_TRUE(s.OnTick(1470009603000).empty());   // given up
+  EXPECT_EQ(s.pending_requests(), 0u);
+  EXPECT_EQ(metrics_.Value("ecohub_gateway_host_requests_timeout_total"), 1);
+}
+
+TEST_F(SessionTest, RequestAnsweredBy9011Then9012) {
+  Session s(registry_, options_, metrics_);
+  Outcome o = s.OnPacket(P(std::string("QN=1;ST=32;CN=2011;PW=123456;MN=") + kMn +
+                           ";Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&"),
+                         1470009600000);
+  hj212::Packet req = P(Seg(o.send_now.at(0)));
+  std::string qn(*req.Header("QN"));
+  s.OnPacket(P("QN=" + qn + ";ST=91;CN=9011;PW=123456;MN=" + kMn + ";Flag=4;CP=&&QnRtn=1&&"), 1470009600100);
+  EXPECT_EQ(s.pending_requests(), 1u);
+  EXPECT_TRUE(s.OnTick(1470009610500).empty());  // answered: no resend, execution timeout runs
+  s.OnPacket(P("QN=" + qn + ";ST=91;CN=9012;PW=123456;MN=" + kMn + ";Flag=4;CP=&&ExeRtn=1&&"), 1470009600200);
+  EXPECT_EQ(s.pending_requests(), 0u);
+  EXPECT_EQ(metrics_.Value("ecohub_gateway_host_requests_done_total"), 1);
+}
+
+TEST_F(SessionTest, NotifyGets9013AndTimeSet) {
+  Session s(registry_, options_, metrics_);
+  Outcome o = s.OnPacket(P(std::string("QN=20160801085857223;ST=32;CN=1013;PW=123456;MN=") + kMn +
+                           ";Flag=5;CP=&&&&"),
+                         1470009600000);
+  ASSERT_GE(o.send_now.size(), 2u);
+  EXPECT_EQ(Seg(o.send_now[0]), std::string("QN=20160801085857223;ST=91;CN=9013;PW=123456;MN=") + kMn +
+                                    ";Flag=4;CP=&&&&");
+  EXPECT_NE(o.send_now[1].find("CN=1012"), std::string::npos);
+}
+
+TEST_F(SessionTest, SkippedHourIsPulledBack) {
+  options_.time_sync = false;
+  Session s(registry_, options_, metrics_);
+  auto hour = [&](const char* dt) {
+    return s.OnPacket(P(std::string("QN=1;ST=32;CN=2061;PW=123456;MN=") + kMn +
+                        ";Flag=5;CP=&&DataTime=" + dt + ";w01018-Avg=1&&"),
+                      1470009600000);
+  };
+  EXPECT_TRUE(hour("20160801050000").send_now.empty());
+  EXPECT_TRUE(hour("20160801060000").send_now.empty());
+  Outcome o = hour("20160801090000");  // 07:00 and 08:00 missing
+  ASSERT_EQ(o.send_now.size(), 1u);
+  std::string req = Seg(o.send_now[0]);
+  EXPECT_NE(req.find("CN=2061"), std::string::npos);
+  EXPECT_NE(req.find("BeginTime=20160801070000"), std::string::npos);
+  EXPECT_NE(req.find("EndTime=20160801080000"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ecohub::ingest
