@@ -1,5 +1,6 @@
 #include "hj212/packet.h"
 
+#include <array>
 #include <cstring>
 
 namespace ecohub::hj212 {
@@ -28,6 +29,17 @@ bool UpperHex(std::string_view s) {
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Byte classes for the CP scanner: one table load decides where a token stops.
+constexpr uint8_t kEq = 1, kSep = 2;
+constexpr auto kClass = [] {
+  std::array<uint8_t, 256> t{};
+  t['='] = kEq;
+  t[';'] = kSep;
+  t[','] = kSep;
+  return t;
+}();
+inline uint8_t Class(char c) { return kClass[static_cast<unsigned char>(c)]; }
 
 // Finds "CP=&&" at the start of an item (segment start or after ';' or ',').
 size_t FindCp(std::string_view s) {
@@ -96,44 +108,48 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
     i = end + 1;
   }
 
-  // CP body.
+  // CP body: one pass over the bytes (this loop is most of the parser's cost).
   out->cp_.reserve(32);
+  const char* d = s.data();
   i = body_start;
   char sep = ';';
   while (i < close) {
-    // Skip blanks and empty items ("CP=&& &&", trailing ';').
-    while (i < close && (IsSpace(s[i]) || s[i] == ';' || s[i] == ',')) {
-      if (s[i] == ';' || s[i] == ',') sep = s[i];
+    char c = d[i];
+    if (c == ';' || c == ',') {
+      sep = c;
       ++i;
-    }
-    if (i >= close) break;
-    size_t eq = s.find('=', i);
-    size_t stop = s.find_first_of(";,", i);
-    if (stop == std::string_view::npos || stop > close) stop = close;
-    if (eq == std::string_view::npos || eq > stop) {
-      out->warnings_.push_back("CP item without '=': " + std::string(s.substr(i, std::min<size_t>(stop - i, 32))));
-      i = stop;
       continue;
     }
-    size_t vstart = eq + 1, vend = stop;
-    if (s.compare(vstart, 2, "//") == 0) {
+    if (IsSpace(c)) {  // "CP=&& &&" and blanks between items
+      ++i;
+      continue;
+    }
+    size_t kstart = i;
+    while (i < close && !Class(d[i])) ++i;
+    if (i >= close || d[i] != '=') {
+      out->warnings_.push_back("CP item without '=': " +
+                               std::string(s.substr(kstart, std::min<size_t>(i - kstart, 32))));
+      continue;
+    }
+    size_t kend = i;
+    while (kend > kstart && IsSpace(d[kend - 1])) --kend;
+    size_t vstart = ++i;
+    if (close - vstart >= 2 && d[vstart] == '/' && d[vstart + 1] == '/') {
       // Log text //...// may contain ; , = (HJ 212-2017 §6.3.3).
       size_t closing = s.find("//", vstart + 2);
-      if (closing != std::string_view::npos && closing + 2 <= close) {
-        vend = closing + 2;
-      }
+      if (closing != std::string_view::npos && closing + 2 <= close) i = closing + 2;
     }
-    size_t kstart = i, kend = eq;
-    while (kend > kstart && IsSpace(s[kend - 1])) --kend;
-    out->cp_.push_back({span(kstart, kend - kstart), span(vstart, vend - vstart), sep});
-    i = vend;
+    while (i < close && !(Class(d[i]) & kSep)) ++i;
+    out->cp_.push_back({span(kstart, kend - kstart), span(vstart, i - vstart), sep});
     sep = ';';
   }
 
   // Flag: absent means 0 (HJ/T 212-2005 uploads often omit it).
   if (auto f = out->Header("Flag")) {
-    if (AllDigits(*f) && f->size() <= 3 && std::stoi(std::string(*f)) <= 255) {
-      out->flag_ = std::stoi(std::string(*f));
+    int v = 0;
+    for (char ch : *f) v = v * 10 + (ch - '0');
+    if (AllDigits(*f) && f->size() <= 3 && v <= 255) {
+      out->flag_ = v;
     } else {
       out->warnings_.push_back("Flag is not an integer 0-255: " + std::string(f->substr(0, 16)));
     }

@@ -1,0 +1,31 @@
+// libFuzzer target for every parser of device bytes: the stream framer (fed in
+// chunks whose sizes come from the input), the packet parser, the session's reading
+// extraction, and the replies built from whatever parsed.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/reading.h"
+#include "hj212/framer.h"
+#include "hj212/packet.h"
+#include "hj212/reply.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  ecohub::hj212::Framer framer;
+  size_t chunk = size > 0 ? 1 + data[0] % 64 : 1;
+  auto on_frame = [](std::string_view segment, std::string_view) {
+    ecohub::hj212::Packet p;
+    if (ecohub::hj212::ParsePacket(segment, &p) != ecohub::hj212::Error::kNone) return;
+    for (size_t i = 0; i < p.cp_count(); ++i) (void)ecohub::Decimal::Parse(p.cp_value(i));
+    (void)ecohub::hj212::DataAck(p);
+    (void)ecohub::hj212::NotifyAck(p);
+  };
+  for (size_t i = 0; i < size; i += chunk)
+    framer.Feed(in.substr(i, chunk), on_frame, [](ecohub::hj212::Error, std::string_view) {});
+  // The whole input as one frame and as one segment, too.
+  std::string_view seg;
+  if (ecohub::hj212::CheckFrame(in, {}, &seg) == ecohub::hj212::Error::kNone) on_frame(seg, in);
+  on_frame(in, in);
+  return 0;
+}
