@@ -15,8 +15,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ecohub::hj212::Framer framer;
   size_t chunk = size > 0 ? 1 + data[0] % 64 : 1;
   auto on_frame = [](std::string_view segment, std::string_view) {
-    ecohub::hj212::Packet p;
-    if (ecohub::hj212::ParsePacket(segment, &p) != ecohub::hj212::Error::kNone) return;
+    ecohub::hj212::Packet p, q;
+    // The token-driven parse must agree with the byte-by-byte one, always.
+    ecohub::hj212::Tokens tokens;
+    ecohub::hj212::Crc16WithTokens(segment, &tokens);
+    ecohub::hj212::Error e1 = ecohub::hj212::ParsePacket(segment, &p);
+    ecohub::hj212::Error e2 = ecohub::hj212::ParsePacket(segment, &q, {}, &tokens);
+    if (e1 != e2) __builtin_trap();
+    if (e1 != ecohub::hj212::Error::kNone) return;
+    if (p.cp_count() != q.cp_count()) __builtin_trap();
+    for (size_t i = 0; i < p.cp_count(); ++i)
+      if (p.cp_key(i) != q.cp_key(i) || p.cp_value(i) != q.cp_value(i) ||
+          p.cp_separator(i) != q.cp_separator(i))
+        __builtin_trap();
     for (size_t i = 0; i < p.cp_count(); ++i) (void)ecohub::Decimal::Parse(p.cp_value(i));
     (void)ecohub::hj212::DataAck(p);
     (void)ecohub::hj212::NotifyAck(p);

@@ -17,7 +17,7 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 DEVICES=$("$BIN" demo devices | wc -l)
-"$BIN" sim --target "$GW" --devices "$DEVICES" --duration 31536000 --interval 10 \
+"$BIN" sim --target "$GW" --devices "$DEVICES" --duration 604800 --interval 30 \
   >"$DATA.sim.out" 2>"$DATA.sim.log" &
 SIM=$!
 

@@ -93,9 +93,10 @@ class Sim {
     }
     step = std::max(30.0, o.interval_seconds);
     double compression = step / o.interval_seconds;
-    // Virtual time runs so that the run ends at about now: all data is in the past.
-    int64_t span = static_cast<int64_t>(o.duration_seconds * compression);
-    vt_start = (NowMillis() / 1000 - span) / 30 * 30;
+    // Virtual time runs `compression` times faster than real time and reaches real
+    // time when the run ends, so no device reports from the future.
+    int64_t lead = static_cast<int64_t>(o.duration_seconds * (compression - 1));
+    vt_start = (NowMillis() / 1000 - lead) / 30 * 30;
   }
   ~Sim() {
     if (log) std::fclose(log);
@@ -384,7 +385,7 @@ void Device::AnswerHistory(const hj212::Packet& p, std::string_view cn) {
 
 void Device::OnFrame(std::string_view segment) {
   hj212::Packet p;
-  if (hj212::ParsePacket(segment, &p) != hj212::Error::kNone) return;
+  if (hj212::ParsePacket(segment, &p, {}, framer_.tokens()) != hj212::Error::kNone) return;
   auto cn = p.Header("CN");
   auto qn = p.Header("QN");
   if (!cn) return;

@@ -1,5 +1,7 @@
 #include "hj212/crc.h"
 
+#include "hj212/tokens.h"
+
 #include <array>
 
 namespace ecohub::hj212 {
@@ -15,6 +17,13 @@ constexpr std::array<uint16_t, 256> MakeTable() {
   return t;
 }
 constexpr std::array<uint16_t, 256> kTable = MakeTable();
+// High bytes of kTable: the only state carried from byte to byte, so the chain per
+// byte is one load and one xor.
+constexpr std::array<uint8_t, 256> kHigh = [] {
+  std::array<uint8_t, 256> h{};
+  for (int i = 0; i < 256; ++i) h[i] = static_cast<uint8_t>(kTable[i] >> 8);
+  return h;
+}();
 }  // namespace
 
 const uint16_t kCrcTable[256] = {
@@ -29,14 +38,46 @@ const uint16_t kCrcTable[256] = {
 
 uint16_t Crc16(std::string_view bytes) {
   if (bytes.empty()) return 0xFFFF;
-  // reg = T[(reg >> 8) ^ b]: only the high byte is carried, so keep just that.
+  // reg = T[(reg >> 8) ^ b]: only the high byte is carried, so keep just that and
+  // look the full register up for the last byte.
   uint32_t hi = 0xFF;
-  uint16_t reg = 0xFFFF;
-  for (unsigned char b : bytes) {
-    reg = kTable[hi ^ b];
-    hi = reg >> 8;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t last = bytes.size() - 1;
+  for (size_t i = 0; i < last; ++i) hi = kHigh[hi ^ p[i]];
+  return kTable[hi ^ p[last]];
+}
+
+uint16_t Crc16WithTokens(std::string_view bytes, Tokens* t) {
+  if (bytes.empty()) {
+    t->pos.clear();
+    t->has_slash = false;
+    return 0xFFFF;
   }
-  return reg;
+  // Byte classes: 1 = separator token, 2 = '/'.
+  static constexpr auto kKind = [] {
+    std::array<uint8_t, 256> k{};
+    k['='] = k[';'] = k[','] = 1;
+    k['/'] = 2;
+    return k;
+  }();
+  t->pos.resize(bytes.size());
+  uint16_t* out = t->pos.data();
+  uint32_t hi = 0xFF, prev = 0xFF;
+  uint8_t kinds = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const size_t n = bytes.size();
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char b = p[i];
+    prev = hi;
+    hi = kHigh[hi ^ b];
+    uint8_t k = kKind[b];
+    *out = static_cast<uint16_t>(i);  // branch-free append
+    out += k & 1;
+    kinds |= k;
+  }
+  t->pos.resize(static_cast<size_t>(out - t->pos.data()));
+  t->has_slash = kinds & 2;
+  return kTable[prev ^ p[n - 1]];
 }
 
 uint16_t Crc16Modbus(std::string_view bytes) {

@@ -31,8 +31,13 @@ Error CheckFrame(std::string_view wire, const FramerOptions& o, std::string_view
   if (has_tail) {
     body.remove_suffix(2);
   } else if (o.require_tail) {
-    // The declared length ends right where the wire does: only the tail is missing.
-    return wire.size() == 6 + len + 4 ? Error::kMissingTail : Error::kLengthMismatch;
+    // The CRC sits where the length says and what follows is absent, a lone CR or
+    // LF, or two bytes that are not CR LF: the tail is what is wrong. Otherwise the
+    // length is.
+    size_t end = 6 + len + 4;
+    uint16_t ignore;
+    bool crc_in_place = wire.size() >= end && ParseHex4(wire.data() + 6 + len, &ignore);
+    return crc_in_place && wire.size() <= end + 2 ? Error::kMissingTail : Error::kLengthMismatch;
   }
   if (body.size() != 6 + len + 4) return Error::kLengthMismatch;
   uint16_t crc = 0;

@@ -22,6 +22,7 @@
 
 #include "hj212/crc.h"
 #include "hj212/error.h"
+#include "hj212/tokens.h"
 
 namespace ecohub::hj212 {
 
@@ -66,6 +67,9 @@ class Framer {
   }
 
   const FramerStats& stats() const { return stats_; }
+  // Separator positions of the segment being handed to on_frame (valid only during
+  // that call, and only with the HJ 212 CRC): pass them to ParsePacket.
+  const Tokens* tokens() const { return options_.crc == CrcVariant::kHj212 ? &tokens_ : nullptr; }
   size_t buffered() const { return buf_.size(); }
 
  private:
@@ -125,7 +129,10 @@ class Framer {
         pos += 1;
         continue;
       }
-      if (!CrcMatches(options_.crc, segment, wire_crc)) {
+      bool crc_ok = options_.crc == CrcVariant::kHj212
+                        ? Crc16WithTokens(segment, &tokens_) == wire_crc
+                        : CrcMatches(options_.crc, segment, wire_crc);
+      if (!crc_ok) {
         Reject(Error::kCrcMismatch, frame, on_reject);
         pos += tail_ok ? total : body;  // well delimited: skip it whole
         continue;
@@ -151,6 +158,7 @@ class Framer {
 
   FramerOptions options_;
   FramerStats stats_;
+  Tokens tokens_;
   std::string buf_;
 };
 

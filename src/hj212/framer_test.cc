@@ -114,6 +114,17 @@ TEST(Framer, BufferIsBounded) {
   EXPECT_LE(f.buffered(), 6 + 1024 + 6u);
 }
 
+TEST(Framer, TailProblemsAreMissingTailLengthProblemsAreNot) {
+  std::string_view out;
+  std::string body = kA.substr(0, kA.size() - 2);
+  EXPECT_EQ(CheckFrame(body, {}, &out), Error::kMissingTail);
+  EXPECT_EQ(CheckFrame(body + "\n", {}, &out), Error::kMissingTail);  // LF only
+  EXPECT_EQ(CheckFrame(body + "\r", {}, &out), Error::kMissingTail);
+  EXPECT_EQ(CheckFrame(body + "\n\r", {}, &out), Error::kMissingTail);
+  EXPECT_EQ(CheckFrame(body + "xyz\r\n", {}, &out), Error::kLengthMismatch);
+  EXPECT_EQ(CheckFrame(body.substr(0, body.size() - 1) + "\r\n", {}, &out), Error::kLengthMismatch);
+}
+
 TEST(Framer, LowerCaseCrcAccepted) {
   std::string seg =
       "QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;"

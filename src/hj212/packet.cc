@@ -65,7 +65,8 @@ std::optional<std::string_view> Packet::Cp(std::string_view key) const {
   return std::nullopt;
 }
 
-Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& options) {
+Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& options,
+                  const Tokens* tokens) {
   out->text_.assign(segment);
   out->header_.clear();
   out->cp_.clear();
@@ -108,40 +109,80 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
     i = end + 1;
   }
 
-  // CP body: one pass over the bytes (this loop is most of the parser's cost).
+  // CP body. With tokens (and no log text, whose //...// may hide separators) the
+  // scanner jumps from separator to separator; otherwise it walks the bytes.
   out->cp_.reserve(32);
   const char* d = s.data();
-  i = body_start;
-  char sep = ';';
-  while (i < close) {
-    char c = d[i];
-    if (c == ';' || c == ',') {
-      sep = c;
-      ++i;
-      continue;
+  if (tokens && !tokens->has_slash) {
+    const uint16_t* t = tokens->pos.data();
+    const uint16_t* tend = t + tokens->pos.size();
+    while (t < tend && *t < body_start) ++t;
+    i = body_start;
+    char sep = ';';
+    while (i < close) {
+      char c = d[i];
+      if (c == ';' || c == ',') {
+        sep = c;
+        ++i;
+        if (t < tend && *t < i) ++t;
+        continue;
+      }
+      if (IsSpace(c)) {
+        ++i;
+        continue;
+      }
+      size_t kstart = i;
+      while (t < tend && *t < kstart) ++t;
+      size_t next = t < tend && *t < close ? *t : close;
+      if (next >= close || d[next] != '=') {
+        out->warnings_.push_back("CP item without '=': " +
+                                 std::string(s.substr(kstart, std::min<size_t>(next - kstart, 32))));
+        i = next;
+        continue;
+      }
+      size_t kend = next;
+      while (kend > kstart && IsSpace(d[kend - 1])) --kend;
+      size_t vstart = next + 1;
+      ++t;
+      while (t < tend && *t < close && d[*t] == '=') ++t;  // '=' inside a value
+      size_t vend = t < tend && *t < close ? *t : close;
+      out->cp_.push_back({span(kstart, kend - kstart), span(vstart, vend - vstart), sep});
+      sep = ';';
+      i = vend;
     }
-    if (IsSpace(c)) {  // "CP=&& &&" and blanks between items
-      ++i;
-      continue;
+  } else {
+    i = body_start;
+    char sep = ';';
+    while (i < close) {
+      char c = d[i];
+      if (c == ';' || c == ',') {
+        sep = c;
+        ++i;
+        continue;
+      }
+      if (IsSpace(c)) {  // "CP=&& &&" and blanks between items
+        ++i;
+        continue;
+      }
+      size_t kstart = i;
+      while (i < close && !Class(d[i])) ++i;
+      if (i >= close || d[i] != '=') {
+        out->warnings_.push_back("CP item without '=': " +
+                                 std::string(s.substr(kstart, std::min<size_t>(i - kstart, 32))));
+        continue;
+      }
+      size_t kend = i;
+      while (kend > kstart && IsSpace(d[kend - 1])) --kend;
+      size_t vstart = ++i;
+      if (close - vstart >= 2 && d[vstart] == '/' && d[vstart + 1] == '/') {
+        // Log text //...// may contain ; , = (HJ 212-2017 §6.3.3).
+        size_t closing = s.find("//", vstart + 2);
+        if (closing != std::string_view::npos && closing + 2 <= close) i = closing + 2;
+      }
+      while (i < close && !(Class(d[i]) & kSep)) ++i;
+      out->cp_.push_back({span(kstart, kend - kstart), span(vstart, i - vstart), sep});
+      sep = ';';
     }
-    size_t kstart = i;
-    while (i < close && !Class(d[i])) ++i;
-    if (i >= close || d[i] != '=') {
-      out->warnings_.push_back("CP item without '=': " +
-                               std::string(s.substr(kstart, std::min<size_t>(i - kstart, 32))));
-      continue;
-    }
-    size_t kend = i;
-    while (kend > kstart && IsSpace(d[kend - 1])) --kend;
-    size_t vstart = ++i;
-    if (close - vstart >= 2 && d[vstart] == '/' && d[vstart + 1] == '/') {
-      // Log text //...// may contain ; , = (HJ 212-2017 §6.3.3).
-      size_t closing = s.find("//", vstart + 2);
-      if (closing != std::string_view::npos && closing + 2 <= close) i = closing + 2;
-    }
-    while (i < close && !(Class(d[i]) & kSep)) ++i;
-    out->cp_.push_back({span(kstart, kend - kstart), span(vstart, i - vstart), sep});
-    sep = ';';
   }
 
   // Flag: absent means 0 (HJ/T 212-2005 uploads often omit it).

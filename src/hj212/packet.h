@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "hj212/error.h"
+#include "hj212/tokens.h"
 
 namespace ecohub::hj212 {
 
@@ -61,7 +62,8 @@ class Packet {
     // strict default rejects them like any packet without MN.
     bool accept_2005_ack_without_mn = false;
   };
-  friend Error ParsePacket(std::string_view segment, Packet* out, const Options& options);
+  friend Error ParsePacket(std::string_view segment, Packet* out, const Options& options,
+                           const Tokens* tokens);
 
  private:
   std::string_view View(Span s) const { return std::string_view(text_).substr(s.off, s.len); }
@@ -75,7 +77,10 @@ class Packet {
 
 // Parses a data segment (the bytes between the length and the CRC). On an error
 // other than kNone, *out is left in an unspecified but valid state.
-Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& options);
+// `tokens`, when given, are the separator positions of exactly this segment (from
+// Framer::tokens()); the result is the same, found faster.
+Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& options,
+                  const Tokens* tokens = nullptr);
 inline Error ParsePacket(std::string_view segment, Packet* out) {
   return ParsePacket(segment, out, Packet::Options{});
 }

@@ -14,8 +14,12 @@ std::string ReplyFlag(const Packet& p) { return std::to_string(p.version() << 2)
 
 std::string DataAck(const Packet& upload) {
   if (upload.version() == 0) {
-    return Frame(BuildSegment({{"ST", "91"}, {"CN", "9014"}},
-                              {{"QN", Get(upload, "QN")}, {"CN", Get(upload, "CN")}}));
+    std::vector<Field> cp = {{"QN", Get(upload, "QN")}, {"CN", Get(upload, "CN")}};
+    if (upload.split()) {  // HJ/T 212-2005 Appendix C: a part's ack names the part
+      cp.push_back({"PNO", Get(upload, "PNO")});
+      cp.push_back({"PNUM", Get(upload, "PNUM")});
+    }
+    return Frame(BuildSegment({{"ST", "91"}, {"CN", "9014"}}, cp));
   }
   std::vector<Field> h = {{"QN", Get(upload, "QN")}, {"ST", "91"}, {"CN", "9014"},
                           {"PW", Get(upload, "PW")}, {"MN", Get(upload, "MN")},

@@ -9,6 +9,7 @@
 #include "hj212/crc.h"
 #include "hj212/framer.h"
 #include "hj212/packet.h"
+#include "hj212/tokens.h"
 
 namespace ecohub::hj212 {
 namespace {
@@ -64,6 +65,22 @@ TEST_P(Vector, DecodesAsSpecified) {
   if (v.value("roundtrip", false)) {
     std::string rebuilt = Frame(RebuildSegment(p), false);
     EXPECT_EQ(rebuilt, v["packet"].get<std::string>()) << v["name"];
+  }
+}
+
+TEST_P(Vector, TokenParseAgreesWithByteParse) {
+  std::string wire = Wire(GetParam());
+  std::string_view segment;
+  if (CheckFrame(wire, FramerOptions{}, &segment) != Error::kNone) return;
+  Tokens tokens;
+  EXPECT_EQ(Crc16WithTokens(segment, &tokens), Crc16(segment));
+  Packet a, b;
+  ASSERT_EQ(ParsePacket(segment, &a), ParsePacket(segment, &b, {}, &tokens));
+  ASSERT_EQ(a.cp_count(), b.cp_count());
+  for (size_t i = 0; i < a.cp_count(); ++i) {
+    EXPECT_EQ(a.cp_key(i), b.cp_key(i));
+    EXPECT_EQ(a.cp_value(i), b.cp_value(i));
+    EXPECT_EQ(a.cp_separator(i), b.cp_separator(i));
   }
 }
 

@@ -63,7 +63,7 @@ struct Gateway::Counters {
         throttled(m.counter("ecohub_gateway_throttled_total", "Reads delayed by the rate limit")),
         ack_latency(m.histogram("ecohub_gateway_ack_latency_seconds",
                                 "Time from packet received to its 9014 sent")) {
-    for (int e = 0; e <= static_cast<int>(hj212::Error::kMissingField); ++e) {
+    for (int e = 1; e <= static_cast<int>(hj212::Error::kMissingField); ++e) {
       auto err = static_cast<hj212::Error>(e);
       rejected[e] = m.counter(std::string("ecohub_gateway_rejected_total{code=\"") +
                                   hj212::ErrorCode(err) + "\"}",
@@ -203,7 +203,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
 
   void OnFrame(std::string_view segment, std::string_view frame, SteadyClock::time_point received) {
     hj212::Packet packet;
-    hj212::Error err = hj212::ParsePacket(segment, &packet);
+    hj212::Error err = hj212::ParsePacket(segment, &packet, {}, framer_.tokens());
     if (err != hj212::Error::kNone) {
       gw_.counters_->rejected[static_cast<int>(err)]->Add();
       spdlog::warn("[conn {}][{}] unparsable packet: {}: {}", id_, peer_, hj212::ErrorCode(err),
