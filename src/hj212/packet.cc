@@ -187,9 +187,12 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
 
   // Flag: absent means 0 (HJ/T 212-2005 uploads often omit it).
   if (auto f = out->Header("Flag")) {
-    int v = 0;
-    for (char ch : *f) v = v * 10 + (ch - '0');
-    if (AllDigits(*f) && f->size() <= 3 && v <= 255) {
+    int v = 256;
+    if (AllDigits(*f) && f->size() <= 3) {
+      v = 0;
+      for (char ch : *f) v = v * 10 + (ch - '0');
+    }
+    if (v <= 255) {
       out->flag_ = v;
     } else {
       out->warnings_.push_back("Flag is not an integer 0-255: " + std::string(f->substr(0, 16)));

@@ -162,6 +162,16 @@ TEST(Packet, ToleratesRealWorldOddities) {
   EXPECT_EQ(p.version(), 0);
 }
 
+TEST(Packet, HugeFlagIsAWarningNotAnOverflow) {
+  // Regression: found by the fuzzer (signed overflow while reading Flag).
+  Packet p;
+  ASSERT_EQ(ParsePacket("QN=1;ST=32;CN=2011;PW=1;MN=1;Flag=4010008A8900016F;CP=&&&&", &p), Error::kNone);
+  EXPECT_EQ(p.flag(), 0);
+  ASSERT_EQ(ParsePacket("QN=1;ST=32;CN=2011;PW=1;MN=1;Flag=99999999999999999999;CP=&&&&", &p), Error::kNone);
+  EXPECT_EQ(p.flag(), 0);
+  EXPECT_FALSE(p.warnings().empty());
+}
+
 TEST(Packet, FlagBits) {
   Packet p;
   ASSERT_EQ(ParsePacket("QN=20160801085857223;ST=32;CN=2061;PW=1;MN=010000A8900016F000169DC0;"
