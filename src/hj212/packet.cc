@@ -1,5 +1,6 @@
 #include "hj212/packet.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -9,10 +10,17 @@ namespace {
 
 constexpr std::string_view kHeaderKeys[] = {"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"};
 
-bool IsHeaderKey(std::string_view k) {
-  for (auto h : kHeaderKeys)
-    if (k == h) return true;
-  return false;
+// Position of a standard header field in kHeaderKeys, -1 for anything else.
+int HeaderKeyIndex(std::string_view k) {
+  switch (k.size()) {
+    case 2:
+      for (int i = 0; i < 5; ++i)
+        if (k == kHeaderKeys[i]) return i;
+      return -1;
+    case 3: return k == "PNO" ? 7 : -1;
+    case 4: return k == "Flag" ? 5 : k == "PNUM" ? 6 : -1;
+    default: return -1;
+  }
 }
 
 bool AllDigits(std::string_view s) {
@@ -54,9 +62,9 @@ size_t FindCp(std::string_view s) {
 }  // namespace
 
 std::optional<std::string_view> Packet::Header(std::string_view key) const {
-  for (const auto& p : header_)
-    if (View(p.key) == key) return View(p.value);
-  return std::nullopt;
+  int k = HeaderKeyIndex(key);
+  if (k < 0 || header_index_[k] < 0) return std::nullopt;
+  return View(header_[header_index_[k]].value);
 }
 
 std::optional<std::string_view> Packet::Cp(std::string_view key) const {
@@ -72,6 +80,7 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
   out->cp_.clear();
   out->warnings_.clear();
   out->flag_ = 0;
+  std::fill(std::begin(out->header_index_), std::end(out->header_index_), int8_t{-1});
   std::string_view s = out->text_;
 
   size_t cp = FindCp(s);
@@ -90,19 +99,21 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
   out->header_.reserve(8);
   size_t i = 0;
   while (i < cp) {
-    size_t end = s.find_first_of(";", i);
-    if (end == std::string_view::npos || end > cp) end = cp;
+    const void* semi = std::memchr(s.data() + i, ';', cp - i);
+    size_t end = semi ? static_cast<size_t>(static_cast<const char*>(semi) - s.data()) : cp;
     std::string_view item = s.substr(i, end - i);
     if (!item.empty()) {
       size_t eq = item.find('=');
       std::string_view key = item.substr(0, eq);
+      int k = eq == std::string_view::npos ? -1 : HeaderKeyIndex(key);
       if (eq == std::string_view::npos) {
         out->warnings_.push_back("header item without '=': " + std::string(item.substr(0, 32)));
-      } else if (!IsHeaderKey(key)) {
+      } else if (k < 0) {
         out->warnings_.push_back("unknown header field " + std::string(key.substr(0, 32)));
-      } else if (out->Header(key)) {
+      } else if (out->header_index_[k] >= 0) {
         out->warnings_.push_back("repeated header field " + std::string(key));
       } else {
+        out->header_index_[k] = static_cast<int8_t>(out->header_.size());
         out->header_.push_back({span(i, eq), span(i + eq + 1, item.size() - eq - 1), ';'});
       }
     }
@@ -114,9 +125,14 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
   out->cp_.reserve(32);
   const char* d = s.data();
   if (tokens && !tokens->has_slash) {
+    // Pairs are written into a pre-sized buffer (at most one per '=' token), then the
+    // vector is cut to length: no per-pair capacity checks.
     const uint16_t* t = tokens->pos.data();
     const uint16_t* tend = t + tokens->pos.size();
     while (t < tend && *t < body_start) ++t;
+    while (tend > t && tend[-1] >= close) --tend;  // tokens past the body are not ours
+    out->cp_.resize(static_cast<size_t>(tend - t) + 1);
+    Packet::Pair* pair = out->cp_.data();
     i = body_start;
     char sep = ';';
     while (i < close) {
@@ -124,7 +140,6 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
       if (c == ';' || c == ',') {
         sep = c;
         ++i;
-        if (t < tend && *t < i) ++t;
         continue;
       }
       if (IsSpace(c)) {
@@ -133,8 +148,8 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
       }
       size_t kstart = i;
       while (t < tend && *t < kstart) ++t;
-      size_t next = t < tend && *t < close ? *t : close;
-      if (next >= close || d[next] != '=') {
+      size_t next = t < tend ? *t : close;
+      if (next == close || d[next] != '=') {
         out->warnings_.push_back("CP item without '=': " +
                                  std::string(s.substr(kstart, std::min<size_t>(next - kstart, 32))));
         i = next;
@@ -142,14 +157,14 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
       }
       size_t kend = next;
       while (kend > kstart && IsSpace(d[kend - 1])) --kend;
-      size_t vstart = next + 1;
       ++t;
-      while (t < tend && *t < close && d[*t] == '=') ++t;  // '=' inside a value
-      size_t vend = t < tend && *t < close ? *t : close;
-      out->cp_.push_back({span(kstart, kend - kstart), span(vstart, vend - vstart), sep});
+      while (t < tend && d[*t] == '=') ++t;  // '=' inside a value
+      size_t vend = t < tend ? *t : close;
+      *pair++ = {span(kstart, kend - kstart), span(next + 1, vend - next - 1), sep};
       sep = ';';
       i = vend;
     }
+    out->cp_.resize(static_cast<size_t>(pair - out->cp_.data()));
   } else {
     i = body_start;
     char sep = ';';

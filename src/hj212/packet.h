@@ -68,6 +68,9 @@ class Packet {
  private:
   std::string_view View(Span s) const { return std::string_view(text_).substr(s.off, s.len); }
 
+  // Index into header_ of each standard field (QN ST CN PW MN Flag PNUM PNO), -1 if
+  // absent: header lookups by name do not search.
+  int8_t header_index_[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
   std::string text_;
   std::vector<Pair> header_;
   std::vector<Pair> cp_;
