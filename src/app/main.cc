@@ -65,13 +65,29 @@ int DbStats(const std::string& data_dir) {
     std::fprintf(stderr, "ecohub db stats: %s\n", (!s.ok() ? s : n.status()).ToString().c_str());
     return 1;
   }
+  auto tables = st.TableBytes();
   opened.value().reset();  // close: checkpoints the WAL
   uint64_t bytes = 0;
   for (const auto& e : std::filesystem::directory_iterator(data_dir))
     if (e.is_regular_file()) bytes += e.file_size();
-  std::printf("{\"readings\":%lld,\"bytes_on_disk\":%llu,\"bytes_per_reading\":%.2f}\n",
-              static_cast<long long>(*n), static_cast<unsigned long long>(bytes),
-              *n > 0 ? static_cast<double>(bytes) / static_cast<double>(*n) : 0.0);
+  // Readings live in the hot table, the chunks and the series table; raw packets are
+  // the configurable trace of every frame, reported apart.
+  int64_t reading_bytes = 0, raw_bytes = 0;
+  std::string per_table;
+  if (tables.ok())
+    for (const auto& [name, b] : *tables) {
+      if (name == "readings" || name == "chunks" || name.starts_with("series") ||
+          name.starts_with("sqlite_autoindex_series"))
+        reading_bytes += b;
+      if (name.starts_with("raw_packets")) raw_bytes += b;
+      per_table += (per_table.empty() ? "" : ",") + ("\"" + name + "\":" + std::to_string(b));
+    }
+  double nn = *n > 0 ? static_cast<double>(*n) : 1.0;
+  std::printf(
+      "{\"readings\":%lld,\"bytes_on_disk\":%llu,\"bytes_per_reading\":%.2f,"
+      "\"reading_bytes_per_reading\":%.2f,\"raw_packet_bytes_per_reading\":%.2f,\"tables\":{%s}}\n",
+      static_cast<long long>(*n), static_cast<unsigned long long>(bytes), static_cast<double>(bytes) / nn,
+      static_cast<double>(reading_bytes) / nn, static_cast<double>(raw_bytes) / nn, per_table.c_str());
   return 0;
 }
 

@@ -1,6 +1,8 @@
-// FaultStore: a Store that forwards to another and fails on command (STYLE.md: fault
+// FaultyStore: a Store that forwards to another and fails on command (STYLE.md: fault
 // injection ships with the seam). Tests arm it to fail the Nth Append, or every
 // Append while armed, and check that nothing unacknowledged is reported durable.
+// A failed Append stores nothing (it never reaches the base store), as a rolled-back
+// transaction would. Thread-safe: arming is atomic; the rest forwards.
 #pragma once
 
 #include <atomic>
@@ -9,9 +11,9 @@
 
 namespace ecohub::store {
 
-class FaultStore : public Store {
+class FaultyStore : public Store {
  public:
-  explicit FaultStore(Store& base) : base_(base) {}
+  explicit FaultyStore(Store& base) : base_(base) {}
 
   // Fails the append that is the `n`th from now (1 = the next one).
   void FailNthAppend(int n) { fail_at_ = appends_.load() + n; }
@@ -29,7 +31,11 @@ class FaultStore : public Store {
     return base_.Range(mn, p, f, fl, from, to);
   }
   Result<std::vector<LatestValue>> LatestAll() override { return base_.LatestAll(); }
+  Result<std::vector<LatestValue>> LatestForSite(int64_t site_id) override {
+    return base_.LatestForSite(site_id);
+  }
   Result<int64_t> CountReadings() override { return base_.CountReadings(); }
+  Result<std::vector<std::pair<std::string, int64_t>>> TableBytes() override { return base_.TableBytes(); }
   Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from, UnixMillis to,
                                             size_t limit) override {
     return base_.RawPackets(mn, from, to, limit);
@@ -46,6 +52,7 @@ class FaultStore : public Store {
   Result<std::vector<Site>> Sites() override { return base_.Sites(); }
   Result<Site> GetSite(int64_t id) override { return base_.GetSite(id); }
   Result<std::vector<Device>> Devices() override { return base_.Devices(); }
+  Result<Device> GetDevice(std::string_view mn) override { return base_.GetDevice(mn); }
 
  private:
   Store& base_;
@@ -53,5 +60,7 @@ class FaultStore : public Store {
   std::atomic<int> fail_at_{-1};
   std::atomic<bool> fail_all_{false};
 };
+
+using FaultStore = FaultyStore;  // older name
 
 }  // namespace ecohub::store

@@ -239,37 +239,16 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<LatestValue>> LatestAll() override {
-    std::lock_guard lock(r_mu_);
-    Exec(r_, "BEGIN");
-    std::vector<LatestValue> out;
-    std::unordered_map<int64_t, ChunkEntry> best;
-    {
-      // Newest hot row per series (max t), then the newest chunk for series without one.
-      Stmt q(r_, "SELECT series, t, v, txt, flag FROM readings r WHERE t = "
-                 "(SELECT max(t) FROM readings r2 WHERE r2.series = r.series)");
-      // That correlated form scans per series; fine at start-up for the sizes the
-      // hot table holds between compactions.
-      while (q.Step() == SQLITE_ROW) best[q.Int(0)] = EntryFrom(q, 1);
-    }
-    Stmt sq(r_, "SELECT id, mn, period, factor, field FROM series");
-    Stmt cq(r_, "SELECT day, data FROM chunks WHERE series = ? ORDER BY day DESC LIMIT 1");
-    while (sq.Step() == SQLITE_ROW) {
-      int64_t id = sq.Int(0);
-      auto it = best.find(id);
-      if (it == best.end()) {
-        cq.Bind(1, id);
-        if (cq.Step() == SQLITE_ROW) {
-          std::vector<ChunkEntry> e;
-          if (DecodeChunk(cq.Int(0), cq.Text(1), &e).ok() && !e.empty()) it = best.emplace(id, e.back()).first;
-        }
-        cq.Reset();
-      }
-      if (it == best.end()) continue;
-      out.push_back(LatestValue{sq.Text(1), static_cast<Period>(sq.Int(2)), sq.Text(3), sq.Text(4),
-                                it->second.value, it->second.flag, it->second.time});
-    }
-    Exec(r_, "COMMIT");
-    return out;
+    return Latest("SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field",
+                  "SELECT series, max(t), v, txt, flag FROM readings GROUP BY series", -1);
+  }
+
+  Result<std::vector<LatestValue>> LatestForSite(int64_t site_id) override {
+    return Latest("SELECT id, mn, period, factor, field FROM series WHERE mn IN "
+                  "(SELECT mn FROM devices WHERE site_id = ?1) ORDER BY mn, period, factor, field",
+                  "SELECT series, max(t), v, txt, flag FROM readings WHERE series IN (SELECT id FROM "
+                  "series WHERE mn IN (SELECT mn FROM devices WHERE site_id = ?1)) GROUP BY series",
+                  site_id);
   }
 
   Result<int64_t> CountReadings() override {
@@ -293,6 +272,16 @@ class SqliteStore final : public Store {
     }
     Exec(r_, "COMMIT");
     return n;
+  }
+
+  Result<std::vector<std::pair<std::string, int64_t>>> TableBytes() override {
+    std::lock_guard lock(r_mu_);
+    std::vector<std::pair<std::string, int64_t>> out;
+    // dbstat is compiled into Debian's SQLite; without it the answer is empty.
+    Stmt q(r_, "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC");
+    if (!q.ok()) return out;
+    while (q.Step() == SQLITE_ROW) out.push_back({q.Text(0), q.Int(1)});
+    return out;
   }
 
   Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from, UnixMillis to,
@@ -320,7 +309,7 @@ class SqliteStore final : public Store {
     if (!s.ok()) return s;
     Stmt a(w_, "DELETE FROM readings WHERE t < ? AND series IN (SELECT id FROM series WHERE period = ?)");
     a.Bind(1, before).Bind(2, int64_t{static_cast<int>(period)});
-    // Whole chunk days only; a partly expired day stays until it is wholly past.
+    // Whole chunk days go at once; the one day that straddles `before` is rewritten.
     Stmt b(w_, "DELETE FROM chunks WHERE day + 86400 <= ? AND series IN (SELECT id FROM series WHERE period = ?)");
     b.Bind(1, before).Bind(2, int64_t{static_cast<int>(period)});
     if (a.Step() != SQLITE_DONE || b.Step() != SQLITE_DONE) {
@@ -328,28 +317,71 @@ class SqliteStore final : public Store {
       Exec(w_, "ROLLBACK");
       return e;
     }
+    int64_t day = DayOf(before);
+    if (day < before) {
+      Stmt q(w_, "SELECT series, data FROM chunks WHERE day = ? AND series IN (SELECT id FROM series WHERE period = ?)");
+      q.Bind(1, day).Bind(2, int64_t{static_cast<int>(period)});
+      Stmt put(w_, "UPDATE chunks SET data = ? WHERE series = ? AND day = ?");
+      Stmt del(w_, "DELETE FROM chunks WHERE series = ? AND day = ?");
+      std::vector<std::pair<int64_t, std::string>> rows;
+      while (q.Step() == SQLITE_ROW) rows.emplace_back(q.Int(0), q.Text(1));
+      for (auto& [series, data] : rows) {
+        std::vector<ChunkEntry> e, keep;
+        s = DecodeChunk(day, data, &e);
+        if (!s.ok()) break;
+        for (auto& x : e)
+          if (x.time >= before) keep.push_back(std::move(x));
+        if (keep.size() == e.size()) continue;
+        int rc;
+        if (keep.empty()) {
+          del.Bind(1, series).Bind(2, day);
+          rc = del.Step();
+          del.Reset();
+        } else {
+          put.BindBlob(1, EncodeChunk(day, keep)).Bind(2, series).Bind(3, day);
+          rc = put.Step();
+          put.Reset();
+        }
+        if (rc != SQLITE_DONE) {
+          s = Error(w_, "prune chunk");
+          break;
+        }
+      }
+      if (!s.ok()) {
+        Exec(w_, "ROLLBACK");
+        return s;
+      }
+    }
     return Exec(w_, "COMMIT");
   }
 
   Status Compact(UnixSeconds before) override {
-    // Day by day, one transaction each, so appends wait at most one day's merge.
-    int64_t first = 0, last = 0;
-    {
-      std::lock_guard lock(w_mu_);
-      Stmt q(w_, "SELECT min(t), max(t) FROM readings WHERE t < ?");
-      q.Bind(1, before);
-      if (q.Step() != SQLITE_ROW || q.Null(0)) return Status::Ok();
-      first = q.Int(0);
-      last = q.Int(1);
-    }
-    for (int64_t day = DayOf(first); day <= last; day += kDay) {
-      Status s = CompactDay(day, std::min(before, day + kDay));
+    // Day by day, one transaction each, so appends wait at most one day's merge;
+    // days without hot rows are skipped (late data can leave far-apart days).
+    for (int64_t from = INT64_MIN;;) {
+      int64_t first = 0;
+      {
+        std::lock_guard lock(w_mu_);
+        Stmt q(w_, "SELECT min(t) FROM readings WHERE t >= ? AND t < ?");
+        q.Bind(1, from).Bind(2, before);
+        if (q.Step() != SQLITE_ROW) return Error(w_, "compact");
+        if (q.Null(0)) break;
+        first = q.Int(0);
+      }
+      int64_t day = DayOf(first);
+      int64_t end = day > INT64_MAX - kDay ? INT64_MAX : day + kDay;
+      Status s = CompactDay(day, std::min(before, end));
       if (!s.ok()) return s;
+      if (end >= before) break;
+      from = end;
     }
     std::lock_guard lock(w_mu_);
     // In steady state the pages freed here are reused by new rows; a full compaction
-    // (db stats, before a backup) returns them to the file system.
-    if (before == INT64_MAX) Exec(w_, "PRAGMA incremental_vacuum");
+    // (db stats, before a backup, the bench) returns them to the file system.
+    if (before == INT64_MAX) {
+      Status s = Exec(w_, "PRAGMA incremental_vacuum");
+      if (!s.ok()) return s;
+    }
     sqlite3_wal_checkpoint_v2(w_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
     return Status::Ok();
   }
@@ -431,7 +463,19 @@ class SqliteStore final : public Store {
     std::vector<Device> out;
     Stmt q(r_, "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM devices ORDER BY mn");
     while (q.Step() == SQLITE_ROW)
-      out.push_back({q.Text(0), q.Int(1), q.Text(2), static_cast<int>(q.Int(3)), q.Text(4), q.Int(5) != 0, q.Text(6)});
+      out.push_back(DeviceFrom(q));
+    return out;
+  }
+  Result<Device> GetDevice(std::string_view mn) override {
+    std::lock_guard lock(r_mu_);
+    Stmt& q = R("SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM devices "
+                "WHERE mn = ?");
+    q.Bind(1, mn);
+    int rc = q.Step();
+    Result<Device> out = rc == SQLITE_ROW ? Result<Device>(DeviceFrom(q))
+                         : rc == SQLITE_DONE ? Result<Device>(Status::NotFound("device " + std::string(mn)))
+                                             : Result<Device>(Error(r_, "get device"));
+    q.Reset();
     return out;
   }
 
@@ -442,6 +486,47 @@ class SqliteStore final : public Store {
   static Site SiteFrom(const Stmt& q) {
     return Site{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4), q.Int(5), q.Real(6), q.Real(7),
                 q.Int(8) != 0, q.Text(9)};
+  }
+
+  static Device DeviceFrom(const Stmt& q) {
+    return Device{q.Text(0), q.Int(1), q.Text(2), static_cast<int>(q.Int(3)), q.Text(4), q.Int(5) != 0, q.Text(6)};
+  }
+
+  // Newest value per series: the newer of the newest hot row and the last entry of
+  // the newest chunk (late data can put an older hot row beside newer chunks).
+  // `site` binds ?1 when >= 0.
+  Result<std::vector<LatestValue>> Latest(const char* series_sql, const char* hot_sql, int64_t site) {
+    std::lock_guard lock(r_mu_);
+    Status s = Exec(r_, "BEGIN");
+    if (!s.ok()) return s;
+    std::unordered_map<int64_t, ChunkEntry> hot;
+    {
+      Stmt q(r_, hot_sql);
+      if (site >= 0) q.Bind(1, site);
+      while (q.Step() == SQLITE_ROW) hot[q.Int(0)] = EntryFrom(q, 1);
+    }
+    std::vector<LatestValue> out;
+    Stmt sq(r_, series_sql);
+    if (site >= 0) sq.Bind(1, site);
+    Stmt& cq = R("SELECT day, data FROM chunks WHERE series = ? ORDER BY day DESC LIMIT 1");
+    while (s.ok() && sq.Step() == SQLITE_ROW) {
+      int64_t id = sq.Int(0);
+      std::optional<ChunkEntry> best;
+      if (auto h = hot.find(id); h != hot.end()) best = std::move(h->second);
+      cq.Bind(1, id);
+      if (cq.Step() == SQLITE_ROW) {
+        std::vector<ChunkEntry> e;
+        s = DecodeChunk(cq.Int(0), cq.Text(1), &e);
+        if (s.ok() && !e.empty() && (!best || e.back().time > best->time)) best = std::move(e.back());
+      }
+      cq.Reset();
+      if (!best) continue;
+      out.push_back(LatestValue{sq.Text(1), static_cast<Period>(sq.Int(2)), sq.Text(3), sq.Text(4),
+                                std::move(best->value), best->flag, best->time});
+    }
+    Exec(r_, "COMMIT");
+    if (!s.ok()) return s;
+    return out;
   }
 
   static ChunkEntry EntryFrom(const Stmt& q, int c) {

@@ -5,8 +5,15 @@
 // devices only after that. Implementations: SQLite (sqlite_store.h); the same
 // contract suite (store_contract_test.cc) runs against each.
 //
-// Thread-safety: every method may be called from any thread. Writes are serialised
-// inside the implementation; reads run beside writes.
+// Thread-safety: every method may be called from any thread. Writes (Append, Prune*,
+// Compact, Put*) are serialised inside the implementation; reads run beside writes
+// and see only committed data. In practice the Writer thread appends and HTTP /
+// maintenance threads read. A ScanReadings callback must not call back into the
+// same store's read methods (the read connection is held for the whole scan).
+//
+// Errors: Status codes from core/status.h; kIoError when the disk or the database
+// failed (nothing of the failed call was stored), kCorruption when stored data does
+// not decode, kNotFound for a missing id. No method throws.
 #pragma once
 
 #include <cstdint>
@@ -101,7 +108,14 @@ class Store {
                                              UnixSeconds from, UnixSeconds to) = 0;
   // The newest value of every series (to warm the latest-value cache).
   virtual Result<std::vector<LatestValue>> LatestAll() = 0;
+  // The newest value of every (period, factor, field) of the devices registered to a
+  // site, ordered by (mn, period, factor, field). Empty for an unknown site. Maps and
+  // cockpits read LatestCache instead; this is the store's answer to the same question.
+  virtual Result<std::vector<LatestValue>> LatestForSite(int64_t site_id) = 0;
   virtual Result<int64_t> CountReadings() = 0;
+  // Bytes used by each table and index, for capacity planning ("readings", "chunks",
+  // "raw_packets"...). Empty when the backend cannot tell.
+  virtual Result<std::vector<std::pair<std::string, int64_t>>> TableBytes() = 0;
 
   // Raw packets of a device, newest first, received in [from, to).
   virtual Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from,
@@ -111,11 +125,15 @@ class Store {
   virtual Status PruneRaw(UnixMillis before) = 0;
   virtual Status PruneReadings(Period period, UnixSeconds before) = 0;
   // Moves readings older than `before` from the write-optimised table into
-  // compressed per-series chunks. Safe at any time; reads see the same data after.
+  // compressed per-series chunks, merging with what is there (the newer value of a
+  // time wins). Safe at any time and concurrently with Append; reads see the same
+  // data before and after. Compact() (everything) also gives freed pages back to the
+  // file system and truncates the WAL: the figure to quote as bytes on disk.
   virtual Status Compact(UnixSeconds before) = 0;
   Status Compact() { return Compact(INT64_MAX); }
 
-  // Reference tables: upsert by natural key (code, credit_code, mn); return the id.
+  // Reference tables: upsert by natural key (district and site code, enterprise
+  // credit_code, device mn); return the id (a device is keyed by its mn alone).
   virtual Result<int64_t> PutDistrict(const District& d) = 0;
   virtual Result<int64_t> PutEnterprise(const Enterprise& e) = 0;
   virtual Result<int64_t> PutSite(const Site& s) = 0;
@@ -124,7 +142,8 @@ class Store {
   virtual Result<std::vector<Enterprise>> Enterprises() = 0;
   virtual Result<std::vector<Site>> Sites() = 0;
   virtual Result<Site> GetSite(int64_t id) = 0;
-  virtual Result<std::vector<Device>> Devices() = 0;
+  virtual Result<std::vector<Device>> Devices() = 0;     // ordered by mn
+  virtual Result<Device> GetDevice(std::string_view mn) = 0;  // kNotFound when unknown
 };
 
 }  // namespace ecohub::store

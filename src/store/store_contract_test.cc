@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
+#include <tuple>
 
 #include "store/sqlite_store.h"
 
@@ -196,6 +198,89 @@ TEST_P(StoreContract, BytesPerValueAfterCompaction) {
   double per_value = static_cast<double>(bytes) / (200.0 * 10 * 1440);
   RecordProperty("bytes_per_value", std::to_string(per_value));
   EXPECT_LE(per_value, 16.0);
+}
+
+TEST_P(StoreContract, LatestForSiteAcrossHotAndChunksWithLateData) {
+  auto site = store_->PutSite({0, "AIR-2", "天坛", "air", 0, 0, 116.4, 39.88, false, "{}"});
+  auto other = store_->PutSite({0, "AIR-3", "农展馆", "air", 0, 0, 116.46, 39.94, false, "{}"});
+  ASSERT_TRUE(site.ok() && other.ok());
+  ASSERT_TRUE(store_->PutDevice({"MA", *site, "p", 1, "utf-8", true, "hj212"}).ok());
+  ASSERT_TRUE(store_->PutDevice({"MB", *other, "p", 1, "utf-8", true, "hj212"}).ok());
+  Batch b;
+  b.readings = {R("MA", Period::kHour, 86400 * 10, "a34004", "Avg", "40"),
+                R("MA", Period::kHour, 86400 * 10 + 3600, "a34004", "Avg", "41"),
+                R("MA", Period::kRealtime, 86400 * 10 + 3605, "a34004", "Rtd", "42.0"),
+                R("MB", Period::kHour, 86400 * 10 + 7200, "a34004", "Avg", "99")};
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact().ok());
+  // A late hour arrives after compaction: older than what the chunk holds.
+  Batch late;
+  late.readings = {R("MA", Period::kHour, 86400 * 9, "a34004", "Avg", "7")};
+  ASSERT_TRUE(Append(late).ok());
+  Restart();
+  auto l = store_->LatestForSite(*site);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  ASSERT_EQ(l->size(), 2u);
+  EXPECT_EQ((*l)[0].period, Period::kRealtime);
+  EXPECT_EQ((*l)[0].value, "42.0");
+  EXPECT_EQ((*l)[1].period, Period::kHour);
+  EXPECT_EQ((*l)[1].value, "41");
+  EXPECT_EQ((*l)[1].time, 86400 * 10 + 3600);
+  EXPECT_EQ((*l)[1].flag, 'N');
+  EXPECT_TRUE(store_->LatestForSite(*site + 1000)->empty());
+  EXPECT_EQ(store_->LatestAll()->size(), 3u);
+}
+
+TEST_P(StoreContract, GetDeviceByMn) {
+  ASSERT_TRUE(store_->PutDevice({"MN9", 3, "pw", 0, "gbk", false, "hj212"}).ok());
+  ASSERT_TRUE(store_->PutDevice({"MN9", 4, "pw2", 1, "utf-8", true, "hj212"}).ok());
+  auto d = store_->GetDevice("MN9");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->site_id, 4);
+  EXPECT_EQ(d->password, "pw2");
+  EXPECT_TRUE(d->enabled);
+  EXPECT_EQ(store_->GetDevice("nope").status().code(), Code::kNotFound);
+}
+
+TEST_P(StoreContract, PruneCutsInsideACompactedDay) {
+  Batch b;
+  for (int i = 0; i < 48; ++i)
+    b.readings.push_back(R("M1", Period::kMinute, 86400 * 20 + i * 3600, "w01018", "Avg", std::to_string(i)));
+  b.readings.push_back(R("M1", Period::kHour, 86400 * 20, "w01018", "Avg", "h"));
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact().ok());
+  // Half of the first day and all earlier data of the minute period go.
+  ASSERT_TRUE(store_->PruneReadings(Period::kMinute, 86400 * 20 + 12 * 3600).ok());
+  Restart();
+  auto r = store_->Range("M1", Period::kMinute, "w01018", "Avg", 0, INT64_MAX);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 36u);
+  EXPECT_EQ(r->front().value, "12");
+  EXPECT_EQ(*store_->CountReadings(), 37);  // the hour value is another period
+}
+
+TEST_P(StoreContract, RestartBetweenAppendsAndCompactionsLosesNothing) {
+  // Each round: append a day's slice (some of it correcting earlier values), restart,
+  // compact part of it, restart. The store must equal the model throughout.
+  std::map<std::tuple<std::string, int64_t>, std::string> model;
+  for (int round = 0; round < 4; ++round) {
+    Batch b;
+    for (int dev = 0; dev < 3; ++dev)
+      for (int i = 0; i < 50; ++i) {
+        int64_t t = 86400 * 30 + round * 40 * 300 + i * 300;  // overlaps the previous round
+        std::string mn = "R" + std::to_string(dev);
+        std::string v = std::to_string(round) + "." + std::to_string(i);
+        b.readings.push_back(R(mn, Period::kMinute, t, "a21026", "Avg", v));
+        model[{mn, t}] = v;
+      }
+    ASSERT_TRUE(Append(b).ok());
+    Restart();
+    ASSERT_TRUE(store_->Compact(86400 * 30 + round * 40 * 300 + 25 * 300).ok());
+    Restart();
+    auto all = All();
+    ASSERT_EQ(all.size(), model.size()) << "round " << round;
+    for (const auto& r : all) EXPECT_EQ(r.value, (model[{r.mn, r.time}])) << r.mn << " " << r.time;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(All, StoreContract, testing::Values(Backend{"sqlite", OpenSqlite}),

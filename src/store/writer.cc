@@ -23,9 +23,14 @@ Status Writer::Submit(Batch batch, Done done) {
   size_t rows = Rows(batch);
   {
     std::lock_guard lock(mu_);
-    if (stopping_) return Status::Unavailable("writer stopped");
-    if (queue_rows_ + rows > options_.max_queue_rows && queue_rows_ > 0)
+    if (stopping_) {
+      ++stats_.refused;
+      return Status::Unavailable("writer stopped");
+    }
+    if (queue_rows_ + rows > options_.max_queue_rows && queue_rows_ > 0) {
+      ++stats_.refused;
       return Status::Unavailable("writer queue full");
+    }
     queue_rows_ += rows;
     queue_.emplace_back(std::move(batch), std::move(done));
   }
@@ -46,15 +51,20 @@ void Writer::Run() {
   std::vector<Batch> batches;
   std::vector<Done> dones;
   std::vector<const Batch*> ptrs;
+  // Busy: work arrived while the previous commit ran (before its acks went out, so a
+  // device answering its ack at once does not count). Only then is it worth holding
+  // a small group back for company; an idle writer commits a lone packet at once.
+  bool busy = false;
   for (;;) {
     std::function<void(const std::vector<Batch>&)> hook;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
-      // A few packets alone: give concurrent ones a moment to share the fsync.
-      if (queue_rows_ < options_.min_batch_rows && !stopping_)
-        cv_.wait_for(lock, options_.gather, [&] { return queue_rows_ >= options_.min_batch_rows || stopping_; });
+      if (busy && queue_rows_ < options_.min_batch_rows && !stopping_ &&
+          options_.max_delay.count() > 0)
+        cv_.wait_for(lock, options_.max_delay,
+                     [&] { return queue_rows_ >= options_.min_batch_rows || stopping_; });
       size_t rows = 0;
       while (!queue_.empty() && (rows == 0 || rows + Rows(queue_.front().first) <= options_.max_batch_rows)) {
         rows += Rows(queue_.front().first);
@@ -75,6 +85,7 @@ void Writer::Run() {
     {
       std::lock_guard lock(mu_);
       commit_latency_.Observe(static_cast<uint64_t>(micros));
+      busy = !queue_.empty();
       if (s.ok()) {
         ++stats_.commits;
         stats_.batches += batches.size();

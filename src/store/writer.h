@@ -29,17 +29,25 @@ namespace ecohub::store {
 struct WriterOptions {
   // Rows per transaction at most; a backlog is committed in slices of this size.
   size_t max_batch_rows = 50000;
-  // Queue bound in rows: beyond it Submit refuses (the device resends later).
+  // While busy (work arrived during the previous commit) and fewer than
+  // min_batch_rows are queued, wait up to this long for more, so that concurrent
+  // packets share one fsync. An idle writer never waits: a lone packet is committed
+  // at once (store_bench measures both).
+  std::chrono::microseconds max_delay{2000};
+  size_t min_batch_rows = 256;
+  // Queue bound in rows (readings + raw packets): beyond it Submit refuses with
+  // Unavailable and the device resends later.
   size_t max_queue_rows = 2'000'000;
-  // After a commit, wait up to this long for more work when less than
-  // min_batch_rows are queued, so that concurrent packets share an fsync.
-  std::chrono::microseconds gather{500};
-  size_t min_batch_rows = 64;
 };
 
 struct WriterStats {
-  uint64_t commits = 0, failed_commits = 0, batches = 0, rows = 0;
-  int64_t queue_rows = 0;
+  uint64_t commits = 0;         // successful transactions
+  uint64_t failed_commits = 0;  // transactions whose batches all got the error
+  uint64_t batches = 0;         // batches acknowledged OK
+  uint64_t rows = 0;            // readings acknowledged OK
+  uint64_t refused = 0;         // Submit calls answered Unavailable
+  int64_t queue_rows = 0;       // rows waiting now
+  // Append() latency, upper bound of the power-of-two bucket holding the quantile.
   uint64_t commit_p50_micros = 0, commit_p99_micros = 0;
 };
 

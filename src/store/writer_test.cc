@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <future>
 #include <set>
+#include <thread>
 
 #include "store/fault_store.h"
 #include "store/sqlite_store.h"
@@ -21,7 +22,7 @@ class WriterTest : public testing::Test {
     SqliteOptions o;
     o.synchronous_full = false;
     base_ = std::move(OpenSqliteStore(dir_, o)).value();
-    faulty_ = std::make_unique<FaultStore>(*base_);
+    faulty_ = std::make_unique<FaultyStore>(*base_);
   }
   void TearDown() override {
     faulty_.reset();
@@ -43,7 +44,7 @@ class WriterTest : public testing::Test {
   }
   std::string dir_;
   std::unique_ptr<Store> base_;
-  std::unique_ptr<FaultStore> faulty_;
+  std::unique_ptr<FaultyStore> faulty_;
 };
 
 TEST_F(WriterTest, DoneOnceAfterCommitAndAckedMeansStored) {
@@ -106,6 +107,62 @@ TEST_F(WriterTest, AfterCommitSeesCommittedBatches) {
     for (int i = 0; i < 100; ++i) ASSERT_TRUE(w.Submit(One(i), nullptr).ok());
   }
   EXPECT_EQ(seen.load(), 100);
+}
+
+TEST_F(WriterTest, IdleWriterDoesNotWaitForCompany) {
+  // max_delay is only for gathering under load: a lone packet must not wait it out.
+  WriterOptions o;
+  o.max_delay = std::chrono::seconds(5);
+  o.min_batch_rows = 1000000;
+  Writer w(*faulty_, o);
+  for (int i = 0; i < 3; ++i) {
+    std::promise<Status> p;
+    auto start = std::chrono::steady_clock::now();
+    ASSERT_TRUE(w.Submit(One(i), [&](const Status& s) { p.set_value(s); }).ok());
+    EXPECT_TRUE(p.get_future().get().ok());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  }
+}
+
+TEST_F(WriterTest, ManyProducersEveryDoneExactlyOnceAndStatsAddUp) {
+  constexpr int kThreads = 4, kPer = 500;
+  std::vector<std::atomic<int>> calls(kThreads * kPer);
+  std::atomic<int> ok{0};
+  {
+    faulty_->FailNthAppend(1);
+    Writer w(*faulty_, WriterOptions{});
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPer; ++i) {
+          int id = t * kPer + i;
+          ASSERT_TRUE(w.Submit(One(id), [&, id](const Status& s) {
+                         ++calls[id];
+                         if (s.ok()) ++ok;
+                       }).ok());
+        }
+      });
+    for (auto& t : threads) t.join();
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (w.stats().queue_rows > 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    WriterStats st = w.stats();
+    EXPECT_EQ(st.failed_commits, 1u);
+    EXPECT_GE(st.commits, 1u);
+  }
+  for (int i = 0; i < kThreads * kPer; ++i) EXPECT_EQ(calls[i].load(), 1) << i;
+  EXPECT_EQ(static_cast<int>(StoredTimes().size()), ok.load());
+}
+
+TEST_F(WriterTest, RefusalsAreCounted) {
+  faulty_->FailAllAppends(true);
+  WriterOptions o;
+  o.max_queue_rows = 1;
+  Writer w(*faulty_, o);
+  uint64_t refused = 0;
+  for (int i = 0; i < 200; ++i)
+    if (!w.Submit(One(i), nullptr).ok()) ++refused;
+  EXPECT_EQ(w.stats().refused, refused);
 }
 
 }  // namespace
