@@ -9,11 +9,13 @@ void DeviceRegistry::Load(const std::vector<store::Device>& devices) {
   for (const auto& d : devices) m[d.mn] = d;
   std::unique_lock lock(mu_);
   by_mn_.swap(m);
+  version_.fetch_add(1, std::memory_order_release);
 }
 
 void DeviceRegistry::Put(const store::Device& device) {
   std::unique_lock lock(mu_);
   by_mn_[device.mn] = device;
+  version_.fetch_add(1, std::memory_order_release);
 }
 
 std::optional<store::Device> DeviceRegistry::Find(std::string_view mn) const {

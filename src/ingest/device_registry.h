@@ -6,6 +6,7 @@
 // admin change replaces an entry. Lookups copy the entry out (it is small).
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -24,9 +25,13 @@ class DeviceRegistry {
   void Put(const store::Device& device);
   std::optional<store::Device> Find(std::string_view mn) const;
   size_t size() const;
+  // Bumped by every Load/Put: a session may keep the device it looked up until the
+  // version changes, instead of copying it out for every packet.
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
 
  private:
   mutable std::shared_mutex mu_;
+  std::atomic<uint64_t> version_{1};
   std::unordered_map<std::string, store::Device> by_mn_;
 };
 

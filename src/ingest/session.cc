@@ -38,13 +38,14 @@ std::optional<std::vector<Reading>> ExtractReadings(const hj212::Packet& packet,
   if (!t) return std::nullopt;
   std::vector<Reading> out;
   // Flags first: a factor's -Flag may come before or after its values.
-  std::map<std::string_view, char> flags;
+  std::vector<std::pair<std::string_view, char>> flags;  // a few per packet: no map
   for (size_t i = 0; i < packet.cp_count(); ++i) {
     std::string_view factor, field;
     if (SplitKey(packet.cp_key(i), &factor, &field) && field == "Flag" &&
         !packet.cp_value(i).empty())
-      flags[factor] = packet.cp_value(i)[0];
+      flags.emplace_back(factor, packet.cp_value(i)[0]);
   }
+  out.reserve(packet.cp_count());
   for (size_t i = 0; i < packet.cp_count(); ++i) {
     std::string_view factor, field, value = packet.cp_value(i);
     if (!SplitKey(packet.cp_key(i), &factor, &field) || !IsValueField(field) || value.empty())
@@ -56,8 +57,9 @@ std::optional<std::vector<Reading>> ExtractReadings(const hj212::Packet& packet,
     r.factor = factor;
     r.field = field;
     r.value = value;
-    auto f = flags.find(factor);
-    r.flag = f == flags.end() ? 0 : f->second;
+    r.flag = 0;
+    for (const auto& [name, flag] : flags)
+      if (name == factor) r.flag = flag;
     out.push_back(std::move(r));
   }
   return out;
@@ -143,6 +145,15 @@ void Session::MaybeBackfill(Period period, UnixSeconds t, int64_t now_ms, Outcom
   if (!last || t > *last) last = t;
 }
 
+const store::Device* Session::Lookup(std::string_view mn) {
+  uint64_t v = registry_.version();
+  if (!device_ || device_->mn != mn || v != device_version_) {
+    device_ = registry_.Find(mn);
+    device_version_ = v;
+  }
+  return device_ ? &*device_ : nullptr;
+}
+
 Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
   Outcome out;
   std::string_view cn = Or(packet.Header("CN"));
@@ -152,7 +163,7 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
     HandleReply(packet, cn, &out);
     return out;
   }
-  auto device = registry_.Find(mn);
+  const store::Device* device = Lookup(mn);
   if (!device || !device->enabled) {
     out.verdict = "unknown_mn";
     metrics_.counter("ecohub_gateway_auth_rejected_total{reason=\"unknown_mn\"}",

@@ -74,7 +74,12 @@ class Session {
                    Outcome* out);
   void MaybeBackfill(Period period, UnixSeconds data_time, int64_t now_ms, Outcome* out);
 
+  // The device of this connection, valid while registry_.version() == device_version_.
+  const store::Device* Lookup(std::string_view mn);
+
   const DeviceRegistry& registry_;
+  std::optional<store::Device> device_;
+  uint64_t device_version_ = 0;
   SessionOptions options_;
   Metrics& metrics_;
   std::string mn_, pw_, st_;

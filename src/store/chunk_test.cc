@@ -6,7 +6,7 @@ namespace ecohub::store {
 
 TEST(Chunk, RoundTripsExactText) {
   int64_t day = 1700006400;
-  std::vector<ChunkEntry> e = {{day, "0", 'N'},        {day + 30, "231.0", 'N'},
+  std::vector<ChunkEntry> e = {{day, "0", 'N'},         {day + 30, "231.0", 'N'},
                                {day + 60, "-0.5", 'D'}, {day + 90, "1e3", 0},
                                {day + 120, "007", 'N'}, {day + 86399, "-0.000", 'M'}};
   std::string blob = EncodeChunk(day, e);

@@ -23,8 +23,9 @@ namespace {
   for (int64_t i = 0;; ++i) {
     Batch b;
     for (int f = 0; f < 10; ++f)
-      b.readings.push_back(Reading{"K" + std::to_string(i % 100), Period::kMinute, 1'700'000'000 + i * 60,
-                                   "a0" + std::to_string(f), "Avg", std::to_string(i) + ".5", 'N'});
+      b.readings.push_back(Reading{"K" + std::to_string(i % 100), Period::kMinute,
+                                   1'700'000'000 + i * 60, "a0" + std::to_string(f), "Avg",
+                                   std::to_string(i) + ".5", 'N'});
     Status s = w.Submit(std::move(b), [fd, i](const Status& st) {
       if (st.ok() && write(fd, &i, sizeof i) != sizeof i) _exit(4);
     });
@@ -57,10 +58,12 @@ TEST(Durability, AckedReadingsSurviveKill9) {
 
   auto store = std::move(OpenSqliteStore(dir, SqliteOptions{})).value();
   std::set<int64_t> stored;
-  ASSERT_TRUE(store->ScanReadings([&](const Reading& r) {
-                     if (r.factor == "a09") stored.insert((r.time - 1'700'000'000) / 60);
-                     return true;
-                   }).ok());
+  ASSERT_TRUE(store
+                  ->ScanReadings([&](const Reading& r) {
+                    if (r.factor == "a09") stored.insert((r.time - 1'700'000'000) / 60);
+                    return true;
+                  })
+                  .ok());
   size_t missing = 0;
   for (int64_t i : acked) missing += !stored.count(i);
   EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acked packets";

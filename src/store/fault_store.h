@@ -25,9 +25,12 @@ class FaultyStore : public Store {
     if (fail_all_ || n == fail_at_) return Status::IoError("injected: disk full");
     return base_.Append(b);
   }
-  Status ScanReadings(const std::function<bool(const Reading&)>& fn) override { return base_.ScanReadings(fn); }
-  Result<std::vector<Reading>> Range(std::string_view mn, Period p, std::string_view f, std::string_view fl,
-                                     UnixSeconds from, UnixSeconds to) override {
+  Status ScanReadings(const std::function<bool(const Reading&)>& fn) override {
+    return base_.ScanReadings(fn);
+  }
+  Result<std::vector<Reading>> Range(std::string_view mn, Period p, std::string_view f,
+                                     std::string_view fl, UnixSeconds from,
+                                     UnixSeconds to) override {
     return base_.Range(mn, p, f, fl, from, to);
   }
   Result<std::vector<LatestValue>> LatestAll() override { return base_.LatestAll(); }
@@ -35,13 +38,17 @@ class FaultyStore : public Store {
     return base_.LatestForSite(site_id);
   }
   Result<int64_t> CountReadings() override { return base_.CountReadings(); }
-  Result<std::vector<std::pair<std::string, int64_t>>> TableBytes() override { return base_.TableBytes(); }
+  Result<std::vector<std::pair<std::string, int64_t>>> TableBytes() override {
+    return base_.TableBytes();
+  }
   Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from, UnixMillis to,
                                             size_t limit) override {
     return base_.RawPackets(mn, from, to, limit);
   }
   Status PruneRaw(UnixMillis before) override { return base_.PruneRaw(before); }
-  Status PruneReadings(Period p, UnixSeconds before) override { return base_.PruneReadings(p, before); }
+  Status PruneReadings(Period p, UnixSeconds before) override {
+    return base_.PruneReadings(p, before);
+  }
   Status Compact(UnixSeconds before) override { return base_.Compact(before); }
   Result<int64_t> PutDistrict(const District& d) override { return base_.PutDistrict(d); }
   Result<int64_t> PutEnterprise(const Enterprise& e) override { return base_.PutEnterprise(e); }

@@ -22,7 +22,8 @@ void LatestCache::SetDevices(const std::vector<Device>& devices) {
 }
 
 void LatestCache::Put(const std::string& mn, Period p, const std::string& factor,
-                      const std::string& field, const std::string& value, char flag, UnixSeconds t) {
+                      const std::string& field, const std::string& value, char flag,
+                      UnixSeconds t) {
   auto& slot = by_mn_[mn][Key{static_cast<int>(p), factor, field}];
   if (!slot.mn.empty() && slot.time > t) return;
   slot = LatestValue{mn, p, factor, field, value, flag, t};
@@ -31,7 +32,8 @@ void LatestCache::Put(const std::string& mn, Period p, const std::string& factor
 void LatestCache::Update(const std::vector<Batch>& batches) {
   std::unique_lock lock(mu_);
   for (const auto& b : batches)
-    for (const auto& r : b.readings) Put(r.mn, r.period, r.factor, r.field, r.value, r.flag, r.time);
+    for (const auto& r : b.readings)
+      Put(r.mn, r.period, r.factor, r.field, r.value, r.flag, r.time);
 }
 
 std::vector<LatestValue> LatestCache::ForSite(int64_t site_id) const {

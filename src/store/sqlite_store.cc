@@ -39,7 +39,9 @@ std::string Unpack(int64_t v) {
 class Stmt {
  public:
   Stmt() = default;
-  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr); }
+  Stmt(sqlite3* db, const char* sql) {
+    sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
+  }
   ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
   Stmt(Stmt&& o) noexcept { std::swap(s_, o.s_); }
@@ -49,8 +51,14 @@ class Stmt {
   }
   sqlite3_stmt* get() const { return s_; }
   bool ok() const { return s_ != nullptr; }
-  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, double v) {
+    sqlite3_bind_double(s_, i, v);
+    return *this;
+  }
   Stmt& Bind(int i, std::string_view v) {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -59,7 +67,10 @@ class Stmt {
     sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
-  Stmt& BindNull(int i) { sqlite3_bind_null(s_, i); return *this; }
+  Stmt& BindNull(int i) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+  }
   int Step() { return sqlite3_step(s_); }
   void Reset() {
     sqlite3_reset(s_);
@@ -70,7 +81,8 @@ class Stmt {
   bool Null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
   std::string Text(int c) const {
     auto p = sqlite3_column_blob(s_, c);
-    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, c)) : std::string();
+    return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, c))
+             : std::string();
   }
 
  private:
@@ -100,7 +112,8 @@ class SqliteStore final : public Store {
   }
 
   Status Open() {
-    int flags = options_.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags =
+        options_.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     flags |= SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path_.c_str(), &w_, flags, nullptr) != SQLITE_OK) return Error(w_, "open");
     sqlite3_busy_timeout(w_, options_.busy_timeout_ms);
@@ -109,19 +122,22 @@ class SqliteStore final : public Store {
       Status s = Exec(w_, "PRAGMA auto_vacuum=INCREMENTAL");
       if (s.ok()) s = Exec(w_, "PRAGMA journal_mode=WAL");
       if (!s.ok()) return s;
-      s = Exec(w_, options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+      s = Exec(w_,
+               options_.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
       if (!s.ok()) return s;
       s = Migrate();
       if (!s.ok()) return s;
     }
-    if (sqlite3_open_v2(path_.c_str(), &r_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+    if (sqlite3_open_v2(path_.c_str(), &r_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK)
       return Error(r_, "open for reading");
     sqlite3_busy_timeout(r_, options_.busy_timeout_ms);
     if (!options_.read_only) {
       std::lock_guard lock(w_mu_);
       Stmt q(w_, "SELECT id, mn, period, factor, field FROM series");
       while (q.Step() == SQLITE_ROW)
-        series_ids_[SeriesName(q.Text(1), static_cast<int>(q.Int(2)), q.Text(3), q.Text(4))] = q.Int(0);
+        series_ids_[SeriesName(q.Text(1), static_cast<int>(q.Int(2)), q.Text(3), q.Text(4))] =
+            q.Int(0);
     }
     return Status::Ok();
   }
@@ -130,26 +146,36 @@ class SqliteStore final : public Store {
     std::lock_guard lock(w_mu_);
     Status s = Exec(w_, "BEGIN IMMEDIATE");
     if (!s.ok()) return s;
-    Stmt& ins = W("INSERT INTO readings (t, series, v, txt, flag) VALUES (?,?,?,?,?) "
-                  "ON CONFLICT (t, series) DO UPDATE SET v = excluded.v, txt = excluded.txt, "
-                  "flag = excluded.flag");
-    Stmt& raw = W("INSERT INTO raw_packets (received, peer, mn, verdict, bytes) VALUES (?,?,?,?,?)");
+    Stmt& ins =
+        W("INSERT INTO readings (t, series, v, txt, flag) VALUES (?,?,?,?,?) "
+          "ON CONFLICT (t, series) DO UPDATE SET v = excluded.v, txt = excluded.txt, "
+          "flag = excluded.flag");
+    Stmt& raw =
+        W("INSERT INTO raw_packets (received, peer, mn, verdict, bytes) VALUES (?,?,?,?,?)");
     std::vector<std::pair<std::string, int64_t>> new_series;
     for (const Batch* b : batches) {
       for (const Reading& r : b->readings) {
         auto id = SeriesId(r.mn, r.period, r.factor, r.field, &new_series);
         if (!id.ok()) return Rollback(id.status(), new_series);
         ins.Bind(1, r.time).Bind(2, *id);
-        if (auto v = Pack(r.value)) ins.Bind(3, *v).BindNull(4);
-        else ins.BindNull(3).Bind(4, r.value);
-        if (r.flag) ins.Bind(5, int64_t{r.flag});
-        else ins.BindNull(5);
+        if (auto v = Pack(r.value))
+          ins.Bind(3, *v).BindNull(4);
+        else
+          ins.BindNull(3).Bind(4, r.value);
+        if (r.flag)
+          ins.Bind(5, int64_t{r.flag});
+        else
+          ins.BindNull(5);
         int rc = ins.Step();
         ins.Reset();
         if (rc != SQLITE_DONE) return Rollback(Error(w_, "insert reading"), new_series);
       }
       for (const RawPacket& p : b->raw) {
-        raw.Bind(1, p.received).Bind(2, p.peer).Bind(3, p.mn).Bind(4, p.verdict).BindBlob(5, p.bytes);
+        raw.Bind(1, p.received)
+            .Bind(2, p.peer)
+            .Bind(3, p.mn)
+            .Bind(4, p.verdict)
+            .BindBlob(5, p.bytes);
         int rc = raw.Step();
         raw.Reset();
         if (rc != SQLITE_DONE) return Rollback(Error(w_, "insert raw packet"), new_series);
@@ -168,9 +194,11 @@ class SqliteStore final : public Store {
     // factor, field): gather a group, sort, emit.
     std::vector<std::pair<int64_t, SeriesKey>> series;
     {
-      Stmt q(r_, "SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field");
+      Stmt q(r_,
+             "SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field");
       while (q.Step() == SQLITE_ROW)
-        series.push_back({q.Int(0), {q.Text(1), static_cast<Period>(q.Int(2)), q.Text(3), q.Text(4)}});
+        series.push_back(
+            {q.Int(0), {q.Text(1), static_cast<Period>(q.Int(2)), q.Text(3), q.Text(4)}});
     }
     // The hot table is time-major: read it once, grouped by series.
     std::unordered_map<int64_t, std::vector<ChunkEntry>> hot;
@@ -192,7 +220,8 @@ class SqliteStore final : public Store {
         if (h != hot.end()) entries = MergeEntries(entries, h->second);
         const SeriesKey& k = series[j].second;
         for (auto& e : entries)
-          group.push_back(Reading{k.mn, k.period, e.time, k.factor, k.field, std::move(e.value), e.flag});
+          group.push_back(
+              Reading{k.mn, k.period, e.time, k.factor, k.field, std::move(e.value), e.flag});
         ++j;
       }
       if (!s.ok()) break;
@@ -208,17 +237,20 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Reading>> Range(std::string_view mn, Period period, std::string_view factor,
-                                     std::string_view field, UnixSeconds from, UnixSeconds to) override {
+                                     std::string_view field, UnixSeconds from,
+                                     UnixSeconds to) override {
     std::lock_guard lock(r_mu_);
     Exec(r_, "BEGIN");
     std::vector<Reading> out;
-    Stmt& id_q = R("SELECT id FROM series WHERE mn = ? AND period = ? AND factor = ? AND field = ?");
+    Stmt& id_q =
+        R("SELECT id FROM series WHERE mn = ? AND period = ? AND factor = ? AND field = ?");
     id_q.Bind(1, mn).Bind(2, int64_t{static_cast<int>(period)}).Bind(3, factor).Bind(4, field);
     int64_t id = id_q.Step() == SQLITE_ROW ? id_q.Int(0) : -1;
     id_q.Reset();
     if (id >= 0) {
       std::vector<ChunkEntry> entries, hot;
-      Stmt& cq = R("SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
+      Stmt& cq =
+          R("SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
       Status s = LoadChunks(cq, id, DayOf(from), to, &entries);
       if (!s.ok()) {
         Exec(r_, "COMMIT");
@@ -239,16 +271,18 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<LatestValue>> LatestAll() override {
-    return Latest("SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field",
-                  "SELECT series, max(t), v, txt, flag FROM readings GROUP BY series", -1);
+    return Latest(
+        "SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field",
+        "SELECT series, max(t), v, txt, flag FROM readings GROUP BY series", -1);
   }
 
   Result<std::vector<LatestValue>> LatestForSite(int64_t site_id) override {
-    return Latest("SELECT id, mn, period, factor, field FROM series WHERE mn IN "
-                  "(SELECT mn FROM devices WHERE site_id = ?1) ORDER BY mn, period, factor, field",
-                  "SELECT series, max(t), v, txt, flag FROM readings WHERE series IN (SELECT id FROM "
-                  "series WHERE mn IN (SELECT mn FROM devices WHERE site_id = ?1)) GROUP BY series",
-                  site_id);
+    return Latest(
+        "SELECT id, mn, period, factor, field FROM series WHERE mn IN "
+        "(SELECT mn FROM devices WHERE site_id = ?1) ORDER BY mn, period, factor, field",
+        "SELECT series, max(t), v, txt, flag FROM readings WHERE series IN (SELECT id FROM "
+        "series WHERE mn IN (SELECT mn FROM devices WHERE site_id = ?1)) GROUP BY series",
+        site_id);
   }
 
   Result<int64_t> CountReadings() override {
@@ -288,10 +322,12 @@ class SqliteStore final : public Store {
                                             size_t limit) override {
     std::lock_guard lock(r_mu_);
     std::vector<RawPacket> out;
-    Stmt& q = R("SELECT received, peer, mn, verdict, bytes FROM raw_packets WHERE mn = ? AND "
-                "received >= ? AND received < ? ORDER BY received DESC, id DESC LIMIT ?");
+    Stmt& q =
+        R("SELECT received, peer, mn, verdict, bytes FROM raw_packets WHERE mn = ? AND "
+          "received >= ? AND received < ? ORDER BY received DESC, id DESC LIMIT ?");
     q.Bind(1, mn).Bind(2, from).Bind(3, to).Bind(4, static_cast<int64_t>(limit));
-    while (q.Step() == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)});
+    while (q.Step() == SQLITE_ROW)
+      out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4)});
     q.Reset();
     return out;
   }
@@ -307,10 +343,14 @@ class SqliteStore final : public Store {
     std::lock_guard lock(w_mu_);
     Status s = Exec(w_, "BEGIN IMMEDIATE");
     if (!s.ok()) return s;
-    Stmt a(w_, "DELETE FROM readings WHERE t < ? AND series IN (SELECT id FROM series WHERE period = ?)");
+    Stmt a(
+        w_,
+        "DELETE FROM readings WHERE t < ? AND series IN (SELECT id FROM series WHERE period = ?)");
     a.Bind(1, before).Bind(2, int64_t{static_cast<int>(period)});
     // Whole chunk days go at once; the one day that straddles `before` is rewritten.
-    Stmt b(w_, "DELETE FROM chunks WHERE day + 86400 <= ? AND series IN (SELECT id FROM series WHERE period = ?)");
+    Stmt b(w_,
+           "DELETE FROM chunks WHERE day + 86400 <= ? AND series IN (SELECT id FROM series WHERE "
+           "period = ?)");
     b.Bind(1, before).Bind(2, int64_t{static_cast<int>(period)});
     if (a.Step() != SQLITE_DONE || b.Step() != SQLITE_DONE) {
       Status e = Error(w_, "prune readings");
@@ -319,7 +359,9 @@ class SqliteStore final : public Store {
     }
     int64_t day = DayOf(before);
     if (day < before) {
-      Stmt q(w_, "SELECT series, data FROM chunks WHERE day = ? AND series IN (SELECT id FROM series WHERE period = ?)");
+      Stmt q(w_,
+             "SELECT series, data FROM chunks WHERE day = ? AND series IN (SELECT id FROM series "
+             "WHERE period = ?)");
       q.Bind(1, day).Bind(2, int64_t{static_cast<int>(period)});
       Stmt put(w_, "UPDATE chunks SET data = ? WHERE series = ? AND day = ?");
       Stmt del(w_, "DELETE FROM chunks WHERE series = ? AND day = ?");
@@ -388,42 +430,67 @@ class SqliteStore final : public Store {
 
   Result<int64_t> PutDistrict(const District& d) override {
     std::lock_guard lock(w_mu_);
-    Stmt q(w_, "INSERT INTO districts (code, name, lon, lat, geojson) VALUES (?,?,?,?,?) "
-               "ON CONFLICT (code) DO UPDATE SET name=excluded.name, lon=excluded.lon, "
-               "lat=excluded.lat, geojson=excluded.geojson RETURNING id");
+    Stmt q(w_,
+           "INSERT INTO districts (code, name, lon, lat, geojson) VALUES (?,?,?,?,?) "
+           "ON CONFLICT (code) DO UPDATE SET name=excluded.name, lon=excluded.lon, "
+           "lat=excluded.lat, geojson=excluded.geojson RETURNING id");
     q.Bind(1, d.code).Bind(2, d.name).Bind(3, d.lon).Bind(4, d.lat).Bind(5, d.geojson);
     return Returning(q, "put district");
   }
   Result<int64_t> PutEnterprise(const Enterprise& e) override {
     std::lock_guard lock(w_mu_);
-    Stmt q(w_, "INSERT INTO enterprises (credit_code, name, industry, district_id, lon, lat, key_unit, "
-               "permit_no) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET "
-               "name=excluded.name, industry=excluded.industry, district_id=excluded.district_id, "
-               "lon=excluded.lon, lat=excluded.lat, key_unit=excluded.key_unit, "
-               "permit_no=excluded.permit_no RETURNING id");
-    q.Bind(1, e.credit_code).Bind(2, e.name).Bind(3, e.industry).Bind(4, e.district_id).Bind(5, e.lon)
-        .Bind(6, e.lat).Bind(7, int64_t{e.key_unit}).Bind(8, e.permit_no);
+    Stmt q(w_,
+           "INSERT INTO enterprises (credit_code, name, industry, district_id, lon, lat, key_unit, "
+           "permit_no) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET "
+           "name=excluded.name, industry=excluded.industry, district_id=excluded.district_id, "
+           "lon=excluded.lon, lat=excluded.lat, key_unit=excluded.key_unit, "
+           "permit_no=excluded.permit_no RETURNING id");
+    q.Bind(1, e.credit_code)
+        .Bind(2, e.name)
+        .Bind(3, e.industry)
+        .Bind(4, e.district_id)
+        .Bind(5, e.lon)
+        .Bind(6, e.lat)
+        .Bind(7, int64_t{e.key_unit})
+        .Bind(8, e.permit_no);
     return Returning(q, "put enterprise");
   }
   Result<int64_t> PutSite(const Site& s) override {
     std::lock_guard lock(w_mu_);
-    Stmt q(w_, "INSERT INTO sites (code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs) "
-               "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET name=excluded.name, "
-               "kind=excluded.kind, district_id=excluded.district_id, enterprise_id=excluded.enterprise_id, "
-               "lon=excluded.lon, lat=excluded.lat, simulated=excluded.simulated, attrs=excluded.attrs "
-               "RETURNING id");
-    q.Bind(1, s.code).Bind(2, s.name).Bind(3, s.kind).Bind(4, s.district_id).Bind(5, s.enterprise_id)
-        .Bind(6, s.lon).Bind(7, s.lat).Bind(8, int64_t{s.simulated}).Bind(9, s.attrs_json);
+    Stmt q(w_,
+           "INSERT INTO sites (code, name, kind, district_id, enterprise_id, lon, lat, simulated, "
+           "attrs) "
+           "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET name=excluded.name, "
+           "kind=excluded.kind, district_id=excluded.district_id, "
+           "enterprise_id=excluded.enterprise_id, "
+           "lon=excluded.lon, lat=excluded.lat, simulated=excluded.simulated, attrs=excluded.attrs "
+           "RETURNING id");
+    q.Bind(1, s.code)
+        .Bind(2, s.name)
+        .Bind(3, s.kind)
+        .Bind(4, s.district_id)
+        .Bind(5, s.enterprise_id)
+        .Bind(6, s.lon)
+        .Bind(7, s.lat)
+        .Bind(8, int64_t{s.simulated})
+        .Bind(9, s.attrs_json);
     return Returning(q, "put site");
   }
   Status PutDevice(const Device& d) override {
     std::lock_guard lock(w_mu_);
-    Stmt q(w_, "INSERT INTO devices (mn, site_id, password, protocol_version, charset, enabled, crc_variant) "
-               "VALUES (?,?,?,?,?,?,?) ON CONFLICT (mn) DO UPDATE SET site_id=excluded.site_id, "
-               "password=excluded.password, protocol_version=excluded.protocol_version, "
-               "charset=excluded.charset, enabled=excluded.enabled, crc_variant=excluded.crc_variant");
-    q.Bind(1, d.mn).Bind(2, d.site_id).Bind(3, d.password).Bind(4, int64_t{d.protocol_version})
-        .Bind(5, d.charset).Bind(6, int64_t{d.enabled}).Bind(7, d.crc_variant);
+    Stmt q(w_,
+           "INSERT INTO devices (mn, site_id, password, protocol_version, charset, enabled, "
+           "crc_variant) "
+           "VALUES (?,?,?,?,?,?,?) ON CONFLICT (mn) DO UPDATE SET site_id=excluded.site_id, "
+           "password=excluded.password, protocol_version=excluded.protocol_version, "
+           "charset=excluded.charset, enabled=excluded.enabled, crc_variant=excluded.crc_variant");
+    q.Bind(1, d.mn)
+        .Bind(2, d.site_id)
+        .Bind(3, d.password)
+        .Bind(4, int64_t{d.protocol_version})
+        .Bind(5, d.charset)
+        .Bind(6, int64_t{d.enabled})
+        .Bind(7, d.crc_variant);
     return q.Step() == SQLITE_DONE ? Status::Ok() : Error(w_, "put device");
   }
 
@@ -431,14 +498,16 @@ class SqliteStore final : public Store {
     std::lock_guard lock(r_mu_);
     std::vector<District> out;
     Stmt q(r_, "SELECT id, code, name, lon, lat, geojson FROM districts ORDER BY id");
-    while (q.Step() == SQLITE_ROW) out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Real(3), q.Real(4), q.Text(5)});
+    while (q.Step() == SQLITE_ROW)
+      out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Real(3), q.Real(4), q.Text(5)});
     return out;
   }
   Result<std::vector<Enterprise>> Enterprises() override {
     std::lock_guard lock(r_mu_);
     std::vector<Enterprise> out;
-    Stmt q(r_, "SELECT id, name, credit_code, industry, district_id, lon, lat, key_unit, permit_no "
-               "FROM enterprises ORDER BY id");
+    Stmt q(r_,
+           "SELECT id, name, credit_code, industry, district_id, lon, lat, key_unit, permit_no "
+           "FROM enterprises ORDER BY id");
     while (q.Step() == SQLITE_ROW)
       out.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4), q.Real(5), q.Real(6),
                      q.Int(7) != 0, q.Text(8)});
@@ -453,7 +522,9 @@ class SqliteStore final : public Store {
   }
   Result<Site> GetSite(int64_t id) override {
     std::lock_guard lock(r_mu_);
-    Stmt q(r_, (std::string(kSiteSelect).substr(0, std::string(kSiteSelect).find(" ORDER")) + " WHERE id = ?").c_str());
+    Stmt q(r_, (std::string(kSiteSelect).substr(0, std::string(kSiteSelect).find(" ORDER")) +
+                " WHERE id = ?")
+                   .c_str());
     q.Bind(1, id);
     if (q.Step() != SQLITE_ROW) return Status::NotFound("site " + std::to_string(id));
     return SiteFrom(q);
@@ -461,41 +532,48 @@ class SqliteStore final : public Store {
   Result<std::vector<Device>> Devices() override {
     std::lock_guard lock(r_mu_);
     std::vector<Device> out;
-    Stmt q(r_, "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM devices ORDER BY mn");
-    while (q.Step() == SQLITE_ROW)
-      out.push_back(DeviceFrom(q));
+    Stmt q(r_,
+           "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM "
+           "devices ORDER BY mn");
+    while (q.Step() == SQLITE_ROW) out.push_back(DeviceFrom(q));
     return out;
   }
   Result<Device> GetDevice(std::string_view mn) override {
     std::lock_guard lock(r_mu_);
-    Stmt& q = R("SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM devices "
-                "WHERE mn = ?");
+    Stmt& q =
+        R("SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM "
+          "devices "
+          "WHERE mn = ?");
     q.Bind(1, mn);
     int rc = q.Step();
     Result<Device> out = rc == SQLITE_ROW ? Result<Device>(DeviceFrom(q))
-                         : rc == SQLITE_DONE ? Result<Device>(Status::NotFound("device " + std::string(mn)))
-                                             : Result<Device>(Error(r_, "get device"));
+                         : rc == SQLITE_DONE
+                             ? Result<Device>(Status::NotFound("device " + std::string(mn)))
+                             : Result<Device>(Error(r_, "get device"));
     q.Reset();
     return out;
   }
 
  private:
   static constexpr const char* kSiteSelect =
-      "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs FROM sites ORDER BY id";
+      "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs FROM "
+      "sites ORDER BY id";
 
   static Site SiteFrom(const Stmt& q) {
-    return Site{q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Int(4), q.Int(5), q.Real(6), q.Real(7),
-                q.Int(8) != 0, q.Text(9)};
+    return Site{q.Int(0), q.Text(1), q.Text(2), q.Text(3),     q.Int(4),
+                q.Int(5), q.Real(6), q.Real(7), q.Int(8) != 0, q.Text(9)};
   }
 
   static Device DeviceFrom(const Stmt& q) {
-    return Device{q.Text(0), q.Int(1), q.Text(2), static_cast<int>(q.Int(3)), q.Text(4), q.Int(5) != 0, q.Text(6)};
+    return Device{q.Text(0), q.Int(1),      q.Text(2), static_cast<int>(q.Int(3)),
+                  q.Text(4), q.Int(5) != 0, q.Text(6)};
   }
 
   // Newest value per series: the newer of the newest hot row and the last entry of
   // the newest chunk (late data can put an older hot row beside newer chunks).
   // `site` binds ?1 when >= 0.
-  Result<std::vector<LatestValue>> Latest(const char* series_sql, const char* hot_sql, int64_t site) {
+  Result<std::vector<LatestValue>> Latest(const char* series_sql, const char* hot_sql,
+                                          int64_t site) {
     std::lock_guard lock(r_mu_);
     Status s = Exec(r_, "BEGIN");
     if (!s.ok()) return s;
@@ -517,7 +595,8 @@ class SqliteStore final : public Store {
       if (cq.Step() == SQLITE_ROW) {
         std::vector<ChunkEntry> e;
         s = DecodeChunk(cq.Int(0), cq.Text(1), &e);
-        if (s.ok() && !e.empty() && (!best || e.back().time > best->time)) best = std::move(e.back());
+        if (s.ok() && !e.empty() && (!best || e.back().time > best->time))
+          best = std::move(e.back());
       }
       cq.Reset();
       if (!best) continue;
@@ -537,7 +616,8 @@ class SqliteStore final : public Store {
     return e;
   }
 
-  static Status LoadChunks(Stmt& q, int64_t series, int64_t from_day, int64_t to, std::vector<ChunkEntry>* out) {
+  static Status LoadChunks(Stmt& q, int64_t series, int64_t from_day, int64_t to,
+                           std::vector<ChunkEntry>* out) {
     q.Bind(1, series);
     if (from_day != INT64_MIN) q.Bind(2, from_day).Bind(3, to);
     Status s;
@@ -553,7 +633,8 @@ class SqliteStore final : public Store {
     return id;
   }
 
-  static std::string SeriesName(std::string_view mn, int period, std::string_view factor, std::string_view field) {
+  static std::string SeriesName(std::string_view mn, int period, std::string_view factor,
+                                std::string_view field) {
     std::string k;
     k.reserve(mn.size() + factor.size() + field.size() + 4);
     k.append(mn).push_back('\x1f');
@@ -565,7 +646,8 @@ class SqliteStore final : public Store {
 
   // Id of a series, created inside the current transaction when new. Called with
   // w_mu_ held.
-  Result<int64_t> SeriesId(const std::string& mn, Period p, const std::string& factor, const std::string& field,
+  Result<int64_t> SeriesId(const std::string& mn, Period p, const std::string& factor,
+                           const std::string& field,
                            std::vector<std::pair<std::string, int64_t>>* created) {
     std::string key = SeriesName(mn, static_cast<int>(p), factor, field);
     auto it = series_ids_.find(key);
@@ -646,7 +728,8 @@ class SqliteStore final : public Store {
     for (int64_t v = version; v < known; ++v) {
       s = Exec(w_, "BEGIN IMMEDIATE");
       if (s.ok()) s = Exec(w_, kSqliteMigrations[v]);
-      if (s.ok()) s = Exec(w_, ("INSERT INTO schema_version VALUES (" + std::to_string(v + 1) + ")").c_str());
+      if (s.ok())
+        s = Exec(w_, ("INSERT INTO schema_version VALUES (" + std::to_string(v + 1) + ")").c_str());
       if (s.ok()) s = Exec(w_, "COMMIT");
       if (!s.ok()) {
         Exec(w_, "ROLLBACK");
@@ -672,7 +755,8 @@ class SqliteStore final : public Store {
     return Status::IoError(std::string("sqlite: ") + m);
   }
   static Status Error(sqlite3* db, const char* what) {
-    return Status::IoError(std::string("sqlite ") + what + ": " + (db ? sqlite3_errmsg(db) : "no handle"));
+    return Status::IoError(std::string("sqlite ") + what + ": " +
+                           (db ? sqlite3_errmsg(db) : "no handle"));
   }
 
   std::string path_;
@@ -686,7 +770,8 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir, const SqliteOptions& options) {
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir,
+                                               const SqliteOptions& options) {
   std::error_code ec;
   if (options.read_only) {
     if (!std::filesystem::exists(data_dir + "/ecohub.db", ec))

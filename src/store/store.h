@@ -142,7 +142,7 @@ class Store {
   virtual Result<std::vector<Enterprise>> Enterprises() = 0;
   virtual Result<std::vector<Site>> Sites() = 0;
   virtual Result<Site> GetSite(int64_t id) = 0;
-  virtual Result<std::vector<Device>> Devices() = 0;     // ordered by mn
+  virtual Result<std::vector<Device>> Devices() = 0;          // ordered by mn
   virtual Result<Device> GetDevice(std::string_view mn) = 0;  // kNotFound when unknown
 };
 

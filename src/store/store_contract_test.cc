@@ -46,14 +46,16 @@ class StoreContract : public testing::TestWithParam<Backend> {
   }
   std::vector<Reading> All() {
     std::vector<Reading> out;
-    EXPECT_TRUE(store_->ScanReadings([&](const Reading& r) {
-                  out.push_back(r);
-                  return true;
-                }).ok());
+    EXPECT_TRUE(store_
+                    ->ScanReadings([&](const Reading& r) {
+                      out.push_back(r);
+                      return true;
+                    })
+                    .ok());
     return out;
   }
-  static Reading R(std::string mn, Period p, int64_t t, std::string f, std::string field, std::string v,
-                   char flag = 'N') {
+  static Reading R(std::string mn, Period p, int64_t t, std::string f, std::string field,
+                   std::string v, char flag = 'N') {
     return Reading{std::move(mn), p, t, std::move(f), std::move(field), std::move(v), flag};
   }
 
@@ -68,7 +70,7 @@ TEST_P(StoreContract, UpsertIsIdempotent) {
   ASSERT_TRUE(Append(b).ok());
   ASSERT_TRUE(Append(b).ok());  // the device resent the packet
   EXPECT_EQ(All().size(), 2u);
-  b.readings[0].value = "88";   // a correction replaces
+  b.readings[0].value = "88";  // a correction replaces
   ASSERT_TRUE(Append(b).ok());
   auto all = All();
   ASSERT_EQ(all.size(), 2u);
@@ -78,9 +80,11 @@ TEST_P(StoreContract, UpsertIsIdempotent) {
 
 TEST_P(StoreContract, ExactTextSurvivesStorageAndRestart) {
   Batch b;
-  const char* values[] = {"231.0", "0.000", "-0.5", "1e3", "007", "-0.0", "123456789012345678", "abc"};
+  const char* values[] = {"231.0", "0.000", "-0.5", "1e3", "007", "-0.0", "123456789012345678",
+                          "abc"};
   int64_t t = 5000;
-  for (const char* v : values) b.readings.push_back(R("M1", Period::kMinute, t += 600, "w01018", "Avg", v));
+  for (const char* v : values)
+    b.readings.push_back(R("M1", Period::kMinute, t += 600, "w01018", "Avg", v));
   ASSERT_TRUE(Append(b).ok());
   Restart();
   auto all = All();
@@ -95,8 +99,10 @@ TEST_P(StoreContract, ExactTextSurvivesStorageAndRestart) {
 
 TEST_P(StoreContract, ScanOrderAndRange) {
   Batch b;
-  b.readings = {R("M2", Period::kHour, 7200, "w01018", "Avg", "2"), R("M1", Period::kHour, 7200, "b", "Avg", "3"),
-                R("M1", Period::kHour, 3600, "b", "Avg", "1"), R("M1", Period::kHour, 3600, "a", "Max", "4"),
+  b.readings = {R("M2", Period::kHour, 7200, "w01018", "Avg", "2"),
+                R("M1", Period::kHour, 7200, "b", "Avg", "3"),
+                R("M1", Period::kHour, 3600, "b", "Avg", "1"),
+                R("M1", Period::kHour, 3600, "a", "Max", "4"),
                 R("M1", Period::kRealtime, 9999, "a", "Rtd", "5")};
   ASSERT_TRUE(Append(b).ok());
   auto all = All();
@@ -117,8 +123,8 @@ TEST_P(StoreContract, CompactionKeepsEverythingAndLaterUpsertsWin) {
   Batch b;
   for (int dev = 0; dev < 5; ++dev)
     for (int i = 0; i < 300; ++i)
-      b.readings.push_back(R("D" + std::to_string(dev), Period::kRealtime, 86400 * 3 + i * 600, "a34004", "Rtd",
-                             std::to_string(i % 97) + ".1"));
+      b.readings.push_back(R("D" + std::to_string(dev), Period::kRealtime, 86400 * 3 + i * 600,
+                             "a34004", "Rtd", std::to_string(i % 97) + ".1"));
   ASSERT_TRUE(Append(b).ok());
   ASSERT_TRUE(store_->Compact(86400 * 3 + 150 * 600).ok());  // half compacted
   EXPECT_EQ(*store_->CountReadings(), 1500);
@@ -145,7 +151,8 @@ TEST_P(StoreContract, CompactionKeepsEverythingAndLaterUpsertsWin) {
 
 TEST_P(StoreContract, RawPacketsAndRetention) {
   Batch b;
-  b.raw = {{1000, "127.0.0.1:5", "M1", "stored", "##0001a"}, {2000, "127.0.0.1:5", "M1", "crc_mismatch", "x"}};
+  b.raw = {{1000, "127.0.0.1:5", "M1", "stored", "##0001a"},
+           {2000, "127.0.0.1:5", "M1", "crc_mismatch", "x"}};
   ASSERT_TRUE(Append(b).ok());
   auto raw = store_->RawPackets("M1", 0, 10000, 10);
   ASSERT_TRUE(raw.ok());
@@ -155,7 +162,8 @@ TEST_P(StoreContract, RawPacketsAndRetention) {
   EXPECT_EQ(store_->RawPackets("M1", 0, 10000, 10)->size(), 1u);
 
   Batch r;
-  r.readings = {R("M1", Period::kRealtime, 100, "a", "Rtd", "1"), R("M1", Period::kHour, 100, "a", "Avg", "1")};
+  r.readings = {R("M1", Period::kRealtime, 100, "a", "Rtd", "1"),
+                R("M1", Period::kHour, 100, "a", "Avg", "1")};
   ASSERT_TRUE(Append(r).ok());
   ASSERT_TRUE(store_->PruneReadings(Period::kRealtime, 200).ok());
   auto all = All();
@@ -186,9 +194,10 @@ TEST_P(StoreContract, BytesPerValueAfterCompaction) {
     for (int t = m; t < m + 60; ++t)
       for (int dev = 0; dev < 200; ++dev)
         for (int f = 0; f < 10; ++f)
-          b.readings.push_back(R("010000A8900016F0" + std::to_string(10000000 + dev), Period::kMinute,
-                                 1700000000 + t * 60, "w0101" + std::to_string(f), "Avg",
-                                 std::to_string((dev * 7 + t * 3 + f) % 500) + "." + std::to_string(t % 10)));
+          b.readings.push_back(
+              R("010000A8900016F0" + std::to_string(10000000 + dev), Period::kMinute,
+                1700000000 + t * 60, "w0101" + std::to_string(f), "Avg",
+                std::to_string((dev * 7 + t * 3 + f) % 500) + "." + std::to_string(t % 10)));
     ASSERT_TRUE(Append(b).ok());
   }
   ASSERT_TRUE(store_->Compact().ok());
@@ -245,7 +254,8 @@ TEST_P(StoreContract, GetDeviceByMn) {
 TEST_P(StoreContract, PruneCutsInsideACompactedDay) {
   Batch b;
   for (int i = 0; i < 48; ++i)
-    b.readings.push_back(R("M1", Period::kMinute, 86400 * 20 + i * 3600, "w01018", "Avg", std::to_string(i)));
+    b.readings.push_back(
+        R("M1", Period::kMinute, 86400 * 20 + i * 3600, "w01018", "Avg", std::to_string(i)));
   b.readings.push_back(R("M1", Period::kHour, 86400 * 20, "w01018", "Avg", "h"));
   ASSERT_TRUE(Append(b).ok());
   ASSERT_TRUE(store_->Compact().ok());

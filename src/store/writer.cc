@@ -66,7 +66,8 @@ void Writer::Run() {
         cv_.wait_for(lock, options_.max_delay,
                      [&] { return queue_rows_ >= options_.min_batch_rows || stopping_; });
       size_t rows = 0;
-      while (!queue_.empty() && (rows == 0 || rows + Rows(queue_.front().first) <= options_.max_batch_rows)) {
+      while (!queue_.empty() &&
+             (rows == 0 || rows + Rows(queue_.front().first) <= options_.max_batch_rows)) {
         rows += Rows(queue_.front().first);
         batches.push_back(std::move(queue_.front().first));
         dones.push_back(std::move(queue_.front().second));

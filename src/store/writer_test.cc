@@ -31,7 +31,8 @@ class WriterTest : public testing::Test {
   }
   static Batch One(int i) {
     Batch b;
-    b.readings.push_back(Reading{"M", Period::kRealtime, 1000 + i, "a34004", "Rtd", std::to_string(i), 'N'});
+    b.readings.push_back(
+        Reading{"M", Period::kRealtime, 1000 + i, "a34004", "Rtd", std::to_string(i), 'N'});
     return b;
   }
   std::set<int64_t> StoredTimes() {
