@@ -42,12 +42,18 @@ Args Parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
     auto next = [&] { return i + 1 < argc ? argv[++i] : ""; };
-    if (k == "--threads") a.threads = std::atoi(next());
-    else if (k == "--devices") a.devices = std::atoi(next());
-    else if (k == "--seconds") a.seconds = std::atof(next());
-    else if (k == "--raw") a.raw = true;
-    else if (k == "--normal") a.normal = true;
-    else if (k == "--dir") a.dir = next();
+    if (k == "--threads")
+      a.threads = std::atoi(next());
+    else if (k == "--devices")
+      a.devices = std::atoi(next());
+    else if (k == "--seconds")
+      a.seconds = std::atof(next());
+    else if (k == "--raw")
+      a.raw = true;
+    else if (k == "--normal")
+      a.normal = true;
+    else if (k == "--dir")
+      a.dir = next();
     else {
       std::fprintf(stderr, "unknown argument %s\n", k.c_str());
       std::exit(2);
@@ -76,7 +82,9 @@ Batch Packet(int dev, int64_t minute, bool raw) {
       b.readings.push_back(Reading{Mn(dev), Period::kMinute, t, "a3400" + std::to_string(f), field,
                                    std::to_string(v / 10) + "." + std::to_string(v % 10), 'N'});
     }
-  if (raw) b.raw.push_back(RawPacket{t * 1000, "10.0.0.1:40000", Mn(dev), "stored", std::string(600, 'x')});
+  if (raw)
+    b.raw.push_back(
+        RawPacket{t * 1000, "10.0.0.1:40000", Mn(dev), "stored", std::string(600, 'x')});
   return b;
 }
 
@@ -136,8 +144,10 @@ int main(int argc, char** argv) {
             size_t rows = b.readings.size();
             ++in_flight;
             Status s = w.Submit(std::move(b), [&, rows](const Status& st) {
-              if (st.ok()) acked_rows += rows;
-              else ++failed;
+              if (st.ok())
+                acked_rows += rows;
+              else
+                ++failed;
               --in_flight;
             });
             if (!s.ok()) {
@@ -168,21 +178,27 @@ int main(int argc, char** argv) {
   int64_t n = count.ok() ? *count : 0;
 
   std::printf("store_bench: %d producers, %d devices, %.1f s, synchronous=%s%s\n", args.threads,
-              args.devices, elapsed, args.normal ? "NORMAL" : "FULL", args.raw ? ", raw bytes kept" : "");
+              args.devices, elapsed, args.normal ? "NORMAL" : "FULL",
+              args.raw ? ", raw bytes kept" : "");
   std::printf("  idle submit->ack latency  p50 %lu us  p99 %lu us\n",
               static_cast<unsigned long>(idle[idle.size() / 2]),
               static_cast<unsigned long>(idle[idle.size() * 99 / 100]));
   std::printf("  readings durably stored   %.0f /s  (%lu rows acked, %lu failed, %lu refused)\n",
               acked_rows / elapsed, static_cast<unsigned long>(acked_rows.load()),
-              static_cast<unsigned long>(failed.load()), static_cast<unsigned long>(refused.load()));
-  std::printf("  commits                   %lu  (%.0f rows/commit), p50 %lu us  p99 %lu us (bucket upper bounds)\n",
-              static_cast<unsigned long>(ws.commits),
-              ws.commits ? static_cast<double>(ws.rows) / ws.commits : 0.0,
-              static_cast<unsigned long>(ws.commit_p50_micros),
-              static_cast<unsigned long>(ws.commit_p99_micros));
-  std::printf("  bytes per value           %.1f before Compact, %.2f after (%ld values, compact %.2f s: %s)\n",
-              n ? static_cast<double>(before) / n : 0.0, n ? static_cast<double>(after) / n : 0.0,
-              static_cast<long>(n), compact_s, cs.ToString().c_str());
+              static_cast<unsigned long>(failed.load()),
+              static_cast<unsigned long>(refused.load()));
+  std::printf(
+      "  commits                   %lu  (%.0f rows/commit), p50 %lu us  p99 %lu us (bucket upper "
+      "bounds)\n",
+      static_cast<unsigned long>(ws.commits),
+      ws.commits ? static_cast<double>(ws.rows) / ws.commits : 0.0,
+      static_cast<unsigned long>(ws.commit_p50_micros),
+      static_cast<unsigned long>(ws.commit_p99_micros));
+  std::printf(
+      "  bytes per value           %.1f before Compact, %.2f after (%ld values, compact %.2f s: "
+      "%s)\n",
+      n ? static_cast<double>(before) / n : 0.0, n ? static_cast<double>(after) / n : 0.0,
+      static_cast<long>(n), compact_s, cs.ToString().c_str());
   std::filesystem::remove_all(args.dir);
   return 0;
 }
