@@ -4,6 +4,8 @@
 
 #include <boost/asio.hpp>
 #include <cstdio>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "api/handlers.h"
@@ -27,23 +29,35 @@ int64_t NowSeconds() {
       .count();
 }
 
-// Retention and compaction, run on the io_context every `every` seconds.
+// Retention and compaction on a thread of their own: a compaction holds the store's
+// write lock for a day's merge at a time, and must never stall the network threads.
 class Housekeeper {
  public:
-  Housekeeper(asio::io_context& io, store::Store& store, const ServeConfig& c)
-      : timer_(io), store_(store), config_(c) {}
-  void Start() { Schedule(std::chrono::seconds(30)); }
-  void Stop() { timer_.cancel(); }
-
- private:
-  void Schedule(std::chrono::seconds after) {
-    timer_.expires_after(after);
-    timer_.async_wait([this](boost::system::error_code ec) {
-      if (ec) return;
-      Run();
-      Schedule(std::chrono::seconds(config_.compact_every_seconds));
+  Housekeeper(store::Store& store, const ServeConfig& c) : store_(store), config_(c) {}
+  ~Housekeeper() { Stop(); }
+  void Start() {
+    thread_ = std::thread([this] {
+      std::unique_lock lock(mu_);
+      auto next = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (!stop_) {
+        if (cv_.wait_until(lock, next, [this] { return stop_; })) break;
+        lock.unlock();
+        Run();
+        lock.lock();
+        next = std::chrono::steady_clock::now() + std::chrono::seconds(config_.compact_every_seconds);
+      }
     });
   }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
   void Run() {
     int64_t now = NowSeconds();
     const RetentionOptions& r = config_.retention;
@@ -59,9 +73,12 @@ class Housekeeper {
   static void Log(const Status& s) {
     if (!s.ok()) spdlog::error("housekeeping: {}", s.ToString());
   }
-  asio::steady_timer timer_;
   store::Store& store_;
   const ServeConfig& config_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
 };
 
 }  // namespace
@@ -158,7 +175,7 @@ int RunServe(const ServeConfig& config) {
   };
   refresh();
 
-  Housekeeper housekeeper(io, *store, config);
+  Housekeeper housekeeper(*store, config);
   housekeeper.Start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

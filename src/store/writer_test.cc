@@ -144,12 +144,20 @@ TEST_F(WriterTest, ManyProducersEveryDoneExactlyOnceAndStatsAddUp) {
         }
       });
     for (auto& t : threads) t.join();
+    // Wait for every callback (not just an empty queue: the last commit may still
+    // be running), then the stats are final.
+    auto all_called = [&] {
+      for (auto& c : calls)
+        if (c.load() == 0) return false;
+      return true;
+    };
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (w.stats().queue_rows > 0 && std::chrono::steady_clock::now() < deadline)
+    while (!all_called() && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     WriterStats st = w.stats();
     EXPECT_EQ(st.failed_commits, 1u);
-    EXPECT_GE(st.commits, 1u);
+    // The failed first commit may have taken every batch (all producers were quick).
+    EXPECT_GE(st.commits, ok.load() > 0 ? 1u : 0u);
   }
   for (int i = 0; i < kThreads * kPer; ++i) EXPECT_EQ(calls[i].load(), 1) << i;
   EXPECT_EQ(static_cast<int>(StoredTimes().size()), ok.load());
