@@ -633,14 +633,18 @@ class SqliteStore final : public Store {
     return id;
   }
 
+  static void SeriesName(std::string_view mn, int period, std::string_view factor,
+                         std::string_view field, std::string* k) {
+    k->clear();
+    k->append(mn).push_back('\x1f');
+    k->push_back(static_cast<char>('0' + period));
+    k->append(factor).push_back('\x1f');
+    k->append(field);
+  }
   static std::string SeriesName(std::string_view mn, int period, std::string_view factor,
                                 std::string_view field) {
     std::string k;
-    k.reserve(mn.size() + factor.size() + field.size() + 4);
-    k.append(mn).push_back('\x1f');
-    k.push_back(static_cast<char>('0' + period));
-    k.append(factor).push_back('\x1f');
-    k.append(field);
+    SeriesName(mn, period, factor, field, &k);
     return k;
   }
 
@@ -649,9 +653,11 @@ class SqliteStore final : public Store {
   Result<int64_t> SeriesId(const std::string& mn, Period p, const std::string& factor,
                            const std::string& field,
                            std::vector<std::pair<std::string, int64_t>>* created) {
-    std::string key = SeriesName(mn, static_cast<int>(p), factor, field);
-    auto it = series_ids_.find(key);
+    // The key is built in a reused buffer: no allocation per reading on the hot path.
+    SeriesName(mn, static_cast<int>(p), factor, field, &series_key_);
+    auto it = series_ids_.find(series_key_);
     if (it != series_ids_.end()) return it->second;
+    const std::string key = series_key_;
     Stmt& q = W("INSERT INTO series (mn, period, factor, field) VALUES (?,?,?,?) RETURNING id");
     q.Bind(1, mn).Bind(2, int64_t{static_cast<int>(p)}).Bind(3, factor).Bind(4, field);
     if (q.Step() != SQLITE_ROW) {
@@ -766,6 +772,7 @@ class SqliteStore final : public Store {
   std::mutex w_mu_, r_mu_;
   std::unordered_map<const char*, Stmt> w_stmts_, r_stmts_;
   std::unordered_map<std::string, int64_t> series_ids_;
+  std::string series_key_;  // scratch for SeriesId, guarded by w_mu_
 };
 
 }  // namespace
