@@ -11,7 +11,8 @@ namespace ecohub::app {
 
 namespace {
 
-using nlohmann::json;
+// Objects keep their order: CP pairs print (and encode) in packet order.
+using json = nlohmann::ordered_json;
 
 // Strings from the wire may be GBK or broken UTF-8: the JSON writer replaces
 // invalid sequences with U+FFFD instead of throwing.
