@@ -14,8 +14,8 @@ using namespace ecohub::hj212;
 // realtime one, ~140 bytes.
 std::string Segment(int factors) {
   std::vector<Field> cp = {{"DataTime", "20261123080000"}};
-  const char* codes[] = {"a21026", "a21002", "a34013", "a19001", "a01012", "a01011", "a01013",
-                         "a01014", "a00000", "a21005", "a21004", "a21003"};
+  const char* codes[] = {"a21026", "a21002", "a34013", "a19001", "a01012", "a01011",
+                         "a01013", "a01014", "a00000", "a21005", "a21004", "a21003"};
   for (int i = 0; i < factors; ++i) {
     std::string c = codes[i % 12];
     if (factors > 4) {
@@ -28,8 +28,12 @@ std::string Segment(int factors) {
     }
     cp.push_back({c + "-Flag", "N"});
   }
-  return BuildSegment({{"QN", "20261123080000123"}, {"ST", "31"}, {"CN", factors > 4 ? "2061" : "2011"},
-                       {"PW", "123456"}, {"MN", "010000A8900016F000169DC0"}, {"Flag", "5"}},
+  return BuildSegment({{"QN", "20261123080000123"},
+                       {"ST", "31"},
+                       {"CN", factors > 4 ? "2061" : "2011"},
+                       {"PW", "123456"},
+                       {"MN", "010000A8900016F000169DC0"},
+                       {"Flag", "5"}},
                       cp);
 }
 
@@ -63,7 +67,8 @@ void BM_FrameAndParse(benchmark::State& state) {
     framer.Feed(
         stream,
         [&](std::string_view s, std::string_view) {
-          if (ParsePacket(s, &packet, {}, framer.tokens()) == Error::kNone) fields += packet.cp_count();
+          if (ParsePacket(s, &packet, {}, framer.tokens()) == Error::kNone)
+            fields += packet.cp_count();
         },
         [](Error, std::string_view) {});
     benchmark::DoNotOptimize(fields);

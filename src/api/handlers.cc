@@ -47,21 +47,19 @@ void AddCoreRoutes(Router& router, const ApiContext& ctx) {
     if (!site.ok()) return Problem(404, "not-found", "No such site", req.params.at("id"));
     nlohmann::json values = nlohmann::json::array();
     for (const auto& v : ctx.latest->ForSite(id)) {
-      nlohmann::json j = {{"mn", v.mn},
-                          {"period", PeriodName(v.period)},
-                          {"factor", v.factor},
-                          {"field", v.field},
-                          {"value", v.value},
-                          {"time", FormatRfc3339Beijing(v.time)}};
+      nlohmann::json j = {{"mn", v.mn},         {"period", PeriodName(v.period)},
+                          {"factor", v.factor}, {"field", v.field},
+                          {"value", v.value},   {"time", FormatRfc3339Beijing(v.time)}};
       if (v.flag) j["flag"] = std::string(1, v.flag);
       auto d = Decimal::Parse(v.value);
       if (d) j["number"] = d->ToDouble();
       values.push_back(std::move(j));
     }
-    return Json({{"site", {{"id", site->id}, {"code", site->code}, {"name", site->name},
-                           {"kind", site->kind}}},
-                 {"time_label", "interval start, Beijing time"},
-                 {"values", std::move(values)}});
+    return Json(
+        {{"site",
+          {{"id", site->id}, {"code", site->code}, {"name", site->name}, {"kind", site->kind}}},
+         {"time_label", "interval start, Beijing time"},
+         {"values", std::move(values)}});
   });
 }
 

@@ -31,10 +31,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     parser_->body_limit(options_.max_body_bytes);
     stream_.expires_after(options_.read_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -63,8 +62,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     } else {
       resp = router_.Dispatch(req);
     }
-    metrics_.counter("ecohub_http_requests_total{status=\"" + std::to_string(resp.status) + "\"}",
-                     "HTTP requests by status")
+    metrics_
+        .counter("ecohub_http_requests_total{status=\"" + std::to_string(resp.status) + "\"}",
+                 "HTTP requests by status")
         ->Add();
     Send(std::move(resp), msg.keep_alive(), msg.version());
   }

@@ -1,7 +1,8 @@
 #include "app/config.h"
 
-#include <charconv>
 #include <toml++/toml.h>
+
+#include <charconv>
 
 namespace ecohub::app {
 
@@ -34,7 +35,8 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["gateway"]["idle_timeout_seconds"].value<int64_t>())
     c->gateway.idle_timeout = std::chrono::seconds(*v);
   if (auto v = t["gateway"]["max_connections"].value<int64_t>()) c->gateway.max_connections = *v;
-  if (auto v = t["gateway"]["max_segment_bytes"].value<int64_t>()) c->gateway.framer.max_segment = *v;
+  if (auto v = t["gateway"]["max_segment_bytes"].value<int64_t>())
+    c->gateway.framer.max_segment = *v;
   if (auto v = t["gateway"]["max_bytes_per_second"].value<int64_t>())
     c->gateway.max_bytes_per_second = *v;
   if (auto v = t["gateway"]["time_sync"].value<bool>()) c->gateway.session.time_sync = *v;
@@ -57,7 +59,8 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
 
 Status Validate(const ServeConfig& c) {
   if (c.data_dir.empty()) return Status::InvalidInput("--data DIR is required");
-  if (c.io_threads < 1 || c.io_threads > 64) return Status::InvalidInput("io_threads must be 1..64");
+  if (c.io_threads < 1 || c.io_threads > 64)
+    return Status::InvalidInput("io_threads must be 1..64");
   if (c.gateway.framer.max_segment < 1024 || c.gateway.framer.max_segment > 65536)
     return Status::InvalidInput("max_segment_bytes must be 1024..65536");
   if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");

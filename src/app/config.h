@@ -27,13 +27,13 @@ struct ServeConfig {
   api::HttpOptions http;
   store::WriterOptions writer;
   RetentionOptions retention;
-  int io_threads = 1;            // network threads; the writer has its own
+  int io_threads = 1;  // network threads; the writer has its own
   int compact_every_seconds = 600;
   bool synchronous_full = true;  // fsync every commit (power-loss safe); NORMAL is kill -9 safe
   bool demo = false;
-  int demo_devices = 0;          // 0: one per station and outlet
+  int demo_devices = 0;  // 0: one per station and outlet
   int demo_history_days = 30;
-  std::string dataset_dir;       // Beijing dataset for the demo replay
+  std::string dataset_dir;  // Beijing dataset for the demo replay
 };
 
 // Reads the TOML file into `config` (keys documented in docs/configuration.md).

@@ -61,18 +61,23 @@ const std::vector<DemoFactor> kAirFactors = {
 };
 // Automatic surface-water stations measure these five (GB 3838 items).
 const std::vector<DemoFactor> kWaterFactors = {
-    {"w01001", "pH", 7.6, 0.03, 2},  {"w01009", "DO", 7.5, 0.15, 2},
+    {"w01001", "pH", 7.6, 0.03, 2},    {"w01009", "DO", 7.5, 0.15, 2},
     {"w01019", "CODMn", 4.2, 0.10, 1}, {"w21003", "NH3-N", 0.45, 0.20, 3},
     {"w21011", "TP", 0.12, 0.20, 3},
 };
 const std::vector<DemoFactor> kGasOutletFactors = {
-    {"a00000", "flue gas flow", 42.0, 0.15, 1}, {"a21026", "SO2", 18.0, 0.25, 2},
-    {"a21002", "NOx", 38.0, 0.25, 1},           {"a34013", "particulate", 4.5, 0.30, 2},
-    {"a19001", "O2", 9.5, 0.05, 1},             {"a01012", "flue gas temperature", 62, 0.05, 1},
+    {"a00000", "flue gas flow", 42.0, 0.15, 1},
+    {"a21026", "SO2", 18.0, 0.25, 2},
+    {"a21002", "NOx", 38.0, 0.25, 1},
+    {"a34013", "particulate", 4.5, 0.30, 2},
+    {"a19001", "O2", 9.5, 0.05, 1},
+    {"a01012", "flue gas temperature", 62, 0.05, 1},
 };
 const std::vector<DemoFactor> kWaterOutletFactors = {
-    {"w00000", "waste water flow", 8.5, 0.40, 2}, {"w01018", "COD", 28.0, 0.25, 1},
-    {"w21003", "NH3-N", 1.2, 0.30, 3},            {"w21011", "TP", 0.18, 0.30, 3},
+    {"w00000", "waste water flow", 8.5, 0.40, 2},
+    {"w01018", "COD", 28.0, 0.25, 1},
+    {"w21003", "NH3-N", 1.2, 0.30, 3},
+    {"w21011", "TP", 0.18, 0.30, 3},
     {"w01001", "pH", 7.3, 0.03, 2},
 };
 
@@ -83,8 +88,8 @@ constexpr const char* kRiverDistricts[] = {"110107", "110118", "110112", "110105
 constexpr const char* kFirmWords[] = {"京能", "燕山", "永安", "华北", "通达", "金隅", "首创",
                                       "恒信", "中材", "北辰", "天润", "博远", "正源", "宏达",
                                       "瑞丰", "新港", "嘉禾", "安泰", "和平", "东方"};
-constexpr const char* kIndustries[] = {"热电", "水泥", "污水处理", "制药", "印染",
-                                       "汽车涂装", "食品", "化工", "造纸", "垃圾焚烧"};
+constexpr const char* kIndustries[] = {"热电",     "水泥", "污水处理", "制药", "印染",
+                                       "汽车涂装", "食品", "化工",     "造纸", "垃圾焚烧"};
 
 uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
   x += 0x9e3779b97f4a7c15ULL;
@@ -154,13 +159,17 @@ DemoCity Build() {
     char code[32];
     std::snprintf(code, sizeof code, "WAT-%02d", i + 1);
     ds.site.code = code;
-    ds.site.name = std::string(kRivers[i]) + std::string(d.name).substr(0, std::string(d.name).size() - 3) + "断面";
+    ds.site.name = std::string(kRivers[i]) +
+                   std::string(d.name).substr(0, std::string(d.name).size() - 3) + "断面";
     ds.site.kind = "water";
     ds.site.lon = d.lon + jitter(100 + i, 0.1);
     ds.site.lat = d.lat + jitter(200 + i, 0.08);
     ds.site.simulated = true;
     ds.site.attrs_json = std::string(R"({"water_type":"river","target_class":")") +
-                         (i % 3 == 0 ? "II" : i % 3 == 1 ? "III" : "IV") + "\"}";
+                         (i % 3 == 0   ? "II"
+                          : i % 3 == 1 ? "III"
+                                       : "IV") +
+                         "\"}";
     ds.district_code = d.code;
     ds.st = "21";
     ds.factors = kWaterFactors;
@@ -230,8 +239,10 @@ bool LoadDataset(const std::string& path, DatasetRows* rows) {
     std::array<std::string, 11> cols;
     int c = 0;
     for (char* p = line; *p && c < 11; ++p) {
-      if (*p == ',') ++c;
-      else if (*p != '"' && *p != '\n') cols[c] += *p;
+      if (*p == ',')
+        ++c;
+      else if (*p != '"' && *p != '\n')
+        cols[c] += *p;
     }
     if (c < 10) continue;
     std::array<double, 6> v;
@@ -310,7 +321,8 @@ Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
   for (const auto& ds : city.sites) {
     store::Site s = ds.site;
     s.district_id = district_ids[ds.district_code];
-    if (!ds.enterprise_credit_code.empty()) s.enterprise_id = enterprise_ids[ds.enterprise_credit_code];
+    if (!ds.enterprise_credit_code.empty())
+      s.enterprise_id = enterprise_ids[ds.enterprise_credit_code];
     auto id = store.PutSite(s);
     if (!id.ok()) return id.status();
     site_ids.push_back(*id);

@@ -16,10 +16,10 @@
 namespace ecohub::app {
 
 struct DemoFactor {
-  const char* code;    // HJ 212-2017 code
+  const char* code;  // HJ 212-2017 code
   const char* name;
-  double base;         // typical level
-  double amplitude;    // diurnal swing, fraction of base
+  double base;       // typical level
+  double amplitude;  // diurnal swing, fraction of base
   int decimals;
 };
 
@@ -29,7 +29,7 @@ struct DemoSite {
   std::string enterprise_credit_code;  // outlets only
   std::string st;                      // HJ 212 system code of its logger
   std::vector<DemoFactor> factors;
-  std::string dataset_station;         // Beijing dataset file name, real stations only
+  std::string dataset_station;  // Beijing dataset file name, real stations only
 };
 
 struct DemoCity {

@@ -41,17 +41,28 @@ bool Unhex(std::string_view hex, std::string* out) {
 const char* Describe(hj212::Error e) {
   using hj212::Error;
   switch (e) {
-    case Error::kBadHeader: return "the frame does not start with ##";
-    case Error::kBadLengthField: return "the 4 characters after ## are not a decimal length";
-    case Error::kOversize: return "the declared data segment is longer than 1024 bytes";
-    case Error::kLengthMismatch: return "the declared length does not match the data segment";
-    case Error::kBadCrcFormat: return "the CRC is not 4 hexadecimal digits";
-    case Error::kCrcMismatch: return "the CRC does not match the data segment (HJ 212 CRC16)";
-    case Error::kMissingTail: return "the frame does not end with CR LF";
-    case Error::kMissingCp: return "no CP=&& field";
-    case Error::kCpUnterminated: return "CP=&& is not closed by &&";
-    case Error::kMissingField: return "MN or CN is missing";
-    case Error::kNone: return "";
+    case Error::kBadHeader:
+      return "the frame does not start with ##";
+    case Error::kBadLengthField:
+      return "the 4 characters after ## are not a decimal length";
+    case Error::kOversize:
+      return "the declared data segment is longer than 1024 bytes";
+    case Error::kLengthMismatch:
+      return "the declared length does not match the data segment";
+    case Error::kBadCrcFormat:
+      return "the CRC is not 4 hexadecimal digits";
+    case Error::kCrcMismatch:
+      return "the CRC does not match the data segment (HJ 212 CRC16)";
+    case Error::kMissingTail:
+      return "the frame does not end with CR LF";
+    case Error::kMissingCp:
+      return "no CP=&& field";
+    case Error::kCpUnterminated:
+      return "CP=&& is not closed by &&";
+    case Error::kMissingField:
+      return "MN or CN is missing";
+    case Error::kNone:
+      return "";
   }
   return "";
 }
@@ -123,9 +134,12 @@ int RunHj212Encode(std::istream& in, std::ostream& out) {
         auto& dst = std::string(part) == "header" ? header : cp;
         for (auto& [k, v] : j[part].items()) {
           auto add = [&](const json& x) {
-            if (x.is_string()) dst.push_back({k, x.get<std::string>()});
-            else if (x.is_number() || x.is_boolean()) dst.push_back({k, x.dump()});
-            else problem = "value of " + k + " must be a string or number";
+            if (x.is_string())
+              dst.push_back({k, x.get<std::string>()});
+            else if (x.is_number() || x.is_boolean())
+              dst.push_back({k, x.dump()});
+            else
+              problem = "value of " + k + " must be a string or number";
           };
           if (v.is_array()) {
             for (auto& x : v) add(x);
@@ -142,7 +156,9 @@ int RunHj212Encode(std::istream& in, std::ostream& out) {
     }
     std::string seg = hj212::BuildSegment(header, cp);
     if (seg.size() > 9999) {
-      out << Dump({{"ok", false}, {"error", "oversize"}, {"message", "data segment over 9999 bytes"}})
+      out << Dump({{"ok", false},
+                   {"error", "oversize"},
+                   {"message", "data segment over 9999 bytes"}})
           << "\n";
       rc = 1;
       continue;

@@ -86,8 +86,9 @@ int DbStats(const std::string& data_dir) {
   std::printf(
       "{\"readings\":%lld,\"bytes_on_disk\":%llu,\"bytes_per_reading\":%.2f,"
       "\"reading_bytes_per_reading\":%.2f,\"raw_packet_bytes_per_reading\":%.2f,\"tables\":{%s}}\n",
-      static_cast<long long>(*n), static_cast<unsigned long long>(bytes), static_cast<double>(bytes) / nn,
-      static_cast<double>(reading_bytes) / nn, static_cast<double>(raw_bytes) / nn, per_table.c_str());
+      static_cast<long long>(*n), static_cast<unsigned long long>(bytes),
+      static_cast<double>(bytes) / nn, static_cast<double>(reading_bytes) / nn,
+      static_cast<double>(raw_bytes) / nn, per_table.c_str());
   return 0;
 }
 
@@ -120,9 +121,14 @@ int Main(int argc, char** argv) {
   std::string target;
   auto* simc = app.add_subcommand("sim", "Simulated HJ 212 data loggers");
   simc->add_option("--target", target, "Gateway HOST:PORT")->required();
-  simc->add_option("--devices", sim.devices, "Number of loggers")->required()->check(CLI::Range(1, 100000));
-  simc->add_option("--duration", sim.duration_seconds, "Seconds of uploading")->required()->check(CLI::Range(0.0, 1e7));
-  simc->add_option("--interval", sim.interval_seconds, "Realtime upload interval, seconds")->check(CLI::Range(0.001, 3600.0));
+  simc->add_option("--devices", sim.devices, "Number of loggers")
+      ->required()
+      ->check(CLI::Range(1, 100000));
+  simc->add_option("--duration", sim.duration_seconds, "Seconds of uploading")
+      ->required()
+      ->check(CLI::Range(0.0, 1e7));
+  simc->add_option("--interval", sim.interval_seconds, "Realtime upload interval, seconds")
+      ->check(CLI::Range(0.001, 3600.0));
   simc->add_option("--seed", sim.seed, "Random seed");
   simc->add_option("--acked-log", sim.acked_log, "Append one line per acknowledged reading");
   simc->add_option("--first-device", sim.first_device, "Index of the first device");
@@ -135,16 +141,19 @@ int Main(int argc, char** argv) {
   auto* db = app.add_subcommand("db", "Inspect the store");
   db->require_subcommand(1);
   std::string dump_dir;
-  auto* dump = db->add_subcommand("dump", "Print every stored reading as MN,CN,DataTime,factor,field,value");
+  auto* dump =
+      db->add_subcommand("dump", "Print every stored reading as MN,CN,DataTime,factor,field,value");
   dump->add_option("--data", dump_dir, "Data directory")->required();
-  auto* stats = db->add_subcommand("stats", "Compact, then print readings and bytes on disk per reading");
+  auto* stats =
+      db->add_subcommand("stats", "Compact, then print readings and bytes on disk per reading");
   stats->add_option("--data", dump_dir, "Data directory")->required();
 
   // demo devices: the MNs and passwords `sim` uses, for configuring real loggers
   auto* demo = app.add_subcommand("demo", "Demo city facts");
   demo->require_subcommand(1);
   int demo_count = DemoDefaultDevices();
-  auto* demo_devices = demo->add_subcommand("devices", "Print MN,password,site code,ST of demo devices");
+  auto* demo_devices =
+      demo->add_subcommand("devices", "Print MN,password,site code,ST of demo devices");
   demo_devices->add_option("--count", demo_count, "How many")->check(CLI::Range(1, 100000));
 
   // hj212 decode/encode

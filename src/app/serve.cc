@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
-#include <cstdio>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -44,7 +44,8 @@ class Housekeeper {
         lock.unlock();
         Run();
         lock.lock();
-        next = std::chrono::steady_clock::now() + std::chrono::seconds(config_.compact_every_seconds);
+        next =
+            std::chrono::steady_clock::now() + std::chrono::seconds(config_.compact_every_seconds);
       }
     });
   }
@@ -165,9 +166,11 @@ int RunServe(const ServeConfig& config) {
     auto w = writer.stats();
     metrics.gauge("ecohub_writer_queue_rows", "Rows waiting for the writer")->Set(w.queue_rows);
     metrics.gauge("ecohub_writer_commits", "Transactions committed")->Set(w.commits);
-    metrics.gauge("ecohub_writer_failed_commits", "Transactions that failed")->Set(w.failed_commits);
+    metrics.gauge("ecohub_writer_failed_commits", "Transactions that failed")
+        ->Set(w.failed_commits);
     metrics.gauge("ecohub_writer_rows", "Rows committed")->Set(w.rows);
-    metrics.gauge("ecohub_writer_commit_p99_micros", "Commit latency p99")->Set(w.commit_p99_micros);
+    metrics.gauge("ecohub_writer_commit_p99_micros", "Commit latency p99")
+        ->Set(w.commit_p99_micros);
     stats_timer.expires_after(std::chrono::seconds(1));
     stats_timer.async_wait([&](boost::system::error_code ec) {
       if (!ec) refresh();

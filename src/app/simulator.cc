@@ -34,7 +34,7 @@ struct Pending {
   std::string frame;               // exact bytes, resent as is
   std::vector<std::string> lines;  // acked-log lines for its readings
   Clock::time_point sent_at;
-  bool corrupt_first = false;      // first transmission went out with a bad CRC
+  bool corrupt_first = false;  // first transmission went out with a bad CRC
 };
 
 class Sim;
@@ -74,11 +74,11 @@ class Device : public std::enable_shared_from_this<Device> {
   std::array<char, 4096> buf_;
   hj212::Framer framer_;
   std::deque<std::string> outq_;
-  std::map<uint64_t, std::string> order_;  // send order -> QN
+  std::map<uint64_t, std::string> order_;   // send order -> QN
   std::map<std::string, Pending> pending_;  // by QN
   uint64_t seq_ = 0;
   int64_t last_qn_ms_ = 0;
-  int64_t vt_;       // virtual time of the next realtime upload
+  int64_t vt_;  // virtual time of the next realtime upload
   int64_t tick_ = 0;
   std::mt19937_64 rng_;
   Clock::time_point next_tick_;
@@ -197,18 +197,18 @@ void Device::OnConnected() {
 }
 
 void Device::Read() {
-  socket_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](
-                                                  boost::system::error_code ec, size_t n) {
-    if (ec) {
-      if (!self->stopped_) self->ScheduleReconnect();
-      return;
-    }
-    self->framer_.Feed(
-        std::string_view(self->buf_.data(), n),
-        [&](std::string_view segment, std::string_view) { self->OnFrame(segment); },
-        [&](hj212::Error, std::string_view) {});
-    self->Read();
-  });
+  socket_.async_read_some(
+      asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+        if (ec) {
+          if (!self->stopped_) self->ScheduleReconnect();
+          return;
+        }
+        self->framer_.Feed(
+            std::string_view(self->buf_.data(), n),
+            [&](std::string_view segment, std::string_view) { self->OnFrame(segment); },
+            [&](hj212::Error, std::string_view) {});
+        self->Read();
+      });
 }
 
 std::string Device::NextQn() {
@@ -236,9 +236,8 @@ void Device::Write() {
 void Device::Upload(std::string_view cn, int64_t data_time, const std::vector<hj212::Field>& values,
                     std::vector<std::string> lines, int pnum, int pno) {
   std::string qn = NextQn();
-  std::vector<hj212::Field> header = {{"QN", qn}, {"ST", st_}, {"CN", std::string(cn)},
-                                      {"PW", pw_}, {"MN", mn_},
-                                      {"Flag", pnum ? "7" : "5"}};
+  std::vector<hj212::Field> header = {{"QN", qn},  {"ST", st_}, {"CN", std::string(cn)},
+                                      {"PW", pw_}, {"MN", mn_}, {"Flag", pnum ? "7" : "5"}};
   if (pnum) {
     header.push_back({"PNUM", std::to_string(pnum)});
     header.push_back({"PNO", std::to_string(pno)});
@@ -292,7 +291,8 @@ void Device::SendMinute(int64_t start, int64_t step, std::string_view cn) {
       kv.push_back({"Cou", fmt(sum / n * static_cast<double>(step))});
     for (auto& [field, v] : kv) {
       values.push_back({std::string(f.code) + "-" + field, v});
-      lines.push_back(mn_ + "," + std::string(cn) + "," + dt + "," + f.code + "," + field + "," + v + "\n");
+      lines.push_back(mn_ + "," + std::string(cn) + "," + dt + "," + f.code + "," + field + "," +
+                      v + "\n");
     }
     values.push_back({std::string(f.code) + "-Flag", flag});
   }
@@ -345,7 +345,8 @@ void Device::Tick() {
   }
   vt_ += static_cast<int64_t>(sim_.step);
   ++tick_;
-  next_tick_ += std::chrono::microseconds(static_cast<int64_t>(sim_.options.interval_seconds * 1e6));
+  next_tick_ +=
+      std::chrono::microseconds(static_cast<int64_t>(sim_.options.interval_seconds * 1e6));
   tick_timer_.expires_at(next_tick_);
   tick_timer_.async_wait([self = shared_from_this()](auto ec) {
     if (!ec) self->Tick();
@@ -355,7 +356,8 @@ void Device::Tick() {
 void Device::CheckResends() {
   if (stopped_) return;
   auto now = Clock::now();
-  auto timeout = std::chrono::milliseconds(static_cast<int64_t>(sim_.options.ack_timeout_seconds * 1000));
+  auto timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(sim_.options.ack_timeout_seconds * 1000));
   if (connected_) {
     for (auto& [s, qn] : order_) {
       auto it = pending_.find(qn);
@@ -406,8 +408,8 @@ void Device::OnFrame(std::string_view segment) {
     // Host request: 9011 "ready", then the records, then 9012 "done" (HJ 212-2017 §6.5.1).
     std::string q(qn ? *qn : "");
     auto reply = [&](const char* rcn, const char* key, const char* val) {
-      std::vector<hj212::Field> h = {{"QN", q}, {"ST", "91"}, {"CN", rcn}, {"PW", pw_},
-                                     {"MN", mn_}, {"Flag", "4"}};
+      std::vector<hj212::Field> h = {{"QN", q},   {"ST", "91"}, {"CN", rcn},
+                                     {"PW", pw_}, {"MN", mn_},  {"Flag", "4"}};
       Send(hj212::Frame(hj212::BuildSegment(h, {{key, val}})));
     };
     reply("9011", "QnRtn", "1");
@@ -423,7 +425,8 @@ SimSummary RunSimulator(const SimOptions& options) {
   asio::io_context io;
   Sim sim(options);
   auto start = Clock::now();
-  sim.end_time = start + std::chrono::milliseconds(static_cast<int64_t>(options.duration_seconds * 1000));
+  sim.end_time =
+      start + std::chrono::milliseconds(static_cast<int64_t>(options.duration_seconds * 1000));
   std::vector<std::shared_ptr<Device>> devices;
   std::mt19937_64 rng(options.seed);
   for (int i = 0; i < options.devices; ++i) {
@@ -440,7 +443,8 @@ SimSummary RunSimulator(const SimOptions& options) {
     if (now >= sim.end_time) sim.generating = false;
     bool all_idle = true;
     for (auto& d : devices) all_idle = all_idle && d->Idle();
-    bool drained = now >= sim.end_time + std::chrono::milliseconds(static_cast<int64_t>(options.drain_seconds * 1000));
+    bool drained = now >= sim.end_time + std::chrono::milliseconds(
+                                             static_cast<int64_t>(options.drain_seconds * 1000));
     if (!sim.generating && (all_idle || drained)) {
       for (auto& d : devices) {
         sim.summary.unacked_left += d->unacked();

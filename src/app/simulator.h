@@ -25,7 +25,7 @@ struct SimOptions {
   // max(interval, 30) seconds per upload, so a short interval compresses the day.
   double interval_seconds = 30;
   uint64_t seed = 1;
-  std::string acked_log;      // append "MN,CN,DataTime,factor,field,value" per acked reading
+  std::string acked_log;  // append "MN,CN,DataTime,factor,field,value" per acked reading
   bool faults = true;
   double ack_timeout_seconds = 10;  // HJ 212-2017 table 1 default for GPRS
   double drain_seconds = 60;        // after the duration: keep resending this long at most

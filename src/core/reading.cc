@@ -72,9 +72,7 @@ std::string Decimal::ToString() const {
   return digits;
 }
 
-double Decimal::ToDouble() const {
-  return static_cast<double>(mantissa) / std::pow(10.0, scale);
-}
+double Decimal::ToDouble() const { return static_cast<double>(mantissa) / std::pow(10.0, scale); }
 
 bool IsValueField(std::string_view f) {
   return f == "Rtd" || f == "Avg" || f == "Min" || f == "Max" || f == "Cou" || f == "ZsRtd" ||

@@ -16,12 +16,12 @@ namespace ecohub {
 
 // What kind of upload a value came in; each maps to one HJ 212 CN.
 enum class Period : uint8_t {
-  kRealtime = 0,  // CN 2011, DataTime is the sampling instant
-  kMinute = 1,    // CN 2051, DataTime is the start of the interval (HJ 212-2017 §6.6.3)
-  kHour = 2,      // CN 2061, start of the hour
-  kDay = 3,       // CN 2031, start of the day
-  kRunStatus = 4, // CN 2021, facility run state SBxxx-RS
-  kRunTime = 5,   // CN 2041, facility run time per day SBxxx-RT
+  kRealtime = 0,   // CN 2011, DataTime is the sampling instant
+  kMinute = 1,     // CN 2051, DataTime is the start of the interval (HJ 212-2017 §6.6.3)
+  kHour = 2,       // CN 2061, start of the hour
+  kDay = 3,        // CN 2031, start of the day
+  kRunStatus = 4,  // CN 2021, facility run state SBxxx-RS
+  kRunTime = 5,    // CN 2041, facility run time per day SBxxx-RT
 };
 constexpr int kPeriodCount = 6;
 
@@ -46,13 +46,13 @@ struct Decimal {
 };
 
 struct Reading {
-  std::string mn;       // device (data logger) id, as sent
+  std::string mn;  // device (data logger) id, as sent
   Period period = Period::kRealtime;
-  UnixSeconds time = 0; // UTC; for interval data the start of the interval
-  std::string factor;   // "w01018", "a34004", "SB1" ...
-  std::string field;    // value kind: Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, RS, RT ...
-  std::string value;    // exact text as sent
-  char flag = 0;        // HJ 212 data flag (N F M S D C T B, P; 0-3), 0 when absent
+  UnixSeconds time = 0;  // UTC; for interval data the start of the interval
+  std::string factor;    // "w01018", "a34004", "SB1" ...
+  std::string field;     // value kind: Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, RS, RT ...
+  std::string value;     // exact text as sent
+  char flag = 0;         // HJ 212 data flag (N F M S D C T B, P; 0-3), 0 when absent
 };
 
 // True when a CP key suffix names a value (as opposed to Flag, EFlag, SampleTime,

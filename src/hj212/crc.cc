@@ -1,8 +1,8 @@
 #include "hj212/crc.h"
 
-#include "hj212/tokens.h"
-
 #include <array>
+
+#include "hj212/tokens.h"
 
 namespace ecohub::hj212 {
 
@@ -29,7 +29,8 @@ constexpr std::array<uint8_t, 256> kHigh = [] {
 const uint16_t kCrcTable[256] = {
 #define E(i) kTable[i]
 #define R8(i) E(i), E(i + 1), E(i + 2), E(i + 3), E(i + 4), E(i + 5), E(i + 6), E(i + 7)
-#define R64(i) R8(i), R8(i + 8), R8(i + 16), R8(i + 24), R8(i + 32), R8(i + 40), R8(i + 48), R8(i + 56)
+#define R64(i) \
+  R8(i), R8(i + 8), R8(i + 16), R8(i + 24), R8(i + 32), R8(i + 40), R8(i + 48), R8(i + 56)
     R64(0), R64(64), R64(128), R64(192)
 #undef R64
 #undef R8
@@ -88,8 +89,10 @@ uint16_t Crc16Modbus(std::string_view bytes) {
 
 bool CrcMatches(CrcVariant v, std::string_view segment, uint16_t wire) {
   switch (v) {
-    case CrcVariant::kHj212: return Crc16(segment) == wire;
-    case CrcVariant::kModbus: return Crc16Modbus(segment) == wire;
+    case CrcVariant::kHj212:
+      return Crc16(segment) == wire;
+    case CrcVariant::kModbus:
+      return Crc16Modbus(segment) == wire;
     case CrcVariant::kModbusSwapped: {
       uint16_t c = Crc16Modbus(segment);
       return static_cast<uint16_t>((c >> 8) | (c << 8)) == wire;

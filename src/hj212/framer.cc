@@ -7,10 +7,14 @@ bool ParseHex4(const char* p, uint16_t* out) {
   for (int i = 0; i < 4; ++i) {
     char c = p[i];
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else return false;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      return false;
     v = static_cast<uint16_t>(v << 4 | d);
   }
   *out = v;

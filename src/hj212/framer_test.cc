@@ -1,9 +1,10 @@
 // The stream framer against what TCP and real devices do: sticky and half packets,
 // byte-by-byte delivery, garbage, resync after damage (LevelDB log_test style).
+#include "hj212/framer.h"
+
 #include <gtest/gtest.h>
 
 #include "hj212/builder.h"
-#include "hj212/framer.h"
 
 namespace ecohub::hj212 {
 namespace {
@@ -27,9 +28,10 @@ Result FeedInChunks(const std::string& stream, size_t chunk, FramerOptions o = {
   Framer f(o);
   Result r;
   for (size_t i = 0; i < stream.size(); i += chunk)
-    f.Feed(std::string_view(stream).substr(i, chunk),
-           [&](std::string_view, std::string_view frame) { r.frames.emplace_back(frame); },
-           [&](Error e, std::string_view) { r.rejects.push_back(e); });
+    f.Feed(
+        std::string_view(stream).substr(i, chunk),
+        [&](std::string_view, std::string_view frame) { r.frames.emplace_back(frame); },
+        [&](Error e, std::string_view) { r.rejects.push_back(e); });
   return r;
 }
 
@@ -54,8 +56,9 @@ TEST(Framer, EveryChunkSize) {
 TEST(Framer, GarbageBetweenFrames) {
   Framer f;
   int frames = 0;
-  f.Feed("noise\r\n#x" + kA + "\x01\x02##" + "zz" + kB,
-         [&](std::string_view, std::string_view) { ++frames; }, [](Error, std::string_view) {});
+  f.Feed(
+      "noise\r\n#x" + kA + "\x01\x02##" + "zz" + kB,
+      [&](std::string_view, std::string_view) { ++frames; }, [](Error, std::string_view) {});
   EXPECT_EQ(frames, 2);
   EXPECT_GT(f.stats().garbage_bytes, 0u);
 }
@@ -103,14 +106,17 @@ TEST(Framer, TruncatedFrameThenGoodOne) {
 TEST(Framer, BufferIsBounded) {
   Framer f;
   std::string junk(1 << 20, 'x');
-  f.Feed(junk, [](std::string_view, std::string_view) {}, [](Error, std::string_view) {});
+  f.Feed(
+      junk, [](std::string_view, std::string_view) {}, [](Error, std::string_view) {});
   EXPECT_EQ(f.buffered(), 0u);
-  f.Feed("##9999", [](std::string_view, std::string_view) {}, [](Error, std::string_view) {});
+  f.Feed(
+      "##9999", [](std::string_view, std::string_view) {}, [](Error, std::string_view) {});
   EXPECT_EQ(f.stats().rejected[static_cast<int>(Error::kOversize)], 1u);
   EXPECT_LT(f.buffered(), 8u);
   // A partial frame of legal size is held, never more than one frame.
-  f.Feed(kA.substr(0, kA.size() - 1), [](std::string_view, std::string_view) {},
-         [](Error, std::string_view) {});
+  f.Feed(
+      kA.substr(0, kA.size() - 1), [](std::string_view, std::string_view) {},
+      [](Error, std::string_view) {});
   EXPECT_LE(f.buffered(), 6 + 1024 + 6u);
 }
 

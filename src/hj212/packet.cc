@@ -17,9 +17,12 @@ int HeaderKeyIndex(std::string_view k) {
       for (int i = 0; i < 5; ++i)
         if (k == kHeaderKeys[i]) return i;
       return -1;
-    case 3: return k == "PNO" ? 7 : -1;
-    case 4: return k == "Flag" ? 5 : k == "PNUM" ? 6 : -1;
-    default: return -1;
+    case 3:
+      return k == "PNO" ? 7 : -1;
+    case 4:
+      return k == "Flag" ? 5 : k == "PNUM" ? 6 : -1;
+    default:
+      return -1;
   }
 }
 
@@ -150,8 +153,9 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
       while (t < tend && *t < kstart) ++t;
       size_t next = t < tend ? *t : close;
       if (next == close || d[next] != '=') {
-        out->warnings_.push_back("CP item without '=': " +
-                                 std::string(s.substr(kstart, std::min<size_t>(next - kstart, 32))));
+        out->warnings_.push_back(
+            "CP item without '=': " +
+            std::string(s.substr(kstart, std::min<size_t>(next - kstart, 32))));
         i = next;
         continue;
       }
@@ -237,8 +241,10 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
   if (d_bit && !has_parts) warn("Flag D bit set without PNUM/PNO");
   if (!d_bit && has_parts && out->Header("Flag")) warn("PNUM/PNO present without the D bit");
   if (auto dt = out->Cp("DataTime")) {
-    if (dt->size() == 17 && AllDigits(*dt)) warn("DataTime carries milliseconds (17 digits)");
-    else if (dt->size() != 14 || !AllDigits(*dt)) warn("DataTime is not YYYYMMDDhhmmss");
+    if (dt->size() == 17 && AllDigits(*dt))
+      warn("DataTime carries milliseconds (17 digits)");
+    else if (dt->size() != 14 || !AllDigits(*dt))
+      warn("DataTime is not YYYYMMDDhhmmss");
   }
   return Error::kNone;
 }

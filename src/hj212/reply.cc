@@ -21,20 +21,29 @@ std::string DataAck(const Packet& upload) {
     }
     return Frame(BuildSegment({{"ST", "91"}, {"CN", "9014"}}, cp));
   }
-  std::vector<Field> h = {{"QN", Get(upload, "QN")}, {"ST", "91"}, {"CN", "9014"},
-                          {"PW", Get(upload, "PW")}, {"MN", Get(upload, "MN")},
+  std::vector<Field> h = {{"QN", Get(upload, "QN")},
+                          {"ST", "91"},
+                          {"CN", "9014"},
+                          {"PW", Get(upload, "PW")},
+                          {"MN", Get(upload, "MN")},
                           {"Flag", ReplyFlag(upload)}};
   return Frame(BuildSegment(h, {}));
 }
 
 std::string NotifyAck(const Packet& notify) {
   if (notify.version() == 0) {
-    return Frame(BuildSegment({{"ST", "91"}, {"CN", "9013"}, {"PW", Get(notify, "PW")},
-                               {"MN", Get(notify, "MN")}, {"Flag", "0"}},
+    return Frame(BuildSegment({{"ST", "91"},
+                               {"CN", "9013"},
+                               {"PW", Get(notify, "PW")},
+                               {"MN", Get(notify, "MN")},
+                               {"Flag", "0"}},
                               {{"QN", Get(notify, "QN")}}));
   }
-  return Frame(BuildSegment({{"QN", Get(notify, "QN")}, {"ST", "91"}, {"CN", "9013"},
-                             {"PW", Get(notify, "PW")}, {"MN", Get(notify, "MN")},
+  return Frame(BuildSegment({{"QN", Get(notify, "QN")},
+                             {"ST", "91"},
+                             {"CN", "9013"},
+                             {"PW", Get(notify, "PW")},
+                             {"MN", Get(notify, "MN")},
                              {"Flag", ReplyFlag(notify)}},
                             {}));
 }

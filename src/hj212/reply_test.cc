@@ -1,7 +1,8 @@
+#include "hj212/reply.h"
+
 #include <gtest/gtest.h>
 
 #include "hj212/framer.h"
-#include "hj212/reply.h"
 
 namespace ecohub::hj212 {
 namespace {
@@ -51,7 +52,8 @@ TEST(Reply, NotifyAck) {
   EXPECT_EQ(SegmentOf(NotifyAck(n)),
             "QN=20160801085857223;ST=91;CN=9013;PW=123456;MN=010000A8900016F000169DC0;Flag=4;"
             "CP=&&&&");
-  Packet old = Parse("QN=20040516010101001;ST=32;CN=2072;PW=123456;MN=88888880000001;Flag=1;CP=&&&&");
+  Packet old =
+      Parse("QN=20040516010101001;ST=32;CN=2072;PW=123456;MN=88888880000001;Flag=1;CP=&&&&");
   EXPECT_EQ(SegmentOf(NotifyAck(old)),
             "ST=91;CN=9013;PW=123456;MN=88888880000001;Flag=0;CP=&&QN=20040516010101001&&");
 }

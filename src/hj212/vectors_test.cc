@@ -55,9 +55,12 @@ TEST_P(Vector, DecodesAsSpecified) {
   json cp = json::object();
   for (size_t i = 0; i < p.cp_count(); ++i) {
     std::string k(p.cp_key(i)), val(p.cp_value(i));
-    if (!cp.contains(k)) cp[k] = val;
-    else if (cp[k].is_array()) cp[k].push_back(val);
-    else cp[k] = json::array({cp[k], val});
+    if (!cp.contains(k))
+      cp[k] = val;
+    else if (cp[k].is_array())
+      cp[k].push_back(val);
+    else
+      cp[k] = json::array({cp[k], val});
   }
   if (v.value("encoding", "") != "gbk") {
     EXPECT_EQ(cp, v["cp"]) << v["name"];
@@ -165,9 +168,11 @@ TEST(Packet, ToleratesRealWorldOddities) {
 TEST(Packet, HugeFlagIsAWarningNotAnOverflow) {
   // Regression: found by the fuzzer (signed overflow while reading Flag).
   Packet p;
-  ASSERT_EQ(ParsePacket("QN=1;ST=32;CN=2011;PW=1;MN=1;Flag=4010008A8900016F;CP=&&&&", &p), Error::kNone);
+  ASSERT_EQ(ParsePacket("QN=1;ST=32;CN=2011;PW=1;MN=1;Flag=4010008A8900016F;CP=&&&&", &p),
+            Error::kNone);
   EXPECT_EQ(p.flag(), 0);
-  ASSERT_EQ(ParsePacket("QN=1;ST=32;CN=2011;PW=1;MN=1;Flag=99999999999999999999;CP=&&&&", &p), Error::kNone);
+  ASSERT_EQ(ParsePacket("QN=1;ST=32;CN=2011;PW=1;MN=1;Flag=99999999999999999999;CP=&&&&", &p),
+            Error::kNone);
   EXPECT_EQ(p.flag(), 0);
   EXPECT_FALSE(p.warnings().empty());
 }

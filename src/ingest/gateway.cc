@@ -45,7 +45,8 @@ std::string Escape(std::string_view s, size_t max = 160) {
 // Counters resolved once; the hot path does relaxed atomic adds only.
 struct Gateway::Counters {
   explicit Counters(Metrics& m)
-      : accepted(m.counter("ecohub_gateway_connections_accepted_total", "TCP connections accepted")),
+      : accepted(
+            m.counter("ecohub_gateway_connections_accepted_total", "TCP connections accepted")),
         refused(m.counter("ecohub_gateway_connections_refused_total",
                           "Connections closed at once: over max_connections")),
         closed_idle(m.counter("ecohub_gateway_connections_idle_closed_total",
@@ -58,16 +59,17 @@ struct Gateway::Counters {
         garbage(m.counter("ecohub_gateway_garbage_bytes_total", "Bytes outside any frame")),
         readings(m.counter("ecohub_gateway_readings_total", "Readings handed to the writer")),
         acks(m.counter("ecohub_gateway_acks_sent_total", "9014 data answers sent after commit")),
-        not_acked(m.counter("ecohub_gateway_commit_failed_total",
-                            "Packets not answered because their commit failed or the queue was full")),
+        not_acked(
+            m.counter("ecohub_gateway_commit_failed_total",
+                      "Packets not answered because their commit failed or the queue was full")),
         throttled(m.counter("ecohub_gateway_throttled_total", "Reads delayed by the rate limit")),
         ack_latency(m.histogram("ecohub_gateway_ack_latency_seconds",
                                 "Time from packet received to its 9014 sent")) {
     for (int e = 1; e <= static_cast<int>(hj212::Error::kMissingField); ++e) {
       auto err = static_cast<hj212::Error>(e);
-      rejected[e] = m.counter(std::string("ecohub_gateway_rejected_total{code=\"") +
-                                  hj212::ErrorCode(err) + "\"}",
-                              "Frames rejected by the codec, by reason");
+      rejected[e] = m.counter(
+          std::string("ecohub_gateway_rejected_total{code=\"") + hj212::ErrorCode(err) + "\"}",
+          "Frames rejected by the codec, by reason");
     }
   }
   Counter *accepted, *refused, *closed_idle, *closed_output;
@@ -148,28 +150,30 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     if (!buf_) buf_ = std::make_unique<std::array<char, 4096>>();
     socket_.async_read_some(
         asio::buffer(*buf_),
-        asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec,
-                                                                 size_t n) {
-          if (ec) {
-            if (ec != asio::error::eof && ec != asio::error::operation_aborted)
-              spdlog::debug("[conn {}] read: {}", self->id_, ec.message());
-            self->DoClose();
-            return;
-          }
-          self->OnBytes(std::string_view(self->buf_->data(), n));
-          self->ThrottleThenRead(n);
-        }));
+        asio::bind_executor(strand_,
+                            [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+                              if (ec) {
+                                if (ec != asio::error::eof && ec != asio::error::operation_aborted)
+                                  spdlog::debug("[conn {}] read: {}", self->id_, ec.message());
+                                self->DoClose();
+                                return;
+                              }
+                              self->OnBytes(std::string_view(self->buf_->data(), n));
+                              self->ThrottleThenRead(n);
+                            }));
   }
 
   void ThrottleThenRead(size_t n) {
     const double rate = static_cast<double>(gw_.options_.max_bytes_per_second);
     auto now = SteadyClock::now();
-    tokens_ = std::min(rate, tokens_ + rate * std::chrono::duration<double>(now - last_refill_).count());
+    tokens_ =
+        std::min(rate, tokens_ + rate * std::chrono::duration<double>(now - last_refill_).count());
     last_refill_ = now;
     tokens_ -= static_cast<double>(n);
     if (tokens_ >= 0) return Read();
     gw_.counters_->throttled->Add();
-    throttle_timer_.expires_after(std::chrono::microseconds(static_cast<int64_t>(-tokens_ / rate * 1e6)));
+    throttle_timer_.expires_after(
+        std::chrono::microseconds(static_cast<int64_t>(-tokens_ / rate * 1e6)));
     throttle_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (!ec) self->Read();
     });
@@ -197,7 +201,8 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
 
   void KeepRaw(const std::string& mn, std::string verdict, std::string_view bytes) {
     store::Batch batch;
-    batch.raw.push_back(store::RawPacket{WallMillis(), peer_, mn, std::move(verdict), std::string(bytes)});
+    batch.raw.push_back(
+        store::RawPacket{WallMillis(), peer_, mn, std::move(verdict), std::string(bytes)});
     (void)gw_.writer_.Submit(std::move(batch), [](const Status&) {});
   }
 
@@ -220,29 +225,31 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     gw_.counters_->readings->Add(out.readings.size());
     batch.readings = std::move(out.readings);
     if (gw_.options_.keep_raw)
-      batch.raw.push_back(store::RawPacket{WallMillis(), peer_, out.mn, out.verdict, std::string(frame)});
+      batch.raw.push_back(
+          store::RawPacket{WallMillis(), peer_, out.mn, out.verdict, std::string(frame)});
     if (batch.readings.empty() && batch.raw.empty()) return;
     std::weak_ptr<Connection> weak = shared_from_this();
     std::string ack = std::move(out.ack_after_commit);
-    Status s = gw_.writer_.Submit(
-        std::move(batch), [weak, ack = std::move(ack), received, this_strand = strand_,
-                           counters = gw_.counters_.get(), stopped = stopped_](const Status& st) mutable {
-          if (!st.ok()) {
-            // Not durable: no answer, the device resends after its timeout.
-            counters->not_acked->Add();
-            return;
-          }
-          if (ack.empty() || stopped->load()) return;
-          asio::post(this_strand, [weak, ack = std::move(ack), received, counters]() mutable {
-            if (auto self = weak.lock()) {
-              counters->ack_latency->Observe(static_cast<uint64_t>(
-                  std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - received)
-                      .count()));
-              counters->acks->Add();
-              self->Send(std::move(ack));
-            }
-          });
-        });
+    Status s = gw_.writer_.Submit(std::move(batch), [weak, ack = std::move(ack), received,
+                                                     this_strand = strand_,
+                                                     counters = gw_.counters_.get(),
+                                                     stopped = stopped_](const Status& st) mutable {
+      if (!st.ok()) {
+        // Not durable: no answer, the device resends after its timeout.
+        counters->not_acked->Add();
+        return;
+      }
+      if (ack.empty() || stopped->load()) return;
+      asio::post(this_strand, [weak, ack = std::move(ack), received, counters]() mutable {
+        if (auto self = weak.lock()) {
+          counters->ack_latency->Observe(static_cast<uint64_t>(
+              std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - received)
+                  .count()));
+          counters->acks->Add();
+          self->Send(std::move(ack));
+        }
+      });
+    });
     if (!s.ok()) {
       gw_.counters_->not_acked->Add();
       spdlog::warn("[conn {}][MN {}] not queued: {}", id_, session_.mn(), s.ToString());
@@ -300,8 +307,8 @@ struct Gateway::ConnectionList {
   std::list<std::weak_ptr<Gateway::Connection>> items;
 };
 
-Gateway::Gateway(asio::io_context& io, const GatewayOptions& options, const DeviceRegistry& registry,
-                 store::Writer& writer, Metrics& metrics)
+Gateway::Gateway(asio::io_context& io, const GatewayOptions& options,
+                 const DeviceRegistry& registry, store::Writer& writer, Metrics& metrics)
     : io_(io),
       options_(options),
       registry_(registry),
@@ -331,37 +338,37 @@ Result<uint16_t> Gateway::Start() {
 }
 
 void Gateway::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
-                                                        tcp::socket socket) {
-    if (ec) {
-      if (ec == asio::error::operation_aborted || stopped_->load()) return;
-      spdlog::warn("gateway accept: {}", ec.message());
-      // Out of file descriptors and similar: keep accepting after a short pause.
-      auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
-      t->async_wait([this, t](boost::system::error_code) { Accept(); });
-      return;
-    }
-    static std::atomic<uint64_t> next_id{1};
-    if (connections() >= options_.max_connections) {
-      counters_->refused->Add();
-      boost::system::error_code ignore;
-      socket.close(ignore);
-    } else {
-      socket.set_option(tcp::no_delay(true), ec);
-      counters_->accepted->Add();
-      auto conn = std::make_shared<Connection>(std::move(socket), *this, next_id++);
-      {
-        auto& list = *conns_;
-        std::lock_guard lock(list.mu);
-        // Drop dead entries now and then so the list does not grow without bound.
-        if (list.items.size() > 2 * static_cast<size_t>(counters_->open->value()) + 64)
-          list.items.remove_if([](auto& w) { return w.expired(); });
-        list.items.push_back(conn);
-      }
-      conn->Start();
-    }
-    Accept();
-  });
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
+        if (ec) {
+          if (ec == asio::error::operation_aborted || stopped_->load()) return;
+          spdlog::warn("gateway accept: {}", ec.message());
+          // Out of file descriptors and similar: keep accepting after a short pause.
+          auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+          t->async_wait([this, t](boost::system::error_code) { Accept(); });
+          return;
+        }
+        static std::atomic<uint64_t> next_id{1};
+        if (connections() >= options_.max_connections) {
+          counters_->refused->Add();
+          boost::system::error_code ignore;
+          socket.close(ignore);
+        } else {
+          socket.set_option(tcp::no_delay(true), ec);
+          counters_->accepted->Add();
+          auto conn = std::make_shared<Connection>(std::move(socket), *this, next_id++);
+          {
+            auto& list = *conns_;
+            std::lock_guard lock(list.mu);
+            // Drop dead entries now and then so the list does not grow without bound.
+            if (list.items.size() > 2 * static_cast<size_t>(counters_->open->value()) + 64)
+              list.items.remove_if([](auto& w) { return w.expired(); });
+            list.items.push_back(conn);
+          }
+          conn->Start();
+        }
+        Accept();
+      });
 }
 
 void Gateway::Stop() {

@@ -22,9 +22,12 @@ bool SplitKey(std::string_view key, std::string_view* factor, std::string_view* 
 
 int64_t IntervalSeconds(Period p, int64_t minute_step) {
   switch (p) {
-    case Period::kMinute: return minute_step;
-    case Period::kHour: return 3600;
-    default: return 0;
+    case Period::kMinute:
+      return minute_step;
+    case Period::kHour:
+      return 3600;
+    default:
+      return 0;
   }
 }
 
@@ -78,16 +81,17 @@ std::string Session::NewQn(int64_t now_ms) {
   return FormatQn(now_ms, utc_offset_);
 }
 
-void Session::SendRequest(std::string_view cn, const std::vector<hj212::Field>& cp,
-                          int64_t now_ms, Outcome* out) {
+void Session::SendRequest(std::string_view cn, const std::vector<hj212::Field>& cp, int64_t now_ms,
+                          Outcome* out) {
   PendingRequest r;
   r.qn = NewQn(now_ms);
   r.cn = cn;
   r.frame = hj212::Request(r.qn, st_.empty() ? "32" : st_, cn, pw_, mn_, version_, cp);
   r.deadline_ms = now_ms + options_.request_timeout_ms;
   out->send_now.push_back(r.frame);
-  metrics_.counter("ecohub_gateway_host_requests_total{cn=\"" + std::string(cn) + "\"}",
-                   "Host-side requests sent to devices")
+  metrics_
+      .counter("ecohub_gateway_host_requests_total{cn=\"" + std::string(cn) + "\"}",
+               "Host-side requests sent to devices")
       ->Add();
   pending_[r.qn] = std::move(r);
 }
@@ -108,8 +112,7 @@ void Session::HandleReply(const hj212::Packet& packet, std::string_view cn, Outc
       it->second.answered = true;
       it->second.deadline_ms += options_.request_timeout_ms;  // now the execution timeout
     } else {
-      metrics_.counter("ecohub_gateway_host_requests_refused_total", "9011 with QnRtn != 1")
-          ->Add();
+      metrics_.counter("ecohub_gateway_host_requests_refused_total", "9011 with QnRtn != 1")->Add();
       pending_.erase(it);
     }
   } else if (cn == "9012") {
@@ -139,8 +142,7 @@ void Session::MaybeBackfill(Period period, UnixSeconds t, int64_t now_ms, Outcom
                 {{"BeginTime", FormatCompactLocal(*last + step, utc_offset_)},
                  {"EndTime", FormatCompactLocal(t - step, utc_offset_)}},
                 now_ms, out);
-    metrics_.counter("ecohub_gateway_backfill_requests_total", "History pulls to fill gaps")
-        ->Add();
+    metrics_.counter("ecohub_gateway_backfill_requests_total", "History pulls to fill gaps")->Add();
   }
   if (!last || t > *last) last = t;
 }
@@ -166,8 +168,9 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
   const store::Device* device = Lookup(mn);
   if (!device || !device->enabled) {
     out.verdict = "unknown_mn";
-    metrics_.counter("ecohub_gateway_auth_rejected_total{reason=\"unknown_mn\"}",
-                     "Packets from unknown or disabled devices, or with a wrong password")
+    metrics_
+        .counter("ecohub_gateway_auth_rejected_total{reason=\"unknown_mn\"}",
+                 "Packets from unknown or disabled devices, or with a wrong password")
         ->Add();
     return out;
   }
@@ -188,8 +191,8 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
     out.verdict = "notify";
     out.send_now.push_back(hj212::NotifyAck(packet));
     if (cn == "1013" && options_.time_sync)
-      SendRequest("1012", {{"SystemTime", FormatCompactLocal(now_ms / 1000, utc_offset_)}},
-                  now_ms, &out);
+      SendRequest("1012", {{"SystemTime", FormatCompactLocal(now_ms / 1000, utc_offset_)}}, now_ms,
+                  &out);
     return out;
   }
 
@@ -198,7 +201,8 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
     auto readings = ExtractReadings(packet, *period, mn, utc_offset_);
     if (!readings) {
       out.verdict = "bad_datatime";
-      metrics_.counter("ecohub_gateway_bad_datatime_total", "Data packets without a valid DataTime")
+      metrics_
+          .counter("ecohub_gateway_bad_datatime_total", "Data packets without a valid DataTime")
           ->Add();
     } else {
       out.verdict = readings->empty() ? "no_data" : "stored";

@@ -40,10 +40,10 @@ struct SessionOptions {
 struct PendingRequest {
   std::string qn;
   std::string cn;
-  std::string frame;     // resent as is on timeout
+  std::string frame;  // resent as is on timeout
   int attempts = 1;
   int64_t deadline_ms = 0;
-  bool answered = false; // 9011 with QnRtn=1 seen; now waiting for 9012
+  bool answered = false;  // 9011 with QnRtn=1 seen; now waiting for 9012
 };
 
 struct Outcome {
@@ -52,8 +52,8 @@ struct Outcome {
   std::string verdict;
   std::string mn;
   std::vector<Reading> readings;
-  std::string ack_after_commit;      // 9014 frame, sent only once the batch is durable
-  std::vector<std::string> send_now; // 9013 and host requests
+  std::string ack_after_commit;       // 9014 frame, sent only once the batch is durable
+  std::vector<std::string> send_now;  // 9013 and host requests
 };
 
 class Session {

@@ -15,7 +15,8 @@ class SessionTest : public testing::Test {
   SessionTest() {
     registry_.Put(store::Device{kMn, 1, "123456", 1, "utf-8", true, "hj212"});
     registry_.Put(store::Device{"88888880000001", 2, "654321", 0, "utf-8", true, "hj212"});
-    registry_.Put(store::Device{"DISABLED00000000000000000", 3, "123456", 1, "utf-8", false, "hj212"});
+    registry_.Put(
+        store::Device{"DISABLED00000000000000000", 3, "123456", 1, "utf-8", false, "hj212"});
   }
   hj212::Packet P(const std::string& seg) {
     hj212::Packet p;
@@ -47,8 +48,9 @@ TEST_F(SessionTest, RealtimeUploadStoresEveryValueKindWithItsFlag) {
   EXPECT_EQ(o.readings[1].field, "ZsRtd");
   EXPECT_EQ(o.readings[2].flag, 0);
   EXPECT_EQ(o.readings[0].time, 1470013137);  // Beijing 08:58:57 = 00:58:57 UTC
-  EXPECT_EQ(Seg(o.ack_after_commit),
-            std::string("QN=20160801085857223;ST=91;CN=9014;PW=123456;MN=") + kMn + ";Flag=4;CP=&&&&");
+  EXPECT_EQ(
+      Seg(o.ack_after_commit),
+      std::string("QN=20160801085857223;ST=91;CN=9014;PW=123456;MN=") + kMn + ";Flag=4;CP=&&&&");
 }
 
 TEST_F(SessionTest, NoAckWhenTheABitIsClear) {
@@ -63,9 +65,13 @@ TEST_F(SessionTest, NoAckWhenTheABitIsClear) {
 
 TEST_F(SessionTest, WrongPasswordUnknownAndDisabledDevicesStoreNothing) {
   Session s(registry_, options_, metrics_);
-  for (std::string seg : {std::string("QN=1;ST=32;CN=2011;PW=000000;MN=") + kMn + ";Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&",
-                          std::string("QN=1;ST=32;CN=2011;PW=123456;MN=FFFF;Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&"),
-                          std::string("QN=1;ST=32;CN=2011;PW=123456;MN=DISABLED00000000000000000;Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&")}) {
+  for (std::string seg :
+       {std::string("QN=1;ST=32;CN=2011;PW=000000;MN=") + kMn +
+            ";Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&",
+        std::string(
+            "QN=1;ST=32;CN=2011;PW=123456;MN=FFFF;Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&"),
+        std::string("QN=1;ST=32;CN=2011;PW=123456;MN=DISABLED00000000000000000;Flag=5;CP=&&"
+                    "DataTime=20160801080000;a-Rtd=1&&")}) {
     Outcome o = s.OnPacket(P(seg), 0);
     EXPECT_TRUE(o.readings.empty());
     EXPECT_TRUE(o.ack_after_commit.empty());
@@ -121,22 +127,24 @@ TEST_F(SessionTest, RequestAnsweredBy9011Then9012) {
                          1470009600000);
   hj212::Packet req = P(Seg(o.send_now.at(0)));
   std::string qn(*req.Header("QN"));
-  s.OnPacket(P("QN=" + qn + ";ST=91;CN=9011;PW=123456;MN=" + kMn + ";Flag=4;CP=&&QnRtn=1&&"), 1470009600100);
+  s.OnPacket(P("QN=" + qn + ";ST=91;CN=9011;PW=123456;MN=" + kMn + ";Flag=4;CP=&&QnRtn=1&&"),
+             1470009600100);
   EXPECT_EQ(s.pending_requests(), 1u);
   EXPECT_TRUE(s.OnTick(1470009610500).empty());  // answered: no resend, execution timeout runs
-  s.OnPacket(P("QN=" + qn + ";ST=91;CN=9012;PW=123456;MN=" + kMn + ";Flag=4;CP=&&ExeRtn=1&&"), 1470009600200);
+  s.OnPacket(P("QN=" + qn + ";ST=91;CN=9012;PW=123456;MN=" + kMn + ";Flag=4;CP=&&ExeRtn=1&&"),
+             1470009600200);
   EXPECT_EQ(s.pending_requests(), 0u);
   EXPECT_EQ(metrics_.Value("ecohub_gateway_host_requests_done_total"), 1);
 }
 
 TEST_F(SessionTest, NotifyGets9013AndTimeSet) {
   Session s(registry_, options_, metrics_);
-  Outcome o = s.OnPacket(P(std::string("QN=20160801085857223;ST=32;CN=1013;PW=123456;MN=") + kMn +
-                           ";Flag=5;CP=&&&&"),
-                         1470009600000);
+  Outcome o = s.OnPacket(
+      P(std::string("QN=20160801085857223;ST=32;CN=1013;PW=123456;MN=") + kMn + ";Flag=5;CP=&&&&"),
+      1470009600000);
   ASSERT_GE(o.send_now.size(), 2u);
-  EXPECT_EQ(Seg(o.send_now[0]), std::string("QN=20160801085857223;ST=91;CN=9013;PW=123456;MN=") + kMn +
-                                    ";Flag=4;CP=&&&&");
+  EXPECT_EQ(Seg(o.send_now[0]), std::string("QN=20160801085857223;ST=91;CN=9013;PW=123456;MN=") +
+                                    kMn + ";Flag=4;CP=&&&&");
   EXPECT_NE(o.send_now[1].find("CN=1012"), std::string::npos);
 }
 
