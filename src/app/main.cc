@@ -92,6 +92,25 @@ int DbStats(const std::string& data_dir) {
   return 0;
 }
 
+int DevicePut(const std::string& data_dir, const std::string& site_code, store::Device device) {
+  auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "ecohub device put: %s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  auto sites = (*opened)->Sites();
+  if (!sites.ok()) return std::fprintf(stderr, "ecohub device put: %s\n", sites.status().ToString().c_str()), 1;
+  for (const auto& s : *sites)
+    if (s.code == site_code) device.site_id = s.id;
+  if (device.site_id == 0)
+    return std::fprintf(stderr, "ecohub device put: no site with code '%s'\n", site_code.c_str()), 2;
+  Status s = (*opened)->PutDevice(device);
+  if (!s.ok()) return std::fprintf(stderr, "ecohub device put: %s\n", s.ToString().c_str()), 1;
+  std::printf("device %s -> site %s (%s)\n", device.mn.c_str(), site_code.c_str(),
+              device.enabled ? "enabled" : "disabled");
+  return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -148,6 +167,21 @@ int Main(int argc, char** argv) {
       db->add_subcommand("stats", "Compact, then print readings and bytes on disk per reading");
   stats->add_option("--data", dump_dir, "Data directory")->required();
 
+  // device put: register a logger so the gateway accepts it
+  store::Device device;
+  std::string device_dir, site_code;
+  auto* devc = app.add_subcommand("device", "Device registry");
+  devc->require_subcommand(1);
+  auto* put = devc->add_subcommand("put", "Register or change a data logger (picked up by a running serve within 10 s)");
+  put->add_option("--data", device_dir, "Data directory")->required();
+  put->add_option("--mn", device.mn, "MN of the logger")->required();
+  put->add_option("--password", device.password, "PW the logger sends")->required();
+  put->add_option("--site", site_code, "Code of the site it reports for")->required();
+  put->add_option("--protocol", device.protocol_version, "0 = HJ/T 212-2005, 1 = HJ 212-2017, 2 = HJ 212-2025")
+      ->check(CLI::Range(0, 2));
+  bool disable = false;
+  put->add_flag("--disable", disable, "Refuse its data from now on");
+
   // demo devices: the MNs and passwords `sim` uses, for configuring real loggers
   auto* demo = app.add_subcommand("demo", "Demo city facts");
   demo->require_subcommand(1);
@@ -202,6 +236,10 @@ int Main(int argc, char** argv) {
     return r.unacked_left == 0 ? 0 : 3;
   }
   if (*dump) return DbDump(dump_dir);
+  if (*put) {
+    device.enabled = !disable;
+    return DevicePut(device_dir, site_code, device);
+  }
   if (*stats) return DbStats(dump_dir);
   if (*demo_devices) {
     for (int i = 0; i < demo_count; ++i) {

@@ -178,6 +178,25 @@ int RunServe(const ServeConfig& config) {
   };
   refresh();
 
+  // Devices registered while running (`ecohub device put`, later the API) are picked
+  // up within 10 s; the table is small.
+  asio::steady_timer registry_timer(io);
+  std::function<void()> reload = [&] {
+    registry_timer.expires_after(std::chrono::seconds(10));
+    registry_timer.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      auto d = store->Devices();
+      if (d.ok()) {
+        size_t before = registry.size();
+        registry.Load(*d);  // also catches changed passwords and disabled devices
+        latest.SetDevices(*d);
+        if (registry.size() != before) spdlog::info("{} devices registered", registry.size());
+      }
+      reload();
+    });
+  };
+  reload();
+
   Housekeeper housekeeper(*store, config);
   housekeeper.Start();
 
@@ -188,6 +207,7 @@ int RunServe(const ServeConfig& config) {
     http.Stop();
     housekeeper.Stop();
     stats_timer.cancel();
+    registry_timer.cancel();
     io.stop();
   });
 

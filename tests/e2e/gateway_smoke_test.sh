@@ -17,7 +17,7 @@ GW=$(free_port)
 start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log" --demo --demo-devices 3 --demo-history-days 1
 "$BIN" demo devices --count 3 >"$WORK/devices.csv"
 
-python3 - "$BIN" "$GW" "$HTTP_PORT" "$WORK/devices.csv" <<'PY'
+python3 - "$BIN" "$GW" "$HTTP_PORT" "$WORK/devices.csv" "$WORK/data" <<'PY'
 import json, socket, subprocess, sys, time, urllib.request
 bin_, gw, http, devices = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 mn, pw, site_code = open(devices).readline().strip().split(",")[:3]
@@ -103,6 +103,16 @@ except urllib.error.HTTPError as e:
     check(e.code == 400 and e.headers["Content-Type"] == "application/problem+json", "bad id -> 400 problem+json")
 health = urllib.request.urlopen(f"http://127.0.0.1:{http}/healthz", timeout=5)
 check(health.status == 200, "healthz 200")
+
+# 6. A logger registered while the server runs is accepted within the refresh period.
+new_mn = "0123456789ABCDEF01234567"
+subprocess.run([bin_, "device", "put", "--data", sys.argv[5], "--mn", new_mn, "--password", "abc123",
+                "--site", site_code], check=True, capture_output=True)
+late = encode(dict(hdr, MN=new_mn, PW="abc123", QN="20261123080000007"), {"DataTime": now, "a34004-Rtd": "55"})
+deadline, reply = time.time() + 15, ""
+while time.time() < deadline and "9014" not in reply:
+    reply = exchange([late], wait=1.0)
+check("QN=20261123080000007" in reply, "device registered at run time is accepted")
 sys.exit(1 if failures else 0)
 PY
 
