@@ -95,9 +95,10 @@ void Writer::Run() {
         ++stats_.failed_commits;
       }
     }
-    if (s.ok() && hook) hook(batches);
+    // Acks first: the devices wait on them; the hook (latest cache...) does not.
     for (auto& d : dones)
       if (d) d(s);
+    if (s.ok() && hook) hook(batches);
     batches.clear();
     dones.clear();
   }

@@ -28,7 +28,9 @@ namespace ecohub::store {
 
 struct WriterOptions {
   // Rows per transaction at most; a backlog is committed in slices of this size.
-  size_t max_batch_rows = 50000;
+  // 10,000 rows commit in a few milliseconds here, which bounds the ack latency a
+  // backlog adds; time-major inserts gain little from larger slices.
+  size_t max_batch_rows = 10000;
   // While busy (work arrived during the previous commit) and fewer than
   // min_batch_rows are queued, wait up to this long for more, so that concurrent
   // packets share one fsync. An idle writer never waits: a lone packet is committed
