@@ -117,7 +117,8 @@ class Store {
   // "raw_packets"...). Empty when the backend cannot tell.
   virtual Result<std::vector<std::pair<std::string, int64_t>>> TableBytes() = 0;
 
-  // Raw packets of a device, newest first, received in [from, to).
+  // Raw packets of a device, newest first, received in [from, to). Raw packets are
+  // indexed by time only (cheap to write); the window is scanned, so keep it narrow.
   virtual Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from,
                                                     UnixMillis to, size_t limit) = 0;
 
