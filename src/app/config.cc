@@ -65,6 +65,8 @@ Status Validate(const ServeConfig& c) {
     return Status::InvalidInput("max_segment_bytes must be 1024..65536");
   if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");
   if (c.demo_devices < 0) return Status::InvalidInput("--demo-devices must be >= 0");
+  if (c.compact_every_seconds < 10 || c.compact_every_seconds > 86400)
+    return Status::InvalidInput("compact_every_seconds must be 10..86400");
   for (int d : {c.retention.raw_days, c.retention.realtime_days, c.retention.minute_days,
                 c.retention.hour_days, c.retention.day_days})
     if (d < 0) return Status::InvalidInput("retention days must be >= 0");

@@ -28,7 +28,9 @@ struct ServeConfig {
   store::WriterOptions writer;
   RetentionOptions retention;
   int io_threads = 1;  // network threads; the writer has its own
-  int compact_every_seconds = 600;
+  // Often, so that each run moves about a minute of data and holds the store's write
+  // lock briefly (a run merges everything older than an hour not yet compacted).
+  int compact_every_seconds = 60;
   bool synchronous_full = true;  // fsync every commit (power-loss safe); NORMAL is kill -9 safe
   bool demo = false;
   int demo_devices = 0;  // 0: one per station and outlet
