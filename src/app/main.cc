@@ -181,6 +181,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0, 2));
   bool disable = false;
   put->add_flag("--disable", disable, "Refuse its data from now on");
+  put->add_option("--crc-variant", device.crc_variant, "hj212 (default), or modbus / modbus_swapped for legacy loggers")
+      ->check(CLI::IsMember({"hj212", "modbus", "modbus_swapped"}));
 
   // demo devices: the MNs and passwords `sim` uses, for configuring real loggers
   auto* demo = app.add_subcommand("demo", "Demo city facts");

@@ -63,6 +63,8 @@ struct Gateway::Counters {
             m.counter("ecohub_gateway_commit_failed_total",
                       "Packets not answered because their commit failed or the queue was full")),
         throttled(m.counter("ecohub_gateway_throttled_total", "Reads delayed by the rate limit")),
+        legacy_crc(m.counter("ecohub_gateway_legacy_crc_frames_total",
+                             "Frames accepted with a Modbus CRC from devices registered for it")),
         ack_latency(m.histogram("ecohub_gateway_ack_latency_seconds",
                                 "Time from packet received to its 9014 sent")) {
     for (int e = 1; e <= static_cast<int>(hj212::Error::kMissingField); ++e) {
@@ -74,7 +76,7 @@ struct Gateway::Counters {
   }
   Counter *accepted, *refused, *closed_idle, *closed_output;
   Gauge* open;
-  Counter *bytes, *frames, *garbage, *readings, *acks, *not_acked, *throttled;
+  Counter *bytes, *frames, *garbage, *readings, *acks, *not_acked, *throttled, *legacy_crc;
   Histogram* ack_latency;
   Counter* rejected[16] = {};
 };
@@ -188,15 +190,42 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
         data,
         [&](std::string_view segment, std::string_view frame) {
           gw_.counters_->frames->Add();
-          OnFrame(segment, frame, received);
+          OnFrame(segment, frame, received, framer_.tokens());
         },
         [&](hj212::Error err, std::string_view bytes) {
+          if (err == hj212::Error::kCrcMismatch && LegacyCrcFrame(bytes, received)) return;
           gw_.counters_->rejected[static_cast<int>(err)]->Add();
           spdlog::warn("[conn {}][{}][MN {}] rejected frame: {}: {}", id_, peer_, session_.mn(),
                        hj212::ErrorCode(err), Escape(bytes));
           if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), bytes);
         });
     gw_.counters_->garbage->Add(framer_.stats().garbage_bytes - garbage_before);
+  }
+
+  // Legacy loggers send a CRC-16/MODBUS, some byte-swapped (digest §14.3). Such a
+  // frame is accepted only when its MN is registered with that CRC variant; for
+  // everyone else it stays a crc_mismatch.
+  bool LegacyCrcFrame(std::string_view frame, SteadyClock::time_point received) {
+    if (frame.size() < 12 || frame.substr(frame.size() - 2) != "\r\n") return false;
+    std::string_view segment = frame.substr(6, frame.size() - 12);
+    uint16_t wire = 0;
+    if (!hj212::ParseHex4(frame.data() + 6 + segment.size(), &wire)) return false;
+    hj212::CrcVariant variant;
+    if (hj212::CrcMatches(hj212::CrcVariant::kModbus, segment, wire)) {
+      variant = hj212::CrcVariant::kModbus;
+    } else if (hj212::CrcMatches(hj212::CrcVariant::kModbusSwapped, segment, wire)) {
+      variant = hj212::CrcVariant::kModbusSwapped;
+    } else {
+      return false;
+    }
+    hj212::Packet packet;
+    if (hj212::ParsePacket(segment, &packet) != hj212::Error::kNone) return false;
+    auto device = gw_.registry_.Find(packet.Header("MN").value_or(""));
+    const char* name = variant == hj212::CrcVariant::kModbus ? "modbus" : "modbus_swapped";
+    if (!device || device->crc_variant != name) return false;
+    gw_.counters_->legacy_crc->Add();
+    OnFrame(segment, frame, received, nullptr);
+    return true;
   }
 
   void KeepRaw(const std::string& mn, std::string verdict, std::string_view bytes) {
@@ -206,9 +235,10 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     (void)gw_.writer_.Submit(std::move(batch), [](const Status&) {});
   }
 
-  void OnFrame(std::string_view segment, std::string_view frame, SteadyClock::time_point received) {
+  void OnFrame(std::string_view segment, std::string_view frame, SteadyClock::time_point received,
+               const hj212::Tokens* tokens) {
     hj212::Packet packet;
-    hj212::Error err = hj212::ParsePacket(segment, &packet, {}, framer_.tokens());
+    hj212::Error err = hj212::ParsePacket(segment, &packet, {}, tokens);
     if (err != hj212::Error::kNone) {
       gw_.counters_->rejected[static_cast<int>(err)]->Add();
       spdlog::warn("[conn {}][{}] unparsable packet: {}: {}", id_, peer_, hj212::ErrorCode(err),

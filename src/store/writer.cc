@@ -95,10 +95,11 @@ void Writer::Run() {
         ++stats_.failed_commits;
       }
     }
-    // Acks first: the devices wait on them; the hook (latest cache...) does not.
+    // The hook (latest cache...) runs before the acks: whoever saw its 9014 may read
+    // its value back at once.
+    if (s.ok() && hook) hook(batches);
     for (auto& d : dones)
       if (d) d(s);
-    if (s.ok() && hook) hook(batches);
     batches.clear();
     dones.clear();
   }

@@ -113,6 +113,29 @@ deadline, reply = time.time() + 15, ""
 while time.time() < deadline and "9014" not in reply:
     reply = exchange([late], wait=1.0)
 check("QN=20261123080000007" in reply, "device registered at run time is accepted")
+
+# 7. A legacy logger registered with a Modbus CRC is accepted; the same frame from a
+#    device registered with the HJ 212 CRC is not.
+def modbus(data):
+    reg = 0xFFFF
+    for b in data:
+        reg ^= b
+        for _ in range(8):
+            reg = (reg >> 1) ^ 0xA001 if reg & 1 else reg >> 1
+    return reg
+legacy_mn = "0123456789ABCDEF0123LEGA"
+subprocess.run([bin_, "device", "put", "--data", sys.argv[5], "--mn", legacy_mn, "--password", "abc123",
+                "--site", site_code, "--crc-variant", "modbus"], check=True, capture_output=True)
+def modbus_frame(mn, qn):
+    seg = f"QN={qn};ST=22;CN=2011;PW=abc123;MN={mn};Flag=5;CP=&&DataTime={now};a34004-Rtd=66&&".encode()
+    return b"##%04d" % len(seg) + seg + b"%04X" % modbus(seg) + b"\r\n"
+deadline, reply = time.time() + 15, ""
+while time.time() < deadline and "9014" not in reply:
+    reply = exchange([modbus_frame(legacy_mn, "20261123080000008")], wait=1.0)
+check("QN=20261123080000008" in reply, "Modbus-CRC frame accepted from a device registered for it")
+check(metric("ecohub_gateway_legacy_crc_frames_total") >= 1, "legacy CRC frames counted")
+reply = exchange([modbus_frame(new_mn, "20261123080000009")], wait=1.0)
+check("9014" not in reply, "Modbus-CRC frame refused from an HJ 212 device")
 sys.exit(1 if failures else 0)
 PY
 
