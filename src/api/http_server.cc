@@ -6,6 +6,8 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include "core/listen.h"
+
 namespace ecohub::api {
 
 namespace asio = boost::asio;
@@ -107,19 +109,9 @@ HttpServer::HttpServer(asio::io_context& io, const HttpOptions& options, const R
 HttpServer::~HttpServer() { Stop(); }
 
 Result<uint16_t> HttpServer::Start() {
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(options_.listen_host, ec);
-  if (ec) return Status::InvalidInput("http listen address: " + ec.message());
-  tcp::endpoint ep(addr, options_.listen_port);
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    return Status::IoError("http cannot listen on " + options_.listen_host + ":" +
-                           std::to_string(options_.listen_port) + ": " + ec.message());
-  Accept();
-  return acceptor_.local_endpoint().port();
+  auto port = Listen(acceptor_, options_.listen_host, options_.listen_port, "http");
+  if (port.ok()) Accept();
+  return port;
 }
 
 void HttpServer::Accept() {

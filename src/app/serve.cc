@@ -11,6 +11,7 @@
 #include "api/handlers.h"
 #include "api/http_server.h"
 #include "app/demo_city.h"
+#include "core/time.h"
 #include "ingest/device_registry.h"
 #include "ingest/gateway.h"
 #include "store/latest_cache.h"
@@ -22,12 +23,6 @@ namespace ecohub::app {
 namespace asio = boost::asio;
 
 namespace {
-
-int64_t NowSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Retention and compaction on a thread of their own: a compaction holds the store's
 // write lock for a day's merge at a time, and must never stall the network threads.
@@ -60,7 +55,7 @@ class Housekeeper {
 
  private:
   void Run() {
-    int64_t now = NowSeconds();
+    int64_t now = WallSeconds();
     const RetentionOptions& r = config_.retention;
     if (r.raw_days > 0) Log(store_.PruneRaw((now - int64_t{r.raw_days} * 86400) * 1000));
     std::pair<Period, int> per[] = {{Period::kRealtime, r.realtime_days},
@@ -105,7 +100,7 @@ int RunServe(const ServeConfig& config) {
       int n = config.demo_devices > 0 ? config.demo_devices : DemoDefaultDevices();
       spdlog::info("seeding the demo city: {} devices, {} days of hourly history", n,
                    config.demo_history_days);
-      Status s = SeedDemo(*store, n, config.demo_history_days, NowSeconds(), config.dataset_dir);
+      Status s = SeedDemo(*store, n, config.demo_history_days, WallSeconds(), config.dataset_dir);
       if (!s.ok()) {
         std::fprintf(stderr, "ecohub serve: demo seeding failed: %s\n", s.ToString().c_str());
         return 1;

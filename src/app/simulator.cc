@@ -24,12 +24,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 struct Pending {
   std::string frame;               // exact bytes, resent as is
   std::vector<std::string> lines;  // acked-log lines for its readings
@@ -96,7 +90,7 @@ class Sim {
     // Virtual time runs `compression` times faster than real time and reaches real
     // time when the run ends, so no device reports from the future.
     int64_t lead = static_cast<int64_t>(o.duration_seconds * (compression - 1));
-    vt_start = (NowMillis() / 1000 - lead) / 30 * 30;
+    vt_start = (WallMillis() / 1000 - lead) / 30 * 30;
   }
   ~Sim() {
     if (log) std::fclose(log);
@@ -212,7 +206,7 @@ void Device::Read() {
 }
 
 std::string Device::NextQn() {
-  int64_t ms = NowMillis();
+  int64_t ms = WallMillis();
   if (ms <= last_qn_ms_) ms = last_qn_ms_ + 1;
   last_qn_ms_ = ms;
   return FormatQn(ms);

@@ -1,8 +1,15 @@
 #include "core/time.h"
 
+#include <chrono>
 #include <cstdio>
 
 namespace ecohub {
+
+UnixMillis WallMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // Howard Hinnant's days_from_civil algorithm (public domain description of the
 // proleptic Gregorian calendar arithmetic).

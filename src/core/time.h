@@ -38,6 +38,11 @@ std::string FormatQn(UnixMillis t, int64_t offset_seconds = kBeijingOffsetSecond
 // RFC 3339 with the Beijing offset: "2026-11-23T08:00:00+08:00".
 std::string FormatRfc3339Beijing(UnixSeconds t);
 
+// The wall clock, for labels (receive times, QNs, "now" of a report). Intervals use
+// std::chrono::steady_clock instead.
+UnixMillis WallMillis();
+inline UnixSeconds WallSeconds() { return WallMillis() / 1000; }
+
 // Start of the Beijing-local hour / day containing t.
 inline UnixSeconds FloorBeijing(UnixSeconds t, int64_t step) {
   int64_t local = t + kBeijingOffsetSeconds;

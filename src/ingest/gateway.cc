@@ -6,6 +6,8 @@
 #include <list>
 #include <mutex>
 
+#include "core/listen.h"
+#include "core/time.h"
 #include "hj212/packet.h"
 
 namespace ecohub::ingest {
@@ -15,12 +17,6 @@ using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
-
-int64_t WallMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Escapes bytes for a log line (LevelDB EscapeString): printable ASCII as is,
 // everything else as \xNN, at most `max` input bytes.
@@ -352,19 +348,9 @@ Gateway::Gateway(asio::io_context& io, const GatewayOptions& options,
 Gateway::~Gateway() { Stop(); }
 
 Result<uint16_t> Gateway::Start() {
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(options_.listen_host, ec);
-  if (ec) return Status::InvalidInput("gateway listen address: " + ec.message());
-  tcp::endpoint ep(addr, options_.listen_port);
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec)
-    return Status::IoError("gateway cannot listen on " + options_.listen_host + ":" +
-                           std::to_string(options_.listen_port) + ": " + ec.message());
-  Accept();
-  return acceptor_.local_endpoint().port();
+  auto port = Listen(acceptor_, options_.listen_host, options_.listen_port, "gateway");
+  if (port.ok()) Accept();
+  return port;
 }
 
 void Gateway::Accept() {

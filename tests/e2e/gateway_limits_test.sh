@@ -5,13 +5,7 @@
 set -euo pipefail
 BIN=$1
 source "$(dirname "$0")/lib.sh"
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+work_dir  # $WORK, removed with any server left running on exit
 
 cat >"$WORK/ecohub.toml" <<'TOML'
 [gateway]

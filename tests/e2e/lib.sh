@@ -1,6 +1,14 @@
 # Helpers for the end-to-end tests: free ports, starting and stopping ecohub serve.
 # Everything runs on 127.0.0.1 and is cleaned up on exit.
 
+# Creates $WORK and arranges that on exit the server ($SERVER_PID) is killed and $WORK
+# removed. Scripts with more processes to stop define their own cleanup.
+work_dir() {
+  WORK=$(mktemp -d)
+  SERVER_PID=""
+  trap 'if [ -n "$SERVER_PID" ]; then kill -9 "$SERVER_PID" 2>/dev/null || true; fi; rm -rf "$WORK"' EXIT
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
