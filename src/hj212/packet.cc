@@ -50,6 +50,19 @@ constexpr auto kClass = [] {
   t[','] = kSep;
   return t;
 }();
+// Skips the separators and blanks between CP items ("CP=&& &&", trailing ';'),
+// remembering the last separator seen.
+void SkipBetweenItems(const char* d, size_t close, size_t* i, char* sep) {
+  for (; *i < close; ++*i) {
+    char c = d[*i];
+    if (c == ';' || c == ',') {
+      *sep = c;
+    } else if (!IsSpace(c)) {
+      return;
+    }
+  }
+}
+
 inline uint8_t Class(char c) { return kClass[static_cast<unsigned char>(c)]; }
 
 // Finds "CP=&&" at the start of an item (segment start or after ';' or ',').
@@ -138,17 +151,9 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
     Packet::Pair* pair = out->cp_.data();
     i = body_start;
     char sep = ';';
-    while (i < close) {
-      char c = d[i];
-      if (c == ';' || c == ',') {
-        sep = c;
-        ++i;
-        continue;
-      }
-      if (IsSpace(c)) {
-        ++i;
-        continue;
-      }
+    for (;;) {
+      SkipBetweenItems(d, close, &i, &sep);
+      if (i >= close) break;
       size_t kstart = i;
       while (t < tend && *t < kstart) ++t;
       size_t next = t < tend ? *t : close;
@@ -172,17 +177,9 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
   } else {
     i = body_start;
     char sep = ';';
-    while (i < close) {
-      char c = d[i];
-      if (c == ';' || c == ',') {
-        sep = c;
-        ++i;
-        continue;
-      }
-      if (IsSpace(c)) {  // "CP=&& &&" and blanks between items
-        ++i;
-        continue;
-      }
+    for (;;) {
+      SkipBetweenItems(d, close, &i, &sep);
+      if (i >= close) break;
       size_t kstart = i;
       while (i < close && !Class(d[i])) ++i;
       if (i >= close || d[i] != '=') {

@@ -15,16 +15,13 @@ TOML
 GW=$(free_port)
 start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log" --config "$WORK/ecohub.toml"
 
-python3 - "$GW" "$HTTP_PORT" <<'PY'
-import socket, sys, time, urllib.request
+PYTHONPATH="$(dirname "$0")" python3 - "$GW" "$HTTP_PORT" <<'PY'
+import socket, sys, time, urllib.request, ehtest
 gw, http = int(sys.argv[1]), int(sys.argv[2])
 
+from ehtest import check, finish
 def metric(name):
-    body = urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=5).read().decode()
-    for line in body.splitlines():
-        if line.split(" ")[0] == name:
-            return int(float(line.split(" ")[1]))
-    return 0
+    return ehtest.metric(http, name)
 
 def closed(s, wait):
     s.settimeout(wait)
@@ -35,11 +32,6 @@ def closed(s, wait):
     except ConnectionResetError:
         return True
 
-failures = []
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 conns = [socket.create_connection(("127.0.0.1", gw)) for _ in range(3)]
 time.sleep(0.5)
@@ -53,6 +45,6 @@ time.sleep(0.5)
 check(metric("ecohub_gateway_connections") == 0, "no connection left open")
 again = socket.create_connection(("127.0.0.1", gw))
 check(not closed(again, 0.5), "new connections are accepted again")
-sys.exit(1 if failures else 0)
+finish()
 PY
 echo PASS

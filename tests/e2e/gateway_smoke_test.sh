@@ -11,8 +11,8 @@ GW=$(free_port)
 start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log" --demo --demo-devices 3 --demo-history-days 1
 "$BIN" demo devices --count 3 >"$WORK/devices.csv"
 
-python3 - "$BIN" "$GW" "$HTTP_PORT" "$WORK/devices.csv" "$WORK/data" <<'PY'
-import json, socket, subprocess, sys, time, urllib.request
+PYTHONPATH="$(dirname "$0")" python3 - "$BIN" "$GW" "$HTTP_PORT" "$WORK/devices.csv" "$WORK/data" <<'PY'
+import json, socket, subprocess, sys, time, urllib.request, ehtest
 bin_, gw, http, devices = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 mn, pw, site_code = open(devices).readline().strip().split(",")[:3]
 
@@ -39,18 +39,10 @@ def exchange(frames, wait=3.0, expect=1):
     s.close()
     return data.decode(errors="replace")
 
+from ehtest import check, finish
 def metric(name):
-    body = urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=5).read().decode()
-    for line in body.splitlines():
-        if line.split(" ")[0] == name:
-            return int(float(line.split(" ")[1]))
-    return 0
+    return ehtest.metric(http, name)
 
-failures = []
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 now = time.strftime("%Y%m%d%H%M00", time.gmtime(time.time() + 8 * 3600))
 hdr = {"QN": "20261123080000001", "ST": "22", "CN": "2011", "PW": pw, "MN": mn, "Flag": "5"}
@@ -130,7 +122,7 @@ check("QN=20261123080000008" in reply, "Modbus-CRC frame accepted from a device 
 check(metric("ecohub_gateway_legacy_crc_frames_total") >= 1, "legacy CRC frames counted")
 reply = exchange([modbus_frame(new_mn, "20261123080000009")], wait=1.0)
 check("9014" not in reply, "Modbus-CRC frame refused from an HJ 212 device")
-sys.exit(1 if failures else 0)
+finish()
 PY
 
 # The data was stored, the rejected ones were not.
