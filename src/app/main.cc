@@ -12,6 +12,7 @@
 #include "app/hj212_cli.h"
 #include "app/serve.h"
 #include "app/simulator.h"
+#include "app/standards_cli.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::app {
@@ -200,6 +201,11 @@ int Main(int argc, char** argv) {
   decode->add_flag("--hex", hex, "Lines are the hex of the exact wire bytes");
   auto* encode = hj->add_subcommand("encode", "{header,cp} JSON lines -> packets");
 
+  auto* aqi = app.add_subcommand(
+      "aqi", "HJ 633 AQI: one JSON object per stdin line -> one result per line");
+  auto* water = app.add_subcommand(
+      "water-class", "GB 3838 water class: one JSON object per stdin line -> one result per line");
+
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_default_logger(spdlog::stderr_color_mt("ecohub"));
@@ -237,6 +243,8 @@ int Main(int argc, char** argv) {
         (unsigned long long)r.unacked_left);
     return r.unacked_left == 0 ? 0 : 3;
   }
+  if (*aqi) return RunAqiCli(std::cin, std::cout);
+  if (*water) return RunWaterClassCli(std::cin, std::cout);
   if (*dump) return DbDump(dump_dir);
   if (*put) {
     device.enabled = !disable;

@@ -1,0 +1,1 @@
+// Placeholder: filled in by the data-quality work of issue 3.
