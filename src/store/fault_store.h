@@ -34,6 +34,16 @@ class FaultyStore : public Store {
     return base_.Range(mn, p, f, fl, from, to);
   }
   Result<std::vector<LatestValue>> LatestAll() override { return base_.LatestAll(); }
+  Status ReplaceDerived(std::string_view k, std::string_view s, UnixSeconds from, UnixSeconds to,
+                        std::span<const DerivedRow> rows) override {
+    return base_.ReplaceDerived(k, s, from, to, rows);
+  }
+  Status PutDerived(std::span<const DerivedRow> rows) override { return base_.PutDerived(rows); }
+  Result<std::vector<DerivedRow>> QueryDerived(std::string_view k, std::string_view s,
+                                               UnixSeconds from, UnixSeconds to,
+                                               size_t limit) override {
+    return base_.QueryDerived(k, s, from, to, limit);
+  }
   Result<std::vector<LatestValue>> LatestForSite(int64_t site_id) override {
     return base_.LatestForSite(site_id);
   }

@@ -433,6 +433,61 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  Status ReplaceDerived(std::string_view kind, std::string_view scope, UnixSeconds from,
+                        UnixSeconds to, std::span<const DerivedRow> rows) override {
+    std::lock_guard lock(w_mu_);
+    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    Stmt del(w_, "DELETE FROM derived WHERE kind = ? AND scope = ? AND t >= ? AND t < ?");
+    del.Bind(1, kind).Bind(2, scope).Bind(3, from).Bind(4, to);
+    if (del.Step() != SQLITE_DONE) s = Error(w_, "replace derived");
+    if (s.ok()) s = InsertDerived(rows);
+    if (!s.ok()) {
+      Exec(w_, "ROLLBACK");
+      return s;
+    }
+    return Exec(w_, "COMMIT");
+  }
+  Status PutDerived(std::span<const DerivedRow> rows) override {
+    std::lock_guard lock(w_mu_);
+    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    s = InsertDerived(rows);
+    if (!s.ok()) {
+      Exec(w_, "ROLLBACK");
+      return s;
+    }
+    return Exec(w_, "COMMIT");
+  }
+  Result<std::vector<DerivedRow>> QueryDerived(std::string_view kind, std::string_view scope,
+                                               UnixSeconds from, UnixSeconds to,
+                                               size_t limit) override {
+    std::lock_guard lock(r_mu_);
+    std::vector<DerivedRow> out;
+    bool prefix = !scope.empty() && scope.back() == '*';
+    if (prefix) scope.remove_suffix(1);
+    const char* sql =
+        scope.empty() && !prefix
+            ? "SELECT kind, scope, t, value, body, updated FROM derived WHERE kind = ?1 AND t >= ?3 "
+              "AND t < ?4 ORDER BY t, scope LIMIT ?5"
+        : prefix ? "SELECT kind, scope, t, value, body, updated FROM derived WHERE kind = ?1 AND "
+                   "t >= ?3 AND t < ?4 AND substr(scope, 1, length(?2)) = ?2 ORDER BY t, scope "
+                   "LIMIT ?5"
+                 : "SELECT kind, scope, t, value, body, updated FROM derived WHERE kind = ?1 AND "
+                   "scope = ?2 AND t >= ?3 AND t < ?4 ORDER BY t LIMIT ?5";
+    Stmt q(r_, sql);
+    q.Bind(1, kind).Bind(2, scope).Bind(3, from).Bind(4, to).Bind(
+        5, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      DerivedRow r{q.Text(0), q.Text(1), q.Int(2), std::nullopt, q.Text(4), q.Int(5)};
+      if (!q.Null(3)) r.value = q.Real(3);
+      out.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return Error(r_, "query derived");
+    return out;
+  }
+
   Result<int64_t> PutDistrict(const District& d) override {
     std::lock_guard lock(w_mu_);
     Stmt q(w_,
@@ -497,6 +552,24 @@ class SqliteStore final : public Store {
         .Bind(6, int64_t{d.enabled})
         .Bind(7, d.crc_variant);
     return q.Step() == SQLITE_DONE ? Status::Ok() : Error(w_, "put device");
+  }
+
+  // Caller holds w_mu_ inside a transaction.
+  Status InsertDerived(std::span<const DerivedRow> rows) {
+    Stmt ins(w_,
+             "INSERT INTO derived (kind, scope, t, value, body, updated) VALUES (?,?,?,?,?,?) "
+             "ON CONFLICT (kind, t, scope) DO UPDATE SET value=excluded.value, "
+             "body=excluded.body, updated=excluded.updated");
+    UnixSeconds now = WallSeconds();
+    for (const DerivedRow& r : rows) {
+      ins.Bind(1, r.kind).Bind(2, r.scope).Bind(3, r.time);
+      if (r.value) ins.Bind(4, *r.value);
+      else ins.BindNull(4);
+      ins.Bind(5, r.body).Bind(6, r.updated ? r.updated : now);
+      if (ins.Step() != SQLITE_DONE) return Error(w_, "insert derived");
+      ins.Reset();
+    }
+    return Status::Ok();
   }
 
   Result<std::vector<District>> Districts() override {

@@ -91,6 +91,19 @@ struct LatestValue {
   UnixSeconds time = 0;
 };
 
+// A value EcoHub derived from readings (an hourly AQI, a day's water class, an
+// exceedance event, a day's data-quality rates): one JSON document under
+// (kind, scope, time). `scope` names what it is about (a site code, a district
+// code, "city", or "site/factor" for events); `time` is the start of its period
+// (UTC). `value` is the headline number (AQI, class, peak) used for sorting.
+struct DerivedRow {
+  std::string kind, scope;
+  UnixSeconds time = 0;
+  std::optional<double> value;
+  std::string body;  // JSON
+  UnixSeconds updated = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -132,6 +145,21 @@ class Store {
   // file system and truncates the WAL: the figure to quote as bytes on disk.
   virtual Status Compact(UnixSeconds before) = 0;
   Status Compact() { return Compact(INT64_MAX); }
+
+  // Derived values. ReplaceDerived deletes the rows of (kind, scope) with time in
+  // [from, to) and inserts `rows` (which must be of that kind and scope), in one
+  // transaction: a recomputation that finds fewer events than before leaves no stale
+  // ones. PutDerived upserts rows by (kind, scope, time), all in one transaction.
+  virtual Status ReplaceDerived(std::string_view kind, std::string_view scope,
+                                UnixSeconds from, UnixSeconds to,
+                                std::span<const DerivedRow> rows) = 0;
+  virtual Status PutDerived(std::span<const DerivedRow> rows) = 0;
+  // Rows of `kind` with time in [from, to), of one scope (or every scope when `scope`
+  // is empty, or every scope starting with it when it ends with '*'), ordered by
+  // (time, scope), at most `limit`.
+  virtual Result<std::vector<DerivedRow>> QueryDerived(std::string_view kind,
+                                                       std::string_view scope, UnixSeconds from,
+                                                       UnixSeconds to, size_t limit) = 0;
 
   // Reference tables: upsert by natural key (district and site code, enterprise
   // credit_code, device mn); return the id (a device is keyed by its mn alone).

@@ -44,6 +44,14 @@ CREATE TABLE devices (
     R"sql(
 DROP INDEX IF EXISTS raw_packets_mn;
 )sql",
+    // 3: values derived from readings (AQI, water class, exceedances, quality rates).
+    R"sql(
+CREATE TABLE derived (
+  kind TEXT NOT NULL, scope TEXT NOT NULL, t INTEGER NOT NULL, value REAL,
+  body TEXT NOT NULL, updated INTEGER NOT NULL,
+  PRIMARY KEY (kind, t, scope)) WITHOUT ROWID;
+CREATE INDEX derived_scope ON derived (kind, scope, t);
+)sql",
 };
 
 }  // namespace ecohub::store
