@@ -1,0 +1,485 @@
+#include "derive/deriver.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "derive/aqi_json.h"
+#include "derive/series.h"
+#include "derive/site_jobs.h"
+#include "standards/air.h"
+#include "standards/aqi.h"
+#include "standards/exact.h"
+
+namespace ecohub::derive {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+using namespace ecohub::standards;
+
+namespace {
+
+constexpr UnixSeconds kHour = 3600, kDay = 86400;
+
+UnixSeconds DayOf(UnixSeconds t) { return FloorBeijing(t, kDay); }
+
+// A station's (or an area's) concentrations at one hour, as the AQI takes them.
+struct HourConc {
+  std::array<std::optional<Decimal>, kPollutantCount> c;  // 1-h values
+  std::optional<Decimal> o3_8h;                           // sliding, valid only
+};
+
+// 1-h indicator of a pollutant.
+Indicator HourIndicator(Pollutant p) {
+  static constexpr Indicator k[] = {Indicator::kSO2_1h, Indicator::kNO2_1h, Indicator::kPM10_1h,
+                                    Indicator::kCO_1h,  Indicator::kO3_1h,  Indicator::kPM25_1h};
+  return k[static_cast<int>(p)];
+}
+Indicator DayIndicator(Pollutant p) {
+  static constexpr Indicator k[] = {Indicator::kSO2_24h, Indicator::kNO2_24h, Indicator::kPM10_24h,
+                                    Indicator::kCO_24h,  Indicator::kO3_8h,   Indicator::kPM25_24h};
+  return k[static_cast<int>(p)];
+}
+
+double Num(const Decimal& d) { return d.ToDouble(); }
+
+ordered_json ConcJson(const std::array<std::optional<Decimal>, kPollutantCount>& c) {
+  ordered_json o = ordered_json::object();
+  for (int k = 0; k < kPollutantCount; ++k)
+    if (c[k]) o[PollutantName(static_cast<Pollutant>(k))] = Num(*c[k]);
+  return o;
+}
+
+std::optional<Decimal> ReadDecimal(const json& j) {
+  if (j.is_number()) return DecimalFromDouble(j.get<double>());
+  return std::nullopt;
+}
+
+// Hourly AQI of one set of concentrations.
+ordered_json HourAqiBody(const HourConc& h, UnixSeconds hour, bool o3_8h_in_hourly, int present,
+                         int expected, const char* coverage_unit) {
+  AqiInput in;
+  in.edition = EditionForHourStart(hour);
+  in.mode = AqiMode::kHourly;
+  in.o3_8h_in_hourly = o3_8h_in_hourly;
+  for (int k = 0; k < kPollutantCount; ++k)
+    if (h.c[k]) in.Set(HourIndicator(static_cast<Pollutant>(k)), *h.c[k]);
+  if (h.o3_8h) in.Set(Indicator::kO3_8h, *h.o3_8h);
+  AqiResult r = ComputeAqi(in);
+  ordered_json body = AqiJson(in, r);
+  ordered_json conc = ConcJson(h.c);
+  if (h.o3_8h) conc["O3_8h"] = Num(*h.o3_8h);
+  body["conc"] = std::move(conc);
+  body["time_label"] = "start";  // the hour [time, time+1h); CNEMC labels it by its end
+  body["coverage"] = {{"unit", coverage_unit}, {"expected", expected}, {"present", present}};
+  return body;
+}
+
+}  // namespace
+
+Deriver::Deriver(store::Store& store, DeriveOptions options, Metrics* metrics)
+    : store_(store), options_(options), metrics_(metrics) {}
+
+Deriver::~Deriver() { Stop(); }
+
+Status Deriver::Reload() {
+  auto sites = store_.Sites();
+  if (!sites.ok()) return sites.status();
+  auto districts = store_.Districts();
+  if (!districts.ok()) return districts.status();
+  auto devices = store_.Devices();
+  if (!devices.ok()) return devices.status();
+  std::unordered_map<int64_t, std::string> district_code;
+  district_names_.clear();
+  for (const auto& d : *districts) {
+    district_code[d.id] = d.code;
+    district_names_[d.code] = d.name;
+  }
+  std::vector<SiteInfo> out;
+  std::unordered_map<int64_t, size_t> by_id;
+  for (const auto& s : *sites) {
+    by_id[s.id] = out.size();
+    out.push_back(SiteInfo{s.id, s.code, s.name, s.kind, district_code[s.district_id], "",
+                           s.attrs_json});
+  }
+  std::unordered_map<std::string, size_t> by_mn;
+  for (const auto& d : *devices) {
+    auto it = by_id.find(d.site_id);
+    if (it == by_id.end()) continue;
+    by_mn[d.mn] = it->second;
+    if (out[it->second].mn.empty() && d.enabled) out[it->second].mn = d.mn;
+  }
+  std::lock_guard lock(mu_);
+  sites_ = std::move(out);
+  site_by_id_ = std::move(by_id);
+  site_by_mn_ = std::move(by_mn);
+  return Status::Ok();
+}
+
+void Deriver::Touch(const std::vector<store::Batch>& batches) {
+  std::lock_guard lock(mu_);
+  bool any = false;
+  for (const auto& b : batches)
+    for (const auto& r : b.readings) {
+      if (r.period != Period::kHour && r.period != Period::kMinute && r.period != Period::kRealtime)
+        continue;
+      auto it = site_by_mn_.find(r.mn);
+      if (it == site_by_mn_.end()) continue;
+      pending_[sites_[it->second].id].insert(FloorBeijing(r.time, kHour));
+      any = true;
+    }
+  if (any) cv_.notify_one();
+}
+
+void Deriver::TouchSiteHour(int64_t site_id, UnixSeconds hour) {
+  std::lock_guard lock(mu_);
+  pending_[site_id].insert(FloorBeijing(hour, kHour));
+  cv_.notify_one();
+}
+
+Result<DeriveStats> Deriver::Flush() {
+  std::map<int64_t, std::set<UnixSeconds>> work;
+  {
+    std::lock_guard lock(mu_);
+    work.swap(pending_);
+  }
+  if (work.empty()) return DeriveStats{};
+  return Run(std::move(work));
+}
+
+namespace {
+
+void AddStats(DeriveStats* a, const DeriveStats& b) {
+  a->station_hours += b.station_hours;
+  a->area_hours += b.area_hours;
+  a->station_days += b.station_days;
+  a->area_days += b.area_days;
+  a->water_days += b.water_days;
+  a->outlet_days += b.outlet_days;
+  a->quality_days += b.quality_days;
+  a->rows_written += b.rows_written;
+}
+
+}  // namespace
+
+Result<DeriveStats> Deriver::RecomputeRange(UnixSeconds from, UnixSeconds to,
+                                            const std::function<void(int, int)>& progress) {
+  DeriveStats total;
+  std::vector<int64_t> ids;
+  for (const auto& s : sites_) ids.push_back(s.id);
+  std::set<UnixSeconds> area_hours, area_days;
+  int done = 0;
+  // Site by site so memory stays bounded; districts and the city once at the end.
+  for (int64_t id : ids) {
+    std::map<int64_t, std::set<UnixSeconds>> one;
+    auto& hours = one[id];
+    for (UnixSeconds h = FloorBeijing(from, kHour); h < to; h += kHour) hours.insert(h);
+    auto r = RunSites(one, &area_hours, &area_days);
+    if (!r.ok()) return r.status();
+    AddStats(&total, *r);
+    if (progress) progress(++done, static_cast<int>(ids.size()));
+  }
+  auto a = RunAreas(area_hours, area_days);
+  if (!a.ok()) return a.status();
+  AddStats(&total, *a);
+  return total;
+}
+
+Result<DeriveStats> Deriver::Run(std::map<int64_t, std::set<UnixSeconds>> hours) {
+  std::set<UnixSeconds> area_hours, area_days;
+  auto s = RunSites(hours, &area_hours, &area_days);
+  if (!s.ok()) return s;
+  auto a = RunAreas(area_hours, area_days);
+  if (!a.ok()) return a.status();
+  DeriveStats out = *s;
+  AddStats(&out, *a);
+  if (metrics_) {
+    metrics_->counter("ecohub_derive_station_hours_total", "Station hours whose AQI was recomputed")
+        ->Add(out.station_hours);
+    metrics_->counter("ecohub_derive_rows_written_total", "Derived rows written")
+        ->Add(out.rows_written);
+  }
+  return out;
+}
+
+namespace {
+
+// Daily statistics and AQI of one station-day (HJ 663, GB 3095 Table 4).
+store::DerivedRow StationDayRow(const SiteInfo& site, const SeriesWindow& w, UnixSeconds day) {
+  AqiInput in;
+  in.edition = EditionForDayStart(day);
+  in.mode = AqiMode::kDaily;
+  ordered_json conc = ordered_json::object(), validity = ordered_json::object();
+  for (int k = 0; k < kPollutantCount; ++k) {
+    auto p = static_cast<Pollutant>(k);
+    auto hours = w.Hours(k, day, 24);
+    if (p == Pollutant::kO3) {
+      O3Max8h m = DailyMax8hO3(hours);
+      validity["O3_8h"] = {{"windows", m.windows}, {"valid", m.valid}};
+      if (m.value && m.valid) {
+        in.Set(Indicator::kO3_8h, *m.value);
+        conc["O3_8h"] = Num(*m.value);
+      }
+      // 2012 daily report: O3 daily maximum 1-h as well (needs the day valid too).
+      std::optional<Decimal> max1;
+      int n = 0;
+      for (const auto& h : hours)
+        if (h) {
+          ++n;
+          if (!max1 || Compare(*h, *max1) > 0) max1 = *h;
+        }
+      validity["O3_1h"] = {{"hours", n}, {"valid", n >= ValidityMinimum::kHourlyValuesPerDay}};
+      if (max1 && n >= ValidityMinimum::kHourlyValuesPerDay) {
+        in.Set(Indicator::kO3_1h, *max1);
+        conc["O3_1h"] = Num(*max1);
+      }
+      continue;
+    }
+    Stat m = DailyMean(hours, ReportDecimals(p));
+    validity[PollutantName(p)] = {{"hours", m.n}, {"valid", m.valid}};
+    if (m.value && m.valid) {
+      in.Set(DayIndicator(p), *m.value);
+      conc[PollutantName(p)] = Num(*m.value);
+    }
+  }
+  AqiResult r = ComputeAqi(in);
+  ordered_json body = AqiJson(in, r);
+  body["conc"] = std::move(conc);
+  body["validity"] = std::move(validity);
+  body["standard"] = StageName(StageForDayStart(day));
+  std::optional<double> v;
+  if (r.has_aqi()) v = r.aqi;
+  return {"aqi_day", "site:" + site.code, day, v, body.dump()};
+}
+
+// Daily AQI of an area from its stations' valid daily values (mean per indicator).
+ordered_json AreaDayBody(const std::vector<const json*>& stations, UnixSeconds day, int expected) {
+  AqiInput in;
+  in.edition = EditionForDayStart(day);
+  in.mode = AqiMode::kDaily;
+  ordered_json conc = ordered_json::object();
+  static const std::pair<const char*, Indicator> kKeys[] = {
+      {"SO2", Indicator::kSO2_24h}, {"NO2", Indicator::kNO2_24h}, {"PM10", Indicator::kPM10_24h},
+      {"CO", Indicator::kCO_24h},   {"O3_1h", Indicator::kO3_1h}, {"O3_8h", Indicator::kO3_8h},
+      {"PM2.5", Indicator::kPM25_24h}};
+  int present = 0;
+  for (const json* b : stations)
+    if (b->contains("aqi") && !(*b)["aqi"].is_null()) ++present;
+  for (auto [key, ind] : kKeys) {
+    std::vector<Decimal> v;
+    for (const json* b : stations) {
+      auto c = b->find("conc");
+      if (c == b->end() || !c->contains(key)) continue;
+      if (auto d = ReadDecimal((*c)[key])) v.push_back(*d);
+    }
+    auto mean = MeanRounded(v, InputDecimals(ind));
+    if (!mean) continue;
+    in.Set(ind, *mean);
+    conc[key] = Num(*mean);
+  }
+  AqiResult r = ComputeAqi(in);
+  ordered_json body = AqiJson(in, r);
+  body["conc"] = std::move(conc);
+  body["coverage"] = {{"unit", "stations"}, {"expected", expected}, {"present", present}};
+  body["standard"] = StageName(StageForDayStart(day));
+  return body;
+}
+
+HourConc AreaHourConc(const std::vector<const json*>& stations) {
+  HourConc h;
+  for (int k = 0; k < kPollutantCount; ++k) {
+    std::vector<Decimal> v;
+    for (const json* b : stations) {
+      auto c = b->find("conc");
+      if (c == b->end() || !c->contains(PollutantName(static_cast<Pollutant>(k)))) continue;
+      if (auto d = ReadDecimal((*c)[PollutantName(static_cast<Pollutant>(k))])) v.push_back(*d);
+    }
+    h.c[k] = MeanRounded(v, ReportDecimals(static_cast<Pollutant>(k)));
+  }
+  std::vector<Decimal> o3;
+  for (const json* b : stations) {
+    auto c = b->find("conc");
+    if (c != b->end() && c->contains("O3_8h"))
+      if (auto d = ReadDecimal((*c)["O3_8h"])) o3.push_back(*d);
+  }
+  h.o3_8h = MeanRounded(o3, 0);
+  return h;
+}
+
+// Contiguous runs of a sorted set of times `step` apart: [first, last + step).
+std::vector<std::pair<UnixSeconds, UnixSeconds>> Spans(const std::set<UnixSeconds>& t,
+                                                       UnixSeconds step) {
+  std::vector<std::pair<UnixSeconds, UnixSeconds>> out;
+  for (UnixSeconds x : t) {
+    if (!out.empty() && out.back().second == x) out.back().second = x + step;
+    else out.push_back({x, x + step});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSeconds>>& hours,
+                                      std::set<UnixSeconds>* area_hours,
+                                      std::set<UnixSeconds>* area_days) {
+  DeriveStats st;
+  std::vector<store::DerivedRow> rows;
+  auto flush = [&]() -> Status {
+    Status s = store_.PutDerived(rows);
+    if (s.ok()) st.rows_written += rows.size();
+    rows.clear();
+    return s;
+  };
+  for (const auto& [site_id, set] : hours) {
+    if (set.empty()) continue;
+    auto it = site_by_id_.find(site_id);
+    if (it == site_by_id_.end()) continue;
+    const SiteInfo& site = sites_[it->second];
+    if (site.mn.empty()) continue;
+    if (site.kind != "air") {
+      Status s = RunSiteJobs(store_, site, set, &rows, &st, WallSeconds());
+      if (!s.ok()) return s;
+      if (rows.size() > 5000 && !(s = flush()).ok()) return s;
+      continue;
+    }
+    UnixSeconds first_day = DayOf(*set.begin()), last_day = DayOf(*set.rbegin());
+    // One read per pollutant covering whole days plus 7 hours either side: the 8-h
+    // windows before a day's first hour and the 8-h means that include a changed hour.
+    SeriesWindow w(first_day - 7 * kHour, last_day + kDay + 7 * kHour, kPollutantCount);
+    for (int k = 0; k < kPollutantCount; ++k) {
+      Status s = w.Load(store_, site.mn, k, PollutantFactor(static_cast<Pollutant>(k)));
+      if (!s.ok()) return s;
+    }
+    std::set<UnixSeconds> todo;
+    for (UnixSeconds h : set)
+      for (int k = 0; k < 8; ++k)
+        if (k == 0 || w.HasAnyAt(h + k * kHour)) todo.insert(h + k * kHour);
+    for (UnixSeconds h : todo) {
+      HourConc hc;
+      int present = 0;
+      for (int k = 0; k < kPollutantCount; ++k) {
+        hc.c[k] = w.At(k, h);
+        present += hc.c[k].has_value();
+      }
+      Stat o3 = SlidingMean8h(w.Hours(static_cast<int>(Pollutant::kO3), h - 7 * kHour, 8));
+      if (o3.valid) hc.o3_8h = o3.value;
+      ordered_json body = HourAqiBody(hc, h, options_.o3_8h_in_hourly_2012, present,
+                                      kPollutantCount, "pollutants");
+      std::optional<double> v;
+      if (!body["aqi"].is_null()) v = body["aqi"].get<int>();
+      rows.push_back({"aqi_hour", "site:" + site.code, h, v, body.dump()});
+      area_hours->insert(h);
+      ++st.station_hours;
+    }
+    std::set<UnixSeconds> days;
+    for (UnixSeconds h : todo) days.insert(DayOf(h));
+    for (UnixSeconds d : days) {
+      rows.push_back(StationDayRow(site, w, d));
+      area_days->insert(d);
+      ++st.station_days;
+    }
+    Status s = RunSiteJobs(store_, site, set, &rows, &st, WallSeconds());  // quality rates
+    if (!s.ok()) return s;
+    if (rows.size() > 5000 && !(s = flush()).ok()) return s;
+  }
+  Status s = flush();
+  if (!s.ok()) return s;
+  return st;
+}
+
+Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
+                                      const std::set<UnixSeconds>& area_days) {
+  DeriveStats st;
+  std::unordered_map<std::string, std::string> district_of;  // "site:CODE" -> district
+  std::map<std::string, int> expected;                        // district -> air stations
+  int city_expected = 0;
+  for (const auto& s : sites_)
+    if (s.kind == "air") {
+      district_of["site:" + s.code] = s.district_code;
+      ++expected[s.district_code];
+      ++city_expected;
+    }
+  std::vector<store::DerivedRow> rows;
+  for (int pass = 0; pass < 2; ++pass) {
+    bool daily = pass == 1;
+    const char* kind = daily ? "aqi_day" : "aqi_hour";
+    UnixSeconds step = daily ? kDay : kHour;
+    for (auto [from, to] : Spans(daily ? area_days : area_hours, step)) {
+      // Page through the stations' rows of the span, a few thousand at a time.
+      for (UnixSeconds a = from; a < to;) {
+        UnixSeconds b = std::min(to, a + (daily ? 30 * kDay : 7 * kDay));
+        auto got = store_.QueryDerived(kind, "site:*", a, b, SIZE_MAX);
+        if (!got.ok()) return got.status();
+        std::vector<json> bodies(got->size());
+        std::map<UnixSeconds, std::map<std::string, std::vector<const json*>>> by_time;
+        for (size_t i = 0; i < got->size(); ++i) {
+          const auto& r = (*got)[i];
+          bodies[i] = json::parse(r.body, nullptr, false);
+          if (bodies[i].is_discarded()) continue;
+          auto d = district_of.find(r.scope);
+          if (d == district_of.end()) continue;
+          by_time[r.time][d->second].push_back(&bodies[i]);
+          by_time[r.time][""].push_back(&bodies[i]);  // the city
+        }
+        for (auto& [t, areas] : by_time)
+          for (auto& [code, stations] : areas) {
+            int exp = code.empty() ? city_expected : expected[code];
+            ordered_json body;
+            if (daily) {
+              body = AreaDayBody(stations, t, exp);
+            } else {
+              HourConc hc = AreaHourConc(stations);
+              body = HourAqiBody(hc, t, options_.o3_8h_in_hourly_2012,
+                                 static_cast<int>(stations.size()), exp, "stations");
+            }
+            if (!code.empty()) body["district_name"] = district_names_[code];
+            std::optional<double> v;
+            if (!body["aqi"].is_null()) v = body["aqi"].get<int>();
+            rows.push_back({kind, code.empty() ? std::string("city") : "district:" + code, t, v,
+                            body.dump()});
+            ++(daily ? st.area_days : st.area_hours);
+          }
+        Status s = store_.PutDerived(rows);
+        if (!s.ok()) return s;
+        st.rows_written += rows.size();
+        rows.clear();
+        a = b;
+      }
+    }
+  }
+  return st;
+}
+
+void Deriver::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+      if (stop_) break;
+      // Let a burst of packets land, then recompute once.
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.debounce_ms), [&] { return stop_; });
+      lock.unlock();
+      auto r = Flush();
+      if (!r.ok()) {
+        spdlog::warn("[derive] recomputation failed: {}", r.status().ToString());
+        if (metrics_) metrics_->counter("ecohub_derive_errors_total", "Failed recomputations")->Add();
+      }
+      lock.lock();
+    }
+  });
+}
+
+void Deriver::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace ecohub::derive

@@ -1,0 +1,145 @@
+// The Deriver on a real SQLite store: hourly and daily AQI of stations, districts and
+// the city, editions by date, validity, late data, quality rates.
+#include "derive/deriver.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "store/sqlite_store.h"
+
+namespace ecohub::derive {
+namespace {
+
+using nlohmann::json;
+
+constexpr UnixSeconds kHour = 3600, kDay = 86400;
+
+UnixSeconds BeijingDay(int y, int m, int d) { return DaysFromCivil(y, m, d) * kDay - 8 * kHour; }
+
+class DeriverTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/ecohub_derive_" +
+           testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    auto s = store::OpenSqliteStore(dir_, {});
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    int64_t d1 = *store_->PutDistrict({0, "D1", "东城区"});
+    int64_t d2 = *store_->PutDistrict({0, "D2", "西城区"});
+    int k = 0;
+    for (auto [code, district] : {std::pair{"S1", d1}, {"S2", d1}, {"S3", d2}}) {
+      store::Site site;
+      site.code = code;
+      site.name = code;
+      site.kind = "air";
+      site.district_id = district;
+      int64_t id = *store_->PutSite(site);
+      ASSERT_TRUE(store_->PutDevice({"MN" + std::to_string(++k), id, "pw"}).ok());
+    }
+    deriver_ = std::make_unique<Deriver>(*store_, DeriveOptions{});
+    ASSERT_TRUE(deriver_->Reload().ok());
+  }
+  void TearDown() override {
+    deriver_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Hourly Avg values of one factor for `hours` hours from `start`.
+  void Put(const std::string& mn, const std::string& factor, UnixSeconds start, int hours,
+           const std::string& value, char flag = 'N') {
+    store::Batch b;
+    for (int h = 0; h < hours; ++h)
+      b.readings.push_back({mn, Period::kHour, start + h * kHour, factor, "Avg", value, flag});
+    const store::Batch* p = &b;
+    ASSERT_TRUE(store_->Append(std::span<const store::Batch* const>(&p, 1)).ok());
+    deriver_->Touch({b});
+  }
+  json Row(const std::string& kind, const std::string& scope, UnixSeconds t) {
+    auto r = store_->QueryDerived(kind, scope, t, t + 1, 1);
+    EXPECT_TRUE(r.ok());
+    if (!r.ok() || r->empty()) return json();
+    return json::parse(r->front().body);
+  }
+
+  std::string dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Deriver> deriver_;
+};
+
+TEST_F(DeriverTest, StationDistrictCityHourlyAndDaily2012) {
+  UnixSeconds day = BeijingDay(2015, 6, 1);
+  Put("MN1", "a34004", day, 24, "40");  // PM2.5 40 -> IAQI 56.25 -> 57
+  Put("MN2", "a34004", day, 24, "50");
+  Put("MN3", "a34004", day, 24, "81");
+  auto st = deriver_->Flush();
+  ASSERT_TRUE(st.ok()) << st.status().ToString();
+  EXPECT_EQ(st->station_hours, 72);
+  json h = Row("aqi_hour", "site:S1", day + 5 * kHour);
+  EXPECT_EQ(h["aqi"], 57);
+  EXPECT_EQ(h["edition"], "HJ633-2012");
+  EXPECT_EQ(h["primary"], json::array({"PM2.5"}));
+  EXPECT_EQ(h["coverage"]["present"], 1);
+  // District D1 = mean of S1 and S2 = 45 -> 62.5 -> 63; the city = (40+50+81)/3 = 57.
+  json d = Row("aqi_hour", "district:D1", day + 5 * kHour);
+  EXPECT_EQ(d["conc"]["PM2.5"], 45);
+  EXPECT_EQ(d["aqi"], 63);
+  EXPECT_EQ(d["coverage"]["present"], 2);
+  json c = Row("aqi_hour", "city", day + 5 * kHour);
+  EXPECT_EQ(c["conc"]["PM2.5"], 57);
+  EXPECT_EQ(c["coverage"]["expected"], 3);
+  // Daily: 24 valid hours; S3 81 -> 2012 row 75..115: 100 + 50*6/40 = 107.5 -> 108.
+  json sd = Row("aqi_day", "site:S3", day);
+  EXPECT_EQ(sd["aqi"], 108);
+  EXPECT_EQ(sd["over_standard"], json::array({"PM2.5"}));
+  EXPECT_EQ(sd["validity"]["PM2.5"]["hours"], 24);
+  json cd = Row("aqi_day", "city", day);
+  EXPECT_EQ(cd["conc"]["PM2.5"], 57);
+  EXPECT_EQ(cd["aqi"], 78);  // 50 + 50*22/40 = 77.5 -> 78
+}
+
+TEST_F(DeriverTest, DailyValidityAndTheEditionOfTheDay) {
+  UnixSeconds day = BeijingDay(2026, 3, 1);
+  Put("MN1", "a34004", day, 20, "80");      // 20 hours: valid
+  Put("MN2", "a34004", day, 19, "80");      // 19 hours: invalid
+  Put("MN3", "a34004", day, 24, "80", 'D');  // fault flags: no valid hour
+  ASSERT_TRUE(deriver_->Flush().ok());
+  json s1 = Row("aqi_day", "site:S1", day);
+  EXPECT_EQ(s1["edition"], "HJ633-2026");
+  EXPECT_EQ(s1["standard"], "GB3095-2026 transition");
+  EXPECT_EQ(s1["aqi"], 119);  // 2026 row 60..115: 100 + 50*20/55 = 118.2 -> 119
+  json s2 = Row("aqi_day", "site:S2", day);
+  EXPECT_TRUE(s2["aqi"].is_null());
+  EXPECT_EQ(s2["validity"]["PM2.5"]["valid"], false);
+  // The hour before the switch still uses HJ 633-2012.
+  Put("MN1", "a34004", day - kHour, 1, "60");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  EXPECT_EQ(Row("aqi_hour", "site:S1", day - kHour)["edition"], "HJ633-2012");
+  EXPECT_EQ(Row("aqi_hour", "site:S1", day - kHour)["aqi"], 82);
+  EXPECT_EQ(Row("aqi_hour", "site:S1", day)["aqi"], 119);
+  // Quality of S3's day: 24 received, none valid.
+  json q = Row("quality_day", "site:S3", day);
+  EXPECT_EQ(q["totals"]["received"], 24);
+  EXPECT_EQ(q["totals"]["valid"], 0);
+  EXPECT_EQ(q["totals"]["transmission"], 1.0);
+}
+
+TEST_F(DeriverTest, LateDataRecomputesTheHourTheDayAndTheEightHourMeans) {
+  UnixSeconds day = BeijingDay(2015, 7, 1);
+  Put("MN1", "a05024", day, 24, "100");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  EXPECT_EQ(Row("aqi_hour", "site:S1", day + 10 * kHour)["conc"]["O3_8h"], 100);
+  // A late, corrected hour: 900 at 06:00 changes the 8-h means ending 06:00..13:00.
+  Put("MN1", "a05024", day + 6 * kHour, 1, "900");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  EXPECT_EQ(Row("aqi_hour", "site:S1", day + 13 * kHour)["conc"]["O3_8h"], 200);
+  EXPECT_EQ(Row("aqi_hour", "site:S1", day + 14 * kHour)["conc"]["O3_8h"], 100);
+  json d = Row("aqi_day", "site:S1", day);
+  EXPECT_EQ(d["conc"]["O3_8h"], 200);
+  EXPECT_EQ(d["conc"]["O3_1h"], 900);
+}
+
+}  // namespace
+}  // namespace ecohub::derive

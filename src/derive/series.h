@@ -1,0 +1,44 @@
+// SeriesWindow: the hourly values of a few factors of one site over a window, read
+// once from the store and indexed by hour, so the AQI, the 8-h means and the daily
+// statistics of many hours cost one range read per factor.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/reading.h"
+#include "core/status.h"
+#include "store/store.h"
+
+namespace ecohub::derive {
+
+class SeriesWindow {
+ public:
+  // [from, to) on hour boundaries; `factors.size()` series.
+  SeriesWindow(UnixSeconds from, UnixSeconds to, size_t factors);
+
+  // Reads hourly `field` values of `factor` (series index k) of device `mn`. Values
+  // with a flag that does not count as valid data (HJ 212 §10) and values that are
+  // not plain decimals are left out (counted in `rejected`).
+  Status Load(store::Store& store, const std::string& mn, size_t k, const std::string& factor,
+              const std::string& field = "Avg");
+
+  UnixSeconds from() const { return from_; }
+  UnixSeconds to() const { return to_; }
+  // Value of series k at the hour starting at h; nullopt when missing or outside.
+  std::optional<Decimal> At(size_t k, UnixSeconds h) const;
+  // n consecutive hours from `start`.
+  std::vector<std::optional<Decimal>> Hours(size_t k, UnixSeconds start, int n) const;
+  bool HasAnyAt(UnixSeconds h) const;
+  // Readings seen for series k in [from, to) (valid or not) and valid ones.
+  int received(size_t k, UnixSeconds from, UnixSeconds to) const;
+  int64_t rejected = 0;
+
+ private:
+  UnixSeconds from_, to_;
+  std::vector<std::vector<std::optional<Decimal>>> v_;
+  std::vector<std::vector<bool>> seen_;
+};
+
+}  // namespace ecohub::derive

@@ -1,0 +1,20 @@
+// Per-site derived values other than the air stations' AQI: data-quality rates and
+// anomalies for every site, the GB 3838 class of water sections, exceedance events
+// of outlets. Called by the Deriver with the hours that changed at one site.
+#pragma once
+
+#include <set>
+#include <vector>
+
+#include "derive/deriver.h"
+
+namespace ecohub::derive {
+
+// Appends the rows recomputed for the days touched by `hours` to `rows`:
+// "quality_day" (every site), "water_day" (water sections); exceedance events
+// (outlets) are replaced in the store directly, window by window. `now` bounds how
+// many values today could have had.
+Status RunSiteJobs(store::Store& store, const SiteInfo& site, const std::set<UnixSeconds>& hours,
+                   std::vector<store::DerivedRow>* rows, DeriveStats* stats, UnixSeconds now);
+
+}  // namespace ecohub::derive
