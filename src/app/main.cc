@@ -6,10 +6,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <unistd.h>
 
 #include "app/config.h"
 #include "app/demo_city.h"
 #include "app/hj212_cli.h"
+#include "app/import_beijing.h"
+#include "derive/annual.h"
+#include "derive/deriver.h"
 #include "app/serve.h"
 #include "app/simulator.h"
 #include "app/standards_cli.h"
@@ -17,6 +21,64 @@
 
 namespace ecohub::app {
 namespace {
+
+// A progress line on stderr for long work (rewritten in place on a terminal).
+void Progress(const char* stage, int done, int total) {
+  static bool tty = isatty(2);
+  std::fprintf(stderr, tty ? "\r[%s] %d/%d" : "[%s] %d/%d\n", stage, done, total);
+  if (tty && done == total) std::fputc('\n', stderr);
+}
+
+int ImportBeijingCmd(const std::string& data_dir, const std::string& dataset_dir) {
+  auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
+  if (!opened.ok()) {
+    std::fprintf(stderr, "ecohub import: %s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  store::Store& st = **opened;
+  auto sum = ImportBeijing(st, dataset_dir, Progress);
+  if (!sum.ok()) {
+    std::fprintf(stderr, "ecohub import: %s\n", sum.status().ToString().c_str());
+    return 1;
+  }
+  derive::Deriver deriver(st, derive::DeriveOptions{});
+  Status s = deriver.Reload();
+  auto stats = s.ok() ? deriver.RecomputeRange(sum->first_hour, sum->last_hour + 3600,
+                                               [](int d, int t) { Progress("derive", d, t); })
+                      : Result<derive::DeriveStats>(s);
+  if (!stats.ok()) {
+    std::fprintf(stderr, "ecohub import: %s\n", stats.status().ToString().c_str());
+    return 1;
+  }
+  std::printf(
+      "{\"rows\":%lld,\"readings\":%lld,\"missing_values\":%lld,\"bad_values\":%lld,"
+      "\"first_hour\":\"%s\",\"last_hour\":\"%s\",\"station_hours\":%lld,"
+      "\"station_days\":%lld,\"area_hours\":%lld,\"area_days\":%lld,\"derived_rows\":%lld}\n",
+      (long long)sum->rows, (long long)sum->readings, (long long)sum->missing_values,
+      (long long)sum->bad_values, FormatRfc3339Beijing(sum->first_hour).c_str(),
+      FormatRfc3339Beijing(sum->last_hour).c_str(), (long long)stats->station_hours,
+      (long long)stats->station_days, (long long)stats->area_hours, (long long)stats->area_days,
+      (long long)stats->rows_written);
+  return 0;
+}
+
+int ReportAirCmd(const std::string& data_dir, const std::string& scope, int year, int month) {
+  store::SqliteOptions o;
+  o.read_only = true;
+  auto opened = store::OpenSqliteStore(data_dir, o);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "ecohub report: %s\n", opened.status().ToString().c_str());
+    return 1;
+  }
+  auto [from, to] = month ? derive::BeijingMonth(year, month) : derive::BeijingYear(year);
+  auto r = derive::PeriodReport(**opened, scope, from, to, month == 0);
+  if (!r.ok()) {
+    std::fprintf(stderr, "ecohub report: %s\n", r.status().ToString().c_str());
+    return 1;
+  }
+  std::printf("%s\n", r->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  return 0;
+}
 
 int DbDump(const std::string& data_dir) {
   store::SqliteOptions o;
@@ -206,6 +268,25 @@ int Main(int argc, char** argv) {
   auto* water = app.add_subcommand(
       "water-class", "GB 3838 water class: one JSON object per stdin line -> one result per line");
 
+  auto* imp = app.add_subcommand("import", "Bring historical data in");
+  imp->require_subcommand(1);
+  std::string import_dir, import_dataset = ECOHUB_SHARED_DIR "/data/beijing_multisite_2013_2017";
+  auto* imp_bj = imp->add_subcommand(
+      "beijing", "Beijing 12-station hourly dataset 2013-2017 -> readings and derived AQI");
+  imp_bj->add_option("--data", import_dir, "Data directory")->required();
+  imp_bj->add_option("--dataset", import_dataset, "Folder with PRSA_Data_*.csv.gz");
+  auto* report = app.add_subcommand("report", "Period reports from derived values");
+  report->require_subcommand(1);
+  std::string report_dir, report_scope = "city";
+  int report_year = 0, report_month = 0;
+  auto* report_air = report->add_subcommand(
+      "air", "Excellent-and-good day ratio, days per level, HJ 663 statistics, composite index");
+  report_air->add_option("--data", report_dir, "Data directory")->required();
+  report_air->add_option("--scope", report_scope, "city, district:<code> or site:<code>");
+  report_air->add_option("--year", report_year, "Calendar year (Beijing)")->required();
+  report_air->add_option("--month", report_month, "Month 1-12 (default: the whole year)")
+      ->check(CLI::Range(0, 12));
+
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_default_logger(spdlog::stderr_color_mt("ecohub"));
@@ -244,6 +325,8 @@ int Main(int argc, char** argv) {
     return r.unacked_left == 0 ? 0 : 3;
   }
   if (*aqi) return RunAqiCli(std::cin, std::cout);
+  if (*imp_bj) return ImportBeijingCmd(import_dir, import_dataset);
+  if (*report_air) return ReportAirCmd(report_dir, report_scope, report_year, report_month);
   if (*water) return RunWaterClassCli(std::cin, std::cout);
   if (*dump) return DbDump(dump_dir);
   if (*put) {

@@ -351,10 +351,14 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
       Status s = w.Load(store_, site.mn, k, PollutantFactor(static_cast<Pollutant>(k)));
       if (!s.ok()) return s;
     }
+    // An hour gets a row when it has a value, or when it received readings that
+    // no longer count (a late correction to a fault flag must clear its AQI).
     std::set<UnixSeconds> todo;
     for (UnixSeconds h : set)
-      for (int k = 0; k < 8; ++k)
-        if (k == 0 || w.HasAnyAt(h + k * kHour)) todo.insert(h + k * kHour);
+      for (int k = 0; k < 8; ++k) {
+        UnixSeconds t = h + k * kHour;
+        if (w.HasAnyAt(t) || (k == 0 && w.SeenAnyAt(t))) todo.insert(t);
+      }
     for (UnixSeconds h : todo) {
       HourConc hc;
       int present = 0;

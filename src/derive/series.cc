@@ -46,6 +46,13 @@ bool SeriesWindow::HasAnyAt(UnixSeconds h) const {
   return false;
 }
 
+bool SeriesWindow::SeenAnyAt(UnixSeconds h) const {
+  if (h < from_ || h >= to_) return false;
+  for (const auto& s : seen_)
+    if (s[static_cast<size_t>((h - from_) / 3600)]) return true;
+  return false;
+}
+
 int SeriesWindow::received(size_t k, UnixSeconds from, UnixSeconds to) const {
   int n = 0;
   for (UnixSeconds h = std::max(from, from_); h < std::min(to, to_); h += 3600)

@@ -30,7 +30,8 @@ class SeriesWindow {
   std::optional<Decimal> At(size_t k, UnixSeconds h) const;
   // n consecutive hours from `start`.
   std::vector<std::optional<Decimal>> Hours(size_t k, UnixSeconds start, int n) const;
-  bool HasAnyAt(UnixSeconds h) const;
+  bool HasAnyAt(UnixSeconds h) const;   // a valid value of any series
+  bool SeenAnyAt(UnixSeconds h) const;  // a reading of any series, valid or not
   // Readings seen for series k in [from, to) (valid or not) and valid ones.
   int received(size_t k, UnixSeconds from, UnixSeconds to) const;
   int64_t rejected = 0;

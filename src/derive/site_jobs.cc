@@ -49,6 +49,7 @@ Status RunSiteJobs(store::Store& store, const SiteInfo& site, const std::set<Uni
   for (UnixSeconds h : hours) days.insert(FloorBeijing(h, kDay));
   auto factors = HourlyFactors(store, site);
   if (!factors.ok()) return factors.status();
+  if (factors->empty()) return Status::Ok();  // nothing reported yet: no rates to give
   UnixSeconds from = *days.begin(), to = *days.rbegin() + kDay;
 
   // day -> factor -> body
@@ -87,6 +88,12 @@ Status RunSiteJobs(store::Store& store, const SiteInfo& site, const std::set<Uni
     }
   }
   for (UnixSeconds d : days) {
+    // A day with no value of any factor is left out: offline days show in the
+    // transmission rates of the days around them and in the offline anomaly.
+    if (!bodies.count(d) || totals[d].empty()) continue;
+    bool any = false;
+    for (const auto& c : totals[d]) any |= c.received > 0;
+    if (!any) continue;
     ordered_json body = bodies[d];
     if (!body.contains("factors")) body["factors"] = ordered_json::object();
     quality::Rates all = quality::RollUp(std::span<const quality::RateCounts>(totals[d]));
