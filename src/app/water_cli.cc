@@ -165,31 +165,12 @@ ordered_json Evaluate(const Request& req, std::string* error) {
 }  // namespace
 
 int RunWaterClassCli(std::istream& in, std::ostream& out) {
-  int rc = 0;
-  std::string line;
-  for (int64_t n = 1; std::getline(in, line); ++n) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::string error;
-    ordered_json result;
-    json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (parsed.is_discarded()) {
-      error = "not valid JSON";
-    } else {
-      Request req;
-      error = ParseRequest(parsed, &req);
-      if (error.empty()) result = Evaluate(req, &error);
-    }
-    if (!error.empty()) {
-      rc = 1;
-      result = ordered_json{{"error", "line " + std::to_string(n) + ": " + error}};
-      // Escaped: the message may echo a key of the input.
-      std::cerr << "ecohub water-class: line " << n << ": "
-                << json(error).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-    }
-    out << result.dump(-1, ' ', false, ordered_json::error_handler_t::replace) << "\n";
-  }
-  out.flush();
-  return rc;
+  return RunJsonLines(in, out, "water-class", [](const json& parsed, ordered_json* answer) {
+    Request req;
+    std::string error = ParseRequest(parsed, &req);
+    if (error.empty()) *answer = Evaluate(req, &error);
+    return error;
+  });
 }
 
 }  // namespace ecohub::app

@@ -141,5 +141,58 @@ TEST_F(DeriverTest, LateDataRecomputesTheHourTheDayAndTheEightHourMeans) {
   EXPECT_EQ(d["conc"]["O3_1h"], 900);
 }
 
+TEST_F(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
+  int64_t d1 = *store_->PutDistrict({0, "D1", "东城区"});
+  store::Site w;
+  w.code = "W1";
+  w.name = "W1";
+  w.kind = "water";
+  w.district_id = d1;
+  w.attrs_json = R"({"water_type":"river","target_class":"III"})";
+  ASSERT_TRUE(store_->PutDevice({"MNW", *store_->PutSite(w), "pw"}).ok());
+  store::Site o;
+  o.code = "O1";
+  o.name = "O1";
+  o.kind = "outlet_gas";
+  o.district_id = d1;
+  o.attrs_json = R"({"limits":{"a21026":{"value":35,"unit":"mg/m3","basis":"permit"}}})";
+  ASSERT_TRUE(store_->PutDevice({"MNO", *store_->PutSite(o), "pw"}).ok());
+  ASSERT_TRUE(deriver_->Reload().ok());
+  UnixSeconds day = BeijingDay(2026, 5, 10);
+  Put("MNW", "w01001", day, 24, "7.6");
+  Put("MNW", "w01009", day, 24, "6.5");
+  Put("MNW", "w01019", day, 24, "4.2");
+  Put("MNW", "w21003", day, 24, "0.45");
+  Put("MNW", "w21011", day, 12, "0.2");
+  Put("MNW", "w21011", day + 12 * kHour, 12, "0.3");  // mean 0.25 -> IV, multiple 0.25
+  Put("MNO", "a21026", day, 24, "20.0");
+  Put("MNO", "a21026", day + 5 * kHour, 3, "40.0");
+  Put("MNO", "a21026", day + 6 * kHour, 1, "52.5");  // peak in the middle
+  Put("MNO", "a21026", day + 20 * kHour, 1, "36.0", 'C');  // calibrating: no event
+  ASSERT_TRUE(deriver_->Flush().ok());
+  json wd = Row("water_day", "site:W1", day);
+  EXPECT_EQ(wd["class"], "IV");
+  EXPECT_EQ(wd["meets_target"], false);
+  EXPECT_EQ(wd["exceeding"], json::array({"TP"}));
+  EXPECT_EQ(wd["exceed_multiple"]["TP"], 0.25);
+  EXPECT_EQ(wd["item_class"]["DO"], "II");
+  auto ev = store_->QueryDerived("exceedance", "O1/a21026", 0, INT64_MAX, 10);
+  ASSERT_TRUE(ev.ok());
+  ASSERT_EQ(ev->size(), 1u);
+  json e = json::parse(ev->front().body);
+  EXPECT_EQ(e["start"], day + 5 * kHour);
+  EXPECT_EQ(e["end"], day + 8 * kHour);
+  EXPECT_EQ(e["hours"], 3);
+  EXPECT_EQ(e["peak"], 52.5);
+  EXPECT_EQ(e["multiple"], 0.5);
+  EXPECT_EQ(e["basis"], "permit");
+  // A late correction that brings the peak hour under the limit splits the event.
+  Put("MNO", "a21026", day + 6 * kHour, 1, "30.0");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  ev = store_->QueryDerived("exceedance", "O1/a21026", 0, INT64_MAX, 10);
+  ASSERT_EQ(ev->size(), 2u);
+  EXPECT_EQ(json::parse((*ev)[1].body)["start"], day + 7 * kHour);
+}
+
 }  // namespace
 }  // namespace ecohub::derive
