@@ -21,5 +21,8 @@ struct ApiContext {
 };
 
 void AddCoreRoutes(Router& router, const ApiContext& ctx);
+// Derived values: AQI history and rankings, water classes, exceedances, quality
+// rates, period reports, and the public city AQI (derived_handlers.cc).
+void AddDerivedRoutes(Router& router, const ApiContext& ctx);
 
 }  // namespace ecohub::api

@@ -7,6 +7,7 @@
 
 #include "api/http_server.h"
 #include "core/status.h"
+#include "derive/deriver.h"
 #include "ingest/gateway.h"
 #include "store/writer.h"
 
@@ -36,6 +37,7 @@ struct ServeConfig {
   int demo_devices = 0;  // 0: one per station and outlet
   int demo_history_days = 30;
   std::string dataset_dir;  // Beijing dataset for the demo replay
+  derive::DeriveOptions derive;
 };
 
 // Reads the TOML file into `config` (keys documented in docs/configuration.md).

@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "ingest/device_registry.h"
 #include "ingest/gateway.h"
+#include "derive/deriver.h"
 #include "store/latest_cache.h"
 #include "store/sqlite_store.h"
 #include "store/writer.h"
@@ -94,6 +95,7 @@ int RunServe(const ServeConfig& config) {
   }
   std::unique_ptr<store::Store> store = std::move(opened).value();
 
+  bool seeded = false;
   if (config.demo) {
     auto devices = store->Devices();
     if (devices.ok() && devices->empty()) {
@@ -101,6 +103,7 @@ int RunServe(const ServeConfig& config) {
       spdlog::info("seeding the demo city: {} devices, {} days of hourly history", n,
                    config.demo_history_days);
       Status s = SeedDemo(*store, n, config.demo_history_days, WallSeconds(), config.dataset_dir);
+      seeded = true;
       if (!s.ok()) {
         std::fprintf(stderr, "ecohub serve: demo seeding failed: %s\n", s.ToString().c_str());
         return 1;
@@ -122,7 +125,28 @@ int RunServe(const ServeConfig& config) {
   latest.Warm(*store);
   auto writer_owner = std::make_unique<store::Writer>(*store, config.writer);
   store::Writer& writer = *writer_owner;
-  writer.SetAfterCommit([&](const std::vector<store::Batch>& batches) { latest.Update(batches); });
+  // Derived values (AQI, water classes, exceedances, quality) follow every commit.
+  // The touched set lives in memory: at start-up the last two days are recomputed so
+  // a crash between a commit and its recomputation loses nothing.
+  derive::Deriver deriver(*store, config.derive, &metrics);
+  if (Status s = deriver.Reload(); !s.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  {
+    UnixSeconds now = WallSeconds();
+    int days = config.demo && seeded ? config.demo_history_days + 1 : 2;
+    spdlog::info("deriving AQI, water classes, exceedances and quality for the last {} days", days);
+    auto r = deriver.RecomputeRange(now - days * 86400, now + 3600);
+    if (!r.ok()) spdlog::warn("[derive] start-up recomputation failed: {}", r.status().ToString());
+    else spdlog::info("[derive] {} station hours, {} station days, {} rows", r->station_hours,
+                      r->station_days, r->rows_written);
+  }
+  deriver.Start();
+  writer.SetAfterCommit([&](const std::vector<store::Batch>& batches) {
+    latest.Update(batches);
+    deriver.Touch(batches);
+  });
 
   asio::io_context io;
   ingest::Gateway gateway(io, config.gateway, registry, writer, metrics);
@@ -143,6 +167,7 @@ int RunServe(const ServeConfig& config) {
            ",\"writer_queue_rows\":" + std::to_string(w.queue_rows) + "}";
   };
   api::AddCoreRoutes(router, ctx);
+  api::AddDerivedRoutes(router, ctx);
   api::HttpServer http(io, config.http, router, metrics);
   auto http_port = http.Start();
   if (!http_port.ok()) {
@@ -185,7 +210,10 @@ int RunServe(const ServeConfig& config) {
         size_t before = registry.size();
         registry.Load(*d);  // also catches changed passwords and disabled devices
         latest.SetDevices(*d);
-        if (registry.size() != before) spdlog::info("{} devices registered", registry.size());
+        if (registry.size() != before) {
+          spdlog::info("{} devices registered", registry.size());
+          deriver.RequestReload();
+        }
       }
       reload();
     });
@@ -201,6 +229,7 @@ int RunServe(const ServeConfig& config) {
     gateway.Stop();
     http.Stop();
     housekeeper.Stop();
+    deriver.Stop();
     stats_timer.cancel();
     registry_timer.cancel();
     io.stop();

@@ -132,6 +132,12 @@ void Deriver::Touch(const std::vector<store::Batch>& batches) {
   if (any) cv_.notify_one();
 }
 
+void Deriver::RequestReload() {
+  std::lock_guard lock(mu_);
+  reload_ = true;
+  cv_.notify_one();
+}
+
 void Deriver::TouchSiteHour(int64_t site_id, UnixSeconds hour) {
   std::lock_guard lock(mu_);
   pending_[site_id].insert(FloorBeijing(hour, kHour));
@@ -462,8 +468,15 @@ void Deriver::Start() {
   thread_ = std::thread([this] {
     std::unique_lock lock(mu_);
     while (!stop_) {
-      cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+      cv_.wait(lock, [&] { return stop_ || reload_ || !pending_.empty(); });
       if (stop_) break;
+      if (reload_) {
+        reload_ = false;
+        lock.unlock();
+        if (Status s = Reload(); !s.ok()) spdlog::warn("[derive] reload failed: {}", s.ToString());
+        lock.lock();
+        continue;
+      }
       // Let a burst of packets land, then recompute once.
       cv_.wait_for(lock, std::chrono::milliseconds(options_.debounce_ms), [&] { return stop_; });
       lock.unlock();

@@ -70,8 +70,10 @@ class Deriver {
   Deriver(const Deriver&) = delete;
   Deriver& operator=(const Deriver&) = delete;
 
-  // Reads sites, districts and devices from the store (call again after changes).
+  // Reads sites, districts and devices from the store. Call before Start; once
+  // running, use RequestReload (the background pass reloads before its next run).
   Status Reload();
+  void RequestReload();
 
   // Notes the hours the readings of committed batches fall in. Cheap; any thread.
   void Touch(const std::vector<store::Batch>& batches);
@@ -113,6 +115,7 @@ class Deriver {
   std::condition_variable cv_;
   std::map<int64_t, std::set<UnixSeconds>> pending_;  // site id -> hour starts
   bool stop_ = false;
+  bool reload_ = false;
   std::thread thread_;
 };
 
