@@ -36,6 +36,7 @@ int ToInt(std::string_view s) {
 }  // namespace
 
 Result<ImportSummary> ImportBeijing(store::Store& store, const std::string& dataset_dir,
+                                    UnixSeconds from, UnixSeconds to,
                                     const std::function<void(const char*, int, int)>& progress) {
   // The reference tables of the demo city (districts, sites, devices), no history.
   Status s = SeedDemo(store, DemoDefaultDevices(), 0, WallSeconds(), "");
@@ -76,6 +77,7 @@ Result<ImportSummary> ImportBeijing(store::Store& store, const std::string& data
       ++sum.rows;
       int y = ToInt(cols[1]), m = ToInt(cols[2]), d = ToInt(cols[3]), h = ToInt(cols[4]);
       UnixSeconds t = DaysFromCivil(y, m, d) * 86400 + h * 3600 - kBeijingOffsetSeconds;
+      if (t < from || t >= to) continue;
       sum.first_hour = std::min(sum.first_hour, t);
       sum.last_hour = std::max(sum.last_hour, t);
       for (int k = 0; k < 6; ++k) {

@@ -23,8 +23,9 @@ struct ImportSummary {
 // digest §8.9). CO is converted exactly from ug/m3 to mg/m3. "NA" is a gap, not a
 // zero. Values that are not plain decimals are counted in bad_values and skipped.
 // `progress(stage, done, total)` reports long work.
+// Only hours in [from, to) are imported (UTC seconds; the whole dataset by default).
 Result<ImportSummary> ImportBeijing(
-    store::Store& store, const std::string& dataset_dir,
-    const std::function<void(const char*, int, int)>& progress = {});
+    store::Store& store, const std::string& dataset_dir, UnixSeconds from = INT64_MIN,
+    UnixSeconds to = INT64_MAX, const std::function<void(const char*, int, int)>& progress = {});
 
 }  // namespace ecohub::app

@@ -29,14 +29,26 @@ void Progress(const char* stage, int done, int total) {
   if (tty && done == total) std::fputc('\n', stderr);
 }
 
-int ImportBeijingCmd(const std::string& data_dir, const std::string& dataset_dir) {
+int ImportBeijingCmd(const std::string& data_dir, const std::string& dataset_dir,
+                     const std::string& from_text, const std::string& to_text) {
+  UnixSeconds from = INT64_MIN, to = INT64_MAX;
+  for (auto [text, out] : {std::pair{&from_text, &from}, std::pair{&to_text, &to}}) {
+    if (text->empty()) continue;
+    auto t = ParseCompactLocal(*text + "000000");
+    if (text->size() != 8 || !t) {
+      std::fprintf(stderr, "ecohub import: dates are YYYYMMDD (Beijing), not \"%s\"\n",
+                   text->c_str());
+      return 2;
+    }
+    *out = *t;
+  }
   auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
   if (!opened.ok()) {
     std::fprintf(stderr, "ecohub import: %s\n", opened.status().ToString().c_str());
     return 1;
   }
   store::Store& st = **opened;
-  auto sum = ImportBeijing(st, dataset_dir, Progress);
+  auto sum = ImportBeijing(st, dataset_dir, from, to, Progress);
   if (!sum.ok()) {
     std::fprintf(stderr, "ecohub import: %s\n", sum.status().ToString().c_str());
     return 1;
@@ -275,6 +287,9 @@ int Main(int argc, char** argv) {
       "beijing", "Beijing 12-station hourly dataset 2013-2017 -> readings and derived AQI");
   imp_bj->add_option("--data", import_dir, "Data directory")->required();
   imp_bj->add_option("--dataset", import_dataset, "Folder with PRSA_Data_*.csv.gz");
+  std::string import_from, import_to;
+  imp_bj->add_option("--from", import_from, "First day to import, YYYYMMDD (Beijing)");
+  imp_bj->add_option("--to", import_to, "Day after the last one, YYYYMMDD (Beijing)");
   auto* report = app.add_subcommand("report", "Period reports from derived values");
   report->require_subcommand(1);
   std::string report_dir, report_scope = "city";
@@ -325,7 +340,7 @@ int Main(int argc, char** argv) {
     return r.unacked_left == 0 ? 0 : 3;
   }
   if (*aqi) return RunAqiCli(std::cin, std::cout);
-  if (*imp_bj) return ImportBeijingCmd(import_dir, import_dataset);
+  if (*imp_bj) return ImportBeijingCmd(import_dir, import_dataset, import_from, import_to);
   if (*report_air) return ReportAirCmd(report_dir, report_scope, report_year, report_month);
   if (*water) return RunWaterClassCli(std::cin, std::cout);
   if (*dump) return DbDump(dump_dir);
