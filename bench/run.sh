@@ -9,5 +9,11 @@ echo
 echo "== store (SQLite, group commit through the Writer)"
 "$BUILD/bench/store_bench" 2>/dev/null || echo "store_bench missing"
 echo
+echo "== HJ 633 AQI arithmetic (one core; target >= 10M AQI reports/s)"
+"$BUILD/bench/aqi_bench" 2>/dev/null || echo "aqi_bench missing"
+echo
+echo "== continuous derivation (one hour from every station; a year of one city)"
+"$BUILD/bench/derive_bench" 2>/dev/null || echo "derive_bench missing"
+echo
 echo "== gateway end to end (ecohub serve + ecohub sim on loopback)"
 python3 "$(dirname "$0")/gateway_bench.py" "$BUILD/ecohub"

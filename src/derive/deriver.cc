@@ -110,10 +110,19 @@ Status Deriver::Reload() {
     by_mn[d.mn] = it->second;
     if (out[it->second].mn.empty() && d.enabled) out[it->second].mn = d.mn;
   }
+  auto latest = store_.LatestAll();
+  if (!latest.ok()) return latest.status();
+  std::unordered_map<int64_t, std::set<std::string>> factors;
+  for (const auto& l : *latest) {
+    if (l.period != Period::kHour || l.field != "Avg") continue;
+    auto it = by_mn.find(l.mn);
+    if (it != by_mn.end() && out[it->second].mn == l.mn) factors[out[it->second].id].insert(l.factor);
+  }
   std::lock_guard lock(mu_);
   sites_ = std::move(out);
   site_by_id_ = std::move(by_id);
   site_by_mn_ = std::move(by_mn);
+  hourly_factors_ = std::move(factors);
   return Status::Ok();
 }
 
@@ -126,7 +135,10 @@ void Deriver::Touch(const std::vector<store::Batch>& batches) {
         continue;
       auto it = site_by_mn_.find(r.mn);
       if (it == site_by_mn_.end()) continue;
-      pending_[sites_[it->second].id].insert(FloorBeijing(r.time, kHour));
+      const SiteInfo& site = sites_[it->second];
+      pending_[site.id].insert(FloorBeijing(r.time, kHour));
+      if (r.period == Period::kHour && r.field == "Avg" && r.mn == site.mn)
+        hourly_factors_[site.id].insert(r.factor);
       any = true;
     }
   if (any) cv_.notify_one();
@@ -331,6 +343,23 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
                                       std::set<UnixSeconds>* area_days) {
   DeriveStats st;
   std::vector<store::DerivedRow> rows;
+  HourSource source(store_);
+  // Many sites over a few days (the live pass): read the window once.
+  UnixSeconds lo = INT64_MAX, hi = INT64_MIN;
+  for (const auto& [id, set] : hours)
+    if (!set.empty()) {
+      lo = std::min(lo, *set.begin());
+      hi = std::max(hi, *set.rbegin());
+    }
+  if (static_cast<int>(hours.size()) >= options_.prefetch_min_sites && lo <= hi && hi - lo <= 4 * kDay) {
+    Status s = source.Prefetch(DayOf(lo) - kDay, DayOf(hi) + 2 * kDay);
+    if (!s.ok()) return s;
+  }
+  std::unordered_map<int64_t, std::set<std::string>> factors;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, set] : hours) factors[id] = hourly_factors_[id];
+  }
   auto flush = [&]() -> Status {
     Status s = store_.PutDerived(rows);
     if (s.ok()) st.rows_written += rows.size();
@@ -344,7 +373,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     const SiteInfo& site = sites_[it->second];
     if (site.mn.empty()) continue;
     if (site.kind != "air") {
-      Status s = RunSiteJobs(store_, site, set, &rows, &st, WallSeconds());
+      Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st, WallSeconds());
       if (!s.ok()) return s;
       if (rows.size() > 5000 && !(s = flush()).ok()) return s;
       continue;
@@ -354,7 +383,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     // windows before a day's first hour and the 8-h means that include a changed hour.
     SeriesWindow w(first_day - 7 * kHour, last_day + kDay + 7 * kHour, kPollutantCount);
     for (int k = 0; k < kPollutantCount; ++k) {
-      Status s = w.Load(store_, site.mn, k, PollutantFactor(static_cast<Pollutant>(k)));
+      Status s = w.Load(source, site.mn, k, PollutantFactor(static_cast<Pollutant>(k)));
       if (!s.ok()) return s;
     }
     // An hour gets a row when it has a value, or when it received readings that
@@ -389,7 +418,8 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
       area_days->insert(d);
       ++st.station_days;
     }
-    Status s = RunSiteJobs(store_, site, set, &rows, &st, WallSeconds());  // quality rates
+    Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st,
+                           WallSeconds());  // quality rates
     if (!s.ok()) return s;
     if (rows.size() > 5000 && !(s = flush()).ok()) return s;
   }

@@ -47,6 +47,9 @@ struct DeriveOptions {
   // Background pass: waits this long after the first touch so a burst of packets
   // is recomputed once.
   int debounce_ms = 1000;
+  // A pass touching at least this many sites over a few days reads its window with
+  // one store scan instead of one range read per series.
+  int prefetch_min_sites = 8;
 };
 
 struct DeriveStats {
@@ -110,6 +113,9 @@ class Deriver {
   std::unordered_map<std::string, size_t> site_by_mn_;
   std::unordered_map<int64_t, size_t> site_by_id_;
   std::map<std::string, std::string> district_names_;
+  // Hourly series (factor codes with an Avg) per site id, from the store at Reload
+  // and from every batch Touch sees. Guarded by mu_.
+  std::unordered_map<int64_t, std::set<std::string>> hourly_factors_;
 
   std::mutex mu_;
   std::condition_variable cv_;

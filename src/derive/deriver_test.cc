@@ -18,11 +18,12 @@ constexpr UnixSeconds kHour = 3600, kDay = 86400;
 
 UnixSeconds BeijingDay(int y, int m, int d) { return DaysFromCivil(y, m, d) * kDay - 8 * kHour; }
 
-class DeriverTest : public testing::Test {
+// Run with and without the one-scan prefetch of the window (param = min sites).
+class DeriverTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     dir_ = testing::TempDir() + "/ecohub_derive_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
+           testing::UnitTest::GetInstance()->current_test_info()->name() + std::to_string(GetParam());
     std::filesystem::remove_all(dir_);
     auto s = store::OpenSqliteStore(dir_, {});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -39,7 +40,9 @@ class DeriverTest : public testing::Test {
       int64_t id = *store_->PutSite(site);
       ASSERT_TRUE(store_->PutDevice({"MN" + std::to_string(++k), id, "pw"}).ok());
     }
-    deriver_ = std::make_unique<Deriver>(*store_, DeriveOptions{});
+    DeriveOptions o;
+    o.prefetch_min_sites = GetParam();
+    deriver_ = std::make_unique<Deriver>(*store_, o);
     ASSERT_TRUE(deriver_->Reload().ok());
   }
   void TearDown() override {
@@ -69,7 +72,7 @@ class DeriverTest : public testing::Test {
   std::unique_ptr<Deriver> deriver_;
 };
 
-TEST_F(DeriverTest, StationDistrictCityHourlyAndDaily2012) {
+TEST_P(DeriverTest, StationDistrictCityHourlyAndDaily2012) {
   UnixSeconds day = BeijingDay(2015, 6, 1);
   Put("MN1", "a34004", day, 24, "40");  // PM2.5 40 -> IAQI 56.25 -> 57
   Put("MN2", "a34004", day, 24, "50");
@@ -100,7 +103,7 @@ TEST_F(DeriverTest, StationDistrictCityHourlyAndDaily2012) {
   EXPECT_EQ(cd["aqi"], 78);  // 50 + 50*22/40 = 77.5 -> 78
 }
 
-TEST_F(DeriverTest, DailyValidityAndTheEditionOfTheDay) {
+TEST_P(DeriverTest, DailyValidityAndTheEditionOfTheDay) {
   UnixSeconds day = BeijingDay(2026, 3, 1);
   Put("MN1", "a34004", day, 20, "80");      // 20 hours: valid
   Put("MN2", "a34004", day, 19, "80");      // 19 hours: invalid
@@ -126,7 +129,7 @@ TEST_F(DeriverTest, DailyValidityAndTheEditionOfTheDay) {
   EXPECT_EQ(q["totals"]["transmission"], 1.0);
 }
 
-TEST_F(DeriverTest, LateDataRecomputesTheHourTheDayAndTheEightHourMeans) {
+TEST_P(DeriverTest, LateDataRecomputesTheHourTheDayAndTheEightHourMeans) {
   UnixSeconds day = BeijingDay(2015, 7, 1);
   Put("MN1", "a05024", day, 24, "100");
   ASSERT_TRUE(deriver_->Flush().ok());
@@ -141,7 +144,7 @@ TEST_F(DeriverTest, LateDataRecomputesTheHourTheDayAndTheEightHourMeans) {
   EXPECT_EQ(d["conc"]["O3_1h"], 900);
 }
 
-TEST_F(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
+TEST_P(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
   int64_t d1 = *store_->PutDistrict({0, "D1", "东城区"});
   store::Site w;
   w.code = "W1";
@@ -193,6 +196,9 @@ TEST_F(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
   ASSERT_EQ(ev->size(), 2u);
   EXPECT_EQ(json::parse((*ev)[1].body)["start"], day + 7 * kHour);
 }
+
+INSTANTIATE_TEST_SUITE_P(Prefetch, DeriverTest, testing::Values(1000, 1),
+                         [](const auto& info) { return info.param == 1 ? "OneScan" : "PerSeries"; });
 
 }  // namespace
 }  // namespace ecohub::derive

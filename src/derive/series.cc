@@ -11,9 +11,45 @@ SeriesWindow::SeriesWindow(UnixSeconds from, UnixSeconds to, size_t factors)
   seen_.assign(factors, std::vector<bool>(n));
 }
 
-Status SeriesWindow::Load(store::Store& store, const std::string& mn, size_t k,
+namespace {
+std::string Key(std::string_view mn, std::string_view factor, std::string_view field) {
+  std::string k;
+  k.append(mn).push_back('\x1f');
+  k.append(factor).push_back('\x1f');
+  k.append(field);
+  return k;
+}
+}  // namespace
+
+Status HourSource::Prefetch(UnixSeconds from, UnixSeconds to) {
+  by_series_.clear();
+  have_ = false;
+  Status s = store_.ScanWindow(Period::kHour, from, to, [&](const Reading& r) {
+    by_series_[Key(r.mn, r.factor, r.field)].push_back(r);
+    return true;
+  });
+  if (!s.ok()) return s;
+  have_ = true;
+  from_ = from;
+  to_ = to;
+  return s;
+}
+
+Result<std::vector<Reading>> HourSource::Range(const std::string& mn, const std::string& factor,
+                                               const std::string& field, UnixSeconds from,
+                                               UnixSeconds to) {
+  if (!have_ || from < from_ || to > to_) return store_.Range(mn, Period::kHour, factor, field, from, to);
+  std::vector<Reading> out;
+  auto it = by_series_.find(Key(mn, factor, field));
+  if (it == by_series_.end()) return out;
+  for (const Reading& r : it->second)
+    if (r.time >= from && r.time < to) out.push_back(r);
+  return out;
+}
+
+Status SeriesWindow::Load(HourSource& source, const std::string& mn, size_t k,
                           const std::string& factor, const std::string& field) {
-  auto rows = store.Range(mn, Period::kHour, factor, field, from_, to_);
+  auto rows = source.Range(mn, factor, field, from_, to_);
   if (!rows.ok()) return rows.status();
   for (const Reading& r : *rows) {
     if (r.time < from_ || r.time >= to_) continue;

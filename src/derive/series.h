@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/reading.h"
@@ -12,6 +13,25 @@
 #include "store/store.h"
 
 namespace ecohub::derive {
+
+// Hourly readings for a pass: with Prefetch, one scan of a window serves every
+// Range inside it from memory (a pass over 1,000 stations reads the store once);
+// outside it, or without it, Range reads the store. Not thread-safe.
+class HourSource {
+ public:
+  explicit HourSource(store::Store& store) : store_(store) {}
+  Status Prefetch(UnixSeconds from, UnixSeconds to);
+  // Hourly `field` readings of (mn, factor) in [from, to), ordered by time.
+  Result<std::vector<Reading>> Range(const std::string& mn, const std::string& factor,
+                                     const std::string& field, UnixSeconds from, UnixSeconds to);
+  store::Store& store() { return store_; }
+
+ private:
+  store::Store& store_;
+  bool have_ = false;
+  UnixSeconds from_ = 0, to_ = 0;
+  std::unordered_map<std::string, std::vector<Reading>> by_series_;
+};
 
 class SeriesWindow {
  public:
@@ -21,7 +41,7 @@ class SeriesWindow {
   // Reads hourly `field` values of `factor` (series index k) of device `mn`. Values
   // with a flag that does not count as valid data (HJ 212 §10) and values that are
   // not plain decimals are left out (counted in `rejected`).
-  Status Load(store::Store& store, const std::string& mn, size_t k, const std::string& factor,
+  Status Load(HourSource& source, const std::string& mn, size_t k, const std::string& factor,
               const std::string& field = "Avg");
 
   UnixSeconds from() const { return from_; }

@@ -16,16 +16,6 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 constexpr UnixSeconds kHour = 3600, kDay = 86400;
 
-// The hourly series a site has: its devices' (factor, "Avg") of period hour.
-Result<std::vector<std::string>> HourlyFactors(store::Store& store, const SiteInfo& site) {
-  auto latest = store.LatestForSite(site.id);
-  if (!latest.ok()) return latest.status();
-  std::vector<std::string> out;
-  for (const auto& l : *latest)
-    if (l.period == Period::kHour && l.field == "Avg" && l.mn == site.mn) out.push_back(l.factor);
-  return out;
-}
-
 std::optional<double> Opt(const std::optional<double>& v) { return v; }
 
 ordered_json RatesJson(const quality::Rates& r) {
@@ -58,7 +48,7 @@ ordered_json Num(const std::optional<Decimal>& d) {
 // GB 3838 class of each touched day of a water section, from the day's mean of
 // each item (the 2011 method: average the samples, then classify), with the item set
 // of the automatic stations.
-Status WaterDays(store::Store& store, const SiteInfo& site, const std::set<UnixSeconds>& days,
+Status WaterDays(HourSource& source, const SiteInfo& site, const std::set<UnixSeconds>& days,
                  std::vector<store::DerivedRow>* rows, DeriveStats* stats) {
   json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   std::string type = attrs.is_object() ? attrs.value("water_type", "river") : "river";
@@ -67,7 +57,7 @@ Status WaterDays(store::Store& store, const SiteInfo& site, const std::set<UnixS
   UnixSeconds from = *days.begin(), to = *days.rbegin() + kDay;
   std::map<UnixSeconds, std::array<std::vector<Decimal>, 5>> values;
   for (size_t k = 0; k < 5; ++k) {
-    auto got = store.Range(site.mn, Period::kHour, kWaterCodes[k].first, "Avg", from, to);
+    auto got = source.Range(site.mn, kWaterCodes[k].first, "Avg", from, to);
     if (!got.ok()) return got.status();
     for (const Reading& r : *got) {
       auto v = Decimal::Parse(r.value);
@@ -131,7 +121,7 @@ Status WaterDays(store::Store& store, const SiteInfo& site, const std::set<UnixS
 // ({"limits":{"a21026":{"value":35,"unit":"mg/m3","basis":"permit","lower":6}}}),
 // recomputed over the touched days and a day either side; the events found replace
 // those stored for that window.
-Status OutletEvents(store::Store& store, const SiteInfo& site, const std::set<UnixSeconds>& days,
+Status OutletEvents(HourSource& source, const SiteInfo& site, const std::set<UnixSeconds>& days,
                     DeriveStats* stats) {
   json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   if (!attrs.is_object() || !attrs.contains("limits") || !attrs["limits"].is_object())
@@ -150,7 +140,7 @@ Status OutletEvents(store::Store& store, const SiteInfo& site, const std::set<Un
                                               l.value("source", ""), basis, lower);
     std::map<UnixSeconds, standards::HourValue> hours;
     for (const char* field : {"Avg", "ZsAvg"}) {
-      auto got = store.Range(site.mn, Period::kHour, factor, field, from, to);
+      auto got = source.Range(site.mn, factor, field, from, to);
       if (!got.ok()) return got.status();
       for (const Reading& r : *got) {
         auto v = Decimal::Parse(r.value);
@@ -188,7 +178,7 @@ Status OutletEvents(store::Store& store, const SiteInfo& site, const std::set<Un
                         {"ongoing", e.ongoing}};
       rows.push_back({"exceedance", scope, e.start, e.peak.ToDouble(), b.dump()});
     }
-    Status s = store.ReplaceDerived("exceedance", scope, from, to, rows);
+    Status s = source.store().ReplaceDerived("exceedance", scope, from, to, rows);
     if (!s.ok()) return s;
     stats->rows_written += rows.size();
   }
@@ -198,19 +188,18 @@ Status OutletEvents(store::Store& store, const SiteInfo& site, const std::set<Un
 
 }  // namespace
 
-Status RunSiteJobs(store::Store& store, const SiteInfo& site, const std::set<UnixSeconds>& hours,
-                   std::vector<store::DerivedRow>* rows, DeriveStats* stats, UnixSeconds now) {
+Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std::string>& factors,
+                   const std::set<UnixSeconds>& hours, std::vector<store::DerivedRow>* rows,
+                   DeriveStats* stats, UnixSeconds now) {
   if (hours.empty() || site.mn.empty()) return Status::Ok();
   std::set<UnixSeconds> days;
   for (UnixSeconds h : hours) days.insert(FloorBeijing(h, kDay));
-  auto factors = HourlyFactors(store, site);
-  if (!factors.ok()) return factors.status();
-  if (factors->empty()) return Status::Ok();  // nothing reported yet: no rates to give
+  if (factors.empty()) return Status::Ok();  // nothing reported yet: no rates to give
   if (site.kind == "water") {
-    Status s = WaterDays(store, site, days, rows, stats);
+    Status s = WaterDays(source, site, days, rows, stats);
     if (!s.ok()) return s;
   } else if (site.kind.starts_with("outlet")) {
-    Status s = OutletEvents(store, site, days, stats);
+    Status s = OutletEvents(source, site, days, stats);
     if (!s.ok()) return s;
   }
   UnixSeconds from = *days.begin(), to = *days.rbegin() + kDay;
@@ -219,8 +208,8 @@ Status RunSiteJobs(store::Store& store, const SiteInfo& site, const std::set<Uni
   std::map<UnixSeconds, ordered_json> bodies;
   std::map<UnixSeconds, std::vector<quality::RateCounts>> totals;
   quality::AnomalyOptions anomaly_options = quality::DefaultAnomalyOptions(Period::kHour);
-  for (const std::string& factor : *factors) {
-    auto got = store.Range(site.mn, Period::kHour, factor, "Avg", from, to);
+  for (const std::string& factor : factors) {
+    auto got = source.Range(site.mn, factor, "Avg", from, to);
     if (!got.ok()) return got.status();
     std::map<UnixSeconds, std::vector<quality::Sample>> samples;
     std::map<UnixSeconds, std::vector<quality::Arrival>> arrivals;

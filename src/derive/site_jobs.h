@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "derive/deriver.h"
+#include "derive/series.h"
 
 namespace ecohub::derive {
 
@@ -14,7 +15,9 @@ namespace ecohub::derive {
 // "quality_day" (every site), "water_day" (water sections); exceedance events
 // (outlets) are replaced in the store directly, window by window. `now` bounds how
 // many values today could have had.
-Status RunSiteJobs(store::Store& store, const SiteInfo& site, const std::set<UnixSeconds>& hours,
-                   std::vector<store::DerivedRow>* rows, DeriveStats* stats, UnixSeconds now);
+// `factors`: the site's hourly series (factor codes with an Avg).
+Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std::string>& factors,
+                   const std::set<UnixSeconds>& hours, std::vector<store::DerivedRow>* rows,
+                   DeriveStats* stats, UnixSeconds now);
 
 }  // namespace ecohub::derive

@@ -275,6 +275,56 @@ class SqliteStore final : public Store {
     return out;
   }
 
+  Status ScanWindow(Period period, UnixSeconds from, UnixSeconds to,
+                    const std::function<bool(const Reading&)>& fn) override {
+    std::lock_guard lock(r_mu_);
+    Status s = Exec(r_, "BEGIN");
+    if (!s.ok()) return s;
+    std::unordered_map<int64_t, SeriesKey> keys;
+    std::unordered_map<int64_t, std::vector<ChunkEntry>> chunked, hot;
+    {
+      Stmt q(r_, "SELECT id, mn, period, factor, field FROM series WHERE period = ?");
+      q.Bind(1, int64_t{static_cast<int>(period)});
+      while (q.Step() == SQLITE_ROW)
+        keys[q.Int(0)] = {q.Text(1), static_cast<Period>(q.Int(2)), q.Text(3), q.Text(4)};
+    }
+    // Chunks by (series, day): one seek per series of the period.
+    Stmt cq(r_, "SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
+    for (auto& [id, key] : keys) {
+      s = LoadChunks(cq, id, DayOf(from), to, &chunked[id]);
+      if (!s.ok()) break;
+    }
+    // The hot table is time-major: the window is one range scan.
+    if (s.ok()) {
+      Stmt q(r_, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
+      q.Bind(1, from).Bind(2, to);
+      while (q.Step() == SQLITE_ROW) {
+        int64_t id = q.Int(0);
+        if (keys.count(id)) hot[id].push_back(EntryFrom(q, 1));
+      }
+    }
+    for (auto it = keys.begin(); s.ok() && it != keys.end(); ++it) {
+      auto& c = chunked[it->first];
+      auto h = hot.find(it->first);
+      if (h != hot.end()) {
+        std::sort(h->second.begin(), h->second.end(),
+                  [](auto& a, auto& b) { return a.time < b.time; });
+        c = MergeEntries(c, h->second);
+      }
+      const SeriesKey& k = it->second;
+      bool go = true;
+      for (auto& e : c) {
+        if (e.time < from || e.time >= to) continue;
+        if (!(go = fn(Reading{k.mn, k.period, e.time, k.factor, k.field, std::move(e.value),
+                              e.flag})))
+          break;
+      }
+      if (!go) break;
+    }
+    Exec(r_, "COMMIT");
+    return s;
+  }
+
   Result<std::vector<LatestValue>> LatestAll() override {
     return Latest(
         "SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field",

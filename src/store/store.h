@@ -119,6 +119,12 @@ class Store {
   virtual Result<std::vector<Reading>> Range(std::string_view mn, Period period,
                                              std::string_view factor, std::string_view field,
                                              UnixSeconds from, UnixSeconds to) = 0;
+  // Every reading of `period` with time in [from, to), all series, grouped by
+  // series and ordered by time within one. For passes that need many series over
+  // the same window (the Deriver's hourly pass): one scan of the window instead of
+  // one per series. `fn` returns false to stop.
+  virtual Status ScanWindow(Period period, UnixSeconds from, UnixSeconds to,
+                            const std::function<bool(const Reading&)>& fn) = 0;
   // The newest value of every series (to warm the latest-value cache).
   virtual Result<std::vector<LatestValue>> LatestAll() = 0;
   // The newest value of every (period, factor, field) of the devices registered to a

@@ -285,6 +285,35 @@ TEST_P(StoreContract, DerivedRowsUpsertReplaceAndSurviveRestart) {
   EXPECT_EQ((*ev)[1].time, 9000);
 }
 
+TEST_P(StoreContract, ScanWindowMergesChunksAndHotRowsOfOnePeriod) {
+  Batch b;
+  for (int h = 0; h < 48; ++h) {
+    b.readings.push_back(R("A", Period::kHour, h * 3600, "a34004", "Avg", std::to_string(h)));
+    b.readings.push_back(R("B", Period::kHour, h * 3600, "a34004", "Avg", "7"));
+    b.readings.push_back(R("A", Period::kMinute, h * 3600, "a34004", "Avg", "1"));
+  }
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact(86400).ok());  // day 0 in chunks, day 1 hot
+  Batch late;
+  late.readings.push_back(R("A", Period::kHour, 10 * 3600, "a34004", "Avg", "99"));  // upsert
+  ASSERT_TRUE(Append(late).ok());
+  std::map<std::string, std::vector<std::pair<int64_t, std::string>>> got;
+  ASSERT_TRUE(store_
+                  ->ScanWindow(Period::kHour, 5 * 3600, 30 * 3600,
+                               [&](const Reading& r) {
+                                 EXPECT_EQ(r.period, Period::kHour);
+                                 got[r.mn].push_back({r.time, r.value});
+                                 return true;
+                               })
+                  .ok());
+  ASSERT_EQ(got["A"].size(), 25u);
+  ASSERT_EQ(got["B"].size(), 25u);
+  EXPECT_EQ(got["A"].front(), (std::pair<int64_t, std::string>{5 * 3600, "5"}));
+  EXPECT_EQ(got["A"][5].second, "99");  // the late value wins over the chunk
+  EXPECT_EQ(got["A"].back().first, 29 * 3600);
+  EXPECT_TRUE(std::is_sorted(got["A"].begin(), got["A"].end()));
+}
+
 TEST_P(StoreContract, PruneCutsInsideACompactedDay) {
   Batch b;
   for (int i = 0; i < 48; ++i)
