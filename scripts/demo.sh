@@ -11,7 +11,7 @@ SHARED="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/beijing_multisite_2013_
   --dataset "$SHARED" 2>"$DATA.serve.log" >"$DATA.serve.out" &
 SERVER=$!
 trap 'kill $SERVER $SIM 2>/dev/null; wait 2>/dev/null; echo; echo "demo stopped"' EXIT INT TERM
-for _ in $(seq 1 600); do
+for _ in $(seq 1 1800); do  # seeding + deriving 30 days takes ~30 s
   grep -q '^http listening' "$DATA.serve.out" 2>/dev/null && break
   kill -0 $SERVER 2>/dev/null || { cat "$DATA.serve.log"; exit 1; }
   sleep 0.1

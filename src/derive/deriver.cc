@@ -187,16 +187,22 @@ Result<DeriveStats> Deriver::RecomputeRange(UnixSeconds from, UnixSeconds to,
   std::vector<int64_t> ids;
   for (const auto& s : sites_) ids.push_back(s.id);
   std::set<UnixSeconds> area_hours, area_days;
-  int done = 0;
-  // Site by site so memory stays bounded; districts and the city once at the end.
-  for (int64_t id : ids) {
-    std::map<int64_t, std::set<UnixSeconds>> one;
-    auto& hours = one[id];
-    for (UnixSeconds h = FloorBeijing(from, kHour); h < to; h += kHour) hours.insert(h);
-    auto r = RunSites(one, &area_hours, &area_days);
+  // Three days at a time across every site: each block is one window scan of the
+  // store (see RunSites), and memory stays bounded; districts and the city once at
+  // the end.
+  constexpr UnixSeconds kBlock = 3 * kDay;
+  UnixSeconds start = FloorBeijing(from, kHour);
+  int blocks = static_cast<int>((to - start + kBlock - 1) / kBlock), done = 0;
+  for (UnixSeconds b = start; b < to; b += kBlock) {
+    std::map<int64_t, std::set<UnixSeconds>> block;
+    for (int64_t id : ids) {
+      auto& hours = block[id];
+      for (UnixSeconds h = b; h < std::min(to, b + kBlock); h += kHour) hours.insert(h);
+    }
+    auto r = RunSites(block, &area_hours, &area_days);
     if (!r.ok()) return r.status();
     AddStats(&total, *r);
-    if (progress) progress(++done, static_cast<int>(ids.size()));
+    if (progress) progress(++done, blocks);
   }
   auto a = RunAreas(area_hours, area_days);
   if (!a.ok()) return a.status();
