@@ -28,8 +28,8 @@ import json, sys, urllib.request
 from ehtest import check, finish
 http = sys.argv[1]
 summary = json.load(open(sys.argv[2]))
-check(summary["station_days"] == 48 and summary["bad_values"] == 0,
-      f"12 stations x 4 days imported: {summary['station_days']} station-days")
+check(summary["readings"] == 6758 and summary["missing_values"] == 154 and summary["bad_values"] == 0,
+      f"4 days x 24 hours x 12 stations x 6 pollutants, NA kept as gaps: {summary}")
 
 def day(code, date):
     with urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/aqi?scope=site:{code}"
@@ -50,6 +50,11 @@ for code, date, aqi, primary, conc in pins:
     check(row.get("aqi") == aqi and row.get("primary") == primary and row.get("conc") == conc
           and row.get("edition") == "HJ633-2012",
           f"{code} {date}: AQI {row.get('aqi')} {row.get('primary')} {row.get('conc')}")
+with urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/aqi?scope=city&period=day"
+                            f"&from=2013-12-01&to=2014-02-01", timeout=10) as r:
+    days = json.load(r)["items"]
+check([d["time_text"][:10] for d in days] == ["2014-01-01", "2014-01-02", "2014-01-03", "2014-01-04"]
+      and all(d["coverage"]["present"] == 12 for d in days), "four city days from 12 stations")
 row = day("AIR-Wanliu", "2014-01-01")
 check(row["validity"]["O3_8h"] == {"windows": 0, "valid": False} and "O3_8h" in row["missing"],
       "万柳 2014-01-01: O3 8-h invalid and reported missing, not zero")
