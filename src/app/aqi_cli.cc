@@ -39,9 +39,8 @@ std::string ReadValue(const json& v, AqiValue* out) {
   } else if (v.is_number_float()) {
     double x = v.get<double>();
     if (x >= 1e15) x = 1e15;
-    auto d = DecimalFromDouble(x);
-    if (!d) d = DecimalFromDouble(static_cast<double>(static_cast<float>(x)));
-    if (!d) return "cannot be read exactly";
+    auto d = DecimalNear(x);
+    if (!d) return "cannot be read as a decimal";
     out->conc = *d;
   } else {
     return "is not a number, null or \"/\"";

@@ -51,7 +51,7 @@ std::optional<Decimal> NumberToDecimal(const json& v) {
     if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
     return standards::MakeDecimal(static_cast<int64_t>(u), 0);
   }
-  if (v.is_number_float()) return standards::DecimalFromDouble(v.get<double>());
+  if (v.is_number_float()) return standards::DecimalNear(v.get<double>());
   return std::nullopt;
 }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace ecohub::standards {
 
@@ -35,6 +36,24 @@ std::optional<Decimal> DecimalFromDouble(double v) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
   if (ec != std::errc()) return std::nullopt;
   return Decimal::Parse(std::string_view(buf, end - buf));
+}
+
+std::optional<Decimal> DecimalNear(double v) {
+  if (auto d = DecimalFromDouble(v)) return d;
+  if (!std::isfinite(v) || std::fabs(v) >= 1e18) return std::nullopt;
+  char buf[64];
+  for (int decimals = 15; decimals >= 0; --decimals) {
+    int n = std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    if (n <= 0 || n >= static_cast<int>(sizeof buf)) continue;
+    // Trailing zeros would only cost digits.
+    std::string_view t(buf, n);
+    if (decimals > 0) {
+      while (t.back() == '0') t.remove_suffix(1);
+      if (t.back() == '.') t.remove_suffix(1);
+    }
+    if (auto d = Decimal::Parse(t)) return d;
+  }
+  return std::nullopt;
 }
 
 __int128 ScaledTo(const Decimal& v, int scale) {

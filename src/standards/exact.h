@@ -21,6 +21,11 @@ int64_t Pow10(int n);
 // and numbers that need more than 18 significant digits or 15 decimals.
 std::optional<Decimal> DecimalFromDouble(double v);
 
+// DecimalFromDouble, or when the shortest text needs too many digits (0.1 + 0.2 =
+// 0.30000000000000004), the value rounded to the most decimals that fit (at most 15).
+// Nullopt for NaN, infinities and magnitudes of 10^18 and more.
+std::optional<Decimal> DecimalNear(double v);
+
 // Builds a decimal from parts; scale 0..15.
 inline Decimal MakeDecimal(int64_t mantissa, int scale) {
   Decimal d;

@@ -15,6 +15,15 @@ TEST(Exact, ShortestDecimalOfADouble) {
   EXPECT_FALSE(DecimalFromDouble(std::numeric_limits<double>::quiet_NaN()));
 }
 
+TEST(Exact, DecimalNearKeepsWhatFits) {
+  EXPECT_EQ(DecimalNear(0.1 + 0.2)->ToString(), "0.3");
+  EXPECT_EQ(DecimalNear(4.05)->ToString(), "4.05");
+  EXPECT_EQ(DecimalNear(123456.1234567891234)->ToString(), "123456.12345678912");
+  EXPECT_EQ(DecimalNear(0.1234567890123456789)->ToString(), "0.123456789012346");
+  EXPECT_EQ(DecimalNear(1e-20)->ToString(), "0");
+  EXPECT_FALSE(DecimalNear(1e19));
+}
+
 TEST(Exact, Gbt8170HalfToEven) {
   // GB/T 8170 四舍六入五成双: an exact half goes to the even digit, more rounds up.
   EXPECT_EQ(R(74.5, 0), "74");
