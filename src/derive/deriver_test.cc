@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "store/sqlite_store.h"
@@ -142,6 +143,21 @@ TEST_P(DeriverTest, LateDataRecomputesTheHourTheDayAndTheEightHourMeans) {
   json d = Row("aqi_day", "site:S1", day);
   EXPECT_EQ(d["conc"]["O3_8h"], 200);
   EXPECT_EQ(d["conc"]["O3_1h"], 900);
+  // The quality of the day flags (never deletes): 100 repeated for hours is a stuck
+  // sensor; 900 after 100 is a jump. Both values still count as received and valid.
+  json q = Row("quality_day", "site:S1", day);
+  std::set<std::string> kinds;
+  for (const json& a : q["factors"]["a05024"]["anomalies"]) kinds.insert(a["kind"]);
+  EXPECT_TRUE(kinds.count("stuck")) << q.dump();
+  EXPECT_TRUE(kinds.count("jump")) << q.dump();
+  EXPECT_EQ(q["factors"]["a05024"]["valid"], 24);
+  // A value beyond the analyser's range is flagged too.
+  Put("MN1", "a05024", day + 20 * kHour, 1, "1500");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  kinds.clear();
+  q = Row("quality_day", "site:S1", day);
+  for (const json& a : q["factors"]["a05024"]["anomalies"]) kinds.insert(a["kind"]);
+  EXPECT_TRUE(kinds.count("out_of_range")) << q.dump();
 }
 
 TEST_P(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {

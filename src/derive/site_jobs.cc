@@ -186,6 +186,53 @@ Status OutletEvents(HourSource& source, const SiteInfo& site, const std::set<Uni
   return Status::Ok();
 }
 
+// Anomaly options for one factor of a site: typical analyser ranges and jump floors
+// of the factors EcoHub knows (in each factor's HJ 212 unit), overridden by the
+// site's attributes {"ranges":{"a34004":[0,1000]}, "maintenance":[{"start":t,"end":t}]}
+// (UTC seconds; declared stops and maintenance).
+quality::AnomalyOptions AnomalyOptionsFor(const SiteInfo& site, const std::string& factor,
+                                          const json& attrs) {
+  struct Typical {
+    const char* factor;
+    bool outlet;
+    double min, max, jump_floor;
+  };
+  static constexpr Typical kTypical[] = {
+      {"a34004", false, 0, 1000, 50}, {"a34002", false, 0, 1000, 50},
+      {"a21026", false, 0, 2620, 50}, {"a21004", false, 0, 3840, 50},
+      {"a21005", false, 0, 150, 1},   {"a05024", false, 0, 1200, 50},
+      {"w01001", false, 0, 14, 1},    {"w01009", false, 0, 20, 2},
+      {"w01019", false, 0, 50, 5},    {"w21003", false, 0, 50, 1},
+      {"w21011", false, 0, 5, 0.2},   {"a21026", true, 0, 2000, 20},
+      {"a21002", true, 0, 2000, 20},  {"a34013", true, 0, 200, 10},
+      {"w01018", true, 0, 1000, 20},  {"w21003", true, 0, 100, 2},
+      {"w21011", true, 0, 20, 0.5},   {"w01001", true, 0, 14, 1},
+  };
+  quality::AnomalyOptions o = quality::DefaultAnomalyOptions(Period::kHour);
+  bool outlet = site.kind.starts_with("outlet");
+  for (const auto& t : kTypical)
+    if (factor == t.factor && outlet == t.outlet) {
+      o.range_min = standards::DecimalNear(t.min);
+      o.range_max = standards::DecimalNear(t.max);
+      o.jump_floor = t.jump_floor;
+    }
+  if (!attrs.is_object()) return o;
+  if (auto r = attrs.find("ranges"); r != attrs.end() && r->is_object() && r->contains(factor)) {
+    const json& range = (*r)[factor];
+    if (range.is_array() && range.size() == 2 && range[0].is_number() && range[1].is_number()) {
+      o.range_min = standards::DecimalNear(range[0].get<double>());
+      o.range_max = standards::DecimalNear(range[1].get<double>());
+    }
+  }
+  if (auto m = attrs.find("maintenance"); m != attrs.end() && m->is_array())
+    for (const json& w : *m)
+      if (w.is_object() && w.value("start", json()).is_number_integer() &&
+          w.value("end", json()).is_number_integer() && w["start"] < w["end"])
+        o.maintenance.push_back({w["start"].get<UnixSeconds>(), w["end"].get<UnixSeconds>()});
+  if (!o.Validate().ok()) return quality::DefaultAnomalyOptions(Period::kHour);
+  return o;
+}
+
 }  // namespace
 
 Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std::string>& factors,
@@ -207,8 +254,9 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
   // day -> factor -> body
   std::map<UnixSeconds, ordered_json> bodies;
   std::map<UnixSeconds, std::vector<quality::RateCounts>> totals;
-  quality::AnomalyOptions anomaly_options = quality::DefaultAnomalyOptions(Period::kHour);
+  json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   for (const std::string& factor : factors) {
+    quality::AnomalyOptions anomaly_options = AnomalyOptionsFor(site, factor, attrs);
     auto got = source.Range(site.mn, factor, "Avg", from, to);
     if (!got.ok()) return got.status();
     std::map<UnixSeconds, std::vector<quality::Sample>> samples;
