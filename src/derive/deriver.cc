@@ -114,7 +114,7 @@ Status Deriver::Reload() {
   if (!latest.ok()) return latest.status();
   std::unordered_map<int64_t, std::set<std::string>> factors;
   for (const auto& l : *latest) {
-    if (l.period != Period::kHour || l.field != "Avg") continue;
+    if ((l.period != Period::kHour && l.period != Period::kMinute) || l.field != "Avg") continue;
     auto it = by_mn.find(l.mn);
     if (it != by_mn.end() && out[it->second].mn == l.mn) factors[out[it->second].id].insert(l.factor);
   }
@@ -137,7 +137,8 @@ void Deriver::Touch(const std::vector<store::Batch>& batches) {
       if (it == site_by_mn_.end()) continue;
       const SiteInfo& site = sites_[it->second];
       pending_[site.id].insert(FloorBeijing(r.time, kHour));
-      if (r.period == Period::kHour && r.field == "Avg" && r.mn == site.mn)
+      if ((r.period == Period::kHour || r.period == Period::kMinute) && r.field == "Avg" &&
+          r.mn == site.mn)
         hourly_factors_[site.id].insert(r.factor);
       any = true;
     }
@@ -378,6 +379,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     if (it == site_by_id_.end()) continue;
     const SiteInfo& site = sites_[it->second];
     if (site.mn.empty()) continue;
+    source.set_site_kind(site.kind);
     if (site.kind != "air") {
       Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st, WallSeconds());
       if (!s.ok()) return s;

@@ -213,6 +213,27 @@ TEST_P(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
   EXPECT_EQ(json::parse((*ev)[1].body)["start"], day + 7 * kHour);
 }
 
+TEST_P(DeriverTest, LoggerSendingOnlyMinuteDataGetsHoursWhenTheyHave45Minutes) {
+  UnixSeconds hour = BeijingDay(2015, 6, 1) + 10 * kHour;
+  store::Batch b;
+  for (int m = 0; m < 6; ++m)  // 10-minute values, the whole hour
+    b.readings.push_back({"MN2", Period::kMinute, hour + m * 600, "a34004", "Avg",
+                          m % 2 ? "41" : "39", 'N'});
+  for (int m = 0; m < 4; ++m)  // the next hour: 40 minutes only (needs 45, i.e. 5 of 6)
+    b.readings.push_back({"MN2", Period::kMinute, hour + kHour + m * 600, "a34004", "Avg", "80",
+                          'N'});
+  const store::Batch* p = &b;
+  ASSERT_TRUE(store_->Append(std::span<const store::Batch* const>(&p, 1)).ok());
+  deriver_->Touch({b});
+  ASSERT_TRUE(deriver_->Flush().ok());
+  json h = Row("aqi_hour", "site:S2", hour);
+  EXPECT_EQ(h["conc"]["PM2.5"], 40);  // mean of 39/41
+  EXPECT_EQ(h["aqi"], 57);            // HJ 633-2012: 50 + 50*5/40 = 56.25 -> 57
+  // 40 of 60 minutes: no hourly value, so the hour has no AQI (and no row).
+  json next = Row("aqi_hour", "site:S2", hour + kHour);
+  EXPECT_TRUE(next.is_null() || next["aqi"].is_null()) << next.dump();
+}
+
 INSTANTIATE_TEST_SUITE_P(Prefetch, DeriverTest, testing::Values(1000, 1),
                          [](const auto& info) { return info.param == 1 ? "OneScan" : "PerSeries"; });
 

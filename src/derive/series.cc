@@ -2,6 +2,8 @@
 
 #include "quality/aggregate.h"
 
+#include <map>
+
 namespace ecohub::derive {
 
 SeriesWindow::SeriesWindow(UnixSeconds from, UnixSeconds to, size_t factors)
@@ -38,12 +40,56 @@ Status HourSource::Prefetch(UnixSeconds from, UnixSeconds to) {
 Result<std::vector<Reading>> HourSource::Range(const std::string& mn, const std::string& factor,
                                                const std::string& field, UnixSeconds from,
                                                UnixSeconds to) {
-  if (!have_ || from < from_ || to > to_) return store_.Range(mn, Period::kHour, factor, field, from, to);
   std::vector<Reading> out;
-  auto it = by_series_.find(Key(mn, factor, field));
-  if (it == by_series_.end()) return out;
-  for (const Reading& r : it->second)
-    if (r.time >= from && r.time < to) out.push_back(r);
+  if (!have_ || from < from_ || to > to_) {
+    auto got = store_.Range(mn, Period::kHour, factor, field, from, to);
+    if (!got.ok()) return got;
+    out = std::move(*got);
+  } else if (auto it = by_series_.find(Key(mn, factor, field)); it != by_series_.end()) {
+    for (const Reading& r : it->second)
+      if (r.time >= from && r.time < to) out.push_back(r);
+  }
+  if (!out.empty()) return out;
+  return FromMinutes(mn, factor, field, from, to);
+}
+
+Result<std::vector<Reading>> HourSource::FromMinutes(const std::string& mn,
+                                                     const std::string& factor,
+                                                     const std::string& field, UnixSeconds from,
+                                                     UnixSeconds to) {
+  auto minutes = store_.Range(mn, Period::kMinute, factor, field, from, to);
+  if (!minutes.ok()) return minutes.status();
+  std::vector<Reading> out;
+  if (minutes->empty()) return out;
+  // The upload interval: the most common gap between consecutive values (60 s for
+  // 1-minute loggers, 600 s for the usual 10-minute "minute data").
+  std::map<int64_t, int> gaps;
+  for (size_t i = 1; i < minutes->size(); ++i) {
+    int64_t g = (*minutes)[i].time - (*minutes)[i - 1].time;
+    if (g >= 60 && g <= 3600 && 3600 % g == 0) ++gaps[g];
+  }
+  int64_t step = 600;
+  int best = 0;
+  for (auto [g, n] : gaps)
+    if (n > best) best = n, step = g;
+  quality::SiteKind site = kind_ == "outlet_gas"     ? quality::SiteKind::kFlueGas
+                           : kind_ == "outlet_water" ? quality::SiteKind::kWasteWater
+                                                     : quality::SiteKind::kAirStation;
+  auto rule = quality::ScaleRule(quality::kAirHourRule, static_cast<int>(3600 / step));
+  std::vector<quality::Sample> samples;
+  int digits = 0;
+  for (const Reading& r : *minutes)
+    if (auto d = Decimal::Parse(r.value)) {
+      samples.push_back({r.time, *d, r.flag});
+      digits = std::max<int>(digits, d->scale);
+    }
+  for (const auto& a : quality::AggregateSeries(samples, 3600, rule, site)) {
+    if (!a.valid) continue;  // short of 45 minutes of the hour: no hourly value
+    auto mean = a.Mean(digits);
+    if (!mean) continue;
+    out.push_back({mn, Period::kHour, a.start, factor, field, mean->ToString(), a.flag});
+    ++hours_from_minutes_;
+  }
   return out;
 }
 

@@ -16,10 +16,16 @@ namespace ecohub::derive {
 
 // Hourly readings for a pass: with Prefetch, one scan of a window serves every
 // Range inside it from memory (a pass over 1,000 stations reads the store once);
-// outside it, or without it, Range reads the store. Not thread-safe.
+// outside it, or without it, Range reads the store. A series with no hourly value
+// at all in the window (a logger that sends only 2051 minute data) is aggregated
+// from its minute values per hour, with the validity rule of the site's kind
+// (quality/aggregate.h); hours short of the rule get no value. Not thread-safe.
 class HourSource {
  public:
   explicit HourSource(store::Store& store) : store_(store) {}
+  // The site kind decides the minute -> hour validity rule ("air", "outlet_gas"...).
+  void set_site_kind(const std::string& kind) { kind_ = kind; }
+  int64_t hours_from_minutes() const { return hours_from_minutes_; }
   Status Prefetch(UnixSeconds from, UnixSeconds to);
   // Hourly `field` readings of (mn, factor) in [from, to), ordered by time.
   Result<std::vector<Reading>> Range(const std::string& mn, const std::string& factor,
@@ -27,7 +33,12 @@ class HourSource {
   store::Store& store() { return store_; }
 
  private:
+  Result<std::vector<Reading>> FromMinutes(const std::string& mn, const std::string& factor,
+                                          const std::string& field, UnixSeconds from,
+                                          UnixSeconds to);
   store::Store& store_;
+  std::string kind_ = "air";
+  int64_t hours_from_minutes_ = 0;
   bool have_ = false;
   UnixSeconds from_ = 0, to_ = 0;
   std::unordered_map<std::string, std::vector<Reading>> by_series_;
