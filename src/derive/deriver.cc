@@ -129,13 +129,19 @@ Status Deriver::Reload() {
 void Deriver::Touch(const std::vector<store::Batch>& batches) {
   std::lock_guard lock(mu_);
   bool any = false;
+  std::string_view last_mn;
+  size_t site_index = SIZE_MAX;
   for (const auto& b : batches)
     for (const auto& r : b.readings) {
-      if (r.period != Period::kHour && r.period != Period::kMinute && r.period != Period::kRealtime)
-        continue;
-      auto it = site_by_mn_.find(r.mn);
-      if (it == site_by_mn_.end()) continue;
-      const SiteInfo& site = sites_[it->second];
+      // Real-time values feed nothing derived (hours come from 2061, or from 2051).
+      if (r.period != Period::kHour && r.period != Period::kMinute) continue;
+      if (r.mn != last_mn) {  // a batch is mostly one device's packet: look it up once
+        auto it = site_by_mn_.find(r.mn);
+        site_index = it == site_by_mn_.end() ? SIZE_MAX : it->second;
+        last_mn = r.mn;
+      }
+      if (site_index == SIZE_MAX) continue;
+      const SiteInfo& site = sites_[site_index];
       pending_[site.id].insert(FloorBeijing(r.time, kHour));
       if ((r.period == Period::kHour || r.period == Period::kMinute) && r.field == "Avg" &&
           r.mn == site.mn)
