@@ -19,9 +19,14 @@ def free_port():
 def start(data, devices):
     gw = free_port()
     out = open(data + ".out", "w")
+    extra = []
+    if os.environ.get("BENCH_DERIVE", "on") == "off":  # compare: no derivation on this node
+        with open(data + ".toml", "w") as f:
+            f.write("[derive]\nenabled = false\n")
+        extra = ["--config", data + ".toml"]
     p = subprocess.Popen([BIN, "--log-level", "error", "serve", "--data", data, "--demo", "--demo-devices", str(devices),
                           "--demo-history-days", "0", "--gateway-listen", f"127.0.0.1:{gw}",
-                          "--http-listen", "127.0.0.1:0"],
+                          "--http-listen", "127.0.0.1:0"] + extra,
                          stdout=out, stderr=subprocess.DEVNULL)
     for _ in range(600):
         txt = open(data + ".out").read()

@@ -54,6 +54,11 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["retention"]["hour_days"].value<int64_t>()) c->retention.hour_days = *v;
   if (auto v = t["retention"]["day_days"].value<int64_t>()) c->retention.day_days = *v;
   if (auto v = t["server"]["io_threads"].value<int64_t>()) c->io_threads = static_cast<int>(*v);
+  if (auto v = t["derive"]["enabled"].value<bool>()) c->derive.enabled = *v;
+  if (auto v = t["derive"]["debounce_ms"].value<int64_t>()) c->derive.debounce_ms = static_cast<int>(*v);
+  if (auto v = t["derive"]["min_pass_interval_ms"].value<int64_t>())
+    c->derive.min_pass_interval_ms = static_cast<int>(*v);
+  if (auto v = t["derive"]["o3_8h_in_hourly_2012"].value<bool>()) c->derive.o3_8h_in_hourly_2012 = *v;
   return Status::Ok();
 }
 
@@ -67,6 +72,10 @@ Status Validate(const ServeConfig& c) {
   if (c.demo_devices < 0) return Status::InvalidInput("--demo-devices must be >= 0");
   if (c.compact_every_seconds < 10 || c.compact_every_seconds > 86400)
     return Status::InvalidInput("compact_every_seconds must be 10..86400");
+  if (c.derive.debounce_ms < 0 || c.derive.debounce_ms > 600000)
+    return Status::InvalidInput("derive.debounce_ms must be 0..600000");
+  if (c.derive.min_pass_interval_ms < 0 || c.derive.min_pass_interval_ms > 3600000)
+    return Status::InvalidInput("derive.min_pass_interval_ms must be 0..3600000");
   for (int d : {c.retention.raw_days, c.retention.realtime_days, c.retention.minute_days,
                 c.retention.hour_days, c.retention.day_days})
     if (d < 0) return Status::InvalidInput("retention days must be >= 0");

@@ -133,7 +133,7 @@ int RunServe(const ServeConfig& config) {
     std::fprintf(stderr, "ecohub serve: %s\n", s.ToString().c_str());
     return 1;
   }
-  {
+  if (config.derive.enabled) {
     UnixSeconds now = WallSeconds();
     int days = config.demo && seeded ? config.demo_history_days + 1 : 2;
     spdlog::info("deriving AQI, water classes, exceedances and quality for the last {} days", days);
@@ -142,10 +142,10 @@ int RunServe(const ServeConfig& config) {
     else spdlog::info("[derive] {} station hours, {} station days, {} rows", r->station_hours,
                       r->station_days, r->rows_written);
   }
-  deriver.Start();
+  if (config.derive.enabled) deriver.Start();
   writer.SetAfterCommit([&](const std::vector<store::Batch>& batches) {
     latest.Update(batches);
-    deriver.Touch(batches);
+    if (config.derive.enabled) deriver.Touch(batches);
   });
 
   asio::io_context io;

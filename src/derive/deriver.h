@@ -40,6 +40,8 @@
 namespace ecohub::derive {
 
 struct DeriveOptions {
+  // Off: nothing is derived on this node (an ingest-only node of a scale-out).
+  bool enabled = true;
   // HJ 633-2012 real-time AQI: count the O3 8-h sliding mean as the text says
   // (true) or leave it out as CNEMC did (false, the default: EcoHub reproduces the
   // published numbers). HJ 633-2026 has no O3 8-h in the real-time AQI either way.
@@ -47,6 +49,10 @@ struct DeriveOptions {
   // Background pass: waits this long after the first touch so a burst of packets
   // is recomputed once.
   int debounce_ms = 1000;
+  // Under continuous load, passes start at most this often (and rest twice as long
+  // as the last one took), so derivation stays a fraction of a core and each pass
+  // takes more hours at once.
+  int min_pass_interval_ms = 5000;
   // A pass touching at least this many sites over a few days reads its window with
   // one store scan instead of one range read per series.
   int prefetch_min_sites = 8;

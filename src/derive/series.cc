@@ -23,10 +23,11 @@ std::string Key(std::string_view mn, std::string_view factor, std::string_view f
 }
 }  // namespace
 
-Status HourSource::Prefetch(UnixSeconds from, UnixSeconds to) {
+Status HourSource::Prefetch(UnixSeconds from, UnixSeconds to, std::vector<std::string> mns) {
   by_series_.clear();
   have_ = false;
-  Status s = store_.ScanWindow(Period::kHour, from, to, [&](const Reading& r) {
+  if (mns.empty()) return Status::Ok();
+  Status s = store_.ScanWindow(Period::kHour, from, to, mns, [&](const Reading& r) {
     by_series_[Key(r.mn, r.factor, r.field)].push_back(r);
     return true;
   });

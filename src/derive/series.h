@@ -26,7 +26,8 @@ class HourSource {
   // The site kind decides the minute -> hour validity rule ("air", "outlet_gas"...).
   void set_site_kind(const std::string& kind) { kind_ = kind; }
   int64_t hours_from_minutes() const { return hours_from_minutes_; }
-  Status Prefetch(UnixSeconds from, UnixSeconds to);
+  // Reads the hourly series of devices `mns` (sorted, unique) over [from, to).
+  Status Prefetch(UnixSeconds from, UnixSeconds to, std::vector<std::string> mns);
   // Hourly `field` readings of (mn, factor) in [from, to), ordered by time.
   Result<std::vector<Reading>> Range(const std::string& mn, const std::string& factor,
                                      const std::string& field, UnixSeconds from, UnixSeconds to);

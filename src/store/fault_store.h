@@ -33,9 +33,9 @@ class FaultyStore : public Store {
                                      UnixSeconds to) override {
     return base_.Range(mn, p, f, fl, from, to);
   }
-  Status ScanWindow(Period p, UnixSeconds from, UnixSeconds to,
+  Status ScanWindow(Period p, UnixSeconds from, UnixSeconds to, std::span<const std::string> mns,
                     const std::function<bool(const Reading&)>& fn) override {
-    return base_.ScanWindow(p, from, to, fn);
+    return base_.ScanWindow(p, from, to, mns, fn);
   }
   Result<std::vector<LatestValue>> LatestAll() override { return base_.LatestAll(); }
   Status ReplaceDerived(std::string_view k, std::string_view s, UnixSeconds from, UnixSeconds to,

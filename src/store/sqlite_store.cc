@@ -107,8 +107,13 @@ class SqliteStore final : public Store {
       std::lock_guard lock(r_mu_);
       r_stmts_.clear();
     }
+    {
+      std::lock_guard lock(d_mu_);
+      d_stmts_.clear();
+    }
     if (w_) sqlite3_close_v2(w_);
     if (r_) sqlite3_close_v2(r_);
+    if (d_) sqlite3_close_v2(d_);
   }
 
   Status Open() {
@@ -144,7 +149,25 @@ class SqliteStore final : public Store {
         series_ids_[SeriesName(q.Text(1), static_cast<int>(q.Int(2)), q.Text(3), q.Text(4))] =
             q.Int(0);
     }
-    return Status::Ok();
+    return OpenDerived();
+  }
+
+  // derived.db beside ecohub.db (see kSqliteDerivedSchema). Read-only opens leave it
+  // alone when it does not exist: queries then find nothing.
+  Status OpenDerived() {
+    std::string path = std::filesystem::path(path_).parent_path() / "derived.db";
+    std::error_code ec;
+    if (options_.read_only && !std::filesystem::exists(path, ec)) return Status::Ok();
+    int flags = options_.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path.c_str(), &d_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+      return Error(d_, "open derived.db");
+    sqlite3_busy_timeout(d_, options_.busy_timeout_ms);
+    if (options_.read_only) return Status::Ok();
+    Status s = Exec(d_, "PRAGMA journal_mode=WAL");
+    if (s.ok()) s = Exec(d_, "PRAGMA synchronous=NORMAL");
+    if (s.ok()) s = Exec(d_, "PRAGMA cache_size=-16384");
+    if (s.ok()) s = Exec(d_, kSqliteDerivedSchema);
+    return s;
   }
 
   Status Append(std::span<const Batch* const> batches) override {
@@ -152,7 +175,7 @@ class SqliteStore final : public Store {
     Status s = Exec(w_, "BEGIN IMMEDIATE");
     if (!s.ok()) return s;
     Stmt& ins =
-        W("INSERT INTO readings (t, series, v, txt, flag) VALUES (?,?,?,?,?) "
+        W("INSERT INTO readings (t, series, v, txt, flag, p) VALUES (?,?,?,?,?,?) "
           "ON CONFLICT (t, series) DO UPDATE SET v = excluded.v, txt = excluded.txt, "
           "flag = excluded.flag");
     Stmt& raw =
@@ -171,6 +194,7 @@ class SqliteStore final : public Store {
           ins.Bind(5, int64_t{r.flag});
         else
           ins.BindNull(5);
+        ins.Bind(6, int64_t{static_cast<int>(r.period)});
         int rc = ins.Step();
         ins.Reset();
         if (rc != SQLITE_DONE) return Rollback(Error(w_, "insert reading"), new_series);
@@ -261,7 +285,11 @@ class SqliteStore final : public Store {
         Exec(r_, "COMMIT");
         return s;
       }
-      Stmt& hq = R("SELECT t, v, txt, flag FROM readings WHERE t >= ? AND t < ? AND series = ?");
+      // Interval data by the partial index (series, t); real-time rows by time.
+      Stmt& hq = period == Period::kRealtime
+                     ? R("SELECT t, v, txt, flag FROM readings WHERE t >= ? AND t < ? AND series = ?")
+                     : R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
+                         "t < ?2 AND p <> 0");
       hq.Bind(1, from).Bind(2, to).Bind(3, id);
       while (hq.Step() == SQLITE_ROW) hot.push_back(EntryFrom(hq, 0));
       hq.Reset();
@@ -276,6 +304,7 @@ class SqliteStore final : public Store {
   }
 
   Status ScanWindow(Period period, UnixSeconds from, UnixSeconds to,
+                    std::span<const std::string> mns,
                     const std::function<bool(const Reading&)>& fn) override {
     std::lock_guard lock(r_mu_);
     Status s = Exec(r_, "BEGIN");
@@ -285,8 +314,11 @@ class SqliteStore final : public Store {
     {
       Stmt q(r_, "SELECT id, mn, period, factor, field FROM series WHERE period = ?");
       q.Bind(1, int64_t{static_cast<int>(period)});
-      while (q.Step() == SQLITE_ROW)
-        keys[q.Int(0)] = {q.Text(1), static_cast<Period>(q.Int(2)), q.Text(3), q.Text(4)};
+      while (q.Step() == SQLITE_ROW) {
+        std::string mn = q.Text(1);
+        if (!mns.empty() && !std::binary_search(mns.begin(), mns.end(), mn)) continue;
+        keys[q.Int(0)] = {std::move(mn), static_cast<Period>(q.Int(2)), q.Text(3), q.Text(4)};
+      }
     }
     // Chunks by (series, day): one seek per series of the period.
     Stmt cq(r_, "SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
@@ -294,8 +326,17 @@ class SqliteStore final : public Store {
       s = LoadChunks(cq, id, DayOf(from), to, &chunked[id]);
       if (!s.ok()) break;
     }
-    // The hot table is time-major: the window is one range scan.
-    if (s.ok()) {
+    // Interval data: one index seek per series. Real-time data: the hot table is
+    // time-major, the window is one range scan.
+    if (s.ok() && period != Period::kRealtime) {
+      Stmt& q = R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
+                  "t < ?2 AND p <> 0");
+      for (auto& [id, key] : keys) {
+        q.Bind(1, from).Bind(2, to).Bind(3, id);
+        while (q.Step() == SQLITE_ROW) hot[id].push_back(EntryFrom(q, 0));
+        q.Reset();
+      }
+    } else if (s.ok()) {
       Stmt q(r_, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
       q.Bind(1, from).Bind(2, to);
       while (q.Step() == SQLITE_ROW) {
@@ -485,35 +526,39 @@ class SqliteStore final : public Store {
 
   Status ReplaceDerived(std::string_view kind, std::string_view scope, UnixSeconds from,
                         UnixSeconds to, std::span<const DerivedRow> rows) override {
-    std::lock_guard lock(w_mu_);
-    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    std::lock_guard lock(d_mu_);
+    if (!d_) return Status::Unavailable("derived.db is not open (read-only store)");
+    Status s = Exec(d_, "BEGIN IMMEDIATE");
     if (!s.ok()) return s;
-    Stmt del(w_, "DELETE FROM derived WHERE kind = ? AND scope = ? AND t >= ? AND t < ?");
+    Stmt& del = D("DELETE FROM derived WHERE kind = ? AND scope = ? AND t >= ? AND t < ?");
     del.Bind(1, kind).Bind(2, scope).Bind(3, from).Bind(4, to);
-    if (del.Step() != SQLITE_DONE) s = Error(w_, "replace derived");
+    if (del.Step() != SQLITE_DONE) s = Error(d_, "replace derived");
+    del.Reset();
     if (s.ok()) s = InsertDerived(rows);
     if (!s.ok()) {
-      Exec(w_, "ROLLBACK");
+      Exec(d_, "ROLLBACK");
       return s;
     }
-    return Exec(w_, "COMMIT");
+    return Exec(d_, "COMMIT");
   }
   Status PutDerived(std::span<const DerivedRow> rows) override {
-    std::lock_guard lock(w_mu_);
-    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    std::lock_guard lock(d_mu_);
+    if (!d_) return Status::Unavailable("derived.db is not open (read-only store)");
+    Status s = Exec(d_, "BEGIN IMMEDIATE");
     if (!s.ok()) return s;
     s = InsertDerived(rows);
     if (!s.ok()) {
-      Exec(w_, "ROLLBACK");
+      Exec(d_, "ROLLBACK");
       return s;
     }
-    return Exec(w_, "COMMIT");
+    return Exec(d_, "COMMIT");
   }
   Result<std::vector<DerivedRow>> QueryDerived(std::string_view kind, std::string_view scope,
                                                UnixSeconds from, UnixSeconds to,
                                                size_t limit) override {
-    std::lock_guard lock(r_mu_);
+    std::lock_guard lock(d_mu_);
     std::vector<DerivedRow> out;
+    if (!d_) return out;
     bool prefix = !scope.empty() && scope.back() == '*';
     if (prefix) scope.remove_suffix(1);
     const char* sql =
@@ -525,7 +570,7 @@ class SqliteStore final : public Store {
                    "LIMIT ?5"
                  : "SELECT kind, scope, t, value, body, updated FROM derived WHERE kind = ?1 AND "
                    "scope = ?2 AND t >= ?3 AND t < ?4 ORDER BY t LIMIT ?5";
-    Stmt q(r_, sql);
+    Stmt& q = D(sql);
     q.Bind(1, kind).Bind(2, scope).Bind(3, from).Bind(4, to).Bind(
         5, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
     int rc;
@@ -534,7 +579,8 @@ class SqliteStore final : public Store {
       if (!q.Null(3)) r.value = q.Real(3);
       out.push_back(std::move(r));
     }
-    if (rc != SQLITE_DONE) return Error(r_, "query derived");
+    q.Reset();
+    if (rc != SQLITE_DONE) return Error(d_, "query derived");
     return out;
   }
 
@@ -604,20 +650,21 @@ class SqliteStore final : public Store {
     return q.Step() == SQLITE_DONE ? Status::Ok() : Error(w_, "put device");
   }
 
-  // Caller holds w_mu_ inside a transaction.
+  // Caller holds d_mu_ inside a transaction on d_.
   Status InsertDerived(std::span<const DerivedRow> rows) {
-    Stmt ins(w_,
-             "INSERT INTO derived (kind, scope, t, value, body, updated) VALUES (?,?,?,?,?,?) "
-             "ON CONFLICT (kind, t, scope) DO UPDATE SET value=excluded.value, "
-             "body=excluded.body, updated=excluded.updated");
+    Stmt& ins = D(
+        "INSERT INTO derived (kind, scope, t, value, body, updated) VALUES (?,?,?,?,?,?) "
+        "ON CONFLICT (kind, t, scope) DO UPDATE SET value=excluded.value, "
+        "body=excluded.body, updated=excluded.updated");
     UnixSeconds now = WallSeconds();
     for (const DerivedRow& r : rows) {
       ins.Bind(1, r.kind).Bind(2, r.scope).Bind(3, r.time);
       if (r.value) ins.Bind(4, *r.value);
       else ins.BindNull(4);
       ins.Bind(5, r.body).Bind(6, r.updated ? r.updated : now);
-      if (ins.Step() != SQLITE_DONE) return Error(w_, "insert derived");
+      int rc = ins.Step();
       ins.Reset();
+      if (rc != SQLITE_DONE) return Error(d_, "insert derived");
     }
     return Status::Ok();
   }
@@ -875,6 +922,7 @@ class SqliteStore final : public Store {
 
   Stmt& W(const char* sql) { return Cached(w_stmts_, w_, sql); }
   Stmt& R(const char* sql) { return Cached(r_stmts_, r_, sql); }
+  Stmt& D(const char* sql) { return Cached(d_stmts_, d_, sql); }
   static Stmt& Cached(std::unordered_map<const char*, Stmt>& cache, sqlite3* db, const char* sql) {
     auto it = cache.find(sql);
     if (it == cache.end()) it = cache.emplace(sql, Stmt(db, sql)).first;
@@ -897,8 +945,9 @@ class SqliteStore final : public Store {
   SqliteOptions options_;
   sqlite3* w_ = nullptr;
   sqlite3* r_ = nullptr;
-  std::mutex w_mu_, r_mu_;
-  std::unordered_map<const char*, Stmt> w_stmts_, r_stmts_;
+  sqlite3* d_ = nullptr;  // derived.db, guarded by d_mu_
+  std::mutex w_mu_, r_mu_, d_mu_;
+  std::unordered_map<const char*, Stmt> w_stmts_, r_stmts_, d_stmts_;
   std::unordered_map<std::string, int64_t> series_ids_;
   std::string series_key_;  // scratch for SeriesId, guarded by w_mu_
 };

@@ -123,7 +123,9 @@ class Store {
   // series and ordered by time within one. For passes that need many series over
   // the same window (the Deriver's hourly pass): one scan of the window instead of
   // one per series. `fn` returns false to stop.
+  // `mns`, when not empty, limits the scan to those devices (sorted, unique).
   virtual Status ScanWindow(Period period, UnixSeconds from, UnixSeconds to,
+                            std::span<const std::string> mns,
                             const std::function<bool(const Reading&)>& fn) = 0;
   // The newest value of every series (to warm the latest-value cache).
   virtual Result<std::vector<LatestValue>> LatestAll() = 0;

@@ -299,7 +299,7 @@ TEST_P(StoreContract, ScanWindowMergesChunksAndHotRowsOfOnePeriod) {
   ASSERT_TRUE(Append(late).ok());
   std::map<std::string, std::vector<std::pair<int64_t, std::string>>> got;
   ASSERT_TRUE(store_
-                  ->ScanWindow(Period::kHour, 5 * 3600, 30 * 3600,
+                  ->ScanWindow(Period::kHour, 5 * 3600, 30 * 3600, {},
                                [&](const Reading& r) {
                                  EXPECT_EQ(r.period, Period::kHour);
                                  got[r.mn].push_back({r.time, r.value});
@@ -312,6 +312,17 @@ TEST_P(StoreContract, ScanWindowMergesChunksAndHotRowsOfOnePeriod) {
   EXPECT_EQ(got["A"][5].second, "99");  // the late value wins over the chunk
   EXPECT_EQ(got["A"].back().first, 29 * 3600);
   EXPECT_TRUE(std::is_sorted(got["A"].begin(), got["A"].end()));
+  std::vector<std::string> only_b = {"B"};
+  int n = 0;
+  ASSERT_TRUE(store_
+                  ->ScanWindow(Period::kHour, 0, 48 * 3600, only_b,
+                               [&](const Reading& r) {
+                                 EXPECT_EQ(r.mn, "B");
+                                 ++n;
+                                 return true;
+                               })
+                  .ok());
+  EXPECT_EQ(n, 48);
 }
 
 TEST_P(StoreContract, PruneCutsInsideACompactedDay) {

@@ -44,14 +44,31 @@ CREATE TABLE devices (
     R"sql(
 DROP INDEX IF EXISTS raw_packets_mn;
 )sql",
-    // 3: values derived from readings (AQI, water class, exceedances, quality rates).
+    // 3: (a `derived` table lived here during development; derived values now have
+    // their own file, derived.db, see kSqliteDerivedSchema.)
     R"sql(
-CREATE TABLE derived (
+SELECT 1;
+)sql",
+    // 4: interval data (minute, hour, day: period <> 0) is read by series — the
+    // Deriver reads a few hourly series among millions of real-time rows. A partial
+    // index keeps the real-time stream, most of the rows, free of index upkeep.
+    R"sql(
+ALTER TABLE readings ADD COLUMN p INTEGER;
+UPDATE readings SET p = (SELECT period FROM series WHERE series.id = readings.series);
+CREATE INDEX readings_interval ON readings (series, t) WHERE p <> 0;
+)sql",
+};
+
+// derived.db: values EcoHub derives from readings (AQI, classes, events, rates).
+// A file of its own so that recomputation never holds the readings' write lock and
+// its commits need no fsync (synchronous=NORMAL): everything in it can be derived
+// again. Idempotent; versioned by its own user_version if it ever changes.
+inline constexpr const char* kSqliteDerivedSchema = R"sql(
+CREATE TABLE IF NOT EXISTS derived (
   kind TEXT NOT NULL, scope TEXT NOT NULL, t INTEGER NOT NULL, value REAL,
   body TEXT NOT NULL, updated INTEGER NOT NULL,
   PRIMARY KEY (kind, t, scope)) WITHOUT ROWID;
-CREATE INDEX derived_scope ON derived (kind, scope, t);
-)sql",
-};
+CREATE INDEX IF NOT EXISTS derived_scope ON derived (kind, scope, t);
+)sql";
 
 }  // namespace ecohub::store
