@@ -285,11 +285,12 @@ class SqliteStore final : public Store {
         Exec(r_, "COMMIT");
         return s;
       }
-      // Interval data by the partial index (series, t); real-time rows by time.
-      Stmt& hq = period == Period::kRealtime
+      // Hourly and daily data by the partial index (series, t); real-time and minute
+      // rows by time (migration 4).
+      Stmt& hq = period < Period::kHour
                      ? R("SELECT t, v, txt, flag FROM readings WHERE t >= ? AND t < ? AND series = ?")
                      : R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
-                         "t < ?2 AND p <> 0");
+                         "t < ?2 AND p >= 2");
       hq.Bind(1, from).Bind(2, to).Bind(3, id);
       while (hq.Step() == SQLITE_ROW) hot.push_back(EntryFrom(hq, 0));
       hq.Reset();
@@ -326,11 +327,11 @@ class SqliteStore final : public Store {
       s = LoadChunks(cq, id, DayOf(from), to, &chunked[id]);
       if (!s.ok()) break;
     }
-    // Interval data: one index seek per series. Real-time data: the hot table is
-    // time-major, the window is one range scan.
-    if (s.ok() && period != Period::kRealtime) {
+    // Hourly and daily data: one index seek per series. Real-time and minute data:
+    // the hot table is time-major, the window is one range scan.
+    if (s.ok() && period >= Period::kHour) {
       Stmt& q = R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
-                  "t < ?2 AND p <> 0");
+                  "t < ?2 AND p >= 2");
       for (auto& [id, key] : keys) {
         q.Bind(1, from).Bind(2, to).Bind(3, id);
         while (q.Step() == SQLITE_ROW) hot[id].push_back(EntryFrom(q, 0));
