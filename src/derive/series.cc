@@ -26,7 +26,10 @@ std::string Key(std::string_view mn, std::string_view factor, std::string_view f
 Status HourSource::Prefetch(UnixSeconds from, UnixSeconds to, std::vector<std::string> mns) {
   by_series_.clear();
   have_ = false;
+  minutes_.clear();
+  have_minutes_ = false;
   if (mns.empty()) return Status::Ok();
+  mns_ = mns;
   Status s = store_.ScanWindow(Period::kHour, from, to, mns, [&](const Reading& r) {
     by_series_[Key(r.mn, r.factor, r.field)].push_back(r);
     return true;
@@ -58,8 +61,25 @@ Result<std::vector<Reading>> HourSource::FromMinutes(const std::string& mn,
                                                      const std::string& factor,
                                                      const std::string& field, UnixSeconds from,
                                                      UnixSeconds to) {
-  auto minutes = store_.Range(mn, Period::kMinute, factor, field, from, to);
-  if (!minutes.ok()) return minutes.status();
+  Result<std::vector<Reading>> minutes = std::vector<Reading>{};
+  if (have_ && from >= from_ && to <= to_) {
+    // Minute rows are not indexed by series (migration 4): read the window's once
+    // for every device of the pass, the first time a series needs them.
+    if (!have_minutes_) {
+      Status s = store_.ScanWindow(Period::kMinute, from_, to_, mns_, [&](const Reading& r) {
+        minutes_[Key(r.mn, r.factor, r.field)].push_back(r);
+        return true;
+      });
+      if (!s.ok()) return s;
+      have_minutes_ = true;
+    }
+    if (auto it = minutes_.find(Key(mn, factor, field)); it != minutes_.end())
+      for (const Reading& r : it->second)
+        if (r.time >= from && r.time < to) minutes->push_back(r);
+  } else {
+    minutes = store_.Range(mn, Period::kMinute, factor, field, from, to);
+    if (!minutes.ok()) return minutes.status();
+  }
   std::vector<Reading> out;
   if (minutes->empty()) return out;
   // The upload interval: the most common gap between consecutive values (60 s for

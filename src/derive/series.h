@@ -38,6 +38,9 @@ class HourSource {
                                           const std::string& field, UnixSeconds from,
                                           UnixSeconds to);
   store::Store& store_;
+  std::vector<std::string> mns_;  // of the prefetch
+  bool have_minutes_ = false;     // minute data of the window read (on first need)
+  std::unordered_map<std::string, std::vector<Reading>> minutes_;
   std::string kind_ = "air";
   int64_t hours_from_minutes_ = 0;
   bool have_ = false;
