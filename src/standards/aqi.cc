@@ -153,14 +153,42 @@ int Iaqi(Indicator i, const Decimal& conc, Edition e, bool round_inputs) {
   return IaqiOnRow(RowOf(i, e), c.mantissa, c.scale);
 }
 
+namespace {
+
+// The indicators of each report (edition x mode x O3 8-h switch), in report order:
+// InReport evaluated once, not per call.
+struct ReportList {
+  int n = 0;
+  Indicator list[kIndicatorCount];
+};
+
+const ReportList& ReportOf(Edition e, AqiMode m, bool o3_8h_in_hourly) {
+  static const auto kLists = [] {
+    std::array<ReportList, 8> out{};
+    for (int i = 0; i < 8; ++i) {
+      auto ed = static_cast<Edition>(i >> 2);
+      auto mode = static_cast<AqiMode>((i >> 1) & 1);
+      bool sw = i & 1;
+      for (int k = 0; k < kIndicatorCount; ++k)
+        if (InReport(ed, mode, sw, static_cast<Indicator>(k)))
+          out[i].list[out[i].n++] = static_cast<Indicator>(k);
+    }
+    return out;
+  }();
+  return kLists[(static_cast<int>(e) << 2) | (static_cast<int>(m) << 1) | (o3_8h_in_hourly ? 1 : 0)];
+}
+
+}  // namespace
+
 AqiResult ComputeAqi(const AqiInput& in) {
   AqiResult r;
   r.iaqi.fill(-1);
   bool gap = false;  // a pollutant of the report is missing (not "/")
   int best = -1;
-  for (int k = 0; k < kIndicatorCount; ++k) {
-    auto i = static_cast<Indicator>(k);
-    if (!InReport(in.edition, in.mode, in.o3_8h_in_hourly, i)) continue;
+  const ReportList& report = ReportOf(in.edition, in.mode, in.o3_8h_in_hourly);
+  for (int j = 0; j < report.n; ++j) {
+    Indicator i = report.list[j];
+    int k = static_cast<int>(i);
     const AqiValue& v = in.conc[k];
     if (v.state == AqiValue::State::kMissing || v.conc.mantissa < 0) {
       r.missing |= Bit(i);
@@ -184,12 +212,13 @@ AqiResult ComputeAqi(const AqiInput& in) {
   if (in.edition == Edition::k2026 && best < 1) best = 1;
   r.aqi = best;
   r.level = AqiLevel(best);
-  for (int k = 0; k < kIndicatorCount; ++k) {
-    int x = r.iaqi[k];
+  for (int j = 0; j < report.n; ++j) {
+    Indicator i = report.list[j];
+    int x = r.iaqi[static_cast<int>(i)];
     if (x < 0) continue;
     // Ties are decided on the rounded-up integers (CNEMC, digest §1.4).
-    if (best > 50 && x == best) r.primary |= Bit(static_cast<Indicator>(k));
-    if (in.edition == Edition::k2012 && x > 100) r.over_standard |= Bit(static_cast<Indicator>(k));
+    if (best > 50 && x == best) r.primary |= Bit(i);
+    if (in.edition == Edition::k2012 && x > 100) r.over_standard |= Bit(i);
   }
   // HJ 633-2026 §5.3.1: with a pollutant missing, publish the AQI only above 100.
   r.published = in.edition == Edition::k2012 || !gap || best > 100;
