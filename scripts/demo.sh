@@ -37,6 +37,12 @@ EcoHub demo city is running (Beijing: 16 districts, 30 air stations, 10 river se
   latest values   http://$HTTP/api/v1/sites/1/latest   (sites 1..100)
   HJ 212 gateway  $GW   ($DEVICES simulated loggers streaming, with faults:
                   bad CRCs, split packets, disconnects, non-N flags, one silent device)
+  city AQI now    http://$HTTP/api/v1/public/aqi/city   (recomputed after every commit)
+  ranking         http://$HTTP/api/v1/aqi/ranking?level=district&period=hour
+  water classes   http://$HTTP/api/v1/water/classes
+  exceedances     http://$HTTP/api/v1/exceedances
+  data quality    http://$HTTP/api/v1/quality/rates?level=district
+  year report     http://$HTTP/api/v1/air/report?scope=city
   devices         $BIN demo devices   (MN, password, site, ST for a real logger)
   raw dump        $BIN db dump --data $DATA
   logs            $DATA.serve.log, $DATA.sim.log
