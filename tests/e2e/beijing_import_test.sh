@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The historical path: four days of the Beijing 12-station dataset imported, derived,
-# and read back over HTTP. Pinned station-days were computed by hand from the raw rows
+# The historical path: four days of the Beijing 12-station dataset imported, derived
+# (then dropped and derived again with `ecohub derive`), and read back over HTTP. Pinned station-days were computed by hand from the raw rows
 # (GB/T 8170 half-even means of the 24 hours, the 17 same-day 8-h O3 windows, HJ
 # 633-2012 daily IAQIs rounded up):
 #   东四 2014-01-02: PM2.5 129 (IAQI 170), PM10 170, SO2 82, NO2 92, CO 3.8 mg/m3,
@@ -20,6 +20,9 @@ fi
 "$BIN" import beijing --data "$WORK/data" --dataset "$DATASET" --from 20140101 --to 20140105 \
   >"$WORK/import.json" 2>"$WORK/import.log"
 cat "$WORK/import.json"
+# Derived values are rebuilt from the readings alone: drop them and derive again.
+rm -f "$WORK/data/derived.db" "$WORK/data/derived.db-wal" "$WORK/data/derived.db-shm"
+"$BIN" derive --data "$WORK/data" --from 20140101 --to 20140105 2>/dev/null
 GW=$(free_port)
 start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log"
 
