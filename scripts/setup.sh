@@ -17,6 +17,7 @@ PKGS=(
   clang libclang-rt-14-dev           # libFuzzer targets
   python3                            # test drivers that compare files
   zlib1g-dev                         # reads the gzipped Beijing dataset for the demo
+  libssl-dev                         # SHA-256 of the hash-chained audit log
   procps psmisc                      # ps/kill used by the end-to-end tests
 )
 

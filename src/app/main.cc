@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "app/config.h"
@@ -17,6 +18,7 @@
 #include "app/serve.h"
 #include "app/simulator.h"
 #include "app/standards_cli.h"
+#include "store/audit.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::app {
@@ -27,6 +29,19 @@ void Progress(const char* stage, int done, int total) {
   static bool tty = isatty(2);
   std::fprintf(stderr, tty ? "\r[%s] %d/%d" : "[%s] %d/%d\n", stage, done, total);
   if (tty && done == total) std::fputc('\n', stderr);
+}
+
+// A change made from the command line, on the record (failure to record is reported).
+bool AuditCli(store::Store& st, const char* action, const std::string& object,
+              const nlohmann::json& detail) {
+  store::AuditEntry e;
+  e.actor = "cli";
+  e.action = action;
+  e.object = object;
+  e.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto r = st.AppendAudit(e);
+  if (!r.ok()) std::fprintf(stderr, "ecohub: audit log: %s\n", r.status().ToString().c_str());
+  return r.ok();
 }
 
 int ImportBeijingCmd(const std::string& data_dir, const std::string& dataset_dir,
@@ -53,6 +68,10 @@ int ImportBeijingCmd(const std::string& data_dir, const std::string& dataset_dir
     std::fprintf(stderr, "ecohub import: %s\n", sum.status().ToString().c_str());
     return 1;
   }
+  if (!AuditCli(st, "import", "dataset:beijing_multisite_2013_2017",
+                {{"dataset", dataset_dir}, {"readings", sum->readings}, {"from", from_text},
+                 {"to", to_text}}))
+    return 1;
   derive::Deriver deriver(st, derive::DeriveOptions{});
   Status s = deriver.Reload();
   auto stats = s.ok() ? deriver.RecomputeRange(sum->first_hour, sum->last_hour + 3600,
@@ -89,6 +108,8 @@ int DeriveCmd(const std::string& data_dir, const std::string& from_text,
     std::fprintf(stderr, "ecohub derive: %s\n", opened.status().ToString().c_str());
     return 1;
   }
+  if (!AuditCli(**opened, "derive", "derived:all", {{"from", from_text}, {"to", to_text}}))
+    return 1;
   derive::Deriver deriver(**opened, derive::DeriveOptions{});
   Status s = deriver.Reload();
   auto r = s.ok() ? deriver.RecomputeRange(*from, *to, [](int d, int t) { Progress("derive", d, t); })
@@ -103,6 +124,35 @@ int DeriveCmd(const std::string& data_dir, const std::string& from_text,
               (long long)r->area_days, (long long)r->water_days, (long long)r->quality_days,
               (long long)r->rows_written);
   return 0;
+}
+
+// `ecohub audit verify`: walks the hash chain (a stable contract: exit 0 when intact,
+// 1 naming the first broken row, 2 when the log cannot be read).
+int AuditVerifyCmd(const std::string& data_dir) {
+  store::SqliteOptions o;
+  o.read_only = true;
+  auto opened = store::OpenSqliteStore(data_dir, o);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "ecohub audit verify: %s\n", opened.status().ToString().c_str());
+    return 2;
+  }
+  auto c = store::VerifyAuditChain(**opened);
+  if (!c.ok()) {
+    std::fprintf(stderr, "ecohub audit verify: %s\n", c.status().ToString().c_str());
+    return 2;
+  }
+  nlohmann::json out = {{"ok", c->ok}, {"rows", c->rows}};
+  if (c->ok) {
+    out["head"] = c->head;
+    std::printf("%s\n", out.dump().c_str());
+    return 0;
+  }
+  out["first_broken_row"] = c->first_broken_id;
+  out["reason"] = c->reason;
+  std::printf("%s\n", out.dump().c_str());
+  std::fprintf(stderr, "ecohub audit verify: audit log broken at row %lld: %s\n",
+               static_cast<long long>(c->first_broken_id), c->reason.c_str());
+  return 1;
 }
 
 int ReportAirCmd(const std::string& data_dir, const std::string& scope, int year, int month) {
@@ -212,6 +262,13 @@ int DevicePut(const std::string& data_dir, const std::string& site_code, store::
     return std::fprintf(stderr, "ecohub device put: no site with code '%s'\n", site_code.c_str()), 2;
   Status s = (*opened)->PutDevice(device);
   if (!s.ok()) return std::fprintf(stderr, "ecohub device put: %s\n", s.ToString().c_str()), 1;
+  // On the record; the password itself never goes into the log.
+  if (!AuditCli(**opened, "device.put", "device:" + device.mn,
+                {{"site", site_code},
+                 {"enabled", device.enabled},
+                 {"protocol_version", device.protocol_version},
+                 {"crc_variant", device.crc_variant}}))
+    return 1;
   std::printf("device %s -> site %s (%s)\n", device.mn.c_str(), site_code.c_str(),
               device.enabled ? "enabled" : "disabled");
   return 0;
@@ -321,6 +378,12 @@ int Main(int argc, char** argv) {
   std::string import_from, import_to;
   imp_bj->add_option("--from", import_from, "First day to import, YYYYMMDD (Beijing)");
   imp_bj->add_option("--to", import_to, "Day after the last one, YYYYMMDD (Beijing)");
+  auto* auditc = app.add_subcommand("audit", "The tamper-evident audit log");
+  auditc->require_subcommand(1);
+  std::string audit_dir;
+  auto* audit_verify = auditc->add_subcommand(
+      "verify", "Walk the hash chain: exit 0 when intact, 1 naming the first broken row");
+  audit_verify->add_option("--data", audit_dir, "Data directory")->required();
   std::string derive_dir, derive_from, derive_to;
   auto* derivec = app.add_subcommand(
       "derive", "Recompute AQI, water classes, exceedances and quality rates for a period");
@@ -378,6 +441,7 @@ int Main(int argc, char** argv) {
   }
   if (*aqi) return RunAqiCli(std::cin, std::cout);
   if (*imp_bj) return ImportBeijingCmd(import_dir, import_dataset, import_from, import_to);
+  if (*audit_verify) return AuditVerifyCmd(audit_dir);
   if (*derivec) return DeriveCmd(derive_dir, derive_from, derive_to);
   if (*report_air) return ReportAirCmd(report_dir, report_scope, report_year, report_month);
   if (*water) return RunWaterClassCli(std::cin, std::cout);

@@ -43,6 +43,10 @@ class FaultyStore : public Store {
     return base_.ReplaceDerived(k, s, from, to, rows);
   }
   Status PutDerived(std::span<const DerivedRow> rows) override { return base_.PutDerived(rows); }
+  Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return base_.AppendAudit(e); }
+  Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) override {
+    return base_.ScanAudit(fn);
+  }
   Result<std::vector<DerivedRow>> QueryDerived(std::string_view k, std::string_view s,
                                                UnixSeconds from, UnixSeconds to,
                                                size_t limit) override {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "store/audit.h"
 #include "store/chunk.h"
 #include "store/schema/sqlite_migrations.h"
 
@@ -583,6 +584,50 @@ class SqliteStore final : public Store {
     q.Reset();
     if (rc != SQLITE_DONE) return Error(d_, "query derived");
     return out;
+  }
+
+  Result<AuditEntry> AppendAudit(const AuditEntry& in) override {
+    std::lock_guard lock(w_mu_);
+    Status s = Exec(w_, "BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    AuditEntry e = in;
+    e.id = 1;
+    e.prev_hash = kAuditGenesis;
+    {
+      Stmt last(w_, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+      if (last.Step() == SQLITE_ROW) {
+        e.id = last.Int(0) + 1;
+        e.prev_hash = last.Text(1);
+      }
+    }
+    if (e.time == 0) e.time = WallMillis();
+    e.hash = AuditHash(e);
+    Stmt ins(w_,
+             "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash) "
+             "VALUES (?,?,?,?,?,?,?,?)");
+    ins.Bind(1, e.id).Bind(2, e.time).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.object);
+    ins.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
+    if (ins.Step() != SQLITE_DONE) {
+      s = Error(w_, "append audit");
+      Exec(w_, "ROLLBACK");
+      return s;
+    }
+    s = Exec(w_, "COMMIT");
+    if (!s.ok()) return s;
+    return e;
+  }
+  Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) override {
+    std::lock_guard lock(r_mu_);
+    Stmt q(r_,
+           "SELECT id, t, actor, action, object, detail, prev_hash, hash FROM audit_log "
+           "ORDER BY id");
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      AuditEntry e{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Text(6),
+                   q.Text(7)};
+      if (!fn(e)) return Status::Ok();
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : Error(r_, "scan audit");
   }
 
   Result<int64_t> PutDistrict(const District& d) override {

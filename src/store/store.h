@@ -91,6 +91,21 @@ struct LatestValue {
   UnixSeconds time = 0;
 };
 
+// One row of the tamper-evident audit log: every change to data, rights, devices
+// and datasets, every export and shared read. Rows are hash-chained: `hash` is the
+// SHA-256 of the row's fields and `prev_hash` (the previous row's hash; 64 zeros
+// for the first), so editing or deleting a row breaks the chain at that point
+// (audit.h: VerifyAuditChain).
+struct AuditEntry {
+  int64_t id = 0;  // assigned by the store, consecutive from 1
+  UnixMillis time = 0;
+  std::string actor;   // "cli", "user:alice", "key:3"...
+  std::string action;  // "device.put", "import", "export"...
+  std::string object;  // what it was done to: "device:MN...", "dataset:aqi"...
+  std::string detail;  // JSON
+  std::string prev_hash, hash;  // lowercase hex
+};
+
 // A value EcoHub derived from readings (an hourly AQI, a day's water class, an
 // exceedance event, a day's data-quality rates): one JSON document under
 // (kind, scope, time). `scope` names what it is about (a site code, a district
@@ -168,6 +183,13 @@ class Store {
   virtual Result<std::vector<DerivedRow>> QueryDerived(std::string_view kind,
                                                        std::string_view scope, UnixSeconds from,
                                                        UnixSeconds to, size_t limit) = 0;
+
+  // Appends to the audit log in its own durable transaction, linking the entry to
+  // the last row; fills id, prev_hash and hash (the caller's are ignored) and
+  // returns the stored entry.
+  virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry) = 0;
+  // Every audit row in id order, as stored (no checking); `fn` returns false to stop.
+  virtual Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) = 0;
 
   // Reference tables: upsert by natural key (district and site code, enterprise
   // credit_code, device mn); return the id (a device is keyed by its mn alone).

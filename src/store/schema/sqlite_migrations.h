@@ -58,6 +58,12 @@ ALTER TABLE readings ADD COLUMN p INTEGER;
 UPDATE readings SET p = (SELECT period FROM series WHERE series.id = readings.series);
 CREATE INDEX readings_interval ON readings (series, t) WHERE p >= 2;
 )sql",
+    // 5: the hash-chained audit log (store/audit.h).
+    R"sql(
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY, t INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+  object TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+)sql",
 };
 
 // derived.db: values EcoHub derives from readings (AQI, classes, events, rates).
