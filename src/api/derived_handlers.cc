@@ -22,13 +22,6 @@ using nlohmann::ordered_json;
 constexpr UnixSeconds kHour = 3600, kDay = 86400;
 constexpr size_t kMaxRows = 10000;
 
-Response Json(const ordered_json& j, int status = 200) {
-  Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
 bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   if (s.size() < pos + n) return false;
   int v = 0;
@@ -181,7 +174,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     if (!rows.ok()) return Problem(500, "store", "Store error", rows.status().message());
     ordered_json items = ordered_json::array();
     for (const auto& r : *rows) items.push_back(Item(r));
-    return Json({{"scope", scope},
+    return JsonResponse<ordered_json>({{"scope", scope},
                  {"period", period},
                  {"time_label", "start of the period; *_text in Beijing time"},
                  {"o3_8h_in_hourly_2012", false},
@@ -198,7 +191,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     }
     auto rows = st->QueryDerived("aqi_hour", "city", *t, *t + 1, 1);
     if (!rows.ok() || rows->empty()) return Problem(500, "store", "Store error");
-    Response r = Json(Item(rows->front()));
+    Response r = JsonResponse(Item(rows->front()));
     r.headers.push_back({"Cache-Control", "public, max-age=60"});
     return r;
   });
@@ -263,7 +256,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     out["level"] = level;
     out["period"] = period;
     out["items"] = std::move(items);
-    return Json(out);
+    return JsonResponse(out);
   });
 
   // GB 3838 class of every water section for a day (default: the newest).
@@ -284,7 +277,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     const char* names[] = {"", "I", "II", "III", "IV", "V", "劣V"};
     for (int k = 1; k <= 6; ++k) counts[names[k]] = by_class[k];
     int good = by_class[1] + by_class[2] + by_class[3];
-    return Json({{"date", FormatRfc3339Beijing(day)},
+    return JsonResponse<ordered_json>({{"date", FormatRfc3339Beijing(day)},
                  {"standard", "GB3838-2002, single-factor, automatic-station items"},
                  {"sections", rows->size()},
                  {"by_class", std::move(counts)},
@@ -310,7 +303,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     ordered_json items = ordered_json::array();
     for (auto it = rows->rbegin(); it != rows->rend() && static_cast<int>(items.size()) < limit; ++it)
       items.push_back(Item(*it));
-    return Json({{"from", FormatRfc3339Beijing(from)},
+    return JsonResponse<ordered_json>({{"from", FormatRfc3339Beijing(from)},
                  {"to", FormatRfc3339Beijing(to)},
                  {"compared_on", "hourly mean; converted (Zs) value where the standard says so"},
                  {"items", std::move(items)}});
@@ -366,7 +359,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
       double y = b["transmission_validity"].is_number() ? b["transmission_validity"].get<double>() : -1;
       return x < y;
     });
-    return Json({{"date", FormatRfc3339Beijing(day)},
+    return JsonResponse<ordered_json>({{"date", FormatRfc3339Beijing(day)},
                  {"level", level},
                  {"definitions",
                   {{"transmission", "received / expected"},
@@ -391,7 +384,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     auto [from, to] = month ? derive::BeijingMonth(year, month) : derive::BeijingYear(year);
     auto rep = derive::PeriodReport(*st, scope, from, to, month == 0);
     if (!rep.ok()) return Problem(500, "store", "Store error", rep.status().message());
-    return Json(*rep);
+    return JsonResponse(*rep);
   });
 }
 

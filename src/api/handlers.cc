@@ -9,13 +9,6 @@ namespace ecohub::api {
 
 namespace {
 
-Response Json(const nlohmann::json& j, int status = 200) {
-  Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return r;
-}
-
 bool ParseId(const std::string& s, int64_t* id) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *id);
   return ec == std::errc() && p == s.data() + s.size() && *id > 0;
@@ -55,7 +48,7 @@ void AddCoreRoutes(Router& router, const ApiContext& ctx) {
       if (d) j["number"] = d->ToDouble();
       values.push_back(std::move(j));
     }
-    return Json(
+    return JsonResponse(
         {{"site",
           {{"id", site->id}, {"code", site->code}, {"name", site->name}, {"kind", site->kind}}},
          {"time_label", "interval start, Beijing time"},

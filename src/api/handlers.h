@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "api/router.h"
@@ -11,6 +12,16 @@
 #include "store/store.h"
 
 namespace ecohub::api {
+
+// A JSON document (nlohmann json or ordered_json) as a response; invalid UTF-8 in
+// it is replaced, never thrown.
+template <class Json = nlohmann::json>
+Response JsonResponse(const Json& j, int status = 200) {
+  Response r;
+  r.status = status;
+  r.body = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
 
 struct ApiContext {
   store::Store* store = nullptr;

@@ -31,6 +31,17 @@ void Progress(const char* stage, int done, int total) {
   if (tty && done == total) std::fputc('\n', stderr);
 }
 
+// The store of a subcommand, or null after printing "ecohub <what>: <error>".
+std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,
+                                        bool read_only) {
+  store::SqliteOptions o;
+  o.read_only = read_only;
+  auto opened = store::OpenSqliteStore(data_dir, o);
+  if (opened.ok()) return std::move(opened).value();
+  std::fprintf(stderr, "ecohub %s: %s\n", what, opened.status().ToString().c_str());
+  return nullptr;
+}
+
 // A change made from the command line, on the record (failure to record is reported).
 bool AuditCli(store::Store& st, const char* action, const std::string& object,
               const nlohmann::json& detail) {
@@ -57,12 +68,9 @@ int ImportBeijingCmd(const std::string& data_dir, const std::string& dataset_dir
     }
     *out = *t;
   }
-  auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
-  if (!opened.ok()) {
-    std::fprintf(stderr, "ecohub import: %s\n", opened.status().ToString().c_str());
-    return 1;
-  }
-  store::Store& st = **opened;
+  auto opened = OpenStore("import", data_dir, /*read_only=*/false);
+  if (!opened) return 1;
+  store::Store& st = *opened;
   auto sum = ImportBeijing(st, dataset_dir, from, to, Progress);
   if (!sum.ok()) {
     std::fprintf(stderr, "ecohub import: %s\n", sum.status().ToString().c_str());
@@ -103,14 +111,11 @@ int DeriveCmd(const std::string& data_dir, const std::string& from_text,
     std::fprintf(stderr, "ecohub derive: --from and --to are YYYYMMDD (Beijing), from < to\n");
     return 2;
   }
-  auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
-  if (!opened.ok()) {
-    std::fprintf(stderr, "ecohub derive: %s\n", opened.status().ToString().c_str());
+  auto opened = OpenStore("derive", data_dir, /*read_only=*/false);
+  if (!opened) return 1;
+  if (!AuditCli(*opened, "derive", "derived:all", {{"from", from_text}, {"to", to_text}}))
     return 1;
-  }
-  if (!AuditCli(**opened, "derive", "derived:all", {{"from", from_text}, {"to", to_text}}))
-    return 1;
-  derive::Deriver deriver(**opened, derive::DeriveOptions{});
+  derive::Deriver deriver(*opened, derive::DeriveOptions{});
   Status s = deriver.Reload();
   auto r = s.ok() ? deriver.RecomputeRange(*from, *to, [](int d, int t) { Progress("derive", d, t); })
                   : Result<derive::DeriveStats>(s);
@@ -129,14 +134,9 @@ int DeriveCmd(const std::string& data_dir, const std::string& from_text,
 // `ecohub audit verify`: walks the hash chain (a stable contract: exit 0 when intact,
 // 1 naming the first broken row, 2 when the log cannot be read).
 int AuditVerifyCmd(const std::string& data_dir) {
-  store::SqliteOptions o;
-  o.read_only = true;
-  auto opened = store::OpenSqliteStore(data_dir, o);
-  if (!opened.ok()) {
-    std::fprintf(stderr, "ecohub audit verify: %s\n", opened.status().ToString().c_str());
-    return 2;
-  }
-  auto c = store::VerifyAuditChain(**opened);
+  auto opened = OpenStore("audit verify", data_dir, /*read_only=*/true);
+  if (!opened) return 2;
+  auto c = store::VerifyAuditChain(*opened);
   if (!c.ok()) {
     std::fprintf(stderr, "ecohub audit verify: %s\n", c.status().ToString().c_str());
     return 2;
@@ -156,15 +156,10 @@ int AuditVerifyCmd(const std::string& data_dir) {
 }
 
 int ReportAirCmd(const std::string& data_dir, const std::string& scope, int year, int month) {
-  store::SqliteOptions o;
-  o.read_only = true;
-  auto opened = store::OpenSqliteStore(data_dir, o);
-  if (!opened.ok()) {
-    std::fprintf(stderr, "ecohub report: %s\n", opened.status().ToString().c_str());
-    return 1;
-  }
+  auto opened = OpenStore("report", data_dir, /*read_only=*/true);
+  if (!opened) return 1;
   auto [from, to] = month ? derive::BeijingMonth(year, month) : derive::BeijingYear(year);
-  auto r = derive::PeriodReport(**opened, scope, from, to, month == 0);
+  auto r = derive::PeriodReport(*opened, scope, from, to, month == 0);
   if (!r.ok()) {
     std::fprintf(stderr, "ecohub report: %s\n", r.status().ToString().c_str());
     return 1;
@@ -174,15 +169,10 @@ int ReportAirCmd(const std::string& data_dir, const std::string& scope, int year
 }
 
 int DbDump(const std::string& data_dir) {
-  store::SqliteOptions o;
-  o.read_only = true;
-  auto opened = store::OpenSqliteStore(data_dir, o);
-  if (!opened.ok()) {
-    std::fprintf(stderr, "ecohub db dump: %s\n", opened.status().ToString().c_str());
-    return 1;
-  }
+  auto opened = OpenStore("db dump", data_dir, /*read_only=*/true);
+  if (!opened) return 1;
   std::string line;
-  Status s = (*opened)->ScanReadings([&](const Reading& r) {
+  Status s = opened->ScanReadings([&](const Reading& r) {
     line.clear();
     line += r.mn;
     line += ',';
@@ -209,12 +199,9 @@ int DbDump(const std::string& data_dir) {
 // Compacts the store and prints its size per stored value (for benchmarks and
 // capacity planning).
 int DbStats(const std::string& data_dir) {
-  auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
-  if (!opened.ok()) {
-    std::fprintf(stderr, "ecohub db stats: %s\n", opened.status().ToString().c_str());
-    return 1;
-  }
-  store::Store& st = **opened;
+  auto opened = OpenStore("db stats", data_dir, /*read_only=*/false);
+  if (!opened) return 1;
+  store::Store& st = *opened;
   Status s = st.Compact();
   auto n = st.CountReadings();
   if (!s.ok() || !n.ok()) {
@@ -222,7 +209,7 @@ int DbStats(const std::string& data_dir) {
     return 1;
   }
   auto tables = st.TableBytes();
-  opened.value().reset();  // close: checkpoints the WAL
+  opened.reset();  // close: checkpoints the WAL
   uint64_t bytes = 0;
   for (const auto& e : std::filesystem::directory_iterator(data_dir))
     if (e.is_regular_file()) bytes += e.file_size();
@@ -249,21 +236,18 @@ int DbStats(const std::string& data_dir) {
 }
 
 int DevicePut(const std::string& data_dir, const std::string& site_code, store::Device device) {
-  auto opened = store::OpenSqliteStore(data_dir, store::SqliteOptions{});
-  if (!opened.ok()) {
-    std::fprintf(stderr, "ecohub device put: %s\n", opened.status().ToString().c_str());
-    return 1;
-  }
-  auto sites = (*opened)->Sites();
+  auto opened = OpenStore("device put", data_dir, /*read_only=*/false);
+  if (!opened) return 1;
+  auto sites = opened->Sites();
   if (!sites.ok()) return std::fprintf(stderr, "ecohub device put: %s\n", sites.status().ToString().c_str()), 1;
   for (const auto& s : *sites)
     if (s.code == site_code) device.site_id = s.id;
   if (device.site_id == 0)
     return std::fprintf(stderr, "ecohub device put: no site with code '%s'\n", site_code.c_str()), 2;
-  Status s = (*opened)->PutDevice(device);
+  Status s = opened->PutDevice(device);
   if (!s.ok()) return std::fprintf(stderr, "ecohub device put: %s\n", s.ToString().c_str()), 1;
   // On the record; the password itself never goes into the log.
-  if (!AuditCli(**opened, "device.put", "device:" + device.mn,
+  if (!AuditCli(*opened, "device.put", "device:" + device.mn,
                 {{"site", site_code},
                  {"enabled", device.enabled},
                  {"protocol_version", device.protocol_version},

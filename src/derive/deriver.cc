@@ -212,7 +212,7 @@ Result<DeriveStats> Deriver::RecomputeRange(UnixSeconds from, UnixSeconds to,
       auto& hours = block[id];
       for (UnixSeconds h = b; h < std::min(to, b + kBlock); h += kHour) hours.insert(h);
     }
-    auto r = RunSites(block, &area_hours, &area_days);
+    auto r = RunSites(block, /*follow_8h=*/false, &area_hours, &area_days);
     if (!r.ok()) return r.status();
     AddStats(&total, *r);
     if (progress) progress(++done, blocks);
@@ -225,7 +225,7 @@ Result<DeriveStats> Deriver::RecomputeRange(UnixSeconds from, UnixSeconds to,
 
 Result<DeriveStats> Deriver::Run(std::map<int64_t, std::set<UnixSeconds>> hours) {
   std::set<UnixSeconds> area_hours, area_days;
-  auto s = RunSites(hours, &area_hours, &area_days);
+  auto s = RunSites(hours, /*follow_8h=*/true, &area_hours, &area_days);
   if (!s.ok()) return s;
   auto a = RunAreas(area_hours, area_days);
   if (!a.ok()) return a.status();
@@ -371,7 +371,7 @@ std::vector<std::pair<UnixSeconds, UnixSeconds>> Spans(const std::set<UnixSecond
 }  // namespace
 
 Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSeconds>>& hours,
-                                      std::set<UnixSeconds>* area_hours,
+                                      bool follow_8h, std::set<UnixSeconds>* area_hours,
                                       std::set<UnixSeconds>* area_days) {
   DeriveStats st;
   std::vector<store::DerivedRow> rows;
@@ -429,7 +429,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     // no longer count (a late correction to a fault flag must clear its AQI).
     std::set<UnixSeconds> todo;
     for (UnixSeconds h : set)
-      for (int k = 0; k < 8; ++k) {
+      for (int k = 0; k < (follow_8h ? 8 : 1); ++k) {
         UnixSeconds t = h + k * kHour;
         if (w.HasAnyAt(t) || (k == 0 && w.SeenAnyAt(t))) todo.insert(t);
       }

@@ -104,9 +104,12 @@ class Deriver {
 
  private:
   // Per-site work for the touched hours; collects the hours and days whose
-  // district/city values must follow.
+  // district/city values must follow. `follow_8h`: also the 7 hours after each
+  // touched one, whose 8-h means include it (changed data); a recomputation of a
+  // whole range covers those hours itself.
   Result<DeriveStats> RunSites(const std::map<int64_t, std::set<UnixSeconds>>& hours,
-                               std::set<UnixSeconds>* area_hours, std::set<UnixSeconds>* area_days);
+                               bool follow_8h, std::set<UnixSeconds>* area_hours,
+                               std::set<UnixSeconds>* area_days);
   // District and city values of those hours and days, from the stations' rows.
   Result<DeriveStats> RunAreas(const std::set<UnixSeconds>& area_hours,
                                const std::set<UnixSeconds>& area_days);

@@ -4,26 +4,21 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "standards/exact.h"
+#include "standards/test_vectors.h"
 
 namespace ecohub::standards {
 namespace {
 
 using nlohmann::json;
 
-json Vectors() {
-  std::ifstream f(ECOHUB_SHARED_DIR "/reference/standards_vectors.json");
-  return json::parse(f);
-}
-
-Decimal D(double v) { return *DecimalFromDouble(v); }
+Decimal D(double v) { return VectorDecimal(v); }
 Decimal S(const std::string& s) { return *Decimal::Parse(s); }
 
 TEST(AirVectors, PercentileHj663) {
-  for (const json& v : Vectors()["percentile_hj663"]) {
+  for (const json& v : StandardsVectors()["percentile_hj663"]) {
     std::vector<Decimal> values;
     if (v["values"].is_string()) {  // "1..365"
       for (int k = 1; k <= 365; ++k) values.push_back(MakeDecimal(k, 0));
@@ -38,7 +33,7 @@ TEST(AirVectors, PercentileHj663) {
 }
 
 TEST(AirVectors, CompositeIndex) {
-  for (const json& v : Vectors()["composite_index"]) {
+  for (const json& v : StandardsVectors()["composite_index"]) {
     std::array<std::optional<Decimal>, kPollutantCount> c;
     for (auto& [k, x] : v["conc"].items()) c[static_cast<int>(*PollutantFromName(k))] = D(x.get<double>());
     CompositeIndex r = ComputeComposite(c);
@@ -55,7 +50,7 @@ TEST(AirVectors, CompositeIndex) {
 }
 
 TEST(AirVectors, O3DailyMax8h) {
-  for (const json& v : Vectors()["o3_daily_max_8h"]) {
+  for (const json& v : StandardsVectors()["o3_daily_max_8h"]) {
     std::vector<std::optional<Decimal>> hours;
     for (const json& h : v["hours"])
       hours.push_back(h.is_null() ? std::nullopt : std::optional(D(h.get<double>())));

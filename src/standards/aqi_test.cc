@@ -4,22 +4,17 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "standards/exact.h"
+#include "standards/test_vectors.h"
 
 namespace ecohub::standards {
 namespace {
 
 using nlohmann::json;
 
-json Vectors() {
-  std::ifstream f(ECOHUB_SHARED_DIR "/reference/standards_vectors.json");
-  return json::parse(f);
-}
-
-Decimal D(double v) { return *DecimalFromDouble(v); }
+Decimal D(double v) { return VectorDecimal(v); }
 
 AqiInput InputOf(const json& v) {
   AqiInput in;
@@ -53,7 +48,7 @@ std::vector<std::string> Names(uint16_t mask) {
 }
 
 TEST(AqiVectors, EveryVectorPasses) {
-  json all = Vectors()["aqi"];
+  json all = StandardsVectors()["aqi"];
   ASSERT_GE(all.size(), 190u);
   for (const json& v : all) {
     SCOPED_TRACE(v["id"].get<std::string>() + " " + v["note"].get<std::string>());

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "standards/exact.h"
+#include "standards/test_vectors.h"
 
 namespace ecohub::standards {
 namespace {
@@ -16,9 +16,8 @@ Decimal D(const char* s) { return *Decimal::Parse(s); }
 
 // Every "epa_aqi_2024" vector of ../shared/reference/standards_vectors.json.
 TEST(EpaVectors, AllReferenceVectors) {
-  std::ifstream f(ECOHUB_SHARED_DIR "/reference/standards_vectors.json");
-  ASSERT_TRUE(f) << "vectors absent";
-  nlohmann::json all = nlohmann::json::parse(f);
+  const nlohmann::json& all = StandardsVectors();
+  ASSERT_FALSE(all.is_discarded()) << "vectors absent";
   const nlohmann::json& vectors = all.at("epa_aqi_2024");
   ASSERT_GE(vectors.size(), 12u);
   for (const nlohmann::json& v : vectors) {

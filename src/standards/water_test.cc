@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "standards/exact.h"
+#include "standards/test_vectors.h"
 
 namespace ecohub::standards {
 namespace {
@@ -43,9 +43,8 @@ std::string ClassOf(const WaterResult& r) {
 
 // Every "water" vector of ../shared/reference/standards_vectors.json.
 TEST(WaterVectors, AllReferenceVectors) {
-  std::ifstream f(ECOHUB_SHARED_DIR "/reference/standards_vectors.json");
-  ASSERT_TRUE(f) << "vectors absent";
-  json all = json::parse(f);
+  const json& all = StandardsVectors();
+  ASSERT_FALSE(all.is_discarded()) << "vectors absent";
   const json& vectors = all.at("water");
   ASSERT_GE(vectors.size(), 40u);
   for (const json& v : vectors) {

@@ -530,30 +530,18 @@ class SqliteStore final : public Store {
                         UnixSeconds to, std::span<const DerivedRow> rows) override {
     std::lock_guard lock(d_mu_);
     if (!d_) return Status::Unavailable("derived.db is not open (read-only store)");
-    Status s = Exec(d_, "BEGIN IMMEDIATE");
-    if (!s.ok()) return s;
-    Stmt& del = D("DELETE FROM derived WHERE kind = ? AND scope = ? AND t >= ? AND t < ?");
-    del.Bind(1, kind).Bind(2, scope).Bind(3, from).Bind(4, to);
-    if (del.Step() != SQLITE_DONE) s = Error(d_, "replace derived");
-    del.Reset();
-    if (s.ok()) s = InsertDerived(rows);
-    if (!s.ok()) {
-      Exec(d_, "ROLLBACK");
-      return s;
-    }
-    return Exec(d_, "COMMIT");
+    return InTransaction(d_, [&] {
+      Stmt& del = D("DELETE FROM derived WHERE kind = ? AND scope = ? AND t >= ? AND t < ?");
+      del.Bind(1, kind).Bind(2, scope).Bind(3, from).Bind(4, to);
+      int rc = del.Step();
+      del.Reset();
+      return rc == SQLITE_DONE ? InsertDerived(rows) : Error(d_, "replace derived");
+    });
   }
   Status PutDerived(std::span<const DerivedRow> rows) override {
     std::lock_guard lock(d_mu_);
     if (!d_) return Status::Unavailable("derived.db is not open (read-only store)");
-    Status s = Exec(d_, "BEGIN IMMEDIATE");
-    if (!s.ok()) return s;
-    s = InsertDerived(rows);
-    if (!s.ok()) {
-      Exec(d_, "ROLLBACK");
-      return s;
-    }
-    return Exec(d_, "COMMIT");
+    return InTransaction(d_, [&] { return InsertDerived(rows); });
   }
   Result<std::vector<DerivedRow>> QueryDerived(std::string_view kind, std::string_view scope,
                                                UnixSeconds from, UnixSeconds to,
@@ -588,31 +576,25 @@ class SqliteStore final : public Store {
 
   Result<AuditEntry> AppendAudit(const AuditEntry& in) override {
     std::lock_guard lock(w_mu_);
-    Status s = Exec(w_, "BEGIN IMMEDIATE");
-    if (!s.ok()) return s;
     AuditEntry e = in;
-    e.id = 1;
-    e.prev_hash = kAuditGenesis;
-    {
+    // The link to the last row is read inside the transaction that appends.
+    Status s = InTransaction(w_, [&] {
+      e.id = 1;
+      e.prev_hash = kAuditGenesis;
       Stmt last(w_, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
       if (last.Step() == SQLITE_ROW) {
         e.id = last.Int(0) + 1;
         e.prev_hash = last.Text(1);
       }
-    }
-    if (e.time == 0) e.time = WallMillis();
-    e.hash = AuditHash(e);
-    Stmt ins(w_,
-             "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash) "
-             "VALUES (?,?,?,?,?,?,?,?)");
-    ins.Bind(1, e.id).Bind(2, e.time).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.object);
-    ins.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
-    if (ins.Step() != SQLITE_DONE) {
-      s = Error(w_, "append audit");
-      Exec(w_, "ROLLBACK");
-      return s;
-    }
-    s = Exec(w_, "COMMIT");
+      if (e.time == 0) e.time = WallMillis();
+      e.hash = AuditHash(e);
+      Stmt ins(w_,
+               "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash) "
+               "VALUES (?,?,?,?,?,?,?,?)");
+      ins.Bind(1, e.id).Bind(2, e.time).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.object);
+      ins.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
+      return ins.Step() == SQLITE_DONE ? Status::Ok() : Error(w_, "append audit");
+    });
     if (!s.ok()) return s;
     return e;
   }
@@ -973,6 +955,19 @@ class SqliteStore final : public Store {
     auto it = cache.find(sql);
     if (it == cache.end()) it = cache.emplace(sql, Stmt(db, sql)).first;
     return it->second;
+  }
+
+  // BEGIN IMMEDIATE, `body`, then COMMIT, or ROLLBACK when the body fails. The
+  // caller holds the connection's mutex.
+  static Status InTransaction(sqlite3* db, const std::function<Status()>& body) {
+    Status s = Exec(db, "BEGIN IMMEDIATE");
+    if (!s.ok()) return s;
+    s = body();
+    if (!s.ok()) {
+      Exec(db, "ROLLBACK");
+      return s;
+    }
+    return Exec(db, "COMMIT");
   }
 
   static Status Exec(sqlite3* db, const char* sql) {

@@ -1,0 +1,24 @@
+// For the table-driven tests of src/standards: the shared vectors file, read once,
+// and vector numbers as the decimals they were written as.
+#pragma once
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "standards/exact.h"
+
+namespace ecohub::standards {
+
+// ../shared/reference/standards_vectors.json; a discarded value when it is absent.
+inline const nlohmann::json& StandardsVectors() {
+  static const nlohmann::json all = [] {
+    std::ifstream f(ECOHUB_SHARED_DIR "/reference/standards_vectors.json");
+    return nlohmann::json::parse(f, nullptr, false);
+  }();
+  return all;
+}
+
+// A number of a vector (a double in JSON) as the decimal it was written as.
+inline Decimal VectorDecimal(double v) { return *DecimalFromDouble(v); }
+
+}  // namespace ecohub::standards
