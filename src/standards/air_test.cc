@@ -18,6 +18,7 @@ Decimal D(double v) { return VectorDecimal(v); }
 Decimal S(const std::string& s) { return *Decimal::Parse(s); }
 
 TEST(AirVectors, PercentileHj663) {
+  SKIP_WITHOUT_STANDARDS_VECTORS();
   for (const json& v : StandardsVectors()["percentile_hj663"]) {
     std::vector<Decimal> values;
     if (v["values"].is_string()) {  // "1..365"
@@ -33,6 +34,7 @@ TEST(AirVectors, PercentileHj663) {
 }
 
 TEST(AirVectors, CompositeIndex) {
+  SKIP_WITHOUT_STANDARDS_VECTORS();
   for (const json& v : StandardsVectors()["composite_index"]) {
     std::array<std::optional<Decimal>, kPollutantCount> c;
     for (auto& [k, x] : v["conc"].items()) c[static_cast<int>(*PollutantFromName(k))] = D(x.get<double>());
@@ -50,6 +52,7 @@ TEST(AirVectors, CompositeIndex) {
 }
 
 TEST(AirVectors, O3DailyMax8h) {
+  SKIP_WITHOUT_STANDARDS_VECTORS();
   for (const json& v : StandardsVectors()["o3_daily_max_8h"]) {
     std::vector<std::optional<Decimal>> hours;
     for (const json& h : v["hours"])

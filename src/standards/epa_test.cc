@@ -16,8 +16,8 @@ Decimal D(const char* s) { return *Decimal::Parse(s); }
 
 // Every "epa_aqi_2024" vector of ../shared/reference/standards_vectors.json.
 TEST(EpaVectors, AllReferenceVectors) {
+  SKIP_WITHOUT_STANDARDS_VECTORS();
   const nlohmann::json& all = StandardsVectors();
-  ASSERT_FALSE(all.is_discarded()) << "vectors absent";
   const nlohmann::json& vectors = all.at("epa_aqi_2024");
   ASSERT_GE(vectors.size(), 12u);
   for (const nlohmann::json& v : vectors) {

@@ -43,8 +43,8 @@ std::string ClassOf(const WaterResult& r) {
 
 // Every "water" vector of ../shared/reference/standards_vectors.json.
 TEST(WaterVectors, AllReferenceVectors) {
+  SKIP_WITHOUT_STANDARDS_VECTORS();
   const json& all = StandardsVectors();
-  ASSERT_FALSE(all.is_discarded()) << "vectors absent";
   const json& vectors = all.at("water");
   ASSERT_GE(vectors.size(), 40u);
   for (const json& v : vectors) {
