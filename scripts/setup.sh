@@ -17,7 +17,9 @@ PKGS=(
   clang libclang-rt-14-dev           # libFuzzer targets
   python3                            # test drivers that compare files
   zlib1g-dev                         # reads the gzipped Beijing dataset for the demo
-  libssl-dev                         # SHA-256 of the hash-chained audit log
+  libssl-dev openssl                 # SHA-256 of the audit log, TLS (openssl makes test certificates)
+  libsodium-dev                      # Argon2id passwords, random tokens
+  libxlsxwriter-dev                  # XLSX exports
   procps psmisc                      # ps/kill used by the end-to-end tests
 )
 

@@ -18,6 +18,8 @@ struct Request {
   std::map<std::string, std::string> params;  // from {captures}
   std::string body;
   std::string authorization;
+  std::string accept_encoding;  // the Accept-Encoding header, as sent
+  std::string peer;             // the client's address ("127.0.0.1"), for rate limits
 };
 
 struct Response {
@@ -25,6 +27,12 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A streamed body (exports): when set, `body` is ignored and the server sends the
+  // response with chunked transfer encoding, calling `stream` for each next piece
+  // until it returns false (the piece it filled on that last call is still sent).
+  // It runs on a network thread between writes, so each call should produce a
+  // bounded piece (tens of KB) and return. A piece may be empty.
+  std::function<bool(std::string* piece)> stream;
 };
 
 // RFC 7807 problem+json with a stable type URI suffix ("not-found").
