@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/handlers.h"
+#include "api/params.h"
 #include "core/time.h"
 #include "derive/annual.h"
 #include "standards/air.h"
@@ -21,59 +22,6 @@ using nlohmann::ordered_json;
 
 constexpr UnixSeconds kHour = 3600, kDay = 86400;
 constexpr size_t kMaxRows = 10000;
-
-bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
-  if (s.size() < pos + n) return false;
-  int v = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
-}
-
-// "2026-03-01", "2026-03-01T08", "2026-03-01T08:00", "2026-03-01 08:00:00" as Beijing
-// time, or a plain number of UTC seconds.
-std::optional<UnixSeconds> ParseTime(std::string_view s) {
-  if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-      s.size() > 8) {
-    int64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size()) return v;
-    return std::nullopt;
-  }
-  int y, m, d, hh = 0, mm = 0, ss = 0;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &m) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d))
-    return std::nullopt;
-  size_t n = s.size();
-  if (n > 10) {
-    if ((s[10] != 'T' && s[10] != ' ') || !Digits(s, 11, 2, &hh)) return std::nullopt;
-    if (n > 13 && (s[13] != ':' || !Digits(s, 14, 2, &mm))) return std::nullopt;
-    if (n > 16 && (s[16] != ':' || !Digits(s, 17, 2, &ss))) return std::nullopt;
-    if (n != 13 && n != 16 && n != 19) return std::nullopt;
-  }
-  if (m < 1 || m > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 59 || y < 1970 || y > 9999)
-    return std::nullopt;
-  // Reject 2026-02-30 and the like: the date must read back the same.
-  CivilTime back = CivilFromSeconds(DaysFromCivil(y, m, d) * kDay);
-  if (back.month != m || back.day != d) return std::nullopt;
-  return DaysFromCivil(y, m, d) * kDay + hh * kHour + mm * 60 + ss - kBeijingOffsetSeconds;
-}
-
-// A query parameter as a time; `fallback` when absent; sets *bad on a bad value.
-UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback, std::string* bad) {
-  auto it = req.query.find(name);
-  if (it == req.query.end() || it->second.empty()) return fallback;
-  auto t = ParseTime(it->second);
-  if (!t) {
-    *bad = std::string(name) + " must be a date (2026-03-01), a Beijing time (2026-03-01T08:00) "
-                               "or UTC seconds, not \"" + it->second + "\"";
-    return fallback;
-  }
-  return *t;
-}
 
 bool ValidScope(const std::string& s) {
   if (s == "city") return true;
@@ -114,24 +62,6 @@ std::optional<UnixSeconds> Newest(store::Store& st, const char* kind, const std:
   return std::nullopt;
 }
 
-int Limit(const Request& req, std::string* bad) {
-  auto it = req.query.find("limit");
-  if (it == req.query.end()) return 1000;
-  int v = 0;
-  auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-  if (ec != std::errc() || p != it->second.data() + it->second.size() || v < 1 ||
-      v > static_cast<int>(kMaxRows)) {
-    *bad = "limit must be an integer 1.." + std::to_string(kMaxRows);
-    return 0;
-  }
-  return v;
-}
-
-std::string Param(const Request& req, const char* name, const char* fallback) {
-  auto it = req.query.find(name);
-  return it == req.query.end() || it->second.empty() ? fallback : it->second;
-}
-
 // Competition ranks by `key` ascending; rows without a key come last, unranked.
 void Rank(std::vector<ordered_json>* items, const char* key) {
   std::stable_sort(items->begin(), items->end(), [&](const ordered_json& a, const ordered_json& b) {
@@ -153,11 +83,20 @@ void Rank(std::vector<ordered_json>* items, const char* key) {
 
 }  // namespace
 
-void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
+void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
   store::Store* st = ctx.store;
+  auto sites = ctx.sites;
 
   // AQI history of a station, a district or the city.
-  router.Add("GET", "/api/v1/aqi", [st](const Request& req) {
+  api.Add("GET", "/api/v1/aqi",
+      RouteDoc{"AQI history of a station, a district or the city (HJ 633)", "Data",
+       {{"scope", "string", "city, district:<code> or site:<code> (default city)"},
+        {"period", "string", "hour (default) or day"},
+        {"from", "time", "start (default: 2 days or 30 days before `to`)"},
+        {"to", "time", "end, exclusive (default: now)"},
+        {"limit", "integer", "at most this many rows (1..10000)"}},
+       {}, false, "air-aqi"},
+      [st, &api, sites](const Request& req, const auth::Principal&) {
     std::string scope = Param(req, "scope", "city"), period = Param(req, "period", "hour");
     if (!ValidScope(scope))
       return Problem(400, "bad-scope", "scope must be city, district:<code> or site:<code>", scope);
@@ -167,7 +106,7 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     UnixSeconds now = WallSeconds();
     UnixSeconds to = TimeParam(req, "to", now + kHour, &bad);
     UnixSeconds from = TimeParam(req, "from", to - (period == "hour" ? 2 * kDay : 30 * kDay), &bad);
-    int limit = Limit(req, &bad);
+    int limit = Limit(req, &bad, kMaxRows);
     if (!bad.empty()) return Problem(400, "bad-parameter", "Bad query parameter", bad);
     if (from > to) return Problem(400, "bad-range", "from must not be after to");
     auto rows = st->QueryDerived(period == "hour" ? "aqi_hour" : "aqi_day", scope, from, to, limit);
@@ -182,7 +121,10 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
   });
 
   // The latest city AQI for the public (no login; issue 4's contract): 204 when none.
-  router.Add("GET", "/api/v1/public/aqi/city", [st](const Request&) {
+  api.Add("GET", "/api/v1/public/aqi/city",
+      RouteDoc{"The city's latest hourly AQI (204 when there is none yet)", "Public", {}, {}, false,
+       "air-aqi"},
+      [st, &api, sites](const Request&, const auth::Principal&) {
     auto t = Newest(*st, "aqi_hour", "city", 3);
     if (!t) {
       Response r;
@@ -198,7 +140,16 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
 
   // Ranking of districts or stations: by AQI for an hour or a day, by the composite
   // index for a month or a year (smaller is better; equal values share a rank).
-  router.Add("GET", "/api/v1/aqi/ranking", [st](const Request& req) {
+  api.Add("GET", "/api/v1/aqi/ranking",
+      RouteDoc{"Ranking of districts or stations by AQI (hour, day) or composite index (month, year)",
+       "Data",
+       {{"level", "string", "district (default) or site"},
+        {"period", "string", "hour, day (default), month or year"},
+        {"time", "time", "the hour or day ranked (default: the newest)"},
+        {"year", "integer", "for month and year"},
+        {"month", "integer", "for month"}},
+       {}, false, "air-aqi"},
+      [st, &api, sites](const Request& req, const auth::Principal&) {
     std::string level = Param(req, "level", "district"), period = Param(req, "period", "day");
     if (level != "district" && level != "site")
       return Problem(400, "bad-level", "level must be district or site", level);
@@ -260,7 +211,10 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
   });
 
   // GB 3838 class of every water section for a day (default: the newest).
-  router.Add("GET", "/api/v1/water/classes", [st](const Request& req) {
+  api.Add("GET", "/api/v1/water/classes",
+      RouteDoc{"GB 3838 class of every water section on a day", "Data",
+       {{"date", "time", "the day (default: the newest)"}}, {}, false, "water-classes"},
+      [st, &api, sites](const Request& req, const auth::Principal&) {
     std::string bad;
     auto newest = Newest(*st, "water_day", "site:*", 60);
     UnixSeconds day = FloorBeijing(TimeParam(req, "date", newest.value_or(0), &bad), kDay);
@@ -287,12 +241,19 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
   });
 
   // Exceedance events of outlets, newest first.
-  router.Add("GET", "/api/v1/exceedances", [st](const Request& req) {
+  api.Add("GET", "/api/v1/exceedances",
+      RouteDoc{"Exceedance events of outlets, newest first", "Data",
+       {{"from", "time", "default: 7 days before `to`"},
+        {"to", "time", "default: now"},
+        {"site", "string", "an outlet's site code"},
+        {"limit", "integer", "1..10000"}},
+       {}, true, "exceedances"},
+      [st, &api, sites](const Request& req, const auth::Principal& who) {
     std::string bad;
     UnixSeconds now = WallSeconds();
     UnixSeconds to = TimeParam(req, "to", now + kHour, &bad);
     UnixSeconds from = TimeParam(req, "from", to - 7 * kDay, &bad);
-    int limit = Limit(req, &bad);
+    int limit = Limit(req, &bad, kMaxRows);
     if (!bad.empty()) return Problem(400, "bad-parameter", "Bad query parameter", bad);
     if (from > to) return Problem(400, "bad-range", "from must not be after to");
     std::string site = Param(req, "site", "");
@@ -301,8 +262,14 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     auto rows = st->QueryDerived("exceedance", site.empty() ? "" : site + "/*", from, to, kMaxRows);
     if (!rows.ok()) return Problem(500, "store", "Store error", rows.status().message());
     ordered_json items = ordered_json::array();
-    for (auto it = rows->rbegin(); it != rows->rend() && static_cast<int>(items.size()) < limit; ++it)
+    auto snap = sites->Get();
+    for (auto it = rows->rbegin(); it != rows->rend() && static_cast<int>(items.size()) < limit;
+         ++it) {
+      // Only the outlets this account may see (an enterprise: its own).
+      const store::Site* s = snap->SiteByCode(it->scope.substr(0, it->scope.find('/')));
+      if (!s || !SiteVisible(api, who, "exceedances", *s)) continue;
       items.push_back(Item(*it));
+    }
     return JsonResponse<ordered_json>({{"from", FormatRfc3339Beijing(from)},
                  {"to", FormatRfc3339Beijing(to)},
                  {"compared_on", "hourly mean; converted (Zs) value where the standard says so"},
@@ -310,7 +277,12 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
   });
 
   // Data-quality rates of a day per site, or rolled up per district (counts summed).
-  router.Add("GET", "/api/v1/quality/rates", [st](const Request& req) {
+  api.Add("GET", "/api/v1/quality/rates",
+      RouteDoc{"Transmission and validity rates of a day per site or district, worst first", "Data",
+       {{"level", "string", "site (default) or district"},
+        {"date", "time", "the day (default: the newest)"}},
+       {}, true, "data-quality"},
+      [st, &api, sites](const Request& req, const auth::Principal& who) {
     std::string bad, level = Param(req, "level", "site");
     if (level != "site" && level != "district")
       return Problem(400, "bad-level", "level must be site or district", level);
@@ -320,6 +292,12 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     auto rows = st->QueryDerived("quality_day", "site:*", day, day + kDay, kMaxRows);
     if (!rows.ok()) return Problem(500, "store", "Store error", rows.status().message());
     std::vector<ordered_json> items;
+    auto snap = sites->Get();
+    // A district account sees its district's sites only.
+    std::erase_if(*rows, [&](const store::DerivedRow& r) {
+      const store::Site* s = snap->SiteByCode(std::string_view(r.scope).substr(5));
+      return !s || !SiteVisible(api, who, "data-quality", *s);
+    });
     if (level == "site") {
       for (const auto& r : *rows) {
         ordered_json o = Item(r);
@@ -371,10 +349,30 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
 
   // Month or year report of a scope: excellent-and-good days, days per level, HJ 663
   // statistics, composite index.
-  router.Add("GET", "/api/v1/air/report", [st](const Request& req) {
+  api.Add("GET", "/api/v1/air/report",
+      RouteDoc{"HJ 663 evaluation of a month or a year", "Data",
+       {{"scope", "string", "city, district:<code> or site:<code>"},
+        {"year", "integer", "default: this year"},
+        {"month", "integer", "1..12; absent for the year"}},
+       {}, true, "air-report"},
+      [st, &api, sites](const Request& req, const auth::Principal& who) {
     std::string scope = Param(req, "scope", "city");
     if (!ValidScope(scope))
       return Problem(400, "bad-scope", "scope must be city, district:<code> or site:<code>", scope);
+    auto snap = sites->Get();
+    auth::Target target{auth::Area::kData, nullptr};
+    auto tags = api.Tags("air-report");
+    target.dataset = &*tags;
+    if (scope.starts_with("district:")) {
+      const store::District* d = snap->DistrictByCode(std::string_view(scope).substr(9));
+      if (!d) return Problem(404, "not-found", "No such district", scope);
+      target.district_id = d->id;
+    } else if (scope.starts_with("site:")) {
+      const store::Site* site = snap->SiteByCode(std::string_view(scope).substr(5));
+      if (!site) return Problem(404, "not-found", "No such site", scope);
+      target = SiteTarget(*site, &*tags);
+    }
+    if (auto denied = Check(who, auth::Action::kRead, target)) return *denied;
     CivilTime c = CivilFromSeconds(WallSeconds() + kBeijingOffsetSeconds);
     int year = c.year, month = 0;
     if (auto y = req.query.find("year"); y != req.query.end()) year = std::atoi(y->second.c_str());
@@ -386,6 +384,14 @@ void AddDerivedRoutes(Router& router, const ApiContext& ctx) {
     if (!rep.ok()) return Problem(500, "store", "Store error", rep.status().message());
     return JsonResponse(*rep);
   });
+
+  // The public API's names for the public datasets (no login; cached by clients).
+  api.Alias("GET", "/api/v1/public/aqi/history", "/api/v1/aqi", "Public",
+            "AQI history of a station, a district or the city");
+  api.Alias("GET", "/api/v1/public/aqi/ranking", "/api/v1/aqi/ranking", "Public",
+            "Ranking of districts or stations by AQI or composite index");
+  api.Alias("GET", "/api/v1/public/water/classes", "/api/v1/water/classes", "Public",
+            "GB 3838 class of every water section on a day");
 }
 
 }  // namespace ecohub::api

@@ -3,9 +3,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/api.h"
 #include "api/router.h"
 #include "core/metrics.h"
 #include "store/latest_cache.h"
@@ -23,17 +26,75 @@ Response JsonResponse(const Json& j, int status = 200) {
   return r;
 }
 
+// The registry (districts, enterprises, sites, devices) as the API reads it: a
+// snapshot reloaded from the store at most every few seconds or at once after a
+// change through the API, so that list and access checks do not query the store on
+// every request. Thread-safe.
+class SiteDirectory {
+ public:
+  struct Snapshot {
+    std::vector<store::District> districts;
+    std::vector<store::Enterprise> enterprises;
+    std::vector<store::Site> sites;  // ordered by id
+    std::vector<store::Device> devices;
+    const store::Site* Site(int64_t id) const;
+    const store::Site* SiteByCode(std::string_view code) const;
+    const store::District* DistrictByCode(std::string_view code) const;
+    const store::Enterprise* EnterpriseById(int64_t id) const;
+    std::vector<std::string> MnsOf(int64_t site_id) const;
+  };
+  explicit SiteDirectory(store::Store* store) : store_(store) {}
+  std::shared_ptr<const Snapshot> Get();
+  void Invalidate();
+
+ private:
+  store::Store* store_;
+  std::mutex mu_;
+  std::shared_ptr<const Snapshot> snap_;
+  int64_t loaded_ms_ = 0;
+};
+
+// The dataset a site's readings belong to: air-station-readings,
+// water-section-readings or enterprise-emissions.
+const char* ReadingsDataset(const store::Site& site);
+// The policy target of a site's rows in `tags`' dataset.
+auth::Target SiteTarget(const store::Site& site, const auth::DatasetTags* tags);
+// Whether `who` may read rows of `dataset` about `site`.
+bool SiteVisible(const Api& api, const auth::Principal& who, const std::string& dataset,
+                 const store::Site& site);
+
 struct ApiContext {
   store::Store* store = nullptr;
+  std::shared_ptr<SiteDirectory> sites;
+  auth::Accounts* accounts = nullptr;
+  // Called after a device is created or changed through the API (the gateway's
+  // registry and the latest-value cache learn it at once).
+  std::function<void(const store::Device&)> device_changed;
   store::LatestCache* latest = nullptr;
   Metrics* metrics = nullptr;
   // Extra health facts (writer queue, connections), merged into /healthz.
   std::function<std::string()> health_detail;
 };
 
-void AddCoreRoutes(Router& router, const ApiContext& ctx);
+void AddCoreRoutes(Api& api, const ApiContext& ctx);
 // Derived values: AQI history and rankings, water classes, exceedances, quality
 // rates, period reports, and the public city AQI (derived_handlers.cc).
-void AddDerivedRoutes(Router& router, const ApiContext& ctx);
+void AddDerivedRoutes(Api& api, const ApiContext& ctx);
+// Districts, sites, enterprises, devices, factors, latest values, readings
+// (resource_handlers.cc).
+void AddResourceRoutes(Api& api, const ApiContext& ctx);
+// Login and accounts, API keys, the catalog, data requests, notifications, the
+// audit log, the OpenAPI document and the API page (platform_handlers.cc).
+void AddPlatformRoutes(Api& api, const ApiContext& ctx);
+// Every route of the platform API on `router`.
+void AddAllRoutes(Api& api, const ApiContext& ctx);
+
+// A Status as its problem: 400, 404, 409, 401, 403, else 500 (logged).
+Response FromStatus(const Status& s);
+
+// Appends to the audit log on behalf of `who` (errors are logged, not returned:
+// the change itself has already been made).
+void Audit(const ApiContext& ctx, const auth::Principal& who, std::string_view action,
+           std::string_view object, const nlohmann::json& detail);
 
 }  // namespace ecohub::api

@@ -5,7 +5,9 @@
 
 #include <string>
 
+#include "api/api.h"
 #include "api/http_server.h"
+#include "auth/accounts.h"
 #include "core/status.h"
 #include "derive/deriver.h"
 #include "ingest/gateway.h"
@@ -38,6 +40,11 @@ struct ServeConfig {
   int demo_history_days = 30;
   std::string dataset_dir;  // Beijing dataset for the demo replay
   derive::DeriveOptions derive;
+  auth::AccountOptions accounts;
+  api::RateLimitOptions rate_limits;
+  // The first administrator, created at start-up when there is no account yet; its
+  // password is read from this file (kept out of command lines and the config).
+  std::string admin_password_file;
 };
 
 // Reads the TOML file into `config` (keys documented in docs/configuration.md).

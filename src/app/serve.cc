@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "api/handlers.h"
+#include "auth/secrets.h"
+#include <fstream>
 #include "api/http_server.h"
 #include "app/demo_city.h"
 #include "core/time.h"
@@ -77,6 +79,34 @@ class Housekeeper {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// With no account at all, creates `admin` so that somebody can log in: from
+// --admin-password-file when given, else with a random password printed once on
+// stderr (the demo prints it on its start page).
+Status EnsureAdmin(auth::Accounts& accounts, const ServeConfig& config) {
+  auto users = accounts.Users();
+  if (!users.ok()) return users.status();
+  if (!users->empty()) return Status::Ok();
+  std::string password;
+  if (!config.admin_password_file.empty()) {
+    std::ifstream in(config.admin_password_file);
+    if (!in) return Status::InvalidInput("cannot read " + config.admin_password_file);
+    std::getline(in, password);
+  } else {
+    password = auth::NewSecret("").substr(0, 20);
+  }
+  auth::User admin;
+  admin.username = "admin";
+  admin.display_name = "Administrator";
+  admin.role = auth::Role::kAdmin;
+  auto u = accounts.CreateUser(admin, password);
+  if (!u.ok()) return u.status();
+  if (config.admin_password_file.empty())
+    std::fprintf(stderr, "created the first account: admin / %s (change it)\n", password.c_str());
+  else
+    spdlog::info("created the first account: admin (password from {})", config.admin_password_file);
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -155,19 +185,36 @@ int RunServe(const ServeConfig& config) {
     std::fprintf(stderr, "ecohub serve: %s\n", gw_port.status().ToString().c_str());
     return 1;
   }
+  auto accounts = auth::Accounts::Open(config.data_dir, config.accounts);
+  if (!accounts.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", accounts.status().ToString().c_str());
+    return 1;
+  }
+  if (Status s = EnsureAdmin(**accounts, config); !s.ok()) {
+    std::fprintf(stderr, "ecohub serve: %s\n", s.ToString().c_str());
+    return 1;
+  }
   api::Router router;
+  api::RateLimiter limiter(config.rate_limits);
+  api::Api api(router, accounts->get(), &limiter);
   api::ApiContext ctx;
   ctx.store = store.get();
   ctx.latest = &latest;
   ctx.metrics = &metrics;
+  ctx.accounts = accounts->get();
+  ctx.sites = std::make_shared<api::SiteDirectory>(store.get());
+  ctx.device_changed = [&](const store::Device& d) {
+    registry.Put(d);
+    auto all = store->Devices();
+    if (all.ok()) latest.SetDevices(*all);
+  };
   ctx.health_detail = [&] {
     auto w = writer.stats();
     return "{\"status\":\"ok\",\"devices\":" + std::to_string(registry.size()) +
            ",\"connections\":" + std::to_string(gateway.connections()) +
            ",\"writer_queue_rows\":" + std::to_string(w.queue_rows) + "}";
   };
-  api::AddCoreRoutes(router, ctx);
-  api::AddDerivedRoutes(router, ctx);
+  api::AddAllRoutes(api, ctx);
   api::HttpServer http(io, config.http, router, metrics);
   auto http_port = http.Start();
   if (!http_port.ok()) {

@@ -28,7 +28,7 @@ start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log"
 
 PYTHONPATH="$(dirname "$0")" python3 - "$HTTP_PORT" "$WORK/import.json" <<'PY'
 import json, sys, urllib.request
-from ehtest import check, finish
+from ehtest import check, finish, login
 http = sys.argv[1]
 summary = json.load(open(sys.argv[2]))
 check(summary["readings"] == 6758 and summary["missing_values"] == 154 and summary["bad_values"] == 0,
@@ -61,7 +61,9 @@ check([d["time_text"][:10] for d in days] == ["2014-01-01", "2014-01-02", "2014-
 row = day("AIR-Wanliu", "2014-01-01")
 check(row["validity"]["O3_8h"] == {"windows": 0, "valid": False} and "O3_8h" in row["missing"],
       "万柳 2014-01-01: O3 8-h invalid and reported missing, not zero")
-with urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/air/report?scope=city&year=2014&month=1",
+with urllib.request.urlopen(urllib.request.Request(
+        f"http://127.0.0.1:{http}/api/v1/air/report?scope=city&year=2014&month=1",
+        headers={"Authorization": "Bearer " + login(http)}),
                             timeout=10) as r:
     rep = json.load(r)
 check(rep["days_with_aqi"] == 4 and rep["statistics"]["PM2.5"]["valid"] is False,

@@ -23,13 +23,16 @@ start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log" --demo --demo-history-d
 
 PYTHONPATH="$(dirname "$0")" python3 - "$BIN" "$GW" "$HTTP_PORT" "$WORK/devices.csv" <<'PY'
 import json, socket, subprocess, sys, time, urllib.error, urllib.request
-from ehtest import check, finish
+from ehtest import check, finish, login
 bin_, gw, http, devices = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+token = login(http)
 mn, pw, site = open(devices).readline().strip().split(",")[:3]
 
 def get(path):
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{http}{path}", timeout=10) as r:
+        req = urllib.request.Request(f"http://127.0.0.1:{http}{path}",
+                                     headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(req, timeout=10) as r:
             return r.status, r.headers.get("Content-Type"), json.loads(r.read() or b"null")
     except urllib.error.HTTPError as e:
         return e.code, e.headers.get("Content-Type"), json.loads(e.read() or b"null")

@@ -24,3 +24,14 @@ def check(cond, what):
 
 def finish():
     sys.exit(1 if failures else 0)
+
+
+def login(http_port, username="admin", password=None):
+    """A bearer token for `username` (default: the admin lib.sh creates)."""
+    import json, os, urllib.request
+    password = password or os.environ["ADMIN_PASSWORD"]
+    req = urllib.request.Request(f"http://127.0.0.1:{http_port}/api/v1/auth/login",
+                                 data=json.dumps({"username": username, "password": password}).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())["token"]

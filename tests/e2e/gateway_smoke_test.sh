@@ -39,7 +39,7 @@ def exchange(frames, wait=3.0, expect=1):
     s.close()
     return data.decode(errors="replace")
 
-from ehtest import check, finish
+from ehtest import check, finish, login
 def metric(name):
     return ehtest.metric(http, name)
 
@@ -77,13 +77,21 @@ check("QN=20261123080000004" in reply and "QN=20261123080000006" in reply, "stic
 check("QN=20261123080000005" not in reply, "no answer when the A bit is clear")
 
 # 5. Latest values over HTTP.
-sites = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/sites/1/latest", timeout=5).read())
+auth = {"Authorization": "Bearer " + login(http)}
+try:
+    urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/sites/1/latest", timeout=5)
+    check(False, "latest values need a login")
+except urllib.error.HTTPError as e:
+    check(e.code == 401, f"latest values without a token -> 401 ({e.code})")
+sites = json.loads(urllib.request.urlopen(urllib.request.Request(
+    f"http://127.0.0.1:{http}/api/v1/sites/1/latest", headers=auth), timeout=5).read())
 vals = {(v["factor"], v["field"], v["period"]): v["value"] for v in sites["values"]}
 check(vals.get(("a34004", "Rtd", "realtime")) == "87", f"latest PM2.5 realtime is 87: {vals.get(('a34004','Rtd','realtime'))}")
 check(vals.get(("a21005", "Rtd", "realtime")) == "1.250", "latest CO keeps its text 1.250")
 check(vals.get(("a34002", "Rtd", "realtime")) == "121", "latest PM10 is the last packet's (121)")
 try:
-    urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/sites/abc/latest", timeout=5)
+    urllib.request.urlopen(urllib.request.Request(
+        f"http://127.0.0.1:{http}/api/v1/sites/abc/latest", headers=auth), timeout=5)
     check(False, "bad id rejected")
 except urllib.error.HTTPError as e:
     check(e.code == 400 and e.headers["Content-Type"] == "application/problem+json", "bad id -> 400 problem+json")

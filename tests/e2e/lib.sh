@@ -14,11 +14,16 @@ free_port() {
 }
 
 # start_server BIN DATA GWPORT LOG [extra args...]: starts serve, waits for its ports.
-# Sets SERVER_PID and HTTP_PORT.
+# Sets SERVER_PID and HTTP_PORT. A new data directory gets the account `admin` with
+# the password $ADMIN_PASSWORD (ehtest.login() logs in with it).
+ADMIN_PASSWORD=E2e-admin-pass-1
+export ADMIN_PASSWORD
 start_server() {
   local bin=$1 data=$2 gwport=$3 log=$4
   shift 4
-  "$bin" serve --data "$data" --gateway-listen "127.0.0.1:$gwport" --http-listen 127.0.0.1:0 "$@" \
+  printf '%s\n' "$ADMIN_PASSWORD" >"$WORK/admin.pw"
+  "$bin" serve --data "$data" --gateway-listen "127.0.0.1:$gwport" --http-listen 127.0.0.1:0 \
+    --admin-password-file "$WORK/admin.pw" "$@" \
     >"$log.out" 2>>"$log" &
   SERVER_PID=$!
   for _ in $(seq 1 300); do

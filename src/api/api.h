@@ -1,0 +1,130 @@
+// Api: the platform API's routes with their documentation and their guard.
+//
+// Every route is added with a RouteDoc (summary, tag, query parameters, body) and
+// a handler that receives the authenticated Principal. The same RouteDocs produce
+// /api/v1/openapi.json, so a route cannot exist undocumented, and the guard in
+// front of each handler:
+//   1. authenticates `Authorization: Bearer <token or API key>` (a present but
+//      invalid bearer is a 401 even on public routes: a client should learn that
+//      its key died, not silently get less);
+//   2. applies the rate limits (per principal and per client address) with the
+//      RateLimit-* headers, 429 with Retry-After when exhausted;
+//   3. refuses query parameters the route does not document (400), and checks the
+//      documented types of those given;
+//   4. for routes that serve one dataset, asks the access policy (auth/policy.h)
+//      before the handler runs; object-level checks (this site's district, this
+//      outlet's enterprise) are asked by the handlers through Allowed().
+// Thread-safety: built before the server starts; Dispatch is const and reentrant.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "api/router.h"
+#include "auth/accounts.h"
+#include "auth/policy.h"
+
+namespace ecohub::api {
+
+struct ParamDoc {
+  std::string name;
+  // "string", "integer", "number", "boolean", "time" (a date, a Beijing time or UTC
+  // seconds: see ParseTime), "cursor".
+  std::string type = "string";
+  std::string description;
+  bool required = false;
+};
+
+struct RouteDoc {
+  std::string summary;
+  std::string tag;  // "Public", "Data", "Registry", "Accounts", "Catalog", "Operations"
+  std::vector<ParamDoc> query;
+  // The JSON body's fields, when the route takes one.
+  std::vector<ParamDoc> body;
+  bool login = true;  // false: answers the public too (within what the policy allows)
+  // The dataset the route serves: the guard checks the policy for it first.
+  std::string dataset;
+  bool exportable = false;  // takes format=csv|xlsx
+  std::string response;     // a short description of the 200 answer
+};
+
+struct RateLimitOptions {
+  double per_second = 50;  // sustained, per principal (or per address for the public)
+  double burst = 200;
+  double per_address_per_second = 200;  // all principals from one address together
+  double per_address_burst = 400;
+};
+
+class RateLimiter {
+ public:
+  explicit RateLimiter(const RateLimitOptions& o) : options_(o) {}
+  struct Verdict {
+    bool allowed = true;
+    double limit = 0, remaining = 0, reset_seconds = 0;
+  };
+  // Takes one token from `key`'s bucket and from `address`'s bucket.
+  Verdict Take(const std::string& key, const std::string& address, double now_seconds);
+
+ private:
+  struct Bucket {
+    double tokens = 0, updated = 0;
+  };
+  bool TakeFrom(std::unordered_map<std::string, Bucket>& m, const std::string& k, double rate,
+                double burst, double now, double* remaining, double* reset);
+  RateLimitOptions options_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> by_key_, by_address_;
+};
+
+using SecureHandler = std::function<Response(const Request&, const auth::Principal&)>;
+
+class Api {
+ public:
+  Api(Router& router, auth::Accounts* accounts, RateLimiter* limiter)
+      : router_(router), accounts_(accounts), limiter_(limiter) {}
+
+  void Add(std::string method, std::string pattern, RouteDoc doc, SecureHandler handler);
+  // Serves an added route under a second path too (the public API's names for the
+  // public datasets), documented under `tag` with `summary`.
+  void Alias(const std::string& method, const std::string& pattern, const std::string& of,
+             const std::string& tag, const std::string& summary);
+  // The OpenAPI 3.0 document of every route added so far.
+  nlohmann::ordered_json OpenApi() const;
+
+  auth::Accounts* accounts() const { return accounts_; }
+  // The datasets' tags by id (built-in and registered), refreshed on Put.
+  std::optional<auth::DatasetTags> Tags(const std::string& dataset) const;
+
+ private:
+  struct Entry {
+    std::string method, pattern;
+    RouteDoc doc;
+    SecureHandler handler;
+  };
+  Router& router_;
+  auth::Accounts* accounts_;
+  RateLimiter* limiter_;
+  std::vector<Entry> entries_;
+};
+
+// The 401 (for the public) or 403 (for anyone else) problem of a denied decision.
+Response Denied(const auth::Principal& who, const auth::Decision& d);
+// Asks the policy; nullopt when allowed, the problem to answer otherwise.
+std::optional<Response> Check(const auth::Principal& who, auth::Action action,
+                              const auth::Target& target);
+// "Bearer xyz" -> "xyz"; empty when absent or another scheme.
+std::string BearerOf(std::string_view authorization);
+
+// The JSON body of a request, checked against the route's documented fields: an
+// object, valid UTF-8, no unknown field, each field of its documented type (and
+// strings at most 4,000 bytes). On failure returns the 400 problem.
+std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc>& fields,
+                                  nlohmann::json* out);
+
+}  // namespace ecohub::api

@@ -1,0 +1,34 @@
+// Query parameter readers shared by the API's handlers: times, limits, cursors.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/router.h"
+#include "core/time.h"
+
+namespace ecohub::api {
+
+// "2026-03-01", "2026-03-01T08", "2026-03-01T08:00", "2026-03-01 08:00:00" as Beijing
+// time, or a plain number (more than 8 digits) of UTC seconds.
+std::optional<UnixSeconds> ParseTime(std::string_view s);
+// A query parameter as a time; `fallback` when absent; sets *bad on a bad value.
+UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback,
+                      std::string* bad);
+// `limit` as 1..max_rows (default 1000, or max_rows when smaller); sets *bad.
+int Limit(const Request& req, std::string* bad, size_t max_rows);
+// A query parameter, or `fallback` when absent or empty.
+std::string Param(const Request& req, const char* name, const char* fallback);
+
+// Cursor paging over lists ordered by a positive id: `cursor` is the opaque text
+// the previous page returned as next_cursor (the id of its last item).
+struct Page {
+  int64_t after = 0;
+  size_t limit = 100;
+};
+// Reads `cursor` and `limit` (1..max, default 100); nullopt and *bad on bad input.
+std::optional<Page> PageParams(const Request& req, size_t max, std::string* bad);
+std::string CursorAfter(int64_t id);
+
+}  // namespace ecohub::api

@@ -1,0 +1,185 @@
+#include "auth/policy.h"
+
+#include <algorithm>
+#include <array>
+
+namespace ecohub::auth {
+
+namespace {
+
+constexpr std::array<std::string_view, 7> kRoleNames = {
+    "public", "admin", "leader", "staff", "inspector", "partner", "enterprise"};
+constexpr std::array<std::string_view, 4> kSecrecyNames = {"public", "internal", "restricted",
+                                                           "secret"};
+constexpr std::array<std::string_view, 4> kSharingNames = {"public", "government", "departments",
+                                                           "none"};
+
+template <class E, size_t N>
+std::optional<E> ParseName(const std::array<std::string_view, N>& names, std::string_view s) {
+  for (size_t i = 0; i < N; ++i)
+    if (names[i] == s) return static_cast<E>(i);
+  return std::nullopt;
+}
+
+constexpr Decision Allow() { return {true, {}}; }
+constexpr Decision Deny(std::string_view why) { return {false, why}; }
+
+bool Contains(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+bool OpenToAll(const DatasetTags& d) {
+  return d.secrecy == Secrecy::kPublic && d.sharing == Sharing::kPublic;
+}
+
+// The bureau's own accounts: they work on the city's data within their district.
+bool Bureau(Role r) {
+  return r == Role::kAdmin || r == Role::kLeader || r == Role::kStaff || r == Role::kInspector;
+}
+
+bool HasGrant(const Principal& p, std::string_view dataset, UnixSeconds now) {
+  return std::any_of(p.grants.begin(), p.grants.end(),
+                     [&](const Grant& g) { return g.dataset == dataset && now < g.until; });
+}
+
+// A district account sees its district and city-level values; an account of the
+// city (district 0) sees every district.
+bool InDistrict(const Principal& p, const Target& t) {
+  return p.district_id == 0 || t.district_id == 0 || t.district_id == p.district_id;
+}
+
+Decision DataAccess(const Principal& p, Action a, const Target& t, UnixSeconds now) {
+  if (!t.dataset) return Deny("no dataset named for this data");
+  if (a == Action::kWrite || a == Action::kDecide) return Deny("data is written by devices only");
+  const DatasetTags& d = *t.dataset;
+  if (!CanReadDataset(p, d, now)) return Deny("this dataset is not shared with you");
+  if (OpenToAll(d) || p.role == Role::kAdmin) return Allow();
+  if (p.role == Role::kEnterprise) {
+    if (!HasGrant(p, d.id, now) &&
+        (t.enterprise_id == 0 || t.enterprise_id != p.enterprise_id))
+      return Deny("an enterprise account sees only its own enterprise's data");
+    return Allow();
+  }
+  if (Bureau(p.role) && !InDistrict(p, t)) return Deny("outside your district");
+  return Allow();
+}
+
+Decision CatalogAccess(const Principal& p, Action a, const Target& t, UnixSeconds now) {
+  if (!t.dataset) return Deny("no dataset named");
+  if (a != Action::kRead) return p.role == Role::kAdmin && p.key_id == 0
+                                     ? Allow()
+                                     : Deny("only an administrator registers datasets");
+  const DatasetTags& d = *t.dataset;
+  if (CanReadDataset(p, d, now)) return Allow();
+  // Logged-in users may see that a shared dataset exists, so that they can ask for it.
+  if (p.role != Role::kPublic && d.sharing != Sharing::kNone) return Allow();
+  return Deny("this dataset is not listed for you");
+}
+
+Decision ReferenceAccess(const Principal& p, Action a, const Target& t) {
+  if (p.role == Role::kPublic) return Deny("login required");
+  if (a == Action::kDecide) return Deny("nothing to decide here");
+  if (a == Action::kWrite) {
+    if (p.role == Role::kAdmin) return Allow();
+    if (p.role == Role::kStaff && InDistrict(p, t) && (p.district_id == 0 || t.district_id != 0))
+      return Allow();
+    return Deny("your role cannot change the registry here");
+  }
+  switch (p.role) {
+    case Role::kEnterprise:
+      if (t.enterprise_id == p.enterprise_id && p.enterprise_id != 0) return Allow();
+      if (t.enterprise_id == 0 && t.district_id == 0) return Allow();  // factors, districts
+      return Deny("an enterprise account sees only its own enterprise");
+    case Role::kPartner:
+      return Allow();  // needs the registry to read what is shared with it
+    default:
+      return InDistrict(p, t) ? Allow() : Deny("outside your district");
+  }
+}
+
+}  // namespace
+
+std::string_view RoleName(Role r) { return kRoleNames[static_cast<size_t>(r)]; }
+std::optional<Role> ParseRole(std::string_view s) { return ParseName<Role>(kRoleNames, s); }
+std::string_view SecrecyName(Secrecy s) { return kSecrecyNames[static_cast<size_t>(s)]; }
+std::optional<Secrecy> ParseSecrecy(std::string_view s) {
+  return ParseName<Secrecy>(kSecrecyNames, s);
+}
+std::string_view SharingName(Sharing s) { return kSharingNames[static_cast<size_t>(s)]; }
+std::optional<Sharing> ParseSharing(std::string_view s) {
+  return ParseName<Sharing>(kSharingNames, s);
+}
+
+bool CanReadDataset(const Principal& p, const DatasetTags& d, UnixSeconds now) {
+  if (OpenToAll(d)) return true;
+  if (p.role == Role::kPublic) return false;
+  if (p.key_id != 0 && !p.key_datasets.empty() && !Contains(p.key_datasets, d.id)) return false;
+  if (p.role == Role::kAdmin) return true;
+  if (d.secrecy == Secrecy::kSecret) return p.role == Role::kLeader;
+  if (HasGrant(p, d.id, now)) return true;
+  switch (p.role) {
+    case Role::kLeader:
+    case Role::kStaff:
+      return d.secrecy <= Secrecy::kRestricted;
+    case Role::kInspector:
+      return d.secrecy <= Secrecy::kInternal;
+    case Role::kPartner:
+      return d.secrecy <= Secrecy::kInternal &&
+             (d.sharing == Sharing::kGovernment ||
+              (d.sharing == Sharing::kDepartments && Contains(d.departments, p.department)));
+    case Role::kEnterprise:
+      return d.enterprise_own_rows;
+    default:
+      return false;
+  }
+}
+
+Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds now) {
+  // An API key reads on its owner's behalf and never changes anything.
+  if (p.key_id != 0 && (a == Action::kWrite || a == Action::kDecide))
+    return Deny("API keys are read-only");
+  switch (t.area) {
+    case Area::kData:
+      return DataAccess(p, a, t, now);
+    case Area::kCatalog:
+      return CatalogAccess(p, a, t, now);
+    case Area::kReference:
+      return ReferenceAccess(p, a, t);
+    case Area::kUsers:
+      if (p.role == Role::kAdmin) return Allow();
+      if (p.role != Role::kPublic && t.owner_user_id == p.user_id && a != Action::kDecide)
+        return Allow();  // one's own account: read it, change one's password
+      return Deny("only an administrator manages accounts");
+    case Area::kKeys:
+      if (p.role == Role::kAdmin) return Allow();
+      if (p.role != Role::kPublic && t.owner_user_id == p.user_id &&
+          (a == Action::kRead || a == Action::kWrite))
+        return Allow();
+      return Deny("not your API key");
+    case Area::kRequests:
+      if (p.role == Role::kPublic) return Deny("login required");
+      if (a == Action::kDecide) {
+        if (t.owner_user_id == p.user_id) return Deny("nobody decides their own request");
+        if (p.role == Role::kAdmin) return Allow();
+        if ((p.role == Role::kLeader || p.role == Role::kStaff) && t.dataset &&
+            !p.department.empty() && p.department == t.dataset->owner_department)
+          return Allow();
+        return Deny("only the dataset's owner department decides");
+      }
+      if (t.owner_user_id == p.user_id || p.role == Role::kAdmin) return Allow();
+      if (a == Action::kRead && t.dataset && !p.department.empty() &&
+          p.department == t.dataset->owner_department &&
+          (p.role == Role::kLeader || p.role == Role::kStaff))
+        return Allow();  // the deciders see what is asked of them
+      return Deny("not your request");
+    case Area::kAudit:
+      if (a == Action::kRead && (p.role == Role::kAdmin || p.role == Role::kLeader))
+        return Allow();
+      return Deny("the audit log is for administrators and leaders");
+    case Area::kOps:
+      return p.role == Role::kAdmin ? Allow() : Deny("administrators only");
+  }
+  return Deny("unknown area");
+}
+
+}  // namespace ecohub::auth

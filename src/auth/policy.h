@@ -1,0 +1,104 @@
+// The access policy: the one function that decides every read, export and write of
+// the HTTP API (DESIGN.md, "Security"). Handlers describe what a request touches (a
+// Target) and ask Authorize(); none of them decides on its own. Pure code: no I/O,
+// the caller passes the clock. docs/access.md has the rules as a table.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+
+namespace ecohub::auth {
+
+enum class Role { kPublic, kAdmin, kLeader, kStaff, kInspector, kPartner, kEnterprise };
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+// Secrecy levels and sharing scopes of a catalog entry (资源目录): the tags that
+// decide who may read a dataset.
+enum class Secrecy { kPublic, kInternal, kRestricted, kSecret };
+enum class Sharing { kPublic, kGovernment, kDepartments, kNone };
+std::string_view SecrecyName(Secrecy s);
+std::optional<Secrecy> ParseSecrecy(std::string_view name);
+std::string_view SharingName(Sharing s);
+std::optional<Sharing> ParseSharing(std::string_view name);
+
+struct DatasetTags {
+  std::string id;
+  Secrecy secrecy = Secrecy::kInternal;
+  Sharing sharing = Sharing::kGovernment;
+  std::vector<std::string> departments;  // for Sharing::kDepartments
+  std::string owner_department;          // decides data requests
+  // An enterprise may read its own rows of it (its outlets' emissions, its
+  // exceedances) whatever the sharing scope.
+  bool enterprise_own_rows = false;
+};
+
+// Access to a dataset granted by an approved data request, until `until`.
+struct Grant {
+  std::string dataset;
+  UnixSeconds until = 0;
+};
+
+// Who is asking. Built from a token or an API key by the API layer; the public is
+// the default-constructed Principal.
+struct Principal {
+  Role role = Role::kPublic;
+  int64_t user_id = 0;  // 0: the public
+  int64_t key_id = 0;   // set when the request came with an API key
+  std::string name = "public";  // for logs and the audit log: "user:alice", "key:3"
+  int64_t district_id = 0;      // 0: the whole city
+  int64_t enterprise_id = 0;    // enterprise users only
+  std::string department;       // 监测处, 气象局...: partners and deciders
+  std::vector<Grant> grants;
+  // An API key limited to some datasets (empty: its owner's rights). Keys never write.
+  std::vector<std::string> key_datasets;
+};
+
+enum class Action {
+  kRead,
+  kExport,  // CSV/XLSX of what can be read
+  kWrite,   // create, change, disable, revoke
+  kDecide,  // approve or refuse a data request
+};
+
+// What a request touches.
+enum class Area {
+  kData,       // observations and derived values of a dataset (Target::dataset)
+  kCatalog,    // the catalog entry of a dataset (Target::dataset)
+  kReference,  // districts, sites, enterprises, devices, factors
+  kUsers,      // user accounts (owner_user_id: the account)
+  kKeys,       // API keys (owner_user_id: the key's owner)
+  kRequests,   // data requests (owner_user_id: the requester; dataset: what is asked)
+  kAudit,      // the audit log and usage records
+  kOps,        // metrics, health details
+};
+
+struct Target {
+  Area area = Area::kData;
+  const DatasetTags* dataset = nullptr;
+  // The district of the object, or 0 when it is not tied to one (city-level
+  // values, rankings across districts, lists filtered afterwards).
+  int64_t district_id = 0;
+  int64_t enterprise_id = 0;   // the enterprise that owns the object (outlets), or 0
+  int64_t owner_user_id = 0;   // for users, keys, requests
+};
+
+struct Decision {
+  bool allow = false;
+  // Why not, for the 403 problem's detail (a static text).
+  std::string_view reason;
+  explicit operator bool() const { return allow; }
+};
+
+Decision Authorize(const Principal& who, Action action, const Target& target, UnixSeconds now);
+
+// Whether `who` may read the rows of `dataset` at all (before object scope): the
+// dataset part of Authorize, for filtering catalog listings.
+bool CanReadDataset(const Principal& who, const DatasetTags& dataset, UnixSeconds now);
+
+}  // namespace ecohub::auth
