@@ -7,8 +7,10 @@ rm -rf "$DATA"
 mkdir -p "$(dirname "$DATA")"
 SHARED="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/beijing_multisite_2013_2017"
 
+# The demo's administrator: admin / ecohub-demo-2026 (a demo only; change it).
+printf 'ecohub-demo-2026\n' >"$DATA.admin.pw"
 "$BIN" serve --data "$DATA" --demo --gateway-listen "$GW" --http-listen "$HTTP" \
-  --dataset "$SHARED" 2>"$DATA.serve.log" >"$DATA.serve.out" &
+  --admin-password-file "$DATA.admin.pw" --dataset "$SHARED" 2>"$DATA.serve.log" >"$DATA.serve.out" &
 SERVER=$!
 trap 'kill $SERVER $SIM 2>/dev/null; wait 2>/dev/null; echo; echo "demo stopped"' EXIT INT TERM
 for _ in $(seq 1 1800); do  # seeding + deriving 30 days takes ~30 s
@@ -34,7 +36,13 @@ EcoHub demo city is running (Beijing: 16 districts, 30 air stations, 10 river se
   HTTP            http://$HTTP
   health          http://$HTTP/healthz
   metrics         http://$HTTP/metrics
-  latest values   http://$HTTP/api/v1/sites/1/latest   (sites 1..100)
+  login           admin / ecohub-demo-2026:
+                  curl -s -XPOST http://$HTTP/api/v1/auth/login \\
+                    -d '{"username":"admin","password":"ecohub-demo-2026"}'
+                  then send Authorization: Bearer <token>
+  API             http://$HTTP/api/docs   (OpenAPI: /api/v1/openapi.json)
+  latest values   http://$HTTP/api/v1/latest   (login; one site: /api/v1/sites/1/latest)
+  open data       http://$HTTP/api/v1/public/datasets
   HJ 212 gateway  $GW   ($DEVICES simulated loggers streaming, with faults:
                   bad CRCs, split packets, disconnects, non-N flags, one silent device)
   city AQI now    http://$HTTP/api/v1/public/aqi/city   (recomputed after every commit)

@@ -7,7 +7,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "api/export.h"
 #include "api/params.h"
+#include <map>
 
 namespace ecohub::api {
 
@@ -168,8 +170,10 @@ void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandl
       auto tags = Tags(doc.dataset);
       if (!tags) return Problem(500, "internal", "Route names an unknown dataset", doc.dataset);
       bool exporting = req.query.count("format") && req.query.at("format") != "json";
+      // The dataset as a whole: an enterprise asks for its own rows (the handler
+      // filters them), a district account for its district's or city-level ones.
       if (auto denied = Check(who, exporting ? auth::Action::kExport : auth::Action::kRead,
-                              {auth::Area::kData, &*tags}))
+                              {auth::Area::kData, &*tags, 0, who.enterprise_id}))
         return *denied;
     } else if (doc.login && who.role == auth::Role::kPublic) {
       return Denied(who, {});
@@ -181,6 +185,25 @@ void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandl
       spdlog::error("{} {}: {}", req.method, req.path, e.what());
       r = Problem(500, "internal", "Internal error");
     }
+    // An exportable route whose handler answered JSON: its items become the file,
+    // with the same filters and rights as the JSON had.
+    if (doc.exportable && r.status == 200 && !r.stream && req.query.count("format") &&
+        req.query.at("format") != "json") {
+      std::string stem = req.path.substr(req.path.rfind('/') + 1);
+      std::string format = req.query.at("format");
+      std::string object = doc.dataset.empty() ? "list:" + stem : "dataset:" + doc.dataset;
+      auto audit = audit_;
+      nlohmann::json filters = req.query;
+      r = ItemsAsExport(r, format, stem, [audit, who, object, filters](int64_t rows) {
+        if (audit) audit(who, "export", object, {{"filters", filters}, {"rows", rows}});
+      });
+    }
+    // What the public may read, caches and proxies may keep for a minute; anything
+    // read with credentials stays private.
+    if (r.status == 200 && who.role == auth::Role::kPublic && !doc.login)
+      r.headers.emplace_back("Cache-Control", "public, max-age=60");
+    else if (who.role != auth::Role::kPublic)
+      r.headers.emplace_back("Cache-Control", "private, no-store");
     if (limiter_) {
       r.headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(v.limit)));
       r.headers.emplace_back("RateLimit-Remaining",
@@ -238,6 +261,58 @@ std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc
     if (p.required && (!out->contains(p.name) || (*out)[p.name].is_null()))
       return Problem(400, "missing-field", "Missing field in body", p.name);
   return std::nullopt;
+}
+
+Response ItemsAsExport(const Response& answer, const std::string& format,
+                       const std::string& stem, std::function<void(int64_t)> on_done) {
+  auto doc = nlohmann::ordered_json::parse(answer.body, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("items") || !doc["items"].is_array())
+    return Problem(400, "not-exportable", "This answer has no list to export");
+  // Columns: every key met, in order of first appearance.
+  auto rows = std::make_shared<std::vector<std::vector<std::pair<std::string, nlohmann::ordered_json>>>>();
+  std::vector<std::string> names;
+  std::map<std::string, bool> numeric;
+  for (const auto& item : doc["items"]) {
+    std::vector<std::pair<std::string, nlohmann::ordered_json>> flat;
+    auto add = [&](const std::string& k, const nlohmann::ordered_json& v) {
+      if (!numeric.count(k)) {
+        names.push_back(k);
+        numeric[k] = true;
+      }
+      if (!v.is_null() && !v.is_number()) numeric[k] = false;
+      flat.emplace_back(k, v);
+    };
+    if (!item.is_object()) {
+      add("value", item);
+    } else {
+      for (const auto& [k, v] : item.items()) {
+        if (v.is_object())
+          for (const auto& [k2, v2] : v.items()) add(k + "." + k2, v2);
+        else
+          add(k, v);
+      }
+    }
+    rows->push_back(std::move(flat));
+  }
+  std::vector<ExportColumn> columns;
+  for (const auto& n : names)
+    columns.push_back({n, "", numeric[n] ? ExportColumn::kNumber : ExportColumn::kText});
+  size_t i = 0;
+  return ExportResponse(
+      *ParseExportFormat(format), stem, std::move(columns),
+      [rows, names, i](std::vector<std::optional<std::string>>* out) mutable {
+        if (i >= rows->size()) return false;
+        out->assign(names.size(), std::nullopt);
+        for (const auto& [k, v] : (*rows)[i]) {
+          size_t c = std::find(names.begin(), names.end(), k) - names.begin();
+          if (v.is_null()) continue;
+          (*out)[c] = v.is_string() ? v.get<std::string>()
+                                    : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        }
+        ++i;
+        return true;
+      },
+      std::move(on_done));
 }
 
 // --- OpenAPI -------------------------------------------------------------------

@@ -98,6 +98,10 @@ class Api {
   nlohmann::ordered_json OpenApi() const;
 
   auth::Accounts* accounts() const { return accounts_; }
+  // Where exports are put on the record (handlers.cc: Audit).
+  using AuditFn = std::function<void(const auth::Principal&, std::string_view action,
+                                     std::string_view object, const nlohmann::json& detail)>;
+  void SetAudit(AuditFn fn) { audit_ = std::move(fn); }
   // The datasets' tags by id (built-in and registered), refreshed on Put.
   std::optional<auth::DatasetTags> Tags(const std::string& dataset) const;
 
@@ -110,8 +114,15 @@ class Api {
   Router& router_;
   auth::Accounts* accounts_;
   RateLimiter* limiter_;
+  AuditFn audit_;
   std::vector<Entry> entries_;
 };
+
+// A JSON answer's "items" as a CSV or XLSX download: one column per key (nested
+// objects flattened as "a.b", arrays as JSON text), rows in order. For exportable
+// routes whose handler answers JSON only; `on_done` gets the row count.
+Response ItemsAsExport(const Response& json_answer, const std::string& format,
+                       const std::string& stem, std::function<void(int64_t)> on_done);
 
 // The 401 (for the public) or 403 (for anyone else) problem of a denied decision.
 Response Denied(const auth::Principal& who, const auth::Decision& d);

@@ -95,7 +95,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
         {"from", "time", "start (default: 2 days or 30 days before `to`)"},
         {"to", "time", "end, exclusive (default: now)"},
         {"limit", "integer", "at most this many rows (1..10000)"}},
-       {}, false, "air-aqi"},
+       {}, false, "air-aqi", true},
       [st, &api, sites](const Request& req, const auth::Principal&) {
     std::string scope = Param(req, "scope", "city"), period = Param(req, "period", "hour");
     if (!ValidScope(scope))
@@ -148,7 +148,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
         {"time", "time", "the hour or day ranked (default: the newest)"},
         {"year", "integer", "for month and year"},
         {"month", "integer", "for month"}},
-       {}, false, "air-aqi"},
+       {}, false, "air-aqi", true},
       [st, &api, sites](const Request& req, const auth::Principal&) {
     std::string level = Param(req, "level", "district"), period = Param(req, "period", "day");
     if (level != "district" && level != "site")
@@ -213,7 +213,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
   // GB 3838 class of every water section for a day (default: the newest).
   api.Add("GET", "/api/v1/water/classes",
       RouteDoc{"GB 3838 class of every water section on a day", "Data",
-       {{"date", "time", "the day (default: the newest)"}}, {}, false, "water-classes"},
+       {{"date", "time", "the day (default: the newest)"}}, {}, false, "water-classes", true},
       [st, &api, sites](const Request& req, const auth::Principal&) {
     std::string bad;
     auto newest = Newest(*st, "water_day", "site:*", 60);
@@ -247,7 +247,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
         {"to", "time", "default: now"},
         {"site", "string", "an outlet's site code"},
         {"limit", "integer", "1..10000"}},
-       {}, true, "exceedances"},
+       {}, true, "exceedances", true},
       [st, &api, sites](const Request& req, const auth::Principal& who) {
     std::string bad;
     UnixSeconds now = WallSeconds();
@@ -281,7 +281,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
       RouteDoc{"Transmission and validity rates of a day per site or district, worst first", "Data",
        {{"level", "string", "site (default) or district"},
         {"date", "time", "the day (default: the newest)"}},
-       {}, true, "data-quality"},
+       {}, true, "data-quality", true},
       [st, &api, sites](const Request& req, const auth::Principal& who) {
     std::string bad, level = Param(req, "level", "site");
     if (level != "site" && level != "district")

@@ -1,13 +1,29 @@
 // HttpServer: HTTP/1.1 on Boost.Beast, sharing the gateway's io_context.
-// Keep-alive, read timeouts, header and body size limits; every request goes to
-// the Router. Thread-safety: Start/Stop from one thread; sessions run on their
-// own strands.
+//
+// Every request goes to the Router. The server adds, around the router:
+//  - keep-alive, with the read timeout doubling as the idle timeout between
+//    requests, a write timeout per write, and header and body size limits
+//    (413 when over, 400 for what does not parse; the connection then closes);
+//  - gzip (RFC 9110 §8.4.1.3) of text-like bodies of at least kGzipMinBytes when
+//    the client's Accept-Encoding allows it, with `Vary: Accept-Encoding`;
+//  - streamed bodies (Response::stream) as chunked transfer coding on HTTP/1.1,
+//    or raw bytes ended by closing the connection on HTTP/1.0, one piece in flight
+//    at a time, so an export of any size holds about one piece in memory;
+//  - optional TLS (1.2 and later): when both tls_cert_file and tls_key_file are
+//    set, the port speaks TLS only.
+//
+// Thread-safety: Start/Stop from one thread. Each connection runs on its own strand,
+// so the router's handlers and a Response::stream run on a network thread and may
+// run concurrently for different connections. The io_context may outlive the
+// server: connections still open keep the state they need (options, TLS context)
+// alive, but the Router and Metrics must outlive the io_context's run.
 #pragma once
 
 #include <boost/asio.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "api/router.h"
 #include "core/metrics.h"
@@ -18,25 +34,54 @@ namespace ecohub::api {
 struct HttpOptions {
   std::string listen_host = "127.0.0.1";
   uint16_t listen_port = 8080;
+  // Bounds the reading of one request, and the wait for the next one on a kept-alive
+  // connection (an idle client costs a socket, nothing more, for this long).
   std::chrono::seconds read_timeout{30};
+  // Bounds each write: a whole buffered response, or one chunk of a streamed one. A
+  // client that stops reading loses its connection after this long.
+  std::chrono::seconds write_timeout{30};
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 1024 * 1024;
+  // PEM files; both set turns TLS on, neither leaves plain HTTP. The certificate
+  // file holds the chain, leaf first. Read once by Start().
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
+
+// Smaller bodies are sent as they are: gzip's 18-byte frame and the CPU are not
+// worth it under about one TCP segment.
+inline constexpr size_t kGzipMinBytes = 1024;
+
+// True when an Accept-Encoding header value lets us answer with gzip: "gzip" (or
+// its alias "x-gzip") listed with a non-zero q, or, when gzip is not named, "*"
+// with a non-zero q. An absent or empty header means identity only. Malformed
+// q values count as q=0 (refused), so a garbled header never gets gzip.
+bool AcceptsGzip(std::string_view accept_encoding);
+
+// True for media types that compress well (JSON, text, JavaScript, SVG); false for
+// formats that are compressed already (XLSX, ZIP, images) and anything unknown.
+// Parameters such as "; charset=utf-8" are ignored; the comparison ignores case.
+bool IsCompressible(std::string_view content_type);
 
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, const HttpOptions& options, const Router& router,
              Metrics& metrics);
   ~HttpServer();
+  // Loads the TLS certificate and key when configured, then listens. On success
+  // returns the bound port (useful with port 0). Fails, naming the file, when a
+  // certificate or key cannot be loaded or they do not match, and when the address
+  // cannot be bound.
   Result<uint16_t> Start();
+  // Stops accepting; connections in progress finish on their own.
   void Stop();
+
+  struct Shared;  // what every connection needs; defined in http_server.cc
 
  private:
   void Accept();
   boost::asio::io_context& io_;
-  HttpOptions options_;
-  const Router& router_;
-  Metrics& metrics_;
+  std::shared_ptr<Shared> shared_;
   boost::asio::ip::tcp::acceptor acceptor_;
   bool stopped_ = false;
 };

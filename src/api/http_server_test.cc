@@ -1,2 +1,593 @@
+// HttpServer end to end: a real server on 127.0.0.1 port 0 with its io_context on a
+// thread, and Beast clients. Client operations run under a deadline far beyond any
+// real need, so that a server bug fails a test instead of hanging it; nothing here
+// measures speed.
+#include "api/http_server.h"
+
 #include <gtest/gtest.h>
-TEST(HttpServer, Placeholder) {}
+#include <unistd.h>
+#include <zlib.h>
+
+#include <atomic>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+namespace ecohub::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+constexpr auto kDeadline = std::chrono::seconds(60);
+constexpr char kXlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// --- Pure functions ---------------------------------------------------------------
+
+TEST(AcceptsGzip, FollowsRfc9110Weights) {
+  struct Case {
+    const char* header;
+    bool gzip;
+  } cases[] = {
+      {"", false},
+      {"gzip", true},
+      {"GZip", true},
+      {"x-gzip", true},
+      {"gzip, deflate, br", true},
+      {"br;q=1.0, gzip;q=0.8, *;q=0.1", true},
+      {"deflate , gzip ; q=0.001", true},
+      {"gzip;q=1", true},
+      {"gzip;q=1.000", true},
+      {"gzip;q=0", false},
+      {"gzip; Q=0.000", false},
+      {"gzip;q=0.", false},
+      {"identity", false},
+      {"deflate, br", false},
+      {"*", true},
+      {"*;q=0.5", true},
+      {"*;q=0", false},
+      {"gzip;q=0, *", false},  // named beats the wildcard
+      {"*;q=0, gzip", true},
+      {"gzip, gzip;q=0", false},  // contradictory: refuse
+      {"gzip;q=2", false},        // malformed weights refuse
+      {"gzip;q=1.5", false},
+      {"gzip;q=0.0001", false},
+      {"gzip;q=abc", false},
+      {"gzip;level=9", true},  // unknown parameters are ignored
+      {"gzipped", false},
+      {",,gzip,,", true},
+  };
+  for (const auto& c : cases) EXPECT_EQ(AcceptsGzip(c.header), c.gzip) << "'" << c.header << "'";
+}
+
+TEST(IsCompressible, TextLikeTypesOnly) {
+  for (const char* type :
+       {"application/json", "application/json; charset=utf-8", "Application/JSON",
+        "application/problem+json", "text/csv; charset=utf-8", "text/plain", "text/html",
+        "application/javascript", "image/svg+xml"})
+    EXPECT_TRUE(IsCompressible(type)) << type;
+  for (const char* type :
+       {kXlsx, "application/zip", "image/png", "application/octet-stream", "application/gzip", ""})
+    EXPECT_FALSE(IsCompressible(type)) << type;
+}
+
+// --- Fixtures and helpers ------------------------------------------------------------
+
+// Text that compresses the way readings do: repetitive structure, varying numbers.
+std::string Lines(size_t bytes, uint32_t seed) {
+  std::string out;
+  uint32_t x = seed * 2654435761u + 1;
+  while (out.size() < bytes) {
+    x = x * 1664525u + 1013904223u;
+    out += "880000000000" + std::to_string(1000 + x % 9000) + ",2024-05-0" +
+           std::to_string(1 + x % 9) + "T" + std::to_string(10 + x % 14) +
+           ":00:00+08:00,a34004,Avg," + std::to_string(x % 500) + "." + std::to_string(x % 10) +
+           ",N\n";
+  }
+  out.resize(bytes);
+  return out;
+}
+
+// Piece i of the streamed test export: lengths vary so chunk boundaries move, and
+// every 7th piece is empty (a producer may have nothing to add on a call).
+constexpr int kExportPieces = 360;
+std::string ExportPiece(int i) {
+  if (i % 7 == 3) return "";
+  return Lines(8000 + (i * 997) % 16000, static_cast<uint32_t>(i));
+}
+std::string WholeExport() {
+  std::string all;
+  for (int i = 0; i < kExportPieces; ++i) all += ExportPiece(i);
+  return all;
+}
+
+std::string Gunzip(const std::string& in, bool* ok) {
+  z_stream z{};
+  *ok = false;
+  if (inflateInit2(&z, 15 + 16) != Z_OK) return "";
+  std::string out;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(in.size());
+  int rc = Z_OK;
+  char buf[64 * 1024];
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;  // truncated input
+  }
+  // Exactly one gzip member, and nothing after it.
+  *ok = rc == Z_STREAM_END && z.avail_in == 0;
+  inflateEnd(&z);
+  return out;
+}
+
+struct Reply {
+  beast::error_code ec;
+  http::response<http::string_body> msg;
+  int chunks = 0;  // chunk headers seen, the last (empty) one included
+};
+
+// One client connection, plain or TLS. Asynchronous operations under a deadline, so
+// that a server bug fails a test instead of hanging it.
+template <class Stream>
+class Client {
+ public:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  explicit Client(uint16_t port, int receive_buffer = 0) : stream_(MakeStream()) {
+    auto& socket = beast::get_lowest_layer(stream_).socket();
+    socket.open(tcp::v4());
+    // A small receive buffer makes a client that stops reading felt sooner.
+    if (receive_buffer) socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    if constexpr (kTls) {
+      handshake_ =
+          Await([&](auto handler) { stream_.async_handshake(ssl::stream_base::client, handler); });
+    }
+  }
+
+  beast::error_code handshake() const { return handshake_; }
+
+  Reply Get(const std::string& target, std::optional<std::string> accept_encoding = std::nullopt,
+            unsigned version = 11) {
+    http::request<http::string_body> req{http::verb::get, target, version};
+    req.set(http::field::host, "127.0.0.1");
+    if (accept_encoding) req.set(http::field::accept_encoding, *accept_encoding);
+    if (version == 10) req.keep_alive(true);  // the server must still close after a stream
+    beast::error_code ec = Await([&](auto handler) { http::async_write(stream_, req, handler); });
+    if (ec) return Reply{ec};
+    return Read();
+  }
+
+  // Sends bytes as they are, for requests no well-behaved client would make.
+  beast::error_code SendRaw(const std::string& bytes) {
+    return Await([&](auto handler) { asio::async_write(stream_, asio::buffer(bytes), handler); });
+  }
+
+  Reply Read() {
+    Reply r;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    auto on_chunk = [&r](std::uint64_t, beast::string_view, beast::error_code&) { ++r.chunks; };
+    parser.on_chunk_header(on_chunk);
+    r.ec = Await([&](auto handler) { http::async_read(stream_, buffer_, parser, handler); });
+    if (parser.is_header_done()) r.msg = parser.release();
+    return r;
+  }
+
+ private:
+  // Runs one asynchronous operation until it completes, or fails the test after
+  // kDeadline; then the connection is closed and the operation, cancelled, completes
+  // while what it refers to still exists.
+  template <class Start>
+  beast::error_code Await(Start&& start) {
+    std::optional<beast::error_code> result;
+    ioc_.restart();
+    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    ioc_.run_for(kDeadline);
+    if (result) return *result;
+    ADD_FAILURE() << "client operation did not complete";
+    beast::get_lowest_layer(stream_).close();
+    ioc_.restart();
+    ioc_.run();
+    return beast::error::timeout;
+  }
+
+  Stream MakeStream() {
+    if constexpr (kTls) {
+      tls_.set_verify_mode(ssl::verify_none);  // the test's own self-signed certificate
+      return Stream(ioc_, tls_);
+    } else {
+      return Stream(ioc_);
+    }
+  }
+
+  asio::io_context ioc_;
+  ssl::context tls_{ssl::context::tls_client};
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  beast::error_code handshake_;
+};
+using PlainClient = Client<beast::tcp_stream>;
+using TlsClient = Client<beast::ssl_stream<beast::tcp_stream>>;
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    json_ = "{\"values\":\"" + Lines(64 * 1024, 1) + "\"}";
+    router_.Add("GET", "/json", [this](const Request&) {
+      Response r;
+      r.body = json_;
+      return r;
+    });
+    router_.Add("GET", "/csv", [this](const Request&) {
+      Response r;
+      r.content_type = "text/csv; charset=utf-8";
+      r.body = json_;
+      return r;
+    });
+    router_.Add("GET", "/small", [](const Request&) {
+      Response r;
+      r.body = "{\"ok\":true}";
+      return r;
+    });
+    // Compressible bytes with an incompressible type: only the type says no.
+    router_.Add("GET", "/xlsx", [this](const Request&) {
+      Response r;
+      r.content_type = kXlsx;
+      r.body = json_;
+      return r;
+    });
+    router_.Add("GET", "/request", [](const Request& req) {
+      Response r;
+      r.content_type = "text/plain";
+      r.body = req.peer + "|" + req.accept_encoding;
+      return r;
+    });
+    router_.Add("GET", "/handler-throws",
+                [](const Request&) -> Response { throw std::runtime_error("handler bug"); });
+    router_.Add("GET", "/stream", [](const Request&) {
+      Response r;
+      r.content_type = "text/csv; charset=utf-8";
+      r.stream = [next = 0](std::string* piece) mutable {
+        *piece = ExportPiece(next);
+        return ++next < kExportPieces;
+      };
+      return r;
+    });
+    router_.Add("GET", "/stream-throws", [](const Request&) {
+      Response r;
+      r.content_type = "text/csv";
+      r.stream = [next = 0](std::string* piece) mutable -> bool {
+        if (next == 3) throw std::runtime_error("store cursor failed");
+        *piece = ExportPiece(next++);
+        return true;
+      };
+      return r;
+    });
+    router_.Add("GET", "/forever", [this](const Request&) {
+      Response r;
+      r.content_type = "text/csv";
+      r.stream = [this](std::string* piece) {
+        forever_pieces_.fetch_add(1);
+        piece->assign(64 * 1024, 'x');
+        return true;
+      };
+      return r;
+    });
+  }
+
+  void TearDown() override {
+    if (thread_.joinable()) {
+      io_.stop();
+      thread_.join();
+    }
+    if (server_) server_->Stop();
+  }
+
+  void StartServer(HttpOptions options = {}) {
+    options.listen_host = "127.0.0.1";
+    options.listen_port = 0;
+    server_ = std::make_unique<HttpServer>(io_, options, router_, metrics_);
+    auto port = server_->Start();
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  // Polls a counter until it reaches `want` or kDeadline passes.
+  bool WaitForCounter(const char* name, int64_t want) {
+    auto give_up = std::chrono::steady_clock::now() + kDeadline;
+    while (metrics_.Value(name) < want) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+  }
+
+  // Declared before io_: sessions still queued in io_ when it is destroyed refer to them.
+  Metrics metrics_;
+  Router router_;
+  std::string json_;
+  std::atomic<int> forever_pieces_{0};
+  asio::io_context io_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+};
+
+void ExpectGzipOf(const Reply& r, const std::string& original) {
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg[http::field::content_encoding], "gzip");
+  EXPECT_EQ(r.msg[http::field::vary], "Accept-Encoding");
+  bool ok = false;
+  std::string plain = Gunzip(r.msg.body(), &ok);
+  EXPECT_TRUE(ok) << "not one complete gzip member";
+  EXPECT_EQ(plain.size(), original.size());
+  EXPECT_TRUE(plain == original) << "decompressed body differs";
+  EXPECT_LT(r.msg.body().size(), original.size() / 2);
+}
+
+// --- Buffered responses and gzip ------------------------------------------------------
+
+TEST_F(HttpServerTest, GzipOnlyWhenAcceptedLargeAndCompressible) {
+  StartServer();
+  struct Case {
+    const char* target;
+    std::optional<std::string> accept_encoding;  // nullopt: no header
+    bool gzip, vary;
+  } cases[] = {
+      {"/json", "gzip", true, true},
+      {"/json", "gzip, deflate, br", true, true},
+      {"/json", "br;q=1.0, gzip;q=0.8", true, true},
+      {"/json", "*", true, true},
+      {"/csv", "gzip", true, true},
+      {"/json", std::nullopt, false, true},
+      {"/json", "", false, true},
+      {"/json", "gzip;q=0", false, true},
+      {"/json", "identity, *;q=0", false, true},
+      {"/small", "gzip", false, false},
+      {"/xlsx", "gzip", false, false},
+  };
+  PlainClient client(port_);  // one kept-alive connection for all
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.target) +
+                 " Accept-Encoding: " + c.accept_encoding.value_or("(none)"));
+    Reply r = client.Get(c.target, c.accept_encoding);
+    ASSERT_FALSE(r.ec) << r.ec.message();
+    EXPECT_EQ(r.msg.result_int(), 200);
+    EXPECT_EQ(r.msg.count(http::field::vary), c.vary ? 1u : 0u);
+    std::string original = std::string(c.target) == "/small" ? "{\"ok\":true}" : json_;
+    if (c.gzip) {
+      ExpectGzipOf(r, original);
+    } else {
+      EXPECT_EQ(r.msg.count(http::field::content_encoding), 0u);
+      EXPECT_TRUE(r.msg.body() == original);
+    }
+  }
+  EXPECT_EQ(metrics_.Value("ecohub_http_gzip_responses_total"), 5);
+}
+
+TEST_F(HttpServerTest, RequestCarriesPeerAndAcceptEncoding) {
+  StartServer();
+  PlainClient client(port_);
+  Reply r = client.Get("/request", "gzip;q=0.5, br");
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.body(), "127.0.0.1|gzip;q=0.5, br");
+}
+
+TEST_F(HttpServerTest, OversizedBodyGets413) {
+  StartServer();
+  PlainClient client(port_);
+  // The declared length alone is over the limit; the body never needs to be sent.
+  ASSERT_FALSE(client.SendRaw("POST /json HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\n"));
+  Reply r = client.Read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.result_int(), 413);
+  EXPECT_NE(r.msg.body().find("too-large"), std::string::npos) << r.msg.body();
+  EXPECT_FALSE(r.msg.keep_alive());
+  EXPECT_EQ(metrics_.Value("ecohub_http_bad_requests_total"), 1);
+}
+
+TEST_F(HttpServerTest, GarbageRequestLineGets400) {
+  StartServer();
+  PlainClient client(port_);
+  ASSERT_FALSE(client.SendRaw("NOT AN HTTP REQUEST\r\n\r\n"));
+  Reply r = client.Read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.result_int(), 400);
+  EXPECT_EQ(r.msg[http::field::content_type], "application/problem+json");
+  EXPECT_EQ(metrics_.Value("ecohub_http_bad_requests_total"), 1);
+  // And the server goes on.
+  EXPECT_EQ(PlainClient(port_).Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpServerTest, HandlerThatThrowsGets500AndServerGoesOn) {
+  StartServer();
+  PlainClient client(port_);
+  Reply r = client.Get("/handler-throws");
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.result_int(), 500);
+  EXPECT_EQ(metrics_.Value("ecohub_http_handler_errors_total"), 1);
+  EXPECT_EQ(client.Get("/small").msg.result_int(), 200);  // same connection
+}
+
+// --- Streamed responses -----------------------------------------------------------
+
+TEST_F(HttpServerTest, StreamedBodyArrivesWholeOverChunkedEncoding) {
+  StartServer();
+  const std::string expected = WholeExport();
+  ASSERT_GT(expected.size(), 4'500'000u);
+  PlainClient client(port_);
+  Reply r = client.Get("/stream");
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.result_int(), 200);
+  EXPECT_TRUE(r.msg.chunked());
+  EXPECT_EQ(r.msg.count(http::field::content_length), 0u);
+  EXPECT_EQ(r.msg.count(http::field::content_encoding), 0u);
+  EXPECT_EQ(r.msg[http::field::vary], "Accept-Encoding");
+  // One chunk per non-empty piece, then the last chunk.
+  EXPECT_EQ(r.chunks, kExportPieces - kExportPieces / 7 + 1);
+  EXPECT_EQ(r.msg.body().size(), expected.size());
+  EXPECT_TRUE(r.msg.body() == expected);
+  // The connection is kept alive after the last chunk.
+  EXPECT_EQ(client.Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpServerTest, StreamedBodyIsGzippedWhenAccepted) {
+  StartServer();
+  const std::string expected = WholeExport();
+  PlainClient client(port_);
+  Reply r = client.Get("/stream", "gzip");
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_TRUE(r.msg.chunked());
+  EXPECT_GT(r.chunks, 2);  // sent as it was produced, not compressed whole first
+  ExpectGzipOf(r, expected);
+  EXPECT_EQ(client.Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpServerTest, StreamedBodyToHttp10EndsWithTheConnection) {
+  StartServer();
+  const std::string expected = WholeExport();
+  PlainClient client(port_);
+  Reply r = client.Get("/stream", std::nullopt, /*version=*/10);
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_FALSE(r.msg.chunked());
+  EXPECT_EQ(r.msg.count(http::field::content_length), 0u);
+  EXPECT_EQ(r.chunks, 0);
+  EXPECT_TRUE(r.msg.body() == expected);
+  // No length and no chunks: the body ended only because the server closed the
+  // connection, as it must even though the request asked for keep-alive.
+  EXPECT_FALSE(r.msg.keep_alive());
+}
+
+TEST_F(HttpServerTest, StreamThatThrowsClosesConnectionAndServerGoesOn) {
+  StartServer();
+  PlainClient client(port_);
+  Reply r = client.Get("/stream-throws");
+  // The header and three chunks went out, the last chunk never did.
+  EXPECT_EQ(r.ec, http::error::partial_message) << r.ec.message();
+  EXPECT_EQ(metrics_.Value("ecohub_http_stream_errors_total"), 1);
+  Reply next = PlainClient(port_).Get("/small");
+  ASSERT_FALSE(next.ec) << next.ec.message();
+  EXPECT_EQ(next.msg.result_int(), 200);
+}
+
+// --- Timeouts ------------------------------------------------------------------------
+
+TEST_F(HttpServerTest, ClientThatStopsReadingIsDropped) {
+  HttpOptions options;
+  options.write_timeout = std::chrono::seconds(1);
+  StartServer(options);
+  PlainClient client(port_, /*receive_buffer=*/4096);
+  ASSERT_FALSE(client.SendRaw("GET /forever HTTP/1.1\r\nHost: x\r\n\r\n"));
+  // Never read: the socket buffers fill, a write stalls, the write timeout ends it.
+  ASSERT_TRUE(WaitForCounter("ecohub_http_write_timeouts_total", 1));
+  // Back-pressure: the producer ran only as far as the socket buffers took its output
+  // (a few MB at most), not on until the timeout.
+  EXPECT_LT(forever_pieces_.load(), 512);
+  EXPECT_EQ(PlainClient(port_).Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpServerTest, IdleKeptAliveConnectionIsClosed) {
+  HttpOptions options;
+  options.read_timeout = std::chrono::seconds(1);
+  StartServer(options);
+  PlainClient client(port_);
+  ASSERT_EQ(client.Get("/small").msg.result_int(), 200);
+  EXPECT_EQ(client.Read().ec, http::error::end_of_stream);
+}
+
+// --- TLS ----------------------------------------------------------------------------
+
+class HttpsTest : public HttpServerTest {
+ protected:
+  // One certificate for the suite: RSA key generation is the slow part.
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/ecohub_http_tls_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    for (const char* name : {"", "other_"}) {
+      std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir_ + "/" + name +
+                        "k.pem -out " + dir_ + "/" + name +
+                        "c.pem -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1";
+      ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    }
+  }
+  static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
+
+  static HttpOptions TlsOptions(const std::string& cert = "c.pem",
+                                const std::string& key = "k.pem") {
+    HttpOptions o;
+    o.tls_cert_file = dir_ + "/" + cert;
+    o.tls_key_file = dir_ + "/" + key;
+    return o;
+  }
+
+  static inline std::string dir_;
+};
+
+TEST_F(HttpsTest, ServesHttpsAndSurvivesPlainHttp) {
+  StartServer(TlsOptions());
+  {
+    TlsClient client(port_);
+    ASSERT_FALSE(client.handshake()) << client.handshake().message();
+    Reply r = client.Get("/request");
+    ASSERT_FALSE(r.ec) << r.ec.message();
+    EXPECT_EQ(r.msg.body(), "127.0.0.1|");
+    // The streaming and gzip paths over TLS, on the same connection.
+    ExpectGzipOf(client.Get("/stream", "gzip"), WholeExport());
+    ExpectGzipOf(client.Get("/json", "gzip"), json_);
+  }
+  {
+    PlainClient plain(port_);
+    plain.SendRaw("GET /small HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(plain.Read().ec) << "plain HTTP got an answer from the TLS port";
+  }
+  EXPECT_EQ(metrics_.Value("ecohub_http_tls_handshake_failures_total"), 1);
+  TlsClient again(port_);
+  ASSERT_FALSE(again.handshake()) << again.handshake().message();
+  EXPECT_EQ(again.Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpsTest, MissingCertificateFailsStartNamingIt) {
+  HttpOptions o = TlsOptions("missing.pem");
+  HttpServer server(io_, o, router_, metrics_);
+  auto port = server.Start();
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.status().message().find(o.tls_cert_file), std::string::npos)
+      << port.status().message();
+}
+
+TEST_F(HttpsTest, KeyOfAnotherCertificateFailsStartNamingIt) {
+  HttpOptions o = TlsOptions("c.pem", "other_k.pem");
+  HttpServer server(io_, o, router_, metrics_);
+  auto port = server.Start();
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.status().message().find(o.tls_key_file), std::string::npos)
+      << port.status().message();
+}
+
+TEST_F(HttpsTest, CertificateWithoutKeyFailsStart) {
+  HttpOptions o = TlsOptions();
+  o.tls_key_file.clear();
+  HttpServer server(io_, o, router_, metrics_);
+  auto port = server.Start();
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.status().message().find("tls_key"), std::string::npos) << port.status().message();
+}
+
+}  // namespace
+}  // namespace ecohub::api

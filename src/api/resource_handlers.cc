@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <unordered_map>
 #include <numeric>
 
 #include "api/export.h"
@@ -321,6 +323,36 @@ std::vector<Point> Aggregate(const std::vector<Reading>& rows, std::string_view 
   return out;
 }
 
+// Rendered bodies of /api/v1/latest by the caller's view, kept for a second.
+class LatestBodies {
+ public:
+  std::optional<std::string> Find(const std::string& key, int64_t now_ms) {
+    std::lock_guard lock(mu_);
+    auto it = bodies_.find(key);
+    if (it == bodies_.end() || now_ms - it->second.first >= 1000) return std::nullopt;
+    return it->second.second;
+  }
+  void Put(const std::string& key, int64_t now_ms, const std::string& body) {
+    std::lock_guard lock(mu_);
+    if (bodies_.size() > 1000) bodies_.clear();  // views are few; never grow without end
+    bodies_[key] = {now_ms, body};
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<std::string, std::pair<int64_t, std::string>> bodies_;
+};
+
+// What decides a caller's view of the data: two callers with the same key see the
+// same sites.
+std::string ScopeKey(const Principal& p) {
+  std::string k = std::string(auth::RoleName(p.role)) + "/" + std::to_string(p.district_id) +
+                  "/" + std::to_string(p.enterprise_id) + "/" + p.department;
+  for (const auto& g : p.grants) k += "/g:" + g.dataset;
+  for (const auto& d : p.key_datasets) k += "/k:" + d;
+  return k;
+}
+
 }  // namespace
 
 void AddResourceRoutes(Api& api, const ApiContext& ctx) {
@@ -455,8 +487,12 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             if (s.kind != "air" && s.kind != "water" && s.kind != "outlet_gas" &&
                 s.kind != "outlet_water")
               return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
-            if (s.code.empty() || s.code.size() > 64 || s.name.empty())
-              return Problem(400, "bad-field", "code (1-64 bytes) and name are required");
+            if (s.code.empty() || s.code.size() > 64 || s.name.empty() || s.name.size() > 200 ||
+                !std::all_of(s.code.begin(), s.code.end(), [](char c) {
+                  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                }))
+              return Problem(400, "bad-field",
+                             "code must be 1-64 of A-Z a-z 0-9 - _, and name 1-200 bytes");
             if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
               return Problem(400, "bad-field", "lon must be within ±180 and lat within ±90");
             auto snap = sites->Get();
@@ -671,9 +707,19 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/latest",
           {"Latest value of every factor of every site the caller may see", "Data",
            {{"kind", "string", "air, water, outlet_gas or outlet_water"}}},
-          [ctx, &api, sites](const Request& req, const Principal& who) {
-            auto snap = sites->Get();
+          [ctx, &api, sites, cache = std::make_shared<LatestBodies>()](const Request& req,
+                                                                      const Principal& who) {
             std::string kind = Param(req, "kind", "");
+            // Maps poll this constantly and many callers share one view: the body of
+            // each (scope, kind) is rendered at most once a second.
+            std::string key = ScopeKey(who) + "|" + kind;
+            int64_t now_ms = WallMillis();
+            if (auto body = cache->Find(key, now_ms)) {
+              Response r;
+              r.body = std::move(*body);
+              return r;
+            }
+            auto snap = sites->Get();
             std::map<int64_t, ordered_json> by_site;
             auto values = ctx.latest->All();
             std::map<std::string, int64_t> site_of;
@@ -699,8 +745,10 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             }
             ordered_json items = ordered_json::array();
             for (auto& [id, j] : by_site) items.push_back(std::move(j));
-            return JsonResponse<ordered_json>(
+            Response r = JsonResponse<ordered_json>(
                 {{"time_label", "interval start, Beijing time"}, {"items", std::move(items)}});
+            cache->Put(key, now_ms, r.body);
+            return r;
           });
 
   api.Add("GET", "/api/v1/sites/{id}/latest", {"Latest values of one site", "Data"},

@@ -46,6 +46,8 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
     Status s = ParseListen(*v, &c->http.listen_host, &c->http.listen_port);
     if (!s.ok()) return s;
   }
+  if (auto v = t["http"]["tls_cert"].value<std::string>()) c->http.tls_cert_file = *v;
+  if (auto v = t["http"]["tls_key"].value<std::string>()) c->http.tls_key_file = *v;
   if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
   if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
   if (auto v = t["retention"]["raw_days"].value<int64_t>()) c->retention.raw_days = *v;
@@ -59,6 +61,19 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["derive"]["min_pass_interval_ms"].value<int64_t>())
     c->derive.min_pass_interval_ms = static_cast<int>(*v);
   if (auto v = t["derive"]["o3_8h_in_hourly_2012"].value<bool>()) c->derive.o3_8h_in_hourly_2012 = *v;
+  for (auto [key, field] : {std::pair{"per_second", &c->rate_limits.per_second},
+                            std::pair{"burst", &c->rate_limits.burst},
+                            std::pair{"per_address_per_second", &c->rate_limits.per_address_per_second},
+                            std::pair{"per_address_burst", &c->rate_limits.per_address_burst}})
+    if (auto v = t["limits"][key].value<double>()) *field = *v;
+  if (auto v = t["accounts"]["token_ttl_hours"].value<int64_t>())
+    c->accounts.token_ttl_seconds = static_cast<int>(*v * 3600);
+  if (auto v = t["accounts"]["max_failed_logins"].value<int64_t>())
+    c->accounts.max_failed_logins = static_cast<int>(*v);
+  if (auto v = t["accounts"]["lockout_minutes"].value<int64_t>())
+    c->accounts.lockout_seconds = static_cast<int>(*v * 60);
+  if (auto v = t["accounts"]["admin_password_file"].value<std::string>())
+    c->admin_password_file = *v;
   return Status::Ok();
 }
 
@@ -69,6 +84,9 @@ Status Validate(const ServeConfig& c) {
   if (c.gateway.framer.max_segment < 1024 || c.gateway.framer.max_segment > 65536)
     return Status::InvalidInput("max_segment_bytes must be 1024..65536");
   if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");
+  // Half a TLS setup would otherwise serve plain HTTP where TLS was meant.
+  if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty())
+    return Status::InvalidInput("http tls_cert and tls_key go together (--tls-cert, --tls-key)");
   if (c.demo_devices < 0) return Status::InvalidInput("--demo-devices must be >= 0");
   if (c.compact_every_seconds < 10 || c.compact_every_seconds > 86400)
     return Status::InvalidInput("compact_every_seconds must be 10..86400");
@@ -76,6 +94,13 @@ Status Validate(const ServeConfig& c) {
     return Status::InvalidInput("derive.debounce_ms must be 0..600000");
   if (c.derive.min_pass_interval_ms < 0 || c.derive.min_pass_interval_ms > 3600000)
     return Status::InvalidInput("derive.min_pass_interval_ms must be 0..3600000");
+  if (c.rate_limits.per_second <= 0 || c.rate_limits.burst < 1 ||
+      c.rate_limits.per_address_per_second <= 0 || c.rate_limits.per_address_burst < 1)
+    return Status::InvalidInput("limits: rates must be > 0 and bursts >= 1");
+  if (c.accounts.token_ttl_seconds < 300 || c.accounts.token_ttl_seconds > 30 * 86400)
+    return Status::InvalidInput("accounts.token_ttl_hours must give 5 minutes..30 days");
+  if (c.accounts.max_failed_logins < 1 || c.accounts.lockout_seconds < 0)
+    return Status::InvalidInput("accounts.max_failed_logins >= 1, lockout_minutes >= 0");
   for (int d : {c.retention.raw_days, c.retention.realtime_days, c.retention.minute_days,
                 c.retention.hour_days, c.retention.day_days})
     if (d < 0) return Status::InvalidInput("retention days must be >= 0");

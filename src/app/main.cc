@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "auth/accounts.h"
 #include "app/demo_city.h"
 #include "app/hj212_cli.h"
 #include "app/import_beijing.h"
@@ -258,6 +259,76 @@ int DevicePut(const std::string& data_dir, const std::string& site_code, store::
   return 0;
 }
 
+// `ecohub user add|reset-password` and `ecohub key add`: accounts from the command
+// line (the first administrator of a new installation, scripts, benchmarks). The
+// password is read from stdin (one line), never from the command line.
+struct UserCliArgs {
+  std::string data_dir, username, role = "staff", department, display_name, owner, key_name,
+                        dataset;
+  int64_t district_id = 0, enterprise_id = 0;
+  int days = 90;
+};
+
+int UserCmd(const UserCliArgs& a, bool reset) {
+  const char* what = reset ? "user reset-password" : "user add";
+  auto accounts = auth::Accounts::Open(a.data_dir, {});
+  if (!accounts.ok())
+    return std::fprintf(stderr, "ecohub %s: %s\n", what, accounts.status().ToString().c_str()), 1;
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  nlohmann::json detail;
+  Status s;
+  if (reset) {
+    auto u = (*accounts)->FindUser(a.username);
+    if (!u.ok()) return std::fprintf(stderr, "ecohub %s: no user '%s'\n", what, a.username.c_str()), 2;
+    s = (*accounts)->SetPassword(u->id, password);
+  } else {
+    auto role = auth::ParseRole(a.role);
+    if (!role) return std::fprintf(stderr, "ecohub %s: unknown role '%s'\n", what, a.role.c_str()), 2;
+    auth::User u;
+    u.username = a.username;
+    u.display_name = a.display_name;
+    u.role = *role;
+    u.district_id = a.district_id;
+    u.enterprise_id = a.enterprise_id;
+    u.department = a.department;
+    auto created = (*accounts)->CreateUser(u, password);
+    s = created.status();
+    detail = {{"role", a.role}, {"district_id", a.district_id}, {"enterprise_id", a.enterprise_id},
+              {"department", a.department}};
+  }
+  if (!s.ok()) return std::fprintf(stderr, "ecohub %s: %s\n", what, s.message().c_str()), 2;
+  auto st = OpenStore(what, a.data_dir, /*read_only=*/false);
+  if (!st || !AuditCli(*st, reset ? "user.reset_password" : "user.create", "user:" + a.username, detail))
+    return 1;
+  std::printf("%s: %s\n", reset ? "password set" : "user created", a.username.c_str());
+  return 0;
+}
+
+int KeyCmd(const UserCliArgs& a) {
+  auto accounts = auth::Accounts::Open(a.data_dir, {});
+  if (!accounts.ok())
+    return std::fprintf(stderr, "ecohub key add: %s\n", accounts.status().ToString().c_str()), 1;
+  auto owner = (*accounts)->FindUser(a.owner);
+  if (!owner.ok()) return std::fprintf(stderr, "ecohub key add: no user '%s'\n", a.owner.c_str()), 2;
+  auth::ApiKey k;
+  k.name = a.key_name;
+  k.owner_id = owner->id;
+  if (!a.dataset.empty()) k.datasets = {a.dataset};
+  UnixSeconds now = WallSeconds();
+  k.expires = now + int64_t{a.days} * 86400;
+  auto created = (*accounts)->CreateKey(k, now);
+  if (!created.ok())
+    return std::fprintf(stderr, "ecohub key add: %s\n", created.status().message().c_str()), 2;
+  auto st = OpenStore("key add", a.data_dir, /*read_only=*/false);
+  if (!st || !AuditCli(*st, "api_key.create", "key:" + std::to_string(created->first.id),
+                       {{"owner", a.owner}, {"name", a.key_name}, {"days", a.days}}))
+    return 1;
+  std::printf("%s\n", created->second.c_str());  // the secret, shown once
+  return 0;
+}
+
 }  // namespace
 
 int Main(int argc, char** argv) {
@@ -274,6 +345,12 @@ int Main(int argc, char** argv) {
   serve->add_option("--config", config_file, "TOML configuration file");
   serve->add_option("--gateway-listen", gw_listen, "HJ 212 TCP listen address HOST:PORT");
   serve->add_option("--http-listen", http_listen, "HTTP listen address HOST:PORT");
+  std::string tls_cert, tls_key;  // applied after the file, so that flags win
+  serve->add_option("--tls-cert", tls_cert,
+                    "PEM certificate chain: the HTTP port speaks TLS only (with --tls-key)");
+  serve->add_option("--tls-key", tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--admin-password-file", config.admin_password_file,
+                    "With no account yet: create 'admin' with the password in this file");
   serve->add_flag("--demo", config.demo, "Seed the demo city into a new data directory");
   serve->add_option("--demo-devices", config.demo_devices,
                     "Demo devices to register (default: one per station and outlet)");
@@ -362,6 +439,30 @@ int Main(int argc, char** argv) {
   std::string import_from, import_to;
   imp_bj->add_option("--from", import_from, "First day to import, YYYYMMDD (Beijing)");
   imp_bj->add_option("--to", import_to, "Day after the last one, YYYYMMDD (Beijing)");
+  UserCliArgs ua;
+  auto* userc = app.add_subcommand("user", "User accounts (the password is read from stdin)");
+  userc->require_subcommand(1);
+  auto* user_add = userc->add_subcommand("add", "Create an account");
+  user_add->add_option("--data", ua.data_dir, "Data directory")->required();
+  user_add->add_option("--username", ua.username, "Login name")->required();
+  user_add->add_option("--role", ua.role,
+                       "admin, leader, staff, inspector, partner or enterprise (default staff)");
+  user_add->add_option("--district-id", ua.district_id, "District id (0: the whole city)");
+  user_add->add_option("--enterprise-id", ua.enterprise_id, "Enterprise id (enterprise accounts)");
+  user_add->add_option("--department", ua.department, "Department (partners, request deciders)");
+  user_add->add_option("--display-name", ua.display_name, "Name shown");
+  auto* user_reset = userc->add_subcommand("reset-password", "Set a new password and unlock");
+  user_reset->add_option("--data", ua.data_dir, "Data directory")->required();
+  user_reset->add_option("--username", ua.username, "Login name")->required();
+  auto* keyc = app.add_subcommand("key", "API keys for other systems");
+  keyc->require_subcommand(1);
+  auto* key_add = keyc->add_subcommand("add", "Create an API key; prints its secret once");
+  key_add->add_option("--data", ua.data_dir, "Data directory")->required();
+  key_add->add_option("--owner", ua.owner, "Username it acts for")->required();
+  key_add->add_option("--name", ua.key_name, "What system uses it")->required();
+  key_add->add_option("--days", ua.days, "Days until it expires (default 90)")
+      ->check(CLI::Range(1, 1096));
+  key_add->add_option("--dataset", ua.dataset, "Limit it to one catalog dataset");
   auto* auditc = app.add_subcommand("audit", "The tamper-evident audit log");
   auditc->require_subcommand(1);
   std::string audit_dir;
@@ -403,6 +504,8 @@ int Main(int argc, char** argv) {
       Status s = ParseListen(*text, host, port);
       if (!s.ok()) return std::fprintf(stderr, "ecohub serve: %s\n", s.message().c_str()), 2;
     }
+    if (!tls_cert.empty()) config.http.tls_cert_file = tls_cert;
+    if (!tls_key.empty()) config.http.tls_key_file = tls_key;
     return RunServe(config);
   }
   if (*simc) {
@@ -426,6 +529,9 @@ int Main(int argc, char** argv) {
   if (*aqi) return RunAqiCli(std::cin, std::cout);
   if (*imp_bj) return ImportBeijingCmd(import_dir, import_dataset, import_from, import_to);
   if (*audit_verify) return AuditVerifyCmd(audit_dir);
+  if (*user_add) return UserCmd(ua, false);
+  if (*user_reset) return UserCmd(ua, true);
+  if (*key_add) return KeyCmd(ua);
   if (*derivec) return DeriveCmd(derive_dir, derive_from, derive_to);
   if (*report_air) return ReportAirCmd(report_dir, report_scope, report_year, report_month);
   if (*water) return RunWaterClassCli(std::cin, std::cout);

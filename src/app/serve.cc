@@ -214,6 +214,10 @@ int RunServe(const ServeConfig& config) {
            ",\"connections\":" + std::to_string(gateway.connections()) +
            ",\"writer_queue_rows\":" + std::to_string(w.queue_rows) + "}";
   };
+  api.SetAudit([&ctx](const auth::Principal& who, std::string_view action,
+                      std::string_view object, const nlohmann::json& detail) {
+    api::Audit(ctx, who, action, object, detail);
+  });
   api::AddAllRoutes(api, ctx);
   api::HttpServer http(io, config.http, router, metrics);
   auto http_port = http.Start();

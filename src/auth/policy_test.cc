@@ -1,0 +1,126 @@
+// The access policy as a table: role x area x own/other district or enterprise.
+#include "auth/policy.h"
+
+#include <gtest/gtest.h>
+
+namespace ecohub::auth {
+namespace {
+
+constexpr UnixSeconds kNow = 1'800'000'000;
+
+DatasetTags Tags(const char* id, Secrecy s, Sharing sh, bool own_rows = false,
+                 std::vector<std::string> depts = {}) {
+  return {id, s, sh, std::move(depts), "monitoring", own_rows};
+}
+const DatasetTags kAqi = Tags("air-aqi", Secrecy::kPublic, Sharing::kPublic);
+const DatasetTags kAirReadings = Tags("air-station-readings", Secrecy::kInternal, Sharing::kGovernment);
+const DatasetTags kEmissions =
+    Tags("enterprise-emissions", Secrecy::kRestricted, Sharing::kDepartments, true, {"water_resources"});
+const DatasetTags kSecret = Tags("secret-x", Secrecy::kSecret, Sharing::kNone);
+
+Principal Who(Role r, int64_t district = 0, int64_t enterprise = 0, std::string dept = "") {
+  Principal p;
+  p.role = r;
+  p.user_id = 7;
+  p.name = "user:x";
+  p.district_id = district;
+  p.enterprise_id = enterprise;
+  p.department = std::move(dept);
+  return p;
+}
+
+struct Case {
+  const char* what;
+  Principal who;
+  Action action;
+  Target target;
+  bool allow;
+};
+
+TEST(Policy, Table) {
+  const Target kStationA{Area::kData, &kAirReadings, 1};
+  const Target kStationB{Area::kData, &kAirReadings, 2};
+  const Target kOutletE1{Area::kData, &kEmissions, 1, 11};
+  const Target kOutletE2{Area::kData, &kEmissions, 2, 12};
+  Principal key = Who(Role::kStaff);
+  key.key_id = 3;
+  Principal scoped_key = Who(Role::kAdmin);
+  scoped_key.key_id = 4;
+  scoped_key.key_datasets = {"air-aqi"};
+  Principal granted = Who(Role::kPartner, 0, 0, "meteorology");
+  granted.grants = {{"enterprise-emissions", kNow + 10}};
+  Principal lapsed = granted;
+  lapsed.grants = {{"enterprise-emissions", kNow}};
+  const Case cases[] = {
+      {"public reads public data", Principal{}, Action::kRead, {Area::kData, &kAqi}, true},
+      {"public exports public data", Principal{}, Action::kExport, {Area::kData, &kAqi}, true},
+      {"public: no internal data", Principal{}, Action::kRead, kStationA, false},
+      {"public: no registry", Principal{}, Action::kRead, {Area::kReference, nullptr, 1}, false},
+      {"admin reads secret", Who(Role::kAdmin), Action::kRead, {Area::kData, &kSecret}, true},
+      {"leader reads secret", Who(Role::kLeader), Action::kRead, {Area::kData, &kSecret}, true},
+      {"staff: no secret", Who(Role::kStaff), Action::kRead, {Area::kData, &kSecret}, false},
+      {"city staff: any district", Who(Role::kStaff), Action::kRead, kStationB, true},
+      {"district staff: own", Who(Role::kStaff, 1), Action::kRead, kStationA, true},
+      {"district staff: not other", Who(Role::kStaff, 1), Action::kRead, kStationB, false},
+      {"district staff: export own", Who(Role::kStaff, 1), Action::kExport, kStationA, true},
+      {"district staff: restricted own", Who(Role::kStaff, 1), Action::kRead, kOutletE1, true},
+      {"inspector: internal own", Who(Role::kInspector, 1), Action::kRead, kStationA, true},
+      {"inspector: not restricted", Who(Role::kInspector, 1), Action::kRead, kOutletE1, false},
+      {"partner: government data", Who(Role::kPartner, 0, 0, "meteorology"), Action::kRead, kStationB, true},
+      {"partner: not restricted", Who(Role::kPartner, 0, 0, "meteorology"), Action::kRead, kOutletE1, false},
+      {"partner: named department, still restricted", Who(Role::kPartner, 0, 0, "water_resources"),
+       Action::kRead, kOutletE1, false},
+      {"partner with grant", granted, Action::kRead, kOutletE2, true},
+      {"partner with lapsed grant", lapsed, Action::kRead, kOutletE2, false},
+      {"enterprise: own outlet", Who(Role::kEnterprise, 0, 11), Action::kRead, kOutletE1, true},
+      {"enterprise: not another's", Who(Role::kEnterprise, 0, 11), Action::kRead, kOutletE2, false},
+      {"enterprise: not stations", Who(Role::kEnterprise, 0, 11), Action::kRead, kStationA, false},
+      {"enterprise: public data", Who(Role::kEnterprise, 0, 11), Action::kRead, {Area::kData, &kAqi}, true},
+      {"nobody writes data", Who(Role::kAdmin), Action::kWrite, kStationA, false},
+      {"staff writes own district registry", Who(Role::kStaff, 1), Action::kWrite,
+       {Area::kReference, nullptr, 1}, true},
+      {"staff: not other district registry", Who(Role::kStaff, 1), Action::kWrite,
+       {Area::kReference, nullptr, 2}, false},
+      {"district staff: not city-level registry", Who(Role::kStaff, 1), Action::kWrite,
+       {Area::kReference, nullptr, 0}, false},
+      {"leader does not write registry", Who(Role::kLeader), Action::kWrite,
+       {Area::kReference, nullptr, 1}, false},
+      {"API key never writes", key, Action::kWrite, {Area::kReference, nullptr, 1}, false},
+      {"API key reads as its owner", key, Action::kRead, kStationA, true},
+      {"scoped key: its dataset", scoped_key, Action::kRead, {Area::kData, &kAqi}, true},
+      {"scoped key: not others", scoped_key, Action::kRead, kStationA, false},
+      {"users: admin", Who(Role::kAdmin), Action::kRead, {Area::kUsers}, true},
+      {"users: oneself", Who(Role::kStaff), Action::kRead, {Area::kUsers, nullptr, 0, 0, 7}, true},
+      {"users: not others", Who(Role::kLeader), Action::kRead, {Area::kUsers, nullptr, 0, 0, 8}, false},
+      {"requests: owner department decides", Who(Role::kStaff, 0, 0, "monitoring"), Action::kDecide,
+       {Area::kRequests, &kAirReadings, 0, 0, 9}, true},
+      {"requests: other department does not", Who(Role::kStaff, 0, 0, "enforcement"),
+       Action::kDecide, {Area::kRequests, &kAirReadings, 0, 0, 9}, false},
+      {"requests: not one's own", Who(Role::kStaff, 0, 0, "monitoring"), Action::kDecide,
+       {Area::kRequests, &kAirReadings, 0, 0, 7}, false},
+      {"audit: leader reads", Who(Role::kLeader), Action::kRead, {Area::kAudit}, true},
+      {"audit: staff does not", Who(Role::kStaff), Action::kRead, {Area::kAudit}, false},
+      {"audit: nobody writes", Who(Role::kAdmin), Action::kWrite, {Area::kAudit}, false},
+      {"catalog: public sees public entry", Principal{}, Action::kRead, {Area::kCatalog, &kAqi}, true},
+      {"catalog: public does not see internal", Principal{}, Action::kRead,
+       {Area::kCatalog, &kAirReadings}, false},
+      {"catalog: enterprise sees shared entry to ask for it", Who(Role::kEnterprise, 0, 11),
+       Action::kRead, {Area::kCatalog, &kAirReadings}, true},
+      {"catalog: secret not listed", Who(Role::kStaff), Action::kRead, {Area::kCatalog, &kSecret}, false},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;
+}
+
+TEST(Policy, Names) {
+  for (auto r : {Role::kPublic, Role::kAdmin, Role::kLeader, Role::kStaff, Role::kInspector,
+                 Role::kPartner, Role::kEnterprise})
+    EXPECT_EQ(ParseRole(RoleName(r)), r);
+  EXPECT_FALSE(ParseRole("root"));
+  EXPECT_EQ(ParseSecrecy("restricted"), Secrecy::kRestricted);
+  EXPECT_EQ(ParseSharing("departments"), Sharing::kDepartments);
+  EXPECT_FALSE(ParseSharing("everyone"));
+}
+
+}  // namespace
+}  // namespace ecohub::auth
