@@ -17,3 +17,6 @@ echo "== continuous derivation (one hour from every station; a year of one city)
 echo
 echo "== gateway end to end (ecohub serve + ecohub sim on loopback)"
 python3 "$(dirname "$0")/gateway_bench.py" "$BUILD/ecohub"
+echo
+echo "== HTTP API (wrk; ecohub serve beside nginx serving the same bodies; latest-all >= 0.5x nginx, a station's year p50 < 10 ms)"
+bash "$(dirname "$0")/api_bench.sh" "$BUILD/ecohub"

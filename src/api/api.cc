@@ -151,7 +151,9 @@ void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandl
         return r;
       }
     }
-    for (const auto& [k, val] : req.query) {
+    for (const auto& entry : req.query) {
+      const std::string& k = entry.first;
+      const std::string& val = entry.second;
       auto it = std::find_if(doc.query.begin(), doc.query.end(),
                              [&](const ParamDoc& p) { return p.name == k; });
       bool is_format = doc.exportable && k == "format";
@@ -238,7 +240,9 @@ std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc
     return Problem(400, "bad-body", "Body is not valid JSON", e.what());
   }
   if (!out->is_object()) return Problem(400, "bad-body", "Body must be a JSON object");
-  for (const auto& [k, v] : out->items()) {
+  for (const auto& item : out->items()) {
+    const std::string& k = item.key();
+    const auto& v = item.value();
     auto it = std::find_if(fields.begin(), fields.end(),
                            [&](const ParamDoc& p) { return p.name == k; });
     if (it == fields.end()) return Problem(400, "unknown-field", "Unknown field in body", k);

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/router.h"
 #include "core/metrics.h"
+#include "store/audit_queue.h"
 #include "store/latest_cache.h"
 #include "store/store.h"
 
@@ -70,6 +71,8 @@ struct ApiContext {
   // Called after a device is created or changed through the API (the gateway's
   // registry and the latest-value cache learn it at once).
   std::function<void(const store::Device&)> device_changed;
+  // Usage rows of data reads go here, appended in batches (null: synchronously).
+  store::AuditQueue* audit_queue = nullptr;
   store::LatestCache* latest = nullptr;
   Metrics* metrics = nullptr;
   // Extra health facts (writer queue, connections), merged into /healthz.
@@ -96,5 +99,8 @@ Response FromStatus(const Status& s);
 // the change itself has already been made).
 void Audit(const ApiContext& ctx, const auth::Principal& who, std::string_view action,
            std::string_view object, const nlohmann::json& detail);
+// The same for a read through the sharing API: queued when ctx.audit_queue is set.
+void AuditRead(const ApiContext& ctx, const auth::Principal& who, std::string_view object,
+               const nlohmann::json& detail);
 
 }  // namespace ecohub::api

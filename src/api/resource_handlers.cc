@@ -134,6 +134,17 @@ Response FromStatus(const Status& s) {
   }
 }
 
+void AuditRead(const ApiContext& ctx, const Principal& who, std::string_view object,
+               const nlohmann::json& detail) {
+  if (!ctx.audit_queue) return Audit(ctx, who, "data.read", object, detail);
+  store::AuditEntry e;
+  e.actor = who.name;
+  e.action = "data.read";
+  e.object = std::string(object);
+  e.detail = detail.dump(-1, ' ', false, json::error_handler_t::replace);
+  ctx.audit_queue->Add(std::move(e));
+}
+
 namespace {
 
 constexpr UnixSeconds kDay = 86400;
@@ -840,7 +851,9 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
           for (const auto& mn : mns) {
             auto r = ctx.store->Range(mn, *period, f, field, from, to);
             if (!r.ok()) return StoreError(r.status());
-            rows.insert(rows.end(), r->begin(), r->end());
+            if (rows.empty()) rows = std::move(*r);
+            else rows.insert(rows.end(), std::make_move_iterator(r->begin()),
+                             std::make_move_iterator(r->end()));
           }
           if (mns.size() > 1)
             std::stable_sort(rows.begin(), rows.end(),
@@ -855,7 +868,7 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
           series.emplace_back(f, std::move(pts));
         }
         if (who.key_id != 0 || who.role == auth::Role::kPartner)
-          Audit(ctx, who, "data.read", "dataset:" + dataset,
+          AuditRead(ctx, who, "dataset:" + dataset,
                 {{"site", site->code}, {"factors", fs}, {"from", from}, {"to", to},
                  {"rows", std::accumulate(series.begin(), series.end(), size_t{0},
                                           [](size_t n, const auto& s) { return n + s.second.size(); })}});
@@ -909,7 +922,13 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             else out += json(pt.value).dump(-1, ' ', false, json::error_handler_t::replace);
             if (pt.flag) {
               out += ",\"flag\":";
-              out += json(std::string(1, pt.flag)).dump(-1, ' ', false, json::error_handler_t::replace);
+              if (std::isalnum(static_cast<unsigned char>(pt.flag))) {
+                out += '"';
+                out += pt.flag;
+                out += '"';
+              } else {
+                out += json(std::string(1, pt.flag)).dump(-1, ' ', false, json::error_handler_t::replace);
+              }
             }
             if (agg != "none") out += ",\"n\":" + std::to_string(pt.count);
             out += '}';

@@ -17,6 +17,7 @@
 #include "ingest/device_registry.h"
 #include "ingest/gateway.h"
 #include "derive/deriver.h"
+#include "store/audit_queue.h"
 #include "store/latest_cache.h"
 #include "store/sqlite_store.h"
 #include "store/writer.h"
@@ -203,6 +204,8 @@ int RunServe(const ServeConfig& config) {
   ctx.metrics = &metrics;
   ctx.accounts = accounts->get();
   ctx.sites = std::make_shared<api::SiteDirectory>(store.get());
+  store::AuditQueue audit_queue(*store);
+  ctx.audit_queue = &audit_queue;
   ctx.device_changed = [&](const store::Device& d) {
     registry.Put(d);
     auto all = store->Devices();

@@ -1,5 +1,7 @@
 #include "store/chunk.h"
 
+#include <algorithm>
+
 #include "core/reading.h"
 
 namespace ecohub::store {
@@ -58,7 +60,9 @@ std::string EncodeChunk(int64_t day_start, const std::vector<ChunkEntry>& entrie
 Status DecodeChunk(int64_t day_start, std::string_view in, std::vector<ChunkEntry>* out) {
   uint64_t n = 0;
   if (!GetVarint(&in, &n) || n > in.size()) return Status::Corruption("chunk: bad count");
-  out->reserve(out->size() + n);
+  // Grow geometrically: a range read appends day after day into one vector, and an
+  // exact reserve per day would move everything read so far each time.
+  if (out->capacity() < out->size() + n) out->reserve(std::max(out->size() + n, 2 * out->capacity()));
   int64_t prev = day_start;
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t dt = 0;

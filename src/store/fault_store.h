@@ -43,7 +43,7 @@ class FaultyStore : public Store {
     return base_.ReplaceDerived(k, s, from, to, rows);
   }
   Status PutDerived(std::span<const DerivedRow> rows) override { return base_.PutDerived(rows); }
-  Result<AuditEntry> AppendAudit(const AuditEntry& e) override { return base_.AppendAudit(e); }
+  Status AppendAudits(std::span<AuditEntry> e) override { return base_.AppendAudits(e); }
   Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) override {
     return base_.ScanAudit(fn);
   }

@@ -243,7 +243,9 @@ class SqliteStore final : public Store {
       while (hq.Step() == SQLITE_ROW) hot.push_back(EntryFrom(hq, 0));
       hq.Reset();
       std::sort(hot.begin(), hot.end(), [](auto& a, auto& b) { return a.time < b.time; });
-      for (auto& e : MergeEntries(entries, hot))
+      auto merged = MergeEntries(entries, hot);
+      out.reserve(out.size() + merged.size());
+      for (auto& e : merged)
         if (e.time >= from && e.time < to)
           out.push_back(Reading{std::string(mn), period, e.time, std::string(factor),
                                 std::string(field), std::move(e.value), e.flag});
@@ -521,29 +523,34 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<AuditEntry> AppendAudit(const AuditEntry& in) override {
+  Status AppendAudits(std::span<AuditEntry> entries) override {
+    if (entries.empty()) return Status::Ok();
     std::lock_guard lock(w_mu_);
-    AuditEntry e = in;
     // The link to the last row is read inside the transaction that appends.
-    Status s = InTransaction(w_, [&] {
-      e.id = 1;
-      e.prev_hash = kAuditGenesis;
+    return InTransaction(w_, [&] {
+      int64_t id = 0;
+      std::string prev = kAuditGenesis;
       Stmt last(w_, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
       if (last.Step() == SQLITE_ROW) {
-        e.id = last.Int(0) + 1;
-        e.prev_hash = last.Text(1);
+        id = last.Int(0);
+        prev = last.Text(1);
       }
-      if (e.time == 0) e.time = WallMillis();
-      e.hash = AuditHash(e);
       Stmt ins(w_,
                "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash) "
                "VALUES (?,?,?,?,?,?,?,?)");
-      ins.Bind(1, e.id).Bind(2, e.time).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.object);
-      ins.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
-      return ins.Step() == SQLITE_DONE ? Status::Ok() : Error(w_, "append audit");
+      for (AuditEntry& e : entries) {
+        e.id = ++id;
+        e.prev_hash = prev;
+        if (e.time == 0) e.time = WallMillis();
+        e.hash = AuditHash(e);
+        prev = e.hash;
+        ins.Bind(1, e.id).Bind(2, e.time).Bind(3, e.actor).Bind(4, e.action).Bind(5, e.object);
+        ins.Bind(6, e.detail).Bind(7, e.prev_hash).Bind(8, e.hash);
+        if (ins.Step() != SQLITE_DONE) return Error(w_, "append audit");
+        ins.Reset();
+      }
+      return Status::Ok();
     });
-    if (!s.ok()) return s;
-    return e;
   }
   Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) override {
     std::lock_guard lock(r_mu_);

@@ -187,7 +187,15 @@ class Store {
   // Appends to the audit log in its own durable transaction, linking the entry to
   // the last row; fills id, prev_hash and hash (the caller's are ignored) and
   // returns the stored entry.
-  virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry) = 0;
+  Result<AuditEntry> AppendAudit(const AuditEntry& entry) {
+    AuditEntry e = entry;
+    Status s = AppendAudits(std::span<AuditEntry>(&e, 1));
+    if (!s.ok()) return s;
+    return e;
+  }
+  // The same for several entries, chained in order, in one durable transaction
+  // (all or none); fills each entry's id, time (when 0), prev_hash and hash.
+  virtual Status AppendAudits(std::span<AuditEntry> entries) = 0;
   // Every audit row in id order, as stored (no checking); `fn` returns false to stop.
   virtual Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) = 0;
 

@@ -630,10 +630,15 @@ def data_sharing(city, admin, partner, staff_pc):
     r = call("GET", "/api/v1/notifications", partner.auth)
     check(r.status == 200 and any(n["object"] == f"data-request:{rid}" for n in r.json["items"]),
           f"partner notified of the approval of {rid}")
-    r = call("GET", "/api/v1/audit?action=data.read&actor=user:partner&limit=50", admin.auth)
-    hits = [e for e in (r.json or {}).get("items", [])
-            if e["object"] == "dataset:enterprise-emissions"
-            and (e.get("detail") or {}).get("site") == outlet["code"]]
+    # Usage rows of reads are appended in batches (within 200 ms): wait a little.
+    for _ in range(30):
+        r = call("GET", "/api/v1/audit?action=data.read&actor=user:partner&limit=50", admin.auth)
+        hits = [e for e in (r.json or {}).get("items", [])
+                if e["object"] == "dataset:enterprise-emissions"
+                and (e.get("detail") or {}).get("site") == outlet["code"]]
+        if hits:
+            break
+        time.sleep(0.1)
     check(r.status == 200 and hits, f"the partner's read is in the audit log: {len(hits)} rows")
 
     # A refusal needs a reason.
