@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <charconv>
+#include <fstream>
 
 namespace ecohub::app {
 
@@ -87,6 +88,14 @@ Status Validate(const ServeConfig& c) {
   // Half a TLS setup would otherwise serve plain HTTP where TLS was meant.
   if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty())
     return Status::InvalidInput("http tls_cert and tls_key go together (--tls-cert, --tls-key)");
+  // Checked before anything starts, so that a wrong path does not fail only after
+  // the store and the accounts have been opened.
+  for (const std::string* f : {&c.http.tls_cert_file, &c.http.tls_key_file})
+    if (!f->empty() && !std::ifstream(*f).good())
+      return Status::InvalidInput("http tls file '" + *f + "' cannot be read");
+  if (!c.admin_password_file.empty() && !std::ifstream(c.admin_password_file).good())
+    return Status::InvalidInput("admin password file '" + c.admin_password_file +
+                                "' cannot be read");
   if (c.demo_devices < 0) return Status::InvalidInput("--demo-devices must be >= 0");
   if (c.compact_every_seconds < 10 || c.compact_every_seconds > 86400)
     return Status::InvalidInput("compact_every_seconds must be 10..86400");

@@ -38,4 +38,20 @@ TEST(Config, FileOverridesDefaultsAndValidates) {
   std::remove(path.c_str());
 }
 
+TEST(Config, UnreadableFilesAreRefusedBeforeStart) {
+  ServeConfig c;
+  c.data_dir = "/tmp/x";
+  c.http.tls_cert_file = "/nonexistent/cert.pem";
+  c.http.tls_key_file = "/nonexistent/key.pem";
+  Status s = Validate(c);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("/nonexistent/cert.pem"), std::string::npos);
+  c.http.tls_cert_file.clear();
+  c.http.tls_key_file.clear();
+  c.admin_password_file = "/nonexistent/pw";
+  EXPECT_FALSE(Validate(c).ok());
+  c.admin_password_file.clear();
+  EXPECT_TRUE(Validate(c).ok());
+}
+
 }  // namespace ecohub::app
