@@ -110,6 +110,11 @@ std::optional<Page> PageParams(const Request& req, size_t max, std::string* bad)
   return p;
 }
 
+bool ParseId(std::string_view s, int64_t* v) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+  return ec == std::errc() && p == s.data() + s.size() && *v > 0;
+}
+
 std::string CursorAfter(int64_t id) { return "a" + std::to_string(id); }
 
 }  // namespace ecohub::api

@@ -18,6 +18,8 @@ UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback
                       std::string* bad);
 // `limit` as 1..max_rows (default 1000, or max_rows when smaller); sets *bad.
 int Limit(const Request& req, std::string* bad, size_t max_rows);
+// A positive decimal id ("17"); false for anything else.
+bool ParseId(std::string_view text, int64_t* id);
 // A query parameter, or `fallback` when absent or empty.
 std::string Param(const Request& req, const char* name, const char* fallback);
 

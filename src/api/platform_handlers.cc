@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 
 #include "api/handlers.h"
 #include "api/params.h"
@@ -19,11 +20,6 @@ using auth::Area;
 using auth::Principal;
 
 namespace {
-
-bool ParsePositive(const std::string& s, int64_t* v) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
-  return ec == std::errc() && p == s.data() + s.size() && *v > 0;
-}
 
 ordered_json UserJson(const auth::User& u) {
   return {{"id", u.id},
@@ -214,7 +210,7 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/users/{id}", {"One account (administrators, or oneself)", "Accounts"},
           [acc](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
+            if (!ParseId(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
             if (auto denied = Check(who, Action::kRead, {Area::kUsers, nullptr, 0, 0, id}))
               return *denied;
             auto u = acc->GetUser(id);
@@ -229,7 +225,7 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
            kUserPatch},
           [ctx, acc, kUserPatch](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
+            if (!ParseId(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
             if (auto denied = Check(who, Action::kWrite, {Area::kUsers})) return *denied;
             json b;
             if (auto bad = ParseBody(req, kUserPatch, &b)) return *bad;
@@ -247,7 +243,7 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
           {"Set a new password, unlock, end sessions (administrators)", "Accounts", {}, kResetBody},
           [ctx, acc, kResetBody](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
+            if (!ParseId(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
             if (auto denied = Check(who, Action::kWrite, {Area::kUsers})) return *denied;
             json b;
             if (auto bad = ParseBody(req, kResetBody, &b)) return *bad;
@@ -312,7 +308,7 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
   api.Add("DELETE", "/api/v1/api-keys/{id}", {"Revoke an API key", "Accounts"},
           [ctx, acc](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
+            if (!ParseId(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
             auto k = acc->GetKey(id);
             if (!k.ok()) return FromStatus(k.status());
             if (auto denied = Check(who, Action::kWrite, {Area::kKeys, nullptr, 0, 0, k->owner_id}))
@@ -339,7 +335,40 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             return JsonResponse<ordered_json>({{"items", items}});
           });
 
-  auto dataset_view = [ctx, sites](const auth::Dataset& d, const Principal& who) {
+  // What the catalog shows beside each entry, read once per request: the newest
+  // reading of each readings dataset, and the city's rates of the last two days.
+  struct CatalogFacts {
+    std::map<std::string, UnixSeconds> newest_reading;  // by dataset id
+    ordered_json quality;
+  };
+  auto catalog_facts = [ctx, sites] {
+    CatalogFacts f;
+    auto snap = sites->Get();
+    std::map<std::string, std::string> dataset_of_mn;
+    for (const auto& dev : snap->devices)
+      if (const store::Site* s = snap->Site(dev.site_id)) dataset_of_mn[dev.mn] = ReadingsDataset(*s);
+    for (const auto& v : ctx.latest->All())
+      if (auto it = dataset_of_mn.find(v.mn); it != dataset_of_mn.end())
+        f.newest_reading[it->second] = std::max(f.newest_reading[it->second], v.time);
+    UnixSeconds now = WallSeconds();
+    auto rows = ctx.store->QueryDerived("quality_day", "site:*", now - 2 * 86400, now, 100000);
+    int64_t expected = 0, received = 0, valid = 0;
+    if (rows.ok())
+      for (const auto& r : *rows) {
+        auto b = json::parse(r.body, nullptr, false);
+        if (b.is_discarded() || !b.contains("totals")) continue;
+        expected += b["totals"].value("expected", int64_t{0});
+        received += b["totals"].value("received", int64_t{0});
+        valid += b["totals"].value("valid", int64_t{0});
+      }
+    f.quality = expected ? ordered_json{{"transmission_rate", double(received) / expected},
+                                        {"valid_rate", received ? double(valid) / received : 0.0},
+                                        {"days", "last 2"}}
+                         : ordered_json(nullptr);
+    return f;
+  };
+
+  auto dataset_view = [ctx](const auth::Dataset& d, const Principal& who, const CatalogFacts& f) {
     ordered_json j = DatasetToJson(d);
     j["readable"] = auth::CanReadDataset(who, d.tags, WallSeconds());
     // Freshness: the newest data behind the entry, where EcoHub holds it.
@@ -353,34 +382,12 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
       UnixSeconds now = WallSeconds();
       auto rows = ctx.store->QueryDerived(kind, "", now - 3 * 86400, now + 86400, 100000);
       if (rows.ok() && !rows->empty()) newest = rows->back().time;
-    } else if (d.endpoint == "/api/v1/readings") {
-      auto snap = sites->Get();
-      for (const auto& v : ctx.latest->All()) {
-        for (const auto& dev : snap->devices)
-          if (dev.mn == v.mn)
-            if (const store::Site* s = snap->Site(dev.site_id); s && ReadingsDataset(*s) == d.id)
-              newest = std::max(newest.value_or(0), v.time);
-      }
+    } else if (auto it = f.newest_reading.find(d.id); it != f.newest_reading.end()) {
+      newest = it->second;
     }
     j["freshness"] = newest ? json(FormatRfc3339Beijing(*newest)) : json(nullptr);
-    // Quality: the city's transmission and validity rates of the newest day.
-    if (d.endpoint == "/api/v1/readings" || d.id == "air-aqi" || d.id == "data-quality") {
-      UnixSeconds now = WallSeconds();
-      auto rows = ctx.store->QueryDerived("quality_day", "site:*", now - 2 * 86400, now, 100000);
-      int64_t expected = 0, received = 0, valid = 0;
-      if (rows.ok())
-        for (const auto& r : *rows) {
-          auto b = json::parse(r.body, nullptr, false);
-          if (b.is_discarded() || !b.contains("totals")) continue;
-          expected += b["totals"].value("expected", int64_t{0});
-          received += b["totals"].value("received", int64_t{0});
-          valid += b["totals"].value("valid", int64_t{0});
-        }
-      j["quality"] = expected ? ordered_json{{"transmission_rate", double(received) / expected},
-                                             {"valid_rate", received ? double(valid) / received : 0.0},
-                                             {"days", "last 2"}}
-                              : ordered_json(nullptr);
-    }
+    if (d.endpoint == "/api/v1/readings" || d.id == "air-aqi" || d.id == "data-quality")
+      j["quality"] = f.quality;
     return j;
   };
 
@@ -392,7 +399,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             {"secrecy", "string", "public, internal, restricted or secret"},
             {"sharing", "string", "public, government, departments or none"}},
            {}, false},
-          [acc, dataset_view](const Request& req, const Principal& who) {
+          [acc, dataset_view, catalog_facts](const Request& req, const Principal& who) {
+            CatalogFacts facts = catalog_facts();
             std::string q = Param(req, "q", ""), cat = Param(req, "category", ""),
                         sub = Param(req, "subcategory", ""), sec = Param(req, "secrecy", ""),
                         sha = Param(req, "sharing", "");
@@ -405,13 +413,13 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
               if (!auth::DatasetMatches(d, q)) continue;
               if (!auth::Authorize(who, Action::kRead, {Area::kCatalog, &d.tags}, WallSeconds()))
                 continue;
-              items.push_back(dataset_view(d, who));
+              items.push_back(dataset_view(d, who, facts));
             }
             return JsonResponse<ordered_json>({{"items", items}});
           });
 
   api.Add("GET", "/api/v1/datasets/{id}", {"One catalog entry", "Catalog", {}, {}, false},
-          [acc, dataset_view](const Request& req, const Principal& who) {
+          [acc, dataset_view, catalog_facts](const Request& req, const Principal& who) {
             auto d = acc->GetDataset(req.params.at("id"));
             if (!d.ok()) return FromStatus(d.status());
             if (auto denied = Check(who, Action::kRead, {Area::kCatalog, &d->tags})) {
@@ -419,7 +427,7 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
               if (who.role != auth::Role::kPublic) return Problem(404, "not-found", "Not found");
               return *denied;
             }
-            return JsonResponse(dataset_view(*d, who));
+            return JsonResponse(dataset_view(*d, who, catalog_facts()));
           });
 
   api.Add("POST", "/api/v1/datasets",
@@ -495,13 +503,15 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             auto all = acc->Requests(WallSeconds());
             if (!all.ok()) return FromStatus(all.status());
             std::string status = Param(req, "status", "");
+            std::map<std::string, auth::DatasetTags> tags;  // one catalog read, not one per row
+            for (auto& d : acc->Datasets()) tags.emplace(d.id, std::move(d.tags));
             ordered_json items = ordered_json::array();
             for (const auto& r : *all) {
               if (!status.empty() && r.status != status) continue;
-              auto d = acc->GetDataset(r.dataset);
-              if (!d.ok()) continue;
+              auto d = tags.find(r.dataset);
+              if (d == tags.end()) continue;
               if (!auth::Authorize(who, Action::kRead,
-                                   {Area::kRequests, &d->tags, 0, 0, r.requester_id}, WallSeconds()))
+                                   {Area::kRequests, &d->second, 0, 0, r.requester_id}, WallSeconds()))
                 continue;
               items.push_back(RequestJson(r));
             }
@@ -511,7 +521,7 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/data-requests/{id}", {"One data request", "Catalog"},
           [acc](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
+            if (!ParseId(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
             auto r = acc->GetRequest(id, WallSeconds());
             if (!r.ok()) return FromStatus(r.status());
             auto d = acc->GetDataset(r->dataset);
@@ -529,7 +539,7 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
              "Catalog", {}, kDecideBody},
             [ctx, acc, approve, kDecideBody](const Request& req, const Principal& who) {
               int64_t id = 0;
-              if (!ParsePositive(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
+              if (!ParseId(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
               json b = json::object();
               if (!req.body.empty())
                 if (auto bad = ParseBody(req, kDecideBody, &b)) return *bad;
@@ -609,7 +619,6 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
            "Public", {}, {}, false, "emission-disclosure"},
           [ctx, sites](const Request&, const Principal&) {
             auto snap = sites->Get();
-            auto all = ctx.latest->All();
             ordered_json items = ordered_json::array();
             for (const auto& e : snap->enterprises) {
               if (!e.key_unit) continue;

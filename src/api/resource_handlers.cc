@@ -215,14 +215,17 @@ ordered_json DeviceJson(const store::Device& d) {
           {"password_set", !d.password.empty()}};
 }
 
-bool ParsePositive(const std::string& s, int64_t* v) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
-  return ec == std::errc() && p == s.data() + s.size() && *v > 0;
-}
-
 Response StoreError(const Status& s) {
   spdlog::error("api store error: {}", s.ToString());
   return Problem(500, "store", "Store error", s.message());
+}
+
+// The `district` query parameter as an id: -1 when absent (no filter), 0 when no
+// district has that code.
+int64_t DistrictFilter(const SiteDirectory::Snapshot& snap, const std::string& code) {
+  if (code.empty()) return -1;
+  const store::District* d = snap.DistrictByCode(code);
+  return d ? d->id : 0;
 }
 
 // A list page of `items` (already filtered and ordered by id).
@@ -414,12 +417,8 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             auto snap = sites->Get();
             std::string kind = Param(req, "kind", ""), district = Param(req, "district", ""),
                         q = Param(req, "q", ""), ent = Param(req, "enterprise", "");
-            int64_t district_id = -1;
-            if (!district.empty()) {
-              const store::District* d = snap->DistrictByCode(district);
-              if (!d) return Problem(400, "bad-parameter", "No such district", district);
-              district_id = d->id;
-            }
+            int64_t district_id = DistrictFilter(*snap, district);
+            if (district_id == 0) return Problem(400, "bad-parameter", "No such district", district);
             std::vector<const store::Site*> items;
             for (const auto& s : snap->sites) {
               if (!kind.empty() && s.kind != kind) continue;
@@ -458,7 +457,7 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/sites/{id}", {"One site", "Registry"},
           [sites](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id))
+            if (!ParseId(req.params.at("id"), &id))
               return Problem(400, "bad-id", "Site id must be a positive integer");
             auto snap = sites->Get();
             const store::Site* s = snap->Site(id);
@@ -539,12 +538,8 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             auto snap = sites->Get();
             std::string district = Param(req, "district", ""), q = Param(req, "q", "");
             std::string key = Param(req, "key_unit", "");
-            int64_t district_id = -1;
-            if (!district.empty()) {
-              const store::District* d = snap->DistrictByCode(district);
-              if (!d) return Problem(400, "bad-parameter", "No such district", district);
-              district_id = d->id;
-            }
+            int64_t district_id = DistrictFilter(*snap, district);
+            if (district_id == 0) return Problem(400, "bad-parameter", "No such district", district);
             std::vector<const store::Enterprise*> items;
             for (const auto& e : snap->enterprises) {
               if (district_id >= 0 && e.district_id != district_id) continue;
@@ -581,7 +576,7 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/enterprises/{id}", {"One enterprise, with its outlets", "Registry"},
           [sites](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id))
+            if (!ParseId(req.params.at("id"), &id))
               return Problem(400, "bad-id", "Enterprise id must be a positive integer");
             auto snap = sites->Get();
             const store::Enterprise* e = snap->EnterpriseById(id);
@@ -765,7 +760,7 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/sites/{id}/latest", {"Latest values of one site", "Data"},
           [ctx, &api, sites](const Request& req, const Principal& who) {
             int64_t id = 0;
-            if (!ParsePositive(req.params.at("id"), &id))
+            if (!ParseId(req.params.at("id"), &id))
               return Problem(400, "bad-id", "Site id must be a positive integer", req.params.at("id"));
             auto snap = sites->Get();
             const store::Site* site = snap->Site(id);
@@ -808,7 +803,7 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
         std::string site_text = Param(req, "site", "");
         int64_t sid = 0;
         const store::Site* site =
-            ParsePositive(site_text, &sid) ? snap->Site(sid) : snap->SiteByCode(site_text);
+            ParseId(site_text, &sid) ? snap->Site(sid) : snap->SiteByCode(site_text);
         if (!site) return Problem(404, "not-found", "No such site", site_text);
         std::string dataset = ReadingsDataset(*site);
         auto tags = api.Tags(dataset);
