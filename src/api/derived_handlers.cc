@@ -240,6 +240,36 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
                  {"items", std::move(items)}});
   });
 
+  // One section's daily classes over a period: the trend a water page draws.
+  api.Add("GET", "/api/v1/water/history",
+      RouteDoc{"GB 3838 class of one water section per day over a period", "Data",
+       {{"section", "string", "the section's site code (required)"},
+        {"from", "time", "start (default: 30 days before `to`)"},
+        {"to", "time", "end, exclusive (default: now)"}},
+       {}, false, "water-classes", true},
+      [st, sites](const Request& req, const auth::Principal&) {
+    std::string code = Param(req, "section", "");
+    auto snap = sites->Get();
+    const store::Site* site = code.empty() ? nullptr : snap->SiteByCode(code);
+    if (!site || site->kind != "water")
+      return Problem(404, "not-found", "No such water section", code);
+    std::string bad;
+    UnixSeconds to = TimeParam(req, "to", WallSeconds(), &bad);
+    UnixSeconds from = TimeParam(req, "from", to - 30 * kDay, &bad);
+    if (!bad.empty()) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+    if (from >= to || to - from > 367 * kDay)
+      return Problem(400, "bad-parameter", "from must be before to, at most 367 days apart");
+    auto rows = st->QueryDerived("water_day", "site:" + code, FloorBeijing(from, kDay), to, kMaxRows);
+    if (!rows.ok()) return Problem(500, "store", "Store error", rows.status().message());
+    ordered_json items = ordered_json::array();
+    for (const auto& r : *rows) items.push_back(Item(r));
+    return JsonResponse<ordered_json>({{"section", code},
+                 {"name", site->name},
+                 {"standard", "GB3838-2002, single-factor, automatic-station items"},
+                 {"time_label", "start of the day; *_text in Beijing time"},
+                 {"items", std::move(items)}});
+  });
+
   // Exceedance events of outlets, newest first.
   api.Add("GET", "/api/v1/exceedances",
       RouteDoc{"Exceedance events of outlets, newest first", "Data",
@@ -392,6 +422,8 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
             "Ranking of districts or stations by AQI or composite index");
   api.Alias("GET", "/api/v1/public/water/classes", "/api/v1/water/classes", "Public",
             "GB 3838 class of every water section on a day");
+  api.Alias("GET", "/api/v1/public/water/history", "/api/v1/water/history", "Public",
+            "GB 3838 class of one water section per day over a period");
 }
 
 }  // namespace ecohub::api

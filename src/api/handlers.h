@@ -15,6 +15,10 @@
 #include "store/latest_cache.h"
 #include "store/store.h"
 
+namespace ecohub::ingest {
+class DeviceStatusBoard;
+}
+
 namespace ecohub::api {
 
 // A JSON document (nlohmann json or ordered_json) as a response; invalid UTF-8 in
@@ -77,6 +81,9 @@ struct ApiContext {
   Metrics* metrics = nullptr;
   // Extra health facts (writer queue, connections), merged into /healthz.
   std::function<std::string()> health_detail;
+  // What the gateway has seen of each device (online, last packet, counts); null:
+  // the device fields are null.
+  const ingest::DeviceStatusBoard* device_status = nullptr;
 };
 
 void AddCoreRoutes(Api& api, const ApiContext& ctx);
@@ -89,6 +96,13 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx);
 // Login and accounts, API keys, the catalog, data requests, notifications, the
 // audit log, the OpenAPI document and the API page (platform_handlers.cc).
 void AddPlatformRoutes(Api& api, const ApiContext& ctx);
+// Alarms: list, summary, one, acknowledge, close (alarm_handlers.cc).
+void AddAlarmRoutes(Api& api, const ApiContext& ctx);
+// A device's live status fields (online, connected, last_packet, packets, rejected)
+// added to its JSON; DeviceOnline: whether its last packet is recent enough.
+void DeviceStatusJson(const ApiContext& ctx, const store::Device& d, UnixSeconds now,
+                      nlohmann::ordered_json* j);
+bool DeviceOnline(const ApiContext& ctx, const store::Device& d, UnixSeconds now);
 // Every route of the platform API on `router`.
 void AddAllRoutes(Api& api, const ApiContext& ctx);
 

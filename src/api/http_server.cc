@@ -125,8 +125,8 @@ std::string PeerAddress(const tcp::socket& socket) {
 // finish=true to write the trailer. Not copyable (zlib points into the z_stream).
 class GzipEncoder {
  public:
-  GzipEncoder() {
-    ok_ = deflateInit2(&z_, kGzipLevel, Z_DEFLATED, kGzipWindowBits, kGzipMemLevel,
+  explicit GzipEncoder(int level = kGzipLevel) {
+    ok_ = deflateInit2(&z_, level, Z_DEFLATED, kGzipWindowBits, kGzipMemLevel,
                        Z_DEFAULT_STRATEGY) == Z_OK;
   }
   ~GzipEncoder() {
@@ -169,6 +169,15 @@ class GzipEncoder {
   z_stream z_{};
   bool ok_ = false;
 };
+
+}  // namespace
+
+bool GzipBytes(std::string_view in, int level, std::string* out) {
+  out->clear();
+  return GzipEncoder(level).Add(in, /*finish=*/true, out);
+}
+
+namespace {
 
 // Adds Accept-Encoding to whatever Vary a handler already set.
 template <class Fields>
@@ -323,6 +332,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     req.body = std::move(msg.body());
     req.authorization = std::string(msg[http::field::authorization]);
     req.accept_encoding = std::string(msg[http::field::accept_encoding]);
+    req.if_none_match = std::string(msg[http::field::if_none_match]);
     req.peer = peer_;
     Response resp;
     if (q != std::string_view::npos && !ParseQuery(target.substr(q + 1), &req.query)) {

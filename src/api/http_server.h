@@ -63,6 +63,9 @@ bool AcceptsGzip(std::string_view accept_encoding);
 // Parameters such as "; charset=utf-8" are ignored; the comparison ignores case.
 bool IsCompressible(std::string_view content_type);
 
+// `in` as one gzip member at zlib `level` (1..9) into *out; false when zlib fails.
+bool GzipBytes(std::string_view in, int level, std::string* out);
+
 class HttpServer {
  public:
   HttpServer(boost::asio::io_context& io, const HttpOptions& options, const Router& router,

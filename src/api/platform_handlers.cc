@@ -717,6 +717,7 @@ void AddAllRoutes(Api& api, const ApiContext& ctx) {
   AddDerivedRoutes(api, ctx);
   AddResourceRoutes(api, ctx);
   AddPlatformRoutes(api, ctx);
+  AddAlarmRoutes(api, ctx);
 }
 
 }  // namespace ecohub::api

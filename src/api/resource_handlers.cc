@@ -399,6 +399,45 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             return JsonResponse<ordered_json>({{"items", std::move(items)}});
           });
 
+  // What the public maps draw: districts and the air stations and water sections
+  // (never outlets: those are disclosed by /public/enterprises for key units only).
+  api.Add("GET", "/api/v1/public/stations",
+          {"Districts, air stations and water sections with their places (lon/lat)", "Public",
+           {{"kind", "string", "air or water (default: both)"}}, {}, false, "", false,
+           "districts[] and items[] with code, name, kind, district, lon, lat, simulated"},
+          [sites](const Request& req, const Principal&) {
+            std::string kind = Param(req, "kind", "");
+            if (!kind.empty() && kind != "air" && kind != "water")
+              return Problem(400, "bad-parameter", "kind must be air or water", kind);
+            auto snap = sites->Get();
+            ordered_json districts = ordered_json::array();
+            for (const auto& d : snap->districts)
+              districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
+            ordered_json items = ordered_json::array();
+            for (const auto& s : snap->sites) {
+              if (s.kind != "air" && s.kind != "water") continue;
+              if (!kind.empty() && s.kind != kind) continue;
+              std::string district;
+              for (const auto& d : snap->districts)
+                if (d.id == s.district_id) district = d.code;
+              auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
+              ordered_json o = {{"code", s.code}, {"name", s.name}, {"kind", s.kind},
+                                {"district", district}, {"lon", s.lon}, {"lat", s.lat},
+                                {"simulated", s.simulated}};
+              // Only the attributes that describe the place to the public.
+              if (attrs.is_object())
+                for (const char* k : {"level", "water_type", "target_class", "river"})
+                  if (attrs.contains(k)) o[k] = attrs[k];
+              items.push_back(std::move(o));
+            }
+            Response r = JsonResponse<ordered_json>(
+                {{"coordinates", "longitude/latitude degrees as registered (see docs/web.md)"},
+                 {"districts", std::move(districts)},
+                 {"items", std::move(items)}});
+            r.headers.push_back({"Cache-Control", "public, max-age=60"});
+            return r;
+          });
+
   // Sites: stations, sections and outlets the caller may see.
   api.Add("GET", "/api/v1/sites",
           {"Monitoring sites (air stations, water sections, outlets) the caller may see",
@@ -594,19 +633,28 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
 
   // Devices: registry rows of the loggers, never with their passwords.
   api.Add("GET", "/api/v1/devices",
-          {"Data loggers (by MN) of the sites the caller may see; passwords are never shown",
+          {"Data loggers (by MN) of the sites the caller may see, with their live status "
+           "(online, connected, last_packet, packets and rejected since start-up); passwords "
+           "are never shown",
            "Registry",
-           {{"site", "integer", "site id"}}},
-          [sites](const Request& req, const Principal& who) {
+           {{"site", "integer", "site id"},
+            {"status", "string", "online or offline (last packet older than 30 minutes)"}}},
+          [ctx, sites](const Request& req, const Principal& who) {
             auto snap = sites->Get();
-            std::string site = Param(req, "site", "");
+            std::string site = Param(req, "site", ""), status = Param(req, "status", "");
+            if (!status.empty() && status != "online" && status != "offline")
+              return Problem(400, "bad-parameter", "status must be online or offline", status);
+            UnixSeconds now = WallSeconds();
             ordered_json items = ordered_json::array();
             for (const auto& d : snap->devices) {
               if (!site.empty() && std::to_string(d.site_id) != site) continue;
               const store::Site* s = snap->Site(d.site_id);
               auth::Target t = s ? SiteTarget(*s, nullptr) : auth::Target{Area::kReference};
-              if (!auth::Authorize(who, Action::kRead, t, WallSeconds())) continue;
-              items.push_back(DeviceJson(d));
+              if (!auth::Authorize(who, Action::kRead, t, now)) continue;
+              if (!status.empty() && DeviceOnline(ctx, d, now) != (status == "online")) continue;
+              ordered_json j = DeviceJson(d);
+              DeviceStatusJson(ctx, d, now, &j);
+              items.push_back(std::move(j));
             }
             return JsonResponse<ordered_json>({{"items", std::move(items)}});
           });

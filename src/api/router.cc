@@ -86,6 +86,7 @@ Response Router::Dispatch(Request& request) const {
     return r.handler(request);
   }
   if (path_matched) return Problem(405, "method-not-allowed", "Method not allowed");
+  if (fallback_ && request.method == "GET") return fallback_(request);
   return Problem(404, "not-found", "No such resource", request.path);
 }
 

@@ -20,6 +20,7 @@ struct Request {
   std::string authorization;
   std::string accept_encoding;  // the Accept-Encoding header, as sent
   std::string peer;             // the client's address ("127.0.0.1"), for rate limits
+  std::string if_none_match;    // the If-None-Match header, as sent (static files)
 };
 
 struct Response {
@@ -44,6 +45,9 @@ using Handler = std::function<Response(const Request&)>;
 class Router {
  public:
   void Add(std::string method, std::string pattern, Handler handler);
+  // What answers a GET that no pattern matches (the web pages); without one, or
+  // for other methods, such a request gets a 404 problem.
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
   // 404 problem when no pattern matches, 405 when the path matches another method.
   Response Dispatch(Request& request) const;
   // Patterns registered, for the OpenAPI completeness check.
@@ -56,6 +60,7 @@ class Router {
     Handler handler;
   };
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 // Splits "a=1&b=x%20y" into decoded pairs; returns false on bad percent-encoding.

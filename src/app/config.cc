@@ -49,6 +49,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   }
   if (auto v = t["http"]["tls_cert"].value<std::string>()) c->http.tls_cert_file = *v;
   if (auto v = t["http"]["tls_key"].value<std::string>()) c->http.tls_key_file = *v;
+  if (auto v = t["http"]["web_dir"].value<std::string>()) c->web_dir = *v;
   if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
   if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
   if (auto v = t["retention"]["raw_days"].value<int64_t>()) c->retention.raw_days = *v;

@@ -45,6 +45,9 @@ struct ServeConfig {
   // The first administrator, created at start-up when there is no account yet; its
   // password is read from this file (kept out of command lines and the config).
   std::string admin_password_file;
+  // The built web front end served on the HTTP port; empty: the source tree's
+  // web/dist when it has been built, else the API alone. "none" turns pages off.
+  std::string web_dir;
 };
 
 // Reads the TOML file into `config` (keys documented in docs/configuration.md).

@@ -85,6 +85,12 @@ constexpr const char* kRivers[] = {"永定河", "潮白河", "北运河", "温�
                                    "清河",   "拒马河", "泃河",   "白河",   "妫水河"};
 constexpr const char* kRiverDistricts[] = {"110107", "110118", "110112", "110105", "110106",
                                            "110108", "110111", "110117", "110116", "110119"};
+// Where each section sits: on its river's course as web/public/geo/beijing-rivers.json
+// draws it, within its district (lon, lat degrees).
+constexpr double kSectionPlaces[][2] = {{116.135, 39.930}, {116.880, 40.400}, {116.720, 39.830},
+                                        {116.520, 40.010}, {116.330, 39.840}, {116.330, 40.030},
+                                        {115.550, 39.640}, {117.100, 40.115}, {116.600, 40.600},
+                                        {115.980, 40.460}};
 constexpr const char* kFirmWords[] = {"京能", "燕山", "永安", "华北", "通达", "金隅", "首创",
                                       "恒信", "中材", "北辰", "天润", "博远", "正源", "宏达",
                                       "瑞丰", "新港", "嘉禾", "安泰", "和平", "东方"};
@@ -162,10 +168,11 @@ DemoCity Build() {
     ds.site.name = std::string(kRivers[i]) +
                    std::string(d.name).substr(0, std::string(d.name).size() - 3) + "断面";
     ds.site.kind = "water";
-    ds.site.lon = d.lon + jitter(100 + i, 0.1);
-    ds.site.lat = d.lat + jitter(200 + i, 0.08);
+    ds.site.lon = kSectionPlaces[i][0];
+    ds.site.lat = kSectionPlaces[i][1];
     ds.site.simulated = true;
-    ds.site.attrs_json = std::string(R"({"water_type":"river","target_class":")") +
+    ds.site.attrs_json = std::string(R"({"water_type":"river","river":")") + kRivers[i] +
+                         R"(","target_class":")" +
                          (i % 3 == 0   ? "II"
                           : i % 3 == 1 ? "III"
                                        : "IV") +

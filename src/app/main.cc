@@ -349,6 +349,9 @@ int Main(int argc, char** argv) {
   serve->add_option("--tls-cert", tls_cert,
                     "PEM certificate chain: the HTTP port speaks TLS only (with --tls-key)");
   serve->add_option("--tls-key", tls_key, "PEM private key of --tls-cert");
+  std::string web_dir;
+  serve->add_option("--web-dir", web_dir,
+                    "Built web pages to serve (default: this source tree's web/dist; none: off)");
   serve->add_option("--admin-password-file", config.admin_password_file,
                     "With no account yet: create 'admin' with the password in this file");
   serve->add_flag("--demo", config.demo, "Seed the demo city into a new data directory");
@@ -506,6 +509,7 @@ int Main(int argc, char** argv) {
     }
     if (!tls_cert.empty()) config.http.tls_cert_file = tls_cert;
     if (!tls_key.empty()) config.http.tls_key_file = tls_key;
+    if (!web_dir.empty()) config.web_dir = web_dir;
     return RunServe(config);
   }
   if (*simc) {

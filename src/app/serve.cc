@@ -12,9 +12,12 @@
 #include "auth/secrets.h"
 #include <fstream>
 #include "api/http_server.h"
+#include "api/static_site.h"
 #include "app/demo_city.h"
 #include "core/time.h"
+#include "alarm/sync.h"
 #include "ingest/device_registry.h"
+#include "ingest/device_status.h"
 #include "ingest/gateway.h"
 #include "derive/deriver.h"
 #include "store/audit_queue.h"
@@ -181,6 +184,8 @@ int RunServe(const ServeConfig& config) {
 
   asio::io_context io;
   ingest::Gateway gateway(io, config.gateway, registry, writer, metrics);
+  ingest::DeviceStatusBoard device_status;  // online/offline, counts since start-up
+  gateway.SetDeviceStatus(&device_status);
   auto gw_port = gateway.Start();
   if (!gw_port.ok()) {
     std::fprintf(stderr, "ecohub serve: %s\n", gw_port.status().ToString().c_str());
@@ -206,6 +211,7 @@ int RunServe(const ServeConfig& config) {
   ctx.sites = std::make_shared<api::SiteDirectory>(store.get());
   store::AuditQueue audit_queue(*store);
   ctx.audit_queue = &audit_queue;
+  ctx.device_status = &device_status;
   ctx.device_changed = [&](const store::Device& d) {
     registry.Put(d);
     auto all = store->Devices();
@@ -222,6 +228,23 @@ int RunServe(const ServeConfig& config) {
     api::Audit(ctx, who, action, object, detail);
   });
   api::AddAllRoutes(api, ctx);
+  // The web pages: a folder named but unusable is an error; the default folder
+  // not built yet only leaves the API without pages.
+  std::unique_ptr<api::StaticSite> site;
+  if (config.web_dir != "none") {
+    std::string dir = config.web_dir.empty() ? ECOHUB_WEB_DIST : config.web_dir;
+    auto loaded = api::StaticSite::Load(dir);
+    if (loaded.ok()) {
+      site = std::move(*loaded);
+      spdlog::info("web: {} files ({} KB) from {}", site->files(), site->bytes() >> 10, dir);
+      router.SetFallback([&site](const api::Request& r) { return site->Serve(r); });
+    } else if (!config.web_dir.empty()) {
+      std::fprintf(stderr, "ecohub serve: %s\n", loaded.status().ToString().c_str());
+      return 1;
+    } else {
+      spdlog::warn("web: no pages ({}); serving the API only", loaded.status().ToString());
+    }
+  }
   api::HttpServer http(io, config.http, router, metrics);
   auto http_port = http.Start();
   if (!http_port.ok()) {
@@ -277,12 +300,35 @@ int RunServe(const ServeConfig& config) {
   Housekeeper housekeeper(*store, config);
   housekeeper.Start();
 
+  // Alarms from exceedances, anomalies and silent devices: once now (after the
+  // start-up derivation), then every minute on a thread of their own.
+  alarm::SyncOptions alarm_options;
+  alarm_options.offline_after_seconds = device_status.options().offline_after_seconds;
+  alarm::AlarmSyncer alarms(
+      *store,
+      [&] {
+        std::vector<alarm::DeviceSeen> seen;
+        auto all = store->Devices();
+        if (!all.ok()) return seen;
+        auto live = device_status.All();
+        for (const auto& d : *all) {
+          auto it = live.find(d.mn);
+          seen.push_back({d.mn, d.site_id, d.enabled, it == live.end() ? 0 : it->second.last_packet,
+                          it == live.end() ? 0 : it->second.resumed});
+        }
+        return seen;
+      },
+      device_status.started(), alarm_options, &metrics);
+  alarms.RunOnce();
+  alarms.Start();
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code, int sig) {
     spdlog::info("signal {}: stopping", sig);
     gateway.Stop();
     http.Stop();
     housekeeper.Stop();
+    alarms.Stop();
     deriver.Stop();
     stats_timer.cancel();
     registry_timer.cancel();

@@ -157,6 +157,19 @@ std::vector<Dataset> BuiltinDatasets() {
             {"peak", "number", "", ""},
             {"multiple", "number", "", "peak / limit"}},
            {"超标", "exceedance", "执法"}, true),
+      Make("alarms", "告警",
+           "Alarms raised from exceedances, data anomalies and offline devices, with their "
+           "handling: open, acknowledged, closed, by whom and with what comment.",
+           "enforcement", "exceedances", "enforcement", "on change", S::kInternal, H::kNone,
+           "/api/v1/alarms",
+           {{"kind", "string", "", "exceedance, anomaly or offline"},
+            {"site", "string", "", "site code"},
+            {"factor", "string", "", "HJ 212 factor code"},
+            {"started", "time", "", ""},
+            {"ended", "time", "", "empty while it lasts"},
+            {"value", "number", "", "peak"},
+            {"status", "string", "", "open, acknowledged or closed"}},
+           {"告警", "alarm", "报警", "离线"}, true),
   };
 }
 

@@ -64,6 +64,22 @@ Decision DataAccess(const Principal& p, Action a, const Target& t, UnixSeconds n
   return Allow();
 }
 
+Decision AlarmAccess(const Principal& p, Action a, const Target& t, UnixSeconds now) {
+  if (a == Action::kRead || a == Action::kExport) return DataAccess(p, a, t, now);
+  if (!t.dataset) return Deny("no dataset named for this alarm");
+  if (a != Action::kAcknowledge && a != Action::kClose) return Deny("alarms are raised by EcoHub");
+  if (!CanReadDataset(p, *t.dataset, now)) return Deny("this dataset is not shared with you");
+  if (p.role == Role::kAdmin) return Allow();
+  if (p.role == Role::kStaff || (p.role == Role::kInspector && a == Action::kAcknowledge))
+    return InDistrict(p, t) ? Allow() : Deny("outside your district");
+  if (p.role == Role::kEnterprise && a == Action::kAcknowledge) {
+    if (p.enterprise_id != 0 && t.enterprise_id == p.enterprise_id) return Allow();
+    return Deny("an enterprise acknowledges only its own alarms");
+  }
+  return Deny(a == Action::kClose ? "only administrators and staff close alarms"
+                                  : "your role does not acknowledge alarms");
+}
+
 Decision CatalogAccess(const Principal& p, Action a, const Target& t, UnixSeconds now) {
   if (!t.dataset) return Deny("no dataset named");
   if (a != Action::kRead) return p.role == Role::kAdmin && p.key_id == 0
@@ -136,8 +152,10 @@ bool CanReadDataset(const Principal& p, const DatasetTags& d, UnixSeconds now) {
 
 Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds now) {
   // An API key reads on its owner's behalf and never changes anything.
-  if (p.key_id != 0 && (a == Action::kWrite || a == Action::kDecide))
+  if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
+  if ((a == Action::kAcknowledge || a == Action::kClose) && t.area != Area::kAlarms)
+    return Deny("only alarms are acknowledged or closed");
   switch (t.area) {
     case Area::kData:
       return DataAccess(p, a, t, now);
@@ -178,6 +196,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return Deny("the audit log is for administrators and leaders");
     case Area::kOps:
       return p.role == Role::kAdmin ? Allow() : Deny("administrators only");
+    case Area::kAlarms:
+      return AlarmAccess(p, a, t, now);
   }
   return Deny("unknown area");
 }

@@ -64,6 +64,8 @@ enum class Action {
   kExport,  // CSV/XLSX of what can be read
   kWrite,   // create, change, disable, revoke
   kDecide,  // approve or refuse a data request
+  kAcknowledge,  // acknowledge an alarm (Area::kAlarms only)
+  kClose,        // close an alarm (Area::kAlarms only)
 };
 
 // What a request touches.
@@ -76,6 +78,10 @@ enum class Area {
   kRequests,   // data requests (owner_user_id: the requester; dataset: what is asked)
   kAudit,      // the audit log and usage records
   kOps,        // metrics, health details
+  // Alarms (dataset "alarms"): read and export like data of that dataset within
+  // district / own-enterprise scope; acknowledge: admin, staff and inspectors of the
+  // district, an enterprise its own; close: admin and staff of the district.
+  kAlarms,
 };
 
 struct Target {

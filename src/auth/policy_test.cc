@@ -17,6 +17,7 @@ const DatasetTags kAirReadings = Tags("air-station-readings", Secrecy::kInternal
 const DatasetTags kEmissions =
     Tags("enterprise-emissions", Secrecy::kRestricted, Sharing::kDepartments, true, {"water_resources"});
 const DatasetTags kSecret = Tags("secret-x", Secrecy::kSecret, Sharing::kNone);
+const DatasetTags kAlarms = Tags("alarms", Secrecy::kInternal, Sharing::kNone, true);
 
 Principal Who(Role r, int64_t district = 0, int64_t enterprise = 0, std::string dept = "") {
   Principal p;
@@ -51,6 +52,8 @@ TEST(Policy, Table) {
   granted.grants = {{"enterprise-emissions", kNow + 10}};
   Principal lapsed = granted;
   lapsed.grants = {{"enterprise-emissions", kNow}};
+  const Target kAlarmA{Area::kAlarms, &kAlarms, 1, 11};  // an outlet of E11 in district 1
+  const Target kAlarmB{Area::kAlarms, &kAlarms, 2, 12};
   const Case cases[] = {
       {"public reads public data", Principal{}, Action::kRead, {Area::kData, &kAqi}, true},
       {"public exports public data", Principal{}, Action::kExport, {Area::kData, &kAqi}, true},
@@ -107,6 +110,33 @@ TEST(Policy, Table) {
       {"catalog: enterprise sees shared entry to ask for it", Who(Role::kEnterprise, 0, 11),
        Action::kRead, {Area::kCatalog, &kAirReadings}, true},
       {"catalog: secret not listed", Who(Role::kStaff), Action::kRead, {Area::kCatalog, &kSecret}, false},
+      {"alarms: district staff reads own", Who(Role::kStaff, 1), Action::kRead, kAlarmA, true},
+      {"alarms: district staff not other", Who(Role::kStaff, 1), Action::kRead, kAlarmB, false},
+      {"alarms: inspector reads own district", Who(Role::kInspector, 1), Action::kRead, kAlarmA, true},
+      {"alarms: leader reads", Who(Role::kLeader), Action::kExport, kAlarmB, true},
+      {"alarms: enterprise reads own", Who(Role::kEnterprise, 0, 11), Action::kRead, kAlarmA, true},
+      {"alarms: enterprise not another's", Who(Role::kEnterprise, 0, 11), Action::kRead, kAlarmB, false},
+      {"alarms: partner does not read", Who(Role::kPartner, 0, 0, "meteorology"), Action::kRead,
+       kAlarmA, false},
+      {"alarms: public does not read", Principal{}, Action::kRead, kAlarmA, false},
+      {"alarms: staff acknowledges own district", Who(Role::kStaff, 1), Action::kAcknowledge,
+       kAlarmA, true},
+      {"alarms: staff not other district", Who(Role::kStaff, 1), Action::kAcknowledge, kAlarmB, false},
+      {"alarms: inspector acknowledges", Who(Role::kInspector, 1), Action::kAcknowledge, kAlarmA, true},
+      {"alarms: inspector does not close", Who(Role::kInspector, 1), Action::kClose, kAlarmA, false},
+      {"alarms: staff closes own district", Who(Role::kStaff, 1), Action::kClose, kAlarmA, true},
+      {"alarms: city staff closes any", Who(Role::kStaff), Action::kClose, kAlarmB, true},
+      {"alarms: leader does not acknowledge", Who(Role::kLeader), Action::kAcknowledge, kAlarmA, false},
+      {"alarms: enterprise acknowledges own", Who(Role::kEnterprise, 0, 11), Action::kAcknowledge,
+       kAlarmA, true},
+      {"alarms: enterprise not another's", Who(Role::kEnterprise, 0, 11), Action::kAcknowledge,
+       kAlarmB, false},
+      {"alarms: enterprise does not close", Who(Role::kEnterprise, 0, 11), Action::kClose, kAlarmA,
+       false},
+      {"alarms: admin closes", Who(Role::kAdmin), Action::kClose, kAlarmB, true},
+      {"alarms: API key does not acknowledge", key, Action::kAcknowledge, kAlarmA, false},
+      {"alarms: nobody writes them", Who(Role::kAdmin), Action::kWrite, kAlarmA, false},
+      {"acknowledge is for alarms only", Who(Role::kAdmin), Action::kAcknowledge, kStationA, false},
   };
   for (const auto& c : cases)
     EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;

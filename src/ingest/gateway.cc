@@ -109,7 +109,10 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     asio::post(strand_, [self = shared_from_this()] { self->DoClose(); });
   }
 
-  ~Connection() { open_gauge_->Add(-1); }
+  ~Connection() {
+    open_gauge_->Add(-1);
+    ReleaseStatus();
+  }
 
  private:
   void DoClose() {
@@ -121,6 +124,30 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     idle_timer_.cancel();
     tick_timer_.cancel();
     throttle_timer_.cancel();
+    ReleaseStatus();
+  }
+
+  // This connection no longer counts as the device's open connection.
+  void ReleaseStatus() {
+    if (gw_.status_ && !status_mn_.empty()) gw_.status_->OnDisconnected(status_mn_);
+    status_mn_.clear();
+  }
+
+  // Counts a packet of `mn` on the status board: accepted ones also mark this
+  // connection as the device's; rejected ones count for registered MNs only.
+  void CountPacket(const std::string& mn, bool accepted) {
+    DeviceStatusBoard* board = gw_.status_;
+    if (!board || mn.empty()) return;
+    if (!accepted) {
+      if (gw_.registry_.Find(mn)) board->OnRejected(mn);
+      return;
+    }
+    if (status_mn_ != mn && !closed_) {
+      ReleaseStatus();
+      board->OnConnected(mn);
+      status_mn_ = mn;
+    }
+    board->OnAccepted(mn, WallSeconds());
   }
 
   void ArmIdle() {
@@ -193,6 +220,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
           gw_.counters_->rejected[static_cast<int>(err)]->Add();
           spdlog::warn("[conn {}][{}][MN {}] rejected frame: {}: {}", id_, peer_, session_.mn(),
                        hj212::ErrorCode(err), Escape(bytes));
+          CountPacket(session_.mn(), false);
           if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), bytes);
         });
     gw_.counters_->garbage->Add(framer_.stats().garbage_bytes - garbage_before);
@@ -239,10 +267,13 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
       gw_.counters_->rejected[static_cast<int>(err)]->Add();
       spdlog::warn("[conn {}][{}] unparsable packet: {}: {}", id_, peer_, hj212::ErrorCode(err),
                    Escape(frame));
+      CountPacket(session_.mn(), false);
       if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), frame);
       return;
     }
     Outcome out = session_.OnPacket(packet, WallMillis());
+    CountPacket(out.mn, out.verdict != "unknown_mn" && out.verdict != "bad_password" &&
+                            out.verdict != "bad_datatime" && out.verdict != "unexpected_reply");
     for (auto& f : out.send_now) Send(std::move(f));
     if (out.verdict == "unknown_mn" || out.verdict == "bad_password")
       spdlog::warn("[conn {}][{}][MN {}] {}: data not stored", id_, peer_, Escape(out.mn),
@@ -323,6 +354,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
   double tokens_;
   SteadyClock::time_point last_refill_;
   bool closed_ = false;
+  std::string status_mn_;  // the MN this connection counts as connected on the board
 
   friend class Gateway;
 };

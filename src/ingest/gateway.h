@@ -18,6 +18,7 @@
 #include "core/metrics.h"
 #include "hj212/framer.h"
 #include "ingest/device_registry.h"
+#include "ingest/device_status.h"
 #include "ingest/session.h"
 #include "store/writer.h"
 
@@ -53,6 +54,9 @@ class Gateway {
   // Stops accepting and closes every connection.
   void Stop();
   size_t connections() const;
+  // Where each device's packets, rejections and connections are counted (optional;
+  // set before Start, outlives the gateway).
+  void SetDeviceStatus(DeviceStatusBoard* board) { status_ = board; }
 
   class Connection;
 
@@ -64,6 +68,7 @@ class Gateway {
   const DeviceRegistry& registry_;
   store::Writer& writer_;
   Metrics& metrics_;
+  DeviceStatusBoard* status_ = nullptr;
   boost::asio::ip::tcp::acceptor acceptor_;
   struct Counters;
   std::unique_ptr<Counters> counters_;

@@ -68,6 +68,18 @@ class FaultyStore : public Store {
     return base_.PruneReadings(p, before);
   }
   Status Compact(UnixSeconds before) override { return base_.Compact(before); }
+  Status UpsertAlarms(std::span<const Alarm> a) override { return base_.UpsertAlarms(a); }
+  Result<std::vector<Alarm>> QueryAlarms(const AlarmFilter& f) override {
+    return base_.QueryAlarms(f);
+  }
+  Result<std::vector<AlarmCount>> CountAlarms(const AlarmFilter& f) override {
+    return base_.CountAlarms(f);
+  }
+  Result<Alarm> GetAlarm(int64_t id) override { return base_.GetAlarm(id); }
+  Result<Alarm> TransitionAlarm(int64_t id, std::string_view status, std::string_view by,
+                                std::string_view comment, UnixSeconds at) override {
+    return base_.TransitionAlarm(id, status, by, comment, at);
+  }
   Result<int64_t> PutDistrict(const District& d) override { return base_.PutDistrict(d); }
   Result<int64_t> PutEnterprise(const Enterprise& e) override { return base_.PutEnterprise(e); }
   Result<int64_t> PutSite(const Site& s) override { return base_.PutSite(s); }

@@ -566,6 +566,103 @@ class SqliteStore final : public Store {
     return rc == SQLITE_DONE ? Status::Ok() : Error(r_, "scan audit");
   }
 
+  Status UpsertAlarms(std::span<const Alarm> alarms) override {
+    if (alarms.empty()) return Status::Ok();
+    std::lock_guard lock(w_mu_);
+    return InTransaction(w_, [&] {
+      Stmt& q = W(
+          "INSERT INTO alarms (key, kind, site_id, site_code, enterprise_id, district_id, factor, "
+          "started, ended, value, \"limit\", unit, detail, status, created) "
+          "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?) ON CONFLICT (key) DO UPDATE SET "
+          "ended=excluded.ended, value=excluded.value, \"limit\"=excluded.\"limit\", "
+          "unit=excluded.unit, detail=excluded.detail");
+      UnixSeconds now = WallSeconds();
+      for (const Alarm& a : alarms) {
+        q.Bind(1, a.key).Bind(2, a.kind).Bind(3, a.site_id).Bind(4, a.site_code);
+        if (a.enterprise_id) q.Bind(5, a.enterprise_id);
+        else q.BindNull(5);
+        q.Bind(6, a.district_id).Bind(7, a.factor).Bind(8, a.started);
+        if (a.ended) q.Bind(9, *a.ended);
+        else q.BindNull(9);
+        if (a.value) q.Bind(10, *a.value);
+        else q.BindNull(10);
+        if (a.limit) q.Bind(11, *a.limit);
+        else q.BindNull(11);
+        q.Bind(12, a.unit).Bind(13, a.detail).Bind(14, a.created ? a.created : now);
+        int rc = q.Step();
+        q.Reset();
+        if (rc != SQLITE_DONE) return Error(w_, "upsert alarm");
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<Alarm>> QueryAlarms(const AlarmFilter& f) override {
+    std::lock_guard lock(r_mu_);
+    std::string sql = std::string(kAlarmSelect) + AlarmWhere(f, true) +
+                      " ORDER BY started DESC, id DESC LIMIT ?";
+    Stmt q(r_, sql.c_str());
+    if (!q.ok()) return Error(r_, "query alarms");
+    int i = BindAlarmFilter(q, f, true);
+    q.Bind(i, static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
+    std::vector<Alarm> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back(AlarmFrom(q));
+    if (rc != SQLITE_DONE) return Error(r_, "query alarms");
+    return out;
+  }
+
+  Result<std::vector<AlarmCount>> CountAlarms(const AlarmFilter& f) override {
+    std::lock_guard lock(r_mu_);
+    std::string sql = "SELECT kind, status, count(*) FROM alarms" + AlarmWhere(f, false) +
+                      " GROUP BY kind, status ORDER BY kind, status";
+    Stmt q(r_, sql.c_str());
+    if (!q.ok()) return Error(r_, "count alarms");
+    BindAlarmFilter(q, f, false);
+    std::vector<AlarmCount> out;
+    int rc;
+    while ((rc = q.Step()) == SQLITE_ROW) out.push_back({q.Text(0), q.Text(1), q.Int(2)});
+    if (rc != SQLITE_DONE) return Error(r_, "count alarms");
+    return out;
+  }
+
+  Result<Alarm> GetAlarm(int64_t id) override {
+    std::lock_guard lock(r_mu_);
+    return GetAlarmOn(r_, id);
+  }
+
+  Result<Alarm> TransitionAlarm(int64_t id, std::string_view status, std::string_view by,
+                                std::string_view comment, UnixSeconds at) override {
+    const char* sql = nullptr;
+    if (status == "acknowledged")
+      sql = "UPDATE alarms SET status='acknowledged', ack_by=?2, ack_at=?3, ack_comment=?4 "
+            "WHERE id=?1 AND status='open'";
+    else if (status == "closed")
+      sql = "UPDATE alarms SET status='closed', closed_by=?2, closed_at=?3, close_comment=?4 "
+            "WHERE id=?1 AND status IN ('open', 'acknowledged')";
+    else
+      return Status::InvalidInput("an alarm moves to acknowledged or closed only");
+    std::lock_guard lock(w_mu_);
+    Result<Alarm> out = Status::Internal("alarm transition did not run");
+    // The check and the change in one write transaction: no other transition between.
+    Status s = InTransaction(w_, [&] {
+      Stmt& q = W(sql);
+      q.Bind(1, id).Bind(2, by).Bind(3, at).Bind(4, comment);
+      int rc = q.Step();
+      q.Reset();
+      if (rc != SQLITE_DONE) return Error(w_, "alarm transition");
+      bool changed = sqlite3_changes(w_) == 1;
+      out = GetAlarmOn(w_, id);
+      if (!out.ok()) return out.status();
+      if (!changed)
+        return Status(Code::kConflict, "alarm " + std::to_string(id) + " is " + out->status +
+                                           ": it cannot become " + std::string(status));
+      return Status::Ok();
+    });
+    if (!s.ok()) return s;
+    return out;
+  }
+
   Result<int64_t> PutDistrict(const District& d) override {
     std::lock_guard lock(w_mu_);
     Stmt q(w_,
@@ -712,6 +809,90 @@ class SqliteStore final : public Store {
   }
 
  private:
+  static constexpr const char* kAlarmSelect =
+      "SELECT id, key, kind, site_id, site_code, enterprise_id, district_id, factor, started, "
+      "ended, value, \"limit\", unit, detail, status, ack_by, ack_at, ack_comment, closed_by, "
+      "closed_at, close_comment, created FROM alarms";
+
+  static Alarm AlarmFrom(const Stmt& q) {
+    Alarm a;
+    a.id = q.Int(0);
+    a.key = q.Text(1);
+    a.kind = q.Text(2);
+    a.site_id = q.Int(3);
+    a.site_code = q.Text(4);
+    a.enterprise_id = q.Null(5) ? 0 : q.Int(5);
+    a.district_id = q.Int(6);
+    a.factor = q.Text(7);
+    a.started = q.Int(8);
+    if (!q.Null(9)) a.ended = q.Int(9);
+    if (!q.Null(10)) a.value = q.Real(10);
+    if (!q.Null(11)) a.limit = q.Real(11);
+    a.unit = q.Text(12);
+    a.detail = q.Text(13);
+    a.status = q.Text(14);
+    a.ack_by = q.Text(15);
+    a.ack_at = q.Int(16);
+    a.ack_comment = q.Text(17);
+    a.closed_by = q.Text(18);
+    a.closed_at = q.Int(19);
+    a.close_comment = q.Text(20);
+    a.created = q.Int(21);
+    return a;
+  }
+
+  // The caller holds the mutex of `db`.
+  Result<Alarm> GetAlarmOn(sqlite3* db, int64_t id) {
+    Stmt& q = db == w_ ? W("SELECT id, key, kind, site_id, site_code, enterprise_id, district_id, "
+                           "factor, started, ended, value, \"limit\", unit, detail, status, "
+                           "ack_by, ack_at, ack_comment, closed_by, closed_at, close_comment, "
+                           "created FROM alarms WHERE id = ?")
+                       : R("SELECT id, key, kind, site_id, site_code, enterprise_id, district_id, "
+                           "factor, started, ended, value, \"limit\", unit, detail, status, "
+                           "ack_by, ack_at, ack_comment, closed_by, closed_at, close_comment, "
+                           "created FROM alarms WHERE id = ?");
+    q.Bind(1, id);
+    int rc = q.Step();
+    Result<Alarm> out = rc == SQLITE_ROW    ? Result<Alarm>(AlarmFrom(q))
+                        : rc == SQLITE_DONE ? Result<Alarm>(Status::NotFound("alarm " + std::to_string(id)))
+                                            : Result<Alarm>(Error(db, "get alarm"));
+    q.Reset();
+    return out;
+  }
+
+  // " WHERE ..." of a filter; BindAlarmFilter binds its values in the same order and
+  // returns the next parameter index.
+  static std::string AlarmWhere(const AlarmFilter& f, bool paged) {
+    std::string w = " WHERE started >= ? AND started < ?";
+    if (!f.statuses.empty()) {
+      w += " AND status IN (";
+      for (size_t i = 0; i < f.statuses.size(); ++i) w += i ? ",?" : "?";
+      w += ")";
+    }
+    if (!f.kind.empty()) w += " AND kind = ?";
+    if (f.ongoing_only) w += " AND ended IS NULL";
+    if (f.district_id) w += " AND district_id = ?";
+    if (f.site_id) w += " AND site_id = ?";
+    if (f.enterprise_id) w += " AND enterprise_id = ?";
+    if (paged && f.after) w += " AND (started < ? OR (started = ? AND id < ?))";
+    return w;
+  }
+  static int BindAlarmFilter(Stmt& q, const AlarmFilter& f, bool paged) {
+    int i = 1;
+    q.Bind(1, f.from).Bind(2, f.to);
+    i = 3;
+    for (const auto& s : f.statuses) q.Bind(i++, s);
+    if (!f.kind.empty()) q.Bind(i++, f.kind);
+    if (f.district_id) q.Bind(i++, f.district_id);
+    if (f.site_id) q.Bind(i++, f.site_id);
+    if (f.enterprise_id) q.Bind(i++, f.enterprise_id);
+    if (paged && f.after) {
+      q.Bind(i, f.after->first).Bind(i + 1, f.after->first).Bind(i + 2, f.after->second);
+      i += 3;
+    }
+    return i;
+  }
+
   static constexpr const char* kSiteSelect =
       "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs FROM "
       "sites ORDER BY id";

@@ -64,6 +64,20 @@ CREATE TABLE audit_log (
   id INTEGER PRIMARY KEY, t INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
   object TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
 )sql",
+    // 6: alarms and their lifecycle (Store::UpsertAlarms). In ecohub.db, fsynced:
+    // an acknowledgement is a person's act and cannot be derived again.
+    R"sql(
+CREATE TABLE alarms (
+  id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, kind TEXT NOT NULL,
+  site_id INTEGER NOT NULL, site_code TEXT NOT NULL, enterprise_id INTEGER,
+  district_id INTEGER NOT NULL, factor TEXT NOT NULL, started INTEGER NOT NULL, ended INTEGER,
+  value REAL, "limit" REAL, unit TEXT NOT NULL, detail TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'closed')),
+  ack_by TEXT, ack_at INTEGER, ack_comment TEXT,
+  closed_by TEXT, closed_at INTEGER, close_comment TEXT, created INTEGER NOT NULL);
+CREATE INDEX alarms_started ON alarms (started, id);
+CREATE INDEX alarms_status ON alarms (status, started);
+)sql",
 };
 
 // derived.db: values EcoHub derives from readings (AQI, classes, events, rates).

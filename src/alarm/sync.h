@@ -1,0 +1,103 @@
+// Alarm sync: turns what EcoHub already knows into alarm rows (store::Alarm) —
+// exceedance events of outlets, anomalies found by the daily data-quality pass, and
+// devices that have gone silent — and upserts them, so that people can acknowledge
+// and close them (the lifecycle lives in the store; this only raises and ends).
+//
+// BuildAlarms is pure (a table of cases in sync_test.cc); SyncAlarms reads the store,
+// calls it and writes what changed; AlarmSyncer runs SyncAlarms on a thread of its
+// own every minute. Odd derived rows (bad JSON, unknown site, missing fields) are
+// skipped, counted and logged, never fatal.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/metrics.h"
+#include "store/store.h"
+
+namespace ecohub::alarm {
+
+struct SyncOptions {
+  int64_t exceedance_days = 7;  // exceedance events started within this many days
+  int64_t anomaly_days = 2;     // quality days (Beijing) within this many days
+  // A device silent for longer is offline (DeviceStatusOptions has the same default).
+  int64_t offline_after_seconds = 1800;
+  // An anomaly whose end is this close to now may still be going on: no `ended` yet.
+  int64_t anomaly_ongoing_seconds = 2 * 3600;
+  int interval_seconds = 60;  // AlarmSyncer's period
+};
+
+// A device as the sync sees it (from the registry and the gateway's status board).
+struct DeviceSeen {
+  std::string mn;
+  int64_t site_id = 0;
+  bool enabled = true;
+  UnixSeconds last_packet = 0;  // 0: not heard since start-up
+  UnixSeconds resumed = 0;      // first packet after its last long silence
+};
+
+struct SyncInput {
+  std::vector<store::DerivedRow> exceedances;   // kind "exceedance", scope SITE/FACTOR
+  std::vector<store::DerivedRow> quality_days;  // kind "quality_day", scope site:SITE
+  std::vector<store::Site> sites;
+  std::vector<DeviceSeen> devices;
+  // Offline alarms without an end, as stored: continued (after a restart) or ended.
+  std::vector<store::Alarm> ongoing_offline;
+  UnixSeconds now = 0;
+  UnixSeconds started = 0;  // when this process started listening for devices
+};
+
+struct SyncOutput {
+  std::vector<store::Alarm> alarms;  // to upsert
+  int64_t skipped = 0;               // rows that could not be read
+};
+
+SyncOutput BuildAlarms(const SyncInput& in, const SyncOptions& options);
+
+struct SyncStats {
+  int64_t built = 0, written = 0, skipped = 0;
+};
+
+// Reads the derived rows, sites and ongoing offline alarms, builds the alarms and
+// upserts those that are new or changed. `metrics` (optional) gets
+// ecohub_alarm_sync_skipped_rows_total and ecohub_alarm_sync_failures_total.
+Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>& devices,
+                             UnixSeconds now, UnixSeconds started, const SyncOptions& options,
+                             Metrics* metrics);
+
+// Runs SyncAlarms every options.interval_seconds on its own thread (store I/O stays
+// off the network threads). `devices` is called on that thread. Thread-safe Start/
+// Stop/RunNow.
+class AlarmSyncer {
+ public:
+  AlarmSyncer(store::Store& store, std::function<std::vector<DeviceSeen>()> devices,
+              UnixSeconds started, const SyncOptions& options, Metrics* metrics)
+      : store_(store),
+        devices_(std::move(devices)),
+        started_(started),
+        options_(options),
+        metrics_(metrics) {}
+  ~AlarmSyncer() { Stop(); }
+  // One pass now, on the caller's thread (start-up, tests).
+  void RunOnce();
+  void Start();
+  void Stop();
+
+ private:
+  store::Store& store_;
+  std::function<std::vector<DeviceSeen>()> devices_;
+  UnixSeconds started_;
+  SyncOptions options_;
+  Metrics* metrics_;
+  std::mutex mu_, run_mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ecohub::alarm
