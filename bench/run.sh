@@ -20,3 +20,6 @@ python3 "$(dirname "$0")/gateway_bench.py" "$BUILD/ecohub"
 echo
 echo "== HTTP API (wrk; ecohub serve beside nginx serving the same bodies; latest-all >= 0.5x nginx, a station's year p50 < 10 ms)"
 bash "$(dirname "$0")/api_bench.sh" "$BUILD/ecohub"
+echo
+echo "== web front end (cold loads of the home page until its data shows; JS bundle sizes; goals: < 1 s, < 500 KB gzipped JS)"
+node "$(dirname "$0")/web_bench.mjs" --bin "$BUILD/ecohub" --out "$BUILD/web-bench" || echo "web_bench failed"

@@ -18,6 +18,18 @@ for _ in $(seq 1 1800); do  # seeding + deriving 30 days takes ~30 s
   kill -0 $SERVER 2>/dev/null || { cat "$DATA.serve.log"; exit 1; }
   sleep 0.1
 done
+# One account per role, all with the demo password, so every view can be tried.
+demo_user() {  # username role display-name [options...]
+  local u=$1 r=$2 n=$3; shift 3
+  printf 'ecohub-demo-2026\n' | "$BIN" user add --data "$DATA" --username "$u" --role "$r" \
+    --display-name "$n" "$@" >/dev/null 2>>"$DATA.serve.log" || echo "demo: could not add $u" >&2
+}
+demo_user leader leader "局领导"
+demo_user monitor staff "监测处" --department monitoring
+demo_user chaoyang staff "朝阳分局" --district-id 3 --department monitoring
+demo_user inspector inspector "朝阳网格员" --district-id 3
+demo_user water partner "水务局" --department water_authority
+demo_user jingneng enterprise "京能热电" --enterprise-id 1
 DEVICES=$("$BIN" demo devices | wc -l)
 "$BIN" sim --target "$GW" --devices "$DEVICES" --duration 604800 --interval 30 \
   >"$DATA.sim.out" 2>"$DATA.sim.log" &
@@ -33,7 +45,12 @@ cat <<TXT
 EcoHub demo city is running (Beijing: 16 districts, 30 air stations, 10 river sections,
 40 enterprises with 60 outlets; 30 days of hourly history; $REAL).
 
-  HTTP            http://$HTTP
+  web             http://$HTTP/            public portal (air, water, enterprises, open data)
+                  http://$HTTP/console     staff console and enterprise view (log in)
+                  http://$HTTP/cockpit     the 1920×1080 cockpit (leader, staff, admin)
+  accounts        password ecohub-demo-2026 for each of: admin, leader (局领导),
+                  monitor (监测处 staff), chaoyang (朝阳 district staff), inspector
+                  (朝阳 grid inspector), water (水务局 partner), jingneng (an enterprise)
   health          http://$HTTP/healthz
   metrics         http://$HTTP/metrics
   login           admin / ecohub-demo-2026:

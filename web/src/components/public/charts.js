@@ -1,0 +1,119 @@
+// ECharts options shared by the public pages and the cockpit, so an AQI bar
+// looks the same everywhere. Colours come from the API (`color`), never from
+// a palette of ours: HJ 633 fixes them.
+import { aqiColor, fmtHour, fmtShortDate } from '../../lib/format.js';
+
+export const POLLUTANTS = ['PM2.5', 'PM10', 'O3', 'NO2', 'SO2', 'CO'];
+
+// GB 3095: CO in mg/m³, every other pollutant in µg/m³.
+export function unitOf(p) {
+  return p === 'CO' ? 'mg/m³' : 'µg/m³';
+}
+
+// A row's concentration of pollutant `p`. Daily rows carry ozone as its
+// 8-hour maximum (HJ 633 daily AQI uses O3_8h), hourly rows as the 1-h value.
+export function concOf(row, p) {
+  const c = row?.conc || {};
+  if (p === 'O3') return c.O3 ?? (row.mode === 'daily' ? c.O3_8h : undefined) ?? c.O3_1h ?? null;
+  return c[p] ?? null;
+}
+
+// The sub-index of pollutant `p` in a row: *_1h for hours, *_24h for days,
+// O3_8h for a day's ozone.
+export function iaqiOf(row, p) {
+  const i = row?.iaqi || {};
+  for (const k of [`${p}_1h`, `${p}_24h`, `${p}_8h`, p]) if (i[k] !== undefined) return i[k];
+  return null;
+}
+
+const textColor = (dark) => (dark ? '#cfe3ff' : '#66747a');
+const lineColor = (dark) => (dark ? 'rgba(120,170,230,0.18)' : '#e8eeec');
+
+// Bars of AQI over time, each bar in its category's colour.
+export function aqiBarOption(items, { period = 'hour', dark = false, name = 'AQI', fontSize = 11 } = {}) {
+  const label = period === 'hour' ? fmtHour : fmtShortDate;
+  return {
+    backgroundColor: 'transparent',
+    grid: { left: 8, right: 12, top: 28, bottom: 6, containLabel: true },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      formatter: (ps) => {
+        const r = items[ps[0].dataIndex];
+        const prim = r.primary?.length ? ` · ${r.primary.join(' ')}` : '';
+        return `${label(r.time)}<br/><b>AQI ${r.aqi ?? '—'}</b> ${r.category ?? ''}${prim}`;
+      },
+    },
+    xAxis: {
+      type: 'category',
+      data: items.map((r) => label(r.time)),
+      axisLabel: { color: textColor(dark), fontSize, hideOverlap: true },
+      axisLine: { lineStyle: { color: lineColor(dark) } },
+      axisTick: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      name,
+      nameTextStyle: { color: textColor(dark), fontSize },
+      axisLabel: { color: textColor(dark), fontSize },
+      splitLine: { lineStyle: { color: lineColor(dark) } },
+    },
+    series: [
+      {
+        type: 'bar',
+        barMaxWidth: 22,
+        data: items.map((r) => ({
+          value: r.aqi,
+          itemStyle: { color: r.color || '#c9d1ce', borderRadius: [3, 3, 0, 0] },
+        })),
+      },
+    ],
+  };
+}
+
+// One pollutant's concentration over time as a line (hours) or bars (days),
+// with each point in the colour of its sub-index.
+export function concOption(items, p, { period = 'hour', dark = false, color = '#1a7f5a' } = {}) {
+  const label = period === 'hour' ? fmtHour : fmtShortDate;
+  const unit = unitOf(p);
+  const data = items.map((r) => {
+    const v = concOf(r, p);
+    return { value: v, itemStyle: { color: aqiColor(iaqiOf(r, p)) } };
+  });
+  return {
+    backgroundColor: 'transparent',
+    grid: { left: 8, right: 14, top: 30, bottom: 6, containLabel: true },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v) => (v === null || v === undefined ? '—' : `${v} ${unit}`),
+    },
+    xAxis: {
+      type: 'category',
+      data: items.map((r) => label(r.time)),
+      axisLabel: { color: textColor(dark), fontSize: 11, hideOverlap: true },
+      axisLine: { lineStyle: { color: lineColor(dark) } },
+      axisTick: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      name: unit,
+      nameTextStyle: { color: textColor(dark), fontSize: 11 },
+      axisLabel: { color: textColor(dark), fontSize: 11 },
+      splitLine: { lineStyle: { color: lineColor(dark) } },
+    },
+    series: [
+      period === 'hour'
+        ? {
+            type: 'line',
+            name: p,
+            data,
+            connectNulls: false,
+            showSymbol: true,
+            symbolSize: 6,
+            lineStyle: { color, width: 2 },
+            areaStyle: { color, opacity: 0.08 },
+          }
+        : { type: 'bar', name: p, data, barMaxWidth: 18, itemStyle: { borderRadius: [3, 3, 0, 0] } },
+    ],
+  };
+}

@@ -1,0 +1,101 @@
+// The one way pages talk to the server: JSON over /api/v1 with the session's
+// token. Errors arrive as ApiError carrying the problem+json title and detail.
+import { session, clearSession } from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail ? `${problem.title}: ${problem.detail}` : problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+function headers(extra) {
+  const h = { Accept: 'application/json', ...extra };
+  if (session.token) h.Authorization = `Bearer ${session.token}`;
+  return h;
+}
+
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) {
+    if (v === undefined || v === null || v === '') continue;
+    q.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request(method, path, { params, body } = {}) {
+  const init = { method, headers: headers(body ? { 'Content-Type': 'application/json' } : {}) };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const res = await fetch(`/api/v1${path}${query(params)}`, init);
+  if (res.status === 401 && session.token) {
+    // The token expired or was revoked: start again at the login page.
+    clearSession();
+    if (!location.pathname.startsWith('/login')) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+  }
+  if (res.status === 204) return null;
+  const type = res.headers.get('Content-Type') || '';
+  const data = type.includes('json') ? await res.json() : await res.text();
+  if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { title: data });
+  return data;
+}
+
+export const api = {
+  get: (path, params) => request('GET', path, { params }),
+  post: (path, body) => request('POST', path, { body: body ?? {} }),
+  patch: (path, body) => request('PATCH', path, { body }),
+  del: (path) => request('DELETE', path),
+};
+
+// Every page of a cursor-paged list, up to `max` rows.
+export async function getAll(path, params = {}, max = 5000) {
+  const items = [];
+  let cursor;
+  do {
+    const page = await api.get(path, { ...params, limit: 1000, cursor });
+    items.push(...(page.items || []));
+    cursor = page.next_cursor;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+// A download of an exportable list (format=csv|xlsx) with the session's rights:
+// fetched with the token, then handed to the browser as a file.
+export async function download(path, params, filename) {
+  const res = await fetch(`/api/v1${path}${query(params)}`, { headers: headers() });
+  if (!res.ok) {
+    let problem = {};
+    try {
+      problem = await res.json();
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, problem);
+  }
+  const blob = await res.blob();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+// Requests started before the page that needs them has loaded (main.js starts the
+// home page's city AQI with the application), taken once by that page.
+const early = new Map();
+
+export function startEarly(path) {
+  const p = api.get(path);
+  p.catch(() => {}); // the page that takes it sees the error; nobody else should
+  early.set(path, p);
+}
+
+export function takeEarly(path) {
+  const p = early.get(path);
+  early.delete(path);
+  return p;
+}

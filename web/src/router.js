@@ -1,0 +1,60 @@
+// Every page of the site. Pages load on demand, so the public home page does not
+// carry the console's code. Console pages need a login; the menu only offers the
+// pages a role can use (session.js), and the server decides every read anyway.
+import { createRouter, createWebHistory } from 'vue-router';
+import { session, canOpen, consolePages } from './lib/session.js';
+import PublicLayout from './components/PublicLayout.vue';
+// The home page comes with the application (one round trip less for most visitors).
+import Home from './pages/public/Home.vue';
+
+const ConsoleLayout = () => import('./components/ConsoleLayout.vue');
+
+const routes = [
+  {
+    path: '/',
+    component: PublicLayout,
+    children: [
+      { path: '', name: 'home', component: Home },
+      { path: 'station/:code', name: 'station', component: () => import('./pages/public/Station.vue'), props: true },
+      { path: 'water', name: 'water', component: () => import('./pages/public/Water.vue') },
+      { path: 'enterprises', name: 'enterprises', component: () => import('./pages/public/Enterprises.vue') },
+      { path: 'open-data', name: 'open-data', component: () => import('./pages/public/OpenData.vue') },
+      { path: 'login', name: 'login', component: () => import('./pages/console/Login.vue') },
+    ],
+  },
+  {
+    path: '/console',
+    component: ConsoleLayout,
+    meta: { login: true },
+    children: [
+      { path: '', name: 'console', redirect: () => ({ name: consolePages()[0] || 'home' }) },
+      { path: 'alarms', name: 'alarms', component: () => import('./pages/console/Alarms.vue') },
+      { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
+      { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
+      { path: 'query', name: 'query', component: () => import('./pages/console/Query.vue') },
+      { path: 'quality', name: 'quality', component: () => import('./pages/console/Quality.vue') },
+      { path: 'catalog', name: 'catalog', component: () => import('./pages/console/Catalog.vue') },
+      { path: 'users', name: 'users', component: () => import('./pages/console/Users.vue') },
+      { path: 'enterprise', name: 'enterprise', component: () => import('./pages/console/Enterprise.vue') },
+    ],
+  },
+  { path: '/cockpit', name: 'cockpit', component: () => import('./pages/Cockpit.vue'), meta: { login: true } },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/NotFound.vue') },
+];
+
+const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+router.beforeEach((to) => {
+  if (to.matched.some((r) => r.meta.login) && !session.token)
+    return { name: 'login', query: { next: to.fullPath } };
+  const page = to.meta.page || to.name;
+  if (to.path.startsWith('/console/') && session.token && page && !canOpen(page))
+    return { name: 'console' };
+  return true;
+});
+
+export default router;
