@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
+#include <climits>
 #include <fstream>
 
 namespace ecohub::app {
@@ -50,6 +52,10 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["http"]["tls_cert"].value<std::string>()) c->http.tls_cert_file = *v;
   if (auto v = t["http"]["tls_key"].value<std::string>()) c->http.tls_key_file = *v;
   if (auto v = t["http"]["web_dir"].value<std::string>()) c->web_dir = *v;
+  if (auto v = t["alarms"]["offline_minutes"].value<int64_t>())
+    c->offline_minutes = static_cast<int>(std::clamp<int64_t>(*v, INT32_MIN, INT32_MAX));
+  if (auto v = t["alarms"]["sync_seconds"].value<int64_t>())
+    c->alarm_sync_seconds = static_cast<int>(std::clamp<int64_t>(*v, INT32_MIN, INT32_MAX));
   if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
   if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
   if (auto v = t["retention"]["raw_days"].value<int64_t>()) c->retention.raw_days = *v;
@@ -87,6 +93,10 @@ Status Validate(const ServeConfig& c) {
     return Status::InvalidInput("max_segment_bytes must be 1024..65536");
   if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");
   // Half a TLS setup would otherwise serve plain HTTP where TLS was meant.
+  if (c.offline_minutes < 1 || c.offline_minutes > 7 * 24 * 60)
+    return Status::InvalidInput("alarms offline_minutes must be 1..10080");
+  if (c.alarm_sync_seconds < 5 || c.alarm_sync_seconds > 3600)
+    return Status::InvalidInput("alarms sync_seconds must be 5..3600");
   if (c.http.tls_cert_file.empty() != c.http.tls_key_file.empty())
     return Status::InvalidInput("http tls_cert and tls_key go together (--tls-cert, --tls-key)");
   // Checked before anything starts, so that a wrong path does not fail only after

@@ -48,6 +48,10 @@ struct ServeConfig {
   // The built web front end served on the HTTP port; empty: the source tree's
   // web/dist when it has been built, else the API alone. "none" turns pages off.
   std::string web_dir;
+  // Alarms: a device silent this long is offline (and raises an alarm); alarms are
+  // synced from exceedances, anomalies and device status this often.
+  int offline_minutes = 30;
+  int alarm_sync_seconds = 60;
 };
 
 // Reads the TOML file into `config` (keys documented in docs/configuration.md).

@@ -38,6 +38,27 @@ TEST(Config, FileOverridesDefaultsAndValidates) {
   std::remove(path.c_str());
 }
 
+TEST(Config, AlarmsAndWebSettings) {
+  std::string path = testing::TempDir() + "/ecohub_config_alarms.toml";
+  std::ofstream(path) << "[alarms]\noffline_minutes = 10\nsync_seconds = 30\n"
+                         "[http]\nweb_dir = \"/srv/ecohub/web\"\n";
+  ServeConfig c;
+  c.data_dir = "/tmp/x";
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.offline_minutes, 10);
+  EXPECT_EQ(c.alarm_sync_seconds, 30);
+  EXPECT_EQ(c.web_dir, "/srv/ecohub/web");
+  EXPECT_TRUE(Validate(c).ok());
+  for (int bad : {0, -5, 7 * 24 * 60 + 1}) {
+    c.offline_minutes = bad;
+    EXPECT_FALSE(Validate(c).ok()) << bad;
+  }
+  c.offline_minutes = 30;
+  c.alarm_sync_seconds = 1;
+  EXPECT_FALSE(Validate(c).ok());
+  std::remove(path.c_str());
+}
+
 TEST(Config, UnreadableFilesAreRefusedBeforeStart) {
   ServeConfig c;
   c.data_dir = "/tmp/x";

@@ -184,7 +184,8 @@ int RunServe(const ServeConfig& config) {
 
   asio::io_context io;
   ingest::Gateway gateway(io, config.gateway, registry, writer, metrics);
-  ingest::DeviceStatusBoard device_status;  // online/offline, counts since start-up
+  // online/offline, counts since start-up
+  ingest::DeviceStatusBoard device_status({.offline_after_seconds = config.offline_minutes * 60});
   gateway.SetDeviceStatus(&device_status);
   auto gw_port = gateway.Start();
   if (!gw_port.ok()) {
@@ -304,6 +305,7 @@ int RunServe(const ServeConfig& config) {
   // start-up derivation), then every minute on a thread of their own.
   alarm::SyncOptions alarm_options;
   alarm_options.offline_after_seconds = device_status.options().offline_after_seconds;
+  alarm_options.interval_seconds = config.alarm_sync_seconds;
   alarm::AlarmSyncer alarms(
       *store,
       [&] {
