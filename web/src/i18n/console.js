@@ -185,6 +185,7 @@ export default {
   'con.users.locked': ['已锁定', 'Locked'],
   'con.users.disable': ['停用', 'Disable'],
   'con.users.enable': ['启用', 'Enable'],
+  'con.users.disableAsk': ['停用账号 {u}？该账号将立即退出，无法再登录。', 'Disable the account {u}? It is logged out at once and cannot log in.'],
   'con.users.disabledMsg': ['已停用 {u}', '{u} disabled'],
   'con.users.enabledMsg': ['已启用 {u}', '{u} enabled'],
   'con.users.reset': ['重置密码', 'Reset password'],

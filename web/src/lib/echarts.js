@@ -32,14 +32,21 @@ let geoLoad;
 // The city's districts (public/geo/beijing-districts.json, lon/lat degrees) and
 // rivers, registered once as the map 'city'.
 export function loadCityMap() {
-  if (!geoLoad)
+  if (!geoLoad) {
+    const json = (r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status} ${new URL(r.url).pathname}`);
+      return r.json();
+    };
     geoLoad = Promise.all([
-      fetch('/geo/beijing-districts.json').then((r) => r.json()),
-      fetch('/geo/beijing-rivers.json').then((r) => r.json()),
+      fetch('/geo/beijing-districts.json').then(json),
+      fetch('/geo/beijing-rivers.json').then(json),
     ]).then(([districts, rivers]) => {
       echarts.registerMap('city', districts);
       return { districts, rivers };
     });
+    // A failure is not remembered: a retry asks again.
+    geoLoad.catch(() => (geoLoad = undefined));
+  }
   return geoLoad;
 }
 

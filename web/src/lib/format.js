@@ -65,6 +65,33 @@ export function fmtPct(v, digits = 1) {
   return `${(Number(v) * 100).toFixed(digits)}%`;
 }
 
+// A unit as printed in permits and by the server ('mg/m3', 'm3/s') with its
+// superscript, so every page writes mg/m³ the same way.
+export function fmtUnit(u) {
+  return String(u || '').replace(/m3\b/g, 'm³');
+}
+
+// A registry factor's unit at a kind of site. The registry gives SO2 two units,
+// "µg/m³ (stations), mg/m³ (outlets)": ambient air is in µg/m³, flue gas in mg/m³.
+export function factorUnit(factor, siteKind) {
+  const u = factor?.unit || '';
+  const m = /^(.+?) \(stations\), (.+?) \(outlets\)$/.exec(u);
+  if (!m) return u;
+  return String(siteKind || '').startsWith('outlet') ? m[2] : m[1];
+}
+
+// 'HJ633-2026' -> 'HJ 633-2026', the edition of the AQI regulation as printed.
+export function fmtEdition(e) {
+  return String(e || '').replace(/^HJ\s?633/, 'HJ 633');
+}
+
+// A value's share of its limit as a colour class: above the limit is bad, and
+// above 80 % is worth a look before it becomes a violation.
+export function limitLevel(ratio) {
+  if (ratio === null || ratio === undefined) return '';
+  return ratio > 1 ? 'bad' : ratio > 0.8 ? 'warn' : 'ok';
+}
+
 // Text colour that reads on an AQI or water-class background colour.
 export function inkOn(bg) {
   const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(bg || '');

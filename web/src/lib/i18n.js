@@ -31,6 +31,12 @@ export function t(key, vars) {
   return s;
 }
 
+// t(key) when the key exists, else `fallback`: for codes the server sends that
+// only some of which have words here (update frequencies, for one).
+export function tOr(key, fallback) {
+  return words[key] ? t(key) : fallback;
+}
+
 // A pair given inline, for names the server sends in one language only.
 export function pick(zh, en) {
   return lang.value === 'zh' ? zh : en || zh;

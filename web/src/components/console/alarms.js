@@ -4,6 +4,14 @@
 export const STATUSES = ['open', 'acknowledged', 'closed'];
 export const KINDS = ['exceedance', 'anomaly', 'offline'];
 
+// Who may handle an alarm (docs/access.md, "Alarms"): leaders and partners only
+// read, inspectors and enterprises acknowledge, staff and administrators also
+// close. The server checks again within the account's district or enterprise.
+const ACKNOWLEDGE = ['admin', 'staff', 'inspector', 'enterprise'];
+const CLOSE = ['admin', 'staff'];
+export const canAcknowledge = (role) => ACKNOWLEDGE.includes(role);
+export const canClose = (role) => CLOSE.includes(role);
+
 const first = (...v) => v.find((x) => x !== undefined && x !== null && x !== '');
 
 export function norm(a) {

@@ -2,12 +2,18 @@
 // looks the same everywhere. Colours come from the API (`color`), never from
 // a palette of ours: HJ 633 fixes them.
 import { aqiColor, fmtHour, fmtShortDate } from '../../lib/format.js';
+import { t, pick } from '../../lib/i18n.js';
 
 export const POLLUTANTS = ['PM2.5', 'PM10', 'O3', 'NO2', 'SO2', 'CO'];
 
 // GB 3095: CO in mg/m³, every other pollutant in µg/m³.
 export function unitOf(p) {
   return p === 'CO' ? 'mg/m³' : 'µg/m³';
+}
+
+// A row's primary pollutants in the current language ('PM₂.₅、O₃'), or ''.
+export function primaryText(row, sep = '、') {
+  return (row?.primary || []).map((p) => t(`pollutant.${p}`)).join(sep);
 }
 
 // A row's concentration of pollutant `p`. Daily rows carry ozone as its
@@ -40,8 +46,8 @@ export function aqiBarOption(items, { period = 'hour', dark = false, name = 'AQI
       axisPointer: { type: 'shadow' },
       formatter: (ps) => {
         const r = items[ps[0].dataIndex];
-        const prim = r.primary?.length ? ` · ${r.primary.join(' ')}` : '';
-        return `${label(r.time)}<br/><b>AQI ${r.aqi ?? '—'}</b> ${r.category ?? ''}${prim}`;
+        const prim = r.primary?.length ? ` · ${primaryText(r, ' ')}` : '';
+        return `${label(r.time)}<br/><b>AQI ${r.aqi ?? '—'}</b> ${pick(r.category ?? '', r.category_en)}${prim}`;
       },
     },
     xAxis: {

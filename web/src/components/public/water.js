@@ -3,6 +3,7 @@
 // conventional display colours, not part of the standard.
 import { api, ApiError } from '../../lib/api.js';
 import { beijingDate } from '../../lib/format.js';
+import { t } from '../../lib/i18n.js';
 
 export const CLASSES = ['I', 'II', 'III', 'IV', 'V', '劣V'];
 export const CLASS_COLORS = {
@@ -16,6 +17,12 @@ export const CLASS_COLORS = {
 // Items measured by the automatic stations, in the order of GB 3838 Table 1.
 export const ITEMS = ['pH', 'DO', 'CODMn', 'NH3N', 'TP', 'TN'];
 export const ITEM_UNITS = { pH: '', DO: 'mg/L', CODMn: 'mg/L', NH3N: 'mg/L', TP: 'mg/L', TN: 'mg/L' };
+
+// A class as printed: the codes are Roman numerals in both languages, except
+// 劣V ("worse than V"), which has words.
+export function classLabel(c) {
+  return c === '劣V' ? t('water.worseThanV') : c;
+}
 
 // 0 for class I … 5 for 劣V; -1 for unknown.
 export function classRank(c) {
