@@ -135,9 +135,27 @@ test('console: the sites page counts what the API lists, for the city and for a 
     assert.equal(await page.locator('[data-test=site-row]').count(), sites.length);
     if (key === 'district_staff') assert.ok(sites.every((s) => s.district_id === u.district_id));
     // Offline only shows sites with an offline device (the server says which).
-    await page.check('[data-test=filter-offline]');
-    const offline = new Set(devices.filter((d) => d.online === false).map((d) => d.site_id));
-    assert.equal(await page.locator('[data-test=site-row]').count(), sites.filter((s) => offline.has(s.id)).length);
+    // Devices come online while the simulator starts, so the page is compared with
+    // the server only when the server said the same before and after the page loaded.
+    const offlineSites = async () => {
+      const now = await list(ctx, '/api/v1/devices', u.token);
+      const ids = new Set(now.filter((d) => d.online === false).map((d) => d.site_id));
+      return sites.filter((s) => ids.has(s.id)).map((s) => s.id).join(',');
+    };
+    for (let attempt = 1; ; attempt++) {
+      const before = await offlineSites();
+      await page.reload();
+      await ready(page, 'sites');
+      await page.check('[data-test=filter-offline]');
+      const shown = await page.locator('[data-test=site-row]').count();
+      const after = await offlineSites();
+      if (before === after) {
+        assert.equal(shown, after ? after.split(',').length : 0, `${key}: offline sites`);
+        break;
+      }
+      assert.ok(attempt < 10, 'device status never settled');
+      await page.waitForTimeout(2000);
+    }
     ctx.assertClean(page);
   }
 });
