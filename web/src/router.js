@@ -45,7 +45,9 @@ const routes = [
 const router = createRouter({
   history: createWebHistory(),
   routes,
-  scrollBehavior: () => ({ top: 0 }),
+  // Back/forward returns to where the reader was; a new page starts at the top. The
+  // first page of a visit is at the top already (scrolling there forces a layout).
+  scrollBehavior: (to, from, saved) => saved || (from.matched.length ? { top: 0 } : false),
 });
 
 router.beforeEach((to) => {
