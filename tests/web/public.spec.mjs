@@ -44,6 +44,33 @@ test('home ranks districts in the order of the API', async (ctx) => {
   ctx.assertClean(page);
 });
 
+test('a failed request shows an error with a retry, and the retry recovers', async (ctx) => {
+  const page = await ctx.page({ viewport: 'phone' });
+  // The server fails the district ranking once (as an overloaded one would); the
+  // rest of the page must still show, and the retry must bring the ranking.
+  let failed = 0;
+  await page.route('**/api/v1/public/aqi/ranking?level=district*', (route) => {
+    if (failed++) return route.continue();
+    return route.fulfill({
+      status: 503,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'https://ecohub.example/problems/unavailable', title: 'Service unavailable', status: 503 }),
+    });
+  });
+  ctx.expectHttpError(page, /^503 GET \/api\/v1\/public\/aqi\/ranking/);
+  await page.goto('/');
+  await page.waitForSelector('[data-ready="home"]', { timeout: 30000 });
+  const box = page.locator('[data-test="load-error"]');
+  await box.waitFor();
+  assert.match(await box.innerText(), /Service unavailable/);
+  assert.equal(await page.locator('[data-test="rank-row"]').count(), 0);
+  await box.locator('button').click();
+  await page.locator('[data-test="rank-row"]').first().waitFor();
+  assert.equal(await page.locator('[data-test="load-error"]').count(), 0);
+  assert.equal(failed, 2);
+  ctx.assertClean(page);
+});
+
 test('a station page shows its latest AQI and switches pollutant', async (ctx) => {
   const ranking = (await ctx.api('/api/v1/public/aqi/ranking?level=site&period=hour')).json;
   const code = ranking.items[0].scope.replace('site:', '');
