@@ -57,3 +57,13 @@ test('the cockpit needs a login', async (ctx) => {
   await page.waitForURL(/\/login/);
   ctx.assertClean(page);
 });
+
+test('the cockpit is for bureau roles: an enterprise or an inspector is sent to the console', async (ctx) => {
+  for (const role of ['enterprise', 'inspector']) {
+    const page = await ctx.page({ viewport: 'desktop', role });
+    await page.goto('/cockpit');
+    await page.waitForURL(/\/console\//);
+    assert.equal(await page.locator('[data-page="cockpit"]').count(), 0, role);
+    ctx.assertClean(page);
+  }
+});

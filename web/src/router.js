@@ -2,7 +2,7 @@
 // carry the console's code. Console pages need a login; the menu only offers the
 // pages a role can use (session.js), and the server decides every read anyway.
 import { createRouter, createWebHistory } from 'vue-router';
-import { session, canOpen, consolePages } from './lib/session.js';
+import { session, canOpen, canOpenCockpit, consolePages } from './lib/session.js';
 import PublicLayout from './components/PublicLayout.vue';
 // The home page comes with the application (one round trip less for most visitors).
 import Home from './pages/public/Home.vue';
@@ -56,6 +56,7 @@ router.beforeEach((to) => {
   const page = to.meta.page || to.name;
   if (to.path.startsWith('/console/') && session.token && page && !canOpen(page))
     return { name: 'console' };
+  if (to.name === 'cockpit' && session.token && !canOpenCockpit()) return { name: 'console' };
   return true;
 });
 

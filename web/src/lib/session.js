@@ -46,6 +46,13 @@ export function consolePages(r = role.value) {
   return PAGES[r] || [];
 }
 
+// The cockpit reads city-wide figures that only bureau roles may see.
+const COCKPIT = ['admin', 'leader', 'staff'];
+
+export function canOpenCockpit(r = role.value) {
+  return COCKPIT.includes(r);
+}
+
 export function canOpen(page, r = role.value) {
   return consolePages(r).includes(page);
 }
