@@ -48,9 +48,7 @@ size_t Chars(std::string_view s) {
 ordered_json AlarmJson(const store::Alarm& a, const SiteDirectory::Snapshot& snap,
                        UnixSeconds now) {
   const store::Site* s = snap.Site(a.site_id);
-  const store::District* d = nullptr;
-  for (const auto& x : snap.districts)
-    if (x.id == a.district_id) d = &x;
+  const store::District* d = snap.DistrictById(a.district_id);
   const store::Enterprise* e = a.enterprise_id ? snap.EnterpriseById(a.enterprise_id) : nullptr;
   ordered_json detail = ordered_json::parse(a.detail, nullptr, false);
   if (detail.is_discarded()) detail = ordered_json::object();

@@ -45,6 +45,7 @@ class SiteDirectory {
     const store::Site* Site(int64_t id) const;
     const store::Site* SiteByCode(std::string_view code) const;
     const store::District* DistrictByCode(std::string_view code) const;
+    const store::District* DistrictById(int64_t id) const;
     const store::Enterprise* EnterpriseById(int64_t id) const;
     std::vector<std::string> MnsOf(int64_t site_id) const;
   };

@@ -43,6 +43,11 @@ const store::District* SiteDirectory::Snapshot::DistrictByCode(std::string_view 
     if (d.code == code) return &d;
   return nullptr;
 }
+const store::District* SiteDirectory::Snapshot::DistrictById(int64_t id) const {
+  for (const auto& d : districts)
+    if (d.id == id) return &d;
+  return nullptr;
+}
 const store::Enterprise* SiteDirectory::Snapshot::EnterpriseById(int64_t id) const {
   for (const auto& e : enterprises)
     if (e.id == id) return &e;
@@ -417,9 +422,8 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             for (const auto& s : snap->sites) {
               if (s.kind != "air" && s.kind != "water") continue;
               if (!kind.empty() && s.kind != kind) continue;
-              std::string district;
-              for (const auto& d : snap->districts)
-                if (d.id == s.district_id) district = d.code;
+              const store::District* d = snap->DistrictById(s.district_id);
+              std::string district = d ? d->code : "";
               auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
               ordered_json o = {{"code", s.code}, {"name", s.name}, {"kind", s.kind},
                                 {"district", district}, {"lon", s.lon}, {"lat", s.lat},
@@ -545,8 +549,7 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
               return Problem(400, "bad-field", "lon must be within ±180 and lat within ±90");
             auto snap = sites->Get();
-            if (std::none_of(snap->districts.begin(), snap->districts.end(),
-                             [&](const store::District& d) { return d.id == s.district_id; }))
+            if (!snap->DistrictById(s.district_id))
               return Problem(400, "bad-field", "No such district_id");
             if (s.kind.starts_with("outlet") && !snap->EnterpriseById(s.enterprise_id))
               return Problem(400, "bad-field", "An outlet needs an existing enterprise_id");
