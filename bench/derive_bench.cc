@@ -40,7 +40,8 @@ std::unique_ptr<store::Store> Build(const std::string& dir, int stations, UnixSe
   auto st = std::move(store::OpenSqliteStore(dir, {}).value());
   std::vector<int64_t> districts;
   for (int d = 0; d < 16; ++d)
-    districts.push_back(*st->PutDistrict({0, "D" + std::to_string(d), "District " + std::to_string(d)}));
+    districts.push_back(
+        *st->PutDistrict({0, "D" + std::to_string(d), "District " + std::to_string(d)}));
   for (int i = 0; i < stations; ++i) {
     store::Site s;
     s.code = "S" + std::to_string(i);
@@ -74,8 +75,9 @@ double Median(std::vector<double> v) {
 int main() {
   std::string dir = std::filesystem::temp_directory_path() / "ecohub_derive_bench";
   UnixSeconds day = DaysFromCivil(2026, 6, 1) * kDay - 8 * kHour;
-  std::printf("one new hour from every station (hourly + daily AQI of the stations, 16\n"
-              "districts and the city; quality rates), median of 5, SQLite store:\n");
+  std::printf(
+      "one new hour from every station (hourly + daily AQI of the stations, 16\n"
+      "districts and the city; quality rates), median of 5, SQLite store:\n");
   std::printf("%10s %12s %14s %12s\n", "stations", "seconds", "ms/station", "rows");
   for (int n : {100, 300, 1000}) {
     auto st = Build(dir, n, day - kDay, day + 12 * kHour);
@@ -104,10 +106,11 @@ int main() {
   auto r = d.RecomputeRange(y0, y1);
   double s = Seconds(t0);
   if (r.ok())
-    std::printf("%.2f s: %lld station hours, %lld station days, %lld area days, %lld rows "
-                "(%.1f us per station hour)\n",
-                s, (long long)r->station_hours, (long long)r->station_days,
-                (long long)r->area_days, (long long)r->rows_written, s * 1e6 / r->station_hours);
+    std::printf(
+        "%.2f s: %lld station hours, %lld station days, %lld area days, %lld rows "
+        "(%.1f us per station hour)\n",
+        s, (long long)r->station_hours, (long long)r->station_days, (long long)r->area_days,
+        (long long)r->rows_written, s * 1e6 / r->station_hours);
   std::filesystem::remove_all(dir);
   return 0;
 }

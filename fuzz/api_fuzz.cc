@@ -71,7 +71,8 @@ void FuzzTime(std::string_view in) {
   auto t = ecohub::api::ParseTime(in);
   if (!t) return;
   // A date alone is Beijing midnight: 16:00 UTC.
-  if (in.size() == 10 && in[4] == '-' && ((*t % 86400) + 86400) % 86400 != 16 * 3600) __builtin_trap();
+  if (in.size() == 10 && in[4] == '-' && ((*t % 86400) + 86400) % 86400 != 16 * 3600)
+    __builtin_trap();
 }
 
 const std::vector<std::vector<ParamDoc>>& FieldLists() {

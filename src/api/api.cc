@@ -6,10 +6,10 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <map>
 
 #include "api/export.h"
 #include "api/params.h"
-#include <map>
 
 namespace ecohub::api {
 
@@ -126,22 +126,23 @@ void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandl
       if (!accounts_) return Problem(401, "unauthenticated", "Accounts are not enabled");
       auto p = accounts_->Authenticate(bearer, WallSeconds());
       if (!p.ok()) {
-        Response r = Problem(401, "unauthenticated", "Invalid or expired credentials",
-                             p.status().message());
-        r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ecohub\", error=\"invalid_token\"");
+        Response r =
+            Problem(401, "unauthenticated", "Invalid or expired credentials", p.status().message());
+        r.headers.emplace_back("WWW-Authenticate",
+                               "Bearer realm=\"ecohub\", error=\"invalid_token\"");
         return r;
       }
       who = std::move(*p);
     }
     RateLimiter::Verdict v;
     if (limiter_) {
-      double now = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now().time_since_epoch())
-                       .count();
+      double now =
+          std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+              .count();
       v = limiter_->Take(who.user_id ? who.name : "addr:" + req.peer, req.peer, now);
       if (!v.allowed) {
-        Response r = Problem(429, "rate-limited", "Too many requests",
-                             "slow down; see Retry-After");
+        Response r =
+            Problem(429, "rate-limited", "Too many requests", "slow down; see Retry-After");
         r.headers.emplace_back("Retry-After",
                                std::to_string(static_cast<int>(std::ceil(v.reset_seconds))));
         r.headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(v.limit)));
@@ -208,8 +209,7 @@ void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandl
       r.headers.emplace_back("Cache-Control", "private, no-store");
     if (limiter_) {
       r.headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(v.limit)));
-      r.headers.emplace_back("RateLimit-Remaining",
-                             std::to_string(static_cast<int>(v.remaining)));
+      r.headers.emplace_back("RateLimit-Remaining", std::to_string(static_cast<int>(v.remaining)));
       r.headers.emplace_back("RateLimit-Reset",
                              std::to_string(static_cast<int>(std::ceil(v.reset_seconds))));
     }
@@ -219,10 +219,11 @@ void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandl
 }
 
 void Api::Alias(const std::string& method, const std::string& pattern, const std::string& of,
-                const std::string& tag, const std::string& summary) {
+                const std::string& id, const std::string& tag, const std::string& summary) {
   for (const auto& e : entries_) {
     if (e.method != method || e.pattern != of) continue;
     RouteDoc doc = e.doc;
+    doc.id = id;
     doc.tag = tag;
     doc.summary = summary;
     SecureHandler h = e.handler;
@@ -243,18 +244,18 @@ std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc
   for (const auto& item : out->items()) {
     const std::string& k = item.key();
     const auto& v = item.value();
-    auto it = std::find_if(fields.begin(), fields.end(),
-                           [&](const ParamDoc& p) { return p.name == k; });
+    auto it =
+        std::find_if(fields.begin(), fields.end(), [&](const ParamDoc& p) { return p.name == k; });
     if (it == fields.end()) return Problem(400, "unknown-field", "Unknown field in body", k);
     if (v.is_null()) continue;
     const std::string& t = it->type;
-    bool ok = t == "string" || t == "time"      ? v.is_string()
-              : t == "integer"                  ? v.is_number_integer()
-              : t == "number"                   ? v.is_number()
-              : t == "boolean"                  ? v.is_boolean()
-              : t == "array"                    ? v.is_array()
-              : t == "object"                   ? v.is_object()
-                                                : true;
+    bool ok = t == "string" || t == "time" ? v.is_string()
+              : t == "integer"             ? v.is_number_integer()
+              : t == "number"              ? v.is_number()
+              : t == "boolean"             ? v.is_boolean()
+              : t == "array"               ? v.is_array()
+              : t == "object"              ? v.is_object()
+                                           : true;
     if (!ok) return Problem(400, "bad-field", "Wrong type in body", k + " must be " + t);
     if (v.is_string() && v.get_ref<const std::string&>().size() > 4000)
       return Problem(400, "bad-field", "Field too long", k + " is over 4000 bytes");
@@ -267,13 +268,14 @@ std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc
   return std::nullopt;
 }
 
-Response ItemsAsExport(const Response& answer, const std::string& format,
-                       const std::string& stem, std::function<void(int64_t)> on_done) {
+Response ItemsAsExport(const Response& answer, const std::string& format, const std::string& stem,
+                       std::function<void(int64_t)> on_done) {
   auto doc = nlohmann::ordered_json::parse(answer.body, nullptr, false);
   if (doc.is_discarded() || !doc.contains("items") || !doc["items"].is_array())
     return Problem(400, "not-exportable", "This answer has no list to export");
   // Columns: every key met, in order of first appearance.
-  auto rows = std::make_shared<std::vector<std::vector<std::pair<std::string, nlohmann::ordered_json>>>>();
+  auto rows =
+      std::make_shared<std::vector<std::vector<std::pair<std::string, nlohmann::ordered_json>>>>();
   std::vector<std::string> names;
   std::map<std::string, bool> numeric;
   for (const auto& item : doc["items"]) {
@@ -310,8 +312,9 @@ Response ItemsAsExport(const Response& answer, const std::string& format,
         for (const auto& [k, v] : (*rows)[i]) {
           size_t c = std::find(names.begin(), names.end(), k) - names.begin();
           if (v.is_null()) continue;
-          (*out)[c] = v.is_string() ? v.get<std::string>()
-                                    : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+          (*out)[c] = v.is_string()
+                          ? v.get<std::string>()
+                          : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         }
         ++i;
         return true;
@@ -340,7 +343,7 @@ nlohmann::ordered_json Api::OpenApi() const {
     oj op;
     op["summary"] = e.doc.summary;
     op["tags"] = {e.doc.tag};
-    op["operationId"] = e.method + " " + e.pattern;
+    op["operationId"] = e.doc.id.empty() ? e.method + " " + e.pattern : e.doc.id;
     oj params = oj::array();
     size_t pos = 0;
     while ((pos = e.pattern.find('{', pos)) != std::string::npos) {
@@ -392,36 +395,37 @@ nlohmann::ordered_json Api::OpenApi() const {
     for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     paths[e.pattern][m] = op;
   }
-  return {
-      {"openapi", "3.0.3"},
-      {"info",
-       {{"title", "EcoHub platform API"},
-        {"version", "1"},
-        {"description",
-         "Environmental monitoring data, derived values, the resource catalog and data "
-         "sharing. Times are RFC 3339 with +08:00; values label the start of their period."}}},
-      {"servers", {{{"url", "/"}}}},
-      {"security", {{{"bearer", oj::array()}}}},
-      {"components",
-       {{"securitySchemes",
-         {{"bearer",
-           {{"type", "http"},
-            {"scheme", "bearer"},
-            {"description", "a login token (eht_...) or an API key (ehk_...)"}}}}},
-        {"responses",
-         {{"Problem",
-           {{"description", "RFC 7807 problem",
-             },
-            {"content",
-             {{"application/problem+json",
-               {{"schema",
-                 {{"type", "object"},
-                  {"properties",
-                   {{"type", {{"type", "string"}}},
-                    {"title", {{"type", "string"}}},
-                    {"status", {{"type", "integer"}}},
-                    {"detail", {{"type", "string"}}}}}}}}}}}}}}}}},
-      {"paths", paths}};
+  return {{"openapi", "3.0.3"},
+          {"info",
+           {{"title", "EcoHub platform API"},
+            {"version", "1"},
+            {"description",
+             "Environmental monitoring data, derived values, the resource catalog and data "
+             "sharing. Times are RFC 3339 with +08:00; values label the start of their period."}}},
+          {"servers", {{{"url", "/"}}}},
+          {"security", {{{"bearer", oj::array()}}}},
+          {"components",
+           {{"securitySchemes",
+             {{"bearer",
+               {{"type", "http"},
+                {"scheme", "bearer"},
+                {"description", "a login token (eht_...) or an API key (ehk_...)"}}}}},
+            {"responses",
+             {{"Problem",
+               {{
+                    "description",
+                    "RFC 7807 problem",
+                },
+                {"content",
+                 {{"application/problem+json",
+                   {{"schema",
+                     {{"type", "object"},
+                      {"properties",
+                       {{"type", {{"type", "string"}}},
+                        {"title", {{"type", "string"}}},
+                        {"status", {{"type", "integer"}}},
+                        {"detail", {{"type", "string"}}}}}}}}}}}}}}}}},
+          {"paths", paths}};
 }
 
 }  // namespace ecohub::api

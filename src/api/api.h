@@ -29,6 +29,7 @@
 #include "api/router.h"
 #include "auth/accounts.h"
 #include "auth/policy.h"
+#include "core/clock.h"
 
 namespace ecohub::api {
 
@@ -41,7 +42,13 @@ struct ParamDoc {
   bool required = false;
 };
 
+// Written with designated initializers, in this order:
+//   {.id = "listSites", .summary = "...", .tag = "Registry", .query = {...},
+//    .login = false, .dataset = "...", .exportable = true, .response = "..."}
 struct RouteDoc {
+  // The OpenAPI operationId: a lowerCamelCase identifier, unique across the API, that
+  // client generators turn into a function name ("getCityAqi").
+  std::string id;
   std::string summary;
   std::string tag;  // "Public", "Data", "Registry", "Accounts", "Catalog", "Operations"
   std::vector<ParamDoc> query;
@@ -86,14 +93,15 @@ using SecureHandler = std::function<Response(const Request&, const auth::Princip
 
 class Api {
  public:
-  Api(Router& router, auth::Accounts* accounts, RateLimiter* limiter)
-      : router_(router), accounts_(accounts), limiter_(limiter) {}
+  Api(Router& router, auth::Accounts* accounts, RateLimiter* limiter,
+      const Clock& clock = RealClock())
+      : router_(router), accounts_(accounts), limiter_(limiter), clock_(clock) {}
 
   void Add(std::string method, std::string pattern, RouteDoc doc, SecureHandler handler);
   // Serves an added route under a second path too (the public API's names for the
   // public datasets), documented under `tag` with `summary`.
   void Alias(const std::string& method, const std::string& pattern, const std::string& of,
-             const std::string& tag, const std::string& summary);
+             const std::string& id, const std::string& tag, const std::string& summary);
   // The OpenAPI 3.0 document of every route added so far.
   nlohmann::ordered_json OpenApi() const;
 
@@ -114,6 +122,7 @@ class Api {
   Router& router_;
   auth::Accounts* accounts_;
   RateLimiter* limiter_;
+  const Clock& clock_;
   AuditFn audit_;
   std::vector<Entry> entries_;
 };

@@ -8,8 +8,8 @@
 namespace ecohub::api {
 
 void AddCoreRoutes(Api& api, const ApiContext& ctx) {
-  api.Add("GET", "/healthz", {"Liveness and a few facts (devices, writer queue)", "Operations", {},
-                              {}, false},
+  api.Add("GET", "/healthz",
+          {"Liveness and a few facts (devices, writer queue)", "Operations", {}, {}, false},
           [ctx](const Request&, const auth::Principal&) {
             Response r;
             r.body = ctx.health_detail ? ctx.health_detail() : R"({"status":"ok"})";

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "api/router.h"
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "store/audit_queue.h"
 #include "store/latest_cache.h"
@@ -70,6 +71,8 @@ bool SiteVisible(const Api& api, const auth::Principal& who, const std::string& 
                  const store::Site& site);
 
 struct ApiContext {
+  // Where handlers read the time (token and grant expiry, "now" of a report).
+  const Clock* clock = &RealClock();
   store::Store* store = nullptr;
   std::shared_ptr<SiteDirectory> sites;
   auth::Accounts* accounts = nullptr;

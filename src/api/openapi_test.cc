@@ -18,8 +18,8 @@ namespace {
 class OpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ecohub_openapi_" + std::to_string(::getpid()));
+    dir_ =
+        std::filesystem::temp_directory_path() / ("ecohub_openapi_" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     auto st = store::OpenSqliteStore(dir_.string(), {});
     ASSERT_TRUE(st.ok()) << st.status().ToString();

@@ -31,8 +31,8 @@ std::optional<UnixSeconds> ParseTime(std::string_view s) {
     return std::nullopt;
   }
   int y, m, d, hh = 0, mm = 0, ss = 0;
-  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &m) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d))
+  if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &m) || s[7] != '-' ||
+      !Digits(s, 8, 2, &d))
     return std::nullopt;
   size_t n = s.size();
   if (n > 10) {
@@ -50,18 +50,20 @@ std::optional<UnixSeconds> ParseTime(std::string_view s) {
 }
 
 // A query parameter as a time; `fallback` when absent; sets *bad on a bad value.
-UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback, std::string* bad) {
+UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback,
+                      std::string* bad) {
   auto it = req.query.find(name);
   if (it == req.query.end() || it->second.empty()) return fallback;
   auto t = ParseTime(it->second);
   if (!t) {
-    *bad = std::string(name) + " must be a date (2026-03-01), a Beijing time (2026-03-01T08:00) "
-                               "or UTC seconds, not \"" + it->second + "\"";
+    *bad = std::string(name) +
+           " must be a date (2026-03-01), a Beijing time (2026-03-01T08:00) "
+           "or UTC seconds, not \"" +
+           it->second + "\"";
     return fallback;
   }
   return *t;
 }
-
 
 int Limit(const Request& req, std::string* bad, size_t max_rows) {
   auto it = req.query.find("limit");
@@ -80,7 +82,6 @@ std::string Param(const Request& req, const char* name, const char* fallback) {
   auto it = req.query.find(name);
   return it == req.query.end() || it->second.empty() ? fallback : it->second;
 }
-
 
 std::optional<Page> PageParams(const Request& req, size_t max, std::string* bad) {
   Page p;

@@ -14,8 +14,7 @@ namespace ecohub::api {
 // time, or a plain number (more than 8 digits) of UTC seconds.
 std::optional<UnixSeconds> ParseTime(std::string_view s);
 // A query parameter as a time; `fallback` when absent; sets *bad on a bad value.
-UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback,
-                      std::string* bad);
+UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback, std::string* bad);
 // `limit` as 1..max_rows (default 1000, or max_rows when smaller); sets *bad.
 int Limit(const Request& req, std::string* bad, size_t max_rows);
 // A positive decimal id ("17"); false for anything else.

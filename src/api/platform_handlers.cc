@@ -13,25 +13,26 @@
 
 namespace ecohub::api {
 
-using nlohmann::json;
-using nlohmann::ordered_json;
 using auth::Action;
 using auth::Area;
 using auth::Principal;
+using nlohmann::json;
+using nlohmann::ordered_json;
 
 namespace {
 
 ordered_json UserJson(const auth::User& u) {
-  return {{"id", u.id},
-          {"username", u.username},
-          {"display_name", u.display_name},
-          {"role", auth::RoleName(u.role)},
-          {"district_id", u.district_id},
-          {"enterprise_id", u.enterprise_id ? json(u.enterprise_id) : json(nullptr)},
-          {"department", u.department},
-          {"disabled", u.disabled},
-          {"locked_until", u.locked_until ? json(FormatRfc3339Beijing(u.locked_until)) : json(nullptr)},
-          {"created", FormatRfc3339Beijing(u.created)}};
+  return {
+      {"id", u.id},
+      {"username", u.username},
+      {"display_name", u.display_name},
+      {"role", auth::RoleName(u.role)},
+      {"district_id", u.district_id},
+      {"enterprise_id", u.enterprise_id ? json(u.enterprise_id) : json(nullptr)},
+      {"department", u.department},
+      {"disabled", u.disabled},
+      {"locked_until", u.locked_until ? json(FormatRfc3339Beijing(u.locked_until)) : json(nullptr)},
+      {"created", FormatRfc3339Beijing(u.created)}};
 }
 
 ordered_json KeyJson(const auth::ApiKey& k) {
@@ -93,8 +94,14 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
   const std::vector<ParamDoc> kLoginBody = {{"username", "string", "", true},
                                             {"password", "string", "", true}};
   api.Add("POST", "/api/v1/auth/login",
-          {"Log in: returns a bearer token (eht_...) and its expiry", "Accounts", {}, kLoginBody,
-           false, "", false, "{token, expires, user}"},
+          {"Log in: returns a bearer token (eht_...) and its expiry",
+           "Accounts",
+           {},
+           kLoginBody,
+           false,
+           "",
+           false,
+           "{token, expires, user}"},
           [ctx, acc, kLoginBody](const Request& req, const Principal&) {
             json b;
             if (auto bad = ParseBody(req, kLoginBody, &b)) return *bad;
@@ -117,7 +124,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
 
   api.Add("POST", "/api/v1/auth/logout", {"End this token's session", "Accounts"},
           [acc](const Request& req, const Principal& who) {
-            if (who.key_id) return Problem(400, "bad-input", "API keys are revoked, not logged out");
+            if (who.key_id)
+              return Problem(400, "bad-input", "API keys are revoked, not logged out");
             Status s = acc->Logout(BearerOf(req.authorization));
             if (!s.ok()) return FromStatus(s);
             Response r;
@@ -132,10 +140,12 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
           [ctx, acc, kPasswordBody](const Request& req, const Principal& who) {
             json b;
             if (auto bad = ParseBody(req, kPasswordBody, &b)) return *bad;
-            if (who.key_id) return Problem(403, "forbidden", "Not allowed", "API keys are read-only");
+            if (who.key_id)
+              return Problem(403, "forbidden", "Not allowed", "API keys are read-only");
             auto u = acc->GetUser(who.user_id);
             if (!u.ok()) return FromStatus(u.status());
-            auto check = acc->Login(u->username, b["old_password"].get<std::string>(), WallSeconds());
+            auto check =
+                acc->Login(u->username, b["old_password"].get<std::string>(), WallSeconds());
             if (!check.ok()) return FromStatus(check.status());
             Status s = acc->SetPassword(who.user_id, b["new_password"].get<std::string>());
             if (!s.ok()) return FromStatus(s);
@@ -159,30 +169,33 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
           });
 
   // --- users (administrators) ------------------------------------------------------
-  api.Add("GET", "/api/v1/users", {"User accounts (administrators)", "Accounts",
-                                   {{"cursor", "cursor", ""}, {"limit", "integer", "1..1000"}}},
-          [acc](const Request& req, const Principal& who) {
-            if (auto denied = Check(who, Action::kRead, {Area::kUsers})) return *denied;
-            std::string bad;
-            auto page = PageParams(req, 1000, &bad);
-            if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
-            auto users = acc->Users();
-            if (!users.ok()) return FromStatus(users.status());
-            ordered_json items = ordered_json::array();
-            int64_t last = 0;
-            bool more = false;
-            for (const auto& u : *users) {
-              if (u.id <= page->after) continue;
-              if (items.size() == page->limit) {
-                more = true;
-                break;
-              }
-              items.push_back(UserJson(u));
-              last = u.id;
-            }
-            return JsonResponse<ordered_json>(
-                {{"items", items}, {"next_cursor", more ? json(CursorAfter(last)) : json(nullptr)}});
-          });
+  api.Add(
+      "GET", "/api/v1/users",
+      {"User accounts (administrators)",
+       "Accounts",
+       {{"cursor", "cursor", ""}, {"limit", "integer", "1..1000"}}},
+      [acc](const Request& req, const Principal& who) {
+        if (auto denied = Check(who, Action::kRead, {Area::kUsers})) return *denied;
+        std::string bad;
+        auto page = PageParams(req, 1000, &bad);
+        if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+        auto users = acc->Users();
+        if (!users.ok()) return FromStatus(users.status());
+        ordered_json items = ordered_json::array();
+        int64_t last = 0;
+        bool more = false;
+        for (const auto& u : *users) {
+          if (u.id <= page->after) continue;
+          if (items.size() == page->limit) {
+            more = true;
+            break;
+          }
+          items.push_back(UserJson(u));
+          last = u.id;
+        }
+        return JsonResponse<ordered_json>(
+            {{"items", items}, {"next_cursor", more ? json(CursorAfter(last)) : json(nullptr)}});
+      });
 
   const std::vector<ParamDoc> kUserBody = {
       {"username", "string", "1-64 of A-Z a-z 0-9 . _ - @", true},
@@ -193,7 +206,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
       {"enterprise_id", "integer", "enterprise accounts"},
       {"department", "string", "department (deciders of requests, partners)"},
       {"disabled", "boolean", ""}};
-  api.Add("POST", "/api/v1/users", {"Create an account (administrators)", "Accounts", {}, kUserBody},
+  api.Add("POST", "/api/v1/users",
+          {"Create an account (administrators)", "Accounts", {}, kUserBody},
           [ctx, acc, kUserBody](const Request& req, const Principal& who) {
             if (auto denied = Check(who, Action::kWrite, {Area::kUsers})) return *denied;
             json b;
@@ -221,7 +235,9 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
   std::vector<ParamDoc> kUserPatch(kUserBody.begin() + 2, kUserBody.end());
   for (auto& p : kUserPatch) p.required = false;
   api.Add("PATCH", "/api/v1/users/{id}",
-          {"Change an account: role, scope, department, disable (administrators)", "Accounts", {},
+          {"Change an account: role, scope, department, disable (administrators)",
+           "Accounts",
+           {},
            kUserPatch},
           [ctx, acc, kUserPatch](const Request& req, const Principal& who) {
             int64_t id = 0;
@@ -322,18 +338,19 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
           });
 
   // --- catalog -----------------------------------------------------------------------
-  api.Add("GET", "/api/v1/catalog/categories",
-          {"The six classes of the catalog and their subclasses", "Catalog", {}, {}, false},
-          [](const Request&, const Principal&) {
-            ordered_json items = ordered_json::array();
-            for (const auto& c : auth::Categories()) {
-              ordered_json subs = ordered_json::array();
-              for (const auto& [id, name] : c.subclasses) subs.push_back({{"id", id}, {"name", name}});
-              items.push_back(
-                  {{"id", c.id}, {"name", c.name_zh}, {"name_en", c.name_en}, {"subclasses", subs}});
-            }
-            return JsonResponse<ordered_json>({{"items", items}});
-          });
+  api.Add(
+      "GET", "/api/v1/catalog/categories",
+      {"The six classes of the catalog and their subclasses", "Catalog", {}, {}, false},
+      [](const Request&, const Principal&) {
+        ordered_json items = ordered_json::array();
+        for (const auto& c : auth::Categories()) {
+          ordered_json subs = ordered_json::array();
+          for (const auto& [id, name] : c.subclasses) subs.push_back({{"id", id}, {"name", name}});
+          items.push_back(
+              {{"id", c.id}, {"name", c.name_zh}, {"name_en", c.name_en}, {"subclasses", subs}});
+        }
+        return JsonResponse<ordered_json>({{"items", items}});
+      });
 
   // What the catalog shows beside each entry, read once per request: the newest
   // reading of each readings dataset, and the city's rates of the last two days.
@@ -346,7 +363,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
     auto snap = sites->Get();
     std::map<std::string, std::string> dataset_of_mn;
     for (const auto& dev : snap->devices)
-      if (const store::Site* s = snap->Site(dev.site_id)) dataset_of_mn[dev.mn] = ReadingsDataset(*s);
+      if (const store::Site* s = snap->Site(dev.site_id))
+        dataset_of_mn[dev.mn] = ReadingsDataset(*s);
     for (const auto& v : ctx.latest->All())
       if (auto it = dataset_of_mn.find(v.mn); it != dataset_of_mn.end())
         f.newest_reading[it->second] = std::max(f.newest_reading[it->second], v.time);
@@ -373,11 +391,11 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
     j["readable"] = auth::CanReadDataset(who, d.tags, WallSeconds());
     // Freshness: the newest data behind the entry, where EcoHub holds it.
     std::optional<UnixSeconds> newest;
-    const char* kind = d.id == "air-aqi"           ? "aqi_hour"
-                       : d.id == "water-classes"   ? "water_day"
-                       : d.id == "data-quality"    ? "quality_day"
-                       : d.id == "exceedances"     ? "exceedance"
-                                                   : nullptr;
+    const char* kind = d.id == "air-aqi"         ? "aqi_hour"
+                       : d.id == "water-classes" ? "water_day"
+                       : d.id == "data-quality"  ? "quality_day"
+                       : d.id == "exceedances"   ? "exceedance"
+                                                 : nullptr;
     if (kind) {
       UnixSeconds now = WallSeconds();
       auto rows = ctx.store->QueryDerived(kind, "", now - 3 * 86400, now + 86400, 100000);
@@ -392,13 +410,15 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
   };
 
   api.Add("GET", "/api/v1/datasets",
-          {"Search the resource catalog (资源目录)", "Catalog",
+          {"Search the resource catalog (资源目录)",
+           "Catalog",
            {{"q", "string", "text in name, description, keywords"},
             {"category", "string", "one of the six classes"},
             {"subcategory", "string", ""},
             {"secrecy", "string", "public, internal, restricted or secret"},
             {"sharing", "string", "public, government, departments or none"}},
-           {}, false},
+           {},
+           false},
           [acc, dataset_view, catalog_facts](const Request& req, const Principal& who) {
             CatalogFacts facts = catalog_facts();
             std::string q = Param(req, "q", ""), cat = Param(req, "category", ""),
@@ -431,16 +451,25 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
           });
 
   api.Add("POST", "/api/v1/datasets",
-          {"Register a dataset held in another system (administrators)", "Catalog", {},
-           {{"id", "string", "slug", true}, {"name", "string", "", true},
-            {"description", "string", ""}, {"category", "string", "", true},
-            {"subcategory", "string", "", true}, {"source_system", "string", "", true},
-            {"owner_department", "string", "", true}, {"update_frequency", "string", ""},
+          {"Register a dataset held in another system (administrators)",
+           "Catalog",
+           {},
+           {{"id", "string", "slug", true},
+            {"name", "string", "", true},
+            {"description", "string", ""},
+            {"category", "string", "", true},
+            {"subcategory", "string", "", true},
+            {"source_system", "string", "", true},
+            {"owner_department", "string", "", true},
+            {"update_frequency", "string", ""},
             {"fields", "array", "[{name, type, unit, description}]"},
             {"formats", "array", "json, csv, xlsx, api, file"},
-            {"coverage", "object", "{from, to} as YYYY-MM-DD"}, {"keywords", "array", ""},
-            {"secrecy", "string", ""}, {"sharing", "string", ""},
-            {"sharing_departments", "array", ""}, {"enterprise_own_rows", "boolean", ""}}},
+            {"coverage", "object", "{from, to} as YYYY-MM-DD"},
+            {"keywords", "array", ""},
+            {"secrecy", "string", ""},
+            {"sharing", "string", ""},
+            {"sharing_departments", "array", ""},
+            {"enterprise_own_rows", "boolean", ""}}},
           [ctx, acc](const Request& req, const Principal& who) {
             json b;
             try {
@@ -450,7 +479,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             }
             auto d = auth::DatasetFromJson(b);
             if (!d.ok()) return FromStatus(d.status());
-            if (auto denied = Check(who, Action::kWrite, {Area::kCatalog, &d->tags})) return *denied;
+            if (auto denied = Check(who, Action::kWrite, {Area::kCatalog, &d->tags}))
+              return *denied;
             Status s = acc->PutDataset(*d, WallSeconds());
             if (!s.ok()) return FromStatus(s);
             Audit(ctx, who, "dataset.put", "dataset:" + d->id, DatasetToJson(*d));
@@ -468,7 +498,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
           [ctx, acc, kRequestBody](const Request& req, const Principal& who) {
             json b;
             if (auto bad = ParseBody(req, kRequestBody, &b)) return *bad;
-            if (who.key_id) return Problem(403, "forbidden", "Not allowed", "API keys are read-only");
+            if (who.key_id)
+              return Problem(403, "forbidden", "Not allowed", "API keys are read-only");
             auth::DataRequest r;
             r.dataset = b["dataset"];
             r.purpose = b["purpose"];
@@ -496,27 +527,29 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             return JsonResponse(RequestJson(*created), 201);
           });
 
-  api.Add("GET", "/api/v1/data-requests",
-          {"Data requests: one's own, and those one decides", "Catalog",
-           {{"status", "string", "pending, approved, refused or expired"}}},
-          [acc](const Request& req, const Principal& who) {
-            auto all = acc->Requests(WallSeconds());
-            if (!all.ok()) return FromStatus(all.status());
-            std::string status = Param(req, "status", "");
-            std::map<std::string, auth::DatasetTags> tags;  // one catalog read, not one per row
-            for (auto& d : acc->Datasets()) tags.emplace(d.id, std::move(d.tags));
-            ordered_json items = ordered_json::array();
-            for (const auto& r : *all) {
-              if (!status.empty() && r.status != status) continue;
-              auto d = tags.find(r.dataset);
-              if (d == tags.end()) continue;
-              if (!auth::Authorize(who, Action::kRead,
-                                   {Area::kRequests, &d->second, 0, 0, r.requester_id}, WallSeconds()))
-                continue;
-              items.push_back(RequestJson(r));
-            }
-            return JsonResponse<ordered_json>({{"items", items}});
-          });
+  api.Add(
+      "GET", "/api/v1/data-requests",
+      {"Data requests: one's own, and those one decides",
+       "Catalog",
+       {{"status", "string", "pending, approved, refused or expired"}}},
+      [acc](const Request& req, const Principal& who) {
+        auto all = acc->Requests(WallSeconds());
+        if (!all.ok()) return FromStatus(all.status());
+        std::string status = Param(req, "status", "");
+        std::map<std::string, auth::DatasetTags> tags;  // one catalog read, not one per row
+        for (auto& d : acc->Datasets()) tags.emplace(d.id, std::move(d.tags));
+        ordered_json items = ordered_json::array();
+        for (const auto& r : *all) {
+          if (!status.empty() && r.status != status) continue;
+          auto d = tags.find(r.dataset);
+          if (d == tags.end()) continue;
+          if (!auth::Authorize(who, Action::kRead,
+                               {Area::kRequests, &d->second, 0, 0, r.requester_id}, WallSeconds()))
+            continue;
+          items.push_back(RequestJson(r));
+        }
+        return JsonResponse<ordered_json>({{"items", items}});
+      });
 
   api.Add("GET", "/api/v1/data-requests/{id}", {"One data request", "Catalog"},
           [acc](const Request& req, const Principal& who) {
@@ -526,7 +559,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             if (!r.ok()) return FromStatus(r.status());
             auto d = acc->GetDataset(r->dataset);
             if (!d.ok()) return FromStatus(d.status());
-            if (auto denied = Check(who, Action::kRead, {Area::kRequests, &d->tags, 0, 0, r->requester_id}))
+            if (auto denied =
+                    Check(who, Action::kRead, {Area::kRequests, &d->tags, 0, 0, r->requester_id}))
               return *denied;
             return JsonResponse(RequestJson(*r));
           });
@@ -536,7 +570,9 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
     api.Add("POST", std::string("/api/v1/data-requests/{id}/") + (approve ? "approve" : "refuse"),
             {approve ? "Approve a data request: grants access until its end (the owner department)"
                      : "Refuse a data request with a reason (the owner department)",
-             "Catalog", {}, kDecideBody},
+             "Catalog",
+             {},
+             kDecideBody},
             [ctx, acc, approve, kDecideBody](const Request& req, const Principal& who) {
               int64_t id = 0;
               if (!ParseId(req.params.at("id"), &id)) return Problem(400, "bad-id", "Bad id");
@@ -547,8 +583,8 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
               if (!r.ok()) return FromStatus(r.status());
               auto d = acc->GetDataset(r->dataset);
               if (!d.ok()) return FromStatus(d.status());
-              if (auto denied =
-                      Check(who, Action::kDecide, {Area::kRequests, &d->tags, 0, 0, r->requester_id}))
+              if (auto denied = Check(who, Action::kDecide,
+                                      {Area::kRequests, &d->tags, 0, 0, r->requester_id}))
                 return *denied;
               std::string secret;
               auto decided = acc->Decide(id, approve, who.user_id, b.value("reason", std::string()),
@@ -564,8 +600,10 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             });
   }
 
-  api.Add("GET", "/api/v1/notifications", {"One's notifications, newest first", "Accounts",
-                                           {{"limit", "integer", "1..500 (default 50)"}}},
+  api.Add("GET", "/api/v1/notifications",
+          {"One's notifications, newest first",
+           "Accounts",
+           {{"limit", "integer", "1..500 (default 50)"}}},
           [acc](const Request& req, const Principal& who) {
             std::string bad;
             auto page = PageParams(req, 500, &bad);
@@ -574,8 +612,10 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             if (!n.ok()) return FromStatus(n.status());
             ordered_json items = ordered_json::array();
             for (const auto& x : *n)
-              items.push_back({{"id", x.id}, {"time", FormatRfc3339Beijing(x.time)},
-                               {"text", x.text}, {"object", x.object}});
+              items.push_back({{"id", x.id},
+                               {"time", FormatRfc3339Beijing(x.time)},
+                               {"text", x.text},
+                               {"object", x.object}});
             return JsonResponse<ordered_json>({{"items", items}});
           });
 
@@ -606,8 +646,11 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             if (!s.ok()) return FromStatus(s);
             ordered_json items = ordered_json::array();
             for (auto it = rows.rbegin(); it != rows.rend(); ++it)
-              items.push_back({{"id", it->id}, {"time", FormatRfc3339Beijing(it->time / 1000)},
-                               {"actor", it->actor}, {"action", it->action}, {"object", it->object},
+              items.push_back({{"id", it->id},
+                               {"time", FormatRfc3339Beijing(it->time / 1000)},
+                               {"actor", it->actor},
+                               {"action", it->action},
+                               {"object", it->object},
                                {"detail", json::parse(it->detail, nullptr, false)},
                                {"hash", it->hash}});
             return JsonResponse<ordered_json>({{"items", items}});
@@ -616,7 +659,11 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
   // --- public disclosure of key enterprises ------------------------------------------
   api.Add("GET", "/api/v1/public/enterprises",
           {"Key pollutant-discharging units and the latest emissions of their outlets (信息公开)",
-           "Public", {}, {}, false, "emission-disclosure"},
+           "Public",
+           {},
+           {},
+           false,
+           "emission-disclosure"},
           [ctx, sites](const Request&, const Principal&) {
             auto snap = sites->Get();
             ordered_json items = ordered_json::array();
@@ -625,41 +672,49 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
               ordered_json outlets = ordered_json::array();
               for (const auto& s : snap->sites) {
                 if (s.enterprise_id != e.id) continue;
-                auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
+                auto attrs =
+                    json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
                 ordered_json values = ordered_json::array();
                 for (const auto& v : ctx.latest->ForSite(s.id)) {
-                  if (v.period != Period::kHour || (v.field != "Avg" && v.field != "ZsAvg")) continue;
-                  ordered_json x = {{"factor", v.factor}, {"field", v.field}, {"value", v.value},
+                  if (v.period != Period::kHour || (v.field != "Avg" && v.field != "ZsAvg"))
+                    continue;
+                  ordered_json x = {{"factor", v.factor},
+                                    {"field", v.field},
+                                    {"value", v.value},
                                     {"time", FormatRfc3339Beijing(v.time)}};
-                  if (attrs.is_object() && attrs.contains("limits") && attrs["limits"].is_object() &&
-                      attrs["limits"].contains(v.factor))
+                  if (attrs.is_object() && attrs.contains("limits") &&
+                      attrs["limits"].is_object() && attrs["limits"].contains(v.factor))
                     x["limit"] = attrs["limits"][v.factor];
                   values.push_back(std::move(x));
                 }
-                outlets.push_back({{"code", s.code}, {"name", s.name}, {"kind", s.kind},
-                                   {"values", values}});
+                outlets.push_back(
+                    {{"code", s.code}, {"name", s.name}, {"kind", s.kind}, {"values", values}});
               }
-              items.push_back({{"id", e.id}, {"name", e.name}, {"credit_code", e.credit_code},
-                               {"industry", e.industry}, {"permit_no", e.permit_no},
+              items.push_back({{"id", e.id},
+                               {"name", e.name},
+                               {"credit_code", e.credit_code},
+                               {"industry", e.industry},
+                               {"permit_no", e.permit_no},
                                {"outlets", outlets}});
             }
-            return JsonResponse<ordered_json>({{"time_label", "hour start, Beijing time"},
-                                               {"items", items}});
+            return JsonResponse<ordered_json>(
+                {{"time_label", "hour start, Beijing time"}, {"items", items}});
           });
 
-  api.Add("GET", "/api/v1/public/datasets",
-          {"The catalog's public datasets (open data)", "Public", {}, {}, false},
-          [acc](const Request&, const Principal&) {
-            ordered_json items = ordered_json::array();
-            for (const auto& d : acc->Datasets())
-              if (d.tags.secrecy == auth::Secrecy::kPublic && d.tags.sharing == auth::Sharing::kPublic)
-                items.push_back(DatasetToJson(d));
-            return JsonResponse<ordered_json>({{"items", items}});
-          });
+  api.Add(
+      "GET", "/api/v1/public/datasets",
+      {"The catalog's public datasets (open data)", "Public", {}, {}, false},
+      [acc](const Request&, const Principal&) {
+        ordered_json items = ordered_json::array();
+        for (const auto& d : acc->Datasets())
+          if (d.tags.secrecy == auth::Secrecy::kPublic && d.tags.sharing == auth::Sharing::kPublic)
+            items.push_back(DatasetToJson(d));
+        return JsonResponse<ordered_json>({{"items", items}});
+      });
 
   // --- the API's own description ---------------------------------------------------------
-  api.Add("GET", "/api/v1/openapi.json", {"This API as an OpenAPI 3 document", "Operations", {}, {},
-                                          false},
+  api.Add("GET", "/api/v1/openapi.json",
+          {"This API as an OpenAPI 3 document", "Operations", {}, {}, false},
           [&api](const Request&, const Principal&) { return JsonResponse(api.OpenApi()); });
 
   api.Add("GET", "/api/docs", {"The API described for people (HTML)", "Operations", {}, {}, false},
@@ -668,11 +723,16 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             auto esc = [](const std::string& s) {
               std::string o;
               for (char c : s) {
-                if (c == '<') o += "&lt;";
-                else if (c == '>') o += "&gt;";
-                else if (c == '&') o += "&amp;";
-                else if (c == '"') o += "&quot;";
-                else o += c;
+                if (c == '<')
+                  o += "&lt;";
+                else if (c == '>')
+                  o += "&gt;";
+                else if (c == '&')
+                  o += "&amp;";
+                else if (c == '"')
+                  o += "&quot;";
+                else
+                  o += c;
               }
               return o;
             };

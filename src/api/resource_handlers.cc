@@ -10,8 +10,8 @@
 #include <cmath>
 #include <map>
 #include <mutex>
-#include <unordered_map>
 #include <numeric>
+#include <unordered_map>
 
 #include "api/export.h"
 #include "api/handlers.h"
@@ -20,11 +20,11 @@
 
 namespace ecohub::api {
 
-using nlohmann::json;
-using nlohmann::ordered_json;
 using auth::Action;
 using auth::Area;
 using auth::Principal;
+using nlohmann::json;
+using nlohmann::ordered_json;
 
 // --- the registry snapshot -------------------------------------------------------
 
@@ -186,11 +186,14 @@ constexpr FactorInfo kFactors[] = {
 };
 
 ordered_json SiteJson(const store::Site& s) {
-  ordered_json j = {{"id", s.id},           {"code", s.code},
-                    {"name", s.name},       {"kind", s.kind},
+  ordered_json j = {{"id", s.id},
+                    {"code", s.code},
+                    {"name", s.name},
+                    {"kind", s.kind},
                     {"district_id", s.district_id},
                     {"enterprise_id", s.enterprise_id ? json(s.enterprise_id) : json(nullptr)},
-                    {"lon", s.lon},         {"lat", s.lat},
+                    {"lon", s.lon},
+                    {"lat", s.lat},
                     {"simulated", s.simulated}};
   auto attrs = ordered_json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
   j["attrs"] = attrs.is_discarded() ? ordered_json::object() : attrs;
@@ -365,8 +368,8 @@ class LatestBodies {
 // What decides a caller's view of the data: two callers with the same key see the
 // same sites.
 std::string ScopeKey(const Principal& p) {
-  std::string k = std::string(auth::RoleName(p.role)) + "/" + std::to_string(p.district_id) +
-                  "/" + std::to_string(p.enterprise_id) + "/" + p.department;
+  std::string k = std::string(auth::RoleName(p.role)) + "/" + std::to_string(p.district_id) + "/" +
+                  std::to_string(p.enterprise_id) + "/" + p.department;
   for (const auto& g : p.grants) k += "/g:" + g.dataset;
   for (const auto& d : p.key_datasets) k += "/k:" + d;
   return k;
@@ -383,19 +386,20 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
           {"Districts of the city", "Registry", {{"geometry", "boolean", "include GeoJSON"}}},
           [sites](const Request& req, const Principal&) {
             auto snap = sites->Get();
-            bool geo = Param(req, "geometry", "false") == "true" || Param(req, "geometry", "") == "1";
+            bool geo =
+                Param(req, "geometry", "false") == "true" || Param(req, "geometry", "") == "1";
             ordered_json items = ordered_json::array();
             for (const auto& d : snap->districts) {
-              ordered_json j = {{"id", d.id}, {"code", d.code}, {"name", d.name},
-                                {"lon", d.lon}, {"lat", d.lat}};
+              ordered_json j = {
+                  {"id", d.id}, {"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}};
               if (geo) j["geometry"] = ordered_json::parse(d.geojson, nullptr, false);
               items.push_back(std::move(j));
             }
             return JsonResponse<ordered_json>({{"items", std::move(items)}});
           });
 
-  api.Add("GET", "/api/v1/factors", {"Monitoring factors (HJ 212 codes) with names and units",
-                                     "Registry", {}, {}, false},
+  api.Add("GET", "/api/v1/factors",
+          {"Monitoring factors (HJ 212 codes) with names and units", "Registry", {}, {}, false},
           [](const Request&, const Principal&) {
             ordered_json items = ordered_json::array();
             for (const auto& f : kFactors)
@@ -406,96 +410,109 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
 
   // What the public maps draw: districts and the air stations and water sections
   // (never outlets: those are disclosed by /public/enterprises for key units only).
-  api.Add("GET", "/api/v1/public/stations",
-          {"Districts, air stations and water sections with their places (lon/lat)", "Public",
-           {{"kind", "string", "air or water (default: both)"}}, {}, false, "", false,
-           "districts[] and items[] with code, name, kind, district, lon, lat, simulated"},
-          [sites](const Request& req, const Principal&) {
-            std::string kind = Param(req, "kind", "");
-            if (!kind.empty() && kind != "air" && kind != "water")
-              return Problem(400, "bad-parameter", "kind must be air or water", kind);
-            auto snap = sites->Get();
-            ordered_json districts = ordered_json::array();
-            for (const auto& d : snap->districts)
-              districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
-            ordered_json items = ordered_json::array();
-            for (const auto& s : snap->sites) {
-              if (s.kind != "air" && s.kind != "water") continue;
-              if (!kind.empty() && s.kind != kind) continue;
-              const store::District* d = snap->DistrictById(s.district_id);
-              std::string district = d ? d->code : "";
-              auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
-              ordered_json o = {{"code", s.code}, {"name", s.name}, {"kind", s.kind},
-                                {"district", district}, {"lon", s.lon}, {"lat", s.lat},
-                                {"simulated", s.simulated}};
-              // Only the attributes that describe the place to the public.
-              if (attrs.is_object())
-                for (const char* k : {"level", "water_type", "target_class", "river"})
-                  if (attrs.contains(k)) o[k] = attrs[k];
-              items.push_back(std::move(o));
-            }
-            Response r = JsonResponse<ordered_json>(
-                {{"coordinates", "longitude/latitude degrees as registered (see docs/web.md)"},
-                 {"districts", std::move(districts)},
-                 {"items", std::move(items)}});
-            r.headers.push_back({"Cache-Control", "public, max-age=60"});
-            return r;
-          });
+  api.Add(
+      "GET", "/api/v1/public/stations",
+      {"Districts, air stations and water sections with their places (lon/lat)",
+       "Public",
+       {{"kind", "string", "air or water (default: both)"}},
+       {},
+       false,
+       "",
+       false,
+       "districts[] and items[] with code, name, kind, district, lon, lat, simulated"},
+      [sites](const Request& req, const Principal&) {
+        std::string kind = Param(req, "kind", "");
+        if (!kind.empty() && kind != "air" && kind != "water")
+          return Problem(400, "bad-parameter", "kind must be air or water", kind);
+        auto snap = sites->Get();
+        ordered_json districts = ordered_json::array();
+        for (const auto& d : snap->districts)
+          districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
+        ordered_json items = ordered_json::array();
+        for (const auto& s : snap->sites) {
+          if (s.kind != "air" && s.kind != "water") continue;
+          if (!kind.empty() && s.kind != kind) continue;
+          const store::District* d = snap->DistrictById(s.district_id);
+          std::string district = d ? d->code : "";
+          auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
+          ordered_json o = {{"code", s.code},          {"name", s.name}, {"kind", s.kind},
+                            {"district", district},    {"lon", s.lon},   {"lat", s.lat},
+                            {"simulated", s.simulated}};
+          // Only the attributes that describe the place to the public.
+          if (attrs.is_object())
+            for (const char* k : {"level", "water_type", "target_class", "river"})
+              if (attrs.contains(k)) o[k] = attrs[k];
+          items.push_back(std::move(o));
+        }
+        Response r = JsonResponse<ordered_json>(
+            {{"coordinates", "longitude/latitude degrees as registered (see docs/web.md)"},
+             {"districts", std::move(districts)},
+             {"items", std::move(items)}});
+        r.headers.push_back({"Cache-Control", "public, max-age=60"});
+        return r;
+      });
 
   // Sites: stations, sections and outlets the caller may see.
-  api.Add("GET", "/api/v1/sites",
-          {"Monitoring sites (air stations, water sections, outlets) the caller may see",
-           "Registry",
-           {{"kind", "string", "air, water, outlet_gas or outlet_water"},
-            {"district", "string", "district code"},
-            {"enterprise", "integer", "enterprise id"},
-            {"q", "string", "text in the code or the name"},
-            kCursor,
-            kLimit},
-           {}, true, "", true},
-          [ctx, sites](const Request& req, const Principal& who) {
-            std::string bad;
-            auto page = PageParams(req, 1000, &bad);
-            if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
-            auto snap = sites->Get();
-            std::string kind = Param(req, "kind", ""), district = Param(req, "district", ""),
-                        q = Param(req, "q", ""), ent = Param(req, "enterprise", "");
-            int64_t district_id = DistrictFilter(*snap, district);
-            if (district_id == 0) return Problem(400, "bad-parameter", "No such district", district);
-            std::vector<const store::Site*> items;
-            for (const auto& s : snap->sites) {
-              if (!kind.empty() && s.kind != kind) continue;
-              if (district_id >= 0 && s.district_id != district_id) continue;
-              if (!ent.empty() && std::to_string(s.enterprise_id) != ent) continue;
-              if (!q.empty() && s.code.find(q) == std::string::npos &&
-                  s.name.find(q) == std::string::npos)
-                continue;
-              if (!auth::Authorize(who, Exporting(req) ? Action::kExport : Action::kRead,
-                                   SiteTarget(s, nullptr), WallSeconds()))
-                continue;
-              items.push_back(&s);
-            }
-            if (Exporting(req))
-              return ExportOf<store::Site>(
-                  ctx, who, Param(req, "format", ""), "sites",
-                  {{"id", "", ExportColumn::kNumber},
-                   {"code"},
-                   {"name"},
-                   {"kind"},
-                   {"district_id", "", ExportColumn::kNumber},
-                   {"enterprise_id", "", ExportColumn::kNumber},
-                   {"lon", "°", ExportColumn::kNumber},
-                   {"lat", "°", ExportColumn::kNumber}},
-                  std::move(items), [](const store::Site& s) {
-                    return std::vector<std::optional<std::string>>{
-                        std::to_string(s.id), s.code, s.name, s.kind,
-                        std::to_string(s.district_id),
-                        s.enterprise_id ? std::optional(std::to_string(s.enterprise_id))
-                                        : std::nullopt,
-                        Num(s.lon), Num(s.lat)};
-                  });
-            return PageOf(items, *page, SiteJson);
-          });
+  api.Add(
+      "GET", "/api/v1/sites",
+      {"Monitoring sites (air stations, water sections, outlets) the caller may see",
+       "Registry",
+       {{"kind", "string", "air, water, outlet_gas or outlet_water"},
+        {"district", "string", "district code"},
+        {"enterprise", "integer", "enterprise id"},
+        {"q", "string", "text in the code or the name"},
+        kCursor,
+        kLimit},
+       {},
+       true,
+       "",
+       true},
+      [ctx, sites](const Request& req, const Principal& who) {
+        std::string bad;
+        auto page = PageParams(req, 1000, &bad);
+        if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+        auto snap = sites->Get();
+        std::string kind = Param(req, "kind", ""), district = Param(req, "district", ""),
+                    q = Param(req, "q", ""), ent = Param(req, "enterprise", "");
+        int64_t district_id = DistrictFilter(*snap, district);
+        if (district_id == 0) return Problem(400, "bad-parameter", "No such district", district);
+        std::vector<const store::Site*> items;
+        for (const auto& s : snap->sites) {
+          if (!kind.empty() && s.kind != kind) continue;
+          if (district_id >= 0 && s.district_id != district_id) continue;
+          if (!ent.empty() && std::to_string(s.enterprise_id) != ent) continue;
+          if (!q.empty() && s.code.find(q) == std::string::npos &&
+              s.name.find(q) == std::string::npos)
+            continue;
+          if (!auth::Authorize(who, Exporting(req) ? Action::kExport : Action::kRead,
+                               SiteTarget(s, nullptr), WallSeconds()))
+            continue;
+          items.push_back(&s);
+        }
+        if (Exporting(req))
+          return ExportOf<store::Site>(
+              ctx, who, Param(req, "format", ""), "sites",
+              {{"id", "", ExportColumn::kNumber},
+               {"code"},
+               {"name"},
+               {"kind"},
+               {"district_id", "", ExportColumn::kNumber},
+               {"enterprise_id", "", ExportColumn::kNumber},
+               {"lon", "°", ExportColumn::kNumber},
+               {"lat", "°", ExportColumn::kNumber}},
+              std::move(items), [](const store::Site& s) {
+                return std::vector<std::optional<std::string>>{
+                    std::to_string(s.id),
+                    s.code,
+                    s.name,
+                    s.kind,
+                    std::to_string(s.district_id),
+                    s.enterprise_id ? std::optional(std::to_string(s.enterprise_id)) : std::nullopt,
+                    Num(s.lon),
+                    Num(s.lat)};
+              });
+        return PageOf(items, *page, SiteJson);
+      });
 
   api.Add("GET", "/api/v1/sites/{id}", {"One site", "Registry"},
           [sites](const Request& req, const Principal& who) {
@@ -522,57 +539,60 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
       {"lon", "number", "longitude (CGCS2000 / WGS 84)"},
       {"lat", "number", "latitude"},
       {"attrs", "object", "limits, target water class, permit details"}};
-  api.Add("POST", "/api/v1/sites",
-          {"Create or update a site (by code)", "Registry", {}, kSiteBody, true, "", false,
-           "the site"},
-          [ctx, sites, kSiteBody](const Request& req, const Principal& who) {
-            json b;
-            if (auto bad = ParseBody(req, kSiteBody, &b)) return *bad;
-            store::Site s;
-            s.code = b["code"];
-            s.name = b["name"];
-            s.kind = b["kind"];
-            s.district_id = b["district_id"];
-            s.enterprise_id = b.value("enterprise_id", int64_t{0});
-            s.lon = b.value("lon", 0.0);
-            s.lat = b.value("lat", 0.0);
-            if (b.contains("attrs") && !b["attrs"].is_null()) s.attrs_json = b["attrs"].dump();
-            if (s.kind != "air" && s.kind != "water" && s.kind != "outlet_gas" &&
-                s.kind != "outlet_water")
-              return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
-            if (s.code.empty() || s.code.size() > 64 || s.name.empty() || s.name.size() > 200 ||
-                !std::all_of(s.code.begin(), s.code.end(), [](char c) {
-                  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-                }))
-              return Problem(400, "bad-field",
-                             "code must be 1-64 of A-Z a-z 0-9 - _, and name 1-200 bytes");
-            if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
-              return Problem(400, "bad-field", "lon must be within ±180 and lat within ±90");
-            auto snap = sites->Get();
-            if (!snap->DistrictById(s.district_id))
-              return Problem(400, "bad-field", "No such district_id");
-            if (s.kind.starts_with("outlet") && !snap->EnterpriseById(s.enterprise_id))
-              return Problem(400, "bad-field", "An outlet needs an existing enterprise_id");
-            if (const store::Site* old = snap->SiteByCode(s.code))
-              if (auto denied = Check(who, Action::kWrite, SiteTarget(*old, nullptr)))
-                return *denied;
-            if (auto denied = Check(who, Action::kWrite, SiteTarget(s, nullptr))) return *denied;
-            auto id = ctx.store->PutSite(s);
-            if (!id.ok()) return StoreError(id.status());
-            s.id = *id;
-            sites->Invalidate();
-            Audit(ctx, who, "site.put", "site:" + s.code, SiteJson(s));
-            return JsonResponse(SiteJson(s), 201);
-          });
+  api.Add(
+      "POST", "/api/v1/sites",
+      {"Create or update a site (by code)", "Registry", {}, kSiteBody, true, "", false, "the site"},
+      [ctx, sites, kSiteBody](const Request& req, const Principal& who) {
+        json b;
+        if (auto bad = ParseBody(req, kSiteBody, &b)) return *bad;
+        store::Site s;
+        s.code = b["code"];
+        s.name = b["name"];
+        s.kind = b["kind"];
+        s.district_id = b["district_id"];
+        s.enterprise_id = b.value("enterprise_id", int64_t{0});
+        s.lon = b.value("lon", 0.0);
+        s.lat = b.value("lat", 0.0);
+        if (b.contains("attrs") && !b["attrs"].is_null()) s.attrs_json = b["attrs"].dump();
+        if (s.kind != "air" && s.kind != "water" && s.kind != "outlet_gas" &&
+            s.kind != "outlet_water")
+          return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
+        if (s.code.empty() || s.code.size() > 64 || s.name.empty() || s.name.size() > 200 ||
+            !std::all_of(s.code.begin(), s.code.end(), [](char c) {
+              return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+            }))
+          return Problem(400, "bad-field",
+                         "code must be 1-64 of A-Z a-z 0-9 - _, and name 1-200 bytes");
+        if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
+          return Problem(400, "bad-field", "lon must be within ±180 and lat within ±90");
+        auto snap = sites->Get();
+        if (!snap->DistrictById(s.district_id))
+          return Problem(400, "bad-field", "No such district_id");
+        if (s.kind.starts_with("outlet") && !snap->EnterpriseById(s.enterprise_id))
+          return Problem(400, "bad-field", "An outlet needs an existing enterprise_id");
+        if (const store::Site* old = snap->SiteByCode(s.code))
+          if (auto denied = Check(who, Action::kWrite, SiteTarget(*old, nullptr))) return *denied;
+        if (auto denied = Check(who, Action::kWrite, SiteTarget(s, nullptr))) return *denied;
+        auto id = ctx.store->PutSite(s);
+        if (!id.ok()) return StoreError(id.status());
+        s.id = *id;
+        sites->Invalidate();
+        Audit(ctx, who, "site.put", "site:" + s.code, SiteJson(s));
+        return JsonResponse(SiteJson(s), 201);
+      });
 
   api.Add("GET", "/api/v1/enterprises",
-          {"Enterprises (pollutant-discharging units) the caller may see", "Registry",
+          {"Enterprises (pollutant-discharging units) the caller may see",
+           "Registry",
            {{"district", "string", "district code"},
             {"key_unit", "boolean", "only key units (重点排污单位)"},
             {"q", "string", "text in the name or credit code"},
             kCursor,
             kLimit},
-           {}, true, "", true},
+           {},
+           true,
+           "",
+           true},
           [ctx, sites](const Request& req, const Principal& who) {
             std::string bad;
             auto page = PageParams(req, 1000, &bad);
@@ -581,7 +601,8 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             std::string district = Param(req, "district", ""), q = Param(req, "q", "");
             std::string key = Param(req, "key_unit", "");
             int64_t district_id = DistrictFilter(*snap, district);
-            if (district_id == 0) return Problem(400, "bad-parameter", "No such district", district);
+            if (district_id == 0)
+              return Problem(400, "bad-parameter", "No such district", district);
             std::vector<const store::Enterprise*> items;
             for (const auto& e : snap->enterprises) {
               if (district_id >= 0 && e.district_id != district_id) continue;
@@ -590,28 +611,30 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
                   e.credit_code.find(q) == std::string::npos)
                 continue;
               if (!auth::Authorize(who, Exporting(req) ? Action::kExport : Action::kRead,
-                                   {Area::kReference, nullptr, e.district_id, e.id},
-                                   WallSeconds()))
+                                   {Area::kReference, nullptr, e.district_id, e.id}, WallSeconds()))
                 continue;
               items.push_back(&e);
             }
-            std::sort(items.begin(), items.end(),
-                      [](auto* a, auto* b) { return a->id < b->id; });
+            std::sort(items.begin(), items.end(), [](auto* a, auto* b) { return a->id < b->id; });
             if (Exporting(req))
-              return ExportOf<store::Enterprise>(
-                  ctx, who, Param(req, "format", ""), "enterprises",
-                  {{"id", "", ExportColumn::kNumber},
-                   {"name"},
-                   {"credit_code"},
-                   {"industry"},
-                   {"district_id", "", ExportColumn::kNumber},
-                   {"key_unit"},
-                   {"permit_no"}},
-                  std::move(items), [](const store::Enterprise& e) {
-                    return std::vector<std::optional<std::string>>{
-                        std::to_string(e.id), e.name, e.credit_code, e.industry,
-                        std::to_string(e.district_id), e.key_unit ? "yes" : "no", e.permit_no};
-                  });
+              return ExportOf<store::Enterprise>(ctx, who, Param(req, "format", ""), "enterprises",
+                                                 {{"id", "", ExportColumn::kNumber},
+                                                  {"name"},
+                                                  {"credit_code"},
+                                                  {"industry"},
+                                                  {"district_id", "", ExportColumn::kNumber},
+                                                  {"key_unit"},
+                                                  {"permit_no"}},
+                                                 std::move(items), [](const store::Enterprise& e) {
+                                                   return std::vector<std::optional<std::string>>{
+                                                       std::to_string(e.id),
+                                                       e.name,
+                                                       e.credit_code,
+                                                       e.industry,
+                                                       std::to_string(e.district_id),
+                                                       e.key_unit ? "yes" : "no",
+                                                       e.permit_no};
+                                                 });
             return PageOf(items, *page, EnterpriseJson);
           });
 
@@ -678,8 +701,9 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
     store::Device d;
     bool exists = false;
     std::string mn = mn_path ? *mn_path : b.value("mn", std::string());
-    if (mn.empty() || mn.size() > 32 ||
-        !std::all_of(mn.begin(), mn.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+    if (mn.empty() || mn.size() > 32 || !std::all_of(mn.begin(), mn.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c));
+        }))
       return Problem(400, "bad-field", "mn must be 1-32 letters and digits");
     for (const auto& x : snap->devices)
       if (x.mn == mn) d = x, exists = true;
@@ -721,14 +745,17 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             return put_device(req, who, std::nullopt);
           });
   api.Add("PATCH", "/api/v1/devices/{mn}",
-          {"Change a data logger: site, password, protocol, enable or disable", "Registry", {},
+          {"Change a data logger: site, password, protocol, enable or disable",
+           "Registry",
+           {},
            kDeviceBody},
           [put_device](const Request& req, const Principal& who) {
             return put_device(req, who, req.params.at("mn"));
           });
 
   api.Add("GET", "/api/v1/devices/{mn}/packets",
-          {"Raw packets a logger sent, with the gateway's verdict, newest first", "Registry",
+          {"Raw packets a logger sent, with the gateway's verdict, newest first",
+           "Registry",
            {{"from", "time", "default: 1 hour before `to`"},
             {"to", "time", "default: now"},
             {"limit", "integer", "1..1000 (default 100)"}}},
@@ -746,7 +773,8 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             UnixSeconds to = TimeParam(req, "to", WallSeconds() + 60, &bad);
             UnixSeconds from = TimeParam(req, "from", to - 3600, &bad);
             auto page = PageParams(req, 1000, &bad);
-            if (!bad.empty() || !page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+            if (!bad.empty() || !page)
+              return Problem(400, "bad-parameter", "Bad query parameter", bad);
             if (from > to || to - from > 7 * kDay)
               return Problem(400, "bad-range", "from..to must be ordered and at most 7 days");
             auto rows = ctx.store->RawPackets(mn, from * 1000, to * 1000, page->limit);
@@ -762,10 +790,11 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
 
   // Latest values of every site the caller may see (what maps ask for, constantly).
   api.Add("GET", "/api/v1/latest",
-          {"Latest value of every factor of every site the caller may see", "Data",
+          {"Latest value of every factor of every site the caller may see",
+           "Data",
            {{"kind", "string", "air, water, outlet_gas or outlet_water"}}},
           [ctx, &api, sites, cache = std::make_shared<LatestBodies>()](const Request& req,
-                                                                      const Principal& who) {
+                                                                       const Principal& who) {
             std::string kind = Param(req, "kind", "");
             // Maps poll this constantly and many callers share one view: the body of
             // each (scope, kind) is rendered at most once a second.
@@ -792,10 +821,17 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
               if (!vis->second) continue;
               auto& j = by_site[s->id];
               if (j.is_null())
-                j = {{"site_id", s->id}, {"code", s->code}, {"name", s->name}, {"kind", s->kind},
-                     {"lon", s->lon}, {"lat", s->lat}, {"values", ordered_json::array()}};
-              ordered_json x = {{"period", PeriodName(v.period)}, {"factor", v.factor},
-                                {"field", v.field}, {"value", v.value},
+                j = {{"site_id", s->id},
+                     {"code", s->code},
+                     {"name", s->name},
+                     {"kind", s->kind},
+                     {"lon", s->lon},
+                     {"lat", s->lat},
+                     {"values", ordered_json::array()}};
+              ordered_json x = {{"period", PeriodName(v.period)},
+                                {"factor", v.factor},
+                                {"field", v.field},
+                                {"value", v.value},
                                 {"time", FormatRfc3339Beijing(v.time)}};
               if (v.flag) x["flag"] = std::string(1, v.flag);
               j["values"].push_back(std::move(x));
@@ -808,31 +844,32 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             return r;
           });
 
-  api.Add("GET", "/api/v1/sites/{id}/latest", {"Latest values of one site", "Data"},
-          [ctx, &api, sites](const Request& req, const Principal& who) {
-            int64_t id = 0;
-            if (!ParseId(req.params.at("id"), &id))
-              return Problem(400, "bad-id", "Site id must be a positive integer", req.params.at("id"));
-            auto snap = sites->Get();
-            const store::Site* site = snap->Site(id);
-            if (!site) return Problem(404, "not-found", "No such site", req.params.at("id"));
-            auto tags = api.Tags(ReadingsDataset(*site));
-            if (auto denied = Check(who, Action::kRead, SiteTarget(*site, &*tags))) return *denied;
-            ordered_json values = ordered_json::array();
-            for (const auto& v : ctx.latest->ForSite(id)) {
-              ordered_json j = {{"mn", v.mn},         {"period", PeriodName(v.period)},
-                                {"factor", v.factor}, {"field", v.field},
-                                {"value", v.value},   {"time", FormatRfc3339Beijing(v.time)}};
-              if (v.flag) j["flag"] = std::string(1, v.flag);
-              if (auto d = Decimal::Parse(v.value)) j["number"] = d->ToDouble();
-              values.push_back(std::move(j));
-            }
-            return JsonResponse<ordered_json>(
-                {{"site",
-                  {{"id", site->id}, {"code", site->code}, {"name", site->name}, {"kind", site->kind}}},
-                 {"time_label", "interval start, Beijing time"},
-                 {"values", std::move(values)}});
-          });
+  api.Add(
+      "GET", "/api/v1/sites/{id}/latest", {"Latest values of one site", "Data"},
+      [ctx, &api, sites](const Request& req, const Principal& who) {
+        int64_t id = 0;
+        if (!ParseId(req.params.at("id"), &id))
+          return Problem(400, "bad-id", "Site id must be a positive integer", req.params.at("id"));
+        auto snap = sites->Get();
+        const store::Site* site = snap->Site(id);
+        if (!site) return Problem(404, "not-found", "No such site", req.params.at("id"));
+        auto tags = api.Tags(ReadingsDataset(*site));
+        if (auto denied = Check(who, Action::kRead, SiteTarget(*site, &*tags))) return *denied;
+        ordered_json values = ordered_json::array();
+        for (const auto& v : ctx.latest->ForSite(id)) {
+          ordered_json j = {{"mn", v.mn},         {"period", PeriodName(v.period)},
+                            {"factor", v.factor}, {"field", v.field},
+                            {"value", v.value},   {"time", FormatRfc3339Beijing(v.time)}};
+          if (v.flag) j["flag"] = std::string(1, v.flag);
+          if (auto d = Decimal::Parse(v.value)) j["number"] = d->ToDouble();
+          values.push_back(std::move(j));
+        }
+        return JsonResponse<ordered_json>(
+            {{"site",
+              {{"id", site->id}, {"code", site->code}, {"name", site->name}, {"kind", site->kind}}},
+             {"time_label", "interval start, Beijing time"},
+             {"values", std::move(values)}});
+      });
 
   // One site's series of one or more factors, raw or averaged into Beijing-local
   // hours, days or months.
@@ -848,7 +885,10 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
         {"from", "time", "default: 1 day before `to`"},
         {"to", "time", "end, exclusive (default: now)"},
         {"agg", "string", "none (default), hour, day or month: mean of valid values"}},
-       {}, true, "", true},
+       {},
+       true,
+       "",
+       true},
       [ctx, &api, sites](const Request& req, const Principal& who) {
         auto snap = sites->Get();
         std::string site_text = Param(req, "site", "");
@@ -859,11 +899,12 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
         std::string dataset = ReadingsDataset(*site);
         auto tags = api.Tags(dataset);
         bool exporting = Exporting(req);
-        if (auto denied = Check(who, exporting ? Action::kExport : Action::kRead,
-                                SiteTarget(*site, &*tags)))
+        if (auto denied =
+                Check(who, exporting ? Action::kExport : Action::kRead, SiteTarget(*site, &*tags)))
           return *denied;
         auto period = PeriodOf(Param(req, "period", "hour"));
-        if (!period) return Problem(400, "bad-parameter", "period must be realtime, minute, hour or day");
+        if (!period)
+          return Problem(400, "bad-parameter", "period must be realtime, minute, hour or day");
         std::string field = Param(req, "field", *period == Period::kRealtime ? "Rtd" : "Avg");
         std::string agg = Param(req, "agg", "none");
         if (agg != "none" && agg != "hour" && agg != "day" && agg != "month")
@@ -874,7 +915,8 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
           size_t j = fs.find(',', i);
           if (j == std::string::npos) j = fs.size();
           std::string f = fs.substr(i, j - i);
-          if (f.empty() || f.size() > 16) return Problem(400, "bad-parameter", "Bad factor list", fs);
+          if (f.empty() || f.size() > 16)
+            return Problem(400, "bad-parameter", "Bad factor list", fs);
           factors.push_back(f);
           i = j + 1;
         }
@@ -897,9 +939,11 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
           for (const auto& mn : mns) {
             auto r = ctx.store->Range(mn, *period, f, field, from, to);
             if (!r.ok()) return StoreError(r.status());
-            if (rows.empty()) rows = std::move(*r);
-            else rows.insert(rows.end(), std::make_move_iterator(r->begin()),
-                             std::make_move_iterator(r->end()));
+            if (rows.empty())
+              rows = std::move(*r);
+            else
+              rows.insert(rows.end(), std::make_move_iterator(r->begin()),
+                          std::make_move_iterator(r->end()));
           }
           if (mns.size() > 1)
             std::stable_sort(rows.begin(), rows.end(),
@@ -915,9 +959,13 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
         }
         if (who.key_id != 0 || who.role == auth::Role::kPartner)
           AuditRead(ctx, who, "dataset:" + dataset,
-                {{"site", site->code}, {"factors", fs}, {"from", from}, {"to", to},
-                 {"rows", std::accumulate(series.begin(), series.end(), size_t{0},
-                                          [](size_t n, const auto& s) { return n + s.second.size(); })}});
+                    {{"site", site->code},
+                     {"factors", fs},
+                     {"from", from},
+                     {"to", to},
+                     {"rows", std::accumulate(
+                                  series.begin(), series.end(), size_t{0},
+                                  [](size_t n, const auto& s) { return n + s.second.size(); })}});
         if (exporting) {
           auto held = std::make_shared<decltype(series)>(std::move(series));
           size_t si = 0, pi = 0;
@@ -927,8 +975,11 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
           std::string format = Param(req, "format", "csv");
           return ExportResponse(
               *ParseExportFormat(format), "readings-" + code,
-              {{"site"}, {"factor"}, {"time", "", ExportColumn::kTime},
-               {"value", "", ExportColumn::kNumber}, {"flag"}},
+              {{"site"},
+               {"factor"},
+               {"time", "", ExportColumn::kTime},
+               {"value", "", ExportColumn::kNumber},
+               {"flag"}},
               [held, si, pi, code](std::vector<std::optional<std::string>>* row) mutable {
                 while (si < held->size() && pi >= (*held)[si].second.size()) ++si, pi = 0;
                 if (si >= held->size()) return false;
@@ -950,10 +1001,12 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
         out += json(site->code).dump(-1, ' ', false, json::error_handler_t::replace);
         out += "},\"period\":\"" + std::string(PeriodName(*period)) + "\",\"field\":";
         out += json(field).dump(-1, ' ', false, json::error_handler_t::replace);
-        out += ",\"agg\":\"" + agg + "\",\"time_label\":\"interval start, Beijing time\",\"series\":[";
+        out +=
+            ",\"agg\":\"" + agg + "\",\"time_label\":\"interval start, Beijing time\",\"series\":[";
         for (size_t i = 0; i < series.size(); ++i) {
           if (i) out += ',';
-          out += "{\"factor\":" + json(series[i].first).dump(-1, ' ', false, json::error_handler_t::replace);
+          out += "{\"factor\":" +
+                 json(series[i].first).dump(-1, ' ', false, json::error_handler_t::replace);
           out += ",\"points\":[";
           bool first = true;
           for (const auto& pt : series[i].second) {
@@ -963,9 +1016,12 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
             out += FormatRfc3339Beijing(pt.t);
             out += "\",\"v\":";
             // A plain decimal goes out as a JSON number; anything else as text.
-            if (pt.value.empty()) out += "null";
-            else if (auto d = Decimal::Parse(pt.value)) out += d->ToString();
-            else out += json(pt.value).dump(-1, ' ', false, json::error_handler_t::replace);
+            if (pt.value.empty())
+              out += "null";
+            else if (auto d = Decimal::Parse(pt.value))
+              out += d->ToString();
+            else
+              out += json(pt.value).dump(-1, ' ', false, json::error_handler_t::replace);
             if (pt.flag) {
               out += ",\"flag\":";
               if (std::isalnum(static_cast<unsigned char>(pt.flag))) {
@@ -973,7 +1029,8 @@ void AddResourceRoutes(Api& api, const ApiContext& ctx) {
                 out += pt.flag;
                 out += '"';
               } else {
-                out += json(std::string(1, pt.flag)).dump(-1, ' ', false, json::error_handler_t::replace);
+                out += json(std::string(1, pt.flag))
+                           .dump(-1, ' ', false, json::error_handler_t::replace);
               }
             }
             if (agg != "none") out += ",\"n\":" + std::to_string(pt.count);

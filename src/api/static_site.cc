@@ -97,8 +97,8 @@ Response StaticSite::Send(const File& file, const Request& request) const {
   Response r;
   r.content_type = file.content_type;
   r.headers.push_back({"ETag", file.etag});
-  r.headers.push_back({"Cache-Control", file.immutable ? "public, max-age=31536000, immutable"
-                                                       : "no-cache"});
+  r.headers.push_back(
+      {"Cache-Control", file.immutable ? "public, max-age=31536000, immutable" : "no-cache"});
   r.headers.push_back({"X-Content-Type-Options", "nosniff"});
   if (file.content_type.starts_with("text/html")) {
     r.headers.push_back({"Content-Security-Policy", std::string(kPageSecurity)});

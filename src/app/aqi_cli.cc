@@ -1,7 +1,6 @@
 // `ecohub aqi`: HJ 633 AQI on stdin/stdout (contract in standards_cli.h).
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "app/standards_cli.h"
@@ -33,7 +32,7 @@ std::string ReadValue(const json& v, AqiValue* out) {
     out->conc = *d;
   } else if (v.is_number_integer()) {
     int64_t n = v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX / 2 ? INT64_MAX / 2
-                                                                           : v.get<int64_t>();
+                                                                            : v.get<int64_t>();
     // Beyond every top breakpoint the IAQI is 500 anyway; keep the arithmetic small.
     out->conc = MakeDecimal(n > 1'000'000'000'000'000 ? 1'000'000'000'000'000 : n, 0);
   } else if (v.is_number_float()) {
@@ -58,9 +57,12 @@ std::string ReadRequest(const json& j, AqiInput* in) {
     in->edition = *ed;
   }
   if (auto m = j.find("mode"); m != j.end()) {
-    if (*m == "hourly") in->mode = AqiMode::kHourly;
-    else if (*m == "daily") in->mode = AqiMode::kDaily;
-    else return "mode must be \"hourly\" or \"daily\"";
+    if (*m == "hourly")
+      in->mode = AqiMode::kHourly;
+    else if (*m == "daily")
+      in->mode = AqiMode::kDaily;
+    else
+      return "mode must be \"hourly\" or \"daily\"";
   }
   for (auto [key, field] : {std::pair{"round_inputs", &in->round_inputs},
                             std::pair{"o3_8h_in_hourly", &in->o3_8h_in_hourly}}) {
@@ -98,8 +100,10 @@ int RunJsonLines(std::istream& in, std::ostream& out, const char* name,
     ordered_json answer;
     std::string err;
     json j = json::parse(line, nullptr, false);
-    if (j.is_discarded()) err = "not valid JSON";
-    else err = one(j, &answer);
+    if (j.is_discarded())
+      err = "not valid JSON";
+    else
+      err = one(j, &answer);
     if (!err.empty()) {
       ++errors;
       std::cerr << "ecohub " << name << ": line " << line_no << ": " << err << "\n";

@@ -65,14 +65,17 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["retention"]["day_days"].value<int64_t>()) c->retention.day_days = *v;
   if (auto v = t["server"]["io_threads"].value<int64_t>()) c->io_threads = static_cast<int>(*v);
   if (auto v = t["derive"]["enabled"].value<bool>()) c->derive.enabled = *v;
-  if (auto v = t["derive"]["debounce_ms"].value<int64_t>()) c->derive.debounce_ms = static_cast<int>(*v);
+  if (auto v = t["derive"]["debounce_ms"].value<int64_t>())
+    c->derive.debounce_ms = static_cast<int>(*v);
   if (auto v = t["derive"]["min_pass_interval_ms"].value<int64_t>())
     c->derive.min_pass_interval_ms = static_cast<int>(*v);
-  if (auto v = t["derive"]["o3_8h_in_hourly_2012"].value<bool>()) c->derive.o3_8h_in_hourly_2012 = *v;
-  for (auto [key, field] : {std::pair{"per_second", &c->rate_limits.per_second},
-                            std::pair{"burst", &c->rate_limits.burst},
-                            std::pair{"per_address_per_second", &c->rate_limits.per_address_per_second},
-                            std::pair{"per_address_burst", &c->rate_limits.per_address_burst}})
+  if (auto v = t["derive"]["o3_8h_in_hourly_2012"].value<bool>())
+    c->derive.o3_8h_in_hourly_2012 = *v;
+  for (auto [key, field] :
+       {std::pair{"per_second", &c->rate_limits.per_second},
+        std::pair{"burst", &c->rate_limits.burst},
+        std::pair{"per_address_per_second", &c->rate_limits.per_address_per_second},
+        std::pair{"per_address_burst", &c->rate_limits.per_address_burst}})
     if (auto v = t["limits"][key].value<double>()) *field = *v;
   if (auto v = t["accounts"]["token_ttl_hours"].value<int64_t>())
     c->accounts.token_ttl_seconds = static_cast<int>(*v * 3600);

@@ -1,24 +1,24 @@
 // ecohub: one executable, subcommands per job (serve, sim, db, hj212).
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include "app/config.h"
-#include "auth/accounts.h"
 #include "app/demo_city.h"
 #include "app/hj212_cli.h"
 #include "app/import_beijing.h"
-#include "derive/annual.h"
-#include "derive/deriver.h"
 #include "app/serve.h"
 #include "app/simulator.h"
 #include "app/standards_cli.h"
+#include "auth/accounts.h"
+#include "derive/annual.h"
+#include "derive/deriver.h"
 #include "store/audit.h"
 #include "store/sqlite_store.h"
 
@@ -78,7 +78,9 @@ int ImportBeijingCmd(const std::string& data_dir, const std::string& dataset_dir
     return 1;
   }
   if (!AuditCli(st, "import", "dataset:beijing_multisite_2013_2017",
-                {{"dataset", dataset_dir}, {"readings", sum->readings}, {"from", from_text},
+                {{"dataset", dataset_dir},
+                 {"readings", sum->readings},
+                 {"from", from_text},
                  {"to", to_text}}))
     return 1;
   derive::Deriver deriver(st, derive::DeriveOptions{});
@@ -114,21 +116,22 @@ int DeriveCmd(const std::string& data_dir, const std::string& from_text,
   }
   auto opened = OpenStore("derive", data_dir, /*read_only=*/false);
   if (!opened) return 1;
-  if (!AuditCli(*opened, "derive", "derived:all", {{"from", from_text}, {"to", to_text}}))
-    return 1;
+  if (!AuditCli(*opened, "derive", "derived:all", {{"from", from_text}, {"to", to_text}})) return 1;
   derive::Deriver deriver(*opened, derive::DeriveOptions{});
   Status s = deriver.Reload();
-  auto r = s.ok() ? deriver.RecomputeRange(*from, *to, [](int d, int t) { Progress("derive", d, t); })
-                  : Result<derive::DeriveStats>(s);
+  auto r = s.ok()
+               ? deriver.RecomputeRange(*from, *to, [](int d, int t) { Progress("derive", d, t); })
+               : Result<derive::DeriveStats>(s);
   if (!r.ok()) {
     std::fprintf(stderr, "ecohub derive: %s\n", r.status().ToString().c_str());
     return 1;
   }
-  std::printf("{\"station_hours\":%lld,\"station_days\":%lld,\"area_hours\":%lld,"
-              "\"area_days\":%lld,\"water_days\":%lld,\"quality_days\":%lld,\"rows\":%lld}\n",
-              (long long)r->station_hours, (long long)r->station_days, (long long)r->area_hours,
-              (long long)r->area_days, (long long)r->water_days, (long long)r->quality_days,
-              (long long)r->rows_written);
+  std::printf(
+      "{\"station_hours\":%lld,\"station_days\":%lld,\"area_hours\":%lld,"
+      "\"area_days\":%lld,\"water_days\":%lld,\"quality_days\":%lld,\"rows\":%lld}\n",
+      (long long)r->station_hours, (long long)r->station_days, (long long)r->area_hours,
+      (long long)r->area_days, (long long)r->water_days, (long long)r->quality_days,
+      (long long)r->rows_written);
   return 0;
 }
 
@@ -240,11 +243,13 @@ int DevicePut(const std::string& data_dir, const std::string& site_code, store::
   auto opened = OpenStore("device put", data_dir, /*read_only=*/false);
   if (!opened) return 1;
   auto sites = opened->Sites();
-  if (!sites.ok()) return std::fprintf(stderr, "ecohub device put: %s\n", sites.status().ToString().c_str()), 1;
+  if (!sites.ok())
+    return std::fprintf(stderr, "ecohub device put: %s\n", sites.status().ToString().c_str()), 1;
   for (const auto& s : *sites)
     if (s.code == site_code) device.site_id = s.id;
   if (device.site_id == 0)
-    return std::fprintf(stderr, "ecohub device put: no site with code '%s'\n", site_code.c_str()), 2;
+    return std::fprintf(stderr, "ecohub device put: no site with code '%s'\n", site_code.c_str()),
+           2;
   Status s = opened->PutDevice(device);
   if (!s.ok()) return std::fprintf(stderr, "ecohub device put: %s\n", s.ToString().c_str()), 1;
   // On the record; the password itself never goes into the log.
@@ -264,7 +269,7 @@ int DevicePut(const std::string& data_dir, const std::string& site_code, store::
 // password is read from stdin (one line), never from the command line.
 struct UserCliArgs {
   std::string data_dir, username, role = "staff", department, display_name, owner, key_name,
-                        dataset;
+                                  dataset;
   int64_t district_id = 0, enterprise_id = 0;
   int days = 90;
 };
@@ -281,11 +286,13 @@ int UserCmd(const UserCliArgs& a, bool reset) {
   Status s;
   if (reset) {
     auto u = (*accounts)->FindUser(a.username);
-    if (!u.ok()) return std::fprintf(stderr, "ecohub %s: no user '%s'\n", what, a.username.c_str()), 2;
+    if (!u.ok())
+      return std::fprintf(stderr, "ecohub %s: no user '%s'\n", what, a.username.c_str()), 2;
     s = (*accounts)->SetPassword(u->id, password);
   } else {
     auto role = auth::ParseRole(a.role);
-    if (!role) return std::fprintf(stderr, "ecohub %s: unknown role '%s'\n", what, a.role.c_str()), 2;
+    if (!role)
+      return std::fprintf(stderr, "ecohub %s: unknown role '%s'\n", what, a.role.c_str()), 2;
     auth::User u;
     u.username = a.username;
     u.display_name = a.display_name;
@@ -295,12 +302,15 @@ int UserCmd(const UserCliArgs& a, bool reset) {
     u.department = a.department;
     auto created = (*accounts)->CreateUser(u, password);
     s = created.status();
-    detail = {{"role", a.role}, {"district_id", a.district_id}, {"enterprise_id", a.enterprise_id},
+    detail = {{"role", a.role},
+              {"district_id", a.district_id},
+              {"enterprise_id", a.enterprise_id},
               {"department", a.department}};
   }
   if (!s.ok()) return std::fprintf(stderr, "ecohub %s: %s\n", what, s.message().c_str()), 2;
   auto st = OpenStore(what, a.data_dir, /*read_only=*/false);
-  if (!st || !AuditCli(*st, reset ? "user.reset_password" : "user.create", "user:" + a.username, detail))
+  if (!st ||
+      !AuditCli(*st, reset ? "user.reset_password" : "user.create", "user:" + a.username, detail))
     return 1;
   std::printf("%s: %s\n", reset ? "password set" : "user created", a.username.c_str());
   return 0;
@@ -311,7 +321,8 @@ int KeyCmd(const UserCliArgs& a) {
   if (!accounts.ok())
     return std::fprintf(stderr, "ecohub key add: %s\n", accounts.status().ToString().c_str()), 1;
   auto owner = (*accounts)->FindUser(a.owner);
-  if (!owner.ok()) return std::fprintf(stderr, "ecohub key add: no user '%s'\n", a.owner.c_str()), 2;
+  if (!owner.ok())
+    return std::fprintf(stderr, "ecohub key add: no user '%s'\n", a.owner.c_str()), 2;
   auth::ApiKey k;
   k.name = a.key_name;
   k.owner_id = owner->id;
@@ -399,16 +410,19 @@ int Main(int argc, char** argv) {
   std::string device_dir, site_code;
   auto* devc = app.add_subcommand("device", "Device registry");
   devc->require_subcommand(1);
-  auto* put = devc->add_subcommand("put", "Register or change a data logger (picked up by a running serve within 10 s)");
+  auto* put = devc->add_subcommand(
+      "put", "Register or change a data logger (picked up by a running serve within 10 s)");
   put->add_option("--data", device_dir, "Data directory")->required();
   put->add_option("--mn", device.mn, "MN of the logger")->required();
   put->add_option("--password", device.password, "PW the logger sends")->required();
   put->add_option("--site", site_code, "Code of the site it reports for")->required();
-  put->add_option("--protocol", device.protocol_version, "0 = HJ/T 212-2005, 1 = HJ 212-2017, 2 = HJ 212-2025")
+  put->add_option("--protocol", device.protocol_version,
+                  "0 = HJ/T 212-2005, 1 = HJ 212-2017, 2 = HJ 212-2025")
       ->check(CLI::Range(0, 2));
   bool disable = false;
   put->add_flag("--disable", disable, "Refuse its data from now on");
-  put->add_option("--crc-variant", device.crc_variant, "hj212 (default), or modbus / modbus_swapped for legacy loggers")
+  put->add_option("--crc-variant", device.crc_variant,
+                  "hj212 (default), or modbus / modbus_swapped for legacy loggers")
       ->check(CLI::IsMember({"hj212", "modbus", "modbus_swapped"}));
 
   // demo devices: the MNs and passwords `sim` uses, for configuring real loggers

@@ -5,21 +5,21 @@
 #include <boost/asio.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
+#include "alarm/sync.h"
 #include "api/handlers.h"
-#include "auth/secrets.h"
-#include <fstream>
 #include "api/http_server.h"
 #include "api/static_site.h"
 #include "app/demo_city.h"
+#include "auth/secrets.h"
 #include "core/time.h"
-#include "alarm/sync.h"
+#include "derive/deriver.h"
 #include "ingest/device_registry.h"
 #include "ingest/device_status.h"
 #include "ingest/gateway.h"
-#include "derive/deriver.h"
 #include "store/audit_queue.h"
 #include "store/latest_cache.h"
 #include "store/sqlite_store.h"
@@ -172,9 +172,11 @@ int RunServe(const ServeConfig& config) {
     int days = config.demo && seeded ? config.demo_history_days + 1 : 2;
     spdlog::info("deriving AQI, water classes, exceedances and quality for the last {} days", days);
     auto r = deriver.RecomputeRange(now - days * 86400, now + 3600);
-    if (!r.ok()) spdlog::warn("[derive] start-up recomputation failed: {}", r.status().ToString());
-    else spdlog::info("[derive] {} station hours, {} station days, {} rows", r->station_hours,
-                      r->station_days, r->rows_written);
+    if (!r.ok())
+      spdlog::warn("[derive] start-up recomputation failed: {}", r.status().ToString());
+    else
+      spdlog::info("[derive] {} station hours, {} station days, {} rows", r->station_hours,
+                   r->station_days, r->rows_written);
   }
   if (config.derive.enabled) deriver.Start();
   writer.SetAfterCommit([&](const std::vector<store::Batch>& batches) {
@@ -224,10 +226,9 @@ int RunServe(const ServeConfig& config) {
            ",\"connections\":" + std::to_string(gateway.connections()) +
            ",\"writer_queue_rows\":" + std::to_string(w.queue_rows) + "}";
   };
-  api.SetAudit([&ctx](const auth::Principal& who, std::string_view action,
-                      std::string_view object, const nlohmann::json& detail) {
-    api::Audit(ctx, who, action, object, detail);
-  });
+  api.SetAudit(
+      [&ctx](const auth::Principal& who, std::string_view action, std::string_view object,
+             const nlohmann::json& detail) { api::Audit(ctx, who, action, object, detail); });
   api::AddAllRoutes(api, ctx);
   // The web pages: a folder named but unusable is an error; the default folder
   // not built yet only leaves the API without pages.

@@ -24,7 +24,8 @@ int RunWaterClassCli(std::istream& in, std::ostream& out);
 // fills the answer or returns an error message. Prints the answer, or
 // {"error":"..."} (and "ecohub <name>: line N: ..." on stderr). Returns 0, or 1 when
 // any line failed.
-int RunJsonLines(std::istream& in, std::ostream& out, const char* name,
-                 const std::function<std::string(const nlohmann::json&, nlohmann::ordered_json*)>& one);
+int RunJsonLines(
+    std::istream& in, std::ostream& out, const char* name,
+    const std::function<std::string(const nlohmann::json&, nlohmann::ordered_json*)>& one);
 
 }  // namespace ecohub::app

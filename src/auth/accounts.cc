@@ -71,9 +71,7 @@ User ReadUser(const Stmt& q, std::string* hash = nullptr) {
   return u;
 }
 
-std::string JoinList(const std::vector<std::string>& v) {
-  return nlohmann::json(v).dump();
-}
+std::string JoinList(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 std::vector<std::string> SplitList(const std::string& s) {
   auto j = nlohmann::json::parse(s, nullptr, false);
   std::vector<std::string> out;
@@ -281,20 +279,18 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
   User u;
   {
     std::lock_guard lock(mu_);
-    Stmt q(db_,
-           (std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?").c_str());
+    Stmt q(db_, (std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?").c_str());
     q.Bind(1, username);
     if (q.Step() != SQLITE_ROW) {
       // Spend the same time as a real check, so that unknown names do not answer faster.
-      VerifyPassword("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$ZmFrZWhhc2hmYWtlaGFzaA",
-                     password);
+      VerifyPassword("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$ZmFrZWhhc2hmYWtlaGFzaA", password);
       return bad;
     }
     u = ReadUser(q, &hash);
   }
   if (u.locked_until > now)
-    return Status(Code::kPermissionDenied,
-                  "account locked after repeated failures until " + FormatRfc3339Beijing(u.locked_until));
+    return Status(Code::kPermissionDenied, "account locked after repeated failures until " +
+                                               FormatRfc3339Beijing(u.locked_until));
   bool ok = VerifyPassword(hash, password);
   std::lock_guard lock(mu_);
   if (!ok || u.disabled) {
@@ -510,7 +506,8 @@ Result<DataRequest> Accounts::CreateRequest(const DataRequest& in, UnixSeconds n
   if (in.purpose.empty() || in.purpose.size() > 2000)
     return Status::InvalidInput("purpose must be 1-2000 bytes");
   if (in.until <= now) return Status::InvalidInput("access must be asked until a future time");
-  if (in.until > now + 366 * 86400) return Status::InvalidInput("access is granted for a year at most");
+  if (in.until > now + 366 * 86400)
+    return Status::InvalidInput("access is granted for a year at most");
   if (in.delivery != "account" && in.delivery != "key")
     return Status::InvalidInput("delivery must be 'account' or 'key'");
   std::lock_guard lock(mu_);
@@ -543,8 +540,9 @@ Result<DataRequest> Accounts::GetRequest(int64_t id, UnixSeconds now) {
 
 Result<std::vector<DataRequest>> Accounts::Requests(UnixSeconds now) {
   std::lock_guard lock(mu_);
-  Stmt q(db_,
-         (std::string("SELECT ") + kRequestColumns + " FROM data_requests ORDER BY id DESC").c_str());
+  Stmt q(
+      db_,
+      (std::string("SELECT ") + kRequestColumns + " FROM data_requests ORDER BY id DESC").c_str());
   std::vector<DataRequest> out;
   while (q.Step() == SQLITE_ROW) out.push_back(ReadRequest(q, now));
   return out;

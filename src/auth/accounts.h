@@ -53,7 +53,7 @@ struct ApiKey {
   int64_t id = 0;
   std::string name;
   int64_t owner_id = 0;
-  std::string prefix;  // the first characters, to recognise a key in a list
+  std::string prefix;                 // the first characters, to recognise a key in a list
   std::vector<std::string> datasets;  // empty: the owner's rights
   UnixSeconds created = 0, expires = 0;
   bool revoked = false;
@@ -66,9 +66,9 @@ struct DataRequest {
   int64_t requester_id = 0;
   std::string department;  // the requester's, at the time of asking
   std::string purpose;
-  UnixSeconds until = 0;     // access asked until
-  std::string delivery;      // "account" (rights on the requester's account) or "key"
-  std::string status;        // pending, approved, refused, expired
+  UnixSeconds until = 0;  // access asked until
+  std::string delivery;   // "account" (rights on the requester's account) or "key"
+  std::string status;     // pending, approved, refused, expired
   int64_t decided_by = 0;
   std::string reason;
   UnixSeconds created = 0, decided = 0;
@@ -106,8 +106,7 @@ class Accounts {
 
   // kUnauthenticated for wrong credentials or a disabled account (the same message,
   // so that names cannot be probed), kPermissionDenied while locked out.
-  Result<LoginResult> Login(std::string_view username, std::string_view password,
-                            UnixSeconds now);
+  Result<LoginResult> Login(std::string_view username, std::string_view password, UnixSeconds now);
   Status Logout(std::string_view token);
   // A token or an API key -> who it is; kUnauthenticated when unknown, expired,
   // revoked or its user disabled.
@@ -132,8 +131,8 @@ class Accounts {
   // Approve (grant until r.until, as rights or a key) or refuse with a reason. Only a
   // pending request can be decided (kConflict otherwise). Notifies the requester.
   // For "key" delivery the new key's secret is returned in *key_secret.
-  Result<DataRequest> Decide(int64_t id, bool approve, int64_t decider,
-                             std::string_view reason, UnixSeconds now, std::string* key_secret);
+  Result<DataRequest> Decide(int64_t id, bool approve, int64_t decider, std::string_view reason,
+                             UnixSeconds now, std::string* key_secret);
 
   Status Notify(int64_t user_id, std::string_view text, std::string_view object, UnixSeconds now);
   Result<std::vector<Notification>> Notifications(int64_t user_id, size_t limit);
@@ -150,7 +149,7 @@ class Accounts {
   std::mutex mu_;
   struct Cached {
     Principal who;
-    UnixSeconds expires = 0;      // of the token or key
+    UnixSeconds expires = 0;        // of the token or key
     UnixSeconds trusted_until = 0;  // of this cache entry
   };
   std::mutex cache_mu_;

@@ -8,7 +8,9 @@ namespace ecohub::auth {
 
 const std::vector<CategoryInfo>& Categories() {
   static const std::vector<CategoryInfo> kCategories = {
-      {"environmental_quality", "环境质量", "Environmental quality",
+      {"environmental_quality",
+       "环境质量",
+       "Environmental quality",
        {{"air", "环境空气"},
         {"surface_water", "地表水"},
         {"drinking_water", "饮用水水源地"},
@@ -16,22 +18,32 @@ const std::vector<CategoryInfo>& Categories() {
         {"noise", "声环境"},
         {"radiation", "辐射环境"},
         {"data_quality", "监测数据质量"}}},
-      {"pollution_sources", "污染源", "Pollution sources",
+      {"pollution_sources",
+       "污染源",
+       "Pollution sources",
        {{"enterprises", "企业名录"},
         {"online_monitoring", "在线监测"},
         {"permits", "排污许可"},
         {"disclosure", "信息公开"},
         {"solid_waste", "固体废物"}}},
-      {"ecological_status", "生态状况", "Ecological status",
+      {"ecological_status",
+       "生态状况",
+       "Ecological status",
        {{"redline", "生态保护红线"}, {"biodiversity", "生物多样性"}, {"reserves", "自然保护地"}}},
-      {"enforcement", "执法监管", "Enforcement",
+      {"enforcement",
+       "执法监管",
+       "Enforcement",
        {{"exceedances", "超标排放"},
         {"inspections", "现场检查"},
         {"penalties", "行政处罚"},
         {"complaints", "信访投诉"}}},
-      {"emergency", "应急管理", "Emergency",
+      {"emergency",
+       "应急管理",
+       "Emergency",
        {{"risk_sources", "风险源"}, {"incidents", "突发环境事件"}, {"supplies", "应急物资"}}},
-      {"policy_standards", "政策标准", "Policy and standards",
+      {"policy_standards",
+       "政策标准",
+       "Policy and standards",
        {{"standards", "标准规范"}, {"regulations", "法规政策"}, {"plans", "规划计划"}}},
   };
   return kCategories;
@@ -119,8 +131,8 @@ std::vector<Dataset> BuiltinDatasets() {
            {"传输率", "有效率", "quality"}),
       Make("monitoring-sites", "监测点位名录",
            "Air stations, water sections and enterprise outlets with their location.",
-           "environmental_quality", "air", "monitoring", "on change", S::kInternal,
-           H::kGovernment, "/api/v1/sites",
+           "environmental_quality", "air", "monitoring", "on change", S::kInternal, H::kGovernment,
+           "/api/v1/sites",
            {{"code", "string", "", ""}, {"name", "string", "", ""}, {"kind", "string", "", ""}},
            {"点位", "站点", "sites"}),
       Make("enterprise-registry", "排污单位名录",
@@ -133,13 +145,13 @@ std::vector<Dataset> BuiltinDatasets() {
            {"企业", "排污单位", "enterprise"}, true),
       Make("enterprise-emissions", "污染源在线监测数据",
            "Outlet concentrations and flows from the online monitors of enterprises.",
-           "pollution_sources", "online_monitoring", "pollution_control", "hourly",
-           S::kRestricted, H::kDepartments, "/api/v1/readings", kReadingFields,
+           "pollution_sources", "online_monitoring", "pollution_control", "hourly", S::kRestricted,
+           H::kDepartments, "/api/v1/readings", kReadingFields,
            {"在线监测", "排放", "emissions", "outlet"}, true),
       Make("emission-disclosure", "重点排污单位排放信息公开",
            "Latest emissions of key pollutant-discharging units against their limits.",
-           "pollution_sources", "disclosure", "pollution_control", "hourly", S::kPublic,
-           H::kPublic, "/api/v1/public/enterprises",
+           "pollution_sources", "disclosure", "pollution_control", "hourly", S::kPublic, H::kPublic,
+           "/api/v1/public/enterprises",
            {{"enterprise", "string", "", ""},
             {"outlet", "string", "", ""},
             {"factor", "string", "", ""},
@@ -201,8 +213,7 @@ nlohmann::ordered_json DatasetToJson(const Dataset& d) {
 namespace {
 
 // Field readers for DatasetFromJson: each checks the JSON type and the size.
-Status Text(const nlohmann::json& j, const char* key, std::string* out, size_t max,
-            bool required) {
+Status Text(const nlohmann::json& j, const char* key, std::string* out, size_t max, bool required) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) {
     return required ? Status::InvalidInput(std::string(key) + " is required") : Status::Ok();
@@ -246,10 +257,22 @@ bool IsDate(std::string_view s) {
 }  // namespace
 
 Result<Dataset> DatasetFromJson(const nlohmann::json& j) {
-  static const std::set<std::string> kKnown = {
-      "id",       "name",     "description", "category", "subcategory", "source_system",
-      "owner_department",     "update_frequency",    "fields",   "formats",     "coverage",
-      "keywords", "secrecy",  "sharing",     "sharing_departments",   "enterprise_own_rows"};
+  static const std::set<std::string> kKnown = {"id",
+                                               "name",
+                                               "description",
+                                               "category",
+                                               "subcategory",
+                                               "source_system",
+                                               "owner_department",
+                                               "update_frequency",
+                                               "fields",
+                                               "formats",
+                                               "coverage",
+                                               "keywords",
+                                               "secrecy",
+                                               "sharing",
+                                               "sharing_departments",
+                                               "enterprise_own_rows"};
   if (!j.is_object()) return Status::InvalidInput("a dataset must be a JSON object");
   for (const auto& [k, v] : j.items())
     if (!kKnown.count(k)) return Status::InvalidInput("unknown field: " + k);
@@ -265,8 +288,8 @@ Result<Dataset> DatasetFromJson(const nlohmann::json& j) {
       {"owner_department", {&d.owner_department, 100}},
       {"update_frequency", {&d.update_frequency, 100}}};
   for (const auto& [key, target] : texts) {
-    bool required = std::string_view(key) != "description" &&
-                    std::string_view(key) != "update_frequency";
+    bool required =
+        std::string_view(key) != "description" && std::string_view(key) != "update_frequency";
     if (!(s = Text(j, key, target.first, target.second, required)).ok()) return s;
   }
   if (!IsSlug(d.id))

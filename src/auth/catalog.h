@@ -31,7 +31,7 @@ struct Dataset {
   std::string category, subcategory;
   std::string source_system, owner_department, update_frequency;
   std::vector<DatasetField> fields;
-  std::vector<std::string> formats;  // "json", "csv", "xlsx"
+  std::vector<std::string> formats;        // "json", "csv", "xlsx"
   std::string coverage_from, coverage_to;  // "2013-03-01", empty: open
   std::vector<std::string> keywords;
   std::string endpoint;  // the API path that serves it; empty when held elsewhere

@@ -55,8 +55,7 @@ Decision DataAccess(const Principal& p, Action a, const Target& t, UnixSeconds n
   if (!CanReadDataset(p, d, now)) return Deny("this dataset is not shared with you");
   if (OpenToAll(d) || p.role == Role::kAdmin) return Allow();
   if (p.role == Role::kEnterprise) {
-    if (!HasGrant(p, d.id, now) &&
-        (t.enterprise_id == 0 || t.enterprise_id != p.enterprise_id))
+    if (!HasGrant(p, d.id, now) && (t.enterprise_id == 0 || t.enterprise_id != p.enterprise_id))
       return Deny("an enterprise account sees only its own enterprise's data");
     return Allow();
   }
@@ -82,9 +81,10 @@ Decision AlarmAccess(const Principal& p, Action a, const Target& t, UnixSeconds 
 
 Decision CatalogAccess(const Principal& p, Action a, const Target& t, UnixSeconds now) {
   if (!t.dataset) return Deny("no dataset named");
-  if (a != Action::kRead) return p.role == Role::kAdmin && p.key_id == 0
-                                     ? Allow()
-                                     : Deny("only an administrator registers datasets");
+  if (a != Action::kRead)
+    return p.role == Role::kAdmin && p.key_id == 0
+               ? Allow()
+               : Deny("only an administrator registers datasets");
   const DatasetTags& d = *t.dataset;
   if (CanReadDataset(p, d, now)) return Allow();
   // Logged-in users may see that a shared dataset exists, so that they can ask for it.
@@ -191,8 +191,7 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
         return Allow();  // the deciders see what is asked of them
       return Deny("not your request");
     case Area::kAudit:
-      if (a == Action::kRead && (p.role == Role::kAdmin || p.role == Role::kLeader))
-        return Allow();
+      if (a == Action::kRead && (p.role == Role::kAdmin || p.role == Role::kLeader)) return Allow();
       return Deny("the audit log is for administrators and leaders");
     case Area::kOps:
       return p.role == Role::kAdmin ? Allow() : Deny("administrators only");

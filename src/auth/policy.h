@@ -48,8 +48,8 @@ struct Grant {
 // the default-constructed Principal.
 struct Principal {
   Role role = Role::kPublic;
-  int64_t user_id = 0;  // 0: the public
-  int64_t key_id = 0;   // set when the request came with an API key
+  int64_t user_id = 0;          // 0: the public
+  int64_t key_id = 0;           // set when the request came with an API key
   std::string name = "public";  // for logs and the audit log: "user:alice", "key:3"
   int64_t district_id = 0;      // 0: the whole city
   int64_t enterprise_id = 0;    // enterprise users only
@@ -61,9 +61,9 @@ struct Principal {
 
 enum class Action {
   kRead,
-  kExport,  // CSV/XLSX of what can be read
-  kWrite,   // create, change, disable, revoke
-  kDecide,  // approve or refuse a data request
+  kExport,       // CSV/XLSX of what can be read
+  kWrite,        // create, change, disable, revoke
+  kDecide,       // approve or refuse a data request
   kAcknowledge,  // acknowledge an alarm (Area::kAlarms only)
   kClose,        // close an alarm (Area::kAlarms only)
 };
@@ -90,8 +90,8 @@ struct Target {
   // The district of the object, or 0 when it is not tied to one (city-level
   // values, rankings across districts, lists filtered afterwards).
   int64_t district_id = 0;
-  int64_t enterprise_id = 0;   // the enterprise that owns the object (outlets), or 0
-  int64_t owner_user_id = 0;   // for users, keys, requests
+  int64_t enterprise_id = 0;  // the enterprise that owns the object (outlets), or 0
+  int64_t owner_user_id = 0;  // for users, keys, requests
 };
 
 struct Decision {

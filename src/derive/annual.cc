@@ -56,8 +56,9 @@ Result<ordered_json> PeriodReport(store::Store& store, const std::string& scope,
   out["days_by_level"] = lv;
   int good = levels[1] + levels[2];
   out["excellent_good_days"] = good;
-  out["excellent_good_ratio"] =
-      days_with_aqi ? ordered_json(static_cast<double>(good) / days_with_aqi) : ordered_json(nullptr);
+  out["excellent_good_ratio"] = days_with_aqi
+                                    ? ordered_json(static_cast<double>(good) / days_with_aqi)
+                                    : ordered_json(nullptr);
   out["polluted_days"] = days_with_aqi - good;
   out["heavily_polluted_days"] = levels[5] + levels[6];
   ordered_json stats = ordered_json::object();

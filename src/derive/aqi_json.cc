@@ -53,5 +53,4 @@ ordered_json AqiJson(const AqiInput& in, const AqiResult& r) {
   return o;
 }
 
-
 }  // namespace ecohub::derive

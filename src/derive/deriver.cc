@@ -1,7 +1,6 @@
 #include "derive/deriver.h"
 
 #include <spdlog/spdlog.h>
-
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -105,8 +104,8 @@ Status Deriver::Reload() {
   std::unordered_map<int64_t, size_t> by_id;
   for (const auto& s : *sites) {
     by_id[s.id] = out.size();
-    out.push_back(SiteInfo{s.id, s.code, s.name, s.kind, district_code[s.district_id], "",
-                           s.attrs_json});
+    out.push_back(
+        SiteInfo{s.id, s.code, s.name, s.kind, district_code[s.district_id], "", s.attrs_json});
   }
   std::unordered_map<std::string, size_t> by_mn;
   for (const auto& d : *devices) {
@@ -121,7 +120,8 @@ Status Deriver::Reload() {
   for (const auto& l : *latest) {
     if ((l.period != Period::kHour && l.period != Period::kMinute) || l.field != "Avg") continue;
     auto it = by_mn.find(l.mn);
-    if (it != by_mn.end() && out[it->second].mn == l.mn) factors[out[it->second].id].insert(l.factor);
+    if (it != by_mn.end() && out[it->second].mn == l.mn)
+      factors[out[it->second].id].insert(l.factor);
   }
   std::lock_guard lock(mu_);
   sites_ = std::move(out);
@@ -297,8 +297,8 @@ ordered_json AreaDayBody(const std::vector<const json*>& stations, UnixSeconds d
   in.mode = AqiMode::kDaily;
   ordered_json conc = ordered_json::object();
   static const std::pair<const char*, Indicator> kKeys[] = {
-      {"SO2", Indicator::kSO2_24h}, {"NO2", Indicator::kNO2_24h}, {"PM10", Indicator::kPM10_24h},
-      {"CO", Indicator::kCO_24h},   {"O3_1h", Indicator::kO3_1h}, {"O3_8h", Indicator::kO3_8h},
+      {"SO2", Indicator::kSO2_24h},   {"NO2", Indicator::kNO2_24h}, {"PM10", Indicator::kPM10_24h},
+      {"CO", Indicator::kCO_24h},     {"O3_1h", Indicator::kO3_1h}, {"O3_8h", Indicator::kO3_8h},
       {"PM2.5", Indicator::kPM25_24h}};
   int present = 0;
   for (const json* b : stations)
@@ -362,8 +362,10 @@ std::vector<std::pair<UnixSeconds, UnixSeconds>> Spans(const std::set<UnixSecond
                                                        UnixSeconds step) {
   std::vector<std::pair<UnixSeconds, UnixSeconds>> out;
   for (UnixSeconds x : t) {
-    if (!out.empty() && out.back().second == x) out.back().second = x + step;
-    else out.push_back({x, x + step});
+    if (!out.empty() && out.back().second == x)
+      out.back().second = x + step;
+    else
+      out.push_back({x, x + step});
   }
   return out;
 }
@@ -383,7 +385,8 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
       lo = std::min(lo, *set.begin());
       hi = std::max(hi, *set.rbegin());
     }
-  if (static_cast<int>(hours.size()) >= options_.prefetch_min_sites && lo <= hi && hi - lo <= 4 * kDay) {
+  if (static_cast<int>(hours.size()) >= options_.prefetch_min_sites && lo <= hi &&
+      hi - lo <= 4 * kDay) {
     std::vector<std::string> mns;
     for (const auto& [id, set] : hours)
       if (auto it = site_by_id_.find(id); it != site_by_id_.end() && !sites_[it->second].mn.empty())
@@ -442,8 +445,8 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
       }
       Stat o3 = SlidingMean8h(w.Hours(static_cast<int>(Pollutant::kO3), h - 7 * kHour, 8));
       if (o3.valid) hc.o3_8h = o3.value;
-      ordered_json body = HourAqiBody(hc, h, options_.o3_8h_in_hourly_2012, present,
-                                      kPollutantCount, "pollutants");
+      ordered_json body =
+          HourAqiBody(hc, h, options_.o3_8h_in_hourly_2012, present, kPollutantCount, "pollutants");
       std::optional<double> v;
       if (!body["aqi"].is_null()) v = body["aqi"].get<int>();
       rows.push_back({"aqi_hour", "site:" + site.code, h, v, body.dump()});
@@ -471,7 +474,7 @@ Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
                                       const std::set<UnixSeconds>& area_days) {
   DeriveStats st;
   std::unordered_map<std::string, std::string> district_of;  // "site:CODE" -> district
-  std::map<std::string, int> expected;                        // district -> air stations
+  std::map<std::string, int> expected;                       // district -> air stations
   int city_expected = 0;
   for (const auto& s : sites_)
     if (s.kind == "air") {
@@ -515,8 +518,8 @@ Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
             if (!code.empty()) body["district_name"] = district_names_[code];
             std::optional<double> v;
             if (!body["aqi"].is_null()) v = body["aqi"].get<int>();
-            rows.push_back({kind, code.empty() ? std::string("city") : "district:" + code, t, v,
-                            body.dump()});
+            rows.push_back(
+                {kind, code.empty() ? std::string("city") : "district:" + code, t, v, body.dump()});
             ++(daily ? st.area_days : st.area_hours);
           }
         Status s = PutInSlices(store_, rows);
@@ -557,14 +560,15 @@ void Deriver::Start() {
       auto took = std::chrono::steady_clock::now() - t0;
       if (!r.ok()) {
         spdlog::warn("[derive] recomputation failed: {}", r.status().ToString());
-        if (metrics_) metrics_->counter("ecohub_derive_errors_total", "Failed recomputations")->Add();
+        if (metrics_)
+          metrics_->counter("ecohub_derive_errors_total", "Failed recomputations")->Add();
       }
       if (r.ok())
-        spdlog::debug("[derive] pass {} ms: {} station hours, {} station days, {} area hours, "
-                      "{} quality days, {} rows",
-                      std::chrono::duration_cast<std::chrono::milliseconds>(took).count(),
-                      r->station_hours, r->station_days, r->area_hours, r->quality_days,
-                      r->rows_written);
+        spdlog::debug(
+            "[derive] pass {} ms: {} station hours, {} station days, {} area hours, "
+            "{} quality days, {} rows",
+            std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), r->station_hours,
+            r->station_days, r->area_hours, r->quality_days, r->rows_written);
       if (metrics_)
         metrics_->gauge("ecohub_derive_last_pass_micros", "Duration of the last derivation pass")
             ->Set(std::chrono::duration_cast<std::chrono::microseconds>(took).count());

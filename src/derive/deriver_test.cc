@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "store/sqlite_store.h"
 
@@ -24,7 +24,8 @@ class DeriverTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     dir_ = testing::TempDir() + "/ecohub_derive_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name() + std::to_string(GetParam());
+           testing::UnitTest::GetInstance()->current_test_info()->name() +
+           std::to_string(GetParam());
     std::filesystem::remove_all(dir_);
     auto s = store::OpenSqliteStore(dir_, {});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -106,8 +107,8 @@ TEST_P(DeriverTest, StationDistrictCityHourlyAndDaily2012) {
 
 TEST_P(DeriverTest, DailyValidityAndTheEditionOfTheDay) {
   UnixSeconds day = BeijingDay(2026, 3, 1);
-  Put("MN1", "a34004", day, 20, "80");      // 20 hours: valid
-  Put("MN2", "a34004", day, 19, "80");      // 19 hours: invalid
+  Put("MN1", "a34004", day, 20, "80");       // 20 hours: valid
+  Put("MN2", "a34004", day, 19, "80");       // 19 hours: invalid
   Put("MN3", "a34004", day, 24, "80", 'D');  // fault flags: no valid hour
   ASSERT_TRUE(deriver_->Flush().ok());
   json s1 = Row("aqi_day", "site:S1", day);
@@ -186,7 +187,7 @@ TEST_P(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
   Put("MNW", "w21011", day + 12 * kHour, 12, "0.3");  // mean 0.25 -> IV, multiple 0.25
   Put("MNO", "a21026", day, 24, "20.0");
   Put("MNO", "a21026", day + 5 * kHour, 3, "40.0");
-  Put("MNO", "a21026", day + 6 * kHour, 1, "52.5");  // peak in the middle
+  Put("MNO", "a21026", day + 6 * kHour, 1, "52.5");        // peak in the middle
   Put("MNO", "a21026", day + 20 * kHour, 1, "36.0", 'C');  // calibrating: no event
   ASSERT_TRUE(deriver_->Flush().ok());
   json wd = Row("water_day", "site:W1", day);
@@ -217,11 +218,11 @@ TEST_P(DeriverTest, LoggerSendingOnlyMinuteDataGetsHoursWhenTheyHave45Minutes) {
   UnixSeconds hour = BeijingDay(2015, 6, 1) + 10 * kHour;
   store::Batch b;
   for (int m = 0; m < 6; ++m)  // 10-minute values, the whole hour
-    b.readings.push_back({"MN2", Period::kMinute, hour + m * 600, "a34004", "Avg",
-                          m % 2 ? "41" : "39", 'N'});
+    b.readings.push_back(
+        {"MN2", Period::kMinute, hour + m * 600, "a34004", "Avg", m % 2 ? "41" : "39", 'N'});
   for (int m = 0; m < 4; ++m)  // the next hour: 40 minutes only (needs 45, i.e. 5 of 6)
-    b.readings.push_back({"MN2", Period::kMinute, hour + kHour + m * 600, "a34004", "Avg", "80",
-                          'N'});
+    b.readings.push_back(
+        {"MN2", Period::kMinute, hour + kHour + m * 600, "a34004", "Avg", "80", 'N'});
   const store::Batch* p = &b;
   ASSERT_TRUE(store_->Append(std::span<const store::Batch* const>(&p, 1)).ok());
   deriver_->Touch({b});
@@ -234,8 +235,9 @@ TEST_P(DeriverTest, LoggerSendingOnlyMinuteDataGetsHoursWhenTheyHave45Minutes) {
   EXPECT_TRUE(next.is_null() || next["aqi"].is_null()) << next.dump();
 }
 
-INSTANTIATE_TEST_SUITE_P(Prefetch, DeriverTest, testing::Values(1000, 1),
-                         [](const auto& info) { return info.param == 1 ? "OneScan" : "PerSeries"; });
+INSTANTIATE_TEST_SUITE_P(Prefetch, DeriverTest, testing::Values(1000, 1), [](const auto& info) {
+  return info.param == 1 ? "OneScan" : "PerSeries";
+});
 
 }  // namespace
 }  // namespace ecohub::derive

@@ -1,8 +1,8 @@
 #include "derive/series.h"
 
-#include "quality/aggregate.h"
-
 #include <map>
+
+#include "quality/aggregate.h"
 
 namespace ecohub::derive {
 

@@ -35,8 +35,8 @@ class HourSource {
 
  private:
   Result<std::vector<Reading>> FromMinutes(const std::string& mn, const std::string& factor,
-                                          const std::string& field, UnixSeconds from,
-                                          UnixSeconds to);
+                                           const std::string& field, UnixSeconds from,
+                                           UnixSeconds to);
   store::Store& store_;
   std::vector<std::string> mns_;  // of the prefetch
   bool have_minutes_ = false;     // minute data of the window read (on first need)

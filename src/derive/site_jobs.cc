@@ -159,23 +159,24 @@ Status OutletEvents(HourSource& source, const SiteInfo& site, const std::set<Uni
     std::vector<store::DerivedRow> rows;
     std::string scope = site.code + "/" + factor;
     for (const auto& e : standards::FindExceedances(limit, series)) {
-      ordered_json b = {{"site", site.code},
-                        {"site_name", site.name},
-                        {"district", site.district_code},
-                        {"factor", e.factor},
-                        {"start", e.start},
-                        {"end", e.end},
-                        {"start_text", FormatRfc3339Beijing(e.start)},
-                        {"end_text", FormatRfc3339Beijing(e.end)},
-                        {"hours", e.hours},
-                        {"peak", e.peak.ToDouble()},
-                        {"peak_hour", e.peak_hour},
-                        {"multiple", Num(e.multiple)},
-                        {"limit", e.limit.ToDouble()},
-                        {"unit", limit.unit},
-                        {"basis", basis == standards::EmissionLimit::kPermit ? "permit" : "standard"},
-                        {"compared", limit.use_converted && !e.measured_fallback ? "ZsAvg" : "Avg"},
-                        {"ongoing", e.ongoing}};
+      ordered_json b = {
+          {"site", site.code},
+          {"site_name", site.name},
+          {"district", site.district_code},
+          {"factor", e.factor},
+          {"start", e.start},
+          {"end", e.end},
+          {"start_text", FormatRfc3339Beijing(e.start)},
+          {"end_text", FormatRfc3339Beijing(e.end)},
+          {"hours", e.hours},
+          {"peak", e.peak.ToDouble()},
+          {"peak_hour", e.peak_hour},
+          {"multiple", Num(e.multiple)},
+          {"limit", e.limit.ToDouble()},
+          {"unit", limit.unit},
+          {"basis", basis == standards::EmissionLimit::kPermit ? "permit" : "standard"},
+          {"compared", limit.use_converted && !e.measured_fallback ? "ZsAvg" : "Avg"},
+          {"ongoing", e.ongoing}};
       rows.push_back({"exceedance", scope, e.start, e.peak.ToDouble(), b.dump()});
     }
     Status s = source.store().ReplaceDerived("exceedance", scope, from, to, rows);
@@ -300,8 +301,8 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
     body["site_kind"] = site.kind;
     body["district"] = site.district_code;
     body["totals"] = RatesJson(all);
-    rows->push_back({"quality_day", "site:" + site.code, d, Opt(all.transmission_validity),
-                     body.dump()});
+    rows->push_back(
+        {"quality_day", "site:" + site.code, d, Opt(all.transmission_validity), body.dump()});
     ++stats->quality_days;
   }
   return Status::Ok();

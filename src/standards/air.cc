@@ -17,20 +17,44 @@ constexpr const char* kFactors[kPollutantCount] = {"a21026", "a21004", "a34002",
 // 2012: Table 1. 2026: Table 1 of GB 3095-2026, transition (to 2030-12-31) and final.
 constexpr int kLimits[3][2][kPollutantCount][4] = {
     // GB 3095-2012
-    {{{200, 500, 1500, 0}, {400, 800, 2000, 0}, {400, 500, 0, 0}, {0, 40, 100, 0},
-      {0, 0, 1600, 1000}, {150, 350, 0, 0}},
-     {{600, 1500, 5000, 0}, {400, 800, 2000, 0}, {700, 1500, 0, 0}, {0, 40, 100, 0},
-      {0, 0, 2000, 1600}, {350, 750, 0, 0}}},
+    {{{200, 500, 1500, 0},
+      {400, 800, 2000, 0},
+      {400, 500, 0, 0},
+      {0, 40, 100, 0},
+      {0, 0, 1600, 1000},
+      {150, 350, 0, 0}},
+     {{600, 1500, 5000, 0},
+      {400, 800, 2000, 0},
+      {700, 1500, 0, 0},
+      {0, 40, 100, 0},
+      {0, 0, 2000, 1600},
+      {350, 750, 0, 0}}},
     // GB 3095-2026 transition stage
-    {{{200, 500, 1500, 0}, {400, 800, 2000, 0}, {400, 500, 0, 0}, {0, 40, 100, 0},
-      {0, 0, 1600, 1000}, {150, 350, 0, 0}},
-     {{600, 1500, 5000, 0}, {400, 800, 2000, 0}, {600, 1200, 0, 0}, {0, 40, 100, 0},
-      {0, 0, 2000, 1600}, {300, 600, 0, 0}}},
+    {{{200, 500, 1500, 0},
+      {400, 800, 2000, 0},
+      {400, 500, 0, 0},
+      {0, 40, 100, 0},
+      {0, 0, 1600, 1000},
+      {150, 350, 0, 0}},
+     {{600, 1500, 5000, 0},
+      {400, 800, 2000, 0},
+      {600, 1200, 0, 0},
+      {0, 40, 100, 0},
+      {0, 0, 2000, 1600},
+      {300, 600, 0, 0}}},
     // GB 3095-2026 final stage
-    {{{200, 500, 1500, 0}, {300, 500, 2000, 0}, {200, 500, 0, 0}, {0, 40, 100, 0},
-      {0, 0, 1600, 1000}, {100, 250, 0, 0}},
-     {{200, 500, 1500, 0}, {300, 500, 2000, 0}, {500, 1000, 0, 0}, {0, 40, 100, 0},
-      {0, 0, 2000, 1600}, {250, 500, 0, 0}}},
+    {{{200, 500, 1500, 0},
+      {300, 500, 2000, 0},
+      {200, 500, 0, 0},
+      {0, 40, 100, 0},
+      {0, 0, 1600, 1000},
+      {100, 250, 0, 0}},
+     {{200, 500, 1500, 0},
+      {300, 500, 2000, 0},
+      {500, 1000, 0, 0},
+      {0, 40, 100, 0},
+      {0, 0, 2000, 1600},
+      {250, 500, 0, 0}}},
 };
 
 const UnixSeconds kStage2026 = DaysFromCivil(2026, 3, 1) * 86400 - kBeijingOffsetSeconds;
@@ -84,9 +108,12 @@ LimitStage StageForDayStart(UnixSeconds day_start) {
 
 const char* StageName(LimitStage s) {
   switch (s) {
-    case LimitStage::k2012: return "GB3095-2012";
-    case LimitStage::k2026Transition: return "GB3095-2026 transition";
-    case LimitStage::k2026Final: return "GB3095-2026 final";
+    case LimitStage::k2012:
+      return "GB3095-2012";
+    case LimitStage::k2026Transition:
+      return "GB3095-2026 transition";
+    case LimitStage::k2026Final:
+      return "GB3095-2026 final";
   }
   return "";
 }
@@ -193,16 +220,16 @@ PeriodStat PeriodStatistic(Pollutant p, std::span<const DailyValue> days, bool y
     ++per_month[c.month - 1];
   }
   auto month_ok = [&](int m) {
-    return per_month[m] >= (m == 1 ? ValidityMinimum::kDailyValuesFebruary
-                                   : ValidityMinimum::kDailyValuesPerMonth);
+    return per_month[m] >=
+           (m == 1 ? ValidityMinimum::kDailyValuesFebruary : ValidityMinimum::kDailyValuesPerMonth);
   };
   if (year) {
     bool ok = out.days >= ValidityMinimum::kDailyValuesPerYear;
     for (int m = 0; m < 12 && ok; ++m) ok = month_ok(m);
     out.value.valid = ok;
   } else {
-    int best = static_cast<int>(std::max_element(per_month.begin(), per_month.end()) -
-                                per_month.begin());
+    int best =
+        static_cast<int>(std::max_element(per_month.begin(), per_month.end()) - per_month.begin());
     out.value.valid = !days.empty() && month_ok(best);
   }
   return out;
@@ -210,7 +237,7 @@ PeriodStat PeriodStatistic(Pollutant p, std::span<const DailyValue> days, bool y
 
 CompositeLimits CompositeLimits::Gb3095_2012() {
   CompositeLimits l;
-  l.s = {MakeDecimal(60, 0), MakeDecimal(40, 0), MakeDecimal(70, 0),
+  l.s = {MakeDecimal(60, 0), MakeDecimal(40, 0),  MakeDecimal(70, 0),
          MakeDecimal(4, 0),  MakeDecimal(160, 0), MakeDecimal(35, 0)};
   return l;
 }

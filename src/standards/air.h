@@ -48,13 +48,13 @@ std::optional<Decimal> Gb3095Limit(Pollutant p, Averaging a, int grade, LimitSta
 // ---- Data validity (GB 3095-2012 / 2026 Table 4) ------------------------------
 
 struct ValidityMinimum {
-  static constexpr int kHourlyValuesPerDay = 20;    // SO2 NO2 CO PM10 PM2.5 NOx daily mean
-  static constexpr int kHoursPer8hWindow = 6;       // O3 8-h mean
-  static constexpr int kMinutesPerHour = 45;        // 1-h mean
-  static constexpr int kDailyValuesPerYear = 324;   // annual mean
-  static constexpr int kDailyValuesPerMonth = 27;   // annual mean, each month
+  static constexpr int kHourlyValuesPerDay = 20;   // SO2 NO2 CO PM10 PM2.5 NOx daily mean
+  static constexpr int kHoursPer8hWindow = 6;      // O3 8-h mean
+  static constexpr int kMinutesPerHour = 45;       // 1-h mean
+  static constexpr int kDailyValuesPerYear = 324;  // annual mean
+  static constexpr int kDailyValuesPerMonth = 27;  // annual mean, each month
   static constexpr int kDailyValuesFebruary = 25;
-  static constexpr int kO3WindowsPerDay = 14;       // HJ 663 §6.1.2 O3 daily max 8-h
+  static constexpr int kO3WindowsPerDay = 14;  // HJ 663 §6.1.2 O3 daily max 8-h
 };
 
 // ---- HJ 663 statistics ---------------------------------------------------------
@@ -99,7 +99,7 @@ std::optional<Decimal> PercentileHj663(std::vector<Decimal> values, int p);
 // §2.4, secondary). `valid` applies the annual rule (>= 324 days and >= 27 per
 // month, 25 in February) when `year` is true, the monthly rule (>= 27/25) otherwise.
 struct PeriodStat {
-  Stat value;              // rounded to the report precision
+  Stat value;                  // rounded to the report precision
   std::optional<Decimal> p98;  // 98th percentile of daily means (SO2 NO2 PM10 PM2.5)
   int days = 0;
 };

@@ -37,7 +37,8 @@ TEST(AirVectors, CompositeIndex) {
   SKIP_WITHOUT_STANDARDS_VECTORS();
   for (const json& v : StandardsVectors()["composite_index"]) {
     std::array<std::optional<Decimal>, kPollutantCount> c;
-    for (auto& [k, x] : v["conc"].items()) c[static_cast<int>(*PollutantFromName(k))] = D(x.get<double>());
+    for (auto& [k, x] : v["conc"].items())
+      c[static_cast<int>(*PollutantFromName(k))] = D(x.get<double>());
     CompositeIndex r = ComputeComposite(c);
     for (auto& [k, x] : v["single"].items()) {
       auto& got = r.single[static_cast<int>(*PollutantFromName(k))];
@@ -93,11 +94,9 @@ TEST(Air, DailyMeanNeedsTwentyHoursAndRoundsHalfEven) {
 }
 
 TEST(Air, SlidingMean8h) {
-  std::vector<std::optional<Decimal>> h = {MakeDecimal(1000, 0), MakeDecimal(10, 0),
-                                           MakeDecimal(20, 0), std::nullopt,
-                                           std::nullopt, MakeDecimal(30, 0),
-                                           MakeDecimal(40, 0), MakeDecimal(50, 0),
-                                           MakeDecimal(60, 0)};
+  std::vector<std::optional<Decimal>> h = {
+      MakeDecimal(1000, 0), MakeDecimal(10, 0), MakeDecimal(20, 0), std::nullopt,      std::nullopt,
+      MakeDecimal(30, 0),   MakeDecimal(40, 0), MakeDecimal(50, 0), MakeDecimal(60, 0)};
   Stat s = SlidingMean8h(h);  // the last 8: 6 valid, mean 35
   EXPECT_TRUE(s.valid);
   EXPECT_EQ(s.n, 6);
@@ -112,8 +111,7 @@ TEST(Air, LimitsAreDated) {
   EXPECT_EQ(StageForDayStart(d2026), LimitStage::k2026Transition);
   EXPECT_EQ(StageForDayStart(DaysFromCivil(2030, 12, 31) * 86400 - 8 * 3600),
             LimitStage::k2026Transition);
-  EXPECT_EQ(StageForDayStart(DaysFromCivil(2031, 1, 1) * 86400 - 8 * 3600),
-            LimitStage::k2026Final);
+  EXPECT_EQ(StageForDayStart(DaysFromCivil(2031, 1, 1) * 86400 - 8 * 3600), LimitStage::k2026Final);
   auto L = [](Pollutant p, Averaging a, int g, LimitStage s) {
     auto v = Gb3095Limit(p, a, g, s);
     return v ? v->ToString() : std::string("none");

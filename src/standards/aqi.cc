@@ -32,26 +32,36 @@ constexpr Row kPM25_24h_2026{8, {0, 35, 60, 115, 150, 250, 350, 500}};
 const Row& RowOf(Indicator i, Edition e) {
   bool y2026 = e == Edition::k2026;
   switch (i) {
-    case Indicator::kSO2_24h: return kSO2_24h;
-    case Indicator::kSO2_1h: return kSO2_1h;
-    case Indicator::kNO2_24h: return kNO2_24h;
-    case Indicator::kNO2_1h: return kNO2_1h;
+    case Indicator::kSO2_24h:
+      return kSO2_24h;
+    case Indicator::kSO2_1h:
+      return kSO2_1h;
+    case Indicator::kNO2_24h:
+      return kNO2_24h;
+    case Indicator::kNO2_1h:
+      return kNO2_1h;
     // PM 1-h values use the daily rows: 2026 formula (1); 2012 Table 4 and CNEMC.
     case Indicator::kPM10_24h:
-    case Indicator::kPM10_1h: return y2026 ? kPM10_24h_2026 : kPM10_24h_2012;
-    case Indicator::kCO_24h: return kCO_24h;
-    case Indicator::kCO_1h: return kCO_1h;
-    case Indicator::kO3_1h: return kO3_1h;
-    case Indicator::kO3_8h: return kO3_8h;
+    case Indicator::kPM10_1h:
+      return y2026 ? kPM10_24h_2026 : kPM10_24h_2012;
+    case Indicator::kCO_24h:
+      return kCO_24h;
+    case Indicator::kCO_1h:
+      return kCO_1h;
+    case Indicator::kO3_1h:
+      return kO3_1h;
+    case Indicator::kO3_8h:
+      return kO3_8h;
     case Indicator::kPM25_24h:
-    case Indicator::kPM25_1h: return y2026 ? kPM25_24h_2026 : kPM25_24h_2012;
+    case Indicator::kPM25_1h:
+      return y2026 ? kPM25_24h_2026 : kPM25_24h_2012;
   }
   return kSO2_24h;
 }
 
-constexpr const char* kNames[kIndicatorCount] = {
-    "SO2_24h", "SO2_1h", "NO2_24h", "NO2_1h", "PM10_24h", "PM10_1h",
-    "CO_24h",  "CO_1h",  "O3_1h",   "O3_8h",  "PM2.5_24h", "PM2.5_1h"};
+constexpr const char* kNames[kIndicatorCount] = {"SO2_24h",  "SO2_1h",  "NO2_24h",   "NO2_1h",
+                                                 "PM10_24h", "PM10_1h", "CO_24h",    "CO_1h",
+                                                 "O3_1h",    "O3_8h",   "PM2.5_24h", "PM2.5_1h"};
 constexpr const char* kPollutants[kIndicatorCount] = {
     "SO2", "SO2", "NO2", "NO2", "PM10", "PM10", "CO", "CO", "O3_1h", "O3_8h", "PM2.5", "PM2.5"};
 
@@ -75,7 +85,8 @@ int IaqiOnRow(const Row& row, int64_t m, int scale) {
     int64_t num = d_iaqi * (m - lo);
     return kIaqiPoints[k - 1] + static_cast<int>(num / d_bp + (num % d_bp != 0));
   }
-  return kIaqiPoints[k - 1] + static_cast<int>(CeilDiv(static_cast<__int128>(d_iaqi) * (m - lo), d_bp));
+  return kIaqiPoints[k - 1] +
+         static_cast<int>(CeilDiv(static_cast<__int128>(d_iaqi) * (m - lo), d_bp));
 }
 
 Decimal Prepared(Indicator i, const Decimal& c, bool round_inputs) {
@@ -175,7 +186,8 @@ const ReportList& ReportOf(Edition e, AqiMode m, bool o3_8h_in_hourly) {
     }
     return out;
   }();
-  return kLists[(static_cast<int>(e) << 2) | (static_cast<int>(m) << 1) | (o3_8h_in_hourly ? 1 : 0)];
+  return kLists[(static_cast<int>(e) << 2) | (static_cast<int>(m) << 1) |
+                (o3_8h_in_hourly ? 1 : 0)];
 }
 
 }  // namespace
@@ -259,7 +271,8 @@ constexpr const char* kText2012[6][2] = {
     {"易感人群症状有轻度加剧，健康人群出现刺激症状",
      "儿童、老年人及心脏病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
     {"进一步加剧易感人群症状，可能对健康人群心脏、呼吸系统有影响",
-     "儿童、老年人及心脏病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，一般人群适量减少户外运动"},
+     "儿童、老年人及心脏病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，一般人群适量减少户外运"
+     "动"},
     {"心脏病和肺病患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
      "儿童、老年人和心脏病、肺病患者应停留在室内，停止户外运动，一般人群减少户外运动"},
     {"健康人群运动耐受力降低，有明显强烈症状，提前出现某些疾病",
@@ -271,9 +284,11 @@ constexpr const char* kText2026[6][2] = {
     {"敏感人群症状有轻度加剧，健康人群出现刺激症状",
      "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
     {"进一步加剧敏感人群症状，可能对健康人群心血管、呼吸系统有影响",
-     "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，一般人群适量减少户外运动"},
+     "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，一般人群适"
+     "量减少户外运动"},
     {"心血管和呼吸系统疾病患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
-     "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者应停留在室内，停止户外运动，一般人群减少户外运动"},
+     "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者应停留在室内，停止户外运动，一般人群减少"
+     "户外运动"},
     {kText2012[5][0], "青少年儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动"},
 };
 

@@ -92,8 +92,8 @@ struct AqiResult {
   // IAQI per indicator, -1 when it has none (missing, not in this report, or a
   // special rule drops it).
   std::array<int16_t, kIndicatorCount> iaqi;
-  int aqi = -1;    // -1 when no indicator has an IAQI
-  int level = 0;   // 1..6, 0 when aqi is -1
+  int aqi = -1;                // -1 when no indicator has an IAQI
+  int level = 0;               // 1..6, 0 when aqi is -1
   uint16_t primary = 0;        // bit per Indicator: 首要污染物 (AQI > 50, IAQI == AQI)
   uint16_t missing = 0;        // bit per Indicator of this report that had no value
   uint16_t over_standard = 0;  // 2012 only: 超标污染物, IAQI > 100 (removed in 2026)
@@ -141,7 +141,7 @@ struct AqiLevelInfo {
   const char* level_name;  // "一级" ...
   const char* category;    // "优" "良" "轻度污染" ...
   const char* category_en;
-  const char* color;       // "#00E400" ...
+  const char* color;  // "#00E400" ...
   uint8_t rgb[3];
   const char* health_effect;
   const char* advice;

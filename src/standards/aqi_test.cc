@@ -26,7 +26,8 @@ AqiInput InputOf(const json& v) {
     auto i = IndicatorFromName(key);
     EXPECT_TRUE(i) << key;
     if (!i) continue;
-    if (c.is_number()) in.Set(*i, D(c.get<double>()));
+    if (c.is_number())
+      in.Set(*i, D(c.get<double>()));
     else if (c.is_string() && c == "/")
       in.conc[static_cast<int>(*i)].state = AqiValue::State::kNotMonitored;
   }
@@ -111,8 +112,8 @@ TEST(Aqi, Gbt8170InputRounding) {
 TEST(Aqi, EditionsDifferOnlyInPmRows) {
   for (int k = 0; k < kIndicatorCount; ++k) {
     auto i = static_cast<Indicator>(k);
-    bool pm = i == Indicator::kPM10_24h || i == Indicator::kPM10_1h ||
-              i == Indicator::kPM25_24h || i == Indicator::kPM25_1h;
+    bool pm = i == Indicator::kPM10_24h || i == Indicator::kPM10_1h || i == Indicator::kPM25_24h ||
+              i == Indicator::kPM25_1h;
     for (int c = 0; c <= 1300; c += 7) {
       int a = Iaqi(i, MakeDecimal(c, 0), Edition::k2012);
       int b = Iaqi(i, MakeDecimal(c, 0), Edition::k2026);

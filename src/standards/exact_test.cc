@@ -5,7 +5,9 @@
 namespace ecohub::standards {
 namespace {
 
-std::string R(double v, int digits) { return RoundGbt8170(*DecimalFromDouble(v), digits).ToString(); }
+std::string R(double v, int digits) {
+  return RoundGbt8170(*DecimalFromDouble(v), digits).ToString();
+}
 
 TEST(Exact, ShortestDecimalOfADouble) {
   EXPECT_EQ(DecimalFromDouble(4.05)->ToString(), "4.05");

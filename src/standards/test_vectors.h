@@ -21,8 +21,8 @@ inline const nlohmann::json& StandardsVectors() {
 // Skips the calling test when ../shared/reference is not on this machine (the
 // project's convention, as for the HJ 212 vectors); the vectors are not copied into
 // the repository.
-#define SKIP_WITHOUT_STANDARDS_VECTORS()                                         \
-  if (::ecohub::standards::StandardsVectors().is_discarded())                    \
+#define SKIP_WITHOUT_STANDARDS_VECTORS()                      \
+  if (::ecohub::standards::StandardsVectors().is_discarded()) \
   GTEST_SKIP() << ECOHUB_SHARED_DIR "/reference/standards_vectors.json absent"
 
 // A number of a vector (a double in JSON) as the decimal it was written as.

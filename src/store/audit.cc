@@ -47,8 +47,9 @@ Result<AuditCheck> VerifyAuditChain(Store& store) {
       why = "row id " + std::to_string(e.id) + " where " + std::to_string(c.rows) +
             " was expected (a row before it was deleted)";
     else if (e.prev_hash != c.head)
-      why = "prev_hash does not match the previous row's hash (a row before it was deleted or "
-            "edited)";
+      why =
+          "prev_hash does not match the previous row's hash (a row before it was deleted or "
+          "edited)";
     else if (AuditHash(e) != e.hash)
       why = "hash does not match the row's contents (the row was edited)";
     if (!why.empty()) {

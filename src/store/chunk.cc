@@ -62,7 +62,8 @@ Status DecodeChunk(int64_t day_start, std::string_view in, std::vector<ChunkEntr
   if (!GetVarint(&in, &n) || n > in.size()) return Status::Corruption("chunk: bad count");
   // Grow geometrically: a range read appends day after day into one vector, and an
   // exact reserve per day would move everything read so far each time.
-  if (out->capacity() < out->size() + n) out->reserve(std::max(out->size() + n, 2 * out->capacity()));
+  if (out->capacity() < out->size() + n)
+    out->reserve(std::max(out->size() + n, 2 * out->capacity()));
   int64_t prev = day_start;
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t dt = 0;

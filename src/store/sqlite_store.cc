@@ -106,7 +106,8 @@ class SqliteStore final : public Store {
     std::string path = std::filesystem::path(path_).parent_path() / "derived.db";
     std::error_code ec;
     if (options_.read_only && !std::filesystem::exists(path, ec)) return Status::Ok();
-    int flags = options_.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags =
+        options_.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path.c_str(), &d_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
       return Error(d_, "open derived.db");
     sqlite3_busy_timeout(d_, options_.busy_timeout_ms);
@@ -235,10 +236,11 @@ class SqliteStore final : public Store {
       }
       // Hourly and daily data by the partial index (series, t); real-time and minute
       // rows by time (migration 4).
-      Stmt& hq = period < Period::kHour
-                     ? R("SELECT t, v, txt, flag FROM readings WHERE t >= ? AND t < ? AND series = ?")
-                     : R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
-                         "t < ?2 AND p >= 2");
+      Stmt& hq =
+          period < Period::kHour
+              ? R("SELECT t, v, txt, flag FROM readings WHERE t >= ? AND t < ? AND series = ?")
+              : R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
+                  "t < ?2 AND p >= 2");
       hq.Bind(1, from).Bind(2, to).Bind(3, id);
       while (hq.Step() == SQLITE_ROW) hot.push_back(EntryFrom(hq, 0));
       hq.Reset();
@@ -272,7 +274,8 @@ class SqliteStore final : public Store {
       }
     }
     // Chunks by (series, day): one seek per series of the period.
-    Stmt cq(r_, "SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
+    Stmt cq(r_,
+            "SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
     for (auto& [id, key] : keys) {
       s = LoadChunks(cq, id, DayOf(from), to, &chunked[id]);
       if (!s.ok()) break;
@@ -280,8 +283,9 @@ class SqliteStore final : public Store {
     // Hourly and daily data: one index seek per series. Real-time and minute data:
     // the hot table is time-major, the window is one range scan.
     if (s.ok() && period >= Period::kHour) {
-      Stmt& q = R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
-                  "t < ?2 AND p >= 2");
+      Stmt& q =
+          R("SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
+            "t < ?2 AND p >= 2");
       for (auto& [id, key] : keys) {
         q.Bind(1, from).Bind(2, to).Bind(3, id);
         while (q.Step() == SQLITE_ROW) hot[id].push_back(EntryFrom(q, 0));
@@ -307,8 +311,8 @@ class SqliteStore final : public Store {
       bool go = true;
       for (auto& e : c) {
         if (e.time < from || e.time >= to) continue;
-        if (!(go = fn(Reading{k.mn, k.period, e.time, k.factor, k.field, std::move(e.value),
-                              e.flag})))
+        if (!(go = fn(
+                  Reading{k.mn, k.period, e.time, k.factor, k.field, std::move(e.value), e.flag})))
           break;
       }
       if (!go) break;
@@ -501,9 +505,9 @@ class SqliteStore final : public Store {
     bool prefix = !scope.empty() && scope.back() == '*';
     if (prefix) scope.remove_suffix(1);
     const char* sql =
-        scope.empty() && !prefix
-            ? "SELECT kind, scope, t, value, body, updated FROM derived WHERE kind = ?1 AND t >= ?3 "
-              "AND t < ?4 ORDER BY t, scope LIMIT ?5"
+        scope.empty() && !prefix ? "SELECT kind, scope, t, value, body, updated FROM derived WHERE "
+                                   "kind = ?1 AND t >= ?3 "
+                                   "AND t < ?4 ORDER BY t, scope LIMIT ?5"
         : prefix ? "SELECT kind, scope, t, value, body, updated FROM derived WHERE kind = ?1 AND "
                    "t >= ?3 AND t < ?4 AND substr(scope, 1, length(?2)) = ?2 ORDER BY t, scope "
                    "LIMIT ?5"
@@ -559,8 +563,8 @@ class SqliteStore final : public Store {
            "ORDER BY id");
     int rc;
     while ((rc = q.Step()) == SQLITE_ROW) {
-      AuditEntry e{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Text(6),
-                   q.Text(7)};
+      AuditEntry e{q.Int(0),  q.Int(1),  q.Text(2), q.Text(3),
+                   q.Text(4), q.Text(5), q.Text(6), q.Text(7)};
       if (!fn(e)) return Status::Ok();
     }
     return rc == SQLITE_DONE ? Status::Ok() : Error(r_, "scan audit");
@@ -579,15 +583,23 @@ class SqliteStore final : public Store {
       UnixSeconds now = WallSeconds();
       for (const Alarm& a : alarms) {
         q.Bind(1, a.key).Bind(2, a.kind).Bind(3, a.site_id).Bind(4, a.site_code);
-        if (a.enterprise_id) q.Bind(5, a.enterprise_id);
-        else q.BindNull(5);
+        if (a.enterprise_id)
+          q.Bind(5, a.enterprise_id);
+        else
+          q.BindNull(5);
         q.Bind(6, a.district_id).Bind(7, a.factor).Bind(8, a.started);
-        if (a.ended) q.Bind(9, *a.ended);
-        else q.BindNull(9);
-        if (a.value) q.Bind(10, *a.value);
-        else q.BindNull(10);
-        if (a.limit) q.Bind(11, *a.limit);
-        else q.BindNull(11);
+        if (a.ended)
+          q.Bind(9, *a.ended);
+        else
+          q.BindNull(9);
+        if (a.value)
+          q.Bind(10, *a.value);
+        else
+          q.BindNull(10);
+        if (a.limit)
+          q.Bind(11, *a.limit);
+        else
+          q.BindNull(11);
         q.Bind(12, a.unit).Bind(13, a.detail).Bind(14, a.created ? a.created : now);
         int rc = q.Step();
         q.Reset();
@@ -599,8 +611,8 @@ class SqliteStore final : public Store {
 
   Result<std::vector<Alarm>> QueryAlarms(const AlarmFilter& f) override {
     std::lock_guard lock(r_mu_);
-    std::string sql = std::string(kAlarmSelect) + AlarmWhere(f, true) +
-                      " ORDER BY started DESC, id DESC LIMIT ?";
+    std::string sql =
+        std::string(kAlarmSelect) + AlarmWhere(f, true) + " ORDER BY started DESC, id DESC LIMIT ?";
     Stmt q(r_, sql.c_str());
     if (!q.ok()) return Error(r_, "query alarms");
     int i = BindAlarmFilter(q, f, true);
@@ -635,11 +647,13 @@ class SqliteStore final : public Store {
                                 std::string_view comment, UnixSeconds at) override {
     const char* sql = nullptr;
     if (status == "acknowledged")
-      sql = "UPDATE alarms SET status='acknowledged', ack_by=?2, ack_at=?3, ack_comment=?4 "
-            "WHERE id=?1 AND status='open'";
+      sql =
+          "UPDATE alarms SET status='acknowledged', ack_by=?2, ack_at=?3, ack_comment=?4 "
+          "WHERE id=?1 AND status='open'";
     else if (status == "closed")
-      sql = "UPDATE alarms SET status='closed', closed_by=?2, closed_at=?3, close_comment=?4 "
-            "WHERE id=?1 AND status IN ('open', 'acknowledged')";
+      sql =
+          "UPDATE alarms SET status='closed', closed_by=?2, closed_at=?3, close_comment=?4 "
+          "WHERE id=?1 AND status IN ('open', 'acknowledged')";
     else
       return Status::InvalidInput("an alarm moves to acknowledged or closed only");
     std::lock_guard lock(w_mu_);
@@ -731,15 +745,17 @@ class SqliteStore final : public Store {
 
   // Caller holds d_mu_ inside a transaction on d_.
   Status InsertDerived(std::span<const DerivedRow> rows) {
-    Stmt& ins = D(
-        "INSERT INTO derived (kind, scope, t, value, body, updated) VALUES (?,?,?,?,?,?) "
-        "ON CONFLICT (kind, t, scope) DO UPDATE SET value=excluded.value, "
-        "body=excluded.body, updated=excluded.updated");
+    Stmt& ins =
+        D("INSERT INTO derived (kind, scope, t, value, body, updated) VALUES (?,?,?,?,?,?) "
+          "ON CONFLICT (kind, t, scope) DO UPDATE SET value=excluded.value, "
+          "body=excluded.body, updated=excluded.updated");
     UnixSeconds now = WallSeconds();
     for (const DerivedRow& r : rows) {
       ins.Bind(1, r.kind).Bind(2, r.scope).Bind(3, r.time);
-      if (r.value) ins.Bind(4, *r.value);
-      else ins.BindNull(4);
+      if (r.value)
+        ins.Bind(4, *r.value);
+      else
+        ins.BindNull(4);
       ins.Bind(5, r.body).Bind(6, r.updated ? r.updated : now);
       int rc = ins.Step();
       ins.Reset();
@@ -853,9 +869,10 @@ class SqliteStore final : public Store {
                            "created FROM alarms WHERE id = ?");
     q.Bind(1, id);
     int rc = q.Step();
-    Result<Alarm> out = rc == SQLITE_ROW    ? Result<Alarm>(AlarmFrom(q))
-                        : rc == SQLITE_DONE ? Result<Alarm>(Status::NotFound("alarm " + std::to_string(id)))
-                                            : Result<Alarm>(Error(db, "get alarm"));
+    Result<Alarm> out = rc == SQLITE_ROW ? Result<Alarm>(AlarmFrom(q))
+                        : rc == SQLITE_DONE
+                            ? Result<Alarm>(Status::NotFound("alarm " + std::to_string(id)))
+                            : Result<Alarm>(Error(db, "get alarm"));
     q.Reset();
     return out;
   }
@@ -1091,7 +1108,6 @@ class SqliteStore final : public Store {
     if (it == cache.end()) it = cache.emplace(sql, Stmt(db, sql)).first;
     return it->second;
   }
-
 
   std::string path_;
   SqliteOptions options_;

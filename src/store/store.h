@@ -100,10 +100,10 @@ struct LatestValue {
 struct AuditEntry {
   int64_t id = 0;  // assigned by the store, consecutive from 1
   UnixMillis time = 0;
-  std::string actor;   // "cli", "user:alice", "key:3"...
-  std::string action;  // "device.put", "import", "export"...
-  std::string object;  // what it was done to: "device:MN...", "dataset:aqi"...
-  std::string detail;  // JSON
+  std::string actor;            // "cli", "user:alice", "key:3"...
+  std::string action;           // "device.put", "import", "export"...
+  std::string object;           // what it was done to: "device:MN...", "dataset:aqi"...
+  std::string detail;           // JSON
   std::string prev_hash, hash;  // lowercase hex
 };
 
@@ -139,9 +139,9 @@ struct Alarm {
   std::optional<double> value;       // the peak
   std::optional<double> limit;
   std::string unit;
-  std::string detail = "{}";  // JSON
+  std::string detail = "{}";    // JSON
   std::string status = "open";  // "open", "acknowledged", "closed"
-  std::string ack_by;            // actor ("user:alice"), empty until acknowledged
+  std::string ack_by;           // actor ("user:alice"), empty until acknowledged
   UnixSeconds ack_at = 0;
   std::string ack_comment;
   std::string closed_by;
@@ -222,9 +222,8 @@ class Store {
   // [from, to) and inserts `rows` (which must be of that kind and scope), in one
   // transaction: a recomputation that finds fewer events than before leaves no stale
   // ones. PutDerived upserts rows by (kind, scope, time), all in one transaction.
-  virtual Status ReplaceDerived(std::string_view kind, std::string_view scope,
-                                UnixSeconds from, UnixSeconds to,
-                                std::span<const DerivedRow> rows) = 0;
+  virtual Status ReplaceDerived(std::string_view kind, std::string_view scope, UnixSeconds from,
+                                UnixSeconds to, std::span<const DerivedRow> rows) = 0;
   virtual Status PutDerived(std::span<const DerivedRow> rows) = 0;
   // Rows of `kind` with time in [from, to), of one scope (or every scope when `scope`
   // is empty, or every scope starting with it when it ends with '*'), ordered by

@@ -408,7 +408,7 @@ TEST_P(StoreContract, RestartBetweenAppendsAndCompactionsLosesNothing) {
 }
 
 Alarm MakeAlarm(std::string key, std::string kind, UnixSeconds started, int64_t district,
-               int64_t enterprise = 0) {
+                int64_t enterprise = 0) {
   Alarm a;
   a.key = std::move(key);
   a.kind = std::move(kind);
