@@ -10,6 +10,7 @@
 
 #include "api/handlers.h"
 #include "api/params.h"
+#include "api/routes.h"
 #include "core/time.h"
 #include "ingest/device_status.h"
 

@@ -9,6 +9,7 @@
 
 #include "api/handlers.h"
 #include "api/params.h"
+#include "api/routes.h"
 #include "core/time.h"
 #include "derive/annual.h"
 #include "standards/air.h"

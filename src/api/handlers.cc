@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/routes.h"
 #include "core/time.h"
 
 namespace ecohub::api {

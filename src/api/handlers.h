@@ -89,26 +89,11 @@ struct ApiContext {
   // the device fields are null.
   const ingest::DeviceStatusBoard* device_status = nullptr;
 };
-
-void AddCoreRoutes(Api& api, const ApiContext& ctx);
-// Derived values: AQI history and rankings, water classes, exceedances, quality
-// rates, period reports, and the public city AQI (derived_handlers.cc).
-void AddDerivedRoutes(Api& api, const ApiContext& ctx);
-// Districts, sites, enterprises, devices, factors, latest values, readings
-// (resource_handlers.cc).
-void AddResourceRoutes(Api& api, const ApiContext& ctx);
-// Login and accounts, API keys, the catalog, data requests, notifications, the
-// audit log, the OpenAPI document and the API page (platform_handlers.cc).
-void AddPlatformRoutes(Api& api, const ApiContext& ctx);
-// Alarms: list, summary, one, acknowledge, close (alarm_handlers.cc).
-void AddAlarmRoutes(Api& api, const ApiContext& ctx);
 // A device's live status fields (online, connected, last_packet, packets, rejected)
 // added to its JSON; DeviceOnline: whether its last packet is recent enough.
 void DeviceStatusJson(const ApiContext& ctx, const store::Device& d, UnixSeconds now,
                       nlohmann::ordered_json* j);
 bool DeviceOnline(const ApiContext& ctx, const store::Device& d, UnixSeconds now);
-// Every route of the platform API on `router`.
-void AddAllRoutes(Api& api, const ApiContext& ctx);
 
 // A Status as its problem: 400, 404, 409, 401, 403, else 500 (logged).
 Response FromStatus(const Status& s);

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "api/handlers.h"
+#include "api/routes.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::api {

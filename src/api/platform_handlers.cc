@@ -9,6 +9,7 @@
 
 #include "api/handlers.h"
 #include "api/params.h"
+#include "api/routes.h"
 #include "core/time.h"
 
 namespace ecohub::api {
@@ -770,14 +771,6 @@ void AddPlatformRoutes(Api& api, const ApiContext& ctx) {
             r.body = std::move(html);
             return r;
           });
-}
-
-void AddAllRoutes(Api& api, const ApiContext& ctx) {
-  AddCoreRoutes(api, ctx);
-  AddDerivedRoutes(api, ctx);
-  AddResourceRoutes(api, ctx);
-  AddPlatformRoutes(api, ctx);
-  AddAlarmRoutes(api, ctx);
 }
 
 }  // namespace ecohub::api

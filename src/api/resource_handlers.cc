@@ -16,6 +16,7 @@
 #include "api/export.h"
 #include "api/handlers.h"
 #include "api/params.h"
+#include "api/routes.h"
 #include "core/time.h"
 
 namespace ecohub::api {

@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "alarm/sync.h"
-#include "api/handlers.h"
 #include "api/http_server.h"
+#include "api/routes.h"
 #include "api/static_site.h"
 #include "app/demo_city.h"
 #include "auth/secrets.h"

@@ -1,0 +1,36 @@
+// The platform API's route tables, one function per resource file.
+//
+// Each *_routes.cc file starts with its table: method, path, documentation and the
+// named handler that answers it. To find a route's code, find its path in the table
+// of the file named below, then read the handler it names.
+#pragma once
+
+#include "api/api.h"
+#include "api/handlers.h"
+
+namespace ecohub::api {
+
+// --- operations and registry resources -------------------------------------------
+// /healthz, /metrics (handlers.cc).
+void AddCoreRoutes(Api& api, const ApiContext& ctx);
+// Districts, sites, enterprises, devices, factors, latest values, readings
+// (resource_handlers.cc).
+void AddResourceRoutes(Api& api, const ApiContext& ctx);
+
+// --- accounts, sharing, alarms, the API's own description -----------------------
+// Login and accounts, API keys, the catalog, data requests, notifications, the
+// audit log, the OpenAPI document and the API page (platform_handlers.cc).
+void AddPlatformRoutes(Api& api, const ApiContext& ctx);
+// Alarms: list, summary, one, acknowledge, close (alarm_handlers.cc).
+void AddAlarmRoutes(Api& api, const ApiContext& ctx);
+
+// --- derived values ----------------------------------------------------------------
+// AQI history and rankings, water classes, exceedances, quality rates, period
+// reports, and the public city AQI (derived_handlers.cc).
+void AddDerivedRoutes(Api& api, const ApiContext& ctx);
+
+// Every route of the platform API, in the order the tables are added (an alias
+// follows the route it names).
+void AddAllRoutes(Api& api, const ApiContext& ctx);
+
+}  // namespace ecohub::api
