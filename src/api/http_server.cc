@@ -15,6 +15,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "core/escape.h"
 #include "core/listen.h"
 
 namespace ecohub::api {
@@ -189,24 +190,6 @@ void AddVaryAcceptEncoding(Fields& fields) {
     fields.set(http::field::vary, "Accept-Encoding");
   else if (lower.find("accept-encoding") == std::string::npos && vary != "*")
     fields.set(http::field::vary, vary + ", Accept-Encoding");
-}
-
-// Request paths come from the network: printable ASCII as is, the rest as \xHH,
-// cut at 160 bytes, so a log line stays one readable line.
-std::string EscapeForLog(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : s.substr(0, 160)) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  if (s.size() > 160) out += "...";
-  return out;
 }
 
 // OpenSSL reports a missing or unreadable file as a bare "asio.ssl error"; ask the

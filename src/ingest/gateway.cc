@@ -6,6 +6,7 @@
 #include <list>
 #include <mutex>
 
+#include "core/escape.h"
 #include "core/listen.h"
 #include "core/time.h"
 #include "hj212/packet.h"
@@ -15,28 +16,6 @@ namespace ecohub::ingest {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using SteadyClock = std::chrono::steady_clock;
-
-namespace {
-
-// Escapes bytes for a log line (LevelDB EscapeString): printable ASCII as is,
-// everything else as \xNN, at most `max` input bytes.
-std::string Escape(std::string_view s, size_t max = 160) {
-  std::string out;
-  for (size_t i = 0; i < s.size() && i < max; ++i) {
-    unsigned char c = s[i];
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
-  }
-  if (s.size() > max) out += "...";
-  return out;
-}
-
-}  // namespace
 
 // Counters resolved once; the hot path does relaxed atomic adds only.
 struct Gateway::Counters {
@@ -219,7 +198,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
           if (err == hj212::Error::kCrcMismatch && LegacyCrcFrame(bytes, received)) return;
           gw_.counters_->rejected[static_cast<int>(err)]->Add();
           spdlog::warn("[conn {}][{}][MN {}] rejected frame: {}: {}", id_, peer_, session_.mn(),
-                       hj212::ErrorCode(err), Escape(bytes));
+                       hj212::ErrorCode(err), EscapeForLog(bytes));
           CountPacket(session_.mn(), false);
           if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), bytes);
         });
@@ -266,7 +245,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     if (err != hj212::Error::kNone) {
       gw_.counters_->rejected[static_cast<int>(err)]->Add();
       spdlog::warn("[conn {}][{}] unparsable packet: {}: {}", id_, peer_, hj212::ErrorCode(err),
-                   Escape(frame));
+                   EscapeForLog(frame));
       CountPacket(session_.mn(), false);
       if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), frame);
       return;
@@ -276,7 +255,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
                             out.verdict != "bad_datatime" && out.verdict != "unexpected_reply");
     for (auto& f : out.send_now) Send(std::move(f));
     if (out.verdict == "unknown_mn" || out.verdict == "bad_password")
-      spdlog::warn("[conn {}][{}][MN {}] {}: data not stored", id_, peer_, Escape(out.mn),
+      spdlog::warn("[conn {}][{}][MN {}] {}: data not stored", id_, peer_, EscapeForLog(out.mn),
                    out.verdict);
     store::Batch batch;
     gw_.counters_->readings->Add(out.readings.size());
