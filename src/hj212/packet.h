@@ -62,6 +62,7 @@ class Packet {
     // strict default rejects them like any packet without MN.
     bool accept_2005_ack_without_mn = false;
   };
+  friend struct PacketParser;
   friend Error ParsePacket(std::string_view segment, Packet* out, const Options& options,
                            const Tokens* tokens);
 
