@@ -33,7 +33,7 @@ fuzz: build
 	@bash fuzz/run.sh "$(BUILD_DIR)" $${FUZZ_SECONDS:-3600}
 
 format:
-	clang-format -i $$(git ls-files '*.cc' '*.h')
+	clang-format-14 -i $$(git ls-files "*.cc" "*.h")
 
 clean:
 	rm -rf $(BUILD_DIR)

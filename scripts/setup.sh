@@ -17,6 +17,7 @@ PKGS=(
   libgtest-dev libgmock-dev          # unit and contract tests
   libbenchmark-dev                   # micro benchmarks
   clang libclang-rt-14-dev           # libFuzzer targets
+  clang-format-14                    # the format check of the C++ tree (tests/style)
   python3                            # test drivers that compare files
   zlib1g-dev                         # reads the gzipped Beijing dataset for the demo
   libssl-dev openssl                 # SHA-256 of the audit log, TLS (openssl makes test certificates)
