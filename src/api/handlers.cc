@@ -1,29 +1,72 @@
 #include "api/handlers.h"
 
-#include <charconv>
-#include <nlohmann/json.hpp>
-
-#include "api/routes.h"
-#include "core/time.h"
+#include <spdlog/spdlog.h>
 
 namespace ecohub::api {
 
-void AddCoreRoutes(Api& api, const ApiContext& ctx) {
-  api.Add("GET", "/healthz",
-          {"Liveness and a few facts (devices, writer queue)", "Operations", {}, {}, false},
-          [ctx](const Request&, const auth::Principal&) {
-            Response r;
-            r.body = ctx.health_detail ? ctx.health_detail() : R"({"status":"ok"})";
-            return r;
-          });
+using auth::Principal;
+using nlohmann::json;
 
-  api.Add("GET", "/metrics", {"Prometheus metrics", "Operations", {}, {}, false},
-          [ctx](const Request&, const auth::Principal&) {
-            Response r;
-            r.content_type = "text/plain; version=0.0.4";
-            r.body = ctx.metrics->RenderPrometheus();
-            return r;
-          });
+const char* ReadingsDataset(const store::Site& s) {
+  if (s.kind == "air") return "air-station-readings";
+  if (s.kind == "water") return "water-section-readings";
+  return "enterprise-emissions";
+}
+
+auth::Target SiteTarget(const store::Site& s, const auth::DatasetTags* tags) {
+  return {tags ? auth::Area::kData : auth::Area::kReference, tags, s.district_id, s.enterprise_id};
+}
+
+bool SiteVisible(const Api& api, const Principal& who, const std::string& dataset,
+                 const store::Site& site, const Clock& clock) {
+  auto tags = api.Tags(dataset);
+  return tags &&
+         auth::Authorize(who, auth::Action::kRead, SiteTarget(site, &*tags), clock.WallSeconds());
+}
+
+Response FromStatus(const Status& s) {
+  switch (s.code()) {
+    case Code::kInvalidInput:
+      return Problem(400, "bad-input", "Bad input", s.message());
+    case Code::kNotFound:
+      return Problem(404, "not-found", "Not found", s.message());
+    case Code::kConflict:
+      return Problem(409, "conflict", "Conflict", s.message());
+    case Code::kUnauthenticated:
+      return Problem(401, "unauthenticated", "Unauthenticated", s.message());
+    case Code::kPermissionDenied:
+      return Problem(403, "forbidden", "Not allowed", s.message());
+    default:
+      spdlog::error("api: {}", s.ToString());
+      return Problem(500, "internal", "Internal error", s.message());
+  }
+}
+
+namespace {
+
+store::AuditEntry EntryOf(const ApiContext& ctx, const Principal& who, std::string_view action,
+                          std::string_view object, const json& detail) {
+  store::AuditEntry e;
+  e.time = ctx.clock->WallMillis();
+  e.actor = who.name;
+  e.action = std::string(action);
+  e.object = std::string(object);
+  e.detail = detail.dump(-1, ' ', false, json::error_handler_t::replace);
+  return e;
+}
+
+}  // namespace
+
+void Audit(const ApiContext& ctx, const Principal& who, std::string_view action,
+           std::string_view object, const json& detail) {
+  auto r = ctx.store->AppendAudit(EntryOf(ctx, who, action, object, detail));
+  if (!r.ok()) spdlog::error("audit log: {} ({} {})", r.status().ToString(), action, object);
+}
+
+void AuditRead(const ApiContext& ctx, const Principal& who, std::string_view object,
+               const json& detail) {
+  if (!ctx.audit_queue) return Audit(ctx, who, "data.read", object, detail);
+  ctx.audit_queue->Add(EntryOf(ctx, who, "data.read", object, detail));
 }
 
 }  // namespace ecohub::api

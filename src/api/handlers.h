@@ -1,15 +1,18 @@
-// The HTTP resources of the first milestone: health, metrics and a site's latest
-// values. Each handler reads through the interfaces in ApiContext only.
+// What every route file of the platform API shares: the context its handlers read
+// through (ApiContext), JSON answers, the mapping of a Status to its problem, the
+// audit log, and the dataset and policy target of a site's rows.
+//
+// A handler reads and writes only through the interfaces in ApiContext.
 #pragma once
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "api/api.h"
 #include "api/router.h"
+#include "api/site_directory.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "store/audit_queue.h"
@@ -32,49 +35,24 @@ Response JsonResponse(const Json& j, int status = 200) {
   return r;
 }
 
-// The registry (districts, enterprises, sites, devices) as the API reads it: a
-// snapshot reloaded from the store at most every few seconds or at once after a
-// change through the API, so that list and access checks do not query the store on
-// every request. Thread-safe.
-class SiteDirectory {
- public:
-  struct Snapshot {
-    std::vector<store::District> districts;
-    std::vector<store::Enterprise> enterprises;
-    std::vector<store::Site> sites;  // ordered by id
-    std::vector<store::Device> devices;
-    const store::Site* Site(int64_t id) const;
-    const store::Site* SiteByCode(std::string_view code) const;
-    const store::District* DistrictByCode(std::string_view code) const;
-    const store::District* DistrictById(int64_t id) const;
-    const store::Enterprise* EnterpriseById(int64_t id) const;
-    std::vector<std::string> MnsOf(int64_t site_id) const;
-  };
-  explicit SiteDirectory(store::Store* store) : store_(store) {}
-  std::shared_ptr<const Snapshot> Get();
-  void Invalidate();
-
- private:
-  store::Store* store_;
-  std::mutex mu_;
-  std::shared_ptr<const Snapshot> snap_;
-  int64_t loaded_ms_ = 0;
-};
-
 // The dataset a site's readings belong to: air-station-readings,
 // water-section-readings or enterprise-emissions.
 const char* ReadingsDataset(const store::Site& site);
 // The policy target of a site's rows in `tags`' dataset.
 auth::Target SiteTarget(const store::Site& site, const auth::DatasetTags* tags);
-// Whether `who` may read rows of `dataset` about `site`.
+// Whether `who` may read rows of `dataset` about `site` at the clock's time (grants
+// expire).
 bool SiteVisible(const Api& api, const auth::Principal& who, const std::string& dataset,
-                 const store::Site& site);
+                 const store::Site& site, const Clock& clock = RealClock());
 
 struct ApiContext {
   // Where handlers read the time (token and grant expiry, "now" of a report).
   const Clock* clock = &RealClock();
   store::Store* store = nullptr;
   std::shared_ptr<SiteDirectory> sites;
+  // The Api the routes are added to, for the datasets' tags (Api::Tags); set by
+  // AddAllRoutes.
+  const Api* api = nullptr;
   auth::Accounts* accounts = nullptr;
   // Called after a device is created or changed through the API (the gateway's
   // registry and the latest-value cache learn it at once).

@@ -2,13 +2,17 @@
 
 namespace ecohub::api {
 
-void AddAllRoutes(Api& api, const ApiContext& ctx) {
+void AddAllRoutes(Api& api, const ApiContext& given) {
+  ApiContext ctx = given;
+  ctx.api = &api;
   // Operations and registry resources.
-  AddCoreRoutes(api, ctx);
+  AddOpsRoutes(api, ctx);
   // Derived values.
   AddDerivedRoutes(api, ctx);
   // Registry and readings.
-  AddResourceRoutes(api, ctx);
+  AddRegistryRoutes(api, ctx);
+  AddDeviceRoutes(api, ctx);
+  AddReadingsRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddPlatformRoutes(api, ctx);
   AddAlarmRoutes(api, ctx);

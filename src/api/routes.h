@@ -11,11 +11,15 @@
 namespace ecohub::api {
 
 // --- operations and registry resources -------------------------------------------
-// /healthz, /metrics (handlers.cc).
-void AddCoreRoutes(Api& api, const ApiContext& ctx);
-// Districts, sites, enterprises, devices, factors, latest values, readings
-// (resource_handlers.cc).
-void AddResourceRoutes(Api& api, const ApiContext& ctx);
+// /healthz, /metrics (ops_routes.cc).
+void AddOpsRoutes(Api& api, const ApiContext& ctx);
+// Districts, factors, the public map's stations, sites, enterprises
+// (registry_routes.cc).
+void AddRegistryRoutes(Api& api, const ApiContext& ctx);
+// Devices and the raw packets they sent (device_routes.cc).
+void AddDeviceRoutes(Api& api, const ApiContext& ctx);
+// Latest values and series of readings (readings_routes.cc).
+void AddReadingsRoutes(Api& api, const ApiContext& ctx);
 
 // --- accounts, sharing, alarms, the API's own description -----------------------
 // Login and accounts, API keys, the catalog, data requests, notifications, the
@@ -30,7 +34,7 @@ void AddAlarmRoutes(Api& api, const ApiContext& ctx);
 void AddDerivedRoutes(Api& api, const ApiContext& ctx);
 
 // Every route of the platform API, in the order the tables are added (an alias
-// follows the route it names).
+// follows the route it names). The handlers see `ctx` with its `api` set to `api`.
 void AddAllRoutes(Api& api, const ApiContext& ctx);
 
 }  // namespace ecohub::api

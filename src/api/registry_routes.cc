@@ -1,0 +1,458 @@
+// The registry: districts, monitoring factors, the public map's stations, sites and
+// enterprises. Lists are filtered to what the caller may see, a single row answers
+// 404 when its id does not exist and 403 (401 for the public) when it is not the
+// caller's to see, and a write needs the policy's write right on the row before
+// and after the change.
+#include <algorithm>
+#include <cmath>
+
+#include "api/bind.h"
+#include "api/export.h"
+#include "api/params.h"
+#include "api/route_util.h"
+#include "api/routes.h"
+#include "core/factors.h"
+
+namespace ecohub::api {
+namespace {
+
+using auth::Action;
+using auth::Area;
+using auth::Principal;
+using nlohmann::json;
+using nlohmann::ordered_json;
+using Snapshot = SiteDirectory::Snapshot;
+
+// --- rows as the API shows them ----------------------------------------------------
+
+ordered_json SiteJson(const store::Site& s) {
+  ordered_json j = {{"id", s.id},
+                    {"code", s.code},
+                    {"name", s.name},
+                    {"kind", s.kind},
+                    {"district_id", s.district_id},
+                    {"enterprise_id", s.enterprise_id ? json(s.enterprise_id) : json(nullptr)},
+                    {"lon", s.lon},
+                    {"lat", s.lat},
+                    {"simulated", s.simulated}};
+  auto attrs = ordered_json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
+  j["attrs"] = attrs.is_discarded() ? ordered_json::object() : attrs;
+  return j;
+}
+
+ordered_json EnterpriseJson(const store::Enterprise& e) {
+  return {{"id", e.id},
+          {"name", e.name},
+          {"credit_code", e.credit_code},
+          {"industry", e.industry},
+          {"district_id", e.district_id},
+          {"lon", e.lon},
+          {"lat", e.lat},
+          {"key_unit", e.key_unit},
+          {"permit_no", e.permit_no}};
+}
+
+ordered_json RangeJson(const std::optional<FactorRange>& r) {
+  if (!r) return nullptr;
+  return {{"min", r->min}, {"max", r->max}};
+}
+
+// The registry rows themselves (reference data, not a dataset's rows) as policy
+// targets.
+auth::Target ReferenceTarget(const store::Site& s) { return SiteTarget(s, nullptr); }
+auth::Target ReferenceTarget(const store::Enterprise& e) {
+  return {Area::kReference, nullptr, e.district_id, e.id};
+}
+
+// --- the sequences every list and every get-by-id follow --------------------------
+
+// How a registry list shows its rows: a page of JSON items, or every row as a
+// CSV/XLSX download (file `stem`, one cell per column).
+template <class Row>
+struct ListView {
+  const char* stem;
+  std::vector<ExportColumn> columns;
+  std::vector<std::optional<std::string>> (*cells)(const Row&);
+  ordered_json (*to_json)(const Row&);
+};
+
+// The page of `items` (ordered by id) after the cursor, with the next cursor.
+template <class Row>
+Response PageOf(const std::vector<const Row*>& items, const Page& page,
+                ordered_json (*to_json)(const Row&)) {
+  ordered_json out = ordered_json::array();
+  int64_t last = 0;
+  bool more = false;
+  for (const Row* it : items) {
+    if (it->id <= page.after) continue;
+    if (out.size() == page.limit) {
+      more = true;
+      break;
+    }
+    out.push_back(to_json(*it));
+    last = it->id;
+  }
+  return JsonResponse<ordered_json>(
+      {{"items", std::move(out)}, {"next_cursor", more ? json(CursorAfter(last)) : json(nullptr)}});
+}
+
+// Every one of `items` as a download in `format`, put on the audit log when sent.
+template <class Row>
+Response ExportRows(const ApiContext& ctx, const Principal& who, const std::string& format,
+                    const ListView<Row>& view, std::vector<const Row*> items) {
+  auto held = std::make_shared<std::vector<const Row*>>(std::move(items));
+  std::string stem = view.stem;
+  return ExportResponse(
+      *ParseExportFormat(format), stem, view.columns,
+      [held, i = size_t{0},
+       cells = view.cells](std::vector<std::optional<std::string>>* out) mutable {
+        if (i >= held->size()) return false;
+        *out = cells(*(*held)[i++]);
+        return true;
+      },
+      [ctx, who, stem, format](int64_t rows) {
+        Audit(ctx, who, "export", "list:" + stem, {{"format", format}, {"rows", rows}});
+      });
+}
+
+// Answers a registry list: the page parameters, the `district` filter (a code; 400
+// when no district has it), the rows that `match` and that `who` may read (or
+// export), ordered by id; then one page of JSON, or every row as an export.
+template <class Row, class Match>
+Response ListRows(const ApiContext& ctx, const Request& req, const Principal& who,
+                  const Snapshot& snap, const std::vector<Row>& rows, Match match,
+                  const ListView<Row>& view) {
+  std::string bad;
+  auto page = PageParams(req, 1000, &bad);
+  if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+  std::string district = Param(req, "district", "");
+  const store::District* d = district.empty() ? nullptr : snap.DistrictByCode(district);
+  if (!district.empty() && !d) return Problem(400, "bad-parameter", "No such district", district);
+  bool exporting = Exporting(req);
+  UnixSeconds now = ctx.clock->WallSeconds();
+  std::vector<const Row*> items;
+  for (const Row& row : rows) {
+    if (d && row.district_id != d->id) continue;
+    if (!match(row)) continue;
+    if (!auth::Authorize(who, exporting ? Action::kExport : Action::kRead, ReferenceTarget(row),
+                         now))
+      continue;
+    items.push_back(&row);
+  }
+  std::sort(items.begin(), items.end(), [](const Row* a, const Row* b) { return a->id < b->id; });
+  if (exporting) return ExportRows(ctx, who, Param(req, "format", ""), view, std::move(items));
+  return PageOf(items, *page, view.to_json);
+}
+
+// Answers GET .../{id} of a registry row: 400 for a bad id, 404 when `find` has no
+// such row, the policy's refusal, else the row's JSON by `show`.
+template <class Row>
+Response GetRow(const Request& req, const Principal& who, const Snapshot& snap,
+                std::string_view noun, const Row* (Snapshot::*find)(int64_t) const,
+                ordered_json (*show)(const Snapshot&, const Row&)) {
+  std::string lower(noun);
+  lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
+  int64_t id = 0;
+  if (!ParseId(req.params.at("id"), &id))
+    return Problem(400, "bad-id", std::string(noun) + " id must be a positive integer");
+  const Row* row = (snap.*find)(id);
+  if (!row) return Problem(404, "not-found", "No such " + lower);
+  if (auto denied = Check(who, Action::kRead, ReferenceTarget(*row))) return *denied;
+  return JsonResponse(show(snap, *row));
+}
+
+// --- handlers ----------------------------------------------------------------------
+
+Response ListDistricts(const ApiContext& ctx, const Request& req, const Principal&) {
+  auto snap = ctx.sites->Get();
+  bool geo = Param(req, "geometry", "false") == "true" || Param(req, "geometry", "") == "1";
+  ordered_json items = ordered_json::array();
+  for (const auto& d : snap->districts) {
+    ordered_json j = {
+        {"id", d.id}, {"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}};
+    if (geo) j["geometry"] = ordered_json::parse(d.geojson, nullptr, false);
+    items.push_back(std::move(j));
+  }
+  return JsonResponse<ordered_json>({{"items", std::move(items)}});
+}
+
+Response ListFactors(const ApiContext&, const Request&, const Principal&) {
+  ordered_json items = ordered_json::array();
+  for (const Factor& f : Factors())
+    items.push_back({{"code", f.code},
+                     {"name", f.name},
+                     {"unit", f.unit},
+                     {"medium", MediumName(f.medium)},
+                     {"name_zh", f.name_zh},
+                     {"station_range", RangeJson(f.station)},
+                     {"outlet_range", RangeJson(f.outlet)}});
+  return JsonResponse<ordered_json>({{"items", std::move(items)}});
+}
+
+// What the public maps draw: districts and the air stations and water sections
+// (never outlets: those are disclosed by /public/enterprises for key units only).
+Response ListPublicStations(const ApiContext& ctx, const Request& req, const Principal&) {
+  std::string kind = Param(req, "kind", "");
+  if (!kind.empty() && kind != "air" && kind != "water")
+    return Problem(400, "bad-parameter", "kind must be air or water", kind);
+  auto snap = ctx.sites->Get();
+  ordered_json districts = ordered_json::array();
+  for (const auto& d : snap->districts)
+    districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
+  ordered_json items = ordered_json::array();
+  for (const auto& s : snap->sites) {
+    if (s.kind != "air" && s.kind != "water") continue;
+    if (!kind.empty() && s.kind != kind) continue;
+    const store::District* d = snap->DistrictById(s.district_id);
+    auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
+    ordered_json o = {{"code", s.code},
+                      {"name", s.name},
+                      {"kind", s.kind},
+                      {"district", d ? d->code : ""},
+                      {"lon", s.lon},
+                      {"lat", s.lat},
+                      {"simulated", s.simulated}};
+    // Only the attributes that describe the place to the public.
+    if (attrs.is_object())
+      for (const char* k : {"level", "water_type", "target_class", "river"})
+        if (attrs.contains(k)) o[k] = attrs[k];
+    items.push_back(std::move(o));
+  }
+  Response r = JsonResponse<ordered_json>(
+      {{"coordinates", "longitude/latitude degrees as registered (see docs/web.md)"},
+       {"districts", std::move(districts)},
+       {"items", std::move(items)}});
+  r.headers.push_back({"Cache-Control", "public, max-age=60"});
+  return r;
+}
+
+// What the site list shows: SiteJson, and these columns in an export.
+ListView<store::Site> SiteListView() {
+  return {.stem = "sites",
+          .columns = {{"id", "", ExportColumn::kNumber},
+                      {"code"},
+                      {"name"},
+                      {"kind"},
+                      {"district_id", "", ExportColumn::kNumber},
+                      {"enterprise_id", "", ExportColumn::kNumber},
+                      {"lon", "°", ExportColumn::kNumber},
+                      {"lat", "°", ExportColumn::kNumber}},
+          .cells =
+              [](const store::Site& s) {
+                return std::vector<std::optional<std::string>>{
+                    std::to_string(s.id),
+                    s.code,
+                    s.name,
+                    s.kind,
+                    std::to_string(s.district_id),
+                    s.enterprise_id ? std::optional(std::to_string(s.enterprise_id)) : std::nullopt,
+                    Num(s.lon),
+                    Num(s.lat)};
+              },
+          .to_json = SiteJson};
+}
+
+// Sites: stations, sections and outlets the caller may see.
+Response ListSites(const ApiContext& ctx, const Request& req, const Principal& who) {
+  auto snap = ctx.sites->Get();
+  std::string kind = Param(req, "kind", ""), q = Param(req, "q", ""),
+              ent = Param(req, "enterprise", "");
+  auto match = [&](const store::Site& s) {
+    return (kind.empty() || s.kind == kind) &&
+           (ent.empty() || std::to_string(s.enterprise_id) == ent) &&
+           (q.empty() || s.code.find(q) != std::string::npos ||
+            s.name.find(q) != std::string::npos);
+  };
+  return ListRows(ctx, req, who, *snap, snap->sites, match, SiteListView());
+}
+
+// A site with the MNs of the devices that measure it.
+ordered_json SiteWithDevices(const Snapshot& snap, const store::Site& s) {
+  ordered_json j = SiteJson(s);
+  ordered_json mns = ordered_json::array();
+  for (const auto& mn : snap.MnsOf(s.id)) mns.push_back(mn);
+  j["devices"] = mns;
+  return j;
+}
+
+Response GetSite(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return GetRow(req, who, *ctx.sites->Get(), "Site", &Snapshot::Site, SiteWithDevices);
+}
+
+const std::vector<ParamDoc>& SiteFields() {
+  static const auto* fields =
+      new std::vector<ParamDoc>{{"code", "string", "unique site code", true},
+                                {"name", "string", "", true},
+                                {"kind", "string", "air, water, outlet_gas or outlet_water", true},
+                                {"district_id", "integer", "", true},
+                                {"enterprise_id", "integer", "outlets: the enterprise"},
+                                {"lon", "number", "longitude (CGCS2000 / WGS 84)"},
+                                {"lat", "number", "latitude"},
+                                {"attrs", "object", "limits, target water class, permit details"}};
+  return *fields;
+}
+
+// The site a checked body describes.
+store::Site SiteOfBody(const json& b) {
+  store::Site s;
+  s.code = b["code"];
+  s.name = b["name"];
+  s.kind = b["kind"];
+  s.district_id = b["district_id"];
+  s.enterprise_id = b.value("enterprise_id", int64_t{0});
+  s.lon = b.value("lon", 0.0);
+  s.lat = b.value("lat", 0.0);
+  if (b.contains("attrs") && !b["attrs"].is_null()) s.attrs_json = b["attrs"].dump();
+  return s;
+}
+
+// The 400 problem of a site that cannot be stored; nullopt when it can.
+std::optional<Response> BadSite(const store::Site& s, const Snapshot& snap) {
+  if (s.kind != "air" && s.kind != "water" && s.kind != "outlet_gas" && s.kind != "outlet_water")
+    return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
+  if (s.code.empty() || s.code.size() > 64 || s.name.empty() || s.name.size() > 200 ||
+      !std::all_of(s.code.begin(), s.code.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      }))
+    return Problem(400, "bad-field", "code must be 1-64 of A-Z a-z 0-9 - _, and name 1-200 bytes");
+  if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
+    return Problem(400, "bad-field", "lon must be within ±180 and lat within ±90");
+  if (!snap.DistrictById(s.district_id)) return Problem(400, "bad-field", "No such district_id");
+  if (s.kind.starts_with("outlet") && !snap.EnterpriseById(s.enterprise_id))
+    return Problem(400, "bad-field", "An outlet needs an existing enterprise_id");
+  return std::nullopt;
+}
+
+// Creates the site, or updates the one with its code: the caller needs the write
+// right on the site as it was and as it will be.
+Response UpsertSite(const ApiContext& ctx, const Request& req, const Principal& who) {
+  json b;
+  if (auto bad = ParseBody(req, SiteFields(), &b)) return *bad;
+  store::Site s = SiteOfBody(b);
+  auto snap = ctx.sites->Get();
+  if (auto bad = BadSite(s, *snap)) return *bad;
+  if (const store::Site* old = snap->SiteByCode(s.code))
+    if (auto denied = Check(who, Action::kWrite, ReferenceTarget(*old))) return *denied;
+  if (auto denied = Check(who, Action::kWrite, ReferenceTarget(s))) return *denied;
+  auto id = ctx.store->PutSite(s);
+  if (!id.ok()) return StoreError(id.status());
+  s.id = *id;
+  ctx.sites->Invalidate();
+  Audit(ctx, who, "site.put", "site:" + s.code, SiteJson(s));
+  return JsonResponse(SiteJson(s), 201);
+}
+
+// What the enterprise list shows: EnterpriseJson, and these columns in an export.
+ListView<store::Enterprise> EnterpriseListView() {
+  return {.stem = "enterprises",
+          .columns = {{"id", "", ExportColumn::kNumber},
+                      {"name"},
+                      {"credit_code"},
+                      {"industry"},
+                      {"district_id", "", ExportColumn::kNumber},
+                      {"key_unit"},
+                      {"permit_no"}},
+          .cells =
+              [](const store::Enterprise& e) {
+                return std::vector<std::optional<std::string>>{std::to_string(e.id),
+                                                               e.name,
+                                                               e.credit_code,
+                                                               e.industry,
+                                                               std::to_string(e.district_id),
+                                                               e.key_unit ? "yes" : "no",
+                                                               e.permit_no};
+              },
+          .to_json = EnterpriseJson};
+}
+
+Response ListEnterprises(const ApiContext& ctx, const Request& req, const Principal& who) {
+  auto snap = ctx.sites->Get();
+  std::string q = Param(req, "q", ""), key = Param(req, "key_unit", "");
+  bool key_only = key == "true" || key == "1";
+  auto match = [&](const store::Enterprise& e) {
+    return (!key_only || e.key_unit) && (q.empty() || e.name.find(q) != std::string::npos ||
+                                         e.credit_code.find(q) != std::string::npos);
+  };
+  return ListRows(ctx, req, who, *snap, snap->enterprises, match, EnterpriseListView());
+}
+
+// An enterprise with its outlets.
+ordered_json EnterpriseWithOutlets(const Snapshot& snap, const store::Enterprise& e) {
+  ordered_json j = EnterpriseJson(e);
+  ordered_json outlets = ordered_json::array();
+  for (const auto& s : snap.sites)
+    if (s.enterprise_id == e.id) outlets.push_back(SiteJson(s));
+  j["outlets"] = outlets;
+  return j;
+}
+
+Response GetEnterprise(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return GetRow(req, who, *ctx.sites->Get(), "Enterprise", &Snapshot::EnterpriseById,
+                EnterpriseWithOutlets);
+}
+
+}  // namespace
+
+void AddRegistryRoutes(Api& api, const ApiContext& ctx) {
+  const ParamDoc kCursor{"cursor", "cursor", "next_cursor of the previous page"};
+  const ParamDoc kLimit{"limit", "integer", "items per page, 1..1000 (default 100)"};
+
+  api.Add("GET", "/api/v1/districts",
+          {.summary = "Districts of the city",
+           .tag = "Registry",
+           .query = {{"geometry", "boolean", "include GeoJSON"}},
+           .id = "listDistricts"},
+          Bind(ctx, ListDistricts));
+  api.Add("GET", "/api/v1/factors",
+          {.summary = "Monitoring factors (HJ 212 codes) with names and units",
+           .tag = "Registry",
+           .login = false,
+           .id = "listFactors"},
+          Bind(ctx, ListFactors));
+  api.Add("GET", "/api/v1/public/stations",
+          {.summary = "Districts, air stations and water sections with their places (lon/lat)",
+           .tag = "Public",
+           .query = {{"kind", "string", "air or water (default: both)"}},
+           .login = false,
+           .response = "districts[] and items[] with code, name, kind, district, lon, lat, "
+                       "simulated",
+           .id = "listPublicStations"},
+          Bind(ctx, ListPublicStations));
+  api.Add("GET", "/api/v1/sites",
+          {.summary = "Monitoring sites (air stations, water sections, outlets) the caller may see",
+           .tag = "Registry",
+           .query = {{"kind", "string", "air, water, outlet_gas or outlet_water"},
+                     {"district", "string", "district code"},
+                     {"enterprise", "integer", "enterprise id"},
+                     {"q", "string", "text in the code or the name"},
+                     kCursor,
+                     kLimit},
+           .exportable = true,
+           .id = "listSites"},
+          Bind(ctx, ListSites));
+  api.Add("GET", "/api/v1/sites/{id}", {.summary = "One site", .tag = "Registry", .id = "getSite"},
+          Bind(ctx, GetSite));
+  api.Add("POST", "/api/v1/sites",
+          {.summary = "Create or update a site (by code)",
+           .tag = "Registry",
+           .body = SiteFields(),
+           .response = "the site",
+           .id = "upsertSite"},
+          Bind(ctx, UpsertSite));
+  api.Add("GET", "/api/v1/enterprises",
+          {.summary = "Enterprises (pollutant-discharging units) the caller may see",
+           .tag = "Registry",
+           .query = {{"district", "string", "district code"},
+                     {"key_unit", "boolean", "only key units (重点排污单位)"},
+                     {"q", "string", "text in the name or credit code"},
+                     kCursor,
+                     kLimit},
+           .exportable = true,
+           .id = "listEnterprises"},
+          Bind(ctx, ListEnterprises));
+  api.Add("GET", "/api/v1/enterprises/{id}",
+          {.summary = "One enterprise, with its outlets", .tag = "Registry", .id = "getEnterprise"},
+          Bind(ctx, GetEnterprise));
+}
+
+}  // namespace ecohub::api
