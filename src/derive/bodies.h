@@ -51,7 +51,7 @@ struct AqiResultBody {
   std::optional<std::string> color;
   std::string edition, mode;  // "HJ633-2012"..., "hourly" or "daily"
   std::optional<std::string> level_name, category_en;
-  std::vector<std::string> missing, not_monitored;      // indicator names
+  std::vector<std::string> missing, not_monitored;        // indicator names
   std::optional<std::vector<std::string>> over_standard;  // HJ 633-2012 only
   std::optional<std::string> health_effect, advice;
 };
@@ -80,16 +80,16 @@ struct AqiBody : AqiResultBody {
 
 // "water_day" of a water section: its GB 3838 class from the day's item means.
 struct WaterDayBody {
-  std::optional<std::string> water_class;  // "I".."劣V"; null when none
+  std::optional<std::string> water_class;   // "I".."劣V"; null when none
   std::optional<std::string> grade, color;  // with a class
-  std::optional<bool> meets_target;        // with a class and a target
+  std::optional<bool> meets_target;         // with a class and a target
   std::optional<std::string> target_class;
   Named<std::string> item_class;  // class per item ("CODMn": "III")
   std::vector<std::string> exceeding;
   Named<std::optional<double>> exceed_multiple;
   Named<double> values;  // the day's mean per item
   std::string site_type, items_used, standard;
-  std::string coverage_unit;        // "hourly values"
+  std::string coverage_unit;      // "hourly values"
   Named<int64_t> coverage_items;  // values per item
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+
 #include "derive/aqi_json.h"
 #include "derive/bodies.h"
 #include "derive/kinds.h"
@@ -508,8 +509,8 @@ Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
                                  static_cast<int>(stations.size()), exp, "stations");
             }
             if (!code.empty()) body.district_name = district_names_[code];
-            rows.push_back(
-                AqiRow(kind, code.empty() ? std::string(kScopeCity) : DistrictScope(code), t, body));
+            rows.push_back(AqiRow(
+                kind, code.empty() ? std::string(kScopeCity) : DistrictScope(code), t, body));
             ++(daily ? st.area_days : st.area_hours);
           }
         Status s = PutInSlices(store_, rows);
@@ -558,8 +559,8 @@ void Deriver::Start() {
         spdlog::debug(
             "[derive] pass {} ms: {} station hours, {} station days, {} area hours, "
             "{} quality days, {} rows",
-            took.count() / 1000, r->station_hours,
-            r->station_days, r->area_hours, r->quality_days, r->rows_written);
+            took.count() / 1000, r->station_hours, r->station_days, r->area_hours, r->quality_days,
+            r->rows_written);
       if (metrics_)
         metrics_->gauge("ecohub_derive_last_pass_micros", "Duration of the last derivation pass")
             ->Set(took.count());

@@ -18,9 +18,8 @@ using nlohmann::json;
 constexpr UnixSeconds kHour = 3600, kDay = 86400;
 
 RatesBody RatesOf(const quality::Rates& r) {
-  return {r.counts.expected, r.counts.received, r.counts.valid,
-          r.transmission,    r.validity,        r.transmission_validity,
-          r.completeness};
+  return {r.counts.expected, r.counts.received,       r.counts.valid, r.transmission,
+          r.validity,        r.transmission_validity, r.completeness};
 }
 
 // HJ 212-2017 codes of the items the automatic water stations measure.
@@ -272,8 +271,8 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
     body.site_kind = site.kind;
     body.district = site.district_code;
     body.totals = RatesOf(all);
-    rows->push_back({kKindQualityDay, SiteScope(site.code), d, all.transmission_validity,
-                     ToJson(body).dump()});
+    rows->push_back(
+        {kKindQualityDay, SiteScope(site.code), d, all.transmission_validity, ToJson(body).dump()});
     ++stats->quality_days;
   }
   return Status::Ok();
