@@ -2,9 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
+
+#include "derive/bodies.h"
+#include "derive/kinds.h"
 
 namespace ecohub::alarm {
 namespace {
@@ -12,20 +16,11 @@ namespace {
 using nlohmann::json;
 constexpr int64_t kDay = 86400;
 
-std::optional<int64_t> Int(const json& o, const char* k) {
-  auto it = o.find(k);
-  if (it == o.end() || !it->is_number_integer()) return std::nullopt;
-  return it->get<int64_t>();
+template <class T>
+json OrNull(const std::optional<T>& v) {
+  return v ? json(*v) : json();
 }
-std::optional<double> Num(const json& o, const char* k) {
-  auto it = o.find(k);
-  if (it == o.end() || !it->is_number()) return std::nullopt;
-  return it->get<double>();
-}
-std::string Str(const json& o, const char* k) {
-  auto it = o.find(k);
-  return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+json OrNull(const std::string& s) { return s.empty() ? json() : json(s); }
 
 struct Sites {
   explicit Sites(const std::vector<store::Site>& v) {
@@ -48,82 +43,61 @@ store::Alarm Base(const store::Site& s, std::string kind) {
   return a;
 }
 
-// An exceedance event's row: body from derive/site_jobs.cc (OutletEvents).
+// An exceedance event's row (derive::ExceedanceBody).
 bool FromExceedance(const store::DerivedRow& r, const Sites& sites, store::Alarm* out) {
-  json b = json::parse(r.body, nullptr, false);
-  if (!b.is_object()) return false;
+  auto b = derive::ParseExceedanceBody(r.body);
+  if (!b) return false;
   auto slash = r.scope.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == r.scope.size()) return false;
   auto site = sites.by_code.find(r.scope.substr(0, slash));
-  auto start = Int(b, "start");
-  if (site == sites.by_code.end() || !start) return false;
+  if (site == sites.by_code.end()) return false;
   store::Alarm a = Base(*site->second, "exceedance");
   a.factor = r.scope.substr(slash + 1);
-  a.key = "exceedance:" + r.scope + ":" + std::to_string(*start);
-  a.started = *start;
-  auto ongoing = b.find("ongoing");
-  if (!(ongoing != b.end() && ongoing->is_boolean() && ongoing->get<bool>()))
-    a.ended = Int(b, "end");
-  a.value = Num(b, "peak");
-  a.limit = Num(b, "limit");
-  a.unit = Str(b, "unit");
-  json d = {{"hours", b.value("hours", json())},
-            {"multiple", b.value("multiple", json())},
-            {"peak_hour", b.value("peak_hour", json())},
-            {"basis", b.value("basis", json())},
-            {"compared", b.value("compared", json())}};
+  a.key = "exceedance:" + r.scope + ":" + std::to_string(b->start);
+  a.started = b->start;
+  if (!b->ongoing) a.ended = b->end;
+  a.value = b->peak;
+  a.limit = b->limit;
+  a.unit = b->unit;
+  json d = {{"hours", OrNull(b->hours)},
+            {"multiple", OrNull(b->multiple)},
+            {"peak_hour", OrNull(b->peak_hour)},
+            {"basis", OrNull(b->basis)},
+            {"compared", OrNull(b->compared)}};
   a.detail = d.dump(-1, ' ', false, json::error_handler_t::replace);
   *out = std::move(a);
   return true;
 }
 
-// The anomalies of one quality day (body.factors.<code>.anomalies[]). Returns false
-// when the row cannot be read at all; bad single anomalies are counted in *skipped.
+// The anomalies of one quality day (derive::QualityDayBody). Returns false when the
+// row cannot be read at all; bad single anomalies are counted in *skipped.
 bool FromQualityDay(const store::DerivedRow& r, const Sites& sites, const SyncOptions& o,
                     UnixSeconds now, std::vector<store::Alarm>* out, int64_t* skipped) {
-  if (!r.scope.starts_with("site:")) return false;
-  auto site = sites.by_code.find(r.scope.substr(5));
-  json b = json::parse(r.body, nullptr, false);
-  if (site == sites.by_code.end() || !b.is_object()) return false;
-  auto factors = b.find("factors");
-  if (factors == b.end() || !factors->is_object()) return true;  // a day without factors
-  for (const auto& [factor, f] : factors->items()) {
-    if (!f.is_object() || !f.contains("anomalies")) continue;
-    const json& list = f["anomalies"];
-    if (!list.is_array()) {
-      ++*skipped;
-      continue;
-    }
-    for (const json& x : list) {
-      if (!x.is_object()) {
-        ++*skipped;
-        continue;
-      }
-      std::string kind = Str(x, "kind");
-      // (plain integers, not optionals: GCC 12 warns maybe-uninitialized on these)
-      const json js = x.value("start", json()), je = x.value("end", json());
-      if (kind.empty() || !js.is_number_integer()) {
-        ++*skipped;
-        continue;
-      }
+  if (!r.scope.starts_with(derive::kScopeSitePrefix)) return false;
+  auto site = sites.by_code.find(r.scope.substr(std::string_view(derive::kScopeSitePrefix).size()));
+  if (site == sites.by_code.end()) return false;
+  auto b = derive::ParseQualityDayBody(r.body, skipped);
+  if (!b) return false;
+  // By factor code (the deriver's order; a hand-made row may have another).
+  std::sort(b->factors.begin(), b->factors.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (const auto& [factor, f] : b->factors)
+    for (const derive::AnomalyBody& x : f.anomalies) {
       // Values flagged during declared maintenance are expected, not a problem.
-      if (kind == "during_maintenance") continue;
+      if (x.kind == "during_maintenance") continue;
       store::Alarm a = Base(*site->second, "anomaly");
       a.factor = factor;
-      int64_t start = js.get<int64_t>();
-      a.key =
-          "anomaly:" + site->second->code + "/" + factor + ":" + kind + ":" + std::to_string(start);
-      a.started = start;
-      if (je.is_number_integer() && je.get<int64_t>() < now - o.anomaly_ongoing_seconds)
-        a.ended = je.get<int64_t>();
-      json d = {{"anomaly", kind},
-                {"count", x.value("count", json())},
-                {"text", x.value("detail", json())},
-                {"last", je}};
+      a.key = "anomaly:" + site->second->code + "/" + factor + ":" + x.kind + ":" +
+              std::to_string(x.start);
+      a.started = x.start;
+      if (x.end && *x.end < now - o.anomaly_ongoing_seconds) a.ended = x.end;
+      json d = {{"anomaly", x.kind},
+                {"count", OrNull(x.count)},
+                {"text", OrNull(x.detail)},
+                {"last", OrNull(x.end)}};
       a.detail = d.dump(-1, ' ', false, json::error_handler_t::replace);
       out->push_back(std::move(a));
     }
-  }
   return true;
 }
 
@@ -132,7 +106,8 @@ void Offline(const SyncInput& in, const Sites& sites, const SyncOptions& o,
   std::map<std::string, std::vector<const store::Alarm*>> ongoing;  // by MN, newest last
   for (const auto& a : in.ongoing_offline) {
     auto d = json::parse(a.detail, nullptr, false);
-    std::string mn = d.is_object() ? Str(d, "mn") : "";
+    auto m = d.is_object() ? d.find("mn") : d.end();
+    std::string mn = m != d.end() && m->is_string() ? m->get<std::string>() : "";
     if (!mn.empty()) ongoing[mn].push_back(&a);
   }
   for (auto& [mn, v] : ongoing)
@@ -191,13 +166,7 @@ SyncOutput BuildAlarms(const SyncInput& in, const SyncOptions& o) {
   Sites sites(in.sites);
   for (const auto& r : in.exceedances) {
     store::Alarm a;
-    bool ok = false;
-    try {
-      ok = FromExceedance(r, sites, &a);
-    } catch (const std::exception&) {  // nlohmann type errors on odd bodies
-      ok = false;
-    }
-    if (ok) {
+    if (FromExceedance(r, sites, &a)) {
       out.alarms.push_back(std::move(a));
     } else {
       ++out.skipped;
@@ -205,13 +174,7 @@ SyncOutput BuildAlarms(const SyncInput& in, const SyncOptions& o) {
     }
   }
   for (const auto& r : in.quality_days) {
-    bool ok = false;
-    try {
-      ok = FromQualityDay(r, sites, o, in.now, &out.alarms, &out.skipped);
-    } catch (const std::exception&) {
-      ok = false;
-    }
-    if (!ok) {
+    if (!FromQualityDay(r, sites, o, in.now, &out.alarms, &out.skipped)) {
       ++out.skipped;
       spdlog::warn("[alarm] quality row {} at {} skipped: unreadable", r.scope, r.time);
     }
@@ -230,13 +193,13 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
   auto sites = store.Sites();
   if (!sites.ok()) return sites.status();
   in.sites = std::move(*sites);
-  auto exc =
-      store.QueryDerived("exceedance", "", now - o.exceedance_days * kDay, now + kDay, 1'000'000);
+  auto exc = store.QueryDerived(derive::kKindExceedance, "", now - o.exceedance_days * kDay,
+                                now + kDay, 1'000'000);
   if (!exc.ok()) return exc.status();
   in.exceedances = std::move(*exc);
   UnixSeconds day = FloorBeijing(now, kDay);
-  auto q = store.QueryDerived("quality_day", "site:*", day - (o.anomaly_days - 1) * kDay,
-                              day + kDay, 1'000'000);
+  auto q = store.QueryDerived(derive::kKindQualityDay, std::string(derive::kScopeSitePrefix) + "*",
+                              day - (o.anomaly_days - 1) * kDay, day + kDay, 1'000'000);
   if (!q.ok()) return q.status();
   in.quality_days = std::move(*q);
   store::AlarmFilter f;
@@ -281,7 +244,7 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
 
 void AlarmSyncer::RunOnce() {
   std::lock_guard lock(run_mu_);
-  auto r = SyncAlarms(store_, devices_(), WallSeconds(), started_, options_, metrics_);
+  auto r = SyncAlarms(store_, devices_(), clock_.WallSeconds(), started_, options_, metrics_);
   if (!r.ok()) {
     if (metrics_)
       metrics_->counter("ecohub_alarm_sync_failures_total", "Alarm sync passes that failed")->Add();

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "store/store.h"
 
@@ -42,8 +43,8 @@ struct DeviceSeen {
 };
 
 struct SyncInput {
-  std::vector<store::DerivedRow> exceedances;   // kind "exceedance", scope SITE/FACTOR
-  std::vector<store::DerivedRow> quality_days;  // kind "quality_day", scope site:SITE
+  std::vector<store::DerivedRow> exceedances;   // derive::kKindExceedance, scope SITE/FACTOR
+  std::vector<store::DerivedRow> quality_days;  // derive::kKindQualityDay, scope site:SITE
   std::vector<store::Site> sites;
   std::vector<DeviceSeen> devices;
   // Offline alarms without an end, as stored: continued (after a restart) or ended.
@@ -71,17 +72,20 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
                              Metrics* metrics);
 
 // Runs SyncAlarms every options.interval_seconds on its own thread (store I/O stays
-// off the network threads). `devices` is called on that thread. Thread-safe Start/
-// Stop/RunNow.
+// off the network threads). `devices` is called on that thread; each pass's "now"
+// is `clock`'s wall time (the clock must outlive the syncer). Thread-safe Start/
+// Stop/RunOnce.
 class AlarmSyncer {
  public:
   AlarmSyncer(store::Store& store, std::function<std::vector<DeviceSeen>()> devices,
-              UnixSeconds started, const SyncOptions& options, Metrics* metrics)
+              UnixSeconds started, const SyncOptions& options, Metrics* metrics,
+              const Clock& clock = RealClock())
       : store_(store),
         devices_(std::move(devices)),
         started_(started),
         options_(options),
-        metrics_(metrics) {}
+        metrics_(metrics),
+        clock_(clock) {}
   ~AlarmSyncer() { Stop(); }
   // One pass now, on the caller's thread (start-up, tests).
   void RunOnce();
@@ -94,6 +98,7 @@ class AlarmSyncer {
   UnixSeconds started_;
   SyncOptions options_;
   Metrics* metrics_;
+  const Clock& clock_;
   std::mutex mu_, run_mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -30,7 +30,8 @@ void AddAlarmRoutes(Api& api, const ApiContext& ctx);
 
 // --- derived values ----------------------------------------------------------------
 // AQI history and rankings, water classes, exceedances, quality rates, period
-// reports, and the public city AQI (derived_handlers.cc).
+// reports (a year, a month or any from/to), and the public city AQI
+// (derived_routes.cc).
 void AddDerivedRoutes(Api& api, const ApiContext& ctx);
 
 // Every route of the platform API, in the order the tables are added (an alias

@@ -1,11 +1,12 @@
 #include "derive/annual.h"
 
+#include "derive/bodies.h"
+#include "derive/kinds.h"
 #include "standards/air.h"
 #include "standards/exact.h"
 
 namespace ecohub::derive {
 
-using nlohmann::json;
 using nlohmann::ordered_json;
 using namespace ecohub::standards;
 
@@ -22,27 +23,26 @@ std::pair<UnixSeconds, UnixSeconds> BeijingMonth(int year, int month) {
 
 Result<ordered_json> PeriodReport(store::Store& store, const std::string& scope, UnixSeconds from,
                                   UnixSeconds to, bool year) {
-  auto rows = store.QueryDerived("aqi_day", scope, from, to, 1000);
+  auto rows = store.QueryDerived(kKindAqiDay, scope, from, to, 1000);
   if (!rows.ok()) return rows.status();
   std::array<int, 7> levels{};
   int days_with_aqi = 0;
   std::array<std::vector<DailyValue>, kPollutantCount> daily;
   std::string edition_first, edition_last;
   for (const auto& r : *rows) {
-    json b = json::parse(r.body, nullptr, false);
-    if (b.is_discarded()) continue;
-    if (b.contains("level") && b["level"].is_number()) {
-      ++levels[b["level"].get<int>()];
+    auto b = ParseAqiBody(r.body);
+    if (!b) continue;
+    if (b->level && *b->level >= 1 && *b->level <= 6) {
+      ++levels[*b->level];
       ++days_with_aqi;
     }
-    if (edition_first.empty()) edition_first = b.value("edition", "");
-    edition_last = b.value("edition", "");
-    const json& c = b["conc"];
+    if (edition_first.empty()) edition_first = b->edition;
+    edition_last = b->edition;
     for (int k = 0; k < kPollutantCount; ++k) {
       auto p = static_cast<Pollutant>(k);
-      const char* key = p == Pollutant::kO3 ? "O3_8h" : PollutantName(p);
-      if (!c.contains(key) || !c[key].is_number()) continue;
-      if (auto d = DecimalFromDouble(c[key].get<double>())) daily[k].push_back({r.time, *d});
+      const double* c = b->Conc(p == Pollutant::kO3 ? "O3_8h" : PollutantName(p));
+      if (!c) continue;
+      if (auto d = DecimalFromDouble(*c)) daily[k].push_back({r.time, *d});
     }
   }
   ordered_json out;

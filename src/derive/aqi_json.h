@@ -4,14 +4,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "derive/bodies.h"
 #include "standards/aqi.h"
 
 namespace ecohub::derive {
 
-// {"aqi","level","category","primary","iaqi","published","color","edition","mode",
-//  "level_name","category_en","missing","not_monitored","over_standard" (2012 only),
-//  "health_effect","advice"}; aqi/level/category/color null when nothing could be
-// computed.
+// The result as the derived rows keep it (derive/bodies.h, AqiResultBody).
+AqiResultBody AqiResultOf(const standards::AqiInput& in, const standards::AqiResult& r);
+
+// ToJson(AqiResultOf(in, r)): {"aqi","level","category","primary","iaqi","published",
+// "color","edition","mode","level_name","category_en","missing","not_monitored",
+// "over_standard" (2012 only),"health_effect","advice"}.
 nlohmann::ordered_json AqiJson(const standards::AqiInput& in, const standards::AqiResult& r);
 
 }  // namespace ecohub::derive

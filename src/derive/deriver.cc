@@ -7,9 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
 #include "derive/aqi_json.h"
+#include "derive/bodies.h"
+#include "derive/kinds.h"
 #include "derive/series.h"
 #include "derive/site_jobs.h"
 #include "standards/air.h"
@@ -18,8 +19,6 @@
 
 namespace ecohub::derive {
 
-using nlohmann::json;
-using nlohmann::ordered_json;
 using namespace ecohub::standards;
 
 namespace {
@@ -48,21 +47,39 @@ Indicator DayIndicator(Pollutant p) {
 
 double Num(const Decimal& d) { return d.ToDouble(); }
 
-ordered_json ConcJson(const std::array<std::optional<Decimal>, kPollutantCount>& c) {
-  ordered_json o = ordered_json::object();
+Named<double> ConcOf(const std::array<std::optional<Decimal>, kPollutantCount>& c) {
+  Named<double> out;
   for (int k = 0; k < kPollutantCount; ++k)
-    if (c[k]) o[PollutantName(static_cast<Pollutant>(k))] = Num(*c[k]);
-  return o;
+    if (c[k]) out.emplace_back(PollutantName(static_cast<Pollutant>(k)), Num(*c[k]));
+  return out;
 }
 
-std::optional<Decimal> ReadDecimal(const json& j) {
-  if (j.is_number()) return DecimalFromDouble(j.get<double>());
-  return std::nullopt;
+// The AQI part of a row's body.
+AqiBody WithResult(const AqiInput& in) {
+  AqiBody body;
+  static_cast<AqiResultBody&>(body) = AqiResultOf(in, ComputeAqi(in));
+  return body;
+}
+
+store::DerivedRow AqiRow(const char* kind, std::string scope, UnixSeconds t, const AqiBody& b) {
+  std::optional<double> v;
+  if (b.aqi) v = *b.aqi;
+  return {kind, std::move(scope), t, v, ToJson(b).dump()};
+}
+
+// The mean of the stations' concentrations `key`, rounded to `decimals`.
+std::optional<Decimal> MeanOf(const std::vector<const AqiBody*>& stations, std::string_view key,
+                              int decimals) {
+  std::vector<Decimal> v;
+  for (const AqiBody* b : stations)
+    if (const double* c = b->Conc(key))
+      if (auto d = DecimalFromDouble(*c)) v.push_back(*d);
+  return MeanRounded(v, decimals);
 }
 
 // Hourly AQI of one set of concentrations.
-ordered_json HourAqiBody(const HourConc& h, UnixSeconds hour, bool o3_8h_in_hourly, int present,
-                         int expected, const char* coverage_unit) {
+AqiBody HourAqiBody(const HourConc& h, UnixSeconds hour, bool o3_8h_in_hourly, int present,
+                    int expected, const char* coverage_unit) {
   AqiInput in;
   in.edition = EditionForHourStart(hour);
   in.mode = AqiMode::kHourly;
@@ -70,20 +87,18 @@ ordered_json HourAqiBody(const HourConc& h, UnixSeconds hour, bool o3_8h_in_hour
   for (int k = 0; k < kPollutantCount; ++k)
     if (h.c[k]) in.Set(HourIndicator(static_cast<Pollutant>(k)), *h.c[k]);
   if (h.o3_8h) in.Set(Indicator::kO3_8h, *h.o3_8h);
-  AqiResult r = ComputeAqi(in);
-  ordered_json body = AqiJson(in, r);
-  ordered_json conc = ConcJson(h.c);
-  if (h.o3_8h) conc["O3_8h"] = Num(*h.o3_8h);
-  body["conc"] = std::move(conc);
-  body["time_label"] = "start";  // the hour [time, time+1h); CNEMC labels it by its end
-  body["coverage"] = {{"unit", coverage_unit}, {"expected", expected}, {"present", present}};
+  AqiBody body = WithResult(in);
+  body.conc = ConcOf(h.c);
+  if (h.o3_8h) body.conc.emplace_back("O3_8h", Num(*h.o3_8h));
+  body.time_label = "start";  // the hour [time, time+1h); CNEMC labels it by its end
+  body.coverage = Coverage{coverage_unit, expected, present};
   return body;
 }
 
 }  // namespace
 
-Deriver::Deriver(store::Store& store, DeriveOptions options, Metrics* metrics)
-    : store_(store), options_(options), metrics_(metrics) {}
+Deriver::Deriver(store::Store& store, DeriveOptions options, Metrics* metrics, const Clock& clock)
+    : store_(store), options_(options), metrics_(metrics), clock_(clock) {}
 
 Deriver::~Deriver() { Stop(); }
 
@@ -247,16 +262,17 @@ store::DerivedRow StationDayRow(const SiteInfo& site, const SeriesWindow& w, Uni
   AqiInput in;
   in.edition = EditionForDayStart(day);
   in.mode = AqiMode::kDaily;
-  ordered_json conc = ordered_json::object(), validity = ordered_json::object();
+  Named<double> conc;
+  Named<AqiBody::Validity> validity;
   for (int k = 0; k < kPollutantCount; ++k) {
     auto p = static_cast<Pollutant>(k);
     auto hours = w.Hours(k, day, 24);
     if (p == Pollutant::kO3) {
       O3Max8h m = DailyMax8hO3(hours);
-      validity["O3_8h"] = {{"windows", m.windows}, {"valid", m.valid}};
+      validity.emplace_back("O3_8h", AqiBody::Validity{m.windows, m.valid, true});
       if (m.value && m.valid) {
         in.Set(Indicator::kO3_8h, *m.value);
-        conc["O3_8h"] = Num(*m.value);
+        conc.emplace_back("O3_8h", Num(*m.value));
       }
       // 2012 daily report: O3 daily maximum 1-h as well (needs the day valid too).
       std::optional<Decimal> max1;
@@ -266,81 +282,60 @@ store::DerivedRow StationDayRow(const SiteInfo& site, const SeriesWindow& w, Uni
           ++n;
           if (!max1 || Compare(*h, *max1) > 0) max1 = *h;
         }
-      validity["O3_1h"] = {{"hours", n}, {"valid", n >= ValidityMinimum::kHourlyValuesPerDay}};
-      if (max1 && n >= ValidityMinimum::kHourlyValuesPerDay) {
+      bool valid = n >= ValidityMinimum::kHourlyValuesPerDay;
+      validity.emplace_back("O3_1h", AqiBody::Validity{n, valid});
+      if (max1 && valid) {
         in.Set(Indicator::kO3_1h, *max1);
-        conc["O3_1h"] = Num(*max1);
+        conc.emplace_back("O3_1h", Num(*max1));
       }
       continue;
     }
     Stat m = DailyMean(hours, ReportDecimals(p));
-    validity[PollutantName(p)] = {{"hours", m.n}, {"valid", m.valid}};
+    validity.emplace_back(PollutantName(p), AqiBody::Validity{m.n, m.valid});
     if (m.value && m.valid) {
       in.Set(DayIndicator(p), *m.value);
-      conc[PollutantName(p)] = Num(*m.value);
+      conc.emplace_back(PollutantName(p), Num(*m.value));
     }
   }
-  AqiResult r = ComputeAqi(in);
-  ordered_json body = AqiJson(in, r);
-  body["conc"] = std::move(conc);
-  body["validity"] = std::move(validity);
-  body["standard"] = StageName(StageForDayStart(day));
-  std::optional<double> v;
-  if (r.has_aqi()) v = r.aqi;
-  return {"aqi_day", "site:" + site.code, day, v, body.dump()};
+  AqiBody body = WithResult(in);
+  body.conc = std::move(conc);
+  body.validity = std::move(validity);
+  body.standard = StageName(StageForDayStart(day));
+  return AqiRow(kKindAqiDay, SiteScope(site.code), day, body);
 }
 
 // Daily AQI of an area from its stations' valid daily values (mean per indicator).
-ordered_json AreaDayBody(const std::vector<const json*>& stations, UnixSeconds day, int expected) {
+AqiBody AreaDayBody(const std::vector<const AqiBody*>& stations, UnixSeconds day, int expected) {
   AqiInput in;
   in.edition = EditionForDayStart(day);
   in.mode = AqiMode::kDaily;
-  ordered_json conc = ordered_json::object();
+  Named<double> conc;
   static const std::pair<const char*, Indicator> kKeys[] = {
       {"SO2", Indicator::kSO2_24h},   {"NO2", Indicator::kNO2_24h}, {"PM10", Indicator::kPM10_24h},
       {"CO", Indicator::kCO_24h},     {"O3_1h", Indicator::kO3_1h}, {"O3_8h", Indicator::kO3_8h},
       {"PM2.5", Indicator::kPM25_24h}};
   int present = 0;
-  for (const json* b : stations)
-    if (b->contains("aqi") && !(*b)["aqi"].is_null()) ++present;
+  for (const AqiBody* b : stations) present += b->aqi.has_value();
   for (auto [key, ind] : kKeys) {
-    std::vector<Decimal> v;
-    for (const json* b : stations) {
-      auto c = b->find("conc");
-      if (c == b->end() || !c->contains(key)) continue;
-      if (auto d = ReadDecimal((*c)[key])) v.push_back(*d);
-    }
-    auto mean = MeanRounded(v, InputDecimals(ind));
+    auto mean = MeanOf(stations, key, InputDecimals(ind));
     if (!mean) continue;
     in.Set(ind, *mean);
-    conc[key] = Num(*mean);
+    conc.emplace_back(key, Num(*mean));
   }
-  AqiResult r = ComputeAqi(in);
-  ordered_json body = AqiJson(in, r);
-  body["conc"] = std::move(conc);
-  body["coverage"] = {{"unit", "stations"}, {"expected", expected}, {"present", present}};
-  body["standard"] = StageName(StageForDayStart(day));
+  AqiBody body = WithResult(in);
+  body.conc = std::move(conc);
+  body.coverage = Coverage{"stations", expected, present};
+  body.standard = StageName(StageForDayStart(day));
   return body;
 }
 
-HourConc AreaHourConc(const std::vector<const json*>& stations) {
+HourConc AreaHourConc(const std::vector<const AqiBody*>& stations) {
   HourConc h;
   for (int k = 0; k < kPollutantCount; ++k) {
-    std::vector<Decimal> v;
-    for (const json* b : stations) {
-      auto c = b->find("conc");
-      if (c == b->end() || !c->contains(PollutantName(static_cast<Pollutant>(k)))) continue;
-      if (auto d = ReadDecimal((*c)[PollutantName(static_cast<Pollutant>(k))])) v.push_back(*d);
-    }
-    h.c[k] = MeanRounded(v, ReportDecimals(static_cast<Pollutant>(k)));
+    auto p = static_cast<Pollutant>(k);
+    h.c[k] = MeanOf(stations, PollutantName(p), ReportDecimals(p));
   }
-  std::vector<Decimal> o3;
-  for (const json* b : stations) {
-    auto c = b->find("conc");
-    if (c != b->end() && c->contains("O3_8h"))
-      if (auto d = ReadDecimal((*c)["O3_8h"])) o3.push_back(*d);
-  }
-  h.o3_8h = MeanRounded(o3, 0);
+  h.o3_8h = MeanOf(stations, "O3_8h", 0);
   return h;
 }
 
@@ -415,7 +410,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     if (site.mn.empty()) continue;
     source.set_site_kind(site.kind);
     if (site.kind != "air") {
-      Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st, WallSeconds());
+      Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st, clock_.WallSeconds());
       if (!s.ok()) return s;
       if (rows.size() > 5000 && !(s = flush()).ok()) return s;
       continue;
@@ -445,11 +440,9 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
       }
       Stat o3 = SlidingMean8h(w.Hours(static_cast<int>(Pollutant::kO3), h - 7 * kHour, 8));
       if (o3.valid) hc.o3_8h = o3.value;
-      ordered_json body =
+      AqiBody body =
           HourAqiBody(hc, h, options_.o3_8h_in_hourly_2012, present, kPollutantCount, "pollutants");
-      std::optional<double> v;
-      if (!body["aqi"].is_null()) v = body["aqi"].get<int>();
-      rows.push_back({"aqi_hour", "site:" + site.code, h, v, body.dump()});
+      rows.push_back(AqiRow(kKindAqiHour, SiteScope(site.code), h, body));
       area_hours->insert(h);
       ++st.station_hours;
     }
@@ -461,7 +454,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
       ++st.station_days;
     }
     Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st,
-                           WallSeconds());  // quality rates
+                           clock_.WallSeconds());  // quality rates
     if (!s.ok()) return s;
     if (rows.size() > 5000 && !(s = flush()).ok()) return s;
   }
@@ -478,36 +471,36 @@ Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
   int city_expected = 0;
   for (const auto& s : sites_)
     if (s.kind == "air") {
-      district_of["site:" + s.code] = s.district_code;
+      district_of[SiteScope(s.code)] = s.district_code;
       ++expected[s.district_code];
       ++city_expected;
     }
   std::vector<store::DerivedRow> rows;
   for (int pass = 0; pass < 2; ++pass) {
     bool daily = pass == 1;
-    const char* kind = daily ? "aqi_day" : "aqi_hour";
+    const char* kind = daily ? kKindAqiDay : kKindAqiHour;
     UnixSeconds step = daily ? kDay : kHour;
     for (auto [from, to] : Spans(daily ? area_days : area_hours, step)) {
       // Page through the stations' rows of the span, a few thousand at a time.
       for (UnixSeconds a = from; a < to;) {
         UnixSeconds b = std::min(to, a + (daily ? 30 * kDay : 7 * kDay));
-        auto got = store_.QueryDerived(kind, "site:*", a, b, SIZE_MAX);
+        auto got = store_.QueryDerived(kind, std::string(kScopeSitePrefix) + "*", a, b, SIZE_MAX);
         if (!got.ok()) return got.status();
-        std::vector<json> bodies(got->size());
-        std::map<UnixSeconds, std::map<std::string, std::vector<const json*>>> by_time;
+        std::vector<std::optional<AqiBody>> bodies(got->size());
+        std::map<UnixSeconds, std::map<std::string, std::vector<const AqiBody*>>> by_time;
         for (size_t i = 0; i < got->size(); ++i) {
           const auto& r = (*got)[i];
-          bodies[i] = json::parse(r.body, nullptr, false);
-          if (bodies[i].is_discarded()) continue;
+          bodies[i] = ParseAqiBody(r.body);
+          if (!bodies[i]) continue;
           auto d = district_of.find(r.scope);
           if (d == district_of.end()) continue;
-          by_time[r.time][d->second].push_back(&bodies[i]);
-          by_time[r.time][""].push_back(&bodies[i]);  // the city
+          by_time[r.time][d->second].push_back(&*bodies[i]);
+          by_time[r.time][""].push_back(&*bodies[i]);  // the city
         }
         for (auto& [t, areas] : by_time)
           for (auto& [code, stations] : areas) {
             int exp = code.empty() ? city_expected : expected[code];
-            ordered_json body;
+            AqiBody body;
             if (daily) {
               body = AreaDayBody(stations, t, exp);
             } else {
@@ -515,11 +508,9 @@ Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
               body = HourAqiBody(hc, t, options_.o3_8h_in_hourly_2012,
                                  static_cast<int>(stations.size()), exp, "stations");
             }
-            if (!code.empty()) body["district_name"] = district_names_[code];
-            std::optional<double> v;
-            if (!body["aqi"].is_null()) v = body["aqi"].get<int>();
-            rows.push_back(
-                {kind, code.empty() ? std::string("city") : "district:" + code, t, v, body.dump()});
+            if (!code.empty()) body.district_name = district_names_[code];
+            rows.push_back(AqiRow(
+                kind, code.empty() ? std::string(kScopeCity) : DistrictScope(code), t, body));
             ++(daily ? st.area_days : st.area_hours);
           }
         Status s = PutInSlices(store_, rows);
@@ -555,9 +546,10 @@ void Deriver::Start() {
       // Let a burst of packets land, then recompute once.
       cv_.wait_for(lock, std::chrono::milliseconds(options_.debounce_ms), [&] { return stop_; });
       lock.unlock();
-      auto t0 = std::chrono::steady_clock::now();
+      double t0 = clock_.SteadySeconds();
       auto r = Flush();
-      auto took = std::chrono::steady_clock::now() - t0;
+      auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::duration<double>(clock_.SteadySeconds() - t0));
       if (!r.ok()) {
         spdlog::warn("[derive] recomputation failed: {}", r.status().ToString());
         if (metrics_)
@@ -567,16 +559,16 @@ void Deriver::Start() {
         spdlog::debug(
             "[derive] pass {} ms: {} station hours, {} station days, {} area hours, "
             "{} quality days, {} rows",
-            std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), r->station_hours,
-            r->station_days, r->area_hours, r->quality_days, r->rows_written);
+            took.count() / 1000, r->station_hours, r->station_days, r->area_hours, r->quality_days,
+            r->rows_written);
       if (metrics_)
         metrics_->gauge("ecohub_derive_last_pass_micros", "Duration of the last derivation pass")
-            ->Set(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+            ->Set(took.count());
       lock.lock();
       // Under continuous load, rest twice as long as the pass took: derivation uses at
       // most about a third of a core and batches more hours per pass.
       cv_.wait_for(lock,
-                   std::max<std::chrono::steady_clock::duration>(
+                   std::max<std::chrono::microseconds>(
                        2 * took, std::chrono::milliseconds(options_.min_pass_interval_ms)),
                    [&] { return stop_; });
     }

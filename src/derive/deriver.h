@@ -33,6 +33,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
 #include "store/store.h"
@@ -74,7 +75,10 @@ struct SiteInfo {
 
 class Deriver {
  public:
-  Deriver(store::Store& store, DeriveOptions options, Metrics* metrics = nullptr);
+  // `clock` says what "now" is (how many hours today's quality rates expect) and
+  // times the passes; it must outlive the Deriver.
+  Deriver(store::Store& store, DeriveOptions options, Metrics* metrics = nullptr,
+          const Clock& clock = RealClock());
   ~Deriver();
   Deriver(const Deriver&) = delete;
   Deriver& operator=(const Deriver&) = delete;
@@ -118,6 +122,7 @@ class Deriver {
   store::Store& store_;
   DeriveOptions options_;
   Metrics* metrics_;
+  const Clock& clock_;
   std::vector<SiteInfo> sites_;
   std::unordered_map<std::string, size_t> site_by_mn_;
   std::unordered_map<int64_t, size_t> site_by_id_;

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "derive/bodies.h"
+#include "derive/kinds.h"
 #include "quality/aggregate.h"
 #include "quality/anomaly.h"
 #include "quality/rates.h"
@@ -13,25 +15,11 @@ namespace ecohub::derive {
 namespace {
 
 using nlohmann::json;
-using nlohmann::ordered_json;
 constexpr UnixSeconds kHour = 3600, kDay = 86400;
 
-std::optional<double> Opt(const std::optional<double>& v) { return v; }
-
-ordered_json RatesJson(const quality::Rates& r) {
-  auto num = [](const std::optional<double>& v) {
-    return v ? ordered_json(*v) : ordered_json(nullptr);
-  };
-  return ordered_json{{"expected", r.counts.expected},
-                      {"received", r.counts.received},
-                      {"valid", r.counts.valid},
-                      {"transmission", num(r.transmission)},
-                      {"validity", num(r.validity)},
-                      {"transmission_validity", num(r.transmission_validity)},
-                      {"completeness", num(r.completeness)},
-                      // Per-reading arrival times are not recorded yet (only the raw
-                      // packets carry them): no timeliness rate rather than a guess.
-                      {"timeliness", nullptr}};
+RatesBody RatesOf(const quality::Rates& r) {
+  return {r.counts.expected, r.counts.received,       r.counts.valid, r.transmission,
+          r.validity,        r.transmission_validity, r.completeness};
 }
 
 // HJ 212-2017 codes of the items the automatic water stations measure.
@@ -41,8 +29,8 @@ constexpr std::pair<const char*, standards::WaterItem> kWaterCodes[] = {
     {"w21011", standards::WaterItem::kTP},
 };
 
-ordered_json Num(const std::optional<Decimal>& d) {
-  return d ? ordered_json(d->ToDouble()) : ordered_json(nullptr);
+std::optional<double> Num(const std::optional<Decimal>& d) {
+  return d ? std::optional(d->ToDouble()) : std::nullopt;
 }
 
 // GB 3838 class of each touched day of a water section, from the day's mean of
@@ -69,49 +57,42 @@ Status WaterDays(HourSource& source, const SiteInfo& site, const std::set<UnixSe
     auto it = values.find(d);
     if (it == values.end()) continue;
     standards::WaterSample sample;
-    ordered_json coverage = ordered_json::object(), means = ordered_json::object();
+    WaterDayBody body;
     for (size_t k = 0; k < 5; ++k) {
       auto mean = standards::MeanValue(it->second[k]);
       const char* name = standards::WaterItemName(kWaterCodes[k].second);
-      coverage[name] = it->second[k].size();
+      body.coverage_items.emplace_back(name, it->second[k].size());
       if (!mean) continue;
       sample.Set(kWaterCodes[k].second, *mean);
-      means[name] = mean->ToDouble();
+      body.values.emplace_back(name, mean->ToDouble());
     }
     auto r = standards::ClassifySite(sample, body_type, standards::WaterItemSet::AutoStation());
     if (!r.ok()) continue;
-    ordered_json body;
     std::optional<double> v;
     if (r->site_class) {
       auto c = *r->site_class;
-      body["class"] = standards::WaterClassName(c);
-      body["grade"] = standards::WaterGradeName(standards::GradeOfClass(c));
-      body["color"] = standards::WaterClassColor(c);
+      body.water_class = standards::WaterClassName(c);
+      body.grade = standards::WaterGradeName(standards::GradeOfClass(c));
+      body.color = standards::WaterClassColor(c);
       v = static_cast<int>(c);
       if (auto t = standards::WaterClassFromName(target))
-        body["meets_target"] = static_cast<int>(c) <= static_cast<int>(*t);
-    } else {
-      body["class"] = nullptr;
+        body.meets_target = static_cast<int>(c) <= static_cast<int>(*t);
     }
-    body["target_class"] = target.empty() ? ordered_json(nullptr) : ordered_json(target);
-    ordered_json item_class = ordered_json::object(), multiple = ordered_json::object();
+    if (!target.empty()) body.target_class = target;
     for (const auto& ir : r->items)
-      item_class[standards::WaterItemName(ir.item)] = standards::WaterClassName(ir.cls);
-    ordered_json exceeding = ordered_json::array();
+      body.item_class.emplace_back(standards::WaterItemName(ir.item),
+                                   standards::WaterClassName(ir.cls));
     for (auto item : r->exceeding) {
-      exceeding.push_back(standards::WaterItemName(item));
+      body.exceeding.push_back(standards::WaterItemName(item));
       const auto* ir = r->Find(item);
-      multiple[standards::WaterItemName(item)] = ir ? Num(ir->multiple) : ordered_json(nullptr);
+      body.exceed_multiple.emplace_back(standards::WaterItemName(item),
+                                        ir ? Num(ir->multiple) : std::nullopt);
     }
-    body["item_class"] = std::move(item_class);
-    body["exceeding"] = std::move(exceeding);
-    body["exceed_multiple"] = std::move(multiple);
-    body["values"] = std::move(means);
-    body["site_type"] = standards::WaterBodyName(body_type);
-    body["items_used"] = "auto_station: pH DO CODMn NH3N TP";
-    body["standard"] = "GB3838-2002";
-    body["coverage"] = {{"unit", "hourly values"}, {"items", std::move(coverage)}};
-    rows->push_back({"water_day", "site:" + site.code, d, v, body.dump()});
+    body.site_type = standards::WaterBodyName(body_type);
+    body.items_used = "auto_station: pH DO CODMn NH3N TP";
+    body.standard = "GB3838-2002";
+    body.coverage_unit = "hourly values";
+    rows->push_back({kKindWaterDay, SiteScope(site.code), d, v, ToJson(body).dump()});
     ++stats->water_days;
   }
   return Status::Ok();
@@ -157,29 +138,26 @@ Status OutletEvents(HourSource& source, const SiteInfo& site, const std::set<Uni
     std::vector<standards::HourValue> series;
     for (auto& [t, h] : hours) series.push_back(h);
     std::vector<store::DerivedRow> rows;
-    std::string scope = site.code + "/" + factor;
+    std::string scope = ExceedanceScope(site.code, factor);
     for (const auto& e : standards::FindExceedances(limit, series)) {
-      ordered_json b = {
-          {"site", site.code},
-          {"site_name", site.name},
-          {"district", site.district_code},
-          {"factor", e.factor},
-          {"start", e.start},
-          {"end", e.end},
-          {"start_text", FormatRfc3339Beijing(e.start)},
-          {"end_text", FormatRfc3339Beijing(e.end)},
-          {"hours", e.hours},
-          {"peak", e.peak.ToDouble()},
-          {"peak_hour", e.peak_hour},
-          {"multiple", Num(e.multiple)},
-          {"limit", e.limit.ToDouble()},
-          {"unit", limit.unit},
-          {"basis", basis == standards::EmissionLimit::kPermit ? "permit" : "standard"},
-          {"compared", limit.use_converted && !e.measured_fallback ? "ZsAvg" : "Avg"},
-          {"ongoing", e.ongoing}};
-      rows.push_back({"exceedance", scope, e.start, e.peak.ToDouble(), b.dump()});
+      ExceedanceBody b{.site = site.code,
+                       .site_name = site.name,
+                       .district = site.district_code,
+                       .factor = e.factor,
+                       .start = e.start,
+                       .end = e.end,
+                       .hours = e.hours,
+                       .peak = e.peak.ToDouble(),
+                       .peak_hour = e.peak_hour,
+                       .multiple = Num(e.multiple),
+                       .limit = e.limit.ToDouble(),
+                       .unit = limit.unit,
+                       .basis = basis == standards::EmissionLimit::kPermit ? "permit" : "standard",
+                       .compared = limit.use_converted && !e.measured_fallback ? "ZsAvg" : "Avg",
+                       .ongoing = e.ongoing};
+      rows.push_back({kKindExceedance, scope, e.start, e.peak.ToDouble(), ToJson(b).dump()});
     }
-    Status s = source.store().ReplaceDerived("exceedance", scope, from, to, rows);
+    Status s = source.store().ReplaceDerived(kKindExceedance, scope, from, to, rows);
     if (!s.ok()) return s;
     stats->rows_written += rows.size();
   }
@@ -252,8 +230,7 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
   }
   UnixSeconds from = *days.begin(), to = *days.rbegin() + kDay;
 
-  // day -> factor -> body
-  std::map<UnixSeconds, ordered_json> bodies;
+  std::map<UnixSeconds, QualityDayBody> bodies;
   std::map<UnixSeconds, std::vector<quality::RateCounts>> totals;
   json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   for (const std::string& factor : factors) {
@@ -272,19 +249,13 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
       // Today can only have had the hours that have ended.
       int64_t expected = std::clamp<int64_t>((now - d) / kHour, 0, 24);
       quality::RateCounts c = quality::CountArrivals(expected, arrivals[d], {});
-      quality::Rates r = quality::ComputeRates(c);
-      ordered_json f = RatesJson(r);
-      ordered_json anomalies = ordered_json::array();
+      QualityDayBody::Factor f{RatesOf(quality::ComputeRates(c)), {}};
       auto found = quality::DetectAnomalies(samples[d], anomaly_options,
                                             d + kDay > now ? std::optional(now) : std::nullopt);
       for (const auto& a : found)
-        anomalies.push_back({{"kind", quality::AnomalyKindName(a.kind)},
-                             {"start", a.start},
-                             {"end", a.end},
-                             {"count", a.count},
-                             {"detail", a.detail}});
-      f["anomalies"] = std::move(anomalies);
-      bodies[d]["factors"][factor] = std::move(f);
+        f.anomalies.push_back(
+            {quality::AnomalyKindName(a.kind), a.start, a.end, a.count, a.detail});
+      bodies[d].factors.emplace_back(factor, std::move(f));
       totals[d].push_back(c);
     }
   }
@@ -295,14 +266,13 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
     bool any = false;
     for (const auto& c : totals[d]) any |= c.received > 0;
     if (!any) continue;
-    ordered_json body = bodies[d];
-    if (!body.contains("factors")) body["factors"] = ordered_json::object();
+    QualityDayBody& body = bodies[d];
     quality::Rates all = quality::RollUp(std::span<const quality::RateCounts>(totals[d]));
-    body["site_kind"] = site.kind;
-    body["district"] = site.district_code;
-    body["totals"] = RatesJson(all);
+    body.site_kind = site.kind;
+    body.district = site.district_code;
+    body.totals = RatesOf(all);
     rows->push_back(
-        {"quality_day", "site:" + site.code, d, Opt(all.transmission_validity), body.dump()});
+        {kKindQualityDay, SiteScope(site.code), d, all.transmission_validity, ToJson(body).dump()});
     ++stats->quality_days;
   }
   return Status::Ok();
