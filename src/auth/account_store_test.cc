@@ -1,22 +1,17 @@
 // The AccountStore contract, written against AccountStore& and run for every
-// implementation (SQLite now), with a reopen in the middle of each case: what a
+// implementation (SQLite now), with a restart (close and reopen) in the middle of each case: what a
 // call stored must be there after it.
 #include "auth/account_store.h"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <functional>
-
 #include "auth/sqlite_account_store.h"
+#include "store/contract_fixture.h"
 
 namespace ecohub::auth {
 namespace {
 
-struct Backend {
-  const char* name;
-  std::function<std::unique_ptr<AccountStore>(const std::string& dir)> open;
-};
+using Backend = store::BackendOf<AccountStore>;
 
 std::unique_ptr<AccountStore> OpenSqlite(const std::string& dir) {
   auto s = OpenSqliteAccountStore(dir);
@@ -24,24 +19,8 @@ std::unique_ptr<AccountStore> OpenSqlite(const std::string& dir) {
   return s.ok() ? std::move(s).value() : nullptr;
 }
 
-class AccountStoreContract : public testing::TestWithParam<Backend> {
+class AccountStoreContract : public store::ContractFixture<AccountStore> {
  protected:
-  void SetUp() override {
-    dir_ = testing::TempDir() + "/ecohub_accounts_" + GetParam().name + "_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    store_ = GetParam().open(dir_);
-    ASSERT_NE(store_, nullptr);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    store_ = GetParam().open(dir_);
-    ASSERT_NE(store_, nullptr);
-  }
   int64_t AddUser(const std::string& name, Role role = Role::kStaff) {
     User u;
     u.username = name;
@@ -54,9 +33,6 @@ class AccountStoreContract : public testing::TestWithParam<Backend> {
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : 0;
   }
-
-  std::string dir_;
-  std::unique_ptr<AccountStore> store_;
 };
 
 TEST_P(AccountStoreContract, UsersAreKeptByIdAndNameAndUsernamesAreUnique) {
@@ -66,7 +42,7 @@ TEST_P(AccountStoreContract, UsersAreKeptByIdAndNameAndUsernamesAreUnique) {
   User dup;
   dup.username = "alice";
   EXPECT_EQ(store_->InsertUser(dup, "x").status().code(), Code::kConflict);
-  Reopen();
+  Restart();
   std::string hash;
   auto a = store_->FindUser("alice", &hash);
   ASSERT_TRUE(a.ok());
@@ -92,7 +68,7 @@ TEST_P(AccountStoreContract, UsersAreKeptByIdAndNameAndUsernamesAreUnique) {
   change.id = 999;
   EXPECT_EQ(store_->UpdateUser(change).code(), Code::kNotFound);
   ASSERT_TRUE(store_->SetFailedLogins(alice, 0, 5000).ok());
-  Reopen();
+  Restart();
   a = store_->GetUser(alice);
   EXPECT_EQ(a->role, Role::kInspector);
   EXPECT_TRUE(a->disabled);
@@ -105,7 +81,7 @@ TEST_P(AccountStoreContract, TokensEndWithPasswordChangeAndExpiredOnesArePruned)
   ASSERT_TRUE(store_->InsertToken("h1", alice, 100, 200).ok());
   EXPECT_EQ(store_->GetUser(alice)->failed_logins, 0);           // a login clears failures
   ASSERT_TRUE(store_->InsertToken("h2", alice, 250, 900).ok());  // h1 expired at 200
-  Reopen();
+  Restart();
   EXPECT_EQ(store_->FindToken("h1").status().code(), Code::kNotFound);
   auto t = store_->FindToken("h2");
   ASSERT_TRUE(t.ok());
@@ -140,7 +116,7 @@ TEST_P(AccountStoreContract, KeysByIdHashAndOwnerAndRevocation) {
   k.owner_id = bob;
   k.datasets.clear();
   ASSERT_TRUE(store_->InsertKey(k, "key-hash-2").ok());
-  Reopen();
+  Restart();
   auto found = store_->FindKey("key-hash");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->id, *id);
@@ -153,7 +129,7 @@ TEST_P(AccountStoreContract, KeysByIdHashAndOwnerAndRevocation) {
   EXPECT_EQ(store_->Keys(alice)->size(), 1u);
   ASSERT_TRUE(store_->RevokeKey(*id).ok());
   EXPECT_EQ(store_->RevokeKey(999).code(), Code::kNotFound);
-  Reopen();
+  Restart();
   EXPECT_TRUE(store_->GetKey(*id)->revoked);
   EXPECT_EQ(store_->GetKey(999).status().code(), Code::kNotFound);
 }
@@ -175,7 +151,7 @@ TEST_P(AccountStoreContract, DatasetsRequestsGrantsAndNotifications) {
   auto first = store_->InsertRequest(r);
   auto second = store_->InsertRequest(r);
   ASSERT_TRUE(first.ok() && second.ok());
-  Reopen();
+  Restart();
   EXPECT_EQ(*store_->DatasetBodies(),
             (std::vector<std::string>{R"({"id":"a"})", R"({"id":"b","v":2})"}));
   auto all = store_->Requests();
@@ -190,7 +166,7 @@ TEST_P(AccountStoreContract, DatasetsRequestsGrantsAndNotifications) {
   EXPECT_EQ(store_->DecideRequest(decided, Grant{"a", 5000}).code(), Code::kConflict);
   ASSERT_TRUE(store_->InsertNotification({0, alice, 300, "已批准", "data-request:1"}).ok());
   ASSERT_TRUE(store_->InsertNotification({0, alice, 301, "第二条", "x"}).ok());
-  Reopen();
+  Restart();
   EXPECT_EQ(store_->GetRequest(*first)->status, "approved");
   EXPECT_EQ(store_->GetRequest(*first)->decided_by, 7);
   EXPECT_EQ(store_->GetRequest(99).status().code(), Code::kNotFound);
@@ -204,7 +180,7 @@ TEST_P(AccountStoreContract, DatasetsRequestsGrantsAndNotifications) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, AccountStoreContract, testing::Values(Backend{"sqlite", OpenSqlite}),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         store::BackendName<AccountStore>);
 
 }  // namespace
 }  // namespace ecohub::auth

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include "store/contract_fixture.h"
+
 namespace ecohub::auth {
 namespace {
 
@@ -16,9 +18,7 @@ using std::chrono::seconds;
 class AccountsClockTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::TempDir() + "/ecohub_accounts_clock_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
+    dir_ = store::FreshTestDir("/ecohub_accounts_clock_");
     options_.token_ttl_seconds = 3600;
     options_.cache_seconds = 30;
     options_.max_failed_logins = 3;

@@ -65,19 +65,17 @@ const std::string kRequestById = kRequestSelect + "WHERE id = ?";
 const std::string kRequestsAll = kRequestSelect + "ORDER BY id DESC";
 
 User ReadUser(const Stmt& q) {
-  User u;
-  u.id = q.Int(0);
-  u.username = q.Text(1);
-  u.display_name = q.Text(2);
-  u.role = ParseRole(q.Text(3)).value_or(Role::kPublic);
-  u.district_id = q.Int(4);
-  u.enterprise_id = q.Int(5);
-  u.department = q.Text(6);
-  u.disabled = q.Int(7) != 0;
-  u.failed_logins = static_cast<int>(q.Int(8));
-  u.locked_until = q.Int(9);
-  u.created = q.Int(10);
-  return u;
+  return User{q.Int(0),
+              q.Text(1),
+              q.Text(2),
+              ParseRole(q.Text(3)).value_or(Role::kPublic),
+              q.Int(4),
+              q.Int(5),
+              q.Text(6),
+              q.Int(7) != 0,
+              static_cast<int>(q.Int(8)),
+              q.Int(9),
+              q.Int(10)};
 }
 
 std::string JoinList(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
@@ -91,35 +89,13 @@ std::vector<std::string> SplitList(const std::string& s) {
 }
 
 ApiKey ReadKey(const Stmt& q) {
-  ApiKey k;
-  k.id = q.Int(0);
-  k.name = q.Text(1);
-  k.owner_id = q.Int(2);
-  k.prefix = q.Text(3);
-  k.datasets = SplitList(q.Text(4));
-  k.created = q.Int(5);
-  k.expires = q.Int(6);
-  k.revoked = q.Int(7) != 0;
-  k.request_id = q.Int(8);
-  return k;
+  return ApiKey{q.Int(0), q.Text(1), q.Int(2),      q.Text(3), SplitList(q.Text(4)),
+                q.Int(5), q.Int(6),  q.Int(7) != 0, q.Int(8)};
 }
 
 DataRequest ReadRequest(const Stmt& q) {
-  DataRequest r;
-  r.id = q.Int(0);
-  r.dataset = q.Text(1);
-  r.requester_id = q.Int(2);
-  r.department = q.Text(3);
-  r.purpose = q.Text(4);
-  r.until = q.Int(5);
-  r.delivery = q.Text(6);
-  r.status = q.Text(7);
-  r.decided_by = q.Int(8);
-  r.reason = q.Text(9);
-  r.created = q.Int(10);
-  r.decided = q.Int(11);
-  r.key_id = q.Int(12);
-  return r;
+  return DataRequest{q.Int(0),  q.Text(1), q.Int(2),  q.Text(3), q.Text(4), q.Int(5), q.Text(6),
+                     q.Text(7), q.Int(8),  q.Text(9), q.Int(10), q.Int(11), q.Int(12)};
 }
 
 class SqliteAccountStore final : public AccountStore {

@@ -160,7 +160,7 @@ TEST_P(AlarmStoreContract, AlarmQueriesFilterPageAndCount) {
   EXPECT_EQ(by_status["open"], 8);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, AlarmStoreContract, StoreBackends(), BackendName);
+INSTANTIATE_TEST_SUITE_P(All, AlarmStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace
 }  // namespace ecohub::store

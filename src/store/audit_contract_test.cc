@@ -48,7 +48,7 @@ TEST_P(AuditStoreContract, AuditLogIsAHashChainThatSurvivesRestart) {
   EXPECT_NE(AuditHash(e), h);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, AuditStoreContract, StoreBackends(), BackendName);
+INSTANTIATE_TEST_SUITE_P(All, AuditStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace
 }  // namespace ecohub::store

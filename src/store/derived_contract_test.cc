@@ -43,7 +43,7 @@ TEST_P(DerivedStoreContract, DerivedRowsUpsertReplaceAndSurviveRestart) {
   EXPECT_EQ((*ev)[1].time, 9000);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, DerivedStoreContract, StoreBackends(), BackendName);
+INSTANTIATE_TEST_SUITE_P(All, DerivedStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace
 }  // namespace ecohub::store

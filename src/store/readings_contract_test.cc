@@ -253,7 +253,7 @@ TEST_P(ReadingStoreContract, RestartBetweenAppendsAndCompactionsLosesNothing) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(All, ReadingStoreContract, StoreBackends(), BackendName);
+INSTANTIATE_TEST_SUITE_P(All, ReadingStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace
 }  // namespace ecohub::store

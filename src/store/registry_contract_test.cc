@@ -35,7 +35,7 @@ TEST_P(RegistryStoreContract, GetDeviceByMn) {
   EXPECT_EQ(store_->GetDevice("nope").status().code(), Code::kNotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, RegistryStoreContract, StoreBackends(), BackendName);
+INSTANTIATE_TEST_SUITE_P(All, RegistryStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace
 }  // namespace ecohub::store

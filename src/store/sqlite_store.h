@@ -1,12 +1,14 @@
 // SqliteStore: the embedded Store (one file `ecohub.db` under the data directory,
 // WAL). It serves a city; PostgreSQL is for a province.
 //
-// Code: sqlite/, one file per module over one helper (sqlite/db.h); modules.h says
-// which file holds what. Layout (sqlite/migrations.h): readings arrive into `readings`, a WITHOUT
-// ROWID table keyed time-major (t, series) so that group commits append at the right edge of the
-// B-tree (performance.md: 696k rows/s vs 36k point-major); Compact() moves older rows into `chunks`
-// (series, day) holding a compressed day per series (chunk.h, ~5 bytes per value). Reads merge
-// both; a newer row wins.
+// Code: sqlite/, one file per module over one helper (sqlite/db.h); modules.h
+// says which file holds what.
+//
+// Layout (sqlite/migrations.h): readings arrive into `readings`, a WITHOUT ROWID
+// table keyed time-major (t, series) so that group commits append at the right edge
+// of the B-tree (performance.md: 696k rows/s vs 36k point-major); Compact() moves
+// older rows into `chunks` (series, day) holding a compressed day per series
+// (chunk.h, ~5 bytes per value). Reads merge both; a newer row wins.
 //
 // Values are packed as one integer (Decimal mantissa, scale, "-0") or kept verbatim
 // as text when they are not plain decimals ("1e3", "007"): text round-trips exactly.

@@ -7,20 +7,16 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "store/contract_fixture.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::store {
 
-struct Backend {
-  const char* name;
-  std::function<std::unique_ptr<Store>(const std::string& dir)> open;
-};
+using Backend = BackendOf<Store>;
 
 inline std::unique_ptr<Store> OpenSqlite(const std::string& dir) {
   auto s = OpenSqliteStore(dir, SqliteOptions{});
@@ -28,24 +24,8 @@ inline std::unique_ptr<Store> OpenSqlite(const std::string& dir) {
   return s.ok() ? std::move(s).value() : nullptr;
 }
 
-class StoreContract : public testing::TestWithParam<Backend> {
+class StoreContract : public ContractFixture<Store> {
  protected:
-  void SetUp() override {
-    dir_ = testing::TempDir() + "/ecohub_store_" + GetParam().name + "_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::filesystem::remove_all(dir_);
-    store_ = GetParam().open(dir_);
-    ASSERT_NE(store_, nullptr);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Restart() {
-    store_.reset();
-    store_ = GetParam().open(dir_);
-    ASSERT_NE(store_, nullptr);
-  }
   Status Append(const Batch& b) {
     const Batch* p = &b;
     return store_->Append(std::span<const Batch* const>(&p, 1));
@@ -64,14 +44,8 @@ class StoreContract : public testing::TestWithParam<Backend> {
                    std::string v, char flag = 'N') {
     return Reading{std::move(mn), p, t, std::move(f), std::move(field), std::move(v), flag};
   }
-
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 inline auto StoreBackends() { return testing::Values(Backend{"sqlite", OpenSqlite}); }
-inline std::string BackendName(const testing::TestParamInfo<Backend>& info) {
-  return info.param.name;
-}
 
 }  // namespace ecohub::store

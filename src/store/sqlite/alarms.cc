@@ -7,9 +7,9 @@ namespace ecohub::store::sqlite {
 
 namespace {
 
-class Alarms final : public AlarmStore {
+class Alarms final : public AlarmStore, private OnEcohubDb {
  public:
-  explicit Alarms(Connections& c) : w_(*c.write), r_(*c.read) {}
+  explicit Alarms(Connections& c) : OnEcohubDb(c) {}
 
   Status UpsertAlarms(std::span<const Alarm> alarms) override {
     if (alarms.empty()) return Status::Ok();
@@ -108,30 +108,10 @@ class Alarms final : public AlarmStore {
       "closed_at, close_comment, created FROM alarms";
 
   static Alarm AlarmFrom(const Stmt& q) {
-    Alarm a;
-    a.id = q.Int(0);
-    a.key = q.Text(1);
-    a.kind = q.Text(2);
-    a.site_id = q.Int(3);
-    a.site_code = q.Text(4);
-    a.enterprise_id = q.Null(5) ? 0 : q.Int(5);
-    a.district_id = q.Int(6);
-    a.factor = q.Text(7);
-    a.started = q.Int(8);
-    if (!q.Null(9)) a.ended = q.Int(9);
-    if (!q.Null(10)) a.value = q.Real(10);
-    if (!q.Null(11)) a.limit = q.Real(11);
-    a.unit = q.Text(12);
-    a.detail = q.Text(13);
-    a.status = q.Text(14);
-    a.ack_by = q.Text(15);
-    a.ack_at = q.Int(16);
-    a.ack_comment = q.Text(17);
-    a.closed_by = q.Text(18);
-    a.closed_at = q.Int(19);
-    a.close_comment = q.Text(20);
-    a.created = q.Int(21);
-    return a;
+    return Alarm{q.Int(0),   q.Text(1),  q.Text(2),  q.Int(3),    q.Text(4),     q.Int(5),
+                 q.Int(6),   q.Text(7),  q.Int(8),   q.OptInt(9), q.OptReal(10), q.OptReal(11),
+                 q.Text(12), q.Text(13), q.Text(14), q.Text(15),  q.Int(16),     q.Text(17),
+                 q.Text(18), q.Int(19),  q.Text(20), q.Int(21)};
   }
 
   // The caller holds db.mu().
@@ -175,9 +155,6 @@ class Alarms final : public AlarmStore {
     }
     return i;
   }
-
-  Db& w_;
-  Db& r_;
 };
 
 }  // namespace

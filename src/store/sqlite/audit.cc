@@ -7,9 +7,9 @@ namespace ecohub::store::sqlite {
 
 namespace {
 
-class Audit final : public AuditStore {
+class Audit final : public AuditStore, private OnEcohubDb {
  public:
-  explicit Audit(Connections& c) : w_(*c.write), r_(*c.read) {}
+  explicit Audit(Connections& c) : OnEcohubDb(c) {}
 
   Status AppendAudits(std::span<AuditEntry> entries) override {
     if (entries.empty()) return Status::Ok();
@@ -53,10 +53,6 @@ class Audit final : public AuditStore {
     }
     return rc == kDone ? Status::Ok() : r_.Error("scan audit");
   }
-
- private:
-  Db& w_;
-  Db& r_;
 };
 
 }  // namespace

@@ -55,6 +55,13 @@ std::string Stmt::Text(int c) const {
   return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, c)) : std::string();
 }
 
+std::optional<int64_t> Stmt::OptInt(int c) const {
+  return Null(c) ? std::nullopt : std::optional<int64_t>(Int(c));
+}
+std::optional<double> Stmt::OptReal(int c) const {
+  return Null(c) ? std::nullopt : std::optional<double>(Real(c));
+}
+
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& options) {
   int flags = options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   sqlite3* handle = nullptr;

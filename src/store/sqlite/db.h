@@ -75,7 +75,9 @@ class Stmt {
   int64_t Int(int c) const;
   double Real(int c) const;
   bool Null(int c) const;
-  std::string Text(int c) const;  // TEXT or BLOB, byte for byte; "" for NULL
+  std::string Text(int c) const;               // TEXT or BLOB, byte for byte; "" for NULL
+  std::optional<int64_t> OptInt(int c) const;  // nullopt for NULL
+  std::optional<double> OptReal(int c) const;
 
  private:
   template <typename T>

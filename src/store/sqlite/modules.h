@@ -24,6 +24,14 @@ struct Connections {
   std::unique_ptr<Db> derived;  // derived.db; null in a read-only store without one
 };
 
+// The base of the modules kept in ecohub.db: its two connections.
+class OnEcohubDb {
+ protected:
+  explicit OnEcohubDb(Connections& c) : w_(*c.write), r_(*c.read) {}
+  Db& w_;  // every write, under w_.mu()
+  Db& r_;  // reads, under r_.mu()
+};
+
 // Opens (and, unless read-only, creates and migrates) the files of `data_dir`.
 Result<Connections> OpenConnections(const std::string& data_dir, const SqliteOptions& options);
 

@@ -37,9 +37,9 @@ struct SeriesKey {
   std::string factor, field;
 };
 
-class Readings final : public ReadingStore {
+class Readings final : public ReadingStore, private OnEcohubDb {
  public:
-  explicit Readings(Connections& c) : w_(*c.write), r_(*c.read) {}
+  explicit Readings(Connections& c) : OnEcohubDb(c) {}
 
   // Loads the ids of the known series (a read-only store creates none).
   void LoadSeriesIds() {
@@ -484,7 +484,7 @@ class Readings final : public ReadingStore {
   }
 
   // Id of a series, created inside the current transaction when new. Called with
-  // w_mu_ held.
+  // w_.mu() held.
   Result<int64_t> SeriesId(const std::string& mn, Period p, const std::string& factor,
                            const std::string& field,
                            std::vector<std::pair<std::string, int64_t>>* created) {
@@ -548,8 +548,6 @@ class Readings final : public ReadingStore {
     return w_.Exec("COMMIT");
   }
 
-  Db& w_;
-  Db& r_;
   std::unordered_map<std::string, int64_t> series_ids_;  // guarded by w_.mu()
   std::string series_key_;                               // scratch for SeriesId, guarded by w_.mu()
 };
