@@ -1,7 +1,6 @@
 // Accounts: users, login tokens, API keys, registered datasets, data requests,
-// grants and notifications, in their own SQLite file `accounts.db` under the data
-// directory (separate from the readings: small, rarely written, and never in the
-// way of the gateway's group commits).
+// grants and notifications: the rules, over an AccountStore that keeps the rows
+// (account_store.h; Open() uses the SQLite one, `accounts.db` in the data directory).
 //
 // Secrets are never stored: passwords as Argon2id strings, tokens and keys as
 // their SHA-256. Authenticate() answers from a short-lived in-memory cache (the
@@ -9,8 +8,11 @@
 // (logout, password change, disable, revoke, role change) clears that cache at
 // once, and an expired token fails even from the cache.
 //
-// Thread-safety: every method may be called from any thread (one connection
-// behind a mutex; Argon2 runs outside it).
+// Time: the methods that take `now` use it; the others, and the overloads without
+// it, read the Clock given at construction (tests pass a ManualClock).
+//
+// Thread-safety: every method may be called from any thread (the store is
+// thread-safe; Argon2 runs outside every lock).
 #pragma once
 
 #include <memory>
@@ -20,12 +22,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/account_store.h"
 #include "auth/catalog.h"
 #include "auth/policy.h"
+#include "core/clock.h"
 #include "core/status.h"
 #include "core/time.h"
-
-struct sqlite3;
 
 namespace ecohub::auth {
 
@@ -36,51 +38,6 @@ struct AccountOptions {
   int cache_seconds = 30;  // how long Authenticate() trusts its cache
 };
 
-struct User {
-  int64_t id = 0;
-  std::string username, display_name;
-  Role role = Role::kStaff;
-  int64_t district_id = 0;
-  int64_t enterprise_id = 0;
-  std::string department;
-  bool disabled = false;
-  int failed_logins = 0;
-  UnixSeconds locked_until = 0;
-  UnixSeconds created = 0;
-};
-
-struct ApiKey {
-  int64_t id = 0;
-  std::string name;
-  int64_t owner_id = 0;
-  std::string prefix;                 // the first characters, to recognise a key in a list
-  std::vector<std::string> datasets;  // empty: the owner's rights
-  UnixSeconds created = 0, expires = 0;
-  bool revoked = false;
-  int64_t request_id = 0;  // the data request it was issued for, or 0
-};
-
-struct DataRequest {
-  int64_t id = 0;
-  std::string dataset;
-  int64_t requester_id = 0;
-  std::string department;  // the requester's, at the time of asking
-  std::string purpose;
-  UnixSeconds until = 0;  // access asked until
-  std::string delivery;   // "account" (rights on the requester's account) or "key"
-  std::string status;     // pending, approved, refused, expired
-  int64_t decided_by = 0;
-  std::string reason;
-  UnixSeconds created = 0, decided = 0;
-  int64_t key_id = 0;  // the key issued on approval ("key" delivery)
-};
-
-struct Notification {
-  int64_t id = 0, user_id = 0;
-  UnixSeconds time = 0;
-  std::string text, object;
-};
-
 struct LoginResult {
   std::string token;  // shown once
   UnixSeconds expires = 0;
@@ -89,8 +46,13 @@ struct LoginResult {
 
 class Accounts {
  public:
+  // Accounts over the SQLite store in `data_dir` (created when missing).
   static Result<std::unique_ptr<Accounts>> Open(const std::string& data_dir,
-                                                const AccountOptions& options);
+                                                const AccountOptions& options,
+                                                const Clock& clock = RealClock());
+  // Accounts over `store`. `clock` must outlive it.
+  Accounts(std::unique_ptr<AccountStore> store, const AccountOptions& options,
+           const Clock& clock = RealClock());
   ~Accounts();
 
   // Users. Usernames are 1-64 characters of [A-Za-z0-9._-@].
@@ -107,10 +69,12 @@ class Accounts {
   // kUnauthenticated for wrong credentials or a disabled account (the same message,
   // so that names cannot be probed), kPermissionDenied while locked out.
   Result<LoginResult> Login(std::string_view username, std::string_view password, UnixSeconds now);
+  Result<LoginResult> Login(std::string_view username, std::string_view password);
   Status Logout(std::string_view token);
   // A token or an API key -> who it is; kUnauthenticated when unknown, expired,
   // revoked or its user disabled.
   Result<Principal> Authenticate(std::string_view bearer, UnixSeconds now);
+  Result<Principal> Authenticate(std::string_view bearer);
 
   // API keys. Returns the key and its secret (shown once).
   Result<std::pair<ApiKey, std::string>> CreateKey(const ApiKey& key, UnixSeconds now);
@@ -138,15 +102,16 @@ class Accounts {
   Result<std::vector<Notification>> Notifications(int64_t user_id, size_t limit);
 
  private:
-  Accounts(sqlite3* db, const AccountOptions& o);
-  Status Migrate();
   void ClearCache();
-  std::vector<Grant> ActiveGrants(int64_t user_id, UnixSeconds now);
   Result<Principal> PrincipalOf(const User& u, UnixSeconds now);
+  // Who a token or key (`hash` is its SecretHash) is, and until when the answer
+  // holds in *expires; kUnauthenticated when it does not authenticate.
+  Result<Principal> Lookup(std::string_view bearer, const std::string& hash, UnixSeconds now,
+                           UnixSeconds* expires);
 
-  sqlite3* db_;
+  std::unique_ptr<AccountStore> store_;
   AccountOptions options_;
-  std::mutex mu_;
+  const Clock& clock_;
   struct Cached {
     Principal who;
     UnixSeconds expires = 0;        // of the token or key

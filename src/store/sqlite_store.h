@@ -1,7 +1,10 @@
 // SqliteStore: the embedded Store (one file `ecohub.db` under the data directory,
 // WAL). It serves a city; PostgreSQL is for a province.
 //
-// Layout (schema/ migrations): readings arrive into `readings`, a WITHOUT ROWID
+// Code: sqlite/, one file per module over one helper (sqlite/db.h); modules.h
+// says which file holds what.
+//
+// Layout (sqlite/migrations.h): readings arrive into `readings`, a WITHOUT ROWID
 // table keyed time-major (t, series) so that group commits append at the right edge
 // of the B-tree (performance.md: 696k rows/s vs 36k point-major); Compact() moves
 // older rows into `chunks` (series, day) holding a compressed day per series

@@ -2,7 +2,7 @@
 // edit a released step: add the next one.
 #pragma once
 
-namespace ecohub::store {
+namespace ecohub::store::sqlite {
 
 inline constexpr const char* kSqliteMigrations[] = {
     // 1: readings, series, chunks, raw packets, reference tables.
@@ -92,4 +92,4 @@ CREATE TABLE IF NOT EXISTS derived (
 CREATE INDEX IF NOT EXISTS derived_scope ON derived (kind, scope, t);
 )sql";
 
-}  // namespace ecohub::store
+}  // namespace ecohub::store::sqlite

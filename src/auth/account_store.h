@@ -1,0 +1,135 @@
+// AccountStore: where Accounts (accounts.h) keeps its rows: users, login tokens, API
+// keys, registered datasets, data requests, grants and notifications. Row
+// operations only: the rules (password checks, lockout, expiry, who may decide) are
+// Accounts'. Implementations: SQLite (sqlite_account_store.h); the contract test
+// (account_store_test.cc) runs against each, with a reopen in the middle.
+//
+// Secrets never reach the store: it sees password hashes (Argon2id strings) and the
+// SHA-256 of tokens and keys.
+//
+// Thread-safety: every method may be called from any thread; each is atomic.
+// Errors: kNotFound for a missing row, kConflict for a duplicate natural key,
+// kIoError when the database failed (nothing of the failed call was stored).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "auth/policy.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace ecohub::auth {
+
+// The rows, as Accounts' API returns them too.
+struct User {
+  int64_t id = 0;
+  std::string username, display_name;
+  Role role = Role::kStaff;
+  int64_t district_id = 0;
+  int64_t enterprise_id = 0;
+  std::string department;
+  bool disabled = false;
+  int failed_logins = 0;
+  UnixSeconds locked_until = 0;
+  UnixSeconds created = 0;
+};
+
+struct ApiKey {
+  int64_t id = 0;
+  std::string name;
+  int64_t owner_id = 0;
+  std::string prefix;                 // the first characters, to recognise a key in a list
+  std::vector<std::string> datasets;  // empty: the owner's rights
+  UnixSeconds created = 0, expires = 0;
+  bool revoked = false;
+  int64_t request_id = 0;  // the data request it was issued for, or 0
+};
+
+struct DataRequest {
+  int64_t id = 0;
+  std::string dataset;
+  int64_t requester_id = 0;
+  std::string department;  // the requester's, at the time of asking
+  std::string purpose;
+  UnixSeconds until = 0;  // access asked until
+  std::string delivery;   // "account" (rights on the requester's account) or "key"
+  std::string status;     // pending, approved, refused, expired
+  int64_t decided_by = 0;
+  std::string reason;
+  UnixSeconds created = 0, decided = 0;
+  int64_t key_id = 0;  // the key issued on approval ("key" delivery)
+};
+
+struct Notification {
+  int64_t id = 0, user_id = 0;
+  UnixSeconds time = 0;
+  std::string text, object;
+};
+
+// A login token as stored.
+struct TokenRow {
+  int64_t user_id = 0;
+  UnixSeconds expires = 0;
+};
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  // Users. InsertUser stores everything of `u` but its id (and failed_logins,
+  // locked_until: 0) and returns the new id; kConflict when the username is taken.
+  virtual Result<int64_t> InsertUser(const User& u, std::string_view password_hash) = 0;
+  virtual Result<User> GetUser(int64_t id) = 0;
+  // By username; also fills *password_hash when given.
+  virtual Result<User> FindUser(std::string_view username,
+                                std::string* password_hash = nullptr) = 0;
+  virtual Result<std::vector<User>> Users() = 0;  // ordered by id
+  // Display name, role, district, enterprise, department and disabled of `u.id`.
+  virtual Status UpdateUser(const User& u) = 0;
+  // Sets the password hash, clears failures and lockout and deletes the user's
+  // tokens, in one transaction.
+  virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
+  virtual Status SetFailedLogins(int64_t user_id, int failed, UnixSeconds locked_until) = 0;
+
+  // Tokens, by the hash of the secret. InsertToken stores a token, clears the user's
+  // failures and deletes the tokens expired at `created`, in one transaction.
+  virtual Status InsertToken(std::string_view hash, int64_t user_id, UnixSeconds created,
+                             UnixSeconds expires) = 0;
+  virtual Result<TokenRow> FindToken(std::string_view hash) = 0;
+  virtual Status DeleteToken(std::string_view hash) = 0;  // OK when absent
+  virtual Status DeleteTokensOf(int64_t user_id) = 0;
+
+  // API keys. InsertKey stores everything of `k` but its id, with the hash of its
+  // secret, and returns the new id.
+  virtual Result<int64_t> InsertKey(const ApiKey& k, std::string_view hash) = 0;
+  virtual Result<std::vector<ApiKey>> Keys(int64_t owner_id) = 0;  // 0: all; by id
+  virtual Result<ApiKey> GetKey(int64_t id) = 0;
+  virtual Result<ApiKey> FindKey(std::string_view hash) = 0;
+  virtual Status RevokeKey(int64_t id) = 0;
+
+  // Registered datasets as JSON documents (the catalog's format, catalog.h), by id.
+  virtual Status PutDataset(std::string_view id, std::string_view body, UnixSeconds updated) = 0;
+  virtual Result<std::vector<std::string>> DatasetBodies() = 0;  // ordered by id
+
+  // Data requests, stored as given (status included). Requests() is newest first.
+  virtual Result<int64_t> InsertRequest(const DataRequest& r) = 0;
+  virtual Result<DataRequest> GetRequest(int64_t id) = 0;
+  virtual Result<std::vector<DataRequest>> Requests() = 0;
+  // Records the decision on request `r.id` while it is still pending (status,
+  // decided_by, reason, decided, key_id) and, when `grant` is set, grants the
+  // requester that dataset until then, in one transaction. kConflict when the
+  // request is no longer pending.
+  virtual Status DecideRequest(const DataRequest& r, const std::optional<Grant>& grant) = 0;
+  // The grants of a user still valid at `now`.
+  virtual Result<std::vector<Grant>> ActiveGrants(int64_t user_id, UnixSeconds now) = 0;
+
+  // Notifications; Notifications() is newest first, at most `limit`.
+  virtual Status InsertNotification(const Notification& n) = 0;
+  virtual Result<std::vector<Notification>> Notifications(int64_t user_id, size_t limit) = 0;
+};
+
+}  // namespace ecohub::auth

@@ -1,0 +1,55 @@
+// The registry's domain types: the districts, enterprises, monitoring sites and
+// devices of the city (DESIGN.md, "src/registry/"). Plain copyable values with no
+// behaviour; stores keep them (store/registry_store.h) and every module reads them.
+// Ids are assigned by the store (0 until stored); natural keys are the district and
+// site code, the enterprise's credit code and the device's MN.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace ecohub::registry {
+
+// A district (区) of the city, with its outline for maps.
+struct District {
+  int64_t id = 0;
+  std::string code, name;
+  double lon = 0, lat = 0;
+  std::string geojson;
+};
+
+// A regulated enterprise (排污单位).
+struct Enterprise {
+  int64_t id = 0;
+  std::string name, credit_code, industry;
+  int64_t district_id = 0;
+  double lon = 0, lat = 0;
+  bool key_unit = false;  // 重点排污单位: its emissions are disclosed to the public
+  std::string permit_no;
+};
+
+// A monitoring site: an ambient air station, a river section, or an outlet of an
+// enterprise.
+struct Site {
+  int64_t id = 0;
+  std::string code, name;
+  std::string kind;  // "air", "water", "outlet_gas", "outlet_water"
+  int64_t district_id = 0;
+  int64_t enterprise_id = 0;  // outlets only
+  double lon = 0, lat = 0;
+  bool simulated = false;
+  std::string attrs_json;  // limits, permit details, target water class...
+};
+
+// A data logger speaking HJ 212, identified by its MN, reporting for one site.
+struct Device {
+  std::string mn;
+  int64_t site_id = 0;
+  std::string password;
+  int protocol_version = 1;  // 0 = HJ/T 212-2005, 1 = HJ 212-2017, 2 = HJ 212-2025
+  std::string charset = "utf-8";
+  bool enabled = true;
+  std::string crc_variant = "hj212";
+};
+
+}  // namespace ecohub::registry

@@ -1,0 +1,58 @@
+// ContractFixture<S>: the fixture of a contract suite that is written once against
+// the interface S and run for every backend of it (STYLE.md, "Tests"): each case
+// gets a fresh temporary directory, the backend opened in it, and Restart(), which
+// closes and reopens the backend mid-way (what was acknowledged must still be
+// there). Used by the store's per-module suites and auth's AccountStore suite.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace ecohub::store {
+
+// A fresh, empty directory for the running test: `prefix` + the test's name.
+inline std::string FreshTestDir(const std::string& prefix) {
+  std::string dir =
+      testing::TempDir() + prefix + testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+template <typename S>
+struct BackendOf {
+  const char* name;
+  std::function<std::unique_ptr<S>(const std::string& dir)> open;
+};
+
+template <typename S>
+std::string BackendName(const testing::TestParamInfo<BackendOf<S>>& info) {
+  return info.param.name;
+}
+
+template <typename S>
+class ContractFixture : public testing::TestWithParam<BackendOf<S>> {
+ protected:
+  void SetUp() override {
+    dir_ = FreshTestDir(std::string("/ecohub_contract_") + this->GetParam().name + "_");
+    store_ = this->GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Restart() {
+    store_.reset();
+    store_ = this->GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+
+  std::string dir_;
+  std::unique_ptr<S> store_;
+};
+
+}  // namespace ecohub::store

@@ -1,0 +1,259 @@
+// The contract of the readings module (reading_store.h), for every backend (store_contract.h).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "store/store_contract.h"
+
+namespace ecohub::store {
+namespace {
+
+class ReadingStoreContract : public StoreContract {};
+
+TEST_P(ReadingStoreContract, UpsertIsIdempotent) {
+  Batch b;
+  b.readings = {R("M1", Period::kRealtime, 1000, "a34004", "Rtd", "87"),
+                R("M1", Period::kRealtime, 1000, "a21005", "Rtd", "1.250")};
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(Append(b).ok());  // the device resent the packet
+  EXPECT_EQ(All().size(), 2u);
+  b.readings[0].value = "88";  // a correction replaces
+  ASSERT_TRUE(Append(b).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].value, "88");
+  EXPECT_EQ(*store_->CountReadings(), 2);
+}
+
+TEST_P(ReadingStoreContract, ExactTextSurvivesStorageAndRestart) {
+  Batch b;
+  const char* values[] = {"231.0", "0.000", "-0.5", "1e3", "007", "-0.0", "123456789012345678",
+                          "abc"};
+  int64_t t = 5000;
+  for (const char* v : values)
+    b.readings.push_back(R("M1", Period::kMinute, t += 600, "w01018", "Avg", v));
+  ASSERT_TRUE(Append(b).ok());
+  Restart();
+  auto all = All();
+  ASSERT_EQ(all.size(), std::size(values));
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].value, values[i]);
+  ASSERT_TRUE(store_->Compact().ok());
+  Restart();
+  all = All();
+  ASSERT_EQ(all.size(), std::size(values));
+  for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].value, values[i]);
+}
+
+TEST_P(ReadingStoreContract, ScanOrderAndRange) {
+  Batch b;
+  b.readings = {R("M2", Period::kHour, 7200, "w01018", "Avg", "2"),
+                R("M1", Period::kHour, 7200, "b", "Avg", "3"),
+                R("M1", Period::kHour, 3600, "b", "Avg", "1"),
+                R("M1", Period::kHour, 3600, "a", "Max", "4"),
+                R("M1", Period::kRealtime, 9999, "a", "Rtd", "5")};
+  ASSERT_TRUE(Append(b).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 5u);
+  // (mn, period, time, factor, field)
+  EXPECT_EQ(all[0].value, "5");
+  EXPECT_EQ(all[1].value, "4");
+  EXPECT_EQ(all[2].value, "1");
+  EXPECT_EQ(all[3].value, "3");
+  EXPECT_EQ(all[4].value, "2");
+  auto r = store_->Range("M1", Period::kHour, "b", "Avg", 3600, 7200);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].value, "1");
+}
+
+TEST_P(ReadingStoreContract, CompactionKeepsEverythingAndLaterUpsertsWin) {
+  Batch b;
+  for (int dev = 0; dev < 5; ++dev)
+    for (int i = 0; i < 300; ++i)
+      b.readings.push_back(R("D" + std::to_string(dev), Period::kRealtime, 86400 * 3 + i * 600,
+                             "a34004", "Rtd", std::to_string(i % 97) + ".1"));
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact(86400 * 3 + 150 * 600).ok());  // half compacted
+  EXPECT_EQ(*store_->CountReadings(), 1500);
+  Batch fix;
+  fix.readings = {R("D1", Period::kRealtime, 86400 * 3 + 10 * 600, "a34004", "Rtd", "999", 'M')};
+  ASSERT_TRUE(Append(fix).ok());
+  ASSERT_TRUE(store_->Compact().ok());
+  Restart();
+  auto r = store_->Range("D1", Period::kRealtime, "a34004", "Rtd", 0, INT64_MAX);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 300u);
+  EXPECT_EQ((*r)[10].value, "999");
+  EXPECT_EQ((*r)[10].flag, 'M');
+  EXPECT_EQ((*r)[11].value, "11.1");
+  EXPECT_EQ(*store_->CountReadings(), 1500);
+  auto latest = store_->LatestAll();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->size(), 5u);
+  for (const auto& v : *latest) {
+    EXPECT_EQ(v.time, 86400 * 3 + 299 * 600);
+    EXPECT_EQ(v.value, "8.1");  // 299 % 97
+  }
+}
+
+TEST_P(ReadingStoreContract, RawPacketsAndRetention) {
+  Batch b;
+  b.raw = {{1000, "127.0.0.1:5", "M1", "stored", "##0001a"},
+           {2000, "127.0.0.1:5", "M1", "crc_mismatch", "x"}};
+  ASSERT_TRUE(Append(b).ok());
+  auto raw = store_->RawPackets("M1", 0, 10000, 10);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->size(), 2u);
+  EXPECT_EQ((*raw)[0].verdict, "crc_mismatch");  // newest first
+  ASSERT_TRUE(store_->PruneRaw(1500).ok());
+  EXPECT_EQ(store_->RawPackets("M1", 0, 10000, 10)->size(), 1u);
+
+  Batch r;
+  r.readings = {R("M1", Period::kRealtime, 100, "a", "Rtd", "1"),
+                R("M1", Period::kHour, 100, "a", "Avg", "1")};
+  ASSERT_TRUE(Append(r).ok());
+  ASSERT_TRUE(store_->PruneReadings(Period::kRealtime, 200).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].period, Period::kHour);
+}
+
+TEST_P(ReadingStoreContract, BytesPerValueAfterCompaction) {
+  // 200 devices x 10 factors x 1,440 minute values, arriving time-major.
+  for (int m = 0; m < 1440; m += 60) {
+    Batch b;
+    for (int t = m; t < m + 60; ++t)
+      for (int dev = 0; dev < 200; ++dev)
+        for (int f = 0; f < 10; ++f)
+          b.readings.push_back(
+              R("010000A8900016F0" + std::to_string(10000000 + dev), Period::kMinute,
+                1700000000 + t * 60, "w0101" + std::to_string(f), "Avg",
+                std::to_string((dev * 7 + t * 3 + f) % 500) + "." + std::to_string(t % 10)));
+    ASSERT_TRUE(Append(b).ok());
+  }
+  ASSERT_TRUE(store_->Compact().ok());
+  store_.reset();
+  uint64_t bytes = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir_)) bytes += e.file_size();
+  double per_value = static_cast<double>(bytes) / (200.0 * 10 * 1440);
+  RecordProperty("bytes_per_value", std::to_string(per_value));
+  EXPECT_LE(per_value, 16.0);
+}
+
+TEST_P(ReadingStoreContract, LatestForSiteAcrossHotAndChunksWithLateData) {
+  auto site = store_->PutSite({0, "AIR-2", "天坛", "air", 0, 0, 116.4, 39.88, false, "{}"});
+  auto other = store_->PutSite({0, "AIR-3", "农展馆", "air", 0, 0, 116.46, 39.94, false, "{}"});
+  ASSERT_TRUE(site.ok() && other.ok());
+  ASSERT_TRUE(store_->PutDevice({"MA", *site, "p", 1, "utf-8", true, "hj212"}).ok());
+  ASSERT_TRUE(store_->PutDevice({"MB", *other, "p", 1, "utf-8", true, "hj212"}).ok());
+  Batch b;
+  b.readings = {R("MA", Period::kHour, 86400 * 10, "a34004", "Avg", "40"),
+                R("MA", Period::kHour, 86400 * 10 + 3600, "a34004", "Avg", "41"),
+                R("MA", Period::kRealtime, 86400 * 10 + 3605, "a34004", "Rtd", "42.0"),
+                R("MB", Period::kHour, 86400 * 10 + 7200, "a34004", "Avg", "99")};
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact().ok());
+  // A late hour arrives after compaction: older than what the chunk holds.
+  Batch late;
+  late.readings = {R("MA", Period::kHour, 86400 * 9, "a34004", "Avg", "7")};
+  ASSERT_TRUE(Append(late).ok());
+  Restart();
+  auto l = store_->LatestForSite(*site);
+  ASSERT_TRUE(l.ok()) << l.status().ToString();
+  ASSERT_EQ(l->size(), 2u);
+  EXPECT_EQ((*l)[0].period, Period::kRealtime);
+  EXPECT_EQ((*l)[0].value, "42.0");
+  EXPECT_EQ((*l)[1].period, Period::kHour);
+  EXPECT_EQ((*l)[1].value, "41");
+  EXPECT_EQ((*l)[1].time, 86400 * 10 + 3600);
+  EXPECT_EQ((*l)[1].flag, 'N');
+  EXPECT_TRUE(store_->LatestForSite(*site + 1000)->empty());
+  EXPECT_EQ(store_->LatestAll()->size(), 3u);
+}
+
+TEST_P(ReadingStoreContract, ScanWindowMergesChunksAndHotRowsOfOnePeriod) {
+  Batch b;
+  for (int h = 0; h < 48; ++h) {
+    b.readings.push_back(R("A", Period::kHour, h * 3600, "a34004", "Avg", std::to_string(h)));
+    b.readings.push_back(R("B", Period::kHour, h * 3600, "a34004", "Avg", "7"));
+    b.readings.push_back(R("A", Period::kMinute, h * 3600, "a34004", "Avg", "1"));
+  }
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact(86400).ok());  // day 0 in chunks, day 1 hot
+  Batch late;
+  late.readings.push_back(R("A", Period::kHour, 10 * 3600, "a34004", "Avg", "99"));  // upsert
+  ASSERT_TRUE(Append(late).ok());
+  std::map<std::string, std::vector<std::pair<int64_t, std::string>>> got;
+  ASSERT_TRUE(store_
+                  ->ScanWindow(Period::kHour, 5 * 3600, 30 * 3600, {},
+                               [&](const Reading& r) {
+                                 EXPECT_EQ(r.period, Period::kHour);
+                                 got[r.mn].push_back({r.time, r.value});
+                                 return true;
+                               })
+                  .ok());
+  ASSERT_EQ(got["A"].size(), 25u);
+  ASSERT_EQ(got["B"].size(), 25u);
+  EXPECT_EQ(got["A"].front(), (std::pair<int64_t, std::string>{5 * 3600, "5"}));
+  EXPECT_EQ(got["A"][5].second, "99");  // the late value wins over the chunk
+  EXPECT_EQ(got["A"].back().first, 29 * 3600);
+  EXPECT_TRUE(std::is_sorted(got["A"].begin(), got["A"].end()));
+  std::vector<std::string> only_b = {"B"};
+  int n = 0;
+  ASSERT_TRUE(store_
+                  ->ScanWindow(Period::kHour, 0, 48 * 3600, only_b,
+                               [&](const Reading& r) {
+                                 EXPECT_EQ(r.mn, "B");
+                                 ++n;
+                                 return true;
+                               })
+                  .ok());
+  EXPECT_EQ(n, 48);
+}
+
+TEST_P(ReadingStoreContract, PruneCutsInsideACompactedDay) {
+  Batch b;
+  for (int i = 0; i < 48; ++i)
+    b.readings.push_back(
+        R("M1", Period::kMinute, 86400 * 20 + i * 3600, "w01018", "Avg", std::to_string(i)));
+  b.readings.push_back(R("M1", Period::kHour, 86400 * 20, "w01018", "Avg", "h"));
+  ASSERT_TRUE(Append(b).ok());
+  ASSERT_TRUE(store_->Compact().ok());
+  // Half of the first day and all earlier data of the minute period go.
+  ASSERT_TRUE(store_->PruneReadings(Period::kMinute, 86400 * 20 + 12 * 3600).ok());
+  Restart();
+  auto r = store_->Range("M1", Period::kMinute, "w01018", "Avg", 0, INT64_MAX);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 36u);
+  EXPECT_EQ(r->front().value, "12");
+  EXPECT_EQ(*store_->CountReadings(), 37);  // the hour value is another period
+}
+
+TEST_P(ReadingStoreContract, RestartBetweenAppendsAndCompactionsLosesNothing) {
+  // Each round: append a day's slice (some of it correcting earlier values), restart,
+  // compact part of it, restart. The store must equal the model throughout.
+  std::map<std::tuple<std::string, int64_t>, std::string> model;
+  for (int round = 0; round < 4; ++round) {
+    Batch b;
+    for (int dev = 0; dev < 3; ++dev)
+      for (int i = 0; i < 50; ++i) {
+        int64_t t = 86400 * 30 + round * 40 * 300 + i * 300;  // overlaps the previous round
+        std::string mn = "R" + std::to_string(dev);
+        std::string v = std::to_string(round) + "." + std::to_string(i);
+        b.readings.push_back(R(mn, Period::kMinute, t, "a21026", "Avg", v));
+        model[{mn, t}] = v;
+      }
+    ASSERT_TRUE(Append(b).ok());
+    Restart();
+    ASSERT_TRUE(store_->Compact(86400 * 30 + round * 40 * 300 + 25 * 300).ok());
+    Restart();
+    auto all = All();
+    ASSERT_EQ(all.size(), model.size()) << "round " << round;
+    for (const auto& r : all) EXPECT_EQ(r.value, (model[{r.mn, r.time}])) << r.mn << " " << r.time;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(All, ReadingStoreContract, StoreBackends(), BackendName<Store>);
+
+}  // namespace
+}  // namespace ecohub::store

@@ -1,0 +1,41 @@
+// The contract of the registry module (registry_store.h), for every backend (store_contract.h).
+#include <gtest/gtest.h>
+
+#include "store/store_contract.h"
+
+namespace ecohub::store {
+namespace {
+
+class RegistryStoreContract : public StoreContract {};
+
+TEST_P(RegistryStoreContract, ReferenceTablesUpsertByNaturalKey) {
+  auto d = store_->PutDistrict({0, "110101", "东城区", 116.4, 39.9, ""});
+  ASSERT_TRUE(d.ok());
+  auto d2 = store_->PutDistrict({0, "110101", "东城区 (renamed)", 116.4, 39.9, ""});
+  EXPECT_EQ(*d, *d2);
+  auto s = store_->PutSite({0, "AIR-1", "东四", "air", *d, 0, 116.417, 39.929, false, "{}"});
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(store_->PutDevice({"MN1", *s, "123456", 1, "utf-8", true, "hj212"}).ok());
+  Restart();
+  EXPECT_EQ(store_->Districts()->at(0).name, "东城区 (renamed)");
+  EXPECT_EQ(store_->GetSite(*s)->name, "东四");
+  EXPECT_FALSE(store_->GetSite(*s + 100).ok());
+  ASSERT_EQ(store_->Devices()->size(), 1u);
+  EXPECT_EQ(store_->Devices()->at(0).password, "123456");
+}
+
+TEST_P(RegistryStoreContract, GetDeviceByMn) {
+  ASSERT_TRUE(store_->PutDevice({"MN9", 3, "pw", 0, "gbk", false, "hj212"}).ok());
+  ASSERT_TRUE(store_->PutDevice({"MN9", 4, "pw2", 1, "utf-8", true, "hj212"}).ok());
+  auto d = store_->GetDevice("MN9");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->site_id, 4);
+  EXPECT_EQ(d->password, "pw2");
+  EXPECT_TRUE(d->enabled);
+  EXPECT_EQ(store_->GetDevice("nope").status().code(), Code::kNotFound);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, RegistryStoreContract, StoreBackends(), BackendName<Store>);
+
+}  // namespace
+}  // namespace ecohub::store

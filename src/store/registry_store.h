@@ -1,0 +1,42 @@
+// RegistryStore: the reference tables of the registry (districts, enterprises,
+// sites, devices; registry/types.h). Part of Store (store.h), whose notes on
+// thread-safety and errors apply; its contract suite is registry_contract_test.cc.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "registry/types.h"
+
+namespace ecohub::store {
+
+// The registry's types by their older names, for the modules that still say so.
+using District = registry::District;
+using Enterprise = registry::Enterprise;
+using Site = registry::Site;
+using Device = registry::Device;
+
+class RegistryStore {
+ public:
+  virtual ~RegistryStore() = default;
+
+  // Upsert by natural key (district and site code, enterprise credit_code, device
+  // mn) and return the id (a device is keyed by its mn alone). The caller's id is
+  // ignored.
+  virtual Result<int64_t> PutDistrict(const District& d) = 0;
+  virtual Result<int64_t> PutEnterprise(const Enterprise& e) = 0;
+  virtual Result<int64_t> PutSite(const Site& s) = 0;
+  virtual Status PutDevice(const Device& d) = 0;
+
+  // Everything stored, ordered by id (devices by mn).
+  virtual Result<std::vector<District>> Districts() = 0;
+  virtual Result<std::vector<Enterprise>> Enterprises() = 0;
+  virtual Result<std::vector<Site>> Sites() = 0;
+  virtual Result<Site> GetSite(int64_t id) = 0;  // kNotFound when unknown
+  virtual Result<std::vector<Device>> Devices() = 0;
+  virtual Result<Device> GetDevice(std::string_view mn) = 0;  // kNotFound when unknown
+};
+
+}  // namespace ecohub::store

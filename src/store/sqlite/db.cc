@@ -1,0 +1,146 @@
+#include "store/sqlite/db.h"
+
+#include <sqlite3.h>
+
+namespace ecohub::store::sqlite {
+
+Stmt::Stmt(Db& db, const char* sql) {
+  sqlite3_prepare_v3(db.db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
+}
+Stmt::~Stmt() { sqlite3_finalize(s_); }
+
+Stmt& Stmt::Bind(int i, int64_t v) {
+  sqlite3_bind_int64(s_, i, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int i, double v) {
+  sqlite3_bind_double(s_, i, v);
+  return *this;
+}
+Stmt& Stmt::Bind(int i, std::string_view v) {
+  sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::BindBlob(int i, std::string_view v) {
+  sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+Stmt& Stmt::BindNull(int i) {
+  sqlite3_bind_null(s_, i);
+  return *this;
+}
+
+StepResult Stmt::Step() {
+  switch (sqlite3_step(s_) & 0xff) {  // the primary code of an extended one
+    case SQLITE_ROW:
+      return StepResult::kRow;
+    case SQLITE_DONE:
+      return StepResult::kDone;
+    case SQLITE_CONSTRAINT:
+      return StepResult::kConstraint;
+    default:
+      return StepResult::kError;
+  }
+}
+void Stmt::Reset() {
+  sqlite3_reset(s_);
+  sqlite3_clear_bindings(s_);
+}
+
+int64_t Stmt::Int(int c) const { return sqlite3_column_int64(s_, c); }
+double Stmt::Real(int c) const { return sqlite3_column_double(s_, c); }
+bool Stmt::Null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL; }
+std::string Stmt::Text(int c) const {
+  auto p = sqlite3_column_blob(s_, c);
+  return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, c)) : std::string();
+}
+
+std::optional<int64_t> Stmt::OptInt(int c) const {
+  return Null(c) ? std::nullopt : std::optional<int64_t>(Int(c));
+}
+std::optional<double> Stmt::OptReal(int c) const {
+  return Null(c) ? std::nullopt : std::optional<double>(Real(c));
+}
+
+Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& options) {
+  int flags = options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  sqlite3* handle = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &handle, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  // Even a failed open returns a handle (to report the error with); Db closes it.
+  std::unique_ptr<Db> db(new Db(handle));
+  if (rc != SQLITE_OK) return db->Error("open " + path);
+  sqlite3_busy_timeout(handle, options.busy_timeout_ms);
+  return db;
+}
+
+Db::~Db() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
+
+Status Db::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
+  std::string m = err ? err : "unknown";
+  sqlite3_free(err);
+  return Status::IoError("sqlite: " + m);
+}
+
+Status Db::Error(std::string_view what) const {
+  return Status::IoError("sqlite " + std::string(what) + ": " +
+                         (db_ ? sqlite3_errmsg(db_) : "no handle"));
+}
+
+Status Db::StepError(StepResult rc, std::string_view what) const {
+  if (rc == StepResult::kConstraint)
+    return Status(Code::kConflict, "sqlite " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  return Error(what);
+}
+
+Status Db::InTransaction(const std::function<Status()>& body) {
+  Status s = Exec("BEGIN IMMEDIATE");
+  if (!s.ok()) return s;
+  s = body();
+  if (!s.ok()) {
+    Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
+}
+
+Status Db::Migrate(std::span<const char* const> migrations) {
+  Status s = Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  if (!s.ok()) return s;
+  int64_t version = 0;
+  {
+    Stmt q(*this, "SELECT max(version) FROM schema_version");
+    if (q.Step() == kRow && !q.Null(0)) version = q.Int(0);
+  }
+  int64_t known = static_cast<int64_t>(migrations.size());
+  if (version > known)
+    return Status::Corruption("database schema version " + std::to_string(version) +
+                              " is newer than this ecohub (" + std::to_string(known) + ")");
+  for (int64_t v = version; v < known; ++v) {
+    s = InTransaction([&] {
+      Status m = Exec(migrations[v]);
+      if (!m.ok()) return m;
+      return Exec("INSERT INTO schema_version VALUES (" + std::to_string(v + 1) + ")");
+    });
+    if (!s.ok()) return Status(s.code(), "migration " + std::to_string(v + 1) + ": " + s.message());
+  }
+  return Status::Ok();
+}
+
+void Db::CheckpointTruncate() {
+  sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+}
+
+int64_t Db::Changes() const { return sqlite3_changes(db_); }
+
+Stmt& Db::Cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) it = cache_.emplace(sql, Stmt(*this, sql)).first;
+  return it->second;
+}
+
+}  // namespace ecohub::store::sqlite

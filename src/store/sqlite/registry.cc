@@ -1,0 +1,119 @@
+// The registry module of the SQLite store: districts, enterprises, sites, devices.
+#include "store/sqlite/modules.h"
+
+namespace ecohub::store::sqlite {
+
+namespace {
+
+District DistrictFrom(const Stmt& q) {
+  return District{q.Int(0), q.Text(1), q.Text(2), q.Real(3), q.Real(4), q.Text(5)};
+}
+Enterprise EnterpriseFrom(const Stmt& q) {
+  return Enterprise{q.Int(0),  q.Text(1), q.Text(2),     q.Text(3), q.Int(4),
+                    q.Real(5), q.Real(6), q.Int(7) != 0, q.Text(8)};
+}
+Site SiteFrom(const Stmt& q) {
+  return Site{q.Int(0), q.Text(1), q.Text(2), q.Text(3),     q.Int(4),
+              q.Int(5), q.Real(6), q.Real(7), q.Int(8) != 0, q.Text(9)};
+}
+Device DeviceFrom(const Stmt& q) {
+  return Device{q.Text(0), q.Int(1),      q.Text(2), static_cast<int>(q.Int(3)),
+                q.Text(4), q.Int(5) != 0, q.Text(6)};
+}
+
+constexpr const char* kPutDistrict =
+    "INSERT INTO districts (code, name, lon, lat, geojson) VALUES (?,?,?,?,?) "
+    "ON CONFLICT (code) DO UPDATE SET name=excluded.name, lon=excluded.lon, "
+    "lat=excluded.lat, geojson=excluded.geojson RETURNING id";
+constexpr const char* kPutEnterprise =
+    "INSERT INTO enterprises (credit_code, name, industry, district_id, lon, lat, key_unit, "
+    "permit_no) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET "
+    "name=excluded.name, industry=excluded.industry, district_id=excluded.district_id, "
+    "lon=excluded.lon, lat=excluded.lat, key_unit=excluded.key_unit, "
+    "permit_no=excluded.permit_no RETURNING id";
+constexpr const char* kPutSite =
+    "INSERT INTO sites (code, name, kind, district_id, enterprise_id, lon, lat, simulated, "
+    "attrs) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET name=excluded.name, "
+    "kind=excluded.kind, district_id=excluded.district_id, "
+    "enterprise_id=excluded.enterprise_id, lon=excluded.lon, lat=excluded.lat, "
+    "simulated=excluded.simulated, attrs=excluded.attrs RETURNING id";
+constexpr const char* kDistricts =
+    "SELECT id, code, name, lon, lat, geojson FROM districts ORDER BY id";
+constexpr const char* kEnterprises =
+    "SELECT id, name, credit_code, industry, district_id, lon, lat, key_unit, permit_no "
+    "FROM enterprises ORDER BY id";
+constexpr const char* kSites =
+    "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs "
+    "FROM sites ORDER BY id";
+constexpr const char* kSiteById =
+    "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs "
+    "FROM sites WHERE id = ?";
+constexpr const char* kDevices =
+    "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM "
+    "devices ORDER BY mn";
+constexpr const char* kDeviceByMn =
+    "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM "
+    "devices WHERE mn = ?";
+
+class Registry final : public RegistryStore, private OnEcohubDb {
+ public:
+  explicit Registry(Connections& c) : OnEcohubDb(c) {}
+
+  Result<int64_t> PutDistrict(const District& d) override {
+    return Upsert(kPutDistrict, "put district", d.code, d.name, d.lon, d.lat, d.geojson);
+  }
+  Result<int64_t> PutEnterprise(const Enterprise& e) override {
+    return Upsert(kPutEnterprise, "put enterprise", e.credit_code, e.name, e.industry,
+                  e.district_id, e.lon, e.lat, e.key_unit, e.permit_no);
+  }
+  Result<int64_t> PutSite(const Site& s) override {
+    return Upsert(kPutSite, "put site", s.code, s.name, s.kind, s.district_id, s.enterprise_id,
+                  s.lon, s.lat, s.simulated, s.attrs_json);
+  }
+  Status PutDevice(const Device& d) override {
+    std::lock_guard lock(w_.mu());
+    return w_.Run(
+        "INSERT INTO devices (mn, site_id, password, protocol_version, charset, enabled, "
+        "crc_variant) VALUES (?,?,?,?,?,?,?) ON CONFLICT (mn) DO UPDATE SET "
+        "site_id=excluded.site_id, password=excluded.password, "
+        "protocol_version=excluded.protocol_version, charset=excluded.charset, "
+        "enabled=excluded.enabled, crc_variant=excluded.crc_variant",
+        "put device", d.mn, d.site_id, d.password, d.protocol_version, d.charset, d.enabled,
+        d.crc_variant);
+  }
+
+  Result<std::vector<District>> Districts() override { return All(kDistricts, DistrictFrom); }
+  Result<std::vector<Enterprise>> Enterprises() override {
+    return All(kEnterprises, EnterpriseFrom);
+  }
+  Result<std::vector<Site>> Sites() override { return All(kSites, SiteFrom); }
+  Result<Site> GetSite(int64_t id) override {
+    std::lock_guard lock(r_.mu());
+    return r_.QueryOne(kSiteById, "site " + std::to_string(id), SiteFrom, id);
+  }
+  Result<std::vector<Device>> Devices() override { return All(kDevices, DeviceFrom); }
+  Result<Device> GetDevice(std::string_view mn) override {
+    std::lock_guard lock(r_.mu());
+    return r_.QueryOne(kDeviceByMn, "device " + std::string(mn), DeviceFrom, mn);
+  }
+
+ private:
+  // Upserts a row by its natural key and returns its id.
+  template <typename... V>
+  Result<int64_t> Upsert(const char* sql, const char* what, const V&... values) {
+    std::lock_guard lock(w_.mu());
+    return w_.InsertReturningId(sql, what, values...);
+  }
+  // Every row of a listing, on the read connection.
+  template <typename Read>
+  Result<std::vector<std::invoke_result_t<Read, const Stmt&>>> All(const char* sql, Read read) {
+    std::lock_guard lock(r_.mu());
+    return r_.Query(sql, "list registry", read);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<RegistryStore> NewRegistry(Connections& c) { return std::make_unique<Registry>(c); }
+
+}  // namespace ecohub::store::sqlite
