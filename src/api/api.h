@@ -42,13 +42,10 @@ struct ParamDoc {
   bool required = false;
 };
 
-// Written with designated initializers, in this order:
-//   {.id = "listSites", .summary = "...", .tag = "Registry", .query = {...},
-//    .login = false, .dataset = "...", .exportable = true, .response = "..."}
+// Written with designated initializers, in the order of the fields:
+//   {.summary = "...", .tag = "Registry", .query = {...}, .login = false,
+//    .dataset = "...", .exportable = true, .response = "...", .id = "listSites"}
 struct RouteDoc {
-  // The OpenAPI operationId: a lowerCamelCase identifier, unique across the API, that
-  // client generators turn into a function name ("getCityAqi").
-  std::string id;
   std::string summary;
   std::string tag;  // "Public", "Data", "Registry", "Accounts", "Catalog", "Operations"
   std::vector<ParamDoc> query;
@@ -59,6 +56,10 @@ struct RouteDoc {
   std::string dataset;
   bool exportable = false;  // takes format=csv|xlsx
   std::string response;     // a short description of the 200 answer
+  // The OpenAPI operationId: a lowerCamelCase identifier, unique across the API, that
+  // client generators turn into a function name ("getCityAqi"). Last, so that
+  // designated initializers name it after the rest.
+  std::string id;
 };
 
 struct RateLimitOptions {
