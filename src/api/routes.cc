@@ -10,7 +10,13 @@ void AddAllRoutes(Api& api, const ApiContext& ctx) {
   // Registry and readings.
   AddResourceRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
-  AddPlatformRoutes(api, ctx);
+  AddAccountRoutes(api, ctx);
+  AddKeyRoutes(api, ctx);
+  AddCatalogRoutes(api, ctx);
+  AddSharingRoutes(api, ctx);
+  AddAuditRoutes(api, ctx);
+  AddOpenDataRoutes(api, ctx);
+  AddDocsRoutes(api);
   AddAlarmRoutes(api, ctx);
 }
 
