@@ -8,7 +8,7 @@
 #include <map>
 
 #include "api/export.h"
-#include "api/handlers.h"
+#include "api/handlers.h"  // ApiContext, copied by Bind
 #include "api/params.h"
 
 namespace ecohub::api {
