@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <cmath>
 #include <map>
 
 #include "api/export.h"
+#include "api/handlers.h"  // ApiContext, copied by Bind
 #include "api/params.h"
 
 namespace ecohub::api {
@@ -73,11 +73,16 @@ Response Denied(const Principal& who, const auth::Decision& d) {
   return Problem(403, "forbidden", "Not allowed", d.reason);
 }
 
-std::optional<Response> Check(const Principal& who, auth::Action action,
-                              const auth::Target& target) {
-  auto d = auth::Authorize(who, action, target, WallSeconds());
+std::optional<Response> Check(const Principal& who, auth::Action action, const auth::Target& target,
+                              UnixSeconds now) {
+  auto d = auth::Authorize(who, action, target, now);
   if (d) return std::nullopt;
   return Denied(who, d);
+}
+
+SecureHandler Bind(const ApiContext& ctx,
+                   Response (*fn)(const ApiContext&, const Request&, const Principal&)) {
+  return [ctx, fn](const Request& req, const Principal& who) { return fn(ctx, req, who); };
 }
 
 namespace {
@@ -99,123 +104,156 @@ bool TypeOk(const std::string& type, const std::string& v) {
   return true;
 }
 
+// Whether the request asks for a file (format=csv|xlsx) rather than JSON.
+bool Exporting(const Request& req) {
+  auto f = req.query.find("format");
+  return f != req.query.end() && f->second != "json";
+}
+
 }  // namespace
 
-std::optional<auth::DatasetTags> Api::Tags(const std::string& id) const {
+std::optional<auth::DatasetTags> TagsOf(auth::Accounts* accounts, const std::string& id) {
   static const std::unordered_map<std::string, auth::DatasetTags> kBuiltin = [] {
     std::unordered_map<std::string, auth::DatasetTags> m;
     for (const auto& d : auth::BuiltinDatasets()) m[d.id] = d.tags;
     return m;
   }();
   if (auto it = kBuiltin.find(id); it != kBuiltin.end()) return it->second;
-  if (!accounts_) return std::nullopt;
-  auto d = accounts_->GetDataset(id);
+  if (!accounts) return std::nullopt;
+  auto d = accounts->GetDataset(id);
   if (!d.ok()) return std::nullopt;
   return d->tags;
 }
 
+std::optional<auth::DatasetTags> Api::Tags(const std::string& id) const {
+  return TagsOf(accounts_, id);
+}
+
 void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandler handler) {
-  entries_.push_back({method, pattern, doc, handler});
-  auto run = [this, doc = std::move(doc), handler = std::move(handler)](const Request& req) {
-    Principal who;
-    std::string bearer = BearerOf(req.authorization);
-    if (!req.authorization.empty() && bearer.empty())
-      return Problem(401, "unauthenticated", "Unsupported authorization",
-                     "use Authorization: Bearer <token or API key>");
-    if (!bearer.empty()) {
-      if (!accounts_) return Problem(401, "unauthenticated", "Accounts are not enabled");
-      auto p = accounts_->Authenticate(bearer, WallSeconds());
-      if (!p.ok()) {
-        Response r =
-            Problem(401, "unauthenticated", "Invalid or expired credentials", p.status().message());
-        r.headers.emplace_back("WWW-Authenticate",
-                               "Bearer realm=\"ecohub\", error=\"invalid_token\"");
-        return r;
-      }
-      who = std::move(*p);
-    }
-    RateLimiter::Verdict v;
-    if (limiter_) {
-      double now =
-          std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
-              .count();
-      v = limiter_->Take(who.user_id ? who.name : "addr:" + req.peer, req.peer, now);
-      if (!v.allowed) {
-        Response r =
-            Problem(429, "rate-limited", "Too many requests", "slow down; see Retry-After");
-        r.headers.emplace_back("Retry-After",
-                               std::to_string(static_cast<int>(std::ceil(v.reset_seconds))));
-        r.headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(v.limit)));
-        r.headers.emplace_back("RateLimit-Remaining", "0");
-        r.headers.emplace_back("RateLimit-Reset",
-                               std::to_string(static_cast<int>(std::ceil(v.reset_seconds))));
-        return r;
-      }
-    }
-    for (const auto& entry : req.query) {
-      const std::string& k = entry.first;
-      const std::string& val = entry.second;
-      auto it = std::find_if(doc.query.begin(), doc.query.end(),
-                             [&](const ParamDoc& p) { return p.name == k; });
-      bool is_format = doc.exportable && k == "format";
-      if (it == doc.query.end() && !is_format)
-        return Problem(400, "unknown-parameter", "Unknown query parameter", k);
-      if (is_format && !(val == "json" || val == "csv" || val == "xlsx"))
-        return Problem(400, "bad-parameter", "format must be json, csv or xlsx", val);
-      if (it != doc.query.end() && !TypeOk(it->type, val))
-        return Problem(400, "bad-parameter", "Bad query parameter",
-                       k + " must be of type " + it->type);
-    }
-    for (const auto& p : doc.query)
-      if (p.required && !req.query.count(p.name))
-        return Problem(400, "missing-parameter", "Missing query parameter", p.name);
-    if (!doc.dataset.empty()) {
-      auto tags = Tags(doc.dataset);
-      if (!tags) return Problem(500, "internal", "Route names an unknown dataset", doc.dataset);
-      bool exporting = req.query.count("format") && req.query.at("format") != "json";
-      // The dataset as a whole: an enterprise asks for its own rows (the handler
-      // filters them), a district account for its district's or city-level ones.
-      if (auto denied = Check(who, exporting ? auth::Action::kExport : auth::Action::kRead,
-                              {auth::Area::kData, &*tags, 0, who.enterprise_id}))
-        return *denied;
-    } else if (doc.login && who.role == auth::Role::kPublic) {
-      return Denied(who, {});
-    }
-    Response r;
-    try {
-      r = handler(req, who);
-    } catch (const std::exception& e) {
-      spdlog::error("{} {}: {}", req.method, req.path, e.what());
-      r = Problem(500, "internal", "Internal error");
-    }
-    // An exportable route whose handler answered JSON: its items become the file,
-    // with the same filters and rights as the JSON had.
-    if (doc.exportable && r.status == 200 && !r.stream && req.query.count("format") &&
-        req.query.at("format") != "json") {
-      std::string stem = req.path.substr(req.path.rfind('/') + 1);
-      std::string format = req.query.at("format");
-      std::string object = doc.dataset.empty() ? "list:" + stem : "dataset:" + doc.dataset;
-      auto audit = audit_;
-      nlohmann::json filters = req.query;
-      r = ItemsAsExport(r, format, stem, [audit, who, object, filters](int64_t rows) {
-        if (audit) audit(who, "export", object, {{"filters", filters}, {"rows", rows}});
-      });
-    }
-    // What the public may read, caches and proxies may keep for a minute; anything
-    // read with credentials stays private.
-    if (r.status == 200 && who.role == auth::Role::kPublic && !doc.login)
-      r.headers.emplace_back("Cache-Control", "public, max-age=60");
-    else if (who.role != auth::Role::kPublic)
-      r.headers.emplace_back("Cache-Control", "private, no-store");
-    if (limiter_) {
-      r.headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(v.limit)));
-      r.headers.emplace_back("RateLimit-Remaining", std::to_string(static_cast<int>(v.remaining)));
-      r.headers.emplace_back("RateLimit-Reset",
-                             std::to_string(static_cast<int>(std::ceil(v.reset_seconds))));
-    }
+  const Entry& route =
+      entries_.emplace_back(Entry{method, pattern, std::move(doc), std::move(handler)});
+  router_.Add(std::move(method), std::move(pattern),
+              [this, &route](const Request& req) { return Serve(route, req); });
+}
+
+Response Api::Serve(const Entry& route, const Request& req) const {
+  Principal who;
+  if (auto refused = Authenticate(req, &who)) return *refused;
+  RateLimiter::Verdict quota;
+  if (auto refused = RateLimit(req, who, &quota)) return *refused;
+  if (auto refused = CheckQuery(route.doc, req)) return *refused;
+  if (auto refused = Authorize(route.doc, req, who)) return *refused;
+  Response r = Run(route, req, who);
+  if (route.doc.exportable && r.status == 200 && !r.stream && Exporting(req))
+    r = Export(route.doc, req, who, r);
+  AddHeaders(route.doc, who, quota, &r);
+  return r;
+}
+
+std::optional<Response> Api::Authenticate(const Request& req, Principal* who) const {
+  std::string bearer = BearerOf(req.authorization);
+  if (!req.authorization.empty() && bearer.empty())
+    return Problem(401, "unauthenticated", "Unsupported authorization",
+                   "use Authorization: Bearer <token or API key>");
+  if (bearer.empty()) return std::nullopt;
+  if (!accounts_) return Problem(401, "unauthenticated", "Accounts are not enabled");
+  auto p = accounts_->Authenticate(bearer, clock_.WallSeconds());
+  if (!p.ok()) {
+    Response r =
+        Problem(401, "unauthenticated", "Invalid or expired credentials", p.status().message());
+    r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ecohub\", error=\"invalid_token\"");
     return r;
-  };
-  router_.Add(std::move(method), std::move(pattern), std::move(run));
+  }
+  *who = std::move(*p);
+  return std::nullopt;
+}
+
+std::optional<Response> Api::RateLimit(const Request& req, const Principal& who,
+                                       RateLimiter::Verdict* quota) const {
+  if (!limiter_) return std::nullopt;
+  *quota =
+      limiter_->Take(who.user_id ? who.name : "addr:" + req.peer, req.peer, clock_.SteadySeconds());
+  if (quota->allowed) return std::nullopt;
+  Response r = Problem(429, "rate-limited", "Too many requests", "slow down; see Retry-After");
+  std::string reset = std::to_string(static_cast<int>(std::ceil(quota->reset_seconds)));
+  r.headers.emplace_back("Retry-After", reset);
+  r.headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(quota->limit)));
+  r.headers.emplace_back("RateLimit-Remaining", "0");
+  r.headers.emplace_back("RateLimit-Reset", reset);
+  return r;
+}
+
+std::optional<Response> Api::CheckQuery(const RouteDoc& doc, const Request& req) const {
+  for (const auto& [k, val] : req.query) {
+    auto it = std::find_if(doc.query.begin(), doc.query.end(),
+                           [&](const ParamDoc& p) { return p.name == k; });
+    bool is_format = doc.exportable && k == "format";
+    if (it == doc.query.end() && !is_format)
+      return Problem(400, "unknown-parameter", "Unknown query parameter", k);
+    if (is_format && !(val == "json" || val == "csv" || val == "xlsx"))
+      return Problem(400, "bad-parameter", "format must be json, csv or xlsx", val);
+    if (it != doc.query.end() && !TypeOk(it->type, val))
+      return Problem(400, "bad-parameter", "Bad query parameter",
+                     k + " must be of type " + it->type);
+  }
+  for (const auto& p : doc.query)
+    if (p.required && !req.query.count(p.name))
+      return Problem(400, "missing-parameter", "Missing query parameter", p.name);
+  return std::nullopt;
+}
+
+std::optional<Response> Api::Authorize(const RouteDoc& doc, const Request& req,
+                                       const Principal& who) const {
+  if (doc.dataset.empty()) {
+    if (doc.login && who.role == auth::Role::kPublic) return Denied(who, {});
+    return std::nullopt;
+  }
+  auto tags = Tags(doc.dataset);
+  if (!tags) return Problem(500, "internal", "Route names an unknown dataset", doc.dataset);
+  // The dataset as a whole: an enterprise asks for its own rows (the handler
+  // filters them), a district account for its district's or city-level ones.
+  return Check(who, Exporting(req) ? auth::Action::kExport : auth::Action::kRead,
+               {auth::Area::kData, &*tags, 0, who.enterprise_id}, clock_.WallSeconds());
+}
+
+Response Api::Run(const Entry& route, const Request& req, const Principal& who) {
+  try {
+    return route.handler(req, who);
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", req.method, req.path, e.what());
+    return Problem(500, "internal", "Internal error");
+  }
+}
+
+// An exportable route whose handler answered JSON: its items become the file, with
+// the same filters and rights as the JSON had.
+Response Api::Export(const RouteDoc& doc, const Request& req, const Principal& who,
+                     const Response& json_answer) const {
+  std::string stem = req.path.substr(req.path.rfind('/') + 1);
+  std::string object = doc.dataset.empty() ? "list:" + stem : "dataset:" + doc.dataset;
+  nlohmann::json filters = req.query;
+  return ItemsAsExport(json_answer, req.query.at("format"), stem,
+                       [audit = audit_, who, object, filters](int64_t rows) {
+                         if (audit)
+                           audit(who, "export", object, {{"filters", filters}, {"rows", rows}});
+                       });
+}
+
+void Api::AddHeaders(const RouteDoc& doc, const Principal& who, const RateLimiter::Verdict& quota,
+                     Response* r) const {
+  // What the public may read, caches and proxies may keep for a minute; anything
+  // read with credentials stays private.
+  if (r->status == 200 && who.role == auth::Role::kPublic && !doc.login)
+    r->headers.emplace_back("Cache-Control", "public, max-age=60");
+  else if (who.role != auth::Role::kPublic)
+    r->headers.emplace_back("Cache-Control", "private, no-store");
+  if (limiter_) {
+    r->headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(quota.limit)));
+    r->headers.emplace_back("RateLimit-Remaining",
+                            std::to_string(static_cast<int>(quota.remaining)));
+    r->headers.emplace_back("RateLimit-Reset",
+                            std::to_string(static_cast<int>(std::ceil(quota.reset_seconds))));
+  }
 }
 
 void Api::Alias(const std::string& method, const std::string& pattern, const std::string& of,
@@ -266,6 +304,18 @@ std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc
     if (p.required && (!out->contains(p.name) || (*out)[p.name].is_null()))
       return Problem(400, "missing-field", "Missing field in body", p.name);
   return std::nullopt;
+}
+
+std::optional<Response> PathId(const Request& req, int64_t* id) {
+  auto it = req.params.find("id");
+  if (it == req.params.end() || !ParseId(it->second, id)) return Problem(400, "bad-id", "Bad id");
+  return std::nullopt;
+}
+
+Response NoContent() {
+  Response r;
+  r.status = 204;
+  return r;
 }
 
 Response ItemsAsExport(const Response& answer, const std::string& format, const std::string& stem,
@@ -320,112 +370,6 @@ Response ItemsAsExport(const Response& answer, const std::string& format, const 
         return true;
       },
       std::move(on_done));
-}
-
-// --- OpenAPI -------------------------------------------------------------------
-
-namespace {
-nlohmann::ordered_json Schema(const std::string& type) {
-  if (type == "integer" || type == "number" || type == "boolean" || type == "array" ||
-      type == "object")
-    return {{"type", type}};
-  if (type == "time")
-    return {{"type", "string"},
-            {"description", "2026-03-01, 2026-03-01T08:00 (Beijing time) or UTC seconds"}};
-  return {{"type", "string"}};
-}
-}  // namespace
-
-nlohmann::ordered_json Api::OpenApi() const {
-  using oj = nlohmann::ordered_json;
-  oj paths = oj::object();
-  for (const auto& e : entries_) {
-    oj op;
-    op["summary"] = e.doc.summary;
-    op["tags"] = {e.doc.tag};
-    op["operationId"] = e.doc.id.empty() ? e.method + " " + e.pattern : e.doc.id;
-    oj params = oj::array();
-    size_t pos = 0;
-    while ((pos = e.pattern.find('{', pos)) != std::string::npos) {
-      size_t end = e.pattern.find('}', pos);
-      params.push_back({{"name", e.pattern.substr(pos + 1, end - pos - 1)},
-                        {"in", "path"},
-                        {"required", true},
-                        {"schema", {{"type", "string"}}}});
-      pos = end;
-    }
-    for (const auto& p : e.doc.query)
-      params.push_back({{"name", p.name},
-                        {"in", "query"},
-                        {"required", p.required},
-                        {"description", p.description},
-                        {"schema", Schema(p.type)}});
-    if (e.doc.exportable)
-      params.push_back({{"name", "format"},
-                        {"in", "query"},
-                        {"required", false},
-                        {"description", "json (default), csv or xlsx: a streamed download"},
-                        {"schema", {{"type", "string"}, {"enum", {"json", "csv", "xlsx"}}}}});
-    op["parameters"] = params;
-    if (!e.doc.body.empty()) {
-      oj props = oj::object();
-      oj required = oj::array();
-      for (const auto& p : e.doc.body) {
-        props[p.name] = Schema(p.type);
-        if (!p.description.empty()) props[p.name]["description"] = p.description;
-        if (p.required) required.push_back(p.name);
-      }
-      oj schema = {{"type", "object"}, {"additionalProperties", false}, {"properties", props}};
-      if (!required.empty()) schema["required"] = required;
-      op["requestBody"] = {{"required", true},
-                           {"content", {{"application/json", {{"schema", schema}}}}}};
-    }
-    oj responses = oj::object();
-    responses["200"] = {{"description", e.doc.response.empty() ? "OK" : e.doc.response}};
-    responses["400"] = {{"$ref", "#/components/responses/Problem"}};
-    if (e.doc.login || !e.doc.dataset.empty()) {
-      responses["401"] = {{"$ref", "#/components/responses/Problem"}};
-      responses["403"] = {{"$ref", "#/components/responses/Problem"}};
-    }
-    responses["429"] = {{"$ref", "#/components/responses/Problem"}};
-    op["responses"] = responses;
-    if (!e.doc.login && e.doc.dataset.empty()) op["security"] = oj::array();
-    if (!e.doc.dataset.empty()) op["x-dataset"] = e.doc.dataset;
-    std::string m = e.method;
-    for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    paths[e.pattern][m] = op;
-  }
-  return {{"openapi", "3.0.3"},
-          {"info",
-           {{"title", "EcoHub platform API"},
-            {"version", "1"},
-            {"description",
-             "Environmental monitoring data, derived values, the resource catalog and data "
-             "sharing. Times are RFC 3339 with +08:00; values label the start of their period."}}},
-          {"servers", {{{"url", "/"}}}},
-          {"security", {{{"bearer", oj::array()}}}},
-          {"components",
-           {{"securitySchemes",
-             {{"bearer",
-               {{"type", "http"},
-                {"scheme", "bearer"},
-                {"description", "a login token (eht_...) or an API key (ehk_...)"}}}}},
-            {"responses",
-             {{"Problem",
-               {{
-                    "description",
-                    "RFC 7807 problem",
-                },
-                {"content",
-                 {{"application/problem+json",
-                   {{"schema",
-                     {{"type", "object"},
-                      {"properties",
-                       {{"type", {{"type", "string"}}},
-                        {"title", {{"type", "string"}}},
-                        {"status", {{"type", "integer"}}},
-                        {"detail", {{"type", "string"}}}}}}}}}}}}}}}}},
-          {"paths", paths}};
 }
 
 }  // namespace ecohub::api

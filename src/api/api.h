@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -44,7 +45,8 @@ struct ParamDoc {
 
 // Written with designated initializers, in the order of the fields:
 //   {.summary = "...", .tag = "Registry", .query = {...}, .login = false,
-//    .dataset = "...", .exportable = true, .response = "...", .id = "listSites"}
+//    .dataset = "...", .exportable = true, .response = "...", .id = "listSites",
+//    .list = true}
 struct RouteDoc {
   std::string summary;
   std::string tag;  // "Public", "Data", "Registry", "Accounts", "Catalog", "Operations"
@@ -60,6 +62,12 @@ struct RouteDoc {
   // client generators turn into a function name ("getCityAqi"). Last, so that
   // designated initializers name it after the rest.
   std::string id;
+  // The 200 answer is a list, {items: [...], next_cursor} (next_cursor only where
+  // the route pages); otherwise a JSON object. The OpenAPI document says which.
+  // Exportable routes are lists.
+  bool list = false;
+  // The media type of the 200 answer when it is not JSON ("text/html").
+  std::string media_type;
 };
 
 struct RateLimitOptions {
@@ -92,18 +100,28 @@ class RateLimiter {
 
 using SecureHandler = std::function<Response(const Request&, const auth::Principal&)>;
 
+// What the route tables hand to their handlers (handlers.h). Cheap to copy: pointers,
+// shared pointers and functions.
+struct ApiContext;
+// A named handler of a route table, `Response GetSite(const ApiContext& ctx, const
+// Request& req, const auth::Principal& who)`, as the SecureHandler Api::Add takes:
+// the handler is called with a copy of `ctx` taken now.
+SecureHandler Bind(const ApiContext& ctx,
+                   Response (*fn)(const ApiContext&, const Request&, const auth::Principal&));
+
 class Api {
  public:
   Api(Router& router, auth::Accounts* accounts, RateLimiter* limiter,
       const Clock& clock = RealClock())
       : router_(router), accounts_(accounts), limiter_(limiter), clock_(clock) {}
 
+  // Serves `handler` at `method` `pattern` behind the guard, documented by `doc`.
   void Add(std::string method, std::string pattern, RouteDoc doc, SecureHandler handler);
   // Serves an added route under a second path too (the public API's names for the
   // public datasets), documented under `tag` with `summary`.
   void Alias(const std::string& method, const std::string& pattern, const std::string& of,
              const std::string& id, const std::string& tag, const std::string& summary);
-  // The OpenAPI 3.0 document of every route added so far.
+  // The OpenAPI 3.0 document of every route added so far (openapi.cc).
   nlohmann::ordered_json OpenApi() const;
 
   auth::Accounts* accounts() const { return accounts_; }
@@ -111,7 +129,8 @@ class Api {
   using AuditFn = std::function<void(const auth::Principal&, std::string_view action,
                                      std::string_view object, const nlohmann::json& detail)>;
   void SetAudit(AuditFn fn) { audit_ = std::move(fn); }
-  // The datasets' tags by id (built-in and registered), refreshed on Put.
+  // The datasets' tags by id (built-in and registered), refreshed on Put: TagsOf
+  // the accounts the Api was given.
   std::optional<auth::DatasetTags> Tags(const std::string& dataset) const;
 
  private:
@@ -120,13 +139,42 @@ class Api {
     RouteDoc doc;
     SecureHandler handler;
   };
+  // One request through the guard: each step below either refuses (the problem to
+  // answer, before the handler runs) or lets the request go on.
+  Response Serve(const Entry& route, const Request& req) const;
+  // The bearer's principal into *who (the public when there is none).
+  std::optional<Response> Authenticate(const Request& req, auth::Principal* who) const;
+  // Takes a token of the principal's and the address's buckets; *quota for the
+  // RateLimit-* headers of the answer.
+  std::optional<Response> RateLimit(const Request& req, const auth::Principal& who,
+                                    RateLimiter::Verdict* quota) const;
+  // Undocumented, mistyped and missing query parameters.
+  std::optional<Response> CheckQuery(const RouteDoc& doc, const Request& req) const;
+  // The dataset's policy (or a login) before the handler runs.
+  std::optional<Response> Authorize(const RouteDoc& doc, const Request& req,
+                                    const auth::Principal& who) const;
+  // The handler's answer; a 500 problem when it throws.
+  static Response Run(const Entry& route, const Request& req, const auth::Principal& who);
+  // The JSON answer of an exportable route as the CSV or XLSX file asked for,
+  // the export put on the record.
+  Response Export(const RouteDoc& doc, const Request& req, const auth::Principal& who,
+                  const Response& json_answer) const;
+  // Cache-Control and RateLimit-* headers of an answer the handler gave.
+  void AddHeaders(const RouteDoc& doc, const auth::Principal& who,
+                  const RateLimiter::Verdict& quota, Response* r) const;
+
   Router& router_;
   auth::Accounts* accounts_;
   RateLimiter* limiter_;
   const Clock& clock_;
   AuditFn audit_;
-  std::vector<Entry> entries_;
+  // A deque: the router's handlers point at their entries, which must not move.
+  std::deque<Entry> entries_;
 };
+
+// A dataset's tags by id: the built-in catalog's, else the registered entry's in
+// `accounts` (null: built-in only); nullopt for an unknown dataset.
+std::optional<auth::DatasetTags> TagsOf(auth::Accounts* accounts, const std::string& dataset);
 
 // A JSON answer's "items" as a CSV or XLSX download: one column per key (nested
 // objects flattened as "a.b", arrays as JSON text), rows in order. For exportable
@@ -136,9 +184,9 @@ Response ItemsAsExport(const Response& json_answer, const std::string& format,
 
 // The 401 (for the public) or 403 (for anyone else) problem of a denied decision.
 Response Denied(const auth::Principal& who, const auth::Decision& d);
-// Asks the policy; nullopt when allowed, the problem to answer otherwise.
+// Asks the policy at `now`; nullopt when allowed, the problem to answer otherwise.
 std::optional<Response> Check(const auth::Principal& who, auth::Action action,
-                              const auth::Target& target);
+                              const auth::Target& target, UnixSeconds now);
 // "Bearer xyz" -> "xyz"; empty when absent or another scheme.
 std::string BearerOf(std::string_view authorization);
 
@@ -147,5 +195,9 @@ std::string BearerOf(std::string_view authorization);
 // strings at most 4,000 bytes). On failure returns the 400 problem.
 std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc>& fields,
                                   nlohmann::json* out);
+// The path's {id} as a positive id into *id; on failure the 400 problem.
+std::optional<Response> PathId(const Request& req, int64_t* id);
+// An answer without a body (204).
+Response NoContent();
 
 }  // namespace ecohub::api

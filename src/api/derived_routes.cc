@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "api/derived_bind.h"
+#include "api/api.h"
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/routes.h"
@@ -258,8 +258,9 @@ std::optional<Response> ReadReportPeriod(const ApiContext& ctx, const Request& r
 }
 
 // Whether `who` may read the report of `scope`: nullopt when allowed.
-std::optional<Response> CheckReportScope(const Api& api, const ApiContext& ctx,
-                                         const std::string& scope, const Principal& who) {
+std::optional<Response> CheckReportScope(const ApiContext& ctx, const std::string& scope,
+                                         const Principal& who) {
+  const Api& api = *ctx.api;
   auto snap = ctx.sites->Get();
   auto tags = api.Tags("air-report");
   auth::Target target{auth::Area::kData, nullptr};
@@ -273,16 +274,16 @@ std::optional<Response> CheckReportScope(const Api& api, const ApiContext& ctx,
     if (!site) return Problem(404, "not-found", "No such site", scope);
     target = SiteTarget(*site, &*tags);
   }
-  return Check(who, auth::Action::kRead, target);
+  return Check(who, auth::Action::kRead, target, ctx.clock->WallSeconds());
 }
 
 // Excellent-and-good days, days per level, HJ 663 statistics and the composite
 // index of a scope over a year, a month or any period of days.
-Response GetAirReport(const Api& api, const ApiContext& ctx, const Request& req,
-                      const Principal& who) {
+Response GetAirReport(const ApiContext& ctx, const Request& req, const Principal& who) {
+  const Api& api = *ctx.api;
   std::string scope = Param(req, "scope", derive::kScopeCity);
   if (!ValidScope(scope)) return Problem(400, "bad-scope", kScopeRule, scope);
-  if (auto denied = CheckReportScope(api, ctx, scope, who)) return *denied;
+  if (auto denied = CheckReportScope(ctx, scope, who)) return *denied;
   ReportPeriod p;
   if (auto bad = ReadReportPeriod(ctx, req, &p)) return *bad;
   auto rep = derive::PeriodReport(*ctx.store, scope, p.from, p.to, p.year);
@@ -349,8 +350,8 @@ Response GetWaterHistory(const ApiContext& ctx, const Request& req, const Princi
 // --- pollution sources and data quality -------------------------------------------------
 
 // Exceedance events of outlets, newest first.
-Response ListExceedances(const Api& api, const ApiContext& ctx, const Request& req,
-                         const Principal& who) {
+Response ListExceedances(const ApiContext& ctx, const Request& req, const Principal& who) {
+  const Api& api = *ctx.api;
   std::string bad;
   UnixSeconds to = TimeParam(req, "to", ctx.clock->WallSeconds() + kHour, &bad);
   UnixSeconds from = TimeParam(req, "from", to - 7 * kDay, &bad);
@@ -412,8 +413,8 @@ std::vector<ordered_json> DistrictRates(const std::vector<store::DerivedRow>& ro
 }
 
 // Data-quality rates of a day per site, or rolled up per district, worst first.
-Response GetQualityRates(const Api& api, const ApiContext& ctx, const Request& req,
-                         const Principal& who) {
+Response GetQualityRates(const ApiContext& ctx, const Request& req, const Principal& who) {
+  const Api& api = *ctx.api;
   std::string bad, level = Param(req, "level", "site");
   if (level != "site" && level != "district")
     return Problem(400, "bad-level", "level must be site or district", level);
@@ -453,13 +454,6 @@ Response GetQualityRates(const Api& api, const ApiContext& ctx, const Request& r
                                        {"transmission_validity", "transmission × validity"},
                                        {"completeness", "valid / expected"}}},
                                      {"items", items}});
-}
-
-// A handler that also asks the API for the policy's dataset tags.
-using ApiHandler = Response (*)(const Api&, const ApiContext&, const Request&, const Principal&);
-SecureHandler BindWithApi(const Api& api, const ApiContext& ctx, ApiHandler fn) {
-  return
-      [&api, ctx, fn](const Request& req, const Principal& who) { return fn(api, ctx, req, who); };
 }
 
 }  // namespace
@@ -529,7 +523,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
            .dataset = "exceedances",
            .exportable = true,
            .id = "listExceedances"},
-          BindWithApi(api, ctx, ListExceedances));
+          Bind(ctx, ListExceedances));
   api.Add("GET", "/api/v1/quality/rates",
           {.summary = "Transmission and validity rates of a day per site or district, worst first",
            .tag = "Data",
@@ -538,7 +532,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
            .dataset = "data-quality",
            .exportable = true,
            .id = "getQualityRates"},
-          BindWithApi(api, ctx, GetQualityRates));
+          Bind(ctx, GetQualityRates));
   api.Add(
       "GET", "/api/v1/air/report",
       {.summary = "HJ 663 evaluation of a year, a month or any period of days",
@@ -552,7 +546,7 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
                   "after `from`"}},
        .dataset = "air-report",
        .id = "getAirReport"},
-      BindWithApi(api, ctx, GetAirReport));
+      Bind(ctx, GetAirReport));
 
   // The public API's names for the public datasets (no login; cached by clients).
   api.Alias("GET", "/api/v1/public/aqi/history", "/api/v1/aqi", "getPublicAqiHistory", "Public",

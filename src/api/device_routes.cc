@@ -3,7 +3,7 @@
 // its password is never shown.
 #include <algorithm>
 
-#include "api/bind.h"
+#include "api/api.h"
 #include "api/params.h"
 #include "api/route_util.h"
 #include "api/routes.h"
@@ -111,8 +111,11 @@ Response PutDevice(const ApiContext& ctx, const Request& req, const Principal& w
   if (!s) return Problem(400, "bad-field", "site_id names no site");
   if (old)  // changing or moving a device needs the right on its current site too
     if (const store::Site* was = snap->Site(old->site_id))
-      if (auto denied = Check(who, Action::kWrite, SiteTarget(*was, nullptr))) return *denied;
-  if (auto denied = Check(who, Action::kWrite, SiteTarget(*s, nullptr))) return *denied;
+      if (auto denied =
+              Check(who, Action::kWrite, SiteTarget(*was, nullptr), ctx.clock->WallSeconds()))
+        return *denied;
+  if (auto denied = Check(who, Action::kWrite, SiteTarget(*s, nullptr), ctx.clock->WallSeconds()))
+    return *denied;
   Status st = ctx.store->PutDevice(d);
   if (!st.ok()) return StoreError(st);
   ctx.sites->Invalidate();
@@ -136,7 +139,8 @@ Response ListDevicePackets(const ApiContext& ctx, const Request& req, const Prin
   const std::string& mn = req.params.at("mn");
   const store::Device* dev = snap->DeviceByMn(mn);
   if (!dev) return Problem(404, "not-found", "No such device", mn);
-  if (auto denied = Check(who, Action::kRead, DeviceTarget(*snap, *dev))) return *denied;
+  if (auto denied = Check(who, Action::kRead, DeviceTarget(*snap, *dev), ctx.clock->WallSeconds()))
+    return *denied;
   std::string bad;
   UnixSeconds to = TimeParam(req, "to", ctx.clock->WallSeconds() + 60, &bad);
   UnixSeconds from = TimeParam(req, "from", to - 3600, &bad);

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 
 #include "api/routes.h"
@@ -91,6 +92,79 @@ TEST_F(OpenApiTest, EveryRouteIsDocumentedAndNothingElse) {
                         "/api/v1/public/aqi/city", "/api/v1/auth/login", "/api/v1/readings",
                         "/api/v1/latest", "/api/v1/datasets", "/api/v1/data-requests"})
     EXPECT_TRUE(doc["paths"].contains(p)) << p;
+}
+
+// Client generators turn operation ids into function names: each is a
+// lowerCamelCase identifier, and no two operations share one. Checks the operations
+// that have an id of their own (an id with a space is the "METHOD path" fallback of
+// a route that has none yet: EveryOperationHasAnIdentifier names those).
+TEST_F(OpenApiTest, OperationIdsAreUniqueIdentifiers) {
+  auto doc = nlohmann::json::parse(Get("/api/v1/openapi.json").body);
+  const std::regex identifier("^[a-z][A-Za-z0-9]*$");
+  std::map<std::string, std::string> seen;  // id -> "method path"
+  for (const auto& [pattern, ops] : doc["paths"].items())
+    for (const auto& [method, op] : ops.items()) {
+      std::string id = op["operationId"];
+      std::string where = method + " " + pattern;
+      if (id.find(' ') != std::string::npos) continue;
+      EXPECT_TRUE(std::regex_match(id, identifier)) << where << ": " << id;
+      auto [it, fresh] = seen.emplace(id, where);
+      EXPECT_TRUE(fresh) << id << " names both " << it->second << " and " << where;
+    }
+  // The accounts, sharing, alarm and description routes all have theirs.
+  for (const char* id : {"login", "listUsers", "getUser", "createApiKey", "searchDatasets",
+                         "approveDataRequest", "listAuditEntries", "listPublicEnterprises",
+                         "getOpenApi", "listAlarms", "acknowledgeAlarm", "closeAlarm"})
+    EXPECT_TRUE(seen.count(id)) << id;
+}
+
+TEST_F(OpenApiTest, EveryOperationHasAnIdentifier) {
+  auto doc = nlohmann::json::parse(Get("/api/v1/openapi.json").body);
+  const std::regex identifier("^[a-z][A-Za-z0-9]*$");
+  for (const auto& [pattern, ops] : doc["paths"].items())
+    for (const auto& [method, op] : ops.items())
+      EXPECT_TRUE(std::regex_match(op["operationId"].get<std::string>(), identifier))
+          << method << " " << pattern << " has no identifier: " << op["operationId"];
+}
+
+// Every answer names its schema: the 200 a JSON object or list (or the route's own
+// media type), CSV and XLSX besides for exportable routes, every error the one
+// RFC 7807 Problem.
+TEST_F(OpenApiTest, ResponsesCarrySchemas) {
+  auto doc = nlohmann::json::parse(Get("/api/v1/openapi.json").body);
+  const auto& problem = doc["components"]["schemas"]["Problem"];
+  for (const char* field : {"type", "title", "status", "detail"})
+    EXPECT_TRUE(problem["properties"].contains(field)) << field;
+  EXPECT_EQ(doc["components"]["responses"]["Problem"]["content"]["application/problem+json"]
+               ["schema"]["$ref"],
+            "#/components/schemas/Problem");
+  for (const auto& [pattern, ops] : doc["paths"].items())
+    for (const auto& [method, op] : ops.items()) {
+      std::string where = method + " " + pattern;
+      for (const auto& [status, answer] : op["responses"].items()) {
+        if (status == "200") {
+          ASSERT_TRUE(answer.contains("content")) << where;
+          for (const auto& [type, media] : answer["content"].items())
+            EXPECT_TRUE(media.contains("schema")) << where << " " << type;
+        } else {
+          EXPECT_EQ(answer["$ref"], "#/components/responses/Problem") << where << " " << status;
+        }
+      }
+      bool exportable = false;
+      for (const auto& prm : op["parameters"]) exportable |= prm["name"] == "format";
+      const auto& content = op["responses"]["200"]["content"];
+      EXPECT_EQ(content.contains("text/csv"), exportable) << where;
+      if (exportable) {
+        EXPECT_EQ(content["application/json"]["schema"]["$ref"], "#/components/schemas/List")
+            << where;
+      }
+    }
+  const auto& ok = [&](const char* path) -> const nlohmann::json& {
+    return doc["paths"][path]["get"]["responses"]["200"]["content"];
+  };
+  EXPECT_EQ(ok("/api/v1/users")["application/json"]["schema"]["$ref"], "#/components/schemas/List");
+  EXPECT_EQ(ok("/api/v1/me")["application/json"]["schema"]["type"], "object");
+  EXPECT_TRUE(ok("/api/docs").contains("text/html"));
 }
 
 TEST_F(OpenApiTest, UndocumentedQueryParametersAreRefused) {

@@ -1,5 +1,5 @@
 // Operations: liveness and Prometheus metrics, for probes and scrapers.
-#include "api/bind.h"
+#include "api/api.h"
 #include "api/routes.h"
 
 namespace ecohub::api {
@@ -27,10 +27,13 @@ void AddOpsRoutes(Api& api, const ApiContext& ctx) {
            .login = false,
            .id = "getHealth"},
           Bind(ctx, GetHealth));
-  api.Add(
-      "GET", "/metrics",
-      {.summary = "Prometheus metrics", .tag = "Operations", .login = false, .id = "getMetrics"},
-      Bind(ctx, GetMetrics));
+  api.Add("GET", "/metrics",
+          {.summary = "Prometheus metrics",
+           .tag = "Operations",
+           .login = false,
+           .id = "getMetrics",
+           .media_type = "text/plain"},
+          Bind(ctx, GetMetrics));
 }
 
 }  // namespace ecohub::api

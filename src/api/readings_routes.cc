@@ -8,7 +8,7 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "api/bind.h"
+#include "api/api.h"
 #include "api/export.h"
 #include "api/params.h"
 #include "api/route_util.h"
@@ -121,7 +121,8 @@ Response GetSiteLatestValues(const ApiContext& ctx, const Request& req, const Pr
   const store::Site* site = snap->Site(id);
   if (!site) return Problem(404, "not-found", "No such site", req.params.at("id"));
   auto tags = ctx.api->Tags(ReadingsDataset(*site));
-  if (auto denied = Check(who, Action::kRead, SiteTarget(*site, &*tags))) return *denied;
+  if (auto denied = Check(who, Action::kRead, SiteTarget(*site, &*tags), ctx.clock->WallSeconds()))
+    return *denied;
   ordered_json values = ordered_json::array();
   for (const auto& v : ctx.latest->ForSite(id)) {
     ordered_json j = {{"mn", v.mn},         {"period", PeriodName(v.period)},
@@ -234,8 +235,8 @@ std::optional<Response> ParseSeriesQuery(const ApiContext& ctx, const Request& r
   q->dataset = ReadingsDataset(*q->site);
   auto tags = ctx.api->Tags(q->dataset);
   q->exporting = Exporting(req);
-  if (auto denied =
-          Check(who, q->exporting ? Action::kExport : Action::kRead, SiteTarget(*q->site, &*tags)))
+  if (auto denied = Check(who, q->exporting ? Action::kExport : Action::kRead,
+                          SiteTarget(*q->site, &*tags), ctx.clock->WallSeconds()))
     return *denied;
   auto period = PeriodOf(Param(req, "period", "hour"));
   if (!period) return Problem(400, "bad-parameter", "period must be realtime, minute, hour or day");

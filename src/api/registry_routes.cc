@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "api/bind.h"
+#include "api/api.h"
 #include "api/export.h"
 #include "api/params.h"
 #include "api/route_util.h"
@@ -157,7 +157,8 @@ Response GetRow(const Request& req, const Principal& who, const Snapshot& snap,
     return Problem(400, "bad-id", std::string(noun) + " id must be a positive integer");
   const Row* row = (snap.*find)(id);
   if (!row) return Problem(404, "not-found", "No such " + lower);
-  if (auto denied = Check(who, Action::kRead, ReferenceTarget(*row))) return *denied;
+  if (auto denied = Check(who, Action::kRead, ReferenceTarget(*row), ctx.clock->WallSeconds()))
+    return *denied;
   return JsonResponse(show(snap, *row));
 }
 
@@ -332,8 +333,10 @@ Response UpsertSite(const ApiContext& ctx, const Request& req, const Principal& 
   auto snap = ctx.sites->Get();
   if (auto bad = BadSite(s, *snap)) return *bad;
   if (const store::Site* old = snap->SiteByCode(s.code))
-    if (auto denied = Check(who, Action::kWrite, ReferenceTarget(*old))) return *denied;
-  if (auto denied = Check(who, Action::kWrite, ReferenceTarget(s))) return *denied;
+    if (auto denied = Check(who, Action::kWrite, ReferenceTarget(*old), ctx.clock->WallSeconds()))
+      return *denied;
+  if (auto denied = Check(who, Action::kWrite, ReferenceTarget(s), ctx.clock->WallSeconds()))
+    return *denied;
   auto id = ctx.store->PutSite(s);
   if (!id.ok()) return StoreError(id.status());
   s.id = *id;

@@ -14,7 +14,13 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddDeviceRoutes(api, ctx);
   AddReadingsRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
-  AddPlatformRoutes(api, ctx);
+  AddAccountRoutes(api, ctx);
+  AddKeyRoutes(api, ctx);
+  AddCatalogRoutes(api, ctx);
+  AddSharingRoutes(api, ctx);
+  AddAuditRoutes(api, ctx);
+  AddOpenDataRoutes(api, ctx);
+  AddDocsRoutes(api);
   AddAlarmRoutes(api, ctx);
 }
 

@@ -22,10 +22,22 @@ void AddDeviceRoutes(Api& api, const ApiContext& ctx);
 void AddReadingsRoutes(Api& api, const ApiContext& ctx);
 
 // --- accounts, sharing, alarms, the API's own description -----------------------
-// Login and accounts, API keys, the catalog, data requests, notifications, the
-// audit log, the OpenAPI document and the API page (platform_handlers.cc).
-void AddPlatformRoutes(Api& api, const ApiContext& ctx);
-// Alarms: list, summary, one, acknowledge, close (alarm_handlers.cc).
+// Login, logout, one's password and identity, user accounts (account_routes.cc).
+void AddAccountRoutes(Api& api, const ApiContext& ctx);
+// API keys (key_routes.cc).
+void AddKeyRoutes(Api& api, const ApiContext& ctx);
+// The resource catalog: classes, datasets (catalog_routes.cc).
+void AddCatalogRoutes(Api& api, const ApiContext& ctx);
+// Data requests and their decisions, notifications (sharing_routes.cc).
+void AddSharingRoutes(Api& api, const ApiContext& ctx);
+// The audit log (audit_routes.cc).
+void AddAuditRoutes(Api& api, const ApiContext& ctx);
+// Open data: the disclosure of key enterprises, the public datasets
+// (catalog_routes.cc).
+void AddOpenDataRoutes(Api& api, const ApiContext& ctx);
+// The OpenAPI document and the API page (docs_routes.cc).
+void AddDocsRoutes(Api& api);
+// Alarms: list, summary, one, acknowledge, close (alarm_routes.cc).
 void AddAlarmRoutes(Api& api, const ApiContext& ctx);
 
 // --- derived values ----------------------------------------------------------------

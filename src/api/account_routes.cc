@@ -1,0 +1,284 @@
+// Accounts: login and logout, one's own password and identity, and the user
+// accounts administrators keep. Every change is audited; a failed login too.
+#include <spdlog/spdlog.h>
+
+#include "api/handlers.h"
+#include "api/params.h"
+#include "api/routes.h"
+#include "core/time.h"
+
+namespace ecohub::api {
+
+using auth::Action;
+using auth::Area;
+using auth::Principal;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+const std::vector<ParamDoc> kLoginBody = {
+    {.name = "username", .required = true},
+    {.name = "password", .required = true},
+};
+
+const std::vector<ParamDoc> kPasswordBody = {
+    {.name = "old_password", .required = true},
+    {.name = "new_password", .required = true},
+};
+
+const std::vector<ParamDoc> kUserBody = {
+    {.name = "username", .description = "1-64 of A-Z a-z 0-9 . _ - @", .required = true},
+    {.name = "password", .description = "at least 10 characters, two classes", .required = true},
+    {.name = "role",
+     .description = "admin, leader, staff, inspector, partner or enterprise",
+     .required = true},
+    {"display_name", "string", ""},
+    {"district_id", "integer", "0: the whole city"},
+    {"enterprise_id", "integer", "enterprise accounts"},
+    {"department", "string", "department (deciders of requests, partners)"},
+    {"disabled", "boolean", ""},
+};
+
+// A change of an account: the fields of kUserBody after username and password, none
+// required.
+const std::vector<ParamDoc> kUserPatch = [] {
+  std::vector<ParamDoc> fields(kUserBody.begin() + 2, kUserBody.end());
+  for (auto& p : fields) p.required = false;
+  return fields;
+}();
+
+const std::vector<ParamDoc> kResetBody = {
+    {.name = "password", .description = "the new password", .required = true},
+};
+
+ordered_json UserJson(const auth::User& u) {
+  return {
+      {"id", u.id},
+      {"username", u.username},
+      {"display_name", u.display_name},
+      {"role", auth::RoleName(u.role)},
+      {"district_id", u.district_id},
+      {"enterprise_id", u.enterprise_id ? json(u.enterprise_id) : json(nullptr)},
+      {"department", u.department},
+      {"disabled", u.disabled},
+      {"locked_until", u.locked_until ? json(FormatRfc3339Beijing(u.locked_until)) : json(nullptr)},
+      {"created", FormatRfc3339Beijing(u.created)}};
+}
+
+// Applies the optional user fields of a body onto `u`; a problem on bad values.
+std::optional<Response> ApplyUserFields(const json& b, auth::User* u) {
+  if (b.contains("role") && !b["role"].is_null()) {
+    auto r = auth::ParseRole(b["role"].get<std::string>());
+    if (!r || *r == auth::Role::kPublic)
+      return Problem(400, "bad-field",
+                     "role must be admin, leader, staff, inspector, partner or enterprise");
+    u->role = *r;
+  }
+  if (b.contains("display_name") && !b["display_name"].is_null())
+    u->display_name = b["display_name"];
+  if (b.contains("district_id") && !b["district_id"].is_null()) u->district_id = b["district_id"];
+  if (b.contains("enterprise_id") && !b["enterprise_id"].is_null())
+    u->enterprise_id = b["enterprise_id"];
+  if (b.contains("department") && !b["department"].is_null()) u->department = b["department"];
+  if (b.contains("disabled") && !b["disabled"].is_null()) u->disabled = b["disabled"];
+  if (u->district_id < 0 || u->enterprise_id < 0)
+    return Problem(400, "bad-field", "district_id and enterprise_id are ids (0: none)");
+  return std::nullopt;
+}
+
+// --- one's own session -------------------------------------------------------------
+
+Response Login(const ApiContext& ctx, const Request& req, const Principal&) {
+  json b;
+  if (auto bad = ParseBody(req, kLoginBody, &b)) return *bad;
+  const std::string username = b["username"].get<std::string>();
+  auto r =
+      ctx.accounts->Login(username, b["password"].get<std::string>(), ctx.clock->WallSeconds());
+  Principal actor;
+  actor.name = "user:" + username;
+  if (!r.ok()) {
+    spdlog::warn("login refused for {} from {}: {}", username, req.peer, r.status().message());
+    Audit(ctx, actor, "login.failed", actor.name, {{"peer", req.peer}});
+    return FromStatus(r.status());
+  }
+  Audit(ctx, actor, "login", actor.name, {{"peer", req.peer}});
+  return JsonResponse<ordered_json>({{"token", r->token},
+                                     {"token_type", "Bearer"},
+                                     {"expires", FormatRfc3339Beijing(r->expires)},
+                                     {"user", UserJson(r->user)}});
+}
+
+Response Logout(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (who.key_id) return Problem(400, "bad-input", "API keys are revoked, not logged out");
+  Status s = ctx.accounts->Logout(BearerOf(req.authorization));
+  if (!s.ok()) return FromStatus(s);
+  return NoContent();
+}
+
+Response ChangePassword(const ApiContext& ctx, const Request& req, const Principal& who) {
+  json b;
+  if (auto bad = ParseBody(req, kPasswordBody, &b)) return *bad;
+  if (who.key_id) return Problem(403, "forbidden", "Not allowed", "API keys are read-only");
+  auto u = ctx.accounts->GetUser(who.user_id);
+  if (!u.ok()) return FromStatus(u.status());
+  // Checked by a login, so wrong old passwords count toward the lock-out.
+  auto check = ctx.accounts->Login(u->username, b["old_password"].get<std::string>(),
+                                   ctx.clock->WallSeconds());
+  if (!check.ok()) return FromStatus(check.status());
+  Status s = ctx.accounts->SetPassword(who.user_id, b["new_password"].get<std::string>());
+  if (!s.ok()) return FromStatus(s);
+  Audit(ctx, who, "user.password", who.name, json::object());
+  return NoContent();
+}
+
+Response GetMe(const ApiContext& ctx, const Request&, const Principal& who) {
+  auto u = ctx.accounts->GetUser(who.user_id);
+  if (!u.ok()) return FromStatus(u.status());
+  ordered_json grants = ordered_json::array();
+  for (const auto& g : who.grants)
+    grants.push_back({{"dataset", g.dataset}, {"until", FormatRfc3339Beijing(g.until)}});
+  ordered_json j = UserJson(*u);
+  j["via"] = who.key_id ? "api_key" : "token";
+  j["grants"] = grants;
+  return JsonResponse(j);
+}
+
+// --- accounts (administrators) -----------------------------------------------------
+
+Response ListUsers(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (auto denied = Check(who, Action::kRead, {Area::kUsers}, ctx.clock->WallSeconds()))
+    return *denied;
+  std::string bad;
+  auto page = PageParams(req, 1000, &bad);
+  if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+  auto users = ctx.accounts->Users();
+  if (!users.ok()) return FromStatus(users.status());
+  ordered_json items = ordered_json::array();
+  int64_t last = 0;
+  bool more = false;
+  for (const auto& u : *users) {
+    if (u.id <= page->after) continue;
+    if (items.size() == page->limit) {
+      more = true;
+      break;
+    }
+    items.push_back(UserJson(u));
+    last = u.id;
+  }
+  return JsonResponse<ordered_json>(
+      {{"items", items}, {"next_cursor", more ? json(CursorAfter(last)) : json(nullptr)}});
+}
+
+Response CreateUser(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (auto denied = Check(who, Action::kWrite, {Area::kUsers}, ctx.clock->WallSeconds()))
+    return *denied;
+  json b;
+  if (auto bad = ParseBody(req, kUserBody, &b)) return *bad;
+  auth::User u;
+  u.username = b["username"];
+  if (auto bad = ApplyUserFields(b, &u)) return *bad;
+  auto created = ctx.accounts->CreateUser(u, b["password"].get<std::string>());
+  if (!created.ok()) return FromStatus(created.status());
+  Audit(ctx, who, "user.create", "user:" + created->username, UserJson(*created));
+  return JsonResponse(UserJson(*created), 201);
+}
+
+Response GetUser(const ApiContext& ctx, const Request& req, const Principal& who) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) return *bad;
+  if (auto denied =
+          Check(who, Action::kRead, {Area::kUsers, nullptr, 0, 0, id}, ctx.clock->WallSeconds()))
+    return *denied;
+  auto u = ctx.accounts->GetUser(id);
+  if (!u.ok()) return FromStatus(u.status());
+  return JsonResponse(UserJson(*u));
+}
+
+Response UpdateUser(const ApiContext& ctx, const Request& req, const Principal& who) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) return *bad;
+  if (auto denied = Check(who, Action::kWrite, {Area::kUsers}, ctx.clock->WallSeconds()))
+    return *denied;
+  json b;
+  if (auto bad = ParseBody(req, kUserPatch, &b)) return *bad;
+  auto u = ctx.accounts->GetUser(id);
+  if (!u.ok()) return FromStatus(u.status());
+  if (auto bad = ApplyUserFields(b, &*u)) return *bad;
+  Status s = ctx.accounts->UpdateUser(*u);
+  if (!s.ok()) return FromStatus(s);
+  Audit(ctx, who, "user.update", "user:" + u->username, b);
+  return JsonResponse(UserJson(*u));
+}
+
+Response ResetPassword(const ApiContext& ctx, const Request& req, const Principal& who) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) return *bad;
+  if (auto denied = Check(who, Action::kWrite, {Area::kUsers}, ctx.clock->WallSeconds()))
+    return *denied;
+  json b;
+  if (auto bad = ParseBody(req, kResetBody, &b)) return *bad;
+  Status s = ctx.accounts->SetPassword(id, b["password"].get<std::string>());
+  if (!s.ok()) return FromStatus(s);
+  Audit(ctx, who, "user.reset_password", "user-id:" + std::to_string(id), json::object());
+  return NoContent();
+}
+
+}  // namespace
+
+void AddAccountRoutes(Api& api, const ApiContext& ctx) {
+  api.Add("POST", "/api/v1/auth/login",
+          {.summary = "Log in: returns a bearer token (eht_...) and its expiry",
+           .tag = "Accounts",
+           .body = kLoginBody,
+           .login = false,
+           .response = "{token, expires, user}",
+           .id = "login"},
+          Bind(ctx, Login));
+  api.Add("POST", "/api/v1/auth/logout",
+          {.summary = "End this token's session", .tag = "Accounts", .id = "logout"},
+          Bind(ctx, Logout));
+  api.Add("POST", "/api/v1/auth/password",
+          {.summary = "Change one's own password (ends every session)",
+           .tag = "Accounts",
+           .body = kPasswordBody,
+           .id = "changePassword"},
+          Bind(ctx, ChangePassword));
+  api.Add("GET", "/api/v1/me",
+          {.summary = "Who the bearer is: account, role, scope, grants",
+           .tag = "Accounts",
+           .id = "getMe"},
+          Bind(ctx, GetMe));
+  api.Add("GET", "/api/v1/users",
+          {.summary = "User accounts (administrators)",
+           .tag = "Accounts",
+           .query = {{.name = "cursor", .type = "cursor"},
+                     {.name = "limit", .type = "integer", .description = "1..1000"}},
+           .id = "listUsers",
+           .list = true},
+          Bind(ctx, ListUsers));
+  api.Add("POST", "/api/v1/users",
+          {.summary = "Create an account (administrators)",
+           .tag = "Accounts",
+           .body = kUserBody,
+           .id = "createUser"},
+          Bind(ctx, CreateUser));
+  api.Add(
+      "GET", "/api/v1/users/{id}",
+      {.summary = "One account (administrators, or oneself)", .tag = "Accounts", .id = "getUser"},
+      Bind(ctx, GetUser));
+  api.Add("PATCH", "/api/v1/users/{id}",
+          {.summary = "Change an account: role, scope, department, disable (administrators)",
+           .tag = "Accounts",
+           .body = kUserPatch,
+           .id = "updateUser"},
+          Bind(ctx, UpdateUser));
+  api.Add("POST", "/api/v1/users/{id}/reset-password",
+          {.summary = "Set a new password, unlock, end sessions (administrators)",
+           .tag = "Accounts",
+           .body = kResetBody,
+           .id = "resetUserPassword"},
+          Bind(ctx, ResetPassword));
+}
+
+}  // namespace ecohub::api
