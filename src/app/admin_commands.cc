@@ -149,11 +149,10 @@ void AddDeviceCommand(CLI::App& app) {
     bool disable = false;
   };
   auto a = std::make_shared<Args>();
-  auto* devc = app.add_subcommand("device", "Device registry");
-  devc->require_subcommand(1);
+  auto* devc = AddGroup(app, "device", "Device registry");
   auto* put = devc->add_subcommand(
       "put", "Register or change a data logger (picked up by a running serve within 10 s)");
-  put->add_option("--data", a->data_dir, "Data directory")->required();
+  AddDataOption(put, a->data_dir);
   put->add_option("--mn", a->device.mn, "MN of the logger")->required();
   put->add_option("--password", a->device.password, "PW the logger sends")->required();
   put->add_option("--site", a->site_code, "Code of the site it reports for")->required();
@@ -172,10 +171,9 @@ void AddDeviceCommand(CLI::App& app) {
 
 void AddUserCommand(CLI::App& app) {
   auto a = std::make_shared<UserCliArgs>();
-  auto* userc = app.add_subcommand("user", "User accounts (the password is read from stdin)");
-  userc->require_subcommand(1);
+  auto* userc = AddGroup(app, "user", "User accounts (the password is read from stdin)");
   auto* add = userc->add_subcommand("add", "Create an account");
-  add->add_option("--data", a->data_dir, "Data directory")->required();
+  AddDataOption(add, a->data_dir);
   add->add_option("--username", a->username, "Login name")->required();
   add->add_option("--role", a->role,
                   "admin, leader, staff, inspector, partner or enterprise (default staff)");
@@ -185,17 +183,16 @@ void AddUserCommand(CLI::App& app) {
   add->add_option("--display-name", a->display_name, "Name shown");
   add->callback([a] { ExitWith(UserCmd(*a, /*reset=*/false)); });
   auto* reset = userc->add_subcommand("reset-password", "Set a new password and unlock");
-  reset->add_option("--data", a->data_dir, "Data directory")->required();
+  AddDataOption(reset, a->data_dir);
   reset->add_option("--username", a->username, "Login name")->required();
   reset->callback([a] { ExitWith(UserCmd(*a, /*reset=*/true)); });
 }
 
 void AddKeyCommand(CLI::App& app) {
   auto a = std::make_shared<UserCliArgs>();
-  auto* keyc = app.add_subcommand("key", "API keys for other systems");
-  keyc->require_subcommand(1);
+  auto* keyc = AddGroup(app, "key", "API keys for other systems");
   auto* add = keyc->add_subcommand("add", "Create an API key; prints its secret once");
-  add->add_option("--data", a->data_dir, "Data directory")->required();
+  AddDataOption(add, a->data_dir);
   add->add_option("--owner", a->owner, "Username it acts for")->required();
   add->add_option("--name", a->key_name, "What system uses it")->required();
   add->add_option("--days", a->days, "Days until it expires (default 90)")
@@ -206,11 +203,10 @@ void AddKeyCommand(CLI::App& app) {
 
 void AddAuditCommand(CLI::App& app) {
   auto data_dir = std::make_shared<std::string>();
-  auto* auditc = app.add_subcommand("audit", "The tamper-evident audit log");
-  auditc->require_subcommand(1);
+  auto* auditc = AddGroup(app, "audit", "The tamper-evident audit log");
   auto* verify = auditc->add_subcommand(
       "verify", "Walk the hash chain: exit 0 when intact, 1 naming the first broken row");
-  verify->add_option("--data", *data_dir, "Data directory")->required();
+  AddDataOption(verify, *data_dir);
   verify->callback([data_dir] { ExitWith(AuditVerifyCmd(*data_dir)); });
 }
 

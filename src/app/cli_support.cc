@@ -14,6 +14,16 @@ void ExitWith(int exit_code) {
   if (exit_code != 0) throw CLI::RuntimeError(exit_code);
 }
 
+CLI::App* AddGroup(CLI::App& app, const std::string& name, const std::string& help) {
+  CLI::App* group = app.add_subcommand(name, help);
+  group->require_subcommand(1);
+  return group;
+}
+
+void AddDataOption(CLI::App* command, std::string& data_dir) {
+  command->add_option("--data", data_dir, "Data directory")->required();
+}
+
 std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,
                                         bool read_only) {
   store::SqliteOptions o;

@@ -1,6 +1,7 @@
-// What the subcommands that work on a data directory share: opening its store with
-// the error printed, progress lines, putting a change made from the command line on
-// the audit record, Beijing days as arguments, and recomputing derived values.
+// What the subcommands share: the shape of their command lines (groups, --data),
+// and for those that work on a data directory, opening its store with the error
+// printed, progress lines, putting a change made from the command line on the audit
+// record, Beijing days as arguments, and recomputing derived values.
 #pragma once
 
 #include <memory>
@@ -13,7 +14,17 @@
 #include "derive/deriver.h"
 #include "store/store.h"
 
+namespace CLI {
+class App;
+}
+
 namespace ecohub::app {
+
+// A subcommand that only groups others (`ecohub db dump`): one of them is required.
+CLI::App* AddGroup(CLI::App& app, const std::string& name, const std::string& help);
+
+// The required `--data DIR` of a subcommand that works on a data directory.
+void AddDataOption(CLI::App* command, std::string& data_dir);
 
 // The store under `data_dir`, or null after printing "ecohub <what>: <error>".
 std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,

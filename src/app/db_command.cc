@@ -81,15 +81,14 @@ int DbStats(const std::string& data_dir) {
 
 void AddDbCommand(CLI::App& app) {
   auto data_dir = std::make_shared<std::string>();
-  auto* db = app.add_subcommand("db", "Inspect the store");
-  db->require_subcommand(1);
+  auto* db = AddGroup(app, "db", "Inspect the store");
   auto* dump =
       db->add_subcommand("dump", "Print every stored reading as MN,CN,DataTime,factor,field,value");
-  dump->add_option("--data", *data_dir, "Data directory")->required();
+  AddDataOption(dump, *data_dir);
   dump->callback([data_dir] { ExitWith(DbDump(*data_dir)); });
   auto* stats =
       db->add_subcommand("stats", "Compact, then print readings and bytes on disk per reading");
-  stats->add_option("--data", *data_dir, "Data directory")->required();
+  AddDataOption(stats, *data_dir);
   stats->callback([data_dir] { ExitWith(DbStats(*data_dir)); });
 }
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "app/cli_support.h"
 #include "app/commands.h"
 #include "core/time.h"
 
@@ -396,8 +397,7 @@ Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
 // The MNs and passwords `sim` uses, for configuring real loggers.
 void AddDemoCommand(CLI::App& app) {
   auto count = std::make_shared<int>(DemoDefaultDevices());
-  auto* demo = app.add_subcommand("demo", "Demo city facts");
-  demo->require_subcommand(1);
+  auto* demo = AddGroup(app, "demo", "Demo city facts");
   auto* devices = demo->add_subcommand("devices", "Print MN,password,site code,ST of demo devices");
   devices->add_option("--count", *count, "How many")->check(CLI::Range(1, 100000));
   devices->callback([count] {

@@ -59,7 +59,7 @@ void AddDeriveCommand(CLI::App& app) {
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
       "derive", "Recompute AQI, water classes, exceedances and quality rates for a period");
-  cmd->add_option("--data", a->data_dir, "Data directory")->required();
+  AddDataOption(cmd, a->data_dir);
   cmd->add_option("--from", a->from, "First day, YYYYMMDD (Beijing)")->required();
   cmd->add_option("--to", a->to, "Day after the last one, YYYYMMDD (Beijing)")->required();
   cmd->callback([a] { ExitWith(DeriveCmd(a->data_dir, a->from, a->to)); });
@@ -71,11 +71,10 @@ void AddReportCommand(CLI::App& app) {
     int year = 0, month = 0;
   };
   auto a = std::make_shared<Args>();
-  auto* report = app.add_subcommand("report", "Period reports from derived values");
-  report->require_subcommand(1);
+  auto* report = AddGroup(app, "report", "Period reports from derived values");
   auto* air = report->add_subcommand(
       "air", "Excellent-and-good day ratio, days per level, HJ 663 statistics, composite index");
-  air->add_option("--data", a->data_dir, "Data directory")->required();
+  AddDataOption(air, a->data_dir);
   air->add_option("--scope", a->scope, "city, district:<code> or site:<code>");
   air->add_option("--year", a->year, "Calendar year (Beijing)")->required();
   air->add_option("--month", a->month, "Month 1-12 (default: the whole year)")

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/cli_support.h"
 #include "app/commands.h"
 #include "hj212/builder.h"
 #include "hj212/framer.h"
@@ -175,8 +176,7 @@ int RunHj212Encode(std::istream& in, std::ostream& out) {
 
 void AddHj212Command(CLI::App& app) {
   auto hex = std::make_shared<bool>(false);
-  auto* hj = app.add_subcommand("hj212", "HJ 212 codec on stdin/stdout");
-  hj->require_subcommand(1);
+  auto* hj = AddGroup(app, "hj212", "HJ 212 codec on stdin/stdout");
   auto* decode = hj->add_subcommand("decode", "One frame per line -> one JSON object per line");
   decode->add_flag("--hex", *hex, "Lines are the hex of the exact wire bytes");
   decode->callback([hex] { ExitWith(RunHj212Decode(std::cin, std::cout, *hex)); });

@@ -171,11 +171,10 @@ int ImportBeijingCmd(const ImportArgs& a) {
 
 void AddImportCommand(CLI::App& app) {
   auto a = std::make_shared<ImportArgs>();
-  auto* imp = app.add_subcommand("import", "Bring historical data in");
-  imp->require_subcommand(1);
+  auto* imp = AddGroup(app, "import", "Bring historical data in");
   auto* beijing = imp->add_subcommand(
       "beijing", "Beijing 12-station hourly dataset 2013-2017 -> readings and derived AQI");
-  beijing->add_option("--data", a->data_dir, "Data directory")->required();
+  AddDataOption(beijing, a->data_dir);
   beijing->add_option("--dataset", a->dataset, "Folder with PRSA_Data_*.csv.gz");
   beijing->add_option("--from", a->from, "First day to import, YYYYMMDD (Beijing)");
   beijing->add_option("--to", a->to, "Day after the last one, YYYYMMDD (Beijing)");
