@@ -1,8 +1,10 @@
 // `ecohub aqi`: HJ 633 AQI on stdin/stdout (contract in standards_cli.h).
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/commands.h"
 #include "app/standards_cli.h"
 #include "derive/aqi_json.h"
 #include "standards/aqi.h"
@@ -122,6 +124,11 @@ int RunAqiCli(std::istream& in, std::ostream& out) {
     if (err.empty()) *answer = derive::AqiJson(input, ComputeAqi(input));
     return err;
   });
+}
+
+void AddAqiCommand(CLI::App& app) {
+  app.add_subcommand("aqi", "HJ 633 AQI: one JSON object per stdin line -> one result per line")
+      ->callback([] { ExitWith(RunAqiCli(std::cin, std::cout)); });
 }
 
 }  // namespace ecohub::app

@@ -2,12 +2,16 @@
 
 #include <zlib.h>
 
+#include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <unordered_map>
 
+#include "app/cli_support.h"
+#include "app/commands.h"
 #include "core/time.h"
 
 namespace ecohub::app {
@@ -388,6 +392,21 @@ Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
     if (!s.ok()) return s;
   }
   return Status::Ok();
+}
+
+// The MNs and passwords `sim` uses, for configuring real loggers.
+void AddDemoCommand(CLI::App& app) {
+  auto count = std::make_shared<int>(DemoDefaultDevices());
+  auto* demo = AddGroup(app, "demo", "Demo city facts");
+  auto* devices = demo->add_subcommand("devices", "Print MN,password,site code,ST of demo devices");
+  devices->add_option("--count", *count, "How many")->check(CLI::Range(1, 100000));
+  devices->callback([count] {
+    for (int i = 0; i < *count; ++i) {
+      const DemoSite& site = DemoSiteOfDevice(i);
+      std::printf("%s,%s,%s,%s\n", DemoMn(i).c_str(), DemoPassword(i).c_str(),
+                  site.site.code.c_str(), site.st.c_str());
+    }
+  });
 }
 
 }  // namespace ecohub::app

@@ -1,8 +1,13 @@
 #include "app/hj212_cli.h"
 
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/cli_support.h"
+#include "app/commands.h"
 #include "hj212/builder.h"
 #include "hj212/framer.h"
 #include "hj212/packet.h"
@@ -167,6 +172,17 @@ int RunHj212Encode(std::istream& in, std::ostream& out) {
   }
   out.flush();
   return rc;
+}
+
+void AddHj212Command(CLI::App& app) {
+  auto hex = std::make_shared<bool>(false);
+  auto* hj = AddGroup(app, "hj212", "HJ 212 codec on stdin/stdout");
+  auto* decode = hj->add_subcommand("decode", "One frame per line -> one JSON object per line");
+  decode->add_flag("--hex", *hex, "Lines are the hex of the exact wire bytes");
+  decode->callback([hex] { ExitWith(RunHj212Decode(std::cin, std::cout, *hex)); });
+  hj->add_subcommand("encode", "{header,cp} JSON lines -> packets")->callback([] {
+    ExitWith(RunHj212Encode(std::cin, std::cout));
+  });
 }
 
 }  // namespace ecohub::app

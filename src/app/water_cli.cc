@@ -9,6 +9,7 @@
 // A line that cannot be used prints {"error":"..."} on stdout and a message on stderr;
 // the next line is still read and the exit code is then 1. The contract is in
 // docs/standards-water-emission.md.
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <iostream>
 #include <limits>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "app/commands.h"
 #include "app/standards_cli.h"
 #include "standards/exact.h"
 #include "standards/water.h"
@@ -171,6 +173,12 @@ int RunWaterClassCli(std::istream& in, std::ostream& out) {
     if (error.empty()) *answer = Evaluate(req, &error);
     return error;
   });
+}
+
+void AddWaterCommand(CLI::App& app) {
+  app.add_subcommand("water-class",
+                     "GB 3838 water class: one JSON object per stdin line -> one result per line")
+      ->callback([] { ExitWith(RunWaterClassCli(std::cin, std::cout)); });
 }
 
 }  // namespace ecohub::app

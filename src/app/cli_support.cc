@@ -1,0 +1,66 @@
+#include "app/cli_support.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "app/commands.h"
+#include "store/sqlite_store.h"
+
+namespace ecohub::app {
+
+void ExitWith(int exit_code) {
+  if (exit_code != 0) throw CLI::RuntimeError(exit_code);
+}
+
+CLI::App* AddGroup(CLI::App& app, const std::string& name, const std::string& help) {
+  CLI::App* group = app.add_subcommand(name, help);
+  group->require_subcommand(1);
+  return group;
+}
+
+void AddDataOption(CLI::App* command, std::string& data_dir) {
+  command->add_option("--data", data_dir, "Data directory")->required();
+}
+
+std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,
+                                        bool read_only) {
+  store::SqliteOptions o;
+  o.read_only = read_only;
+  auto opened = store::OpenSqliteStore(data_dir, o);
+  if (opened.ok()) return std::move(opened).value();
+  std::fprintf(stderr, "ecohub %s: %s\n", what, opened.status().ToString().c_str());
+  return nullptr;
+}
+
+bool AuditCli(store::Store& st, const char* action, const std::string& object,
+              const nlohmann::json& detail) {
+  store::AuditEntry e;
+  e.actor = "cli";
+  e.action = action;
+  e.object = object;
+  e.detail = detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto r = st.AppendAudit(e);
+  if (!r.ok()) std::fprintf(stderr, "ecohub: audit log: %s\n", r.status().ToString().c_str());
+  return r.ok();
+}
+
+void Progress(const char* stage, int done, int total) {
+  static bool tty = isatty(2);
+  std::fprintf(stderr, tty ? "\r[%s] %d/%d" : "[%s] %d/%d\n", stage, done, total);
+  if (tty && done == total) std::fputc('\n', stderr);
+}
+
+std::optional<UnixSeconds> ParseBeijingDay(const std::string& text) {
+  if (text.size() != 8) return std::nullopt;
+  return ParseCompactLocal(text + "000000");
+}
+
+Result<derive::DeriveStats> Rederive(store::Store& st, UnixSeconds from, UnixSeconds to) {
+  derive::Deriver deriver(st, derive::DeriveOptions{});
+  if (Status s = deriver.Reload(); !s.ok()) return s;
+  return deriver.RecomputeRange(from, to, [](int d, int t) { Progress("derive", d, t); });
+}
+
+}  // namespace ecohub::app

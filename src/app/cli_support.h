@@ -1,0 +1,47 @@
+// What the subcommands share: the shape of their command lines (groups, --data),
+// and for those that work on a data directory, opening its store with the error
+// printed, progress lines, putting a change made from the command line on the audit
+// record, Beijing days as arguments, and recomputing derived values.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "derive/deriver.h"
+#include "store/store.h"
+
+namespace CLI {
+class App;
+}
+
+namespace ecohub::app {
+
+// A subcommand that only groups others (`ecohub db dump`): one of them is required.
+CLI::App* AddGroup(CLI::App& app, const std::string& name, const std::string& help);
+
+// The required `--data DIR` of a subcommand that works on a data directory.
+void AddDataOption(CLI::App* command, std::string& data_dir);
+
+// The store under `data_dir`, or null after printing "ecohub <what>: <error>".
+std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,
+                                        bool read_only);
+
+// Appends a change made from the command line (actor "cli") to the audit log.
+// Returns false after printing the error when it cannot be recorded.
+bool AuditCli(store::Store& store, const char* action, const std::string& object,
+              const nlohmann::json& detail);
+
+// A progress line on stderr for long work (rewritten in place on a terminal).
+void Progress(const char* stage, int done, int total);
+
+// "YYYYMMDD" as the start of that Beijing day; nullopt for anything else.
+std::optional<UnixSeconds> ParseBeijingDay(const std::string& text);
+
+// Every derived value of [from, to), with progress lines (import, `ecohub derive`).
+Result<derive::DeriveStats> Rederive(store::Store& store, UnixSeconds from, UnixSeconds to);
+
+}  // namespace ecohub::app

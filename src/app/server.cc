@@ -1,0 +1,301 @@
+#include "app/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+
+#include "api/routes.h"
+#include "app/demo_city.h"
+#include "auth/secrets.h"
+#include "store/sqlite_store.h"
+
+namespace ecohub::app {
+
+namespace asio = boost::asio;
+
+Server::Server(ServeConfig options, const Clock& clock)
+    : options_(std::move(options)),
+      clock_(clock),
+      limiter_(options_.rate_limits),
+      stats_timer_(io_),
+      registry_timer_(io_) {}
+
+Server::~Server() {
+  // Queued batches are committed while the io_context their acks are posted to, the
+  // cache and the deriver still exist (members die in reverse order after this).
+  writer_.reset();
+}
+
+Status Server::Open() {
+  if (Status s = Validate(options_); !s.ok()) return s;
+  if (Status s = OpenStore(); !s.ok()) return s;
+  auto seeded = SeedDemoIfNew();
+  if (!seeded.ok()) return seeded.status();
+  if (Status s = LoadRegistry(); !s.ok()) return s;
+  if (Status s = latest_.Warm(*store_); !s.ok())
+    spdlog::warn("latest values: {} (filled again by the next commits)", s.ToString());
+  if (Status s = OpenDeriver(*seeded); !s.ok()) return s;
+  // Online/offline and counts since start-up.
+  device_status_ = std::make_unique<ingest::DeviceStatusBoard>(
+      ingest::DeviceStatusOptions{.offline_after_seconds = options_.offline_minutes * 60},
+      clock_.WallSeconds());
+  if (Status s = OpenAccounts(); !s.ok()) return s;
+  audit_queue_ = std::make_unique<store::AuditQueue>(*store_);
+  housekeeper_ = std::make_unique<Housekeeper>(*store_, options_.retention,
+                                               options_.compact_every_seconds, clock_);
+  WireAlarms();
+  writer_ = std::make_unique<store::Writer>(*store_, options_.writer);
+  writer_->SetAfterCommit([this](const std::vector<store::Batch>& b) { AfterCommit(b); });
+  gateway_ =
+      std::make_unique<ingest::Gateway>(io_, options_.gateway, registry_, *writer_, metrics_);
+  gateway_->SetDeviceStatus(device_status_.get());
+  WireApi();
+  if (Status s = LoadWebSite(); !s.ok()) return s;
+  http_ = std::make_unique<api::HttpServer>(io_, options_.http, router_, metrics_);
+  return Status::Ok();
+}
+
+Status Server::Start() {
+  if (options_.derive.enabled) deriver_->Start();
+  auto gateway_port = gateway_->Start();
+  if (!gateway_port.ok()) return gateway_port.status();
+  gateway_port_ = *gateway_port;
+  auto http_port = http_->Start();
+  if (!http_port.ok()) return http_port.status();
+  http_port_ = *http_port;
+  RefreshWriterMetrics();
+  ReloadRegistryLater();
+  housekeeper_->Start();
+  // Alarms once now (after the start-up derivation), then every sync interval.
+  alarms_->RunOnce();
+  alarms_->Start();
+  signals_.emplace(io_, SIGINT, SIGTERM);
+  signals_->async_wait([this](boost::system::error_code ec, int sig) {
+    if (ec) return;  // cancelled by a Stop()
+    spdlog::info("signal {}: stopping", sig);
+    Shutdown();
+  });
+  return Status::Ok();
+}
+
+void Server::Wait() {
+  for (int i = 1; i < options_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  // The connections are gone: what is queued is committed, its devices resend.
+  writer_.reset();
+}
+
+void Server::Stop() {
+  asio::post(io_, [this] { Shutdown(); });
+}
+
+Status Server::OpenStore() {
+  store::SqliteOptions sqlite_options;
+  sqlite_options.synchronous_full = options_.synchronous_full;
+  auto opened = store::OpenSqliteStore(options_.data_dir, sqlite_options);
+  if (!opened.ok()) return opened.status();
+  store_ = std::move(opened).value();
+  return Status::Ok();
+}
+
+Result<bool> Server::SeedDemoIfNew() {
+  if (!options_.demo) return false;
+  auto devices = store_->Devices();
+  if (!devices.ok() || !devices->empty()) return false;
+  int n = options_.demo_devices > 0 ? options_.demo_devices : DemoDefaultDevices();
+  spdlog::info("seeding the demo city: {} devices, {} days of hourly history", n,
+               options_.demo_history_days);
+  Status s =
+      SeedDemo(*store_, n, options_.demo_history_days, clock_.WallSeconds(), options_.dataset_dir);
+  if (!s.ok()) return Status(s.code(), "demo seeding failed: " + s.message());
+  return true;
+}
+
+Status Server::LoadRegistry() {
+  auto devices = store_->Devices();
+  if (!devices.ok()) return devices.status();
+  registry_.Load(*devices);
+  spdlog::info("{} devices registered", registry_.size());
+  return Status::Ok();
+}
+
+// Derived values (AQI, water classes, exceedances, quality) follow every commit. The
+// touched set lives in memory: at start-up the last two days are recomputed so a
+// crash between a commit and its recomputation loses nothing.
+Status Server::OpenDeriver(bool seeded) {
+  deriver_ = std::make_unique<derive::Deriver>(*store_, options_.derive, &metrics_);
+  if (Status s = deriver_->Reload(); !s.ok()) return s;
+  if (!options_.derive.enabled) return Status::Ok();
+  UnixSeconds now = clock_.WallSeconds();
+  int days = seeded ? options_.demo_history_days + 1 : 2;
+  spdlog::info("deriving AQI, water classes, exceedances and quality for the last {} days", days);
+  auto r = deriver_->RecomputeRange(now - days * 86400, now + 3600);
+  if (!r.ok())
+    spdlog::warn("[derive] start-up recomputation failed: {}", r.status().ToString());
+  else
+    spdlog::info("[derive] {} station hours, {} station days, {} rows", r->station_hours,
+                 r->station_days, r->rows_written);
+  return Status::Ok();
+}
+
+Status Server::OpenAccounts() {
+  auto accounts = auth::Accounts::Open(options_.data_dir, options_.accounts);
+  if (!accounts.ok()) return accounts.status();
+  accounts_ = std::move(accounts).value();
+  return EnsureAdmin();
+}
+
+Status Server::EnsureAdmin() {
+  auto users = accounts_->Users();
+  if (!users.ok()) return users.status();
+  if (!users->empty()) return Status::Ok();
+  const std::string& file = options_.admin_password_file;
+  std::string password;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return Status::InvalidInput("cannot read " + file);
+    std::getline(in, password);
+  } else {
+    password = auth::NewSecret("").substr(0, 20);
+  }
+  auth::User admin;
+  admin.username = "admin";
+  admin.display_name = "Administrator";
+  admin.role = auth::Role::kAdmin;
+  auto u = accounts_->CreateUser(admin, password);
+  if (!u.ok()) return u.status();
+  if (file.empty())
+    std::fprintf(stderr, "created the first account: admin / %s (change it)\n", password.c_str());
+  else
+    spdlog::info("created the first account: admin (password from {})", file);
+  return Status::Ok();
+}
+
+// Alarms from exceedances, anomalies and silent devices, on a thread of their own.
+void Server::WireAlarms() {
+  alarm::SyncOptions alarm_options;
+  alarm_options.offline_after_seconds = device_status_->options().offline_after_seconds;
+  alarm_options.interval_seconds = options_.alarm_sync_seconds;
+  alarms_ = std::make_unique<alarm::AlarmSyncer>(
+      *store_, [this] { return DevicesSeen(); }, device_status_->started(), alarm_options,
+      &metrics_);
+}
+
+void Server::WireApi() {
+  api_ = std::make_unique<api::Api>(router_, accounts_.get(), &limiter_, clock_);
+  ctx_.clock = &clock_;
+  ctx_.store = store_.get();
+  ctx_.latest = &latest_;
+  ctx_.metrics = &metrics_;
+  ctx_.accounts = accounts_.get();
+  ctx_.sites = std::make_shared<api::SiteDirectory>(store_.get());
+  ctx_.audit_queue = audit_queue_.get();
+  ctx_.device_status = device_status_.get();
+  ctx_.device_changed = [this](const store::Device& d) { DeviceChanged(d); };
+  ctx_.health_detail = [this] { return HealthDetail(); };
+  api_->SetAudit(
+      [this](const auth::Principal& who, std::string_view action, std::string_view object,
+             const nlohmann::json& detail) { AuditChange(who, action, object, detail); });
+  api::AddAllRoutes(*api_, ctx_);
+}
+
+Status Server::LoadWebSite() {
+  if (options_.web_dir == "none") return Status::Ok();
+  std::string dir = options_.web_dir.empty() ? ECOHUB_WEB_DIST : options_.web_dir;
+  auto loaded = api::StaticSite::Load(dir);
+  if (!loaded.ok()) {
+    if (!options_.web_dir.empty()) return loaded.status();
+    spdlog::warn("web: no pages ({}); serving the API only", loaded.status().ToString());
+    return Status::Ok();
+  }
+  site_ = std::move(*loaded);
+  spdlog::info("web: {} files ({} KB) from {}", site_->files(), site_->bytes() >> 10, dir);
+  router_.SetFallback([this](const api::Request& r) { return site_->Serve(r); });
+  return Status::Ok();
+}
+
+void Server::AfterCommit(const std::vector<store::Batch>& batches) {
+  latest_.Update(batches);
+  if (options_.derive.enabled) deriver_->Touch(batches);
+}
+
+void Server::DeviceChanged(const store::Device& device) {
+  registry_.Put(device);
+  auto all = store_->Devices();
+  if (all.ok()) latest_.SetDevices(*all);
+}
+
+std::string Server::HealthDetail() const {
+  auto w = writer_->stats();
+  return "{\"status\":\"ok\",\"devices\":" + std::to_string(registry_.size()) +
+         ",\"connections\":" + std::to_string(gateway_->connections()) +
+         ",\"writer_queue_rows\":" + std::to_string(w.queue_rows) + "}";
+}
+
+void Server::AuditChange(const auth::Principal& who, std::string_view action,
+                         std::string_view object, const nlohmann::json& detail) {
+  api::Audit(ctx_, who, action, object, detail);
+}
+
+std::vector<alarm::DeviceSeen> Server::DevicesSeen() const {
+  std::vector<alarm::DeviceSeen> seen;
+  auto all = store_->Devices();
+  if (!all.ok()) return seen;
+  auto live = device_status_->All();
+  for (const auto& d : *all) {
+    auto it = live.find(d.mn);
+    bool heard = it != live.end();
+    seen.push_back({d.mn, d.site_id, d.enabled, heard ? it->second.last_packet : 0,
+                    heard ? it->second.resumed : 0});
+  }
+  return seen;
+}
+
+void Server::RefreshWriterMetrics() {
+  auto w = writer_->stats();
+  metrics_.gauge("ecohub_writer_queue_rows", "Rows waiting for the writer")->Set(w.queue_rows);
+  metrics_.gauge("ecohub_writer_commits", "Transactions committed")->Set(w.commits);
+  metrics_.gauge("ecohub_writer_failed_commits", "Transactions that failed")->Set(w.failed_commits);
+  metrics_.gauge("ecohub_writer_rows", "Rows committed")->Set(w.rows);
+  metrics_.gauge("ecohub_writer_commit_p99_micros", "Commit latency p99")->Set(w.commit_p99_micros);
+  stats_timer_.expires_after(std::chrono::seconds(1));
+  stats_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) RefreshWriterMetrics();
+  });
+}
+
+void Server::ReloadRegistryLater() {
+  registry_timer_.expires_after(std::chrono::seconds(10));
+  registry_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    auto d = store_->Devices();
+    if (d.ok()) {
+      size_t before = registry_.size();
+      registry_.Load(*d);  // also catches changed passwords and disabled devices
+      latest_.SetDevices(*d);
+      if (registry_.size() != before) {
+        spdlog::info("{} devices registered", registry_.size());
+        deriver_->RequestReload();
+      }
+    }
+    ReloadRegistryLater();
+  });
+}
+
+void Server::Shutdown() {
+  gateway_->Stop();
+  http_->Stop();
+  housekeeper_->Stop();
+  alarms_->Stop();
+  deriver_->Stop();
+  stats_timer_.cancel();
+  registry_timer_.cancel();
+  if (signals_) signals_->cancel();
+  io_.stop();
+}
+
+}  // namespace ecohub::app
