@@ -280,7 +280,6 @@ std::optional<Response> CheckReportScope(const ApiContext& ctx, const std::strin
 // Excellent-and-good days, days per level, HJ 663 statistics and the composite
 // index of a scope over a year, a month or any period of days.
 Response GetAirReport(const ApiContext& ctx, const Request& req, const Principal& who) {
-  const Api& api = *ctx.api;
   std::string scope = Param(req, "scope", derive::kScopeCity);
   if (!ValidScope(scope)) return Problem(400, "bad-scope", kScopeRule, scope);
   if (auto denied = CheckReportScope(ctx, scope, who)) return *denied;

@@ -147,8 +147,9 @@ Response ListRows(const ApiContext& ctx, const Request& req, const Principal& wh
 // Answers GET .../{id} of a registry row: 400 for a bad id, 404 when `find` has no
 // such row, the policy's refusal, else the row's JSON by `show`.
 template <class Row>
-Response GetRow(const Request& req, const Principal& who, const Snapshot& snap,
-                std::string_view noun, const Row* (Snapshot::*find)(int64_t) const,
+Response GetRow(const ApiContext& ctx, const Request& req, const Principal& who,
+                const Snapshot& snap, std::string_view noun,
+                const Row* (Snapshot::*find)(int64_t) const,
                 ordered_json (*show)(const Snapshot&, const Row&)) {
   std::string lower(noun);
   lower[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower[0])));
@@ -277,7 +278,7 @@ ordered_json SiteWithDevices(const Snapshot& snap, const store::Site& s) {
 }
 
 Response GetSite(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return GetRow(req, who, *ctx.sites->Get(), "Site", &Snapshot::Site, SiteWithDevices);
+  return GetRow(ctx, req, who, *ctx.sites->Get(), "Site", &Snapshot::Site, SiteWithDevices);
 }
 
 const std::vector<ParamDoc>& SiteFields() {
@@ -390,7 +391,7 @@ ordered_json EnterpriseWithOutlets(const Snapshot& snap, const store::Enterprise
 }
 
 Response GetEnterprise(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return GetRow(req, who, *ctx.sites->Get(), "Enterprise", &Snapshot::EnterpriseById,
+  return GetRow(ctx, req, who, *ctx.sites->Get(), "Enterprise", &Snapshot::EnterpriseById,
                 EnterpriseWithOutlets);
 }
 
