@@ -16,6 +16,7 @@ struct District {
   std::string code, name;
   double lon = 0, lat = 0;
   std::string geojson;
+  bool operator==(const District&) const = default;
 };
 
 // A regulated enterprise (排污单位).
@@ -26,6 +27,7 @@ struct Enterprise {
   double lon = 0, lat = 0;
   bool key_unit = false;  // 重点排污单位: its emissions are disclosed to the public
   std::string permit_no;
+  bool operator==(const Enterprise&) const = default;
 };
 
 // A monitoring site: an ambient air station, a river section, or an outlet of an
@@ -39,6 +41,7 @@ struct Site {
   double lon = 0, lat = 0;
   bool simulated = false;
   std::string attrs_json;  // limits, permit details, target water class...
+  bool operator==(const Site&) const = default;
 };
 
 // A data logger speaking HJ 212, identified by its MN, reporting for one site.
@@ -50,6 +53,7 @@ struct Device {
   std::string charset = "utf-8";
   bool enabled = true;
   std::string crc_variant = "hj212";
+  bool operator==(const Device&) const = default;
 };
 
 }  // namespace ecohub::registry

@@ -35,6 +35,32 @@ TEST_P(RegistryStoreContract, GetDeviceByMn) {
   EXPECT_EQ(store_->GetDevice("nope").status().code(), Code::kNotFound);
 }
 
+TEST_P(RegistryStoreContract, PublishRegistryOnlyWhenSomethingChanged) {
+  auto d = store_->PutDistrict({0, "110101", "东城区", 116.4, 39.9, ""});
+  auto s = store_->PutSite({0, "AIR-1", "东四", "air", *d, 0, 116.417, 39.929, false, "{}"});
+  ASSERT_TRUE(store_->PutDevice({"MN1", *s, "123456", 1, "utf-8", true, "hj212"}).ok());
+  registry::Registry r;
+  int published = 0;
+  r.Subscribe([&](const auto&) { ++published; });
+  ASSERT_TRUE(PublishRegistry(*store_, r).ok());
+  auto first = r.Current();
+  EXPECT_EQ(first->version(), 1u);
+  EXPECT_EQ(first->DeviceByMn("MN1")->site_id, *s);
+  EXPECT_EQ(first->SiteByCode("AIR-1")->district_id, *d);
+  // The same tables again: no new version, nobody told.
+  ASSERT_TRUE(PublishRegistry(*store_, r).ok());
+  EXPECT_EQ(r.Current(), first);
+  EXPECT_EQ(published, 1);
+  // A changed password (as `ecohub device put` makes it) is a new snapshot.
+  ASSERT_TRUE(store_->PutDevice({"MN1", *s, "654321", 1, "utf-8", true, "hj212"}).ok());
+  Restart();
+  ASSERT_TRUE(PublishRegistry(*store_, r).ok());
+  EXPECT_EQ(r.Current()->version(), 2u);
+  EXPECT_EQ(r.Current()->DeviceByMn("MN1")->password, "654321");
+  EXPECT_EQ(first->DeviceByMn("MN1")->password, "123456");
+  EXPECT_EQ(published, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(All, RegistryStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "registry/snapshot.h"
 #include "registry/types.h"
 
 namespace ecohub::store {
@@ -38,5 +39,11 @@ class RegistryStore {
   virtual Result<std::vector<Device>> Devices() = 0;
   virtual Result<Device> GetDevice(std::string_view mn) = 0;  // kNotFound when unknown
 };
+
+// Reads every table of `from` and publishes them as `to`'s next snapshot, unless
+// they are what `to` holds already (then the version stays, and nobody reloads for
+// nothing). On a read error nothing is published (readers keep the current
+// snapshot) and the error is returned.
+Status PublishRegistry(RegistryStore& from, registry::Registry& to);
 
 }  // namespace ecohub::store
