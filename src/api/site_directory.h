@@ -1,60 +1,44 @@
 // SiteDirectory: the registry (districts, enterprises, sites, devices) as the API
-// reads it.
+// reads it: the current snapshot of a registry::Registry, the same one the gateway,
+// the deriver and the latest-value cache read (registry/snapshot.h).
 //
-// A snapshot is reloaded from the store at most every 5 seconds, or at the next
-// Get after Invalidate (a change through the API), so that list and access checks
-// do not query the store on every request. A snapshot, once handed out, never
-// changes: callers keep the shared_ptr for as long as they read it.
+// A snapshot, once handed out, never changes: callers keep the shared_ptr for as
+// long as they read it. After a change through the API, Invalidate() has the
+// registry read from the store again, so the change shows in the next Get.
 //
 // Thread-safe.
 #pragma once
 
-#include <cstdint>
+#include <functional>
 #include <memory>
-#include <mutex>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "core/clock.h"
+#include "core/status.h"
+#include "registry/snapshot.h"
 #include "store/store.h"
 
 namespace ecohub::api {
 
 class SiteDirectory {
  public:
-  struct Snapshot {
-    std::vector<store::District> districts;
-    std::vector<store::Enterprise> enterprises;
-    std::vector<store::Site> sites;  // ordered by id
-    std::vector<store::Device> devices;
-    // Lookups; nullptr (or no MNs) when nothing matches.
-    const store::Site* Site(int64_t id) const;
-    const store::Site* SiteByCode(std::string_view code) const;
-    const store::District* DistrictByCode(std::string_view code) const;
-    const store::District* DistrictById(int64_t id) const;
-    const store::Enterprise* EnterpriseById(int64_t id) const;
-    const store::Device* DeviceByMn(std::string_view mn) const;
-    // The MNs of the devices that measure the site.
-    std::vector<std::string> MnsOf(int64_t site_id) const;
-  };
+  using Snapshot = registry::Snapshot;
 
-  // `store` must outlive the directory; `clock` times the snapshot's lifetime.
-  explicit SiteDirectory(store::Store* store, const Clock& clock = RealClock())
-      : store_(store), clock_(clock) {}
+  // Reads `registry`, which its owner keeps published; `reload` reads the store into
+  // it again. Both must outlive the directory.
+  SiteDirectory(const registry::Registry& registry, std::function<Status()> reload)
+      : registry_(&registry), reload_(std::move(reload)) {}
+  // A directory with a registry of its own, read from `store` now and at every
+  // Invalidate (tests and tools that run no server). `store` must outlive it.
+  explicit SiteDirectory(store::Store* store);
 
-  // The current snapshot. When a reload fails the previous snapshot is served (and
-  // the failure logged); an empty one when there was none.
-  std::shared_ptr<const Snapshot> Get();
-  // The next Get reloads.
+  std::shared_ptr<const Snapshot> Get() const { return registry_->Current(); }
+  // Reads the store again; on failure the current snapshot stays (and the failure is
+  // logged).
   void Invalidate();
 
  private:
-  store::Store* store_;
-  const Clock& clock_;
-  std::mutex mu_;
-  std::shared_ptr<const Snapshot> snap_;
-  double loaded_at_ = 0;  // the clock's steady seconds
+  std::unique_ptr<registry::Registry> own_;  // only for the store-only constructor
+  const registry::Registry* registry_;
+  std::function<Status()> reload_;
 };
 
 }  // namespace ecohub::api

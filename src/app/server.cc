@@ -116,11 +116,19 @@ Result<bool> Server::SeedDemoIfNew() {
 }
 
 Status Server::LoadRegistry() {
-  auto devices = store_->Devices();
-  if (!devices.ok()) return devices.status();
-  registry_.Load(*devices);
-  spdlog::info("{} devices registered", registry_.size());
-  return Status::Ok();
+  registry_.Subscribe([this](const std::shared_ptr<const registry::Snapshot>& snapshot) {
+    RegistryPublished(*snapshot);
+  });
+  return ReloadRegistry();
+}
+
+Status Server::ReloadRegistry() { return store::PublishRegistry(*store_, registry_); }
+
+void Server::RegistryPublished(const registry::Snapshot& snapshot) {
+  spdlog::info("registry version {}: {} sites, {} devices", snapshot.version(),
+               snapshot.sites.size(), snapshot.devices.size());
+  latest_.SetDevices(snapshot.devices);
+  if (deriver_) deriver_->RequestReload();
 }
 
 // Derived values (AQI, water classes, exceedances, quality) follow every commit. The
@@ -192,7 +200,7 @@ void Server::WireApi() {
   ctx_.latest = &latest_;
   ctx_.metrics = &metrics_;
   ctx_.accounts = accounts_.get();
-  ctx_.sites = std::make_shared<api::SiteDirectory>(store_.get());
+  ctx_.sites = std::make_shared<api::SiteDirectory>(registry_, [this] { return ReloadRegistry(); });
   ctx_.audit_queue = audit_queue_.get();
   ctx_.device_status = device_status_.get();
   ctx_.device_changed = [this](const store::Device& d) { DeviceChanged(d); };
@@ -224,14 +232,13 @@ void Server::AfterCommit(const std::vector<store::Batch>& batches) {
 }
 
 void Server::DeviceChanged(const store::Device& device) {
-  registry_.Put(device);
-  auto all = store_->Devices();
-  if (all.ok()) latest_.SetDevices(*all);
+  if (Status s = ReloadRegistry(); !s.ok())
+    spdlog::error("registry reload after a change of device {}: {}", device.mn, s.ToString());
 }
 
 std::string Server::HealthDetail() const {
   auto w = writer_->stats();
-  return "{\"status\":\"ok\",\"devices\":" + std::to_string(registry_.size()) +
+  return "{\"status\":\"ok\",\"devices\":" + std::to_string(registry_.Current()->devices.size()) +
          ",\"connections\":" + std::to_string(gateway_->connections()) +
          ",\"writer_queue_rows\":" + std::to_string(w.queue_rows) + "}";
 }
@@ -269,19 +276,12 @@ void Server::RefreshWriterMetrics() {
 }
 
 void Server::ReloadRegistryLater() {
-  registry_timer_.expires_after(std::chrono::seconds(10));
+  registry_timer_.expires_after(std::chrono::seconds(5));
   registry_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
-    auto d = store_->Devices();
-    if (d.ok()) {
-      size_t before = registry_.size();
-      registry_.Load(*d);  // also catches changed passwords and disabled devices
-      latest_.SetDevices(*d);
-      if (registry_.size() != before) {
-        spdlog::info("{} devices registered", registry_.size());
-        deriver_->RequestReload();
-      }
-    }
+    // Also catches changed passwords and disabled devices.
+    if (Status s = ReloadRegistry(); !s.ok())
+      spdlog::error("registry reload failed; the current snapshot stays: {}", s.ToString());
     ReloadRegistryLater();
   });
 }

@@ -48,9 +48,9 @@
 #include "core/metrics.h"
 #include "core/status.h"
 #include "derive/deriver.h"
-#include "ingest/device_registry.h"
 #include "ingest/device_status.h"
 #include "ingest/gateway.h"
+#include "registry/snapshot.h"
 #include "store/audit_queue.h"
 #include "store/latest_cache.h"
 #include "store/store.h"
@@ -90,7 +90,15 @@ class Server {
   // With --demo and a store without devices: the demo city and its history. Returns
   // whether it seeded (a fresh demo derives its whole history at start-up).
   Result<bool> SeedDemoIfNew();
+  // Subscribes the registry's readers and publishes its first snapshot.
   Status LoadRegistry();
+  // Any thread: reads the registry tables again and publishes them when they
+  // changed (a change through the API, another process, the 5 s timer).
+  Status ReloadRegistry();
+  // Publishing thread, after every new registry snapshot: the readers that keep
+  // something derived from it (the latest-value cache's device -> site map, the
+  // deriver's site list) follow it.
+  void RegistryPublished(const registry::Snapshot& snapshot);
   Status OpenDeriver(bool seeded);
   Status OpenAccounts();
   // With no account at all, creates `admin` so that somebody can log in: from
@@ -106,9 +114,9 @@ class Server {
   // Writer thread, after each commit: the latest values and the derived values
   // follow the data without a store read.
   void AfterCommit(const std::vector<store::Batch>& batches);
-  // HTTP thread, after a device is created or changed through the API: the gateway
-  // accepts it and the latest-value cache places its values at once, not at the
-  // next registry reload.
+  // HTTP thread, after a device is created or changed through the API: the registry
+  // publishes it at once (the gateway accepts it and the latest-value cache places
+  // its values), not at the next reload.
   void DeviceChanged(const store::Device& device);
   // HTTP thread: what /healthz adds to "ok", so a probe sees a stuck writer or a
   // lost fleet.
@@ -122,8 +130,9 @@ class Server {
   std::vector<alarm::DeviceSeen> DevicesSeen() const;
   // io thread, every second: the writer's figures as gauges at /metrics.
   void RefreshWriterMetrics();
-  // io thread, every 10 s: devices registered or changed by other processes
-  // (`ecohub device put`) reach the gateway, the cache and the deriver.
+  // io thread, every 5 s: registry changes made by other processes (`ecohub device
+  // put`, another node) are published to the gateway, the cache, the deriver and
+  // the API.
   void ReloadRegistryLater();
   // io thread, once, on SIGINT/SIGTERM or Stop(): stops accepting, stops the
   // background passes and lets every io thread return.
@@ -134,7 +143,8 @@ class Server {
   Metrics metrics_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<auth::Accounts> accounts_;
-  ingest::DeviceRegistry registry_;  // the gateway's view of the devices
+  // The one registry snapshot read by the gateway, the deriver, the cache and the API.
+  registry::Registry registry_;
   store::LatestCache latest_;
   std::unique_ptr<derive::Deriver> deriver_;
   std::unique_ptr<ingest::DeviceStatusBoard> device_status_;  // since Open

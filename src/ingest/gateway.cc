@@ -118,7 +118,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     DeviceStatusBoard* board = gw_.status_;
     if (!board || mn.empty()) return;
     if (!accepted) {
-      if (gw_.registry_.Find(mn)) board->OnRejected(mn);
+      if (gw_.registry_.Current()->DeviceByMn(mn)) board->OnRejected(mn);
       return;
     }
     if (status_mn_ != mn && !closed_) {
@@ -223,7 +223,8 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     }
     hj212::Packet packet;
     if (hj212::ParsePacket(segment, &packet) != hj212::Error::kNone) return false;
-    auto device = gw_.registry_.Find(packet.Header("MN").value_or(""));
+    auto snapshot = gw_.registry_.Current();
+    const store::Device* device = snapshot->DeviceByMn(packet.Header("MN").value_or(""));
     const char* name = variant == hj212::CrcVariant::kModbus ? "modbus" : "modbus_swapped";
     if (!device || device->crc_variant != name) return false;
     gw_.counters_->legacy_crc->Add();
@@ -345,7 +346,7 @@ struct Gateway::ConnectionList {
 };
 
 Gateway::Gateway(asio::io_context& io, const GatewayOptions& options,
-                 const DeviceRegistry& registry, store::Writer& writer, Metrics& metrics)
+                 const registry::Registry& registry, store::Writer& writer, Metrics& metrics)
     : io_(io),
       options_(options),
       registry_(registry),

@@ -17,9 +17,10 @@
 
 #include "core/metrics.h"
 #include "hj212/framer.h"
-#include "ingest/device_registry.h"
 #include "ingest/device_status.h"
 #include "ingest/session.h"
+#include "registry/snapshot.h"
+#include "store/store.h"
 #include "store/writer.h"
 
 namespace ecohub::ingest {
@@ -46,7 +47,7 @@ struct GatewayOptions {
 class Gateway {
  public:
   Gateway(boost::asio::io_context& io, const GatewayOptions& options,
-          const DeviceRegistry& registry, store::Writer& writer, Metrics& metrics);
+          const registry::Registry& registry, store::Writer& writer, Metrics& metrics);
   ~Gateway();
 
   // Binds and starts accepting. Returns the bound port (useful with port 0).
@@ -65,7 +66,7 @@ class Gateway {
 
   boost::asio::io_context& io_;
   GatewayOptions options_;
-  const DeviceRegistry& registry_;
+  const registry::Registry& registry_;
   store::Writer& writer_;
   Metrics& metrics_;
   DeviceStatusBoard* status_ = nullptr;

@@ -68,7 +68,8 @@ std::optional<std::vector<Reading>> ExtractReadings(const hj212::Packet& packet,
   return out;
 }
 
-Session::Session(const DeviceRegistry& registry, const SessionOptions& options, Metrics& metrics)
+Session::Session(const registry::Registry& registry, const SessionOptions& options,
+                 Metrics& metrics)
     : registry_(registry),
       options_(options),
       metrics_(metrics),
@@ -148,12 +149,8 @@ void Session::MaybeBackfill(Period period, UnixSeconds t, int64_t now_ms, Outcom
 }
 
 const store::Device* Session::Lookup(std::string_view mn) {
-  uint64_t v = registry_.version();
-  if (!device_ || device_->mn != mn || v != device_version_) {
-    device_ = registry_.Find(mn);
-    device_version_ = v;
-  }
-  return device_ ? &*device_ : nullptr;
+  if (!snapshot_ || snapshot_->version() != registry_.version()) snapshot_ = registry_.Current();
+  return snapshot_->DeviceByMn(mn);
 }
 
 Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {

@@ -18,7 +18,8 @@
 #include "core/reading.h"
 #include "hj212/builder.h"
 #include "hj212/packet.h"
-#include "ingest/device_registry.h"
+#include "registry/snapshot.h"
+#include "store/store.h"
 
 namespace ecohub::ingest {
 
@@ -58,7 +59,9 @@ struct Outcome {
 
 class Session {
  public:
-  Session(const DeviceRegistry& registry, const SessionOptions& options, Metrics& metrics);
+  // `registry` says who may send (the devices of its current snapshot); it must
+  // outlive the session.
+  Session(const registry::Registry& registry, const SessionOptions& options, Metrics& metrics);
 
   Outcome OnPacket(const hj212::Packet& packet, int64_t now_ms);
   // Resends or abandons timed-out requests; returns frames to send now.
@@ -74,12 +77,12 @@ class Session {
                    Outcome* out);
   void MaybeBackfill(Period period, UnixSeconds data_time, int64_t now_ms, Outcome* out);
 
-  // The device of this connection, valid while registry_.version() == device_version_.
+  // The device `mn` in the registry's current snapshot; null when unknown. The
+  // session keeps that snapshot until the registry publishes another.
   const store::Device* Lookup(std::string_view mn);
 
-  const DeviceRegistry& registry_;
-  std::optional<store::Device> device_;
-  uint64_t device_version_ = 0;
+  const registry::Registry& registry_;
+  std::shared_ptr<const registry::Snapshot> snapshot_;
   SessionOptions options_;
   Metrics& metrics_;
   std::string mn_, pw_, st_;

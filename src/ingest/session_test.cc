@@ -13,10 +13,11 @@ const char* kMn = "010000A8900016F000169DC0";
 class SessionTest : public testing::Test {
  protected:
   SessionTest() {
-    registry_.Put(store::Device{kMn, 1, "123456", 1, "utf-8", true, "hj212"});
-    registry_.Put(store::Device{"88888880000001", 2, "654321", 0, "utf-8", true, "hj212"});
-    registry_.Put(
-        store::Device{"DISABLED00000000000000000", 3, "123456", 1, "utf-8", false, "hj212"});
+    registry_.Publish(
+        {}, {}, {},
+        {store::Device{kMn, 1, "123456", 1, "utf-8", true, "hj212"},
+         store::Device{"88888880000001", 2, "654321", 0, "utf-8", true, "hj212"},
+         store::Device{"DISABLED00000000000000000", 3, "123456", 1, "utf-8", false, "hj212"}});
   }
   hj212::Packet P(const std::string& seg) {
     hj212::Packet p;
@@ -28,7 +29,7 @@ class SessionTest : public testing::Test {
     EXPECT_EQ(hj212::CheckFrame(frame, {}, &s), hj212::Error::kNone);
     return std::string(s);
   }
-  DeviceRegistry registry_;
+  registry::Registry registry_;
   Metrics metrics_;
   SessionOptions options_;
 };
@@ -79,6 +80,20 @@ TEST_F(SessionTest, WrongPasswordUnknownAndDisabledDevicesStoreNothing) {
   }
   EXPECT_EQ(metrics_.Value("ecohub_gateway_auth_rejected_total{reason=\"bad_password\"}"), 1);
   EXPECT_EQ(metrics_.Value("ecohub_gateway_auth_rejected_total{reason=\"unknown_mn\"}"), 2);
+}
+
+TEST_F(SessionTest, AConnectedDeviceFollowsTheRegistrysNextSnapshot) {
+  Session s(registry_, options_, metrics_);
+  std::string seg = std::string("QN=1;ST=32;CN=2011;PW=123456;MN=") + kMn +
+                    ";Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&";
+  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, "stored");
+  // The password changes (an admin, `ecohub device put`): the open connection's
+  // next packet is checked against the new snapshot, not the one it started with.
+  registry_.Publish({}, {}, {}, {store::Device{kMn, 1, "654321", 1, "utf-8", true, "hj212"}});
+  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, "bad_password");
+  // Disabled: unknown from then on.
+  registry_.Publish({}, {}, {}, {store::Device{kMn, 1, "123456", 1, "utf-8", false, "hj212"}});
+  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, "unknown_mn");
 }
 
 TEST_F(SessionTest, Version2005DeviceGets2005Ack) {
