@@ -29,14 +29,15 @@ FLAGS=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 # The objects compile in parallel (nproc at a time), then each target links.
 OBJ="$OUT/obj"
 mkdir -p "$OBJ"
-# api.cc defines the guard and the list exports too, which reach Accounts (SQLite,
-# libsodium), exports (libxlsxwriter) and logs (spdlog): those link in, though the parsers
-# never call them.
+# api.cc defines the guard and the list exports too, which reach Accounts (its SQLite
+# store through store/sqlite/db.cc, libsodium), exports (libxlsxwriter) and logs
+# (spdlog): those link in, though the parsers never call them.
 API_DEFS=(-DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED)
 HJ212_SRCS=("$ROOT/fuzz/hj212_fuzz.cc" "$SRC"/hj212/{crc,error,framer,packet,builder,reply}.cc
             "$SRC"/core/{status,time,reading}.cc)
 API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
-          "$SRC"/auth/{catalog,policy,accounts,secrets}.cc "$SRC"/core/{status,time}.cc)
+          "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store}.cc
+          "$SRC"/store/sqlite/db.cc "$SRC"/core/{status,time,clock}.cc)
 XLSX_LIBS=$(pkg-config --libs xlsxwriter 2>/dev/null || echo "-lxlsxwriter -lz")
 obj_of() {  # $1 target, $2 source -> object path
   local rel=${2#"$ROOT"/}

@@ -185,8 +185,9 @@ std::optional<Response> Api::RateLimit(const Request& req, const Principal& who,
 
 std::optional<Response> Api::CheckQuery(const RouteDoc& doc, const Request& req) const {
   for (const auto& [k, val] : req.query) {
+    const std::string& name = k;  // clang 14 (the fuzz build) cannot capture a binding
     auto it = std::find_if(doc.query.begin(), doc.query.end(),
-                           [&](const ParamDoc& p) { return p.name == k; });
+                           [&](const ParamDoc& p) { return p.name == name; });
     bool is_format = doc.exportable && k == "format";
     if (it == doc.query.end() && !is_format)
       return Problem(400, "unknown-parameter", "Unknown query parameter", k);
