@@ -41,10 +41,10 @@ class Snapshot {
   size_t size() const { return devices.size(); }
 
   // In the store's order for districts and enterprises; sites by id; devices by MN.
-  const std::vector<District> districts;
-  const std::vector<Enterprise> enterprises;
-  const std::vector<registry::Site> sites;
-  const std::vector<registry::Device> devices;
+  const std::vector<District> districts{};
+  const std::vector<Enterprise> enterprises{};
+  const std::vector<registry::Site> sites{};
+  const std::vector<registry::Device> devices{};
 
   // Lookups: null when absent. Pointers live as long as the snapshot.
   const registry::Site* Site(int64_t id) const;
