@@ -252,18 +252,17 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
       return;
     }
     Outcome out = session_.OnPacket(packet, WallMillis());
-    CountPacket(out.mn, out.verdict != "unknown_mn" && out.verdict != "bad_password" &&
-                            out.verdict != "bad_datatime" && out.verdict != "unexpected_reply");
+    CountPacket(out.mn, Accepted(out.verdict));
     for (auto& f : out.send_now) Send(std::move(f));
-    if (out.verdict == "unknown_mn" || out.verdict == "bad_password")
+    if (AuthFailed(out.verdict))
       spdlog::warn("[conn {}][{}][MN {}] {}: data not stored", id_, peer_, EscapeForLog(out.mn),
-                   out.verdict);
+                   VerdictName(out.verdict));
     store::Batch batch;
     gw_.counters_->readings->Add(out.readings.size());
     batch.readings = std::move(out.readings);
     if (gw_.options_.keep_raw)
-      batch.raw.push_back(
-          store::RawPacket{WallMillis(), peer_, out.mn, out.verdict, std::string(frame)});
+      batch.raw.push_back(store::RawPacket{
+          WallMillis(), peer_, out.mn, std::string(VerdictName(out.verdict)), std::string(frame)});
     if (batch.readings.empty() && batch.raw.empty()) return;
     std::weak_ptr<Connection> weak = shared_from_this();
     std::string ack = std::move(out.ack_after_commit);

@@ -6,6 +6,30 @@
 
 namespace ecohub::ingest {
 
+std::string_view VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kStored:
+      return "stored";
+    case Verdict::kNoData:
+      return "no_data";
+    case Verdict::kReply:
+      return "reply";
+    case Verdict::kNotify:
+      return "notify";
+    case Verdict::kKeptRaw:
+      return "kept_raw";
+    case Verdict::kUnknownMn:
+      return "unknown_mn";
+    case Verdict::kBadPassword:
+      return "bad_password";
+    case Verdict::kBadDataTime:
+      return "bad_datatime";
+    case Verdict::kUnexpectedReply:
+      return "unexpected_reply";
+  }
+  return "unknown";
+}
+
 namespace {
 
 std::string_view Or(std::optional<std::string_view> v) { return v ? *v : std::string_view(); }
@@ -102,12 +126,12 @@ void Session::HandleReply(const hj212::Packet& packet, std::string_view cn, Outc
   std::string qn(packet.Header("QN") ? *packet.Header("QN") : Or(packet.Cp("QN")));
   auto it = pending_.find(qn);
   if (it == pending_.end()) {
-    out->verdict = "unexpected_reply";
+    out->verdict = Verdict::kUnexpectedReply;
     metrics_.counter("ecohub_gateway_unexpected_replies_total", "Replies matching no request")
         ->Add();
     return;
   }
-  out->verdict = "reply";
+  out->verdict = Verdict::kReply;
   if (cn == "9011") {
     if (Or(packet.Cp("QnRtn")) == "1") {
       it->second.answered = true;
@@ -164,7 +188,7 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
   }
   const store::Device* device = Lookup(mn);
   if (!device || !device->enabled) {
-    out.verdict = "unknown_mn";
+    out.verdict = Verdict::kUnknownMn;
     metrics_
         .counter("ecohub_gateway_auth_rejected_total{reason=\"unknown_mn\"}",
                  "Packets from unknown or disabled devices, or with a wrong password")
@@ -172,7 +196,7 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
     return out;
   }
   if (Or(packet.Header("PW")) != device->password) {
-    out.verdict = "bad_password";
+    out.verdict = Verdict::kBadPassword;
     metrics_.counter("ecohub_gateway_auth_rejected_total{reason=\"bad_password\"}")->Add();
     return out;
   }
@@ -185,7 +209,7 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
   if (cn == "1013" || cn == "2072") {
     // Device-to-host notifications: answer 9013 at once (digest §7); 1013 asks for
     // the clock, which 1012 sets.
-    out.verdict = "notify";
+    out.verdict = Verdict::kNotify;
     out.send_now.push_back(hj212::NotifyAck(packet));
     if (cn == "1013" && options_.time_sync)
       SendRequest("1012", {{"SystemTime", FormatCompactLocal(now_ms / 1000, utc_offset_)}}, now_ms,
@@ -197,18 +221,18 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
   if (period) {
     auto readings = ExtractReadings(packet, *period, mn, utc_offset_);
     if (!readings) {
-      out.verdict = "bad_datatime";
+      out.verdict = Verdict::kBadDataTime;
       metrics_
           .counter("ecohub_gateway_bad_datatime_total", "Data packets without a valid DataTime")
           ->Add();
     } else {
-      out.verdict = readings->empty() ? "no_data" : "stored";
+      out.verdict = readings->empty() ? Verdict::kNoData : Verdict::kStored;
       if (!readings->empty()) MaybeBackfill(*period, readings->front().time, now_ms, &out);
       out.readings = std::move(*readings);
     }
   } else {
     // Other uploads (2081 restart time, 3019/3020 info...) are kept raw only.
-    out.verdict = "kept_raw";
+    out.verdict = Verdict::kKeptRaw;
   }
   // The raw packet (and readings) are committed before the 9014 goes out, whatever
   // the verdict: the device must not resend what we have kept.

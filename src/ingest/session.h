@@ -47,10 +47,30 @@ struct PendingRequest {
   bool answered = false;  // 9011 with QnRtn=1 seen; now waiting for 9012
 };
 
+// What the session made of a packet. Kept with the raw packet by its name.
+enum class Verdict : uint8_t {
+  kStored,           // data stored (acknowledged after the commit)
+  kNoData,           // a data upload without values
+  kReply,            // an answer to a request of ours (9011..9014)
+  kNotify,           // a notification (e.g. the device's clock request), answered
+  kKeptRaw,          // a command we do not interpret: kept raw, answered
+  kUnknownMn,        // not registered, or disabled
+  kBadPassword,      // registered, wrong access password
+  kBadDataTime,      // DataTime missing or impossible
+  kUnexpectedReply,  // an answer to nothing we asked
+};
+// The verdict's name as stored with the raw packet and shown by the API ("stored").
+std::string_view VerdictName(Verdict v);
+// Whether the packet came from a device we accept (counts as its traffic).
+inline bool Accepted(Verdict v) {
+  return v != Verdict::kUnknownMn && v != Verdict::kBadPassword && v != Verdict::kBadDataTime &&
+         v != Verdict::kUnexpectedReply;
+}
+// Whether the packet failed authentication.
+inline bool AuthFailed(Verdict v) { return v == Verdict::kUnknownMn || v == Verdict::kBadPassword; }
+
 struct Outcome {
-  // Verdict kept with the raw packet: stored, no_data, reply, unknown_mn, bad_password,
-  // bad_datatime, unsupported_cn, unexpected_reply.
-  std::string verdict;
+  Verdict verdict = Verdict::kStored;
   std::string mn;
   std::vector<Reading> readings;
   std::string ack_after_commit;       // 9014 frame, sent only once the batch is durable

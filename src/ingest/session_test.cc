@@ -41,7 +41,7 @@ TEST_F(SessionTest, RealtimeUploadStoresEveryValueKindWithItsFlag) {
                            ";Flag=5;CP=&&DataTime=20160801085857;w01018-Rtd=231.0,w01018-Flag=D,"
                            "w01018-ZsRtd=240.5;w00000-Rtd=1.5;w00000-SampleTime=20160801085800&&"),
                          1470013137000);
-  EXPECT_EQ(o.verdict, "stored");
+  EXPECT_EQ(o.verdict, Verdict::kStored);
   ASSERT_EQ(o.readings.size(), 3u);
   EXPECT_EQ(o.readings[0].field, "Rtd");
   EXPECT_EQ(o.readings[0].value, "231.0");
@@ -76,7 +76,8 @@ TEST_F(SessionTest, WrongPasswordUnknownAndDisabledDevicesStoreNothing) {
     Outcome o = s.OnPacket(P(seg), 0);
     EXPECT_TRUE(o.readings.empty());
     EXPECT_TRUE(o.ack_after_commit.empty());
-    EXPECT_TRUE(o.verdict == "bad_password" || o.verdict == "unknown_mn") << o.verdict;
+    EXPECT_TRUE(o.verdict == Verdict::kBadPassword || o.verdict == Verdict::kUnknownMn)
+        << VerdictName(o.verdict);
   }
   EXPECT_EQ(metrics_.Value("ecohub_gateway_auth_rejected_total{reason=\"bad_password\"}"), 1);
   EXPECT_EQ(metrics_.Value("ecohub_gateway_auth_rejected_total{reason=\"unknown_mn\"}"), 2);
@@ -86,14 +87,31 @@ TEST_F(SessionTest, AConnectedDeviceFollowsTheRegistrysNextSnapshot) {
   Session s(registry_, options_, metrics_);
   std::string seg = std::string("QN=1;ST=32;CN=2011;PW=123456;MN=") + kMn +
                     ";Flag=5;CP=&&DataTime=20160801080000;a-Rtd=1&&";
-  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, "stored");
+  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, Verdict::kStored);
   // The password changes (an admin, `ecohub device put`): the open connection's
   // next packet is checked against the new snapshot, not the one it started with.
   registry_.Publish({}, {}, {}, {store::Device{kMn, 1, "654321", 1, "utf-8", true, "hj212"}});
-  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, "bad_password");
+  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, Verdict::kBadPassword);
   // Disabled: unknown from then on.
   registry_.Publish({}, {}, {}, {store::Device{kMn, 1, "123456", 1, "utf-8", false, "hj212"}});
-  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, "unknown_mn");
+  EXPECT_EQ(s.OnPacket(P(seg), 0).verdict, Verdict::kUnknownMn);
+}
+
+TEST(VerdictTest, NamesAreTheStoredOnes) {
+  // The names are data: raw packets in every existing store carry them.
+  EXPECT_EQ(VerdictName(Verdict::kStored), "stored");
+  EXPECT_EQ(VerdictName(Verdict::kNoData), "no_data");
+  EXPECT_EQ(VerdictName(Verdict::kReply), "reply");
+  EXPECT_EQ(VerdictName(Verdict::kNotify), "notify");
+  EXPECT_EQ(VerdictName(Verdict::kKeptRaw), "kept_raw");
+  EXPECT_EQ(VerdictName(Verdict::kUnknownMn), "unknown_mn");
+  EXPECT_EQ(VerdictName(Verdict::kBadPassword), "bad_password");
+  EXPECT_EQ(VerdictName(Verdict::kBadDataTime), "bad_datatime");
+  EXPECT_EQ(VerdictName(Verdict::kUnexpectedReply), "unexpected_reply");
+  EXPECT_FALSE(Accepted(Verdict::kBadPassword));
+  EXPECT_TRUE(Accepted(Verdict::kNoData));
+  EXPECT_TRUE(AuthFailed(Verdict::kUnknownMn));
+  EXPECT_FALSE(AuthFailed(Verdict::kBadDataTime));
 }
 
 TEST_F(SessionTest, Version2005DeviceGets2005Ack) {
@@ -110,7 +128,7 @@ TEST_F(SessionTest, BadDataTimeIsKeptRawAndAnswered) {
   Outcome o = s.OnPacket(P(std::string("QN=1;ST=32;CN=2011;PW=123456;MN=") + kMn +
                            ";Flag=5;CP=&&DataTime=20161301000000;a-Rtd=1&&"),
                          0);
-  EXPECT_EQ(o.verdict, "bad_datatime");
+  EXPECT_EQ(o.verdict, Verdict::kBadDataTime);
   EXPECT_TRUE(o.readings.empty());
   EXPECT_FALSE(o.ack_after_commit.empty());  // kept raw; resending would not help
 }
