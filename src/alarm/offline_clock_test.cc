@@ -1,6 +1,7 @@
 // Offline alarms driven by a ManualClock through AlarmSyncer on a real store: the
 // syncer's "now" is the clock's, so the 30 minutes of silence pass without sleeping.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -17,7 +18,8 @@ class OfflineClockTest : public testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::TempDir() + "/ecohub_alarm_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
+           testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+           std::to_string(::getpid());
     std::filesystem::remove_all(dir_);
     auto s = store::OpenSqliteStore(dir_, {});
     ASSERT_TRUE(s.ok()) << s.status().ToString();

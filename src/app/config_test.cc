@@ -1,6 +1,7 @@
 #include "app/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -20,7 +21,8 @@ TEST(Config, ParseListen) {
 }
 
 TEST(Config, FileOverridesDefaultsAndValidates) {
-  std::string path = testing::TempDir() + "/ecohub_config_test.toml";
+  std::string path =
+      testing::TempDir() + "/ecohub_config_test_" + std::to_string(::getpid()) + ".toml";
   std::ofstream(path) << "[gateway]\nlisten = \"127.0.0.1:7000\"\nmax_segment_bytes = 4096\n"
                          "[retention]\nraw_days = 7\n";
   ServeConfig c;
@@ -39,7 +41,8 @@ TEST(Config, FileOverridesDefaultsAndValidates) {
 }
 
 TEST(Config, AlarmsAndWebSettings) {
-  std::string path = testing::TempDir() + "/ecohub_config_alarms.toml";
+  std::string path =
+      testing::TempDir() + "/ecohub_config_alarms_" + std::to_string(::getpid()) + ".toml";
   std::ofstream(path) << "[alarms]\noffline_minutes = 10\nsync_seconds = 30\n"
                          "[http]\nweb_dir = \"/srv/ecohub/web\"\n";
   ServeConfig c;

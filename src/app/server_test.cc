@@ -1,6 +1,7 @@
 #include "app/server.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
@@ -10,7 +11,7 @@ namespace {
 
 ServeConfig LocalOptions(const std::string& name) {
   ServeConfig c;
-  c.data_dir = testing::TempDir() + "/" + name;
+  c.data_dir = testing::TempDir() + "/" + name + "_" + std::to_string(::getpid());
   std::filesystem::remove_all(c.data_dir);
   c.gateway.listen_host = c.http.listen_host = "127.0.0.1";
   c.gateway.listen_port = c.http.listen_port = 0;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <functional>
@@ -14,11 +15,13 @@
 
 namespace ecohub::store {
 
-// A fresh, empty directory for the running test: `prefix` + the test's name.
+// A fresh, empty directory for the running test: `prefix` + the test's name + a
+// unique suffix (mkdtemp), so that two runs of the suite on one machine (two
+// checkouts, two CI jobs) never share or delete each other's files.
 inline std::string FreshTestDir(const std::string& prefix) {
-  std::string dir =
-      testing::TempDir() + prefix + testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::filesystem::remove_all(dir);
+  std::string dir = testing::TempDir() + prefix +
+                    testing::UnitTest::GetInstance()->current_test_info()->name() + "_XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << dir << " failed";
   return dir;
 }
 

@@ -1,6 +1,7 @@
 #include "store/writer.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <future>
@@ -17,7 +18,8 @@ class WriterTest : public testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::TempDir() + "/ecohub_writer_" +
-           testing::UnitTest::GetInstance()->current_test_info()->name();
+           testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+           std::to_string(::getpid());
     std::filesystem::remove_all(dir_);
     SqliteOptions o;
     o.synchronous_full = false;
