@@ -30,7 +30,7 @@ export default {
   'aqi.advice5': ['', 'Children, older people and people with heart or lung disease should stay indoors and stop outdoor exercise; everyone should cut outdoor activity'],
   'aqi.advice6': ['', 'Children, older people and the sick should stay indoors and avoid exertion; everyone should avoid outdoor activity'],
 
-  'home.title': ['北京市空气质量实时发布', 'Beijing air quality now'],
+  'home.title': ['城市空气质量实时发布', 'City air quality now'],
   'home.cityNow': ['全市实时空气质量', 'City air quality this hour'],
   'home.noAqiYet': ['本小时数据尚未发布', 'No AQI published yet'],
   'home.pollutants': ['六项污染物', 'Six pollutants'],
