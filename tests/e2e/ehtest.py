@@ -35,3 +35,54 @@ def login(http_port, username="admin", password=None):
                                  headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())["token"]
+
+
+class Serve:
+    """A running `ecohub serve`: its process, HTTP and HJ 212 ports on 127.0.0.1, data
+    directory, and the files its stdout (`out`) and stderr (`log`) go to."""
+
+    def __init__(self, proc, http, gw, data, out, log):
+        self.proc, self.http, self.gw, self.data, self.out, self.log = proc, http, gw, data, out, log
+
+
+def start_serve(bin_, work, password, *args, tls=False):
+    """Starts `ecohub serve --data WORK/data ARGS...` on free loopback ports, with the
+    account `admin` (`password`) created at first start, and waits (60 s at most) for
+    /healthz over HTTP, or HTTPS when `tls` (its certificate is not checked)."""
+    import http.client, os, re, ssl, subprocess, time
+    pwfile = os.path.join(work, "admin-password")
+    with open(pwfile, "w") as f:
+        f.write(password + "\n")
+    out, log = os.path.join(work, "serve.out"), os.path.join(work, "serve.log")
+    with open(out, "w") as o, open(log, "w") as e:
+        proc = subprocess.Popen(
+            [bin_, "serve", "--data", os.path.join(work, "data"), "--http-listen", "127.0.0.1:0",
+             "--gateway-listen", "127.0.0.1:0", "--admin-password-file", pwfile, *args],
+            stdout=o, stderr=e)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"ecohub serve exited ({proc.returncode}):\n" + open(log).read()[-3000:])
+        ports = dict(re.findall(r"^(gateway|http) listening on 127\.0\.0\.1:(\d+)$", open(out).read(), re.M))
+        if len(ports) == 2:
+            break
+        time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("ecohub serve printed no ports in 60 s")
+    server = Serve(proc, int(ports["http"]), int(ports["gateway"]), os.path.join(work, "data"), out, log)
+    while time.time() < deadline:
+        conn = (http.client.HTTPSConnection("127.0.0.1", server.http, timeout=5,
+                                            context=ssl._create_unverified_context()) if tls
+                else http.client.HTTPConnection("127.0.0.1", server.http, timeout=5))
+        try:
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("no /healthz in 60 s")
