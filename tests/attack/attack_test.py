@@ -441,8 +441,8 @@ def gateway_brute_force(d):
         found.append(f"after {len(guesses)} wrong passwords the right one from the same address "
                      "is acknowledged (9014): no lockout")
     if processed >= 50:
-        found.append(f"{processed} of {len(guesses)} guesses were checked "
-                     f"({connections} connections, {closes} closed by the server), want < 50")
+        found.append(f"{processed} of {len(guesses)} guesses were checked ({connections} "
+                     f"connections, {closes} closed by the server, {replies} replies), want < 50")
     return problems(found)
 
 
