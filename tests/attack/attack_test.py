@@ -36,7 +36,6 @@ import shutil
 import signal
 import socket
 import sqlite3
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -222,6 +221,13 @@ class Demo:
         os.makedirs(work)
         self.srv = ehtest.start_serve(bin_, work, PASSWORD, "--demo", "--demo-history-days", "2")
         aat.PORT = self.srv.http
+        try:
+            self.prepare()
+        except BaseException:
+            self.stop()
+            raise
+
+    def prepare(self):
         self.admin = aat.Who("admin", "admin")
         r = aat.login("admin", PASSWORD)
         self.admin.auth = bearer(must(r, 200, "admin login")["token"])
@@ -229,7 +235,7 @@ class Demo:
         self.city = aat.City(self.admin.auth)
         c = self.city
         self.districts = {d["id"]: d for d in c.districts}
-        out = subprocess.run([bin_, "demo", "devices", "--count", str(len(c.devices))],
+        out = subprocess.run([self.bin, "demo", "devices", "--count", str(len(c.devices))],
                              capture_output=True, text=True, check=True).stdout
         self.password = dict(line.split(",")[:2] for line in out.split())
         self.auth = {"admin": self.admin.auth}
@@ -596,14 +602,14 @@ def gateway_garbage(d):
 
 # --- hole 6: out of file descriptors ----------------------------------------------------
 
-def first_frame_timeout(bin_, work, seconds):
+def first_frame_timeout(bin_, work, timeout_s):
     """Arguments of `ecohub serve` setting the first-frame timeout of the gateway to
-    `seconds`: a command-line option if --help lists one, else a config key if
+    `timeout_s`: a command-line option if --help lists one, else a config key if
     docs/configuration.md documents one; None when there is neither."""
     helptext = subprocess.run([bin_, "serve", "--help"], capture_output=True, text=True).stdout
     m = re.search(r"(--[\w-]*first[-_]frame[\w-]*)", helptext)
     if m:
-        return [m.group(1), str(seconds * 1000 if "ms" in m.group(1) else seconds)]
+        return [m.group(1), str(timeout_s * 1000 if "ms" in m.group(1) else timeout_s)]
     try:
         doc = open(os.path.join(HERE, "..", "..", "docs", "configuration.md")).read()
     except OSError:
@@ -615,7 +621,7 @@ def first_frame_timeout(bin_, work, seconds):
         k = re.match(r"^\s*(\w*first_frame\w*)\s*=", line)
         if k and table:
             path = os.path.join(work, "first-frame.toml")
-            value = seconds * 1000 if k.group(1).endswith("_ms") else seconds
+            value = timeout_s * 1000 if k.group(1).endswith("_ms") else timeout_s
             with open(path, "w") as f:
                 f.write(f"[{table}]\n{k.group(1)} = {value}\n")
             return ["--config", path]
@@ -631,19 +637,19 @@ def cpu_seconds(pid):
 def silent_device(env):
     work = os.path.join(env.root, "silent-args")
     os.makedirs(work)
-    args = first_frame_timeout(env.bin, work, 5)
+    args = first_frame_timeout(env.bin, work, 10)
     if args is None:
         raise Skip("no first-frame timeout in `serve --help` or docs/configuration.md "
                    "(only the 7,800 s idle timeout)")
     with env.server("silent", *args) as srv:
         sock = connect(srv.gw, SILENT)
         t = time.time()
-        _, closed = drain(sock, 15)
+        _, closed = drain(sock, 20)
         sock.close()
         if not closed:
-            return f"a connection that sent nothing is still open after 15 s ({' '.join(args)})"
-        if time.time() - t > 10:
-            return f"a silent connection was closed after {time.time() - t:.0f} s (timeout 5 s)"
+            return f"a connection that sent nothing is still open after 20 s ({' '.join(args)}: 10 s)"
+        if time.time() - t > 15:
+            return f"a silent connection was closed after {time.time() - t:.0f} s (timeout 10 s)"
     return None
 
 
@@ -1011,7 +1017,7 @@ def hsts(env):
                    check=True, capture_output=True)
     with env.server("tls", "--tls-cert", cert, "--tls-key", key, tls=True) as srv:
         conn = http.client.HTTPSConnection("127.0.0.1", srv.http, timeout=10,
-                                           context=ssl._create_unverified_context())
+                                           context=ehtest.unverified_tls())
         try:
             conn.request("GET", "/api/v1/public/datasets")
             r = conn.getresponse()

@@ -45,11 +45,20 @@ class Serve:
         self.proc, self.http, self.gw, self.data, self.out, self.log = proc, http, gw, data, out, log
 
 
+def unverified_tls():
+    """A TLS client context that accepts the test servers' self-signed certificates."""
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
 def start_serve(bin_, work, password, *args, tls=False):
     """Starts `ecohub serve --data WORK/data ARGS...` on free loopback ports, with the
     account `admin` (`password`) created at first start, and waits (60 s at most) for
     /healthz over HTTP, or HTTPS when `tls` (its certificate is not checked)."""
-    import http.client, os, re, ssl, subprocess, time
+    import http.client, os, re, subprocess, time
     pwfile = os.path.join(work, "admin-password")
     with open(pwfile, "w") as f:
         f.write(password + "\n")
@@ -73,7 +82,7 @@ def start_serve(bin_, work, password, *args, tls=False):
     server = Serve(proc, int(ports["http"]), int(ports["gateway"]), os.path.join(work, "data"), out, log)
     while time.time() < deadline:
         conn = (http.client.HTTPSConnection("127.0.0.1", server.http, timeout=5,
-                                            context=ssl._create_unverified_context()) if tls
+                                            context=unverified_tls()) if tls
                 else http.client.HTTPConnection("127.0.0.1", server.http, timeout=5))
         try:
             conn.request("GET", "/healthz")
