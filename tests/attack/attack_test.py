@@ -1338,6 +1338,8 @@ def run_one(entry, arg):
 
 def main():
     bin_ = os.path.abspath(sys.argv[1])
+    if not os.access(bin_, os.X_OK):
+        sys.exit(f"usage: attack_test.py /path/to/ecohub ({bin_} is not an executable)")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     root = tempfile.mkdtemp(prefix="ecohub-attack-")
     started = time.time()
