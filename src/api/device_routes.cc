@@ -7,6 +7,7 @@
 #include "api/params.h"
 #include "api/route_util.h"
 #include "api/routes.h"
+#include "hj212/packet.h"
 
 namespace ecohub::api {
 namespace {
@@ -134,15 +135,24 @@ Response UpdateDevice(const ApiContext& ctx, const Request& req, const Principal
   return PutDevice(ctx, req, who, req.params.at("mn"));
 }
 
+// Raw packets show what a device sent: its site's data, and (before redaction) its
+// access password. So they are for those who administer the device (the write right
+// on its site: admins, staff of its district; never an API key) and who may read the
+// site's data; the password is masked, and the read is on the usage record.
 Response ListDevicePackets(const ApiContext& ctx, const Request& req, const Principal& who) {
   auto snap = ctx.sites->Get();
   const std::string& mn = req.params.at("mn");
   const store::Device* dev = snap->DeviceByMn(mn);
   if (!dev) return Problem(404, "not-found", "No such device", mn);
-  if (auto denied = Check(who, Action::kRead, DeviceTarget(*snap, *dev), ctx.clock->WallSeconds()))
-    return *denied;
+  UnixSeconds now = ctx.clock->WallSeconds();
+  if (auto denied = Check(who, Action::kWrite, DeviceTarget(*snap, *dev), now)) return *denied;
+  if (const store::Site* site = snap->Site(dev->site_id)) {
+    auto tags = ctx.api->Tags(ReadingsDataset(*site));
+    if (auto denied = Check(who, Action::kRead, SiteTarget(*site, tags ? &*tags : nullptr), now))
+      return *denied;
+  }
   std::string bad;
-  UnixSeconds to = TimeParam(req, "to", ctx.clock->WallSeconds() + 60, &bad);
+  UnixSeconds to = TimeParam(req, "to", now + 60, &bad);
   UnixSeconds from = TimeParam(req, "from", to - 3600, &bad);
   auto page = PageParams(req, 1000, &bad);
   if (!bad.empty() || !page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
@@ -155,7 +165,9 @@ Response ListDevicePackets(const ApiContext& ctx, const Request& req, const Prin
     items.push_back({{"received", FormatRfc3339Beijing(r.received / 1000)},
                      {"peer", r.peer},
                      {"verdict", r.verdict},
-                     {"bytes", r.bytes}});
+                     {"bytes", hj212::RedactPassword(r.bytes)}});
+  AuditRead(ctx, who, "device:" + mn + ":packets",
+            {{"from", from}, {"to", to}, {"rows", items.size()}});
   return JsonResponse<ordered_json>({{"mn", mn}, {"items", std::move(items)}});
 }
 
@@ -185,7 +197,9 @@ void AddDeviceRoutes(Api& api, const ApiContext& ctx) {
            .id = "updateDevice"},
           Bind(ctx, UpdateDevice));
   api.Add("GET", "/api/v1/devices/{mn}/packets",
-          {.summary = "Raw packets a logger sent, with the gateway's verdict, newest first",
+          {.summary = "Raw packets a logger sent, with the gateway's verdict, newest first; "
+                      "for those who administer the device and may read its site's data; "
+                      "the access password (PW) is masked",
            .tag = "Registry",
            .query = {{"from", "time", "default: 1 hour before `to`"},
                      {"to", "time", "default: now"},

@@ -277,4 +277,26 @@ Error ParsePacket(std::string_view segment, Packet* out, const Packet::Options& 
   return Error::kNone;
 }
 
+std::string RedactPassword(std::string_view frame) {
+  std::string out;
+  out.reserve(frame.size());
+  size_t i = 0;
+  while (i < frame.size()) {
+    size_t at = frame.find("PW=", i);
+    if (at == std::string_view::npos) break;
+    bool item_start = at == 0 || frame[at - 1] == ';' ||
+                      (at == 6 && frame.substr(0, 2) == "##");  // right after ##dddd
+    size_t value = at + 3;
+    out.append(frame.substr(i, value - i));
+    i = value;
+    if (!item_start) continue;
+    size_t end = frame.find_first_of(";&", value);
+    if (end == std::string_view::npos) end = frame.size();
+    out += "******";
+    i = end;
+  }
+  out.append(frame.substr(i));
+  return out;
+}
+
 }  // namespace ecohub::hj212

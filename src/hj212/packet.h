@@ -89,4 +89,11 @@ inline Error ParsePacket(std::string_view segment, Packet* out) {
   return ParsePacket(segment, out, Packet::Options{});
 }
 
+// `frame` (a whole frame or a segment, valid or not) with the value of every PW
+// header item replaced by "******", for showing or keeping frames where the access
+// password must not be seen. A PW item is "PW=" at the start of the text, after the
+// "##dddd" length, or after ';'; its value ends at ';', '&' or the end. The CRC no
+// longer matches: the result is for reading, not for parsing.
+std::string RedactPassword(std::string_view frame);
+
 }  // namespace ecohub::hj212

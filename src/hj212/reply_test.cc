@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "hj212/framer.h"
+#include "hj212/packet.h"
 
 namespace ecohub::hj212 {
 namespace {
@@ -64,6 +65,32 @@ TEST(Reply, RequestSetsTheABit) {
   EXPECT_EQ(SegmentOf(f),
             "QN=20160801085857223;ST=32;CN=1012;PW=123456;MN=010000A8900016F000169DC0;Flag=5;"
             "CP=&&SystemTime=20160801085857&&");
+}
+
+}  // namespace
+}  // namespace ecohub::hj212
+
+namespace ecohub::hj212 {
+namespace {
+
+TEST(RedactPassword, HidesEveryPasswordItemAndNothingElse) {
+  struct Case {
+    const char* in;
+    const char* out;
+  } cases[] = {
+      {"##0101QN=1;ST=22;CN=2011;PW=123456;MN=X;CP=&&a=1&&ABCD\r\n",
+       "##0101QN=1;ST=22;CN=2011;PW=******;MN=X;CP=&&a=1&&ABCD\r\n"},
+      {"PW=secret;MN=X", "PW=******;MN=X"},              // a segment
+      {"##0040PW=abc;ST=22", "##0040PW=******;ST=22"},   // first item of a frame
+      {"ST=22;PW=;MN=X", "ST=22;PW=******;MN=X"},        // empty value still masked
+      {"ST=22;PW=abc", "ST=22;PW=******"},               // cut at the end
+      {"ST=22;PW=abc&&", "ST=22;PW=******&&"},           // ended by the body marker
+      {"ST=22;PW=a;PW=b", "ST=22;PW=******;PW=******"},  // repeated
+      {"CP=&&XPW=5;a-Rtd=1&&", "CP=&&XPW=5;a-Rtd=1&&"},  // not an item: kept
+      {"no password here", "no password here"},
+      {"", ""},
+  };
+  for (const auto& c : cases) EXPECT_EQ(RedactPassword(c.in), c.out) << c.in;
 }
 
 }  // namespace

@@ -466,6 +466,11 @@ def run_matrix(principals, city, admin):
                           may_see_registry(who, "monitoring-sites", o))
             expect_single(who, "GET /api/v1/sites/{id}/latest", tname,
                           f"/api/v1/sites/{s['id']}/latest", may_read(who, ds, o))
+            # Raw packets: for those who administer the device and read its data.
+            mn = city.devices_of[s["id"]][0]
+            expect_single(who, "GET /api/v1/devices/{mn}/packets", tname,
+                          f"/api/v1/devices/{mn}/packets",
+                          may_write_registry(who, o) and may_read(who, ds, o))
             q = f"/api/v1/readings?site={s['id']}&factor={city.factor[tname]}&period=hour"
             for fmt in ("", "&format=csv", "&format=xlsx"):
                 r = expect_single(who, "GET /api/v1/readings" + fmt.replace("&", "?"), tname,
@@ -581,6 +586,10 @@ def no_device_passwords():
 
     for method, path, j in responses_seen:
         walk(j, f"{method} {path}")
+        # Raw frames carry the access password: it must be masked wherever shown.
+        clear = re.findall(r"(?:^|[;#0-9])PW=([^;&*][^;&]*)", json.dumps(j))
+        if clear:
+            leaks.append(f"{method} {path}: PW in clear")
     check(not leaks, f"no device object carries a password ({len(responses_seen)} JSON answers "
                      f"looked at){': ' + str(leaks[:3]) if leaks else ''}")
 
