@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 #include "api/export.h"
 #include "api/handlers.h"  // ApiContext, copied by Bind
@@ -274,8 +275,15 @@ void Api::Alias(const std::string& method, const std::string& pattern, const std
 std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc>& fields,
                                   nlohmann::json* out) {
   if (req.body.empty()) return Problem(400, "bad-body", "A JSON body is required");
+  // No body of this API nests deeper than a few levels; a deeper one (100,000 nested
+  // objects crashed a recursive dump) is refused while parsing, before it is built.
+  constexpr int kMaxDepth = 32;
+  auto shallow = [](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxDepth) throw std::length_error("nested deeper than 32 levels");
+    return true;
+  };
   try {
-    *out = nlohmann::json::parse(req.body);  // throws on invalid UTF-8 as well
+    *out = nlohmann::json::parse(req.body, shallow);  // throws on invalid UTF-8 as well
   } catch (const std::exception& e) {
     return Problem(400, "bad-body", "Body is not valid JSON", e.what());
   }
