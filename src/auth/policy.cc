@@ -95,6 +95,13 @@ Decision CatalogAccess(const Principal& p, Action a, const Target& t, UnixSecond
 Decision ReferenceAccess(const Principal& p, Action a, const Target& t) {
   if (p.role == Role::kPublic) return Deny("login required");
   if (a == Action::kDecide) return Deny("nothing to decide here");
+  // A key limited to some datasets reads the registry (sites, devices, enterprises)
+  // only when one of them is a registry dataset; city-wide reference data (districts,
+  // factors) stays readable, it is what any dataset's rows are labelled with.
+  if (p.key_id != 0 && !p.key_datasets.empty() && (t.district_id != 0 || t.enterprise_id != 0) &&
+      !Contains(p.key_datasets, "monitoring-sites") &&
+      !Contains(p.key_datasets, "enterprise-registry"))
+    return Deny("this API key is limited to other datasets");
   if (a == Action::kWrite) {
     if (p.role == Role::kAdmin) return Allow();
     if (p.role == Role::kStaff && InDistrict(p, t) && (p.district_id == 0 || t.district_id != 0))
