@@ -60,7 +60,7 @@ function find(key) {
 const SUBSCRIPTS = '₀₁₂₃₄₅₆₇₈₉';
 
 /** Digits after a letter as subscripts, as formulas are printed: 'PM2.5' -> 'PM₂.₅', 'NH3-N' -> 'NH₃-N'. */
-export function subscripted(formula) {
+function subscripted(formula) {
   return String(formula).replace(/([A-Za-z])(\d+(?:\.\d+)?)/g, (_, letter, digits) =>
     letter + [...digits].map((c) => (c === '.' ? c : SUBSCRIPTS[c])).join(''));
 }
