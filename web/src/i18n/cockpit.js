@@ -12,7 +12,7 @@ export default {
   'cockpit.lastYear': ['去年同期', 'Same period last year'],
   'cockpit.days': ['{n}/{m} 天', '{n} of {m} days'],
   'cockpit.pointChange': ['同比（百分点）', 'Change (points)'],
-  'cockpit.pm25': ['PM₂.₅ 累计浓度', 'PM₂.₅ mean to date'],
+  'cockpit.pm25': ['{p} 累计浓度', '{p} mean to date'],
   'cockpit.target': ['目标值', 'Target'],
   'cockpit.lastYearSame': ['去年同期', 'Last year, same period'],
   'cockpit.vsTarget': ['今年累计', 'This year'],

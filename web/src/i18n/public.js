@@ -72,7 +72,7 @@ export default {
   'water.yes': ['达标', 'meets'],
   'water.no': ['未达标', 'misses'],
   'water.exceeding': ['超目标项目', 'Items above target'],
-  'water.tableNote': ['数值下方色条为该项目的水质类别；单位 mg/L（pH 无量纲）', 'The bar under a value is the item’s class; mg/L (pH has no unit)'],
+  'water.tableNote': ['数值下方色条为该项目的水质类别', 'The bar under a value is the item’s class'],
   'water.trendOf': ['{name} 近30天', '{name}, last 30 days'],
   'water.classTrend': ['水质类别', 'Class'],
   'water.itemTrend': ['监测项目', 'Items'],

@@ -78,15 +78,6 @@ export function fmtUnit(u) {
   return String(u || '').replace(/m3\b/g, 'm³');
 }
 
-// A registry factor's unit at a kind of site. The registry gives SO2 two units,
-// "µg/m³ (stations), mg/m³ (outlets)": ambient air is in µg/m³, flue gas in mg/m³.
-export function factorUnit(factor, siteKind) {
-  const u = factor?.unit || '';
-  const m = /^(.+?) \(stations\), (.+?) \(outlets\)$/.exec(u);
-  if (!m) return u;
-  return String(siteKind || '').startsWith('outlet') ? m[2] : m[1];
-}
-
 // 'HJ633-2026' -> 'HJ 633-2026', the edition of the AQI regulation as printed.
 export function fmtEdition(e) {
   return String(e || '').replace(/^HJ\s?633/, 'HJ 633');

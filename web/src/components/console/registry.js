@@ -1,5 +1,5 @@
 // The registry lists every console page needs to name things (districts, sites,
-// factors, enterprises), read once per login and shared. Each list is what the
+// enterprises), read once per login and shared (factors: lib/factors.js). Each list is what the
 // caller may see: an enterprise account gets its own outlets only.
 import { api, getAll } from '../../lib/api.js';
 import { session } from '../../lib/session.js';
@@ -17,15 +17,9 @@ function once(key, fn) {
 
 export const districts = () => once('districts', () => api.get('/districts').then((r) => r.items));
 export const sites = () => once('sites', () => getAll('/sites'));
-export const factors = () => once('factors', () => api.get('/factors').then((r) => r.items));
 export const enterprises = () => once('enterprises', () => getAll('/enterprises'));
 
 // Maps by id and code of a list.
 export function byKey(list, key = 'id') {
   return new Map((list || []).map((x) => [x[key], x]));
-}
-
-// "a34004" -> "PM2.5 (µg/m³)"-like short names; unknown codes show themselves.
-export function factorName(map, code) {
-  return map?.get(code)?.name || code || '—';
 }

@@ -2,18 +2,22 @@
 // looks the same everywhere. Colours come from the API (`color`), never from
 // a palette of ours: HJ 633 fixes them.
 import { aqiColor, fmtHour, fmtShortDate } from '../../lib/format.js';
-import { t, pick } from '../../lib/i18n.js';
+import { factorSymbol, factorUnit } from '../../lib/factors.js';
+import { pick, tOr } from '../../lib/i18n.js';
 
+// The six pollutants of HJ 633, in the order the pages show them.
 export const POLLUTANTS = ['PM2.5', 'PM10', 'O3', 'NO2', 'SO2', 'CO'];
 
-// GB 3095: CO in mg/m³, every other pollutant in µg/m³.
-export function unitOf(p) {
-  return p === 'CO' ? 'mg/m³' : 'µg/m³';
+// A pollutant of an AQI body as printed: 'PM2.5' -> 'PM₂.₅'; ozone comes with its
+// averaging time ('O3_8h' -> 'O₃ 8小时').
+export function pollutantLabel(p) {
+  const [symbol, avg] = String(p).split('_');
+  return avg ? `${factorSymbol(symbol)} ${tOr(`aqi.avg.${avg}`, avg)}` : factorSymbol(symbol);
 }
 
 // A row's primary pollutants in the current language ('PM₂.₅、O₃'), or ''.
 export function primaryText(row, sep = '、') {
-  return (row?.primary || []).map((p) => t(`pollutant.${p}`)).join(sep);
+  return (row?.primary || []).map(pollutantLabel).join(sep);
 }
 
 // A row's concentration of pollutant `p`. Daily rows carry ozone as its
@@ -81,7 +85,7 @@ export function aqiBarOption(items, { period = 'hour', dark = false, name = 'AQI
 // with each point in the colour of its sub-index.
 export function concOption(items, p, { period = 'hour', dark = false, color = '#1a7f5a' } = {}) {
   const label = period === 'hour' ? fmtHour : fmtShortDate;
-  const unit = unitOf(p);
+  const unit = factorUnit(p);
   const data = items.map((r) => {
     const v = concOf(r, p);
     return { value: v, itemStyle: { color: aqiColor(iaqiOf(r, p)) } };

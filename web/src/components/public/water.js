@@ -14,9 +14,9 @@ export const CLASS_COLORS = {
   V: '#FFA500',
   劣V: '#FF0000',
 };
-// Items measured by the automatic stations, in the order of GB 3838 Table 1.
+// Items measured by the automatic stations, in the order of GB 3838 Table 1, as the
+// water-class bodies key them (names and units: lib/factors.js).
 export const ITEMS = ['pH', 'DO', 'CODMn', 'NH3N', 'TP', 'TN'];
-export const ITEM_UNITS = { pH: '', DO: 'mg/L', CODMn: 'mg/L', NH3N: 'mg/L', TP: 'mg/L', TN: 'mg/L' };
 
 // A class as printed: the codes are Roman numerals in both languages, except
 // 劣V ("worse than V"), which has words.
