@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <climits>
 #include <fstream>
+#include <type_traits>
 
 namespace ecohub::app {
 
@@ -23,6 +25,42 @@ Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
   *port = static_cast<uint16_t>(p);
   return Status::Ok();
 }
+
+namespace {
+
+// [gateway] keys for the limits against non-devices (ingest/guard.h) and the
+// admission of readings (ingest/admission.h).
+void LoadGatewayLimits(const toml::table& t, ingest::GatewayOptions* g) {
+  auto gw = t["gateway"];
+  auto seconds = [&](const char* key, std::chrono::seconds* field) {
+    if (auto v = gw[key].value<int64_t>()) *field = std::chrono::seconds(*v);
+  };
+  auto count = [&](const char* key, auto* field) {
+    if (auto v = gw[key].value<int64_t>())
+      *field = static_cast<std::remove_pointer_t<decltype(field)>>(std::max<int64_t>(*v, 0));
+  };
+  ingest::GuardOptions& guard = g->guard;
+  seconds("first_frame_timeout_seconds", &g->first_frame_timeout);
+  count("max_connections_per_address", &guard.max_connections_per_address);
+  if (auto* list = gw["shared_addresses"].as_array()) {
+    guard.shared_addresses.clear();
+    for (const auto& v : *list)
+      if (auto a = v.value<std::string>()) guard.shared_addresses.push_back(*a);
+  }
+  count("auth_failures_per_address", &guard.address_max_auth_failures);
+  seconds("auth_window_seconds", &guard.address_window);
+  seconds("auth_backoff_seconds", &guard.backoff);
+  seconds("auth_backoff_max_seconds", &guard.backoff_max);
+  count("auth_failures_per_connection", &guard.connection_max_auth_failures);
+  count("auth_failures_per_mn", &guard.mn_max_auth_failures);
+  seconds("auth_mn_window_seconds", &guard.mn_window);
+  count("rejected_kept_per_address", &guard.raw_rejected_per_address);
+  count("rejected_kept_per_minute", &guard.raw_rejected_per_minute);
+  count("future_tolerance_seconds", &g->admission.future_tolerance_seconds);
+  count("horizon_days", &g->admission.horizon_days);
+}
+
+}  // namespace
 
 Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   toml::table t;
@@ -45,6 +83,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["gateway"]["time_sync"].value<bool>()) c->gateway.session.time_sync = *v;
   if (auto v = t["gateway"]["backfill"].value<bool>()) c->gateway.session.backfill = *v;
   if (auto v = t["gateway"]["keep_raw"].value<bool>()) c->gateway.keep_raw = *v;
+  LoadGatewayLimits(t, &c->gateway);
   if (auto v = t["http"]["listen"].value<std::string>()) {
     Status s = ParseListen(*v, &c->http.listen_host, &c->http.listen_port);
     if (!s.ok()) return s;
@@ -95,6 +134,16 @@ Status Validate(const ServeConfig& c) {
   if (c.gateway.framer.max_segment < 1024 || c.gateway.framer.max_segment > 65536)
     return Status::InvalidInput("max_segment_bytes must be 1024..65536");
   if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");
+  const ingest::GuardOptions& guard = c.gateway.guard;
+  if (c.gateway.first_frame_timeout.count() < 1 || guard.address_max_auth_failures < 1 ||
+      guard.connection_max_auth_failures < 1 || guard.mn_max_auth_failures < 1 ||
+      guard.address_window.count() < 1 || guard.mn_window.count() < 1 ||
+      guard.backoff.count() < 1 || guard.backoff_max < guard.backoff)
+    return Status::InvalidInput(
+        "gateway limits: timeouts, windows and failure counts must be >= 1, "
+        "auth_backoff_max_seconds >= auth_backoff_seconds");
+  if (c.gateway.admission.horizon_days < 1)
+    return Status::InvalidInput("gateway horizon_days must be >= 1");
   // Half a TLS setup would otherwise serve plain HTTP where TLS was meant.
   if (c.offline_minutes < 1 || c.offline_minutes > 7 * 24 * 60)
     return Status::InvalidInput("alarms offline_minutes must be 1..10080");

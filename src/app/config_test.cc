@@ -40,6 +40,34 @@ TEST(Config, FileOverridesDefaultsAndValidates) {
   std::remove(path.c_str());
 }
 
+TEST(Config, GatewayLimits) {
+  std::string path =
+      testing::TempDir() + "/ecohub_config_limits_" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[gateway]\nfirst_frame_timeout_seconds = 30\n"
+                         "max_connections_per_address = 5\nshared_addresses = [\"10.0.0.1\"]\n"
+                         "auth_failures_per_address = 4\nauth_backoff_seconds = 60\n"
+                         "auth_backoff_max_seconds = 600\nauth_failures_per_mn = 7\n"
+                         "rejected_kept_per_address = 3\nhorizon_days = 30\n";
+  ServeConfig c;
+  c.data_dir = "/tmp/x";
+  EXPECT_EQ(c.gateway.first_frame_timeout.count(), 60);
+  EXPECT_EQ(c.gateway.guard.address_max_auth_failures, 10);
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.gateway.first_frame_timeout.count(), 30);
+  EXPECT_EQ(c.gateway.guard.max_connections_per_address, 5u);
+  EXPECT_EQ(c.gateway.guard.shared_addresses, std::vector<std::string>{"10.0.0.1"});
+  EXPECT_EQ(c.gateway.guard.address_max_auth_failures, 4);
+  EXPECT_EQ(c.gateway.guard.backoff.count(), 60);
+  EXPECT_EQ(c.gateway.guard.backoff_max.count(), 600);
+  EXPECT_EQ(c.gateway.guard.mn_max_auth_failures, 7);
+  EXPECT_EQ(c.gateway.guard.raw_rejected_per_address, 3);
+  EXPECT_EQ(c.gateway.admission.horizon_days, 30);
+  EXPECT_TRUE(Validate(c).ok());
+  c.gateway.guard.backoff_max = std::chrono::seconds(10);  // below the back-off
+  EXPECT_FALSE(Validate(c).ok());
+  std::remove(path.c_str());
+}
+
 TEST(Config, AlarmsAndWebSettings) {
   std::string path =
       testing::TempDir() + "/ecohub_config_alarms_" + std::to_string(::getpid()) + ".toml";

@@ -46,10 +46,10 @@ Status Server::Open() {
   housekeeper_ = std::make_unique<Housekeeper>(*store_, options_.retention,
                                                options_.compact_every_seconds, clock_);
   WireAlarms();
-  writer_ = std::make_unique<store::Writer>(*store_, options_.writer);
+  writer_ = std::make_unique<store::Writer>(*store_, options_.writer, clock_);
   writer_->SetAfterCommit([this](const std::vector<store::Batch>& b) { AfterCommit(b); });
-  gateway_ =
-      std::make_unique<ingest::Gateway>(io_, options_.gateway, registry_, *writer_, metrics_);
+  gateway_ = std::make_unique<ingest::Gateway>(io_, options_.gateway, registry_, *writer_, metrics_,
+                                               clock_);
   gateway_->SetDeviceStatus(device_status_.get());
   WireApi();
   if (Status s = LoadWebSite(); !s.ok()) return s;

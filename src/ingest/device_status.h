@@ -21,6 +21,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "core/clock.h"
 #include "core/time.h"
 
 namespace ecohub::ingest {
@@ -43,7 +44,9 @@ struct DeviceStatusOptions {
 
 class DeviceStatusBoard {
  public:
-  explicit DeviceStatusBoard(const DeviceStatusOptions& o = {}, UnixSeconds started = WallSeconds())
+  // `started`: when the gateway began listening (what "not heard since start-up" means).
+  explicit DeviceStatusBoard(const DeviceStatusOptions& o = {},
+                             UnixSeconds started = RealClock().WallSeconds())
       : options_(o), started_(started) {}
 
   void OnAccepted(std::string_view mn, UnixSeconds now);

@@ -5,18 +5,16 @@
 #include <deque>
 #include <list>
 #include <mutex>
+#include <optional>
 
 #include "core/escape.h"
 #include "core/listen.h"
-#include "core/time.h"
 #include "hj212/packet.h"
 
 namespace ecohub::ingest {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-using SteadyClock = std::chrono::steady_clock;
-
 // Counters resolved once; the hot path does relaxed atomic adds only.
 struct Gateway::Counters {
   explicit Counters(Metrics& m)
@@ -26,6 +24,11 @@ struct Gateway::Counters {
                           "Connections closed at once: over max_connections")),
         closed_idle(m.counter("ecohub_gateway_connections_idle_closed_total",
                               "Connections closed after the idle timeout")),
+        closed_first_frame(
+            m.counter("ecohub_gateway_connections_first_frame_closed_total",
+                      "Connections closed for sending no valid frame within first_frame_timeout")),
+        accept_errors(m.counter("ecohub_gateway_accept_errors_total",
+                                "Accepts that failed (out of file descriptors...)")),
         closed_output(m.counter("ecohub_gateway_connections_output_overflow_total",
                                 "Connections closed because replies piled up")),
         open(m.gauge("ecohub_gateway_connections", "Open device connections")),
@@ -48,30 +51,52 @@ struct Gateway::Counters {
           std::string("ecohub_gateway_rejected_total{code=\"") + hj212::ErrorCode(err) + "\"}",
           "Frames rejected by the codec, by reason");
     }
+    for (int a = 1; a < kAdmissionCount; ++a)
+      readings_refused[a] =
+          m.counter(std::string("ecohub_gateway_readings_refused_total{reason=\"") +
+                        std::string(AdmissionName(static_cast<Admission>(a))) + "\"}",
+                    "Readings of authenticated devices refused at admission, by reason");
   }
-  Counter *accepted, *refused, *closed_idle, *closed_output;
+  Counter *accepted, *refused, *closed_idle, *closed_first_frame, *accept_errors, *closed_output;
   Gauge* open;
   Counter *bytes, *frames, *garbage, *readings, *acks, *not_acked, *throttled, *legacy_crc;
   Histogram* ack_latency;
   Counter* rejected[16] = {};
+  Counter* readings_refused[kAdmissionCount] = {};
 };
+
+namespace {
+
+// The peer's IP address as the guard keys it (IPv4-mapped IPv6 as IPv4).
+std::string AddressOf(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped())
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).to_string();
+  return a.to_string();
+}
+
+}  // namespace
 
 class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connection> {
  public:
-  Connection(tcp::socket socket, Gateway& gw, uint64_t id)
+  // `address` has been admitted by the guard; the connection releases it when it dies.
+  Connection(tcp::socket socket, Gateway& gw, uint64_t id, std::string address)
       : socket_(std::move(socket)),
         strand_(socket_.get_executor()),
         idle_timer_(strand_),
         tick_timer_(strand_),
         throttle_timer_(strand_),
+        first_frame_timer_(strand_),
         gw_(gw),
+        clock_(gw.clock_),
         stopped_(gw.stopped_),
+        guard_(gw.guard_),
         id_(id),
         open_gauge_(gw.counters_->open),
+        address_(std::move(address)),
         framer_(gw.options_.framer),
         session_(gw.registry_, gw.options_.session, gw.metrics_),
         tokens_(static_cast<double>(gw.options_.max_bytes_per_second)),
-        last_refill_(SteadyClock::now()) {
+        last_refill_(clock_.SteadySeconds()) {
     boost::system::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -80,6 +105,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
   void Start() {
     gw_.counters_->open->Add(1);
     ArmIdle();
+    ArmFirstFrame();
     Tick();
     Read();
   }
@@ -90,6 +116,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
 
   ~Connection() {
     open_gauge_->Add(-1);
+    guard_->OnDisconnect(address_);
     ReleaseStatus();
   }
 
@@ -103,6 +130,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     idle_timer_.cancel();
     tick_timer_.cancel();
     throttle_timer_.cancel();
+    first_frame_timer_.cancel();
     ReleaseStatus();
   }
 
@@ -126,7 +154,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
       board->OnConnected(mn);
       status_mn_ = mn;
     }
-    board->OnAccepted(mn, WallSeconds());
+    board->OnAccepted(mn, clock_.WallSeconds());
   }
 
   void ArmIdle() {
@@ -140,11 +168,27 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     });
   }
 
+  // Until the first valid frame, the connection lives first_frame_timeout at most,
+  // whatever it sends (the idle timeout restarts with every byte). When the idle
+  // timeout is shorter, it comes first and this timer is not needed.
+  void ArmFirstFrame() {
+    if (gw_.options_.first_frame_timeout >= gw_.options_.idle_timeout) return;
+    first_frame_timer_.expires_after(gw_.options_.first_frame_timeout);
+    first_frame_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (ec || self->closed_ || self->valid_) return;
+      if (self->guard_->LogRejected(&self->budget_))
+        spdlog::info("[conn {}][{}] no valid frame within {} s, closing", self->id_, self->peer_,
+                     self->gw_.options_.first_frame_timeout.count());
+      self->gw_.counters_->closed_first_frame->Add();
+      self->DoClose();
+    });
+  }
+
   void Tick() {
     tick_timer_.expires_after(std::chrono::seconds(1));
     tick_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->closed_) return;
-      for (auto& f : self->session_.OnTick(WallMillis())) self->Send(std::move(f));
+      for (auto& f : self->session_.OnTick(self->clock_.WallMillis())) self->Send(std::move(f));
       self->Tick();
     });
   }
@@ -169,9 +213,8 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
 
   void ThrottleThenRead(size_t n) {
     const double rate = static_cast<double>(gw_.options_.max_bytes_per_second);
-    auto now = SteadyClock::now();
-    tokens_ =
-        std::min(rate, tokens_ + rate * std::chrono::duration<double>(now - last_refill_).count());
+    double now = clock_.SteadySeconds();
+    tokens_ = std::min(rate, tokens_ + rate * (now - last_refill_));
     last_refill_ = now;
     tokens_ -= static_cast<double>(n);
     if (tokens_ >= 0) return Read();
@@ -186,7 +229,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
   void OnBytes(std::string_view data) {
     ArmIdle();
     gw_.counters_->bytes->Add(data.size());
-    auto received = SteadyClock::now();
+    double received = clock_.SteadySeconds();
     uint64_t garbage_before = framer_.stats().garbage_bytes;
     framer_.Feed(
         data,
@@ -195,12 +238,11 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
           OnFrame(segment, frame, received, framer_.tokens());
         },
         [&](hj212::Error err, std::string_view bytes) {
+          if (closed_) return;
           if (err == hj212::Error::kCrcMismatch && LegacyCrcFrame(bytes, received)) return;
           gw_.counters_->rejected[static_cast<int>(err)]->Add();
-          spdlog::warn("[conn {}][{}][MN {}] rejected frame: {}: {}", id_, peer_, session_.mn(),
-                       hj212::ErrorCode(err), EscapeForLog(bytes));
           CountPacket(session_.mn(), false);
-          if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), bytes);
+          Rejected(session_.mn(), hj212::ErrorCode(err), "rejected frame", bytes);
         });
     gw_.counters_->garbage->Add(framer_.stats().garbage_bytes - garbage_before);
   }
@@ -208,7 +250,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
   // Legacy loggers send a CRC-16/MODBUS, some byte-swapped (digest §14.3). Such a
   // frame is accepted only when its MN is registered with that CRC variant; for
   // everyone else it stays a crc_mismatch.
-  bool LegacyCrcFrame(std::string_view frame, SteadyClock::time_point received) {
+  bool LegacyCrcFrame(std::string_view frame, double received) {
     if (frame.size() < 12 || frame.substr(frame.size() - 2) != "\r\n") return false;
     std::string_view segment = frame.substr(6, frame.size() - 12);
     uint16_t wire = 0;
@@ -232,43 +274,105 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     return true;
   }
 
+  // A frame from no authenticated device (the codec's or the session's refusal):
+  // logged and kept raw within the guard's budgets, counted always (by the caller).
+  void Rejected(const std::string& mn, std::string_view verdict, std::string_view what,
+                std::string_view bytes) {
+    if (guard_->LogRejected(&budget_))
+      spdlog::warn("[conn {}][{}][MN {}] {}: {}: {}", id_, peer_, EscapeForLog(mn), what, verdict,
+                   EscapeForLog(bytes));
+    if (gw_.options_.keep_raw && guard_->KeepRejected(address_, &budget_))
+      KeepRaw(mn, std::string(verdict), bytes);
+  }
+
   void KeepRaw(const std::string& mn, std::string verdict, std::string_view bytes) {
     store::Batch batch;
     batch.raw.push_back(
-        store::RawPacket{WallMillis(), peer_, mn, std::move(verdict), std::string(bytes)});
+        store::RawPacket{clock_.WallMillis(), peer_, mn, std::move(verdict), std::string(bytes)});
     (void)gw_.writer_.Submit(std::move(batch), [](const Status&) {});
   }
 
-  void OnFrame(std::string_view segment, std::string_view frame, SteadyClock::time_point received,
+  // A packet the session refused because its MN or password is wrong: no answer
+  // (nothing tells a guesser more than silence), and the guard may close us.
+  void AuthFailure(const Outcome& out, std::string_view frame) {
+    auto d =
+        guard_->OnAuthFailure(address_, out.mn, out.verdict == Verdict::kBadPassword, &budget_);
+    if (!d.silent) Rejected(out.mn, VerdictName(out.verdict), "data not stored", frame);
+    if (d.close) DoClose();
+  }
+
+  // Takes out of `readings` those CheckReading refuses; counts them and logs the
+  // first refusal of the MN in the guard's reporting window.
+  void RefuseImpossible(std::vector<Reading>* readings) {
+    const UnixMillis now = clock_.WallMillis();
+    size_t by_reason[kAdmissionCount] = {};
+    std::optional<Reading> example;
+    std::erase_if(*readings, [&](const Reading& r) {
+      Admission a = CheckReading(r, now, gw_.options_.admission);
+      if (a == Admission::kAdmitted) return false;
+      ++by_reason[static_cast<int>(a)];
+      if (!example) example = r;
+      return true;
+    });
+    if (!example) return;
+    for (int a = 1; a < kAdmissionCount; ++a) {
+      if (by_reason[a] == 0) continue;
+      gw_.counters_->readings_refused[a]->Add(by_reason[a]);
+      std::string_view reason = AdmissionName(static_cast<Admission>(a));
+      if (guard_->NoteRefused(example->mn, reason, by_reason[a]))
+        spdlog::warn("[conn {}][{}][MN {}] {} readings refused: {} (e.g. {}-{}={} dated {})", id_,
+                     peer_, EscapeForLog(example->mn), by_reason[a], reason,
+                     EscapeForLog(example->factor), EscapeForLog(example->field),
+                     EscapeForLog(example->value), example->time);
+    }
+  }
+
+  void OnFrame(std::string_view segment, std::string_view frame, double received,
                const hj212::Tokens* tokens) {
+    if (closed_) return;  // closed by an earlier frame of the same read
     hj212::Packet packet;
     hj212::Error err = hj212::ParsePacket(segment, &packet, {}, tokens);
     if (err != hj212::Error::kNone) {
       gw_.counters_->rejected[static_cast<int>(err)]->Add();
-      spdlog::warn("[conn {}][{}] unparsable packet: {}: {}", id_, peer_, hj212::ErrorCode(err),
-                   EscapeForLog(frame));
       CountPacket(session_.mn(), false);
-      if (gw_.options_.keep_raw) KeepRaw(session_.mn(), hj212::ErrorCode(err), frame);
+      Rejected(session_.mn(), hj212::ErrorCode(err), "unparsable packet", frame);
       return;
     }
-    Outcome out = session_.OnPacket(packet, WallMillis());
+    Outcome out = session_.OnPacket(packet, clock_.WallMillis());
     CountPacket(out.mn, Accepted(out.verdict));
     for (auto& f : out.send_now) Send(std::move(f));
-    if (AuthFailed(out.verdict))
-      spdlog::warn("[conn {}][{}][MN {}] {}: data not stored", id_, peer_, EscapeForLog(out.mn),
-                   VerdictName(out.verdict));
+    if (AuthFailed(out.verdict)) {
+      AuthFailure(out, frame);
+      return;
+    }
+    if (out.verdict == Verdict::kUnexpectedReply) {
+      // Replies are matched before any password check: anyone can send one.
+      Rejected(out.mn, VerdictName(out.verdict), "not stored", frame);
+      return;
+    }
+    if (Accepted(out.verdict) && !valid_) {
+      valid_ = true;
+      first_frame_timer_.cancel();
+    }
+    RefuseImpossible(&out.readings);
     store::Batch batch;
     gw_.counters_->readings->Add(out.readings.size());
     batch.readings = std::move(out.readings);
     if (gw_.options_.keep_raw)
-      batch.raw.push_back(store::RawPacket{
-          WallMillis(), peer_, out.mn, std::string(VerdictName(out.verdict)), std::string(frame)});
-    if (batch.readings.empty() && batch.raw.empty()) return;
+      batch.raw.push_back(store::RawPacket{clock_.WallMillis(), peer_, out.mn,
+                                           std::string(VerdictName(out.verdict)),
+                                           std::string(frame)});
+    if (batch.readings.empty() && batch.raw.empty()) {
+      // Nothing to make durable (raw packets not kept): answer now.
+      if (!out.ack_after_commit.empty()) Send(std::move(out.ack_after_commit));
+      return;
+    }
     std::weak_ptr<Connection> weak = shared_from_this();
     std::string ack = std::move(out.ack_after_commit);
     Status s = gw_.writer_.Submit(std::move(batch), [weak, ack = std::move(ack), received,
                                                      this_strand = strand_,
                                                      counters = gw_.counters_.get(),
+                                                     clock = &clock_,
                                                      stopped = stopped_](const Status& st) mutable {
       if (!st.ok()) {
         // Not durable: no answer, the device resends after its timeout.
@@ -276,11 +380,10 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
         return;
       }
       if (ack.empty() || stopped->load()) return;
-      asio::post(this_strand, [weak, ack = std::move(ack), received, counters]() mutable {
+      asio::post(this_strand, [weak, ack = std::move(ack), received, counters, clock]() mutable {
         if (auto self = weak.lock()) {
-          counters->ack_latency->Observe(static_cast<uint64_t>(
-              std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - received)
-                  .count()));
+          counters->ack_latency->Observe(
+              static_cast<uint64_t>(std::max(0.0, clock->SteadySeconds() - received) * 1e6));
           counters->acks->Add();
           self->Send(std::move(ack));
         }
@@ -319,20 +422,25 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
 
   tcp::socket socket_;
   asio::strand<asio::any_io_executor> strand_;
-  asio::steady_timer idle_timer_, tick_timer_, throttle_timer_;
+  asio::steady_timer idle_timer_, tick_timer_, throttle_timer_, first_frame_timer_;
   Gateway& gw_;
+  const Clock& clock_;
   std::shared_ptr<std::atomic<bool>> stopped_;
+  std::shared_ptr<GatewayGuard> guard_;
   uint64_t id_;
   Gauge* open_gauge_;
-  std::string peer_;
+  std::string address_;  // the peer's IP, as the guard counts it
+  std::string peer_;     // address:port, for logs and raw packets
   hj212::Framer framer_;
   Session session_;
   std::unique_ptr<std::array<char, 4096>> buf_;
   std::deque<std::string> outq_;
   size_t pending_output_ = 0;
   double tokens_;
-  SteadyClock::time_point last_refill_;
+  double last_refill_;  // steady seconds
   bool closed_ = false;
+  bool valid_ = false;  // a frame was accepted from an authenticated device
+  ConnectionBudget budget_;
   std::string status_mn_;  // the MN this connection counts as connected on the board
 
   friend class Gateway;
@@ -345,13 +453,18 @@ struct Gateway::ConnectionList {
 };
 
 Gateway::Gateway(asio::io_context& io, const GatewayOptions& options,
-                 const registry::Registry& registry, store::Writer& writer, Metrics& metrics)
+                 const registry::Registry& registry, store::Writer& writer, Metrics& metrics,
+                 const Clock& clock)
     : io_(io),
       options_(options),
       registry_(registry),
       writer_(writer),
       metrics_(metrics),
+      clock_(clock),
       acceptor_(io),
+      accept_timer_(io),
+      report_timer_(io),
+      guard_(std::make_shared<GatewayGuard>(options.guard, clock, metrics)),
       counters_(std::make_unique<Counters>(metrics)),
       stopped_(std::make_shared<std::atomic<bool>>(false)),
       conns_(std::make_unique<ConnectionList>()) {}
@@ -360,8 +473,19 @@ Gateway::~Gateway() { Stop(); }
 
 Result<uint16_t> Gateway::Start() {
   auto port = Listen(acceptor_, options_.listen_host, options_.listen_port, "gateway");
-  if (port.ok()) Accept();
+  if (!port.ok()) return port;
+  Accept();
+  Report();
   return port;
+}
+
+void Gateway::Report() {
+  report_timer_.expires_after(options_.guard.report_every);
+  report_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_->load()) return;
+    guard_->Report();
+    Report();
+  });
 }
 
 void Gateway::Accept() {
@@ -369,39 +493,71 @@ void Gateway::Accept() {
       asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
         if (ec) {
           if (ec == asio::error::operation_aborted || stopped_->load()) return;
-          spdlog::warn("gateway accept: {}", ec.message());
-          // Out of file descriptors and similar: keep accepting after a short pause.
-          auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
-          t->async_wait([this, t](boost::system::error_code) { Accept(); });
-          return;
+          return AcceptFailed(ec);
         }
-        static std::atomic<uint64_t> next_id{1};
-        if (connections() >= options_.max_connections) {
-          counters_->refused->Add();
-          boost::system::error_code ignore;
-          socket.close(ignore);
-        } else {
-          socket.set_option(tcp::no_delay(true), ec);
-          counters_->accepted->Add();
-          auto conn = std::make_shared<Connection>(std::move(socket), *this, next_id++);
-          {
-            auto& list = *conns_;
-            std::lock_guard lock(list.mu);
-            // Drop dead entries now and then so the list does not grow without bound.
-            if (list.items.size() > 2 * static_cast<size_t>(counters_->open->value()) + 64)
-              list.items.remove_if([](auto& w) { return w.expired(); });
-            list.items.push_back(conn);
-          }
-          conn->Start();
+        if (accept_pause_ms_ > 0) {
+          spdlog::info("gateway: accepting again after {} failed accepts", accept_errors_);
+          accept_pause_ms_ = 0;
+          accept_errors_ = 0;
         }
+        Admit(std::move(socket));
         Accept();
       });
+}
+
+void Gateway::AcceptFailed(const boost::system::error_code& ec) {
+  // Out of file descriptors (EMFILE/ENFILE) and the like: retrying at once would
+  // spin and log per attempt. Pause 100 ms, doubling to 1 s while it lasts; one log
+  // line per episode.
+  counters_->accept_errors->Add();
+  ++accept_errors_;
+  if (accept_pause_ms_ == 0) {
+    spdlog::warn("gateway accept: {}; pausing accepts until it clears", ec.message());
+    accept_pause_ms_ = 100;
+  } else {
+    accept_pause_ms_ = std::min<int64_t>(2 * accept_pause_ms_, 1000);
+  }
+  accept_timer_.expires_after(std::chrono::milliseconds(accept_pause_ms_));
+  accept_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec && !stopped_->load()) Accept();
+  });
+}
+
+void Gateway::Admit(tcp::socket socket) {
+  static std::atomic<uint64_t> next_id{1};
+  boost::system::error_code ec;
+  auto ep = socket.remote_endpoint(ec);
+  std::string address = ec ? "?" : AddressOf(ep.address());
+  if (connections() >= options_.max_connections) {
+    counters_->refused->Add();
+    socket.close(ec);
+    return;
+  }
+  if (guard_->OnConnect(address) != GatewayGuard::Admit::kOpen) {
+    // Closed without a word: a refused address learns nothing from the answer.
+    socket.close(ec);
+    return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  counters_->accepted->Add();
+  auto conn = std::make_shared<Connection>(std::move(socket), *this, next_id++, address);
+  {
+    auto& list = *conns_;
+    std::lock_guard lock(list.mu);
+    // Drop dead entries now and then so the list does not grow without bound.
+    if (list.items.size() > 2 * static_cast<size_t>(counters_->open->value()) + 64)
+      list.items.remove_if([](auto& w) { return w.expired(); });
+    list.items.push_back(conn);
+  }
+  conn->Start();
 }
 
 void Gateway::Stop() {
   if (stopped_->exchange(true)) return;
   boost::system::error_code ec;
   acceptor_.close(ec);
+  accept_timer_.cancel();
+  report_timer_.cancel();
   auto& list = *conns_;
   std::lock_guard lock(list.mu);
   for (auto& w : list.items)

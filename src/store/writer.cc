@@ -1,9 +1,11 @@
 #include "store/writer.h"
 
+#include <algorithm>
+
 namespace ecohub::store {
 
-Writer::Writer(Store& store, WriterOptions options)
-    : store_(store), options_(options), thread_([this] { Run(); }) {}
+Writer::Writer(Store& store, WriterOptions options, const Clock& clock)
+    : store_(store), options_(options), clock_(clock), thread_([this] { Run(); }) {}
 
 Writer::~Writer() {
   {
@@ -78,11 +80,9 @@ void Writer::Run() {
     }
     ptrs.clear();
     for (const auto& b : batches) ptrs.push_back(&b);
-    auto start = std::chrono::steady_clock::now();
+    double start = clock_.SteadySeconds();
     Status s = store_.Append(ptrs);
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                      std::chrono::steady_clock::now() - start)
-                      .count();
+    double micros = std::max(0.0, clock_.SteadySeconds() - start) * 1e6;
     {
       std::lock_guard lock(mu_);
       commit_latency_.Observe(static_cast<uint64_t>(micros));

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "store/store.h"
 
@@ -57,7 +58,8 @@ class Writer {
  public:
   using Done = std::function<void(const Status&)>;
 
-  Writer(Store& store, WriterOptions options);
+  // `clock` times the commits (steady time only).
+  Writer(Store& store, WriterOptions options, const Clock& clock = RealClock());
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -80,6 +82,7 @@ class Writer {
 
   Store& store_;
   WriterOptions options_;
+  const Clock& clock_;
   std::function<void(const std::vector<Batch>&)> after_commit_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
