@@ -46,7 +46,7 @@ std::unique_ptr<store::Store> Build(const std::string& dir, int stations, UnixSe
     store::Site s;
     s.code = "S" + std::to_string(i);
     s.name = s.code;
-    s.kind = "air";
+    s.kind = registry::SiteKind::kAir;
     s.district_id = districts[i % 16];
     int64_t id = *st->PutSite(s);
     (void)st->PutDevice({"MN" + std::to_string(i), id, "pw"});

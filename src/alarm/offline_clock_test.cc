@@ -28,7 +28,7 @@ class OfflineClockTest : public testing::Test {
     store::Site site;
     site.code = "AIR-1";
     site.name = "Station";
-    site.kind = "air";
+    site.kind = registry::SiteKind::kAir;
     site.district_id = district;
     site_id_ = *store_->PutSite(site);
     ASSERT_TRUE(store_->PutDevice({"MN1", site_id_, "pw"}).ok());

@@ -13,8 +13,8 @@ constexpr UnixSeconds kNow = 1'795'400'000;
 constexpr UnixSeconds kStart = kNow - 7200;  // the process started two hours ago
 
 std::vector<store::Site> Sites() {
-  store::Site outlet{3, "DA-40-1", "Outlet 1", "outlet_gas", 4, 11};
-  store::Site air{5, "AIR-1", "Station", "air", 6, 0};
+  store::Site outlet{3, "DA-40-1", "Outlet 1", registry::SiteKind::kOutletGas, 4, 11};
+  store::Site air{5, "AIR-1", "Station", registry::SiteKind::kAir, 6, 0};
   return {outlet, air};
 }
 

@@ -63,7 +63,7 @@ ordered_json AlarmJson(const store::Alarm& a, const SiteDirectory::Snapshot& sna
       {"site_id", a.site_id},
       {"site", a.site_code},
       {"site_name", s ? ordered_json(s->name) : ordered_json(nullptr)},
-      {"site_kind", s ? ordered_json(s->kind) : ordered_json(nullptr)},
+      {"site_kind", s ? ordered_json(registry::SiteKindName(s->kind)) : ordered_json(nullptr)},
       {"district_id", a.district_id},
       {"district", d ? ordered_json(d->code) : ordered_json(nullptr)},
       {"district_name", d ? ordered_json(d->name) : ordered_json(nullptr)},

@@ -167,7 +167,7 @@ Response DiscloseEnterprises(const ApiContext& ctx, const Request&, const Princi
       if (s.enterprise_id == e.id)
         outlets.push_back({{"code", s.code},
                            {"name", s.name},
-                           {"kind", s.kind},
+                           {"kind", registry::SiteKindName(s.kind)},
                            {"values", OutletValues(ctx, s)}});
     items.push_back({{"id", e.id},
                      {"name", e.name},

@@ -325,7 +325,7 @@ Response GetWaterHistory(const ApiContext& ctx, const Request& req, const Princi
   std::string code = Param(req, "section", "");
   auto snap = ctx.sites->Get();
   const store::Site* site = code.empty() ? nullptr : snap->SiteByCode(code);
-  if (!site || site->kind != "water")
+  if (!site || site->kind != registry::SiteKind::kWater)
     return Problem(404, "not-found", "No such water section", code);
   std::string bad;
   UnixSeconds to = TimeParam(req, "to", ctx.clock->WallSeconds(), &bad);

@@ -7,9 +7,22 @@ namespace ecohub::api {
 using auth::Principal;
 using nlohmann::json;
 
+std::function<bool(registry::SiteKind)> SiteKindFilter(const std::string& name) {
+  if (name.empty()) return [](registry::SiteKind) { return true; };
+  auto kind = registry::ParseSiteKind(name);
+  return [kind](registry::SiteKind k) { return kind == k; };
+}
+
 const char* ReadingsDataset(const store::Site& s) {
-  if (s.kind == "air") return "air-station-readings";
-  if (s.kind == "water") return "water-section-readings";
+  switch (s.kind) {
+    case registry::SiteKind::kAir:
+      return "air-station-readings";
+    case registry::SiteKind::kWater:
+      return "water-section-readings";
+    case registry::SiteKind::kOutletGas:
+    case registry::SiteKind::kOutletWater:
+      return "enterprise-emissions";
+  }
   return "enterprise-emissions";
 }
 

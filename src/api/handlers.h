@@ -35,6 +35,11 @@ Response JsonResponse(const Json& j, int status = 200) {
   return r;
 }
 
+// The `kind` query parameter of a site listing as a test of a site's kind: every
+// kind passes when the parameter is empty, none when it names no kind (listings
+// have always answered an unknown kind with no rows, not with a 400).
+std::function<bool(registry::SiteKind)> SiteKindFilter(const std::string& name);
+
 // The dataset a site's readings belong to: air-station-readings,
 // water-section-readings or enterprise-emissions.
 const char* ReadingsDataset(const store::Site& site);

@@ -59,6 +59,7 @@ std::string ScopeKey(const Principal& p) {
 
 // The latest values of the sites of `kind` (empty: all) that `who` may see, by site.
 ordered_json LatestBySite(const ApiContext& ctx, const Principal& who, const std::string& kind) {
+  auto kind_matches = SiteKindFilter(kind);
   auto snap = ctx.sites->Get();
   std::map<std::string, int64_t> site_of;
   for (const auto& d : snap->devices) site_of[d.mn] = d.site_id;
@@ -68,7 +69,7 @@ ordered_json LatestBySite(const ApiContext& ctx, const Principal& who, const std
     auto it = site_of.find(v.mn);
     if (it == site_of.end()) continue;
     const store::Site* s = snap->Site(it->second);
-    if (!s || (!kind.empty() && s->kind != kind)) continue;
+    if (!s || !kind_matches(s->kind)) continue;
     auto [vis, fresh] = visible.try_emplace(s->id, false);
     if (fresh) vis->second = SiteVisible(*ctx.api, who, ReadingsDataset(*s), *s, *ctx.clock);
     if (!vis->second) continue;
@@ -77,7 +78,7 @@ ordered_json LatestBySite(const ApiContext& ctx, const Principal& who, const std
       j = {{"site_id", s->id},
            {"code", s->code},
            {"name", s->name},
-           {"kind", s->kind},
+           {"kind", registry::SiteKindName(s->kind)},
            {"lon", s->lon},
            {"lat", s->lat},
            {"values", ordered_json::array()}};
@@ -132,11 +133,13 @@ Response GetSiteLatestValues(const ApiContext& ctx, const Request& req, const Pr
     if (auto d = Decimal::Parse(v.value)) j["number"] = d->ToDouble();
     values.push_back(std::move(j));
   }
-  return JsonResponse<ordered_json>(
-      {{"site",
-        {{"id", site->id}, {"code", site->code}, {"name", site->name}, {"kind", site->kind}}},
-       {"time_label", kTimeLabel},
-       {"values", std::move(values)}});
+  return JsonResponse<ordered_json>({{"site",
+                                      {{"id", site->id},
+                                       {"code", site->code},
+                                       {"name", site->name},
+                                       {"kind", registry::SiteKindName(site->kind)}}},
+                                     {"time_label", kTimeLabel},
+                                     {"values", std::move(values)}});
 }
 
 // --- series --------------------------------------------------------------------------

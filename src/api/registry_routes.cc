@@ -29,7 +29,7 @@ ordered_json SiteJson(const store::Site& s) {
   ordered_json j = {{"id", s.id},
                     {"code", s.code},
                     {"name", s.name},
-                    {"kind", s.kind},
+                    {"kind", registry::SiteKindName(s.kind)},
                     {"district_id", s.district_id},
                     {"enterprise_id", s.enterprise_id ? json(s.enterprise_id) : json(nullptr)},
                     {"lon", s.lon},
@@ -62,6 +62,18 @@ ordered_json RangeJson(const std::optional<FactorRange>& r) {
 auth::Target ReferenceTarget(const store::Site& s) { return SiteTarget(s, nullptr); }
 auth::Target ReferenceTarget(const store::Enterprise& e) {
   return {Area::kReference, nullptr, e.district_id, e.id};
+}
+
+// The policy's answer to `who` changing site `s`: the write right on the site (its
+// district) and, for a site of an enterprise, on that enterprise (the enterprise's
+// district), so that district staff neither change another district's site nor
+// hang an outlet on another district's enterprise. nullopt when both allow.
+std::optional<Response> CheckSiteWrite(const Principal& who, const store::Site& s,
+                                       const Snapshot& snap, UnixSeconds now) {
+  if (auto denied = Check(who, Action::kWrite, ReferenceTarget(s), now)) return denied;
+  if (const store::Enterprise* e = snap.EnterpriseById(s.enterprise_id))
+    return Check(who, Action::kWrite, ReferenceTarget(*e), now);
+  return std::nullopt;
 }
 
 // --- the sequences every list and every get-by-id follow --------------------------
@@ -194,22 +206,23 @@ Response ListFactors(const ApiContext&, const Request&, const Principal&) {
 // What the public maps draw: districts and the air stations and water sections
 // (never outlets: those are disclosed by /public/enterprises for key units only).
 Response ListPublicStations(const ApiContext& ctx, const Request& req, const Principal&) {
-  std::string kind = Param(req, "kind", "");
-  if (!kind.empty() && kind != "air" && kind != "water")
-    return Problem(400, "bad-parameter", "kind must be air or water", kind);
+  std::string kind_name = Param(req, "kind", "");
+  std::optional<registry::SiteKind> kind = registry::ParseSiteKind(kind_name);
+  if (!kind_name.empty() && !(kind && registry::IsAmbient(*kind)))
+    return Problem(400, "bad-parameter", "kind must be air or water", kind_name);
   auto snap = ctx.sites->Get();
   ordered_json districts = ordered_json::array();
   for (const auto& d : snap->districts)
     districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
   ordered_json items = ordered_json::array();
   for (const auto& s : snap->sites) {
-    if (s.kind != "air" && s.kind != "water") continue;
-    if (!kind.empty() && s.kind != kind) continue;
+    if (!registry::IsAmbient(s.kind)) continue;
+    if (kind && s.kind != *kind) continue;
     const store::District* d = snap->DistrictById(s.district_id);
     auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
     ordered_json o = {{"code", s.code},
                       {"name", s.name},
-                      {"kind", s.kind},
+                      {"kind", registry::SiteKindName(s.kind)},
                       {"district", d ? d->code : ""},
                       {"lon", s.lon},
                       {"lat", s.lat},
@@ -245,7 +258,7 @@ ListView<store::Site> SiteListView() {
                     std::to_string(s.id),
                     s.code,
                     s.name,
-                    s.kind,
+                    registry::SiteKindName(s.kind),
                     std::to_string(s.district_id),
                     s.enterprise_id ? std::optional(std::to_string(s.enterprise_id)) : std::nullopt,
                     Num(s.lon),
@@ -257,11 +270,10 @@ ListView<store::Site> SiteListView() {
 // Sites: stations, sections and outlets the caller may see.
 Response ListSites(const ApiContext& ctx, const Request& req, const Principal& who) {
   auto snap = ctx.sites->Get();
-  std::string kind = Param(req, "kind", ""), q = Param(req, "q", ""),
-              ent = Param(req, "enterprise", "");
+  std::string q = Param(req, "q", ""), ent = Param(req, "enterprise", "");
+  auto kind = SiteKindFilter(Param(req, "kind", ""));
   auto match = [&](const store::Site& s) {
-    return (kind.empty() || s.kind == kind) &&
-           (ent.empty() || std::to_string(s.enterprise_id) == ent) &&
+    return kind(s.kind) && (ent.empty() || std::to_string(s.enterprise_id) == ent) &&
            (q.empty() || s.code.find(q) != std::string::npos ||
             s.name.find(q) != std::string::npos);
   };
@@ -294,12 +306,12 @@ const std::vector<ParamDoc>& SiteFields() {
   return *fields;
 }
 
-// The site a checked body describes.
-store::Site SiteOfBody(const json& b) {
+// The site a checked body describes, of kind `kind` (the body's, parsed).
+store::Site SiteOfBody(const json& b, registry::SiteKind kind) {
   store::Site s;
   s.code = b["code"];
   s.name = b["name"];
-  s.kind = b["kind"];
+  s.kind = kind;
   s.district_id = b["district_id"];
   s.enterprise_id = b.value("enterprise_id", int64_t{0});
   s.lon = b.value("lon", 0.0);
@@ -308,10 +320,9 @@ store::Site SiteOfBody(const json& b) {
   return s;
 }
 
-// The 400 problem of a site that cannot be stored; nullopt when it can.
+// The 400 problem of a site that cannot be stored (its kind is already known to be
+// valid); nullopt when it can. Every id it names must exist.
 std::optional<Response> BadSite(const store::Site& s, const Snapshot& snap) {
-  if (s.kind != "air" && s.kind != "water" && s.kind != "outlet_gas" && s.kind != "outlet_water")
-    return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
   if (s.code.empty() || s.code.size() > 64 || s.name.empty() || s.name.size() > 200 ||
       !std::all_of(s.code.begin(), s.code.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
@@ -320,24 +331,41 @@ std::optional<Response> BadSite(const store::Site& s, const Snapshot& snap) {
   if (std::abs(s.lon) > 180 || std::abs(s.lat) > 90)
     return Problem(400, "bad-field", "lon must be within ±180 and lat within ±90");
   if (!snap.DistrictById(s.district_id)) return Problem(400, "bad-field", "No such district_id");
-  if (s.kind.starts_with("outlet") && !snap.EnterpriseById(s.enterprise_id))
+  if (registry::IsOutlet(s.kind) && !snap.EnterpriseById(s.enterprise_id))
     return Problem(400, "bad-field", "An outlet needs an existing enterprise_id");
+  if (s.enterprise_id != 0 && !snap.EnterpriseById(s.enterprise_id))
+    return Problem(400, "bad-field", "No such enterprise_id");
   return std::nullopt;
 }
 
+// The 400 problem of an outlet placed in another district than its enterprise's
+// (its data would be shown and shared under the wrong district); nullopt otherwise.
+// `s` has passed BadSite.
+std::optional<Response> MisplacedOutlet(const store::Site& s, const Snapshot& snap) {
+  if (!registry::IsOutlet(s.kind)) return std::nullopt;
+  if (snap.EnterpriseById(s.enterprise_id)->district_id == s.district_id) return std::nullopt;
+  return Problem(400, "bad-field", "An outlet's district_id must be its enterprise's district");
+}
+
 // Creates the site, or updates the one with its code: the caller needs the write
-// right on the site as it was and as it will be.
+// right on the site as it was and as it will be (CheckSiteWrite). A body naming
+// what does not exist is a 400 before the rights are looked at; an outlet outside
+// its enterprise's district a 400 after (so that staff learn nothing of another
+// district's enterprise but "not allowed").
 Response UpsertSite(const ApiContext& ctx, const Request& req, const Principal& who) {
   json b;
   if (auto bad = ParseBody(req, SiteFields(), &b)) return *bad;
-  store::Site s = SiteOfBody(b);
+  auto kind = registry::ParseSiteKind(b["kind"].get<std::string>());
+  if (!kind)
+    return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
+  store::Site s = SiteOfBody(b, *kind);
   auto snap = ctx.sites->Get();
   if (auto bad = BadSite(s, *snap)) return *bad;
+  UnixSeconds now = ctx.clock->WallSeconds();
   if (const store::Site* old = snap->SiteByCode(s.code))
-    if (auto denied = Check(who, Action::kWrite, ReferenceTarget(*old), ctx.clock->WallSeconds()))
-      return *denied;
-  if (auto denied = Check(who, Action::kWrite, ReferenceTarget(s), ctx.clock->WallSeconds()))
-    return *denied;
+    if (auto denied = CheckSiteWrite(who, *old, *snap, now)) return *denied;
+  if (auto denied = CheckSiteWrite(who, s, *snap, now)) return *denied;
+  if (auto bad = MisplacedOutlet(s, *snap)) return *bad;
   auto id = ctx.store->PutSite(s);
   if (!id.ok()) return StoreError(id.status());
   s.id = *id;

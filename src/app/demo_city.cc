@@ -130,7 +130,7 @@ DemoCity Build() {
     DemoSite ds;
     ds.site.code = std::string("AIR-") + s.file;
     ds.site.name = s.name;
-    ds.site.kind = "air";
+    ds.site.kind = registry::SiteKind::kAir;
     ds.site.lon = s.lon;
     ds.site.lat = s.lat;
     ds.site.simulated = false;
@@ -151,7 +151,7 @@ DemoCity Build() {
     ds.site.code = code;
     ds.site.name = std::string(d.name).substr(0, std::string(d.name).size() - 3) +
                    (i < 16 ? "监测站" : "二站");
-    ds.site.kind = "air";
+    ds.site.kind = registry::SiteKind::kAir;
     ds.site.lon = d.lon + jitter(n, 0.08);
     ds.site.lat = d.lat + jitter(n + 1, 0.06);
     ds.site.simulated = true;
@@ -170,7 +170,7 @@ DemoCity Build() {
     ds.site.code = code;
     ds.site.name = std::string(kRivers[i]) +
                    std::string(d.name).substr(0, std::string(d.name).size() - 3) + "断面";
-    ds.site.kind = "water";
+    ds.site.kind = registry::SiteKind::kWater;
     ds.site.lon = kSectionPlaces[i][0];
     ds.site.lat = kSectionPlaces[i][1];
     ds.site.simulated = true;
@@ -211,7 +211,7 @@ DemoCity Build() {
       std::snprintf(code, sizeof code, "%s-%02d-%d", gas ? "DA" : "DW", i + 1, k + 1);
       ds.site.code = code;
       ds.site.name = e.name + (gas ? " 废气排放口" : " 废水总排口") + std::to_string(k + 1);
-      ds.site.kind = gas ? "outlet_gas" : "outlet_water";
+      ds.site.kind = gas ? registry::SiteKind::kOutletGas : registry::SiteKind::kOutletWater;
       ds.site.lon = e.lon + jitter(500 + i * 2 + k, 0.004);
       ds.site.lat = e.lat + jitter(600 + i * 2 + k, 0.004);
       ds.site.simulated = true;

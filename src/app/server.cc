@@ -135,7 +135,8 @@ void Server::RegistryPublished(const registry::Snapshot& snapshot) {
 // touched set lives in memory: at start-up the last two days are recomputed so a
 // crash between a commit and its recomputation loses nothing.
 Status Server::OpenDeriver(bool seeded) {
-  deriver_ = std::make_unique<derive::Deriver>(*store_, options_.derive, &metrics_);
+  deriver_ =
+      std::make_unique<derive::Deriver>(*store_, registry_, options_.derive, &metrics_, clock_);
   if (Status s = deriver_->Reload(); !s.ok()) return s;
   if (!options_.derive.enabled) return Status::Ok();
   UnixSeconds now = clock_.WallSeconds();
@@ -190,7 +191,7 @@ void Server::WireAlarms() {
   alarm_options.interval_seconds = options_.alarm_sync_seconds;
   alarms_ = std::make_unique<alarm::AlarmSyncer>(
       *store_, [this] { return DevicesSeen(); }, device_status_->started(), alarm_options,
-      &metrics_);
+      &metrics_, clock_);
 }
 
 void Server::WireApi() {

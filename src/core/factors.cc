@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::optional<FactorRange> kNone = std::nullopt;
 
-// The typical ranges are those the anomaly checks have used (derive/site_jobs.cc):
+// The typical ranges bound the anomaly checks' out-of-range and jump tests
+// (derive/site_jobs.cc reads them here; a site's attrs.ranges overrides them):
 // - ambient gases reach to the top of HJ 633-2012 table 1 (SO2 24-h 2620 µg/m³,
 //   NO2 1-h 3840 µg/m³, CO 1-h 150 mg/m³, O3 1-h 1200 µg/m³); particles reach
 //   twice that table's top of 500 µg/m³, as real episodes go past the scale;

@@ -97,33 +97,39 @@ AqiBody HourAqiBody(const HourConc& h, UnixSeconds hour, bool o3_8h_in_hourly, i
 
 }  // namespace
 
+Deriver::Deriver(store::Store& store, const registry::Registry& registry, DeriveOptions options,
+                 Metrics* metrics, const Clock& clock)
+    : store_(store), registry_(registry), options_(options), metrics_(metrics), clock_(clock) {}
+
 Deriver::Deriver(store::Store& store, DeriveOptions options, Metrics* metrics, const Clock& clock)
-    : store_(store), options_(options), metrics_(metrics), clock_(clock) {}
+    : store_(store),
+      own_registry_(std::make_unique<registry::Registry>()),
+      registry_(*own_registry_),
+      options_(options),
+      metrics_(metrics),
+      clock_(clock) {}
 
 Deriver::~Deriver() { Stop(); }
 
 Status Deriver::Reload() {
-  auto sites = store_.Sites();
-  if (!sites.ok()) return sites.status();
-  auto districts = store_.Districts();
-  if (!districts.ok()) return districts.status();
-  auto devices = store_.Devices();
-  if (!devices.ok()) return devices.status();
+  if (own_registry_)
+    if (Status s = store::PublishRegistry(store_, *own_registry_); !s.ok()) return s;
+  std::shared_ptr<const registry::Snapshot> snapshot = registry_.Current();
   std::unordered_map<int64_t, std::string> district_code;
   district_names_.clear();
-  for (const auto& d : *districts) {
+  for (const auto& d : snapshot->districts) {
     district_code[d.id] = d.code;
     district_names_[d.code] = d.name;
   }
   std::vector<SiteInfo> out;
   std::unordered_map<int64_t, size_t> by_id;
-  for (const auto& s : *sites) {
+  for (const auto& s : snapshot->sites) {
     by_id[s.id] = out.size();
     out.push_back(
         SiteInfo{s.id, s.code, s.name, s.kind, district_code[s.district_id], "", s.attrs_json});
   }
   std::unordered_map<std::string, size_t> by_mn;
-  for (const auto& d : *devices) {
+  for (const auto& d : snapshot->devices) {
     auto it = by_id.find(d.site_id);
     if (it == by_id.end()) continue;
     by_mn[d.mn] = it->second;
@@ -409,7 +415,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     const SiteInfo& site = sites_[it->second];
     if (site.mn.empty()) continue;
     source.set_site_kind(site.kind);
-    if (site.kind != "air") {
+    if (site.kind != registry::SiteKind::kAir) {
       Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st, clock_.WallSeconds());
       if (!s.ok()) return s;
       if (rows.size() > 5000 && !(s = flush()).ok()) return s;
@@ -470,7 +476,7 @@ Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
   std::map<std::string, int> expected;                       // district -> air stations
   int city_expected = 0;
   for (const auto& s : sites_)
-    if (s.kind == "air") {
+    if (s.kind == registry::SiteKind::kAir) {
       district_of[SiteScope(s.code)] = s.district_code;
       ++expected[s.district_code];
       ++city_expected;

@@ -36,6 +36,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
+#include "registry/snapshot.h"
 #include "store/store.h"
 
 namespace ecohub::derive {
@@ -67,7 +68,8 @@ struct DeriveStats {
 // What the deriver knows of a site.
 struct SiteInfo {
   int64_t id = 0;
-  std::string code, name, kind;  // kind: air, water, outlet_gas, outlet_water
+  std::string code, name;
+  registry::SiteKind kind = registry::SiteKind::kAir;
   std::string district_code;
   std::string mn;          // the device that reports for it (first registered)
   std::string attrs_json;  // limits, water body type...
@@ -75,16 +77,24 @@ struct SiteInfo {
 
 class Deriver {
  public:
-  // `clock` says what "now" is (how many hours today's quality rates expect) and
-  // times the passes; it must outlive the Deriver.
+  // Evaluates the sites of `registry`'s current snapshot (the one the gateway and
+  // the API read), and reads and writes values in `store`. `clock` says what "now"
+  // is (how many hours today's quality rates expect) and times the passes. The
+  // registry and the clock must outlive the Deriver.
+  Deriver(store::Store& store, const registry::Registry& registry, DeriveOptions options,
+          Metrics* metrics = nullptr, const Clock& clock = RealClock());
+  // For a command without a running registry (`ecohub derive`, benchmarks): the
+  // Deriver keeps a registry of its own, which Reload publishes from `store` first.
   Deriver(store::Store& store, DeriveOptions options, Metrics* metrics = nullptr,
           const Clock& clock = RealClock());
   ~Deriver();
   Deriver(const Deriver&) = delete;
   Deriver& operator=(const Deriver&) = delete;
 
-  // Reads sites, districts and devices from the store. Call before Start; once
-  // running, use RequestReload (the background pass reloads before its next run).
+  // Takes sites, districts and devices from the registry's current snapshot, and
+  // which hourly series each site has from the store's latest values. Call before
+  // Start; once running, use RequestReload after a new snapshot is published (the
+  // background pass reloads before its next run).
   Status Reload();
   void RequestReload();
 
@@ -120,6 +130,8 @@ class Deriver {
   Result<DeriveStats> Run(std::map<int64_t, std::set<UnixSeconds>> hours);
 
   store::Store& store_;
+  std::unique_ptr<registry::Registry> own_registry_;  // only for the store-only constructor
+  const registry::Registry& registry_;
   DeriveOptions options_;
   Metrics* metrics_;
   const Clock& clock_;

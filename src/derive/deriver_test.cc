@@ -37,14 +37,20 @@ class DeriverTest : public testing::TestWithParam<int> {
       store::Site site;
       site.code = code;
       site.name = code;
-      site.kind = "air";
+      site.kind = registry::SiteKind::kAir;
       site.district_id = district;
       int64_t id = *store_->PutSite(site);
       ASSERT_TRUE(store_->PutDevice({"MN" + std::to_string(++k), id, "pw"}).ok());
     }
     DeriveOptions o;
     o.prefetch_min_sites = GetParam();
-    deriver_ = std::make_unique<Deriver>(*store_, o);
+    deriver_ = std::make_unique<Deriver>(*store_, registry_, o);
+    Publish();
+  }
+  // Publishes the store's registry, as the server does after a change, and has the
+  // deriver take the new snapshot.
+  void Publish() {
+    ASSERT_TRUE(store::PublishRegistry(*store_, registry_).ok());
     ASSERT_TRUE(deriver_->Reload().ok());
   }
   void TearDown() override {
@@ -71,6 +77,7 @@ class DeriverTest : public testing::TestWithParam<int> {
 
   std::string dir_;
   std::unique_ptr<store::Store> store_;
+  registry::Registry registry_;
   std::unique_ptr<Deriver> deriver_;
 };
 
@@ -166,18 +173,18 @@ TEST_P(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
   store::Site w;
   w.code = "W1";
   w.name = "W1";
-  w.kind = "water";
+  w.kind = registry::SiteKind::kWater;
   w.district_id = d1;
   w.attrs_json = R"({"water_type":"river","target_class":"III"})";
   ASSERT_TRUE(store_->PutDevice({"MNW", *store_->PutSite(w), "pw"}).ok());
   store::Site o;
   o.code = "O1";
   o.name = "O1";
-  o.kind = "outlet_gas";
+  o.kind = registry::SiteKind::kOutletGas;
   o.district_id = d1;
   o.attrs_json = R"({"limits":{"a21026":{"value":35,"unit":"mg/m3","basis":"permit"}}})";
   ASSERT_TRUE(store_->PutDevice({"MNO", *store_->PutSite(o), "pw"}).ok());
-  ASSERT_TRUE(deriver_->Reload().ok());
+  Publish();
   UnixSeconds day = BeijingDay(2026, 5, 10);
   Put("MNW", "w01001", day, 24, "7.6");
   Put("MNW", "w01009", day, 24, "6.5");
@@ -233,6 +240,30 @@ TEST_P(DeriverTest, LoggerSendingOnlyMinuteDataGetsHoursWhenTheyHave45Minutes) {
   // 40 of 60 minutes: no hourly value, so the hour has no AQI (and no row).
   json next = Row("aqi_hour", "site:S2", hour + kHour);
   EXPECT_TRUE(next.is_null() || next["aqi"].is_null()) << next.dump();
+}
+
+// The deriver evaluates the sites of the published snapshot, the one the gateway
+// and the API read: a station only in the store is not derived until it is
+// published, and a reading of its device is not taken for anyone else's.
+TEST_P(DeriverTest, SitesComeFromThePublishedSnapshot) {
+  store::Site s4;
+  s4.code = "S4";
+  s4.name = "S4";
+  s4.district_id = *store_->PutDistrict({0, "D2", "西城区"});
+  ASSERT_TRUE(store_->PutDevice({"MN4", *store_->PutSite(s4), "pw"}).ok());
+  ASSERT_TRUE(deriver_->Reload().ok());
+  EXPECT_EQ(deriver_->sites().size(), 3u);
+  UnixSeconds day = BeijingDay(2015, 6, 1);
+  Put("MN4", "a34004", day, 1, "40");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  EXPECT_TRUE(Row("aqi_hour", "site:S4", day).is_null());
+
+  Publish();
+  ASSERT_EQ(deriver_->sites().size(), 4u);
+  EXPECT_EQ(deriver_->sites().back().kind, registry::SiteKind::kAir);
+  Put("MN4", "a34004", day, 1, "40");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  EXPECT_EQ(Row("aqi_hour", "site:S4", day)["aqi"], 57);
 }
 
 INSTANTIATE_TEST_SUITE_P(Prefetch, DeriverTest, testing::Values(1000, 1), [](const auto& info) {

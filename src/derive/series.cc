@@ -93,9 +93,10 @@ Result<std::vector<Reading>> HourSource::FromMinutes(const std::string& mn,
   int best = 0;
   for (auto [g, n] : gaps)
     if (n > best) best = n, step = g;
-  quality::SiteKind site = kind_ == "outlet_gas"     ? quality::SiteKind::kFlueGas
-                           : kind_ == "outlet_water" ? quality::SiteKind::kWasteWater
-                                                     : quality::SiteKind::kAirStation;
+  quality::SiteKind site = kind_ == registry::SiteKind::kOutletGas ? quality::SiteKind::kFlueGas
+                           : kind_ == registry::SiteKind::kOutletWater
+                               ? quality::SiteKind::kWasteWater
+                               : quality::SiteKind::kAirStation;
   auto rule = quality::ScaleRule(quality::kAirHourRule, static_cast<int>(3600 / step));
   std::vector<quality::Sample> samples;
   int digits = 0;

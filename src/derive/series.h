@@ -23,8 +23,8 @@ namespace ecohub::derive {
 class HourSource {
  public:
   explicit HourSource(store::Store& store) : store_(store) {}
-  // The site kind decides the minute -> hour validity rule ("air", "outlet_gas"...).
-  void set_site_kind(const std::string& kind) { kind_ = kind; }
+  // The site kind decides the minute -> hour validity rule (quality/aggregate.h).
+  void set_site_kind(registry::SiteKind kind) { kind_ = kind; }
   int64_t hours_from_minutes() const { return hours_from_minutes_; }
   // Reads the hourly series of devices `mns` (sorted, unique) over [from, to).
   Status Prefetch(UnixSeconds from, UnixSeconds to, std::vector<std::string> mns);
@@ -41,7 +41,7 @@ class HourSource {
   std::vector<std::string> mns_;  // of the prefetch
   bool have_minutes_ = false;     // minute data of the window read (on first need)
   std::unordered_map<std::string, std::vector<Reading>> minutes_;
-  std::string kind_ = "air";
+  registry::SiteKind kind_ = registry::SiteKind::kAir;
   int64_t hours_from_minutes_ = 0;
   bool have_ = false;
   UnixSeconds from_ = 0, to_ = 0;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/factors.h"
 #include "derive/bodies.h"
 #include "derive/kinds.h"
 #include "quality/aggregate.h"
@@ -171,29 +172,13 @@ Status OutletEvents(HourSource& source, const SiteInfo& site, const std::set<Uni
 // (UTC seconds; declared stops and maintenance).
 quality::AnomalyOptions AnomalyOptionsFor(const SiteInfo& site, const std::string& factor,
                                           const json& attrs) {
-  struct Typical {
-    const char* factor;
-    bool outlet;
-    double min, max, jump_floor;
-  };
-  static constexpr Typical kTypical[] = {
-      {"a34004", false, 0, 1000, 50}, {"a34002", false, 0, 1000, 50},
-      {"a21026", false, 0, 2620, 50}, {"a21004", false, 0, 3840, 50},
-      {"a21005", false, 0, 150, 1},   {"a05024", false, 0, 1200, 50},
-      {"w01001", false, 0, 14, 1},    {"w01009", false, 0, 20, 2},
-      {"w01019", false, 0, 50, 5},    {"w21003", false, 0, 50, 1},
-      {"w21011", false, 0, 5, 0.2},   {"a21026", true, 0, 2000, 20},
-      {"a21002", true, 0, 2000, 20},  {"a34013", true, 0, 200, 10},
-      {"w01018", true, 0, 1000, 20},  {"w21003", true, 0, 100, 2},
-      {"w21011", true, 0, 20, 0.5},   {"w01001", true, 0, 14, 1},
-  };
   quality::AnomalyOptions o = quality::DefaultAnomalyOptions(Period::kHour);
-  bool outlet = site.kind.starts_with("outlet");
-  for (const auto& t : kTypical)
-    if (factor == t.factor && outlet == t.outlet) {
-      o.range_min = standards::DecimalNear(t.min);
-      o.range_max = standards::DecimalNear(t.max);
-      o.jump_floor = t.jump_floor;
+  // The factor table's typical range at this kind of site (core/factors.h).
+  if (const Factor* f = FindFactor(factor))
+    if (const auto& typical = registry::IsOutlet(site.kind) ? f->outlet : f->station) {
+      o.range_min = standards::DecimalNear(typical->min);
+      o.range_max = standards::DecimalNear(typical->max);
+      o.jump_floor = typical->jump_floor;
     }
   if (!attrs.is_object()) return o;
   if (auto r = attrs.find("ranges"); r != attrs.end() && r->is_object() && r->contains(factor)) {
@@ -221,10 +206,10 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
   std::set<UnixSeconds> days;
   for (UnixSeconds h : hours) days.insert(FloorBeijing(h, kDay));
   if (factors.empty()) return Status::Ok();  // nothing reported yet: no rates to give
-  if (site.kind == "water") {
+  if (site.kind == registry::SiteKind::kWater) {
     Status s = WaterDays(source, site, days, rows, stats);
     if (!s.ok()) return s;
-  } else if (site.kind.starts_with("outlet")) {
+  } else if (registry::IsOutlet(site.kind)) {
     Status s = OutletEvents(source, site, days, stats);
     if (!s.ok()) return s;
   }
@@ -268,7 +253,7 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
     if (!any) continue;
     QualityDayBody& body = bodies[d];
     quality::Rates all = quality::RollUp(std::span<const quality::RateCounts>(totals[d]));
-    body.site_kind = site.kind;
+    body.site_kind = registry::SiteKindName(site.kind);
     body.district = site.district_code;
     body.totals = RatesOf(all);
     rows->push_back(

@@ -14,10 +14,10 @@ std::shared_ptr<const Snapshot> PublishCity(Registry& r, const std::string& pass
                    {{.id = 30,
                      .code = "S30",
                      .name = password,
-                     .kind = "outlet_gas",
+                     .kind = SiteKind::kOutletGas,
                      .district_id = 1,
                      .enterprise_id = 7},
-                    {.id = 3, .code = "S3", .kind = "air", .district_id = 2}},
+                    {.id = 3, .code = "S3", .kind = SiteKind::kAir, .district_id = 2}},
                    {{.mn = "MN-B", .site_id = 30, .password = password},
                     {.mn = "MN-A", .site_id = 30},
                     {.mn = "MN-C", .site_id = 3}});

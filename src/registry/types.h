@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace ecohub::registry {
 
@@ -30,12 +32,33 @@ struct Enterprise {
   bool operator==(const Enterprise&) const = default;
 };
 
+// What a monitoring site measures. Decides the standard its values are judged by,
+// the validity rule of its hours (HJ 818 for air, HJ 75/HJ 355 for outlets) and who
+// may see it.
+enum class SiteKind {
+  kAir,          // ambient air station (HJ 633, HJ 663)
+  kWater,        // surface-water section (GB 3838)
+  kOutletGas,    // flue-gas outlet of an enterprise
+  kOutletWater,  // waste-water outlet of an enterprise
+};
+
+// "air", "water", "outlet_gas", "outlet_water": the kind's name in the database,
+// in the API's JSON and on the command line. These names are stored and published:
+// they never change.
+const char* SiteKindName(SiteKind kind);
+// The kind named `name` (exactly, as SiteKindName writes it); nullopt otherwise.
+std::optional<SiteKind> ParseSiteKind(std::string_view name);
+// An enterprise's outlet (gas or water): it has an enterprise and emission limits.
+bool IsOutlet(SiteKind kind);
+// An ambient site (air station or water section): environmental quality, public.
+bool IsAmbient(SiteKind kind);
+
 // A monitoring site: an ambient air station, a river section, or an outlet of an
 // enterprise.
 struct Site {
   int64_t id = 0;
   std::string code, name;
-  std::string kind;  // "air", "water", "outlet_gas", "outlet_water"
+  SiteKind kind = SiteKind::kAir;
   int64_t district_id = 0;
   int64_t enterprise_id = 0;  // outlets only
   double lon = 0, lat = 0;

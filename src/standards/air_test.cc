@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/factors.h"
 #include "standards/exact.h"
 #include "standards/test_vectors.h"
 
@@ -103,6 +104,19 @@ TEST(Air, SlidingMean8h) {
   EXPECT_EQ(s.value->ToString(), "35");
   h[2] = std::nullopt;
   EXPECT_FALSE(SlidingMean8h(h).valid);
+}
+
+// HJ 633's six pollutants keep their own names and HJ 212 codes here (the standard
+// stays self-contained); the factor table must agree on both.
+TEST(Air, PollutantsAreTheFactorTablesAirFactors) {
+  for (int k = 0; k < kPollutantCount; ++k) {
+    auto p = static_cast<Pollutant>(k);
+    const Factor* f = FindFactor(PollutantFactor(p));
+    ASSERT_NE(f, nullptr) << PollutantName(p);
+    EXPECT_EQ(f->name, PollutantName(p));
+    EXPECT_EQ(f->medium, Medium::kAir);
+    EXPECT_EQ(PollutantFromFactor(f->code), p);
+  }
 }
 
 TEST(Air, LimitsAreDated) {

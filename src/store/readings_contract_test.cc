@@ -141,8 +141,10 @@ TEST_P(ReadingStoreContract, BytesPerValueAfterCompaction) {
 }
 
 TEST_P(ReadingStoreContract, LatestForSiteAcrossHotAndChunksWithLateData) {
-  auto site = store_->PutSite({0, "AIR-2", "天坛", "air", 0, 0, 116.4, 39.88, false, "{}"});
-  auto other = store_->PutSite({0, "AIR-3", "农展馆", "air", 0, 0, 116.46, 39.94, false, "{}"});
+  auto site = store_->PutSite(
+      {0, "AIR-2", "天坛", registry::SiteKind::kAir, 0, 0, 116.4, 39.88, false, "{}"});
+  auto other = store_->PutSite(
+      {0, "AIR-3", "农展馆", registry::SiteKind::kAir, 0, 0, 116.46, 39.94, false, "{}"});
   ASSERT_TRUE(site.ok() && other.ok());
   ASSERT_TRUE(store_->PutDevice({"MA", *site, "p", 1, "utf-8", true, "hj212"}).ok());
   ASSERT_TRUE(store_->PutDevice({"MB", *other, "p", 1, "utf-8", true, "hj212"}).ok());

@@ -31,7 +31,8 @@ class RegistryStore {
   virtual Result<int64_t> PutSite(const Site& s) = 0;
   virtual Status PutDevice(const Device& d) = 0;
 
-  // Everything stored, ordered by id (devices by mn).
+  // Everything stored, ordered by id (devices by mn). A stored site whose kind is
+  // not a registry::SiteKind name makes Sites and GetSite fail with kCorruption.
   virtual Result<std::vector<District>> Districts() = 0;
   virtual Result<std::vector<Enterprise>> Enterprises() = 0;
   virtual Result<std::vector<Site>> Sites() = 0;

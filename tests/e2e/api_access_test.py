@@ -559,6 +559,52 @@ def run_matrix(principals, city, admin):
                       "POST", body)
 
 
+def outlet_writes(city, admin, staff_a):
+    """Issue 11, hole 4: a site is written against its own district and its
+    enterprise's, and every id it names must exist."""
+    outlet_e2 = city.targets["outlet_E2"]
+
+    def outlet(code, district, enterprise, kind="outlet_gas"):
+        return {"code": code, "name": code, "kind": kind, "district_id": district,
+                "enterprise_id": enterprise, "lon": 116.4, "lat": 39.9}
+
+    cases = [  # (what, auth, body, status, text the problem must name)
+        ("staff_A: outlet in A of E2 (district B)", staff_a,
+         outlet("T-H4-1", city.A, city.E2), 403, ""),
+        ("staff_A: outlet in B of E2", staff_a, outlet("T-H4-2", city.B, city.E2), 403, ""),
+        ("staff_A: air station in A naming E2", staff_a,
+         outlet("T-H4-3", city.A, city.E2, kind="air"), 403, ""),
+        ("staff_A: E2's outlet moved to A", staff_a,
+         dict(outlet(outlet_e2["code"], city.A, city.E1), name=outlet_e2["name"]), 403, ""),
+        ("admin: outlet in A of E2 (district B)", admin,
+         outlet("T-H4-4", city.A, city.E2), 400, "district_id"),
+        ("admin: unknown enterprise_id", admin, outlet("T-H4-5", city.A, 999999), 400,
+         "enterprise_id"),
+        ("admin: air station naming an unknown enterprise_id", admin,
+         outlet("T-H4-6", city.A, 999999, kind="air"), 400, "enterprise_id"),
+        ("admin: district_id 999", admin, outlet("T-H4-7", 999, city.E1), 400, "district_id"),
+        ("staff_A: unknown enterprise_id", staff_a, outlet("T-H4-8", city.A, 999999), 400,
+         "enterprise_id"),
+    ]
+    for what, who, body, want, names in cases:
+        r = call("POST", "/api/v1/sites", who.auth, body=body)
+        j = r.json if isinstance(r.json, dict) else {}
+        text = f"{j.get('title', '')} {j.get('detail', '')}"
+        check(r.status == want and r.ctype.startswith("application/problem+json")
+              and j.get("status") == want and names in text,
+              f"POST /api/v1/sites, {what}: {r.status} (want {want} problem+json"
+              f"{' naming ' + names if names else ''}) {r.body[:160]!r}")
+    # What is the caller's own still works: an outlet of E1 in E1's district.
+    r = call("POST", "/api/v1/sites", staff_a.auth, body=outlet("T-H4-OK", city.A, city.E1))
+    check(r.status == 201, f"staff_A: outlet in A of E1: {r.status}, want 201 {r.body[:160]!r}")
+    sites = must(call("GET", "/api/v1/sites?limit=1000", admin.auth), 200, "sites")["items"]
+    codes = {s["code"] for s in sites}
+    check(not any(f"T-H4-{i}" in codes for i in range(1, 9)),
+          f"no refused site was stored: {sorted(c for c in codes if c.startswith('T-H4-'))}")
+    moved = next(s for s in sites if s["code"] == outlet_e2["code"])
+    check(moved == outlet_e2, f"E2's outlet unchanged by staff_A: {moved}")
+
+
 def print_matrix():
     w = [max(len(str(r[i])) for r in matrix_rows) for i in range(5)]
     print(f"{'role':<{w[0]}}  {'endpoint':<{w[1]}}  {'target':<{w[2]}}  "
@@ -944,6 +990,7 @@ def main():
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()
+        outlet_writes(city, admin, principals_by_label["staff_A"])
 
         data_sharing(city, admin, principals_by_label["partner"], staff_pc)
         accounts(admin)

@@ -12,8 +12,15 @@ Enterprise EnterpriseFrom(const Stmt& q) {
   return Enterprise{q.Int(0),  q.Text(1), q.Text(2),     q.Text(3), q.Int(4),
                     q.Real(5), q.Real(6), q.Int(7) != 0, q.Text(8)};
 }
-Site SiteFrom(const Stmt& q) {
-  return Site{q.Int(0), q.Text(1), q.Text(2), q.Text(3),     q.Int(4),
+// A site row; kCorruption when its kind is not one EcoHub knows (a row written by
+// hand or by a newer version): the caller gets an error, never a guessed kind.
+Result<Site> SiteFrom(const Stmt& q) {
+  std::string kind = q.Text(3);
+  auto parsed = registry::ParseSiteKind(kind);
+  if (!parsed)
+    return Status::Corruption("site " + std::to_string(q.Int(0)) + " (" + q.Text(1) +
+                              "): unknown kind '" + kind + "'");
+  return Site{q.Int(0), q.Text(1), q.Text(2), *parsed,       q.Int(4),
               q.Int(5), q.Real(6), q.Real(7), q.Int(8) != 0, q.Text(9)};
 }
 Device DeviceFrom(const Stmt& q) {
@@ -67,8 +74,8 @@ class Registry final : public RegistryStore, private OnEcohubDb {
                   e.district_id, e.lon, e.lat, e.key_unit, e.permit_no);
   }
   Result<int64_t> PutSite(const Site& s) override {
-    return Upsert(kPutSite, "put site", s.code, s.name, s.kind, s.district_id, s.enterprise_id,
-                  s.lon, s.lat, s.simulated, s.attrs_json);
+    return Upsert(kPutSite, "put site", s.code, s.name, registry::SiteKindName(s.kind),
+                  s.district_id, s.enterprise_id, s.lon, s.lat, s.simulated, s.attrs_json);
   }
   Status PutDevice(const Device& d) override {
     std::lock_guard lock(w_.mu());
@@ -86,10 +93,22 @@ class Registry final : public RegistryStore, private OnEcohubDb {
   Result<std::vector<Enterprise>> Enterprises() override {
     return All(kEnterprises, EnterpriseFrom);
   }
-  Result<std::vector<Site>> Sites() override { return All(kSites, SiteFrom); }
+  Result<std::vector<Site>> Sites() override {
+    auto rows = All(kSites, SiteFrom);
+    if (!rows.ok()) return rows.status();
+    std::vector<Site> sites;
+    sites.reserve(rows->size());
+    for (auto& row : *rows) {
+      if (!row.ok()) return row.status();
+      sites.push_back(std::move(*row));
+    }
+    return sites;
+  }
   Result<Site> GetSite(int64_t id) override {
     std::lock_guard lock(r_.mu());
-    return r_.QueryOne(kSiteById, "site " + std::to_string(id), SiteFrom, id);
+    auto row = r_.QueryOne(kSiteById, "site " + std::to_string(id), SiteFrom, id);
+    if (!row.ok()) return row.status();
+    return std::move(*row);
   }
   Result<std::vector<Device>> Devices() override { return All(kDevices, DeviceFrom); }
   Result<Device> GetDevice(std::string_view mn) override {
