@@ -1,15 +1,17 @@
-// `ecohub device put`, `ecohub user add|reset-password`, `ecohub key add` and
-// `ecohub audit verify`: administration from the command line (the first
+// `ecohub device put`, `ecohub user add|reset-password`, `ecohub key add`,
+// `ecohub audit verify` and `ecohub keys rotate`: administration from the command line (the first
 // administrator of a new installation, scripts, benchmarks). Every change goes on
 // the audit record as the actor "cli".
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "app/cli_support.h"
 #include "app/commands.h"
 #include "auth/accounts.h"
+#include "crypto/keyring.h"
 #include "store/audit.h"
 
 namespace ecohub::app {
@@ -115,17 +117,40 @@ int KeyCmd(const UserCliArgs& a) {
   return 0;
 }
 
-// `ecohub audit verify`: walks the hash chain (a stable contract: exit 0 when intact,
-// 1 naming the first broken row, 2 when the log cannot be read).
-int AuditVerifyCmd(const std::string& data_dir) {
+// `ecohub audit verify`: walks the chain with the keys and checks it against the
+// anchors (a stable contract: exit 0 when intact, 1 naming the first broken row, 2
+// when the log, the keys or the anchors cannot be read). Keys are found as the
+// server finds them; without any, only a chain with no keyed rows can be checked.
+int AuditVerifyCmd(const std::string& data_dir, const std::string& key_file,
+                   const std::string& anchor_file) {
+  auto fail = [](const Status& s) {
+    std::fprintf(stderr, "ecohub audit verify: %s\n", s.ToString().c_str());
+    return 2;
+  };
+  if (!std::filesystem::is_directory(data_dir))
+    return fail(Status::NotFound("no data directory " + data_dir));
   auto opened = OpenStore("audit verify", data_dir, /*read_only=*/true);
   if (!opened) return 2;
-  auto c = store::VerifyAuditChain(*opened);
-  if (!c.ok()) {
-    std::fprintf(stderr, "ecohub audit verify: %s\n", c.status().ToString().c_str());
-    return 2;
+  auto keys = crypto::KeyRing::Resolve(key_file, data_dir + "/keys", /*create=*/false);
+  if (!keys.ok()) return fail(keys.status());
+  store::AuditVerifyOptions options;
+  options.keys = &*keys;
+  std::string anchors_path =
+      anchor_file.empty() ? data_dir + "/" + store::kAuditAnchorFile : anchor_file;
+  nlohmann::json out = {{"ok", false}};
+  auto anchors = store::AuditAnchorLog::Read(anchors_path, *keys);
+  if (!anchors.ok() && anchors.status().code() != Code::kCorruption) return fail(anchors.status());
+  if (!anchors.ok()) {  // altered or forged anchors are a verdict on the record
+    out["first_broken_row"] = 0;
+    out["reason"] = anchors.status().message();
+    std::printf("%s\n", out.dump().c_str());
+    std::fprintf(stderr, "ecohub audit verify: %s\n", anchors.status().message().c_str());
+    return 1;
   }
-  nlohmann::json out = {{"ok", c->ok}, {"rows", c->rows}};
+  options.anchors = std::move(anchors).value();
+  auto c = store::VerifyAuditChain(*opened, options);
+  if (!c.ok()) return fail(c.status());
+  out = {{"ok", c->ok}, {"rows", c->rows}, {"keyed_from", c->keyed_from}, {"anchors", c->anchors}};
   if (c->ok) {
     out["head"] = c->head;
     std::printf("%s\n", out.dump().c_str());
@@ -137,6 +162,16 @@ int AuditVerifyCmd(const std::string& data_dir) {
   std::fprintf(stderr, "ecohub audit verify: audit log broken at row %lld: %s\n",
                static_cast<long long>(c->first_broken_id), c->reason.c_str());
   return 1;
+}
+
+// `ecohub keys rotate`: a new newest key; the old ones stay to open and verify what
+// they protected.
+int KeysRotateCmd(const std::string& key_file) {
+  auto id = crypto::KeyRing::RotateFile(key_file);
+  if (!id.ok())
+    return std::fprintf(stderr, "ecohub keys rotate: %s\n", id.status().ToString().c_str()), 1;
+  std::printf("%s\n", id->c_str());
+  return 0;
 }
 
 }  // namespace
@@ -202,12 +237,30 @@ void AddKeyCommand(CLI::App& app) {
 }
 
 void AddAuditCommand(CLI::App& app) {
-  auto data_dir = std::make_shared<std::string>();
+  struct Args {
+    std::string data_dir, key_file, anchor_file;
+  };
+  auto a = std::make_shared<Args>();
   auto* auditc = AddGroup(app, "audit", "The tamper-evident audit log");
   auto* verify = auditc->add_subcommand(
-      "verify", "Walk the hash chain: exit 0 when intact, 1 naming the first broken row");
-  AddDataOption(verify, *data_dir);
-  verify->callback([data_dir] { ExitWith(AuditVerifyCmd(*data_dir)); });
+      "verify",
+      "Check the keyed chain and its anchors: exit 0 when intact, 1 naming the first broken "
+      "row");
+  AddDataOption(verify, a->data_dir);
+  verify->add_option("--key-file", a->key_file,
+                     "Master keys (default: ECOHUB_KEYS, else <data>/keys)");
+  verify->add_option("--anchors", a->anchor_file,
+                     "Anchor file (default: <data>/audit-anchors.log)");
+  verify->callback([a] { ExitWith(AuditVerifyCmd(a->data_dir, a->key_file, a->anchor_file)); });
+}
+
+void AddKeysCommand(CLI::App& app) {
+  auto key_file = std::make_shared<std::string>();
+  auto* keysc = AddGroup(app, "keys", "Master keys (kept outside the database)");
+  auto* rotate = keysc->add_subcommand(
+      "rotate", "Append a fresh key that signs and seals from the next start; old keys stay");
+  rotate->add_option("--key-file", *key_file, "The key file (mode 0600)")->required();
+  rotate->callback([key_file] { ExitWith(KeysRotateCmd(*key_file)); });
 }
 
 }  // namespace ecohub::app

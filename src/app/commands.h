@@ -26,6 +26,7 @@ void AddImportCommand(CLI::App& app);  // import_beijing.cc: beijing
 void AddUserCommand(CLI::App& app);    // admin_commands.cc: add, reset-password
 void AddKeyCommand(CLI::App& app);     // admin_commands.cc: add
 void AddAuditCommand(CLI::App& app);   // admin_commands.cc: verify
+void AddKeysCommand(CLI::App& app);    // admin_commands.cc: rotate
 void AddDeriveCommand(CLI::App& app);  // derive_commands.cc
 void AddReportCommand(CLI::App& app);  // derive_commands.cc: air
 

@@ -124,6 +124,9 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
     c->accounts.lockout_seconds = static_cast<int>(*v * 60);
   if (auto v = t["accounts"]["admin_password_file"].value<std::string>())
     c->admin_password_file = *v;
+  if (auto v = t["security"]["key_file"].value<std::string>()) c->security.key_file = *v;
+  if (auto v = t["security"]["audit_anchor_file"].value<std::string>())
+    c->security.audit_anchor_file = *v;
   return Status::Ok();
 }
 

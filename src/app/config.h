@@ -24,6 +24,20 @@ struct RetentionOptions {
   int day_days = 0;
 };
 
+// Keys and the audit trail's protection (GB/T 39786, GB/T 22239 security audit).
+// Audit rows are never pruned: retention above applies to readings and raw packets
+// only, so the 180 days the Cybersecurity Law asks for always hold.
+struct SecurityOptions {
+  // The master keys (crypto/keyring.h). Empty: ECOHUB_KEYS when set, else
+  // `<data>/keys`, created 0600 with one fresh key at first start. In production the
+  // key file belongs on other storage than the data it protects.
+  std::string key_file;
+  // Where the signed heads of the audit chain are appended (store/audit.h). Empty:
+  // `<data>/audit-anchors.log`; better on other storage (a cut-off copy of the data
+  // directory then cannot also cut the anchors).
+  std::string audit_anchor_file;
+};
+
 struct ServeConfig {
   std::string data_dir;
   ingest::GatewayOptions gateway;
@@ -52,6 +66,7 @@ struct ServeConfig {
   // synced from exceedances, anomalies and device status this often.
   int offline_minutes = 30;
   int alarm_sync_seconds = 60;
+  SecurityOptions security;
 };
 
 // Reads the TOML file into `config` (keys documented in docs/configuration.md).

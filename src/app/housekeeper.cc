@@ -38,7 +38,14 @@ void Housekeeper::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Housekeeper::AnchorAudit() {
+  if (!anchors_) return;
+  auto seq = anchors_->Anchor(store_, clock_.WallMillis());
+  if (!seq.ok()) spdlog::error("audit anchor: {}", seq.status().ToString());
+}
+
 void Housekeeper::Run() {
+  AnchorAudit();
   UnixSeconds now = clock_.WallSeconds();
   const RetentionOptions& r = retention_;
   if (r.raw_days > 0) LogFailure(store_.PruneRaw((now - int64_t{r.raw_days} * 86400) * 1000));

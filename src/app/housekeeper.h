@@ -1,6 +1,9 @@
-// Housekeeper: retention and compaction of a serving store, on a thread of its own.
-// A compaction holds the store's write lock for a day's merge at a time, and must
-// never stall the network threads, so it does not run on them.
+// Housekeeper: retention and compaction of a serving store, and anchors of its audit
+// chain, on a thread of its own. A compaction holds the store's write lock for a
+// day's merge at a time, and must never stall the network threads, so it does not
+// run on them. Each pass also anchors the audit chain's head outside the store
+// (store/audit.h) when it moved, so that rows cut since are caught by `audit verify`;
+// the server anchors once more at a clean stop (AnchorAudit).
 //
 // The first pass runs 30 s after Start (start-up is busy enough), then one every
 // `compact_every_seconds`. Failures are logged and the next pass tries again.
@@ -10,29 +13,35 @@
 #pragma once
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "app/config.h"
 #include "core/clock.h"
+#include "store/audit.h"
 #include "store/store.h"
 
 namespace ecohub::app {
 
 class Housekeeper {
  public:
+  // `anchors` may be null (no anchoring).
   Housekeeper(store::Store& store, const RetentionOptions& retention, int compact_every_seconds,
-              const Clock& clock)
+              const Clock& clock, std::unique_ptr<store::AuditAnchorLog> anchors = nullptr)
       : store_(store),
         retention_(retention),
         compact_every_seconds_(compact_every_seconds),
-        clock_(clock) {}
+        clock_(clock),
+        anchors_(std::move(anchors)) {}
   ~Housekeeper() { Stop(); }
   Housekeeper(const Housekeeper&) = delete;
   Housekeeper& operator=(const Housekeeper&) = delete;
 
   void Start();
   void Stop();
+  // Anchors the audit chain's head now (any thread); a failure is logged.
+  void AnchorAudit();
 
  private:
   // One pass: prunes what is older than each retention, then compacts all but the
@@ -43,6 +52,7 @@ class Housekeeper {
   const RetentionOptions retention_;
   const int compact_every_seconds_;
   const Clock& clock_;
+  const std::unique_ptr<store::AuditAnchorLog> anchors_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_

@@ -2,6 +2,7 @@
 // command line (commands.h); main only sets up logging and parses.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <string>
@@ -10,6 +11,9 @@
 
 int main(int argc, char** argv) {
   using namespace ecohub::app;
+  // Files and directories EcoHub creates (database, WAL, keys, anchors, exports) are
+  // its own: 0600 and 0700 whatever the shell's umask (等保 2.0: access control).
+  umask(077);
   CLI::App app{"EcoHub: the ecological-environment data platform"};
   app.require_subcommand(1);
   std::string log_level = "info";
@@ -31,6 +35,7 @@ int main(int argc, char** argv) {
   AddUserCommand(app);
   AddKeyCommand(app);
   AddAuditCommand(app);
+  AddKeysCommand(app);
   AddDeriveCommand(app);
   AddReportCommand(app);
   CLI11_PARSE(app, argc, argv);

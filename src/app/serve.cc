@@ -16,7 +16,7 @@ namespace {
 // these are applied after the file, so that flags win.
 struct ServeArgs {
   ServeConfig config;
-  std::string config_file, gateway_listen, http_listen, tls_cert, tls_key, web_dir;
+  std::string config_file, gateway_listen, http_listen, tls_cert, tls_key, web_dir, key_file;
 };
 
 // The options of this run; a wrong option is a usage error (exit 2), found before
@@ -34,6 +34,7 @@ Status Assemble(ServeArgs& a) {
   if (!a.tls_cert.empty()) config.http.tls_cert_file = a.tls_cert;
   if (!a.tls_key.empty()) config.http.tls_key_file = a.tls_key;
   if (!a.web_dir.empty()) config.web_dir = a.web_dir;
+  if (!a.key_file.empty()) config.security.key_file = a.key_file;
   return Validate(config);
 }
 
@@ -70,6 +71,8 @@ void AddServeCommand(CLI::App& app) {
                     "Built web pages to serve (default: this source tree's web/dist; none: off)");
   serve->add_option("--admin-password-file", config.admin_password_file,
                     "With no account yet: create 'admin' with the password in this file");
+  serve->add_option("--key-file", a->key_file,
+                    "Master keys (default: ECOHUB_KEYS, else <data>/keys, created 0600)");
   serve->add_flag("--demo", config.demo, "Seed the demo city into a new data directory");
   serve->add_option("--demo-devices", config.demo_devices,
                     "Demo devices to register (default: one per station and outlet)");

@@ -9,6 +9,7 @@
 #include "api/routes.h"
 #include "app/demo_city.h"
 #include "auth/secrets.h"
+#include "store/audit.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::app {
@@ -26,6 +27,9 @@ Server::~Server() {
   // Queued batches are committed while the io_context their acks are posted to, the
   // cache and the deriver still exist (members die in reverse order after this).
   writer_.reset();
+  // The last audit rows, then their anchor: a clean stop leaves no unanchored tail.
+  if (audit_queue_) audit_queue_->Stop();
+  if (housekeeper_) housekeeper_->AnchorAudit();
 }
 
 Status Server::Open() {
@@ -43,8 +47,12 @@ Status Server::Open() {
       clock_.WallSeconds());
   if (Status s = OpenAccounts(); !s.ok()) return s;
   audit_queue_ = std::make_unique<store::AuditQueue>(*store_);
-  housekeeper_ = std::make_unique<Housekeeper>(*store_, options_.retention,
-                                               options_.compact_every_seconds, clock_);
+  std::string anchor_file = options_.security.audit_anchor_file.empty()
+                                ? options_.data_dir + "/" + store::kAuditAnchorFile
+                                : options_.security.audit_anchor_file;
+  housekeeper_ = std::make_unique<Housekeeper>(
+      *store_, options_.retention, options_.compact_every_seconds, clock_,
+      std::make_unique<store::AuditAnchorLog>(anchor_file, keys_));
   WireAlarms();
   writer_ = std::make_unique<store::Writer>(*store_, options_.writer, clock_);
   writer_->SetAfterCommit([this](const std::vector<store::Batch>& b) { AfterCommit(b); });
@@ -99,6 +107,20 @@ Status Server::OpenStore() {
   auto opened = store::OpenSqliteStore(options_.data_dir, sqlite_options);
   if (!opened.ok()) return opened.status();
   store_ = std::move(opened).value();
+  // The audit chain is signed from the first row this server writes (demo seeding
+  // included), with keys kept outside the store.
+  auto keys = crypto::KeyRing::Resolve(options_.security.key_file, options_.data_dir + "/keys",
+                                       /*create=*/true);
+  if (!keys.ok()) return keys.status();
+  if (keys->empty()) return Status::InvalidInput(keys->origin() + " holds no key");
+  if (keys->created())
+    spdlog::warn(
+        "{}: created with a fresh key; in production keep the key file on other "
+        "storage than the data (--key-file) and a copy of it apart",
+        keys->origin());
+  spdlog::info("keys: {} ({} keys, newest '{}')", keys->origin(), keys->size(), keys->newest().id);
+  keys_ = std::make_shared<const crypto::KeyRing>(std::move(keys).value());
+  store_->UseAuditKeys(keys_);
   return Status::Ok();
 }
 

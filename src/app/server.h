@@ -47,6 +47,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
+#include "crypto/keyring.h"
 #include "derive/deriver.h"
 #include "ingest/device_status.h"
 #include "ingest/gateway.h"
@@ -142,6 +143,7 @@ class Server {
   const Clock& clock_;
   Metrics metrics_;
   std::unique_ptr<store::Store> store_;
+  std::shared_ptr<const crypto::KeyRing> keys_;  // audit chain and anchors (never empty)
   std::unique_ptr<auth::Accounts> accounts_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;

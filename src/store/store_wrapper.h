@@ -93,6 +93,10 @@ class StoreWrapper : public Store {
   }
 
   // AuditStore
+  void UseAuditKeys(std::shared_ptr<const crypto::KeyRing> k) override {
+    audit_.UseAuditKeys(std::move(k));
+  }
+  Result<AuditChainHead> ReadAuditHead() override { return audit_.ReadAuditHead(); }
   Status AppendAudits(std::span<AuditEntry> e) override { return audit_.AppendAudits(e); }
   Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) override {
     return audit_.ScanAudit(fn);

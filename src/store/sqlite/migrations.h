@@ -78,6 +78,11 @@ CREATE TABLE alarms (
 CREATE INDEX alarms_started ON alarms (started, id);
 CREATE INDEX alarms_status ON alarms (status, started);
 )sql",
+    // 7: keyed audit rows (store/audit.h): the id of the key whose HMAC-SM3 is the
+    // row's hash; '' for the SHA-256 rows written before.
+    R"sql(
+ALTER TABLE audit_log ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // derived.db: values EcoHub derives from readings (AQI, classes, events, rates).
