@@ -14,16 +14,19 @@ PasswordWorkers::PasswordWorkers(const PasswordWorkerOptions& o)
 PasswordWorkers::~PasswordWorkers() { Stop(); }
 
 void PasswordWorkers::Stop() {
-  std::deque<std::function<void()>> dropped;
   {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    dropped.swap(jobs_);
+    std::deque<std::function<void()>> dropped;
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+      dropped.swap(jobs_);
+    }
+    // Released here, outside the lock (a job's captures may do anything) and before
+    // waiting for the running jobs: what they held (a connection) goes at once.
   }
   cv_.notify_all();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
-  // `dropped` goes here, outside the lock: a job's captures may do anything.
 }
 
 bool PasswordWorkers::TryPost(std::function<void()> job) {
