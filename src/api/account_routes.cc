@@ -1,10 +1,19 @@
 // Accounts: login and logout, one's own password and identity, and the user
-// accounts administrators keep. Every change is audited; a failed login too.
+// accounts administrators keep. Every change is audited; logins, failed logins,
+// logouts and failed password changes too.
+//
+// Argon2id (a login, a password change, a new account, a reset) runs on the
+// accounts' password workers, never on the network threads: the cheap checks
+// (rights, body, the address's login throttle) answer at once, then the route
+// defers its answer to a worker; when their queue is full it answers 503 with
+// Retry-After without hashing anything.
 #include <spdlog/spdlog.h>
 
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/routes.h"
+#include "auth/password_rules.h"
+#include "core/escape.h"
 #include "core/time.h"
 
 namespace ecohub::api {
@@ -29,7 +38,10 @@ const std::vector<ParamDoc> kPasswordBody = {
 
 const std::vector<ParamDoc> kUserBody = {
     {.name = "username", .description = "1-64 of A-Z a-z 0-9 . _ - @", .required = true},
-    {.name = "password", .description = "at least 10 characters, two classes", .required = true},
+    {.name = "password",
+     .description = "at least 10 characters, three of lower, upper, digits, others, "
+                    "not containing the username",
+     .required = true},
     {.name = "role",
      .description = "admin, leader, staff, inspector, partner or enterprise",
      .required = true},
@@ -87,32 +99,82 @@ std::optional<Response> ApplyUserFields(const json& b, auth::User* u) {
   return std::nullopt;
 }
 
+// --- Argon2id off the network threads -------------------------------------------
+
+Response Busy() {
+  Response r = Problem(503, "busy", "Too many password checks in progress", "try again shortly");
+  r.headers.emplace_back("Retry-After", std::to_string(auth::PasswordWorkers::kRetryAfterSeconds));
+  return r;
+}
+
+Response TooManyLogins(int retry_after) {
+  Response r = Problem(429, "too-many-logins", "Too many failed logins from this address",
+                       "see Retry-After");
+  r.headers.emplace_back("Retry-After", std::to_string(std::max(1, retry_after)));
+  return r;
+}
+
+// Answers with what `work` returns, computed on the password workers; 503 at once
+// when their queue is full.
+Response OnPasswordWorkers(const ApiContext& ctx, std::function<Response()> work) {
+  auth::PasswordWorkers* workers = &ctx.accounts->password_workers();
+  return Response::Defer([workers, work = std::move(work)](Response::Done done) {
+    auto answer = std::make_shared<Response::Done>(std::move(done));
+    bool queued = workers->TryPost([work, answer] {
+      Response r;
+      try {
+        r = work();
+      } catch (const std::exception& e) {
+        spdlog::error("password worker: {}", e.what());
+        r = Problem(500, "internal", "Internal error");
+      }
+      (*answer)(std::move(r));
+    });
+    if (!queued) (*answer)(Busy());
+  });
+}
+
+// The new password's rule (password_rules.h) as a 400 problem.
+std::optional<Response> WeakPassword(const std::string& password, const std::string& username) {
+  Status s = auth::CheckPasswordStrength(password, username);
+  if (s.ok()) return std::nullopt;
+  return FromStatus(s);
+}
+
 // --- one's own session -------------------------------------------------------------
 
 Response Login(const ApiContext& ctx, const Request& req, const Principal&) {
   json b;
   if (auto bad = ParseBody(req, kLoginBody, &b)) return *bad;
-  const std::string username = b["username"].get<std::string>();
-  auto r =
-      ctx.accounts->Login(username, b["password"].get<std::string>(), ctx.clock->WallSeconds());
-  Principal actor;
-  actor.name = "user:" + username;
-  if (!r.ok()) {
-    spdlog::warn("login refused for {} from {}: {}", username, req.peer, r.status().message());
-    Audit(ctx, actor, "login.failed", actor.name, {{"peer", req.peer}});
-    return FromStatus(r.status());
-  }
-  Audit(ctx, actor, "login", actor.name, {{"peer", req.peer}});
-  return JsonResponse<ordered_json>({{"token", r->token},
-                                     {"token_type", "Bearer"},
-                                     {"expires", FormatRfc3339Beijing(r->expires)},
-                                     {"user", UserJson(r->user)}});
+  if (int wait = ctx.accounts->LoginRetryAfter(req.peer, ctx.clock->WallSeconds()))
+    return TooManyLogins(wait);
+  return OnPasswordWorkers(ctx, [ctx, username = b["username"].get<std::string>(),
+                                 password = b["password"].get<std::string>(), peer = req.peer] {
+    UnixSeconds now = ctx.clock->WallSeconds();
+    auto r = ctx.accounts->Login(username, password, peer, now);
+    Principal actor;
+    actor.name = "user:" + username;
+    if (!r.ok()) {
+      spdlog::warn("login refused for {} from {}: {}", EscapeForLog(username), peer,
+                   r.status().message());
+      Audit(ctx, actor, "login.failed", actor.name, {{"peer", peer}});
+      if (r.status().code() == Code::kUnavailable)
+        return TooManyLogins(ctx.accounts->LoginRetryAfter(peer, now));
+      return FromStatus(r.status());
+    }
+    Audit(ctx, actor, "login", actor.name, {{"peer", peer}});
+    return JsonResponse<ordered_json>({{"token", r->token},
+                                       {"token_type", "Bearer"},
+                                       {"expires", FormatRfc3339Beijing(r->expires)},
+                                       {"user", UserJson(r->user)}});
+  });
 }
 
 Response Logout(const ApiContext& ctx, const Request& req, const Principal& who) {
   if (who.key_id) return Problem(400, "bad-input", "API keys are revoked, not logged out");
   Status s = ctx.accounts->Logout(BearerOf(req.authorization));
   if (!s.ok()) return FromStatus(s);
+  Audit(ctx, who, "logout", who.name, {{"peer", req.peer}});
   return NoContent();
 }
 
@@ -122,14 +184,24 @@ Response ChangePassword(const ApiContext& ctx, const Request& req, const Princip
   if (who.key_id) return Problem(403, "forbidden", "Not allowed", "API keys are read-only");
   auto u = ctx.accounts->GetUser(who.user_id);
   if (!u.ok()) return FromStatus(u.status());
-  // Checked by a login, so wrong old passwords count toward the lock-out.
-  auto check = ctx.accounts->Login(u->username, b["old_password"].get<std::string>(),
-                                   ctx.clock->WallSeconds());
-  if (!check.ok()) return FromStatus(check.status());
-  Status s = ctx.accounts->SetPassword(who.user_id, b["new_password"].get<std::string>());
-  if (!s.ok()) return FromStatus(s);
-  Audit(ctx, who, "user.password", who.name, json::object());
-  return NoContent();
+  const std::string fresh = b["new_password"].get<std::string>();
+  if (auto weak = WeakPassword(fresh, u->username)) return *weak;
+  if (int wait = ctx.accounts->LoginRetryAfter(req.peer, ctx.clock->WallSeconds()))
+    return TooManyLogins(wait);
+  return OnPasswordWorkers(ctx, [ctx, who, username = u->username, fresh, peer = req.peer,
+                                 old = b["old_password"].get<std::string>()] {
+    // Checked by a login, so wrong old passwords count toward the lock-out.
+    auto check = ctx.accounts->Login(username, old, peer, ctx.clock->WallSeconds());
+    Status s = check.ok() ? ctx.accounts->SetPassword(who.user_id, fresh) : check.status();
+    if (!s.ok()) {
+      Audit(ctx, who, "user.password.failed", who.name, {{"peer", peer}, {"reason", s.message()}});
+      if (s.code() == Code::kUnavailable)
+        return TooManyLogins(ctx.accounts->LoginRetryAfter(peer, ctx.clock->WallSeconds()));
+      return FromStatus(s);
+    }
+    Audit(ctx, who, "user.password", who.name, json::object());
+    return NoContent();
+  });
 }
 
 Response GetMe(const ApiContext& ctx, const Request&, const Principal& who) {
@@ -178,10 +250,14 @@ Response CreateUser(const ApiContext& ctx, const Request& req, const Principal& 
   auth::User u;
   u.username = b["username"];
   if (auto bad = ApplyUserFields(b, &u)) return *bad;
-  auto created = ctx.accounts->CreateUser(u, b["password"].get<std::string>());
-  if (!created.ok()) return FromStatus(created.status());
-  Audit(ctx, who, "user.create", "user:" + created->username, UserJson(*created));
-  return JsonResponse(UserJson(*created), 201);
+  const std::string password = b["password"].get<std::string>();
+  if (auto weak = WeakPassword(password, u.username)) return *weak;
+  return OnPasswordWorkers(ctx, [ctx, who, u, password] {
+    auto created = ctx.accounts->CreateUser(u, password);
+    if (!created.ok()) return FromStatus(created.status());
+    Audit(ctx, who, "user.create", "user:" + created->username, UserJson(*created));
+    return JsonResponse(UserJson(*created), 201);
+  });
 }
 
 Response GetUser(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -218,10 +294,16 @@ Response ResetPassword(const ApiContext& ctx, const Request& req, const Principa
     return *denied;
   json b;
   if (auto bad = ParseBody(req, kResetBody, &b)) return *bad;
-  Status s = ctx.accounts->SetPassword(id, b["password"].get<std::string>());
-  if (!s.ok()) return FromStatus(s);
-  Audit(ctx, who, "user.reset_password", "user-id:" + std::to_string(id), json::object());
-  return NoContent();
+  auto u = ctx.accounts->GetUser(id);
+  if (!u.ok()) return FromStatus(u.status());
+  const std::string password = b["password"].get<std::string>();
+  if (auto weak = WeakPassword(password, u->username)) return *weak;
+  return OnPasswordWorkers(ctx, [ctx, who, id, password] {
+    Status s = ctx.accounts->SetPassword(id, password);
+    if (!s.ok()) return FromStatus(s);
+    Audit(ctx, who, "user.reset_password", "user-id:" + std::to_string(id), json::object());
+    return NoContent();
+  });
 }
 
 }  // namespace

@@ -143,12 +143,20 @@ Response Api::Serve(const Entry& route, const Request& req) const {
   RateLimiter::Verdict quota;
   if (auto refused = RateLimit(req, who, &quota)) return *refused;
   if (auto refused = CheckQuery(route.doc, req)) return *refused;
-  if (auto refused = Authorize(route.doc, req, who)) return *refused;
+  if (auto refused = Authorize(route.doc, req, who)) {
+    // A signed-in principal refused by the policy is on the record (the public's
+    // 401s are not: they are anyone's).
+    if (refused->status == 403 && audit_)
+      audit_(who, "access.denied", req.method + " " + route.pattern,
+             {{"path", req.path}, {"peer", req.peer}});
+    return *refused;
+  }
   Response r = Run(route, req, who);
-  if (route.doc.exportable && r.status == 200 && !r.stream && Exporting(req))
+  if (route.doc.exportable && r.status == 200 && !r.stream && !r.deferred && Exporting(req))
     r = Export(route.doc, req, who, r);
-  AddHeaders(route.doc, who, quota, &r);
-  return r;
+  return Finally(std::move(r), [this, &route, who, quota](Response* answer) {
+    AddHeaders(route.doc, who, quota, answer);
+  });
 }
 
 std::optional<Response> Api::Authenticate(const Request& req, Principal* who) const {

@@ -13,7 +13,10 @@
 //      documented types of those given;
 //   4. for routes that serve one dataset, asks the access policy (auth/policy.h)
 //      before the handler runs; object-level checks (this site's district, this
-//      outlet's enterprise) are asked by the handlers through Allowed().
+//      outlet's enterprise) are asked by the handlers through Allowed(). A 403
+//      here is put on the record (SetAudit's function, action "access.denied").
+// A handler's answer may be deferred (Response::Defer): the guard's headers are
+// added when it comes.
 // Thread-safety: built before the server starts; Dispatch is const and reentrant.
 #pragma once
 
@@ -125,7 +128,7 @@ class Api {
   nlohmann::ordered_json OpenApi() const;
 
   auth::Accounts* accounts() const { return accounts_; }
-  // Where exports are put on the record (handlers.cc: Audit).
+  // Where exports and the guard's denials are put on the record (handlers.cc: Audit).
   using AuditFn = std::function<void(const auth::Principal&, std::string_view action,
                                      std::string_view object, const nlohmann::json& detail)>;
   void SetAudit(AuditFn fn) { audit_ = std::move(fn); }

@@ -2,6 +2,8 @@
 // query parameters, login. Each refusal comes before the handler runs.
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "api/api.h"
 
 namespace ecohub::api {
@@ -99,6 +101,30 @@ TEST_F(GuardTest, CredentialsAreCheckedFirst) {
   // A bearer where no accounts are kept is refused, even on a public route.
   EXPECT_EQ(Get("/open", {{"must", "x"}}, "Bearer eht_x").status, 401);
   EXPECT_EQ(handled_, 0);
+}
+
+// A deferred answer (a login's Argon2id on the password workers) gets the guard's
+// headers when it comes, not before.
+TEST_F(GuardTest, DeferredAnswersGetTheGuardsHeadersWhenTheyCome) {
+  Response::Done pending;
+  api_.Add("GET", "/later",
+           {.summary = "Answers later", .tag = "Operations", .login = false, .id = "later"},
+           [&](const Request&, const auth::Principal&) {
+             return Response::Defer([&](Response::Done done) { pending = std::move(done); });
+           });
+  Response r = Get("/later");
+  ASSERT_TRUE(r.deferred);
+  EXPECT_EQ(Header(r, "RateLimit-Limit"), "");
+  std::optional<Response> answer;
+  r.deferred([&](Response a) { answer = std::move(a); });
+  ASSERT_TRUE(pending);
+  Response late;
+  late.status = 201;
+  pending(std::move(late));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 201);
+  EXPECT_NE(Header(*answer, "RateLimit-Limit"), "");
+  EXPECT_EQ(Header(*answer, "Cache-Control"), "");  // public, not a 200: no caching header
 }
 
 }  // namespace

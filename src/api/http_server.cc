@@ -12,8 +12,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <type_traits>
+#include <unordered_map>
 
 #include "core/escape.h"
 #include "core/listen.h"
@@ -42,7 +44,34 @@ struct HttpServer::Shared {
                                  "Connections closed because the client stopped reading")),
         tls_handshake_failures(m.counter("ecohub_http_tls_handshake_failures_total",
                                          "TLS handshakes that failed or timed out")),
-        gzipped(m.counter("ecohub_http_gzip_responses_total", "Responses sent gzip-encoded")) {}
+        gzipped(m.counter("ecohub_http_gzip_responses_total", "Responses sent gzip-encoded")),
+        connections_refused(m.counter("ecohub_http_connections_refused_total",
+                                      "Connections closed at accept: over the total or "
+                                      "per-address cap")),
+        accept_failures(m.counter("ecohub_http_accept_failures_total",
+                                  "Accepts that failed (descriptors or memory exhausted)")),
+        open_connections(m.gauge("ecohub_http_connections", "Open HTTP connections")) {}
+
+  // Takes a connection slot for `address`; false when a cap is reached.
+  bool TakeSlot(const std::string& address) const {
+    std::lock_guard lock(slots_mu);
+    size_t& mine = slots_by_address[address];
+    if (slots >= options.max_connections || mine >= options.max_connections_per_address) {
+      if (mine == 0) slots_by_address.erase(address);
+      return false;
+    }
+    ++slots;
+    ++mine;
+    open_connections->Add(1);
+    return true;
+  }
+  void ReleaseSlot(const std::string& address) const {
+    std::lock_guard lock(slots_mu);
+    --slots;
+    auto it = slots_by_address.find(address);
+    if (it != slots_by_address.end() && --it->second == 0) slots_by_address.erase(it);
+    open_connections->Add(-1);
+  }
 
   const HttpOptions options;
   const Router& router;
@@ -54,7 +83,13 @@ struct HttpServer::Shared {
   Counter* const write_timeouts;
   Counter* const tls_handshake_failures;
   Counter* const gzipped;
+  Counter* const connections_refused;
+  Counter* const accept_failures;
+  Gauge* const open_connections;
   mutable std::atomic<uint64_t> next_connection_id{1};  // for log lines
+  mutable std::mutex slots_mu;
+  mutable size_t slots = 0;                                          // guarded by slots_mu
+  mutable std::unordered_map<std::string, size_t> slots_by_address;  // guarded by slots_mu
 };
 
 namespace {
@@ -237,12 +272,17 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
  public:
-  HttpSession(std::shared_ptr<const HttpServer::Shared> shared, tcp::socket socket)
+  // `peer` holds one of shared's connection slots, released with the session.
+  HttpSession(std::shared_ptr<const HttpServer::Shared> shared, tcp::socket socket,
+              std::string peer)
       : shared_(std::move(shared)),
         options_(shared_->options),
         id_(shared_->next_connection_id.fetch_add(1, std::memory_order_relaxed)),
-        peer_(PeerAddress(socket)),
+        peer_(std::move(peer)),
         stream_(MakeStream(std::move(socket), *shared_)) {}
+  ~HttpSession() { shared_->ReleaseSlot(peer_); }
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
 
   void Start() {
     asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
@@ -324,24 +364,63 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       try {
         resp = shared_->router.Dispatch(req);
       } catch (const std::exception& e) {
-        // A handler bug must cost one request, not the process.
-        shared_->handler_errors->Add();
-        spdlog::error("[http conn {}][{}] {} {}: handler threw: {}", id_, peer_,
-                      EscapeForLog(req.method), EscapeForLog(req.path), e.what());
-        resp = Problem(500, "internal", "Internal error");
+        resp = HandlerThrew(req, e.what());
       }
+    }
+    Reply reply{msg.keep_alive(), msg.version(), AcceptsGzip(req.accept_encoding)};
+    if (!resp.deferred) return Answer(std::move(resp), reply);
+    // Nothing is read meanwhile, so no timer runs: the work holds the connection.
+    auto start = std::move(resp.deferred);
+    Response::Done done = [self = this->shared_from_this(), strand = stream_.get_executor(),
+                           reply](Response answer) {
+      asio::post(strand, [self, reply, answer = std::move(answer)]() mutable {
+        self->Answer(std::move(answer), reply);
+      });
+    };
+    try {
+      start(std::move(done));
+    } catch (const std::exception& e) {
+      // `done` may have been called or dropped already: abort rather than answer twice.
+      HandlerThrew(req, e.what());
+      Abort();
+    }
+  }
+
+  // How the request asked to be answered.
+  struct Reply {
+    bool keep_alive;
+    unsigned version;
+    bool gzip_ok;
+  };
+
+  // A handler bug must cost one request, not the process.
+  Response HandlerThrew(const Request& req, const char* what) {
+    shared_->handler_errors->Add();
+    spdlog::error("[http conn {}][{}] {} {}: handler threw: {}", id_, peer_,
+                  EscapeForLog(req.method), EscapeForLog(req.path), what);
+    return Problem(500, "internal", "Internal error");
+  }
+
+  void Answer(Response resp, const Reply& reply) {
+    if (resp.deferred) {
+      spdlog::error("[http conn {}][{}] a deferred answer was deferred again", id_, peer_);
+      resp = Problem(500, "internal", "Internal error");
     }
     shared_->metrics
         .counter("ecohub_http_requests_total{status=\"" + std::to_string(resp.status) + "\"}",
                  "HTTP requests by status")
         ->Add();
-    Send(std::move(resp), msg.keep_alive(), msg.version(), AcceptsGzip(req.accept_encoding));
+    Send(std::move(resp), reply.keep_alive, reply.version, reply.gzip_ok);
   }
 
   template <class Message>
   void SetHeaders(Message& res, const Response& r) {
     res.set(http::field::server, "EcoHub");
     res.set(http::field::content_type, r.content_type);
+    // Browsers must not guess a type other than the one we name (a JSON string read
+    // as HTML), and, once they met us over TLS, must not come back without it.
+    res.set("X-Content-Type-Options", "nosniff");
+    if constexpr (kTls) res.set(http::field::strict_transport_security, "max-age=31536000");
     for (auto& [k, v] : r.headers) res.set(k, v);
   }
 
@@ -565,7 +644,10 @@ bool IsCompressible(std::string_view content_type) {
 
 HttpServer::HttpServer(asio::io_context& io, const HttpOptions& options, const Router& router,
                        Metrics& metrics)
-    : io_(io), shared_(std::make_shared<Shared>(options, router, metrics)), acceptor_(io) {}
+    : io_(io),
+      shared_(std::make_shared<Shared>(options, router, metrics)),
+      acceptor_(io),
+      accept_timer_(io) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
@@ -584,17 +666,62 @@ Result<uint16_t> HttpServer::Start() {
   return port;
 }
 
+namespace {
+
+// Accept failures that the next accept would meet again at once.
+bool OutOfResources(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+constexpr std::chrono::milliseconds kFirstAcceptPause{100};
+constexpr std::chrono::milliseconds kMaxAcceptPause{1000};
+
+}  // namespace
+
 void HttpServer::Accept() {
   acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
+    if (ec == asio::error::operation_aborted || stopped_) return;
+    if (ec && OutOfResources(ec)) return AcceptLater(ec);
+    if (accept_pause_.count()) {
+      spdlog::info("http accept: accepting again");
+      accept_pause_ = {};
+    }
     if (ec) {
-      if (ec == asio::error::operation_aborted || stopped_) return;
       spdlog::warn("http accept: {}", ec.message());
+      return Accept();
+    }
+    std::string peer = PeerAddress(s);
+    if (!shared_->TakeSlot(peer)) {
+      // Over a cap: the cheapest answer is none; the client may retry later.
+      shared_->connections_refused->Add();
+      spdlog::debug("http accept: {} over the connection caps, closed", peer);
+      beast::error_code ignored;
+      s.close(ignored);
     } else if (shared_->tls) {
-      std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(shared_, std::move(s))
+      std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(shared_, std::move(s),
+                                                                          std::move(peer))
           ->Start();
     } else {
-      std::make_shared<HttpSession<beast::tcp_stream>>(shared_, std::move(s))->Start();
+      std::make_shared<HttpSession<beast::tcp_stream>>(shared_, std::move(s), std::move(peer))
+          ->Start();
     }
+    Accept();
+  });
+}
+
+void HttpServer::AcceptLater(const boost::system::error_code& ec) {
+  shared_->accept_failures->Add();
+  if (!accept_pause_.count()) {
+    accept_pause_ = kFirstAcceptPause;
+    spdlog::error("http accept: {}; pausing accepts (100 ms doubling to 1 s) until it clears",
+                  ec.message());
+  } else {
+    accept_pause_ = std::min(accept_pause_ * 2, kMaxAcceptPause);
+  }
+  accept_timer_.expires_after(accept_pause_);
+  accept_timer_.async_wait([this](beast::error_code wait_ec) {
+    if (wait_ec || stopped_) return;
     Accept();
   });
 }
@@ -603,6 +730,7 @@ void HttpServer::Stop() {
   stopped_ = true;
   boost::system::error_code ec;
   acceptor_.close(ec);
+  accept_timer_.cancel();
 }
 
 }  // namespace ecohub::api

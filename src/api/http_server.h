@@ -9,8 +9,17 @@
 //  - streamed bodies (Response::stream) as chunked transfer coding on HTTP/1.1,
 //    or raw bytes ended by closing the connection on HTTP/1.0, one piece in flight
 //    at a time, so an export of any size holds about one piece in memory;
+//  - deferred responses (Response::deferred): the connection waits, reading
+//    nothing, until the handler's work elsewhere calls `done`; the answer is then
+//    written on the connection's strand like any other;
 //  - optional TLS (1.2 and later): when both tls_cert_file and tls_key_file are
-//    set, the port speaks TLS only.
+//    set, the port speaks TLS only, and every answer carries
+//    Strict-Transport-Security; every answer carries X-Content-Type-Options: nosniff;
+//  - caps on open connections, in total and per client address: a connection over
+//    either is closed as soon as it is accepted (counted, not answered);
+//  - when accept fails for lack of resources (EMFILE, ENFILE, ENOBUFS, ENOMEM), a
+//    pause before the next accept, 100 ms doubling to 1 s, logged once per
+//    episode, instead of a loop that spins and fills the log.
 //
 // Thread-safety: Start/Stop from one thread. Each connection runs on its own strand,
 // so the router's handlers and a Response::stream run on a network thread and may
@@ -46,6 +55,10 @@ struct HttpOptions {
   // file holds the chain, leaf first. Read once by Start().
   std::string tls_cert_file;
   std::string tls_key_file;
+  // Open connections at most, in total and from one client address. Beyond either,
+  // a new connection is closed at accept (ecohub_http_connections_refused_total).
+  size_t max_connections = 1024;
+  size_t max_connections_per_address = 64;
 };
 
 // Smaller bodies are sent as they are: gzip's 18-byte frame and the CPU are not
@@ -83,9 +96,13 @@ class HttpServer {
 
  private:
   void Accept();
+  // After an accept failed for lack of resources: accept again after a pause.
+  void AcceptLater(const boost::system::error_code& ec);
   boost::asio::io_context& io_;
   std::shared_ptr<Shared> shared_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer accept_timer_;
+  std::chrono::milliseconds accept_pause_{0};  // 0: not in an episode of failures
   bool stopped_ = false;
 };
 

@@ -13,9 +13,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -277,6 +280,14 @@ class HttpServerTest : public ::testing::Test {
       };
       return r;
     });
+    // Answered later by the test's thread (TakeDeferred), as a worker pool would.
+    router_.Add("GET", "/deferred", [this](const Request&) {
+      return Response::Defer([this](Response::Done done) {
+        std::lock_guard lock(deferred_mu_);
+        deferred_.push_back(std::move(done));
+        deferred_cv_.notify_all();
+      });
+    });
     router_.Add("GET", "/forever", [this](const Request&) {
       Response r;
       r.content_type = "text/csv";
@@ -317,8 +328,24 @@ class HttpServerTest : public ::testing::Test {
     return true;
   }
 
+  // The `done` of the oldest deferred request not yet taken; fails the test after
+  // kDeadline.
+  Response::Done TakeDeferred() {
+    std::unique_lock lock(deferred_mu_);
+    if (!deferred_cv_.wait_for(lock, kDeadline, [this] { return !deferred_.empty(); })) {
+      ADD_FAILURE() << "no deferred request arrived";
+      return [](Response) {};
+    }
+    Response::Done done = std::move(deferred_.front());
+    deferred_.erase(deferred_.begin());
+    return done;
+  }
+
   // Declared before io_: sessions still queued in io_ when it is destroyed refer to them.
   Metrics metrics_;
+  std::mutex deferred_mu_;
+  std::condition_variable deferred_cv_;
+  std::vector<Response::Done> deferred_;
   Router router_;
   std::string json_;
   std::atomic<int> forever_pieces_{0};
@@ -510,6 +537,81 @@ TEST_F(HttpServerTest, IdleKeptAliveConnectionIsClosed) {
   EXPECT_EQ(client.Read().ec, http::error::end_of_stream);
 }
 
+// --- Deferred answers ------------------------------------------------------------------
+
+TEST_F(HttpServerTest, DeferredAnswerFromAnotherThreadKeepsAliveAndGzips) {
+  StartServer();
+  PlainClient client(port_);
+  auto reply = std::async(std::launch::async, [&] { return client.Get("/deferred", "gzip"); });
+  Response::Done done = TakeDeferred();
+  Response answer;
+  answer.body = json_;
+  answer.headers.emplace_back("X-Answered-By", "worker");
+  std::thread worker([&] { done(std::move(answer)); });
+  worker.join();
+  Reply r = reply.get();
+  EXPECT_EQ(r.msg.result_int(), 200);
+  EXPECT_EQ(r.msg["X-Answered-By"], "worker");
+  ExpectGzipOf(r, json_);
+  // The same connection serves the next request.
+  Reply next = client.Get("/small");
+  ASSERT_FALSE(next.ec) << next.ec.message();
+  EXPECT_EQ(next.msg.body(), "{\"ok\":true}");
+  EXPECT_EQ(metrics_.Value("ecohub_http_requests_total{status=\"200\"}"), 2);
+}
+
+TEST_F(HttpServerTest, DeferredAnswerNeverGivenClosesTheConnection) {
+  StartServer();
+  PlainClient client(port_);
+  auto reply = std::async(std::launch::async, [&] { return client.Get("/deferred"); });
+  TakeDeferred();  // and dropped unanswered, as a stopped worker pool does
+  EXPECT_TRUE(reply.get().ec);
+  EXPECT_EQ(PlainClient(port_).Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpServerTest, AnswersCarryNosniff) {
+  StartServer();
+  Reply r = PlainClient(port_).Get("/small");
+  EXPECT_EQ(r.msg["X-Content-Type-Options"], "nosniff");
+  EXPECT_EQ(r.msg.count(http::field::strict_transport_security), 0u);  // plain HTTP
+}
+
+// --- Connection caps --------------------------------------------------------------------
+
+TEST_F(HttpServerTest, ConnectionsOverThePerAddressCapAreClosedAtAccept) {
+  HttpOptions o;
+  o.max_connections_per_address = 2;
+  StartServer(o);
+  auto first = std::make_unique<PlainClient>(port_);
+  PlainClient second(port_);
+  ASSERT_EQ(first->Get("/small").msg.result_int(), 200);
+  ASSERT_EQ(second.Get("/small").msg.result_int(), 200);
+  {
+    PlainClient third(port_);
+    EXPECT_TRUE(third.Get("/small").ec) << "a third connection was served";
+  }
+  EXPECT_EQ(metrics_.Value("ecohub_http_connections_refused_total"), 1);
+  EXPECT_EQ(metrics_.Value("ecohub_http_connections"), 2);
+  // A slot freed is a slot for the next.
+  first.reset();
+  auto give_up = std::chrono::steady_clock::now() + kDeadline;
+  while (metrics_.Value("ecohub_http_connections") > 1 &&
+         std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(PlainClient(port_).Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpServerTest, ConnectionsOverTheTotalCapAreClosedAtAccept) {
+  HttpOptions o;
+  o.max_connections = 1;
+  StartServer(o);
+  PlainClient first(port_);
+  ASSERT_EQ(first.Get("/small").msg.result_int(), 200);
+  EXPECT_TRUE(PlainClient(port_).Get("/small").ec);
+  EXPECT_EQ(metrics_.Value("ecohub_http_connections_refused_total"), 1);
+  EXPECT_EQ(first.Get("/small").msg.result_int(), 200);
+}
+
 // --- TLS ----------------------------------------------------------------------------
 
 class HttpsTest : public HttpServerTest {
@@ -560,6 +662,15 @@ TEST_F(HttpsTest, ServesHttpsAndSurvivesPlainHttp) {
   TlsClient again(port_);
   ASSERT_FALSE(again.handshake()) << again.handshake().message();
   EXPECT_EQ(again.Get("/small").msg.result_int(), 200);
+}
+
+TEST_F(HttpsTest, AnswersCarryStrictTransportSecurity) {
+  StartServer(TlsOptions());
+  TlsClient client(port_);
+  ASSERT_FALSE(client.handshake()) << client.handshake().message();
+  Reply r = client.Get("/small");
+  EXPECT_EQ(r.msg[http::field::strict_transport_security], "max-age=31536000");
+  EXPECT_EQ(r.msg["X-Content-Type-Options"], "nosniff");
 }
 
 TEST_F(HttpsTest, MissingCertificateFailsStartNamingIt) {

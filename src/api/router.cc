@@ -60,6 +60,26 @@ Response Problem(int status, std::string_view type, std::string_view title,
   return r;
 }
 
+Response Response::Defer(std::function<void(Done done)> start) {
+  Response r;
+  r.deferred = std::move(start);
+  return r;
+}
+
+Response Finally(Response r, std::function<void(Response*)> finish) {
+  if (!r.deferred) {
+    finish(&r);
+    return r;
+  }
+  return Response::Defer(
+      [start = std::move(r.deferred), finish = std::move(finish)](Response::Done done) {
+        start([done = std::move(done), finish](Response answer) {
+          finish(&answer);
+          done(std::move(answer));
+        });
+      });
+}
+
 void Router::Add(std::string method, std::string pattern, Handler handler) {
   Route r{std::move(method), pattern, Split(pattern), std::move(handler)};
   routes_.push_back(std::move(r));

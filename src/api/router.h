@@ -34,7 +34,22 @@ struct Response {
   // It runs on a network thread between writes, so each call should produce a
   // bounded piece (tens of KB) and return. A piece may be empty.
   std::function<bool(std::string* piece)> stream;
+  // A deferred answer (work that must not run on a network thread, such as
+  // Argon2id): when set, every other field is ignored; the server calls `deferred`
+  // once, on the connection's thread, with a `done` callback, and holds the
+  // connection (no read, no timeout) until `done` is called with the real answer,
+  // from any thread, at most once. That answer must not itself be deferred. A
+  // `done` destroyed without being called closes the connection.
+  using Done = std::function<void(Response)>;
+  std::function<void(Done done)> deferred;
+
+  // A deferred response that runs `start(done)` when the server is ready for it.
+  static Response Defer(std::function<void(Done done)> start);
 };
+
+// Applies `finish` to `r` now, or, when `r` is deferred, to its answer when it
+// comes: what a layer (the API's guard) adds to every answer of a handler.
+Response Finally(Response r, std::function<void(Response*)> finish);
 
 // RFC 7807 problem+json with a stable type URI suffix ("not-found").
 Response Problem(int status, std::string_view type, std::string_view title,

@@ -24,6 +24,9 @@ Server::Server(ServeConfig options, const Clock& clock)
       registry_timer_(io_) {}
 
 Server::~Server() {
+  // Password checks queued for connections are dropped while the io_context their
+  // sockets belong to still exists.
+  if (accounts_) accounts_->password_workers().Stop();
   // Queued batches are committed while the io_context their acks are posted to, the
   // cache and the deriver still exist (members die in reverse order after this).
   writer_.reset();

@@ -76,6 +76,9 @@ struct TokenRow {
   UnixSeconds expires = 0;
 };
 
+// How many passwords a user may not reuse: the current one and the 4 before it.
+inline constexpr size_t kPasswordHistory = 5;
+
 class AccountStore {
  public:
   virtual ~AccountStore() = default;
@@ -91,8 +94,11 @@ class AccountStore {
   // Display name, role, district, enterprise, department and disabled of `u.id`.
   virtual Status UpdateUser(const User& u) = 0;
   // Sets the password hash, clears failures and lockout and deletes the user's
-  // tokens, in one transaction.
+  // tokens, in one transaction; the hash replaced is kept in the history.
   virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
+  // The user's current password hash, then those it replaced, newest first:
+  // kPasswordHistory at most in all (empty for an unknown user).
+  virtual Result<std::vector<std::string>> PasswordHistory(int64_t user_id) = 0;
   virtual Status SetFailedLogins(int64_t user_id, int failed, UnixSeconds locked_until) = 0;
 
   // Tokens, by the hash of the secret. InsertToken stores a token, clears the user's

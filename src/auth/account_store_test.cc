@@ -101,6 +101,17 @@ TEST_P(AccountStoreContract, TokensEndWithPasswordChangeAndExpiredOnesArePruned)
   EXPECT_FALSE(store_->FindToken("h4").ok());
 }
 
+TEST_P(AccountStoreContract, PasswordHistoryKeepsTheLastFiveNewestFirst) {
+  int64_t alice = AddUser("alice");
+  EXPECT_EQ(*store_->PasswordHistory(alice), std::vector<std::string>{"hash-of-alice"});
+  for (int i = 1; i <= 6; ++i)
+    ASSERT_TRUE(store_->SetPasswordHash(alice, "h" + std::to_string(i)).ok());
+  Restart();
+  EXPECT_EQ(*store_->PasswordHistory(alice),
+            (std::vector<std::string>{"h6", "h5", "h4", "h3", "h2"}));
+  EXPECT_TRUE(store_->PasswordHistory(999)->empty());
+}
+
 TEST_P(AccountStoreContract, KeysByIdHashAndOwnerAndRevocation) {
   int64_t alice = AddUser("alice"), bob = AddUser("bob");
   ApiKey k;

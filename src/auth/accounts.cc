@@ -27,8 +27,27 @@ DataRequest AsOf(DataRequest r, UnixSeconds now) {
 
 std::string ActorName(const Principal& p) { return p.name; }
 
+// What unknown usernames and locked accounts are checked against: a real Argon2id
+// string of the same parameters, so that they cost what a real check costs.
+static const std::string& DummyHash() {
+  static const std::string hash = [] {
+    InitSecrets();
+    auto h = HashPassword(NewSecret(""));
+    return h.ok() ? *h : std::string();
+  }();
+  return hash;
+}
+
 Accounts::Accounts(std::unique_ptr<AccountStore> store, const AccountOptions& o, const Clock& clock)
-    : store_(std::move(store)), options_(o), clock_(clock) {}
+    : store_(std::move(store)),
+      options_(o),
+      clock_(clock),
+      guard_({.max_failures_per_address = o.max_failed_logins_per_address,
+              .address_window_seconds = o.address_window_seconds,
+              .max_failures_per_pair = o.max_failed_logins,
+              .max_failures_per_account = o.max_failed_logins_per_account,
+              .lockout_seconds = o.lockout_seconds}),
+      workers_(o.password_workers) {}
 Accounts::~Accounts() = default;
 
 Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& data_dir,
@@ -65,10 +84,8 @@ Result<User> Accounts::CreateUser(const User& in, std::string_view password) {
   if (!id.ok() && id.status().code() == Code::kConflict)
     return Status(Code::kConflict, "username is taken: " + in.username);
   if (!id.ok()) return id.status();
-  User u = in;
-  u.id = *id;
-  u.display_name = row.display_name;
-  return u;
+  row.id = *id;
+  return row;
 }
 
 Result<User> Accounts::GetUser(int64_t id) { return store_->GetUser(id); }
@@ -79,6 +96,17 @@ Status Accounts::UpdateUser(const User& u) {
   if (u.role == Role::kPublic) return Status::InvalidInput("the public has no accounts");
   if (u.role == Role::kEnterprise && u.enterprise_id <= 0)
     return Status::InvalidInput("an enterprise account needs enterprise_id");
+  std::lock_guard admins(admins_mu_);  // two admins demoting each other at once
+  if (u.role != Role::kAdmin || u.disabled) {
+    auto users = store_->Users();
+    if (!users.ok()) return users.status();
+    auto enabled_admin = [](const User& x) { return x.role == Role::kAdmin && !x.disabled; };
+    bool was_admin = false, other_admin = false;
+    for (const User& x : *users) (x.id == u.id ? was_admin : other_admin) |= enabled_admin(x);
+    if (was_admin && !other_admin)
+      return Status(Code::kConflict,
+                    "the last enabled administrator cannot be disabled or demoted");
+  }
   Status s = store_->UpdateUser(u);
   if (!s.ok()) return s;
   if (u.disabled) store_->DeleteTokensOf(u.id);  // the cache is cleared just below
@@ -89,10 +117,17 @@ Status Accounts::UpdateUser(const User& u) {
 Status Accounts::SetPassword(int64_t user_id, std::string_view password) {
   Status s = CheckPasswordRule(password);
   if (!s.ok()) return s;
+  auto history = store_->PasswordHistory(user_id);
+  if (!history.ok()) return history.status();
+  for (const auto& old : *history)
+    if (VerifyPassword(old, password))
+      return Status::InvalidInput("password must differ from the last " +
+                                  std::to_string(kPasswordHistory));
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
   s = store_->SetPasswordHash(user_id, *hash);
   ClearCache();
+  if (s.ok()) guard_.Clear(user_id);
   return s;
 }
 
@@ -102,26 +137,33 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
 
 Result<LoginResult> Accounts::Login(std::string_view username, std::string_view password,
                                     UnixSeconds now) {
+  return Login(username, password, "", now);
+}
+
+int Accounts::LoginRetryAfter(const std::string& address, UnixSeconds now) {
+  return guard_.RetryAfter(address, now);
+}
+
+Result<LoginResult> Accounts::Login(std::string_view username, std::string_view password,
+                                    const std::string& address, UnixSeconds now) {
   const Status bad(Code::kUnauthenticated, "wrong username or password");
   std::string hash;
   auto found = store_->FindUser(username, &hash);
-  if (!found.ok()) {
-    // Spend the same time as a real check, so that unknown names do not answer faster.
-    VerifyPassword("$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$ZmFrZWhhc2hmYWtlaGFzaA", password);
-    return bad;
-  }
+  if (!found.ok() && found.status().code() != Code::kNotFound) return found.status();
+  const int64_t id = found.ok() ? found->id : 0;
+  auto verdict = guard_.Admit(id, address, now);
+  if (verdict == LoginGuard::Verdict::kThrottled)
+    return Status::Unavailable("too many failed logins from this address");
+  // Unknown names and locks cost the same Argon2id and answer the same: neither
+  // can be told from a wrong password.
+  bool check = id != 0 && verdict == LoginGuard::Verdict::kCheck && found->locked_until <= now;
+  bool right = VerifyPassword(check ? hash : DummyHash(), password) && check;
+  auto outcome = !right            ? LoginGuard::Outcome::kFailed
+                 : found->disabled ? LoginGuard::Outcome::kNeither
+                                   : LoginGuard::Outcome::kSucceeded;
+  guard_.Finish(id, address, verdict, outcome, now);
+  if (outcome != LoginGuard::Outcome::kSucceeded) return bad;
   User u = std::move(*found);
-  if (u.locked_until > now)
-    return Status(Code::kPermissionDenied, "account locked after repeated failures until " +
-                                               FormatRfc3339Beijing(u.locked_until));
-  bool ok = VerifyPassword(hash, password);  // Argon2id: slow, and no lock held
-  if (!ok) {
-    int failed = u.failed_logins + 1;
-    bool lock = failed >= options_.max_failed_logins;
-    store_->SetFailedLogins(u.id, lock ? 0 : failed, lock ? now + options_.lockout_seconds : 0);
-    return bad;
-  }
-  if (u.disabled) return bad;
   LoginResult r;
   r.token = NewSecret("eht_");
   r.expires = now + options_.token_ttl_seconds;

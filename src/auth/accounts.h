@@ -11,6 +11,15 @@
 // Time: the methods that take `now` use it; the others, and the overloads without
 // it, read the Clock given at construction (tests pass a ManualClock).
 //
+// Login failures are limited by client address and by account (login_guard.h has
+// the rules): a locked account, a locked-out address and an unknown username all
+// get the same answer as a wrong password, after the same Argon2id work (on a dummy
+// hash), so that neither accounts nor locks can be probed. The limits are kept in
+// memory: a restart forgets them.
+//
+// Argon2id (Login, CreateUser, SetPassword) takes 50-100 ms: callers that serve a
+// network run these on password_workers(), never on their own threads.
+//
 // Thread-safety: every method may be called from any thread (the store is
 // thread-safe; Argon2 runs outside every lock).
 #pragma once
@@ -24,6 +33,8 @@
 
 #include "auth/account_store.h"
 #include "auth/catalog.h"
+#include "auth/login_guard.h"
+#include "auth/password_workers.h"
 #include "auth/policy.h"
 #include "core/clock.h"
 #include "core/status.h"
@@ -33,9 +44,16 @@ namespace ecohub::auth {
 
 struct AccountOptions {
   int token_ttl_seconds = 12 * 3600;
-  int max_failed_logins = 5;  // then locked
+  // Failures of one address on one account, then that address is locked out of it.
+  int max_failed_logins = 5;
+  // Failures on one account from all addresses, then the account is locked.
+  int max_failed_logins_per_account = 20;
   int lockout_seconds = 15 * 60;
+  // Failures from one address across all accounts within the window, then 429s.
+  int max_failed_logins_per_address = 10;
+  int address_window_seconds = 60;
   int cache_seconds = 30;  // how long Authenticate() trusts its cache
+  PasswordWorkerOptions password_workers;
 };
 
 struct LoginResult {
@@ -60,16 +78,25 @@ class Accounts {
   Result<User> GetUser(int64_t id);
   Result<User> FindUser(std::string_view username);
   Result<std::vector<User>> Users();
-  // Role, district, enterprise, department, display name, disabled.
+  // Role, district, enterprise, department, display name, disabled. kConflict when
+  // the change would leave no enabled administrator.
   Status UpdateUser(const User& user);
-  // Sets a new password (rule-checked), clears failures and lockout, and ends every
-  // session of the user.
+  // Sets a new password (rule-checked; kInvalidInput when it is one of the last
+  // kPasswordHistory), clears failures and lockout, and ends every session of the
+  // user. Argon2id once per password in the history.
   Status SetPassword(int64_t user_id, std::string_view password);
 
-  // kUnauthenticated for wrong credentials or a disabled account (the same message,
-  // so that names cannot be probed), kPermissionDenied while locked out.
+  // kUnauthenticated, with one message, for wrong credentials, a disabled or
+  // locked account and an address locked out of it; kUnavailable when `address`
+  // has failed too often lately (LoginRetryAfter says for how long).
+  Result<LoginResult> Login(std::string_view username, std::string_view password,
+                            const std::string& address, UnixSeconds now);
   Result<LoginResult> Login(std::string_view username, std::string_view password, UnixSeconds now);
   Result<LoginResult> Login(std::string_view username, std::string_view password);
+  // Seconds before `address` may try a login again; 0: now. Cheap: no Argon2.
+  int LoginRetryAfter(const std::string& address, UnixSeconds now);
+  // Where callers run Argon2id (Login, CreateUser, SetPassword) off their threads.
+  PasswordWorkers& password_workers() { return workers_; }
   Status Logout(std::string_view token);
   // A token or an API key -> who it is; kUnauthenticated when unknown, expired,
   // revoked or its user disabled.
@@ -119,6 +146,10 @@ class Accounts {
   };
   std::mutex cache_mu_;
   std::unordered_map<std::string, Cached> cache_;  // by secret hash
+  LoginGuard guard_;
+  std::mutex admins_mu_;  // a role or disabled change and its last-admin check
+  // Last: its threads stop (running jobs finish) before anything above goes.
+  PasswordWorkers workers_;
 };
 
 // "user:alice" / "key:3" / "public".

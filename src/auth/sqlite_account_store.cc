@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS notifications (
   id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, t INTEGER NOT NULL, text TEXT NOT NULL,
   object TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS notifications_user ON notifications (user_id, id);
+CREATE TABLE IF NOT EXISTS password_history (
+  id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS password_history_user ON password_history (user_id, id);
 )sql";
 
 // Statements built from shared column lists once; Db::Cached finds them by address.
@@ -140,13 +143,33 @@ class SqliteAccountStore final : public AccountStore {
   Status SetPasswordHash(int64_t user_id, std::string_view password_hash) override {
     std::lock_guard lock(db_->mu());
     return db_->InTransaction([&] {
-      Status s =
-          db_->Run("UPDATE users SET password_hash = ?, failed = 0, locked_until = 0 WHERE id = ?",
-                   "set password", password_hash, user_id);
+      // The hash being replaced joins the history, which keeps the last few.
+      Status s = db_->Run(
+          "INSERT INTO password_history (user_id, hash) "
+          "SELECT id, password_hash FROM users WHERE id = ?",
+          "keep password history", user_id);
+      if (s.ok())
+        s = db_->Run(
+            "DELETE FROM password_history WHERE user_id = ?1 AND id NOT IN "
+            "(SELECT id FROM password_history WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)",
+            "trim password history", user_id, kPasswordHistory);
+      if (s.ok())
+        s = db_->Run(
+            "UPDATE users SET password_hash = ?, failed = 0, locked_until = 0 WHERE id = ?",
+            "set password", password_hash, user_id);
       if (s.ok()) s = Changed("no such user");
       if (!s.ok()) return s;
       return db_->Run("DELETE FROM tokens WHERE user_id = ?", "end sessions", user_id);
     });
+  }
+  Result<std::vector<std::string>> PasswordHistory(int64_t user_id) override {
+    std::lock_guard lock(db_->mu());
+    return db_->Query(
+        "SELECT password_hash FROM users WHERE id = ?1 UNION ALL "
+        "SELECT hash FROM (SELECT hash FROM password_history WHERE user_id = ?1 "
+        "ORDER BY id DESC LIMIT ?2)",
+        "read password history", [](const Stmt& q) { return q.Text(0); }, user_id,
+        static_cast<int64_t>(kPasswordHistory - 1));
   }
   Status SetFailedLogins(int64_t user_id, int failed, UnixSeconds locked_until) override {
     std::lock_guard lock(db_->mu());
