@@ -42,6 +42,7 @@
 #include "api/router.h"
 #include "api/static_site.h"
 #include "app/config.h"
+#include "app/gateway_audit.h"
 #include "app/housekeeper.h"
 #include "auth/accounts.h"
 #include "core/clock.h"
@@ -154,7 +155,8 @@ class Server {
   std::unique_ptr<Housekeeper> housekeeper_;
   std::unique_ptr<alarm::AlarmSyncer> alarms_;
   boost::asio::io_context io_;
-  std::unique_ptr<store::Writer> writer_;  // its hook reaches latest_ and deriver_
+  std::unique_ptr<store::Writer> writer_;        // its hook reaches latest_ and deriver_
+  std::unique_ptr<GatewayAudit> gateway_audit_;  // the gateway's security events, audited
   std::unique_ptr<ingest::Gateway> gateway_;
   api::Router router_;
   api::RateLimiter limiter_;
