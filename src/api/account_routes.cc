@@ -79,7 +79,7 @@ ordered_json UserJson(const auth::User& u) {
 }
 
 // Applies the optional user fields of a body onto `u`; a problem on bad values.
-std::optional<Response> ApplyUserFields(const json& b, auth::User* u) {
+std::optional<Response> ApplyUserFields(const ApiContext& ctx, const json& b, auth::User* u) {
   if (b.contains("role") && !b["role"].is_null()) {
     auto r = auth::ParseRole(b["role"].get<std::string>());
     if (!r || *r == auth::Role::kPublic)
@@ -96,6 +96,15 @@ std::optional<Response> ApplyUserFields(const json& b, auth::User* u) {
   if (b.contains("disabled") && !b["disabled"].is_null()) u->disabled = b["disabled"];
   if (u->district_id < 0 || u->enterprise_id < 0)
     return Problem(400, "bad-field", "district_id and enterprise_id are ids (0: none)");
+  // A scope that names nothing would give an account rights over whatever gets that
+  // id later.
+  auto snap = ctx.sites->Get();
+  if (u->district_id != 0 && !snap->DistrictById(u->district_id))
+    return Problem(400, "bad-field", "district_id names no district",
+                   std::to_string(u->district_id));
+  if (u->enterprise_id != 0 && !snap->EnterpriseById(u->enterprise_id))
+    return Problem(400, "bad-field", "enterprise_id names no enterprise",
+                   std::to_string(u->enterprise_id));
   return std::nullopt;
 }
 
@@ -249,7 +258,7 @@ Response CreateUser(const ApiContext& ctx, const Request& req, const Principal& 
   if (auto bad = ParseBody(req, kUserBody, &b)) return *bad;
   auth::User u;
   u.username = b["username"];
-  if (auto bad = ApplyUserFields(b, &u)) return *bad;
+  if (auto bad = ApplyUserFields(ctx, b, &u)) return *bad;
   const std::string password = b["password"].get<std::string>();
   if (auto weak = WeakPassword(password, u.username)) return *weak;
   return OnPasswordWorkers(ctx, [ctx, who, u, password] {
@@ -280,7 +289,7 @@ Response UpdateUser(const ApiContext& ctx, const Request& req, const Principal& 
   if (auto bad = ParseBody(req, kUserPatch, &b)) return *bad;
   auto u = ctx.accounts->GetUser(id);
   if (!u.ok()) return FromStatus(u.status());
-  if (auto bad = ApplyUserFields(b, &*u)) return *bad;
+  if (auto bad = ApplyUserFields(ctx, b, &*u)) return *bad;
   Status s = ctx.accounts->UpdateUser(*u);
   if (!s.ok()) return FromStatus(s);
   Audit(ctx, who, "user.update", "user:" + u->username, b);

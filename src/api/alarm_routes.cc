@@ -46,15 +46,29 @@ size_t Chars(std::string_view s) {
       std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-ordered_json AlarmJson(const store::Alarm& a, const SiteDirectory::Snapshot& snap,
-                       UnixSeconds now) {
+// Whether `who` sees an alarm's measured value, limit and detail. An exceedance alarm
+// carries the exceedance's figures: they are shown to those who may read the
+// exceedances dataset there (an inspector handles the alarm without them).
+bool ShowsMeasures(const ApiContext& ctx, const Principal& who, const store::Alarm& a,
+                   UnixSeconds now) {
+  if (a.kind != "exceedance") return true;
+  auto tags = TagsOf(ctx.accounts, "exceedances");
+  return tags && auth::Authorize(who, Action::kRead,
+                                 {Area::kData, &*tags, a.district_id, a.enterprise_id}, now)
+                     .allow;
+}
+
+// The alarm as the API shows it; `measures` false leaves value, limit and detail out
+// (null, null, {}).
+ordered_json AlarmJson(const store::Alarm& a, const SiteDirectory::Snapshot& snap, UnixSeconds now,
+                       bool measures = true) {
   const store::Site* s = snap.Site(a.site_id);
   const store::District* d = snap.DistrictById(a.district_id);
   const store::Enterprise* e = a.enterprise_id ? snap.EnterpriseById(a.enterprise_id) : nullptr;
-  ordered_json detail = ordered_json::parse(a.detail, nullptr, false);
+  ordered_json detail = ordered_json::parse(measures ? a.detail : "{}", nullptr, false);
   if (detail.is_discarded()) detail = ordered_json::object();
-  auto num = [](const std::optional<double>& v) {
-    return v ? ordered_json(*v) : ordered_json(nullptr);
+  auto num = [measures](const std::optional<double>& v) {
+    return v && measures ? ordered_json(*v) : ordered_json(nullptr);
   };
   return {
       {"id", a.id},
@@ -217,7 +231,7 @@ Response ListAlarms(const ApiContext& ctx, const Request& req, const Principal& 
       if (i + 1 == static_cast<size_t>(limit) && rows->size() > static_cast<size_t>(limit))
         next = AlarmCursor(a);
       if (!auth::Authorize(who, act, AlarmTarget(a, tags ? &*tags : nullptr), now)) continue;
-      items.push_back(AlarmJson(a, *snap, now));
+      items.push_back(AlarmJson(a, *snap, now, ShowsMeasures(ctx, who, a, now)));
     }
   }
   return JsonResponse<ordered_json>(
@@ -295,7 +309,7 @@ Response GetAlarm(const ApiContext& ctx, const Request& req, const Principal& wh
   auto tags = TagsOf(ctx.accounts, "alarms");
   if (auto denied = Check(who, Action::kRead, AlarmTarget(*a, tags ? &*tags : nullptr), now))
     return *denied;
-  return JsonResponse(AlarmJson(*a, *ctx.sites->Get(), now));
+  return JsonResponse(AlarmJson(*a, *ctx.sites->Get(), now, ShowsMeasures(ctx, who, *a, now)));
 }
 
 // Acknowledges or closes alarm {id} with the body's comment, as `who` (who must be
@@ -330,7 +344,8 @@ Response Transition(const ApiContext& ctx, const Request& req, const Principal& 
          {"key", a->key},
          {"from", a->status},
          {"to", changed->status}});
-  return JsonResponse(AlarmJson(*changed, *ctx.sites->Get(), now));
+  return JsonResponse(
+      AlarmJson(*changed, *ctx.sites->Get(), now, ShowsMeasures(ctx, who, *changed, now)));
 }
 
 Response AcknowledgeAlarm(const ApiContext& ctx, const Request& req, const Principal& who) {
