@@ -21,6 +21,13 @@ constexpr HardLimit kHardLimits[] = {
     {"w01001", 0, 14},          // pH: the scale
     {"a19001", 0, 100},         // O2 content, %
     {"a01012", -273.15, kInf},  // flue-gas temperature, °C: absolute zero
+    // Meteorological factors (HJ 212-2017 table B.2), not in the pollutant table.
+    {"a01001", -273.15, kInf},  // air temperature, °C
+    {"a01002", 0, 100},         // humidity, %
+    {"a01006", 0, kInf},        // pressure, kPa
+    {"a01007", 0, kInf},        // wind speed, m/s
+    {"a01008", 0, 360},         // wind direction, degrees
+    {"a01014", 0, 100},         // flue-gas humidity, %
 };
 
 // Fields carrying a concentration (or pH, temperature...) of the factor.
