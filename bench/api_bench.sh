@@ -84,6 +84,9 @@ per_second = 1000000
 burst = 1000000
 per_address_per_second = 1000000
 per_address_burst = 1000000
+
+[http]
+max_connections_per_address = 100000
 EOF
 [ "$DERIVE" = off ] && printf '\n[derive]\nenabled = false\n' >>"$WORK/ecohub.toml"
 

@@ -91,6 +91,11 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["http"]["tls_cert"].value<std::string>()) c->http.tls_cert_file = *v;
   if (auto v = t["http"]["tls_key"].value<std::string>()) c->http.tls_key_file = *v;
   if (auto v = t["http"]["web_dir"].value<std::string>()) c->web_dir = *v;
+  if (auto v = t["http"]["max_connections"].value<int64_t>())
+    c->http.max_connections = static_cast<size_t>(std::clamp<int64_t>(*v, 1, 1'000'000));
+  if (auto v = t["http"]["max_connections_per_address"].value<int64_t>())
+    c->http.max_connections_per_address =
+        static_cast<size_t>(std::clamp<int64_t>(*v, 1, 1'000'000));
   if (auto v = t["alarms"]["offline_minutes"].value<int64_t>())
     c->offline_minutes = static_cast<int>(std::clamp<int64_t>(*v, INT32_MIN, INT32_MAX));
   if (auto v = t["alarms"]["sync_seconds"].value<int64_t>())
