@@ -1360,12 +1360,25 @@ DEMO_ORDER = [packets_redacted, packets_closed, outlet_of_other_district, imposs
               passwords_at_rest, still_alive]
 
 
+# Holes known to be open, by attack function: reported as "OPEN (known)", not counted
+# as findings, each with where it is written down. An attack listed here that holds is
+# a finding (remove it from the list), so the list cannot go stale.
+KNOWN_OPEN = {
+    "passwords_at_rest": "issue 11 note: device passwords are not yet sealed with SM4 "
+                         "(crypto::Sealer is ready; the registry store does not use it)",
+    "revoke_grant": "issue 11 note: no revoke route for an approved data request yet",
+}
+
+
 def run_one(entry, arg):
     group, name, _, fn = entry
     t = time.time()
     try:
         finding = fn(arg)
         result = ("FINDING", finding) if finding else ("held", "")
+        if fn.__name__ in KNOWN_OPEN:
+            result = (("OPEN (known)", f"{finding} [{KNOWN_OPEN[fn.__name__]}]") if finding else
+                      ("FINDING", "listed in KNOWN_OPEN but held: remove it from the list"))
     except Skip as s:
         result = ("skipped", str(s))
     except Exception as e:  # noqa: BLE001  (an attack that cannot run is reported, not hidden)
@@ -1408,12 +1421,15 @@ def main():
     rows += [run_one(e, env) for e in picked if e[2] == "own"]
 
     rows.sort(key=lambda r: (r[0] == "class", int(r[0]) if r[0].isdigit() else 0))
+    if not rows:
+        sys.exit(f"no attack's function name holds ATTACK_ONLY={only!r}")
     w = max(len(r[1]) for r in rows)
     print(f"\n{'hole':>5}  {'attack':<{w}}  result")
     for group, name, verdict, detail, _ in rows:
         print(f"{group:>5}  {name:<{w}}  {verdict}{': ' + detail if detail else ''}")
     findings = sum(r[2] == "FINDING" for r in rows)
     print(f"\n{len(rows)} attacks, {findings} findings, "
+          f"{sum(r[2] == 'OPEN (known)' for r in rows)} known open, "
           f"{sum(r[2] == 'skipped' for r in rows)} skipped, {time.time() - started:.0f} s")
     if findings:
         print(f"servers' data and logs: {root}")

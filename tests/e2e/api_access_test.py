@@ -758,7 +758,12 @@ def accounts(admin):
         r = login("locky", "Wrong-pass-999")
         check(r.status == 401, f"wrong password #{i + 1}: {r.status}, want 401")
     r = login("locky", PASSWORD)
-    check(r.status == 403, f"the right password after 5 failures (locked): {r.status}, want 403")
+    nobody = login("no-such-user", PASSWORD)
+    # A lock answers exactly like a wrong password, so that it tells nobody which
+    # accounts exist (issue 11, hole 8).
+    check(r.status == 401 and r.body == nobody.body,
+          f"the right password after 5 failures (locked): {r.status}, want 401 as for an "
+          f"unknown name")
     r = call("POST", f"/api/v1/users/{u['id']}/reset-password", admin.auth,
              body={"password": "New-pass-4242"})
     check(r.status in (200, 204), f"admin resets locky's password: {r.status}")
