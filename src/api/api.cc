@@ -154,9 +154,29 @@ Response Api::Serve(const Entry& route, const Request& req) const {
   Response r = Run(route, req, who);
   if (route.doc.exportable && r.status == 200 && !r.stream && !r.deferred && Exporting(req))
     r = Export(route.doc, req, who, r);
+  if (r.status == 200 && audit_ && SharedRead(route.doc, who)) {
+    nlohmann::json query = nlohmann::json::object();
+    for (const auto& [k, v] : req.query) query[k] = v;
+    audit_(who, "data.read",
+           route.doc.dataset.empty() ? req.method + " " + route.pattern
+                                     : "dataset:" + route.doc.dataset,
+           {{"path", req.path}, {"query", query}});
+  }
   return Finally(std::move(r), [this, &route, who, quota](Response* answer) {
     AddHeaders(route.doc, who, quota, answer);
   });
+}
+
+// Reads through the sharing API (by a partner department or an API key) of data
+// that is not open to all go on the usage record (docs/access.md); routes that record
+// their own reads with more detail (readings, raw packets) set neither field.
+bool Api::SharedRead(const RouteDoc& doc, const Principal& who) const {
+  if (who.key_id == 0 && who.role != auth::Role::kPartner) return false;
+  if (doc.usage) return true;
+  if (doc.dataset.empty()) return false;
+  auto tags = Tags(doc.dataset);
+  return tags &&
+         !(tags->secrecy == auth::Secrecy::kPublic && tags->sharing == auth::Sharing::kPublic);
 }
 
 std::optional<Response> Api::Authenticate(const Request& req, Principal* who) const {

@@ -71,6 +71,10 @@ struct RouteDoc {
   bool list = false;
   // The media type of the 200 answer when it is not JSON ("text/html").
   std::string media_type;
+  // The route reads shared data although it names no one dataset (latest values
+  // across datasets): the guard puts partners' and API keys' reads of it on the
+  // usage record, as it does for routes of a dataset that is not public.
+  bool usage = false;
 };
 
 struct RateLimitOptions {
@@ -145,6 +149,8 @@ class Api {
   // One request through the guard: each step below either refuses (the problem to
   // answer, before the handler runs) or lets the request go on.
   Response Serve(const Entry& route, const Request& req) const;
+  // Whether a 200 answer of the route to `who` goes on the usage record.
+  bool SharedRead(const RouteDoc& doc, const auth::Principal& who) const;
   // The bearer's principal into *who (the public when there is none).
   std::optional<Response> Authenticate(const Request& req, auth::Principal* who) const;
   // Takes a token of the principal's and the address's buckets; *quota for the

@@ -410,12 +410,16 @@ void AddReadingsRoutes(Api& api, const ApiContext& ctx) {
       {.summary = "Latest value of every factor of every site the caller may see",
        .tag = "Data",
        .query = {{"kind", "string", "air, water, outlet_gas or outlet_water"}},
-       .id = "getLatestValues"},
+       .id = "getLatestValues",
+       .usage = true},
       [ctx, bodies = std::make_shared<LatestBodies>()](const Request& req, const Principal& who) {
         return GetLatestValues(ctx, *bodies, req, who);
       });
   api.Add("GET", "/api/v1/sites/{id}/latest",
-          {.summary = "Latest values of one site", .tag = "Data", .id = "getSiteLatestValues"},
+          {.summary = "Latest values of one site",
+           .tag = "Data",
+           .id = "getSiteLatestValues",
+           .usage = true},
           Bind(ctx, GetSiteLatestValues));
   api.Add(
       "GET", "/api/v1/readings",
