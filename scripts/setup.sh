@@ -20,7 +20,7 @@ PKGS=(
   clang-format-14                    # the format check of the C++ tree (tests/style)
   python3                            # test drivers that compare files
   zlib1g-dev                         # reads the gzipped Beijing dataset for the demo
-  libssl-dev openssl                 # SHA-256 of the audit log, TLS (openssl makes test certificates)
+  libssl-dev openssl                 # SM3/SM4 (audit chain, secrets), TLS (openssl makes test certificates)
   libsodium-dev                      # Argon2id passwords, random tokens
   libxlsxwriter-dev                  # XLSX exports
   procps psmisc                      # ps/kill used by the end-to-end tests
