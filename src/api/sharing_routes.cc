@@ -30,6 +30,8 @@ const std::vector<ParamDoc> kRequestBody = {
 };
 
 const std::vector<ParamDoc> kDecideBody = {{"reason", "string", "required to refuse"}};
+const std::vector<ParamDoc> kRevokeBody = {
+    {.name = "reason", .description = "why the access ends early", .required = true}};
 
 ordered_json RequestJson(const auth::DataRequest& r) {
   return {{"id", r.id},
@@ -159,6 +161,23 @@ Response RefuseRequest(const ApiContext& ctx, const Request& req, const Principa
   return Decide(ctx, req, who, false);
 }
 
+// Ends an approved request before its end: whoever may decide it may revoke it (the
+// owner department), with a reason.
+Response RevokeRequest(const ApiContext& ctx, const Request& req, const Principal& who) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) return *bad;
+  json b;
+  if (auto bad = ParseBody(req, kRevokeBody, &b)) return *bad;
+  UnixSeconds now = ctx.clock->WallSeconds();
+  auth::DataRequest r;
+  if (auto refused = FindRequest(ctx, id, who, Action::kDecide, now, &r)) return *refused;
+  auto revoked = ctx.accounts->Revoke(r.id, b["reason"].get<std::string>(), now);
+  if (!revoked.ok()) return FromStatus(revoked.status());
+  Audit(ctx, who, "data_request.revoke", "data-request:" + std::to_string(r.id),
+        RequestJson(*revoked));
+  return JsonResponse(RequestJson(*revoked));
+}
+
 Response ListNotifications(const ApiContext& ctx, const Request& req, const Principal& who) {
   std::string bad;
   auto page = PageParams(req, 500, &bad);
@@ -205,6 +224,12 @@ void AddSharingRoutes(Api& api, const ApiContext& ctx) {
            .body = kDecideBody,
            .id = "refuseDataRequest"},
           Bind(ctx, RefuseRequest));
+  api.Add("POST", "/api/v1/data-requests/{id}/revoke",
+          {.summary = "Revoke an approved request before its end (its grant and key end now)",
+           .tag = "Catalog",
+           .body = kRevokeBody,
+           .id = "revokeDataRequest"},
+          Bind(ctx, RevokeRequest));
   api.Add("GET", "/api/v1/notifications",
           {.summary = "One's notifications, newest first",
            .tag = "Accounts",

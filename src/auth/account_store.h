@@ -130,6 +130,11 @@ class AccountStore {
   // requester that dataset until then, in one transaction. kConflict when the
   // request is no longer pending.
   virtual Status DecideRequest(const DataRequest& r, const std::optional<Grant>& grant) = 0;
+  // Ends approved request `id` at `now`, before its `until`: status "revoked", `reason`
+  // the revocation's, `until` now, and its grants end now, in one transaction (who
+  // revoked it is on the audit log). kConflict when the request is not approved or
+  // its access has already ended.
+  virtual Status RevokeRequest(int64_t id, std::string_view reason, UnixSeconds now) = 0;
   // The grants of a user still valid at `now`.
   virtual Result<std::vector<Grant>> ActiveGrants(int64_t user_id, UnixSeconds now) = 0;
 

@@ -188,6 +188,18 @@ TEST_P(AccountStoreContract, DatasetsRequestsGrantsAndNotifications) {
   auto notes = store_->Notifications(alice, 1);
   ASSERT_EQ(notes->size(), 1u);
   EXPECT_EQ((*notes)[0].text, "第二条");
+
+  // Revoking ends the request and its grant now; only a request in force can be.
+  ASSERT_TRUE(store_->RevokeRequest(*first, "no longer shared", 1000).ok());
+  EXPECT_EQ(store_->RevokeRequest(*first, "again", 1001).code(), Code::kConflict);
+  EXPECT_EQ(store_->RevokeRequest(*second, "pending", 1001).code(), Code::kConflict);
+  Restart();
+  DataRequest revoked = *store_->GetRequest(*first);
+  EXPECT_EQ(revoked.status, "revoked");
+  EXPECT_EQ(revoked.reason, "no longer shared");
+  EXPECT_EQ(revoked.until, 1000);
+  EXPECT_TRUE(store_->ActiveGrants(alice, 1000)->empty());
+  EXPECT_EQ(store_->ActiveGrants(alice, 999)->size(), 1u);  // it held until then
 }
 
 INSTANTIATE_TEST_SUITE_P(All, AccountStoreContract, testing::Values(Backend{"sqlite", OpenSqlite}),

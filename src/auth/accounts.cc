@@ -380,6 +380,21 @@ Result<DataRequest> Accounts::Decide(int64_t id, bool approve, int64_t decider,
   return *r;
 }
 
+Result<DataRequest> Accounts::Revoke(int64_t id, std::string_view reason, UnixSeconds now) {
+  if (reason.empty()) return Status::InvalidInput("a revocation needs a reason");
+  if (Status s = store_->RevokeRequest(id, reason, now); !s.ok()) return s;
+  auto r = GetRequest(id, now);
+  if (!r.ok()) return r.status();
+  if (r->key_id != 0)
+    if (Status s = RevokeKey(r->key_id); !s.ok() && s.code() != Code::kNotFound) return s;
+  ClearCache();  // the grant stops working at the requester's next request
+  Notify(r->requester_id,
+         "数据申请 #" + std::to_string(id) + " (" + r->dataset + ") 的授权已撤销：" +
+             std::string(reason),
+         "data-request:" + std::to_string(id), now);
+  return r;
+}
+
 Status Accounts::Notify(int64_t user_id, std::string_view text, std::string_view object,
                         UnixSeconds now) {
   return store_->InsertNotification(

@@ -125,6 +125,11 @@ class Accounts {
   Result<DataRequest> Decide(int64_t id, bool approve, int64_t decider, std::string_view reason,
                              UnixSeconds now, std::string* key_secret);
 
+  // Ends an approved request before its end (the data is no longer to be shared):
+  // its grant ends and its key, if it was delivered as one, is revoked at once. A
+  // reason is required. kConflict when it is not in force. Notifies the requester.
+  Result<DataRequest> Revoke(int64_t id, std::string_view reason, UnixSeconds now);
+
   Status Notify(int64_t user_id, std::string_view text, std::string_view object, UnixSeconds now);
   Result<std::vector<Notification>> Notifications(int64_t user_id, size_t limit);
 

@@ -277,6 +277,21 @@ class SqliteAccountStore final : public AccountStore {
       return s;
     });
   }
+  Status RevokeRequest(int64_t id, std::string_view reason, UnixSeconds now) override {
+    std::lock_guard lock(db_->mu());
+    return db_->InTransaction([&] {
+      Status s = db_->Run(
+          "UPDATE data_requests SET status = 'revoked', reason = ?, until = ? "
+          "WHERE id = ? AND status = 'approved' AND until > ?",
+          "revoke request", std::string(reason), now, id, now);
+      if (s.ok() && db_->Changes() == 0)
+        return Status(Code::kConflict, "request " + std::to_string(id) + " is not in force");
+      if (s.ok())
+        s = db_->Run("UPDATE grants SET until = ? WHERE request_id = ? AND until > ?", "end grants",
+                     now, id, now);
+      return s;
+    });
+  }
   Result<std::vector<Grant>> ActiveGrants(int64_t user_id, UnixSeconds now) override {
     std::lock_guard lock(db_->mu());
     return db_->Query(
