@@ -126,6 +126,8 @@ Status Server::OpenStore() {
   spdlog::info("keys: {} ({} keys, newest '{}')", keys->origin(), keys->size(), keys->newest().id);
   keys_ = std::make_shared<const crypto::KeyRing>(std::move(keys).value());
   store_->UseAuditKeys(keys_);
+  // Device passwords written before there were keys (or by an older version).
+  if (Status s = store_->SealDevicePasswords(); !s.ok()) return s;
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -19,8 +20,10 @@ namespace ecohub::store {
 // unique suffix (mkdtemp), so that two runs of the suite on one machine (two
 // checkouts, two CI jobs) never share or delete each other's files.
 inline std::string FreshTestDir(const std::string& prefix) {
-  std::string dir = testing::TempDir() + prefix +
-                    testing::UnitTest::GetInstance()->current_test_info()->name() + "_XXXXXX";
+  // A parameterised test's name holds '/' ("Name/sqlite"): one folder, not two.
+  std::string name = testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(name.begin(), name.end(), '/', '_');
+  std::string dir = testing::TempDir() + prefix + name + "_XXXXXX";
   if (::mkdtemp(dir.data()) == nullptr) ADD_FAILURE() << "mkdtemp " << dir << " failed";
   return dir;
 }

@@ -1,6 +1,7 @@
 // The contract of the registry module (registry_store.h), for every backend (store_contract.h).
 #include <gtest/gtest.h>
 
+#include "crypto/keyring.h"
 #include "store/sqlite/db.h"
 #include "store/store_contract.h"
 
@@ -105,6 +106,41 @@ TEST_P(RegistryStoreContract, UnknownStoredSiteKindIsCorruption) {
   EXPECT_EQ(store_->GetSite(*s).status().code(), Code::kCorruption);
   EXPECT_FALSE(PublishRegistry(*store_, r).ok());
   EXPECT_EQ(r.Current()->version(), 1u);
+}
+
+std::shared_ptr<const crypto::KeyRing> TestKeys(const std::string& id, char fill) {
+  auto ring = crypto::KeyRing::Parse(id + " " + std::string(64, fill) + "\n", "test");
+  return std::make_shared<const crypto::KeyRing>(std::move(ring).value());
+}
+
+// Device passwords at rest: sealed with the store's keys, opened on reading; those
+// stored before there were keys are sealed by SealDevicePasswords; without the key a
+// sealed password is an error, never the sealed text passed on as a password.
+TEST_P(RegistryStoreContract, DevicePasswordsAreSealedAtRest) {
+  if (std::string(GetParam().name) != "sqlite") GTEST_SKIP() << "reads the SQLite file";
+  store_->UseAuditKeys(std::make_shared<const crypto::KeyRing>());  // none yet
+  ASSERT_TRUE(store_->PutDevice({"OLD1", 1, "old-secret", 1, "utf-8", true, "hj212"}).ok());
+  store_->UseAuditKeys(TestKeys("k1", '1'));
+  ASSERT_TRUE(store_->PutDevice({"NEW1", 1, "new-secret", 1, "utf-8", true, "hj212"}).ok());
+  ASSERT_TRUE(store_->SealDevicePasswords().ok());
+  ASSERT_TRUE(store_->SealDevicePasswords().ok());  // idempotent
+  EXPECT_EQ(store_->GetDevice("OLD1")->password, "old-secret");
+  EXPECT_EQ(store_->GetDevice("NEW1")->password, "new-secret");
+  store_.reset();
+  {
+    auto db = sqlite::Db::Open(dir_ + "/ecohub.db", {});
+    ASSERT_TRUE(db.ok());
+    auto clear = (*db)->Query("SELECT count(*) FROM devices WHERE password NOT LIKE '$sm4$k1$%'",
+                              "count", [](const sqlite::Stmt& q) { return q.Int(0); });
+    ASSERT_TRUE(clear.ok());
+    EXPECT_EQ(clear->at(0), 0) << "a device password is stored in clear";
+  }
+  Restart();
+  store_->UseAuditKeys(TestKeys("k2", '2'));  // a ring without the sealing key
+  auto d = store_->GetDevice("NEW1");
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().code(), Code::kNotFound) << d.status().ToString();
+  EXPECT_FALSE(store_->Devices().ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(All, RegistryStoreContract, StoreBackends(), BackendName<Store>);

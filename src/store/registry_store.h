@@ -29,7 +29,12 @@ class RegistryStore {
   virtual Result<int64_t> PutDistrict(const District& d) = 0;
   virtual Result<int64_t> PutEnterprise(const Enterprise& e) = 0;
   virtual Result<int64_t> PutSite(const Site& s) = 0;
+  // Device passwords are kept sealed when the store has keys (crypto/sealer.h; keys
+  // outside the database) and come back opened; PutDevice seals.
   virtual Status PutDevice(const Device& d) = 0;
+  // Seals the device passwords still stored in clear (written before there were
+  // keys); nothing to do without keys. Idempotent.
+  virtual Status SealDevicePasswords() = 0;
 
   // Everything stored, ordered by id (devices by mn). A stored site whose kind is
   // not a registry::SiteKind name makes Sites and GetSite fail with kCorruption.

@@ -1364,10 +1364,7 @@ DEMO_ORDER = [packets_redacted, packets_closed, outlet_of_other_district, imposs
 # Holes known to be open, by attack function: reported as "OPEN (known)", not counted
 # as findings, each with where it is written down. An attack listed here that holds is
 # a finding (remove it from the list), so the list cannot go stale.
-KNOWN_OPEN = {
-    "passwords_at_rest": "issue 11 note: device passwords are not yet sealed with SM4 "
-                         "(crypto::Sealer is ready; the registry store does not use it)",
-}
+KNOWN_OPEN = {}
 
 
 def run_one(entry, arg):

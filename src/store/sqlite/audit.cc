@@ -1,8 +1,6 @@
 // The audit module of the SQLite store: the chained log in ecohub.db.
 #include "store/audit.h"
 
-#include <filesystem>
-
 #include "store/sqlite/modules.h"
 
 namespace ecohub::store::sqlite {
@@ -18,17 +16,17 @@ AuditEntry EntryOf(const Stmt& q) {
 
 class Audit final : public AuditStore, private OnEcohubDb {
  public:
-  explicit Audit(Connections& c) : OnEcohubDb(c) {}
+  explicit Audit(Connections& c) : OnEcohubDb(c), keys_(*c.keys) {}
 
   void UseAuditKeys(std::shared_ptr<const crypto::KeyRing> keys) override {
-    std::lock_guard lock(w_.mu());
-    keys_ = std::move(keys);
+    keys_.Use(std::move(keys));
   }
 
   Status AppendAudits(std::span<AuditEntry> entries) override {
     if (entries.empty()) return Status::Ok();
+    auto keys = keys_.Get();
+    if (!keys.ok()) return keys.status();
     std::lock_guard lock(w_.mu());
-    if (Status s = LoadDefaultKeys(); !s.ok()) return s;
     // The link to the last row is read inside the transaction that appends.
     return w_.InTransaction([&] {
       AuditEntry head;
@@ -39,7 +37,7 @@ class Audit final : public AuditStore, private OnEcohubDb {
         e.id = head.id + 1;
         e.prev_hash = head.hash;
         if (e.time == 0) e.time = WallMillis();
-        if (Status s = SealAuditEntry(head, *keys_, &e); !s.ok()) return s;
+        if (Status s = SealAuditEntry(head, **keys, &e); !s.ok()) return s;
         Status s = w_.Run(
             "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash, key_id) "
             "VALUES (?,?,?,?,?,?,?,?,?)",
@@ -79,21 +77,8 @@ class Audit final : public AuditStore, private OnEcohubDb {
   }
 
  private:
-  // A store not handed keys finds them where every process of its data directory
-  // does (audit_store.h), once; under w_.mu().
-  Status LoadDefaultKeys() {
-    if (keys_) return Status::Ok();
-    Stmt q(w_, "PRAGMA database_list");  // (seq, name, file): main's file is ecohub.db
-    std::string db_file = q.Step() == kRow ? q.Text(2) : "";
-    std::string dir = std::filesystem::path(db_file).parent_path().string();
-    auto keys = crypto::KeyRing::Resolve("", dir + "/keys", /*create=*/false);
-    if (!keys.ok()) return keys.status();
-    keys_ = std::make_shared<const crypto::KeyRing>(std::move(keys).value());
-    return Status::Ok();
-  }
-
-  std::shared_ptr<const crypto::KeyRing> keys_;  // guarded by w_.mu()
-  int64_t keyed_from_ = 0;                       // guarded by r_.mu()
+  StoreKeys& keys_;
+  int64_t keyed_from_ = 0;  // guarded by r_.mu()
 };
 
 }  // namespace

@@ -1,4 +1,8 @@
 // The registry module of the SQLite store: districts, enterprises, sites, devices.
+// Device passwords are stored sealed with SM4 (crypto/sealer.h) when the store has
+// keys, and opened as they are read; a password written before there were keys stays
+// readable in clear until SealDevicePasswords seals it.
+#include "crypto/sealer.h"
 #include "store/sqlite/modules.h"
 
 namespace ecohub::store::sqlite {
@@ -64,7 +68,7 @@ constexpr const char* kDeviceByMn =
 
 class Registry final : public RegistryStore, private OnEcohubDb {
  public:
-  explicit Registry(Connections& c) : OnEcohubDb(c) {}
+  explicit Registry(Connections& c) : OnEcohubDb(c), keys_(*c.keys) {}
 
   Result<int64_t> PutDistrict(const District& d) override {
     return Upsert(kPutDistrict, "put district", d.code, d.name, d.lon, d.lat, d.geojson);
@@ -77,7 +81,11 @@ class Registry final : public RegistryStore, private OnEcohubDb {
     return Upsert(kPutSite, "put site", s.code, s.name, registry::SiteKindName(s.kind),
                   s.district_id, s.enterprise_id, s.lon, s.lat, s.simulated, s.attrs_json);
   }
-  Status PutDevice(const Device& d) override {
+  Status PutDevice(const Device& device) override {
+    auto sealed = Seal(device.password);
+    if (!sealed.ok()) return sealed.status();
+    Device d = device;
+    d.password = std::move(*sealed);
     std::lock_guard lock(w_.mu());
     return w_.Run(
         "INSERT INTO devices (mn, site_id, password, protocol_version, charset, enabled, "
@@ -110,13 +118,69 @@ class Registry final : public RegistryStore, private OnEcohubDb {
     if (!row.ok()) return row.status();
     return std::move(*row);
   }
-  Result<std::vector<Device>> Devices() override { return All(kDevices, DeviceFrom); }
+  Result<std::vector<Device>> Devices() override {
+    auto rows = All(kDevices, DeviceFrom);
+    if (!rows.ok()) return rows.status();
+    for (Device& d : *rows)
+      if (Status s = Open(&d); !s.ok()) return s;
+    return rows;
+  }
   Result<Device> GetDevice(std::string_view mn) override {
-    std::lock_guard lock(r_.mu());
-    return r_.QueryOne(kDeviceByMn, "device " + std::string(mn), DeviceFrom, mn);
+    Result<Device> d = [&] {
+      std::lock_guard lock(r_.mu());
+      return r_.QueryOne(kDeviceByMn, "device " + std::string(mn), DeviceFrom, mn);
+    }();
+    if (!d.ok()) return d;
+    if (Status s = Open(&*d); !s.ok()) return s;
+    return d;
+  }
+  Status SealDevicePasswords() override {
+    auto keys = keys_.Get();
+    if (!keys.ok()) return keys.status();
+    if ((*keys)->empty()) return Status::Ok();
+    auto clear = All("SELECT mn, password FROM devices WHERE password NOT LIKE '$sm4$%'",
+                     [](const Stmt& q) { return std::pair(q.Text(0), q.Text(1)); });
+    if (!clear.ok()) return clear.status();
+    crypto::Sealer sealer(*keys);
+    std::lock_guard lock(w_.mu());
+    return w_.InTransaction([&] {
+      for (const auto& [mn, password] : *clear) {
+        auto sealed = sealer.Seal(password);
+        if (!sealed.ok()) return sealed.status();
+        Status s = w_.Run("UPDATE devices SET password = ? WHERE mn = ? AND password = ?",
+                          "seal device password", *sealed, mn, password);
+        if (!s.ok()) return s;
+      }
+      return Status::Ok();
+    });
   }
 
  private:
+  // A password as stored: sealed when the store has keys, as it is otherwise.
+  Result<std::string> Seal(const std::string& password) {
+    auto keys = keys_.Get();
+    if (!keys.ok()) return keys.status();
+    if ((*keys)->empty()) return password;
+    return crypto::Sealer(*keys).Seal(password);
+  }
+  // Opens a stored password in place; a sealed one needs the key that sealed it.
+  Status Open(Device* d) {
+    if (!crypto::Sealer::IsSealed(d->password)) return Status::Ok();
+    auto keys = keys_.Get();
+    if (!keys.ok()) return keys.status();
+    if ((*keys)->empty())
+      return Status(Code::kPermissionDenied, "device " + d->mn +
+                                                 ": its password is sealed and no key is at hand "
+                                                 "(--key-file, ECOHUB_KEYS or <data>/keys)");
+    auto opened = crypto::Sealer(*keys).Open(d->password);
+    if (!opened.ok())
+      return Status(opened.status().code(), "device " + d->mn + ": " + opened.status().message());
+    d->password = std::move(*opened);
+    return Status::Ok();
+  }
+
+  StoreKeys& keys_;
+
   // Upserts a row by its natural key and returns its id.
   template <typename... V>
   Result<int64_t> Upsert(const char* sql, const char* what, const V&... values) {
