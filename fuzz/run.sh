@@ -37,6 +37,7 @@ HJ212_SRCS=("$ROOT/fuzz/hj212_fuzz.cc" "$SRC"/hj212/{crc,error,framer,packet,bui
             "$SRC"/core/{status,time,reading}.cc)
 API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
           "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store}.cc
+          "$SRC"/auth/{login_guard,password_workers,password_rules}.cc
           "$SRC"/store/sqlite/db.cc "$SRC"/core/{status,time,clock}.cc)
 XLSX_LIBS=$(pkg-config --libs xlsxwriter 2>/dev/null || echo "-lxlsxwriter -lz")
 obj_of() {  # $1 target, $2 source -> object path
