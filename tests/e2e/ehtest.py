@@ -16,6 +16,32 @@ def metric(http_port, name):
 failures = []
 
 
+def exchange(gw_port, frames, wait=2.0, expect=None):
+    """Sends `frames` on a fresh gateway connection and returns the replies as text,
+    waiting up to `wait` seconds for `expect` 9014 answers (default: one per frame);
+    "" from a connection closed at accept or reset."""
+    import socket, time
+    expect = len(frames) if expect is None else expect
+    s = socket.create_connection(("127.0.0.1", gw_port))
+    data, deadline = b"", time.time() + wait
+    try:
+        for f in frames:
+            s.sendall(f)
+        s.settimeout(0.2)
+        while time.time() < deadline and data.count(b"CN=9014") < expect:
+            try:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            except socket.timeout:
+                pass
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    s.close()
+    return data.decode(errors="replace")
+
+
 def check(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     if not cond:

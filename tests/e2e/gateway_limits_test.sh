@@ -89,24 +89,7 @@ def encode(qn, cp, password=pw, device=mn):
     return out.stdout.strip().encode() + b"\r\n"
 
 def exchange(frames, wait=2.0):  # the replies; "" from a connection closed at accept
-    s = socket.create_connection(("127.0.0.1", gw))
-    data, deadline = b"", time.time() + wait
-    try:
-        for f in frames:
-            s.sendall(f)
-        s.settimeout(0.2)
-        while time.time() < deadline and data.count(b"CN=9014") < len(frames):
-            try:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-            except socket.timeout:
-                pass
-    except (ConnectionResetError, BrokenPipeError):
-        pass
-    s.close()
-    return data.decode(errors="replace")
+    return ehtest.exchange(gw, frames, wait)
 
 # 1. Connections per address, and the first-frame timeout.
 conns = [socket.create_connection(("127.0.0.1", gw)) for _ in range(4)]

@@ -22,22 +22,7 @@ def encode(header, cp):
     return out.stdout.strip().encode() + b"\r\n"
 
 def exchange(frames, wait=3.0, expect=1):
-    s = socket.create_connection(("127.0.0.1", gw))
-    for f in frames:
-        s.sendall(f)
-    s.settimeout(0.2)
-    data = b""
-    deadline = time.time() + wait
-    while time.time() < deadline and data.count(b"CN=9014") < expect:
-        try:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-        except socket.timeout:
-            pass
-    s.close()
-    return data.decode(errors="replace")
+    return ehtest.exchange(gw, frames, wait, expect)
 
 from ehtest import check, finish, login
 def metric(name):
