@@ -280,16 +280,22 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
                 std::string_view bytes) {
     if (guard_->LogRejected(&budget_))
       spdlog::warn("[conn {}][{}][MN {}] {}: {}: {}", id_, peer_, EscapeForLog(mn), what, verdict,
-                   EscapeForLog(bytes));
+                   EscapeForLog(hj212::RedactPassword(bytes)));
     if (gw_.options_.keep_raw && guard_->KeepRejected(address_, &budget_))
       KeepRaw(mn, std::string(verdict), bytes);
   }
 
   void KeepRaw(const std::string& mn, std::string verdict, std::string_view bytes) {
     store::Batch batch;
-    batch.raw.push_back(
-        store::RawPacket{clock_.WallMillis(), peer_, mn, std::move(verdict), std::string(bytes)});
+    batch.raw.push_back(RawOf(mn, std::move(verdict), bytes));
     (void)gw_.writer_.Submit(std::move(batch), [](const Status&) {});
+  }
+
+  // A frame as raw packets keep it: its access password masked, since a wrong guess
+  // may be another device's password and the right one must not rest in clear.
+  store::RawPacket RawOf(const std::string& mn, std::string verdict, std::string_view bytes) {
+    return store::RawPacket{clock_.WallMillis(), peer_, mn, std::move(verdict),
+                            hj212::RedactPassword(bytes)};
   }
 
   // A packet the session refused because its MN or password is wrong: no answer
@@ -359,9 +365,7 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     gw_.counters_->readings->Add(out.readings.size());
     batch.readings = std::move(out.readings);
     if (gw_.options_.keep_raw)
-      batch.raw.push_back(store::RawPacket{clock_.WallMillis(), peer_, out.mn,
-                                           std::string(VerdictName(out.verdict)),
-                                           std::string(frame)});
+      batch.raw.push_back(RawOf(out.mn, std::string(VerdictName(out.verdict)), frame));
     if (batch.readings.empty() && batch.raw.empty()) {
       // Nothing to make durable (raw packets not kept): answer now.
       if (!out.ack_after_commit.empty()) Send(std::move(out.ack_after_commit));
