@@ -15,6 +15,7 @@ namespace {
 constexpr char kBase32Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 // RFC 4226 §4 R6: 160-bit shared secrets.
 constexpr int kKeyBytes = 20;
+constexpr unsigned kSha1Bytes = 20;
 constexpr std::array<uint32_t, 9> kPow10 = {1,      10,      100,      1000,     10000,
                                             100000, 1000000, 10000000, 100000000};
 
@@ -37,11 +38,11 @@ std::string HotpCode(std::string_view key, uint64_t counter, int digits) {
   unsigned int mac_len = 0;
   if (HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), message, sizeof message, mac,
            &mac_len) == nullptr ||
-      mac_len != 20)
+      mac_len != kSha1Bytes)
     return "";
   // Dynamic truncation: the low nibble of the last byte picks 4 bytes; the top bit
   // is dropped so the value reads the same signed or unsigned.
-  unsigned offset = mac[19] & 0x0f;
+  unsigned offset = mac[kSha1Bytes - 1] & 0x0f;
   uint32_t binary = (uint32_t{mac[offset]} & 0x7f) << 24 | uint32_t{mac[offset + 1]} << 16 |
                     uint32_t{mac[offset + 2]} << 8 | uint32_t{mac[offset + 3]};
   uint32_t value = binary % kPow10[digits];
