@@ -7,8 +7,9 @@ namespace ecohub::auth {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kRoleNames = {
-    "public", "admin", "leader", "staff", "inspector", "partner", "enterprise"};
+constexpr std::array<std::string_view, 9> kRoleNames = {
+    "public",  "admin",      "leader",         "staff",      "inspector",
+    "partner", "enterprise", "security_admin", "audit_admin"};
 constexpr std::array<std::string_view, 4> kSecrecyNames = {"public", "internal", "restricted",
                                                            "secret"};
 constexpr std::array<std::string_view, 4> kSharingNames = {"public", "government", "departments",
@@ -30,6 +31,12 @@ bool Contains(const std::vector<std::string>& v, std::string_view s) {
 
 bool OpenToAll(const DatasetTags& d) {
   return d.secrecy == Secrecy::kPublic && d.sharing == Sharing::kPublic;
+}
+
+// Accounts, roles, keys: the security administrator's; the system administrator's
+// too unless the deployment separates their duties.
+bool ManagesAccounts(const Principal& p) {
+  return p.role == Role::kSecurityAdmin || (p.role == Role::kAdmin && !p.separated_duties);
 }
 
 // The bureau's own accounts: they work on the city's data within their district.
@@ -122,6 +129,10 @@ Decision ReferenceAccess(const Principal& p, Action a, const Target& t) {
 
 }  // namespace
 
+bool IsAdministrator(Role r) {
+  return r == Role::kAdmin || r == Role::kSecurityAdmin || r == Role::kAuditAdmin;
+}
+
 std::string_view RoleName(Role r) { return kRoleNames[static_cast<size_t>(r)]; }
 std::optional<Role> ParseRole(std::string_view s) { return ParseName<Role>(kRoleNames, s); }
 std::string_view SecrecyName(Secrecy s) { return kSecrecyNames[static_cast<size_t>(s)]; }
@@ -161,6 +172,10 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
+  // The audit administrator reads; of its own account it changes only its password.
+  if (p.role == Role::kAuditAdmin && a != Action::kRead && a != Action::kExport &&
+      !(t.area == Area::kUsers && t.owner_user_id == p.user_id))
+    return Deny("the audit administrator changes nothing");
   if ((a == Action::kAcknowledge || a == Action::kClose) && t.area != Area::kAlarms)
     return Deny("only alarms are acknowledged or closed");
   switch (t.area) {
@@ -171,12 +186,14 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
     case Area::kReference:
       return ReferenceAccess(p, a, t);
     case Area::kUsers:
-      if (p.role == Role::kAdmin) return Allow();
+      if (ManagesAccounts(p)) return Allow();
+      if (p.role == Role::kAuditAdmin && a == Action::kRead) return Allow();  // who is who
       if (p.role != Role::kPublic && t.owner_user_id == p.user_id && a != Action::kDecide)
         return Allow();  // one's own account: read it, change one's password
       return Deny("only an administrator manages accounts");
     case Area::kKeys:
-      if (p.role == Role::kAdmin) return Allow();
+      if (ManagesAccounts(p)) return Allow();
+      if (p.role == Role::kAuditAdmin && a == Action::kRead) return Allow();
       if (p.role != Role::kPublic && t.owner_user_id == p.user_id &&
           (a == Action::kRead || a == Action::kWrite))
         return Allow();
@@ -198,8 +215,11 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
         return Allow();  // the deciders see what is asked of them
       return Deny("not your request");
     case Area::kAudit:
-      if (a == Action::kRead && (p.role == Role::kAdmin || p.role == Role::kLeader)) return Allow();
-      return Deny("the audit log is for administrators and leaders");
+      if (a != Action::kRead && a != Action::kExport) return Deny("the audit log is never changed");
+      if (p.role == Role::kAuditAdmin || p.role == Role::kLeader ||
+          (p.role == Role::kAdmin && !p.separated_duties))
+        return Allow();
+      return Deny("the audit log is for the audit administrator and leaders");
     case Area::kOps:
       return p.role == Role::kAdmin ? Allow() : Deny("administrators only");
     case Area::kAlarms:

@@ -14,7 +14,21 @@
 
 namespace ecohub::auth {
 
-enum class Role { kPublic, kAdmin, kLeader, kStaff, kInspector, kPartner, kEnterprise };
+// kAdmin is the system administrator (系统管理员): registry, catalog, operations. Under
+// 三员分立 (Principal::separated_duties) accounts belong to the security administrator
+// (安全管理员) and the audit log to the audit administrator (审计管理员), who changes
+// nothing; one account holds one role, so the three cannot be held together.
+enum class Role {
+  kPublic,
+  kAdmin,
+  kLeader,
+  kStaff,
+  kInspector,
+  kPartner,
+  kEnterprise,
+  kSecurityAdmin,
+  kAuditAdmin,
+};
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
@@ -57,7 +71,16 @@ struct Principal {
   std::vector<Grant> grants;
   // An API key limited to some datasets (empty: its owner's rights). Keys never write.
   std::vector<std::string> key_datasets;
+  // The deployment separates the administrators' duties (三员分立): kAdmin then neither
+  // manages accounts nor reads the audit log.
+  bool separated_duties = false;
+  // What the session must do before anything else (Api::Serve refuses the rest).
+  bool must_change_password = false;
+  bool must_enroll_second_factor = false;
 };
+
+// The three administrator roles of 三员分立.
+bool IsAdministrator(Role r);
 
 enum class Action {
   kRead,

@@ -200,9 +200,85 @@ TEST(Policy, Table) {
     EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;
 }
 
+// 三员分立: with the deployment's separation on, the system administrator keeps the
+// registry and operations, the security administrator has the accounts and keys, the
+// audit administrator reads the audit log and changes nothing; without it, the
+// system administrator keeps accounts and the audit log as before.
+TEST(Policy, ThreeAdministrators) {
+  auto separated = [](Role r) {
+    Principal p = Who(r);
+    p.separated_duties = true;
+    return p;
+  };
+  const Principal sys = separated(Role::kAdmin), sec = separated(Role::kSecurityAdmin),
+                  aud = separated(Role::kAuditAdmin), legacy = Who(Role::kAdmin);
+  const Target kStation{Area::kData, &kAirReadings, 1};
+  const Target kOther{Area::kUsers, nullptr, 0, 0, 8};
+  const Target kOwn{Area::kUsers, nullptr, 0, 0, 7};
+  const Target kOthersKey{Area::kKeys, nullptr, 0, 0, 8};
+  const Target kRequest{Area::kRequests, &kAirReadings, 0, 0, 9};
+  const Target kAlarm{Area::kAlarms, &kAlarms, 1, 11};
+  const Case cases[] = {
+      {"system admin: registry", sys, Action::kWrite, {Area::kReference, nullptr, 1}, true},
+      {"system admin: catalog", sys, Action::kWrite, {Area::kCatalog, &kAqi}, true},
+      {"system admin: ops", sys, Action::kRead, {Area::kOps}, true},
+      {"system admin: data", sys, Action::kRead, kStation, true},
+      {"system admin: not accounts", sys, Action::kWrite, kOther, false},
+      {"system admin: not others' keys", sys, Action::kWrite, kOthersKey, false},
+      {"system admin: own password", sys, Action::kWrite, kOwn, true},
+      {"system admin: not the audit log", sys, Action::kRead, {Area::kAudit}, false},
+      {"security admin: accounts", sec, Action::kWrite, kOther, true},
+      {"security admin: reads accounts", sec, Action::kRead, {Area::kUsers}, true},
+      {"security admin: keys", sec, Action::kWrite, kOthersKey, true},
+      {"security admin: not data", sec, Action::kRead, kStation, false},
+      {"security admin: not the registry", sec, Action::kWrite, {Area::kReference}, false},
+      {"security admin: not ops", sec, Action::kRead, {Area::kOps}, false},
+      {"security admin: not the audit log", sec, Action::kRead, {Area::kAudit}, false},
+      {"security admin: not alarms", sec, Action::kAcknowledge, kAlarm, false},
+      {"audit admin: reads the audit log", aud, Action::kRead, {Area::kAudit}, true},
+      {"audit admin: exports it", aud, Action::kExport, {Area::kAudit}, true},
+      {"audit admin: reads accounts", aud, Action::kRead, {Area::kUsers}, true},
+      {"audit admin: reads keys", aud, Action::kRead, kOthersKey, true},
+      {"audit admin: own password", aud, Action::kWrite, kOwn, true},
+      {"audit admin: changes no account", aud, Action::kWrite, kOther, false},
+      {"audit admin: no key of its own",
+       aud,
+       Action::kWrite,
+       {Area::kKeys, nullptr, 0, 0, 7},
+       false},
+      {"audit admin: asks for no data",
+       aud,
+       Action::kWrite,
+       {Area::kRequests, &kAirReadings, 0, 0, 7},
+       false},
+      {"audit admin: decides nothing", aud, Action::kDecide, kRequest, false},
+      {"audit admin: not the registry", aud, Action::kWrite, {Area::kReference}, false},
+      {"audit admin: not data", aud, Action::kRead, kStation, false},
+      {"audit admin: not ops", aud, Action::kRead, {Area::kOps}, false},
+      {"audit admin: never writes the log", aud, Action::kWrite, {Area::kAudit}, false},
+      {"leader still reads the audit log",
+       separated(Role::kLeader),
+       Action::kRead,
+       {Area::kAudit},
+       true},
+      {"without separation: admin manages accounts", legacy, Action::kWrite, kOther, true},
+      {"without separation: admin reads the audit log",
+       legacy,
+       Action::kRead,
+       {Area::kAudit},
+       true},
+      {"without separation: the roles still hold", Who(Role::kAuditAdmin), Action::kWrite, kOther,
+       false},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;
+  EXPECT_TRUE(IsAdministrator(Role::kAuditAdmin));
+  EXPECT_FALSE(IsAdministrator(Role::kLeader));
+}
+
 TEST(Policy, Names) {
   for (auto r : {Role::kPublic, Role::kAdmin, Role::kLeader, Role::kStaff, Role::kInspector,
-                 Role::kPartner, Role::kEnterprise})
+                 Role::kPartner, Role::kEnterprise, Role::kSecurityAdmin, Role::kAuditAdmin})
     EXPECT_EQ(ParseRole(RoleName(r)), r);
   EXPECT_FALSE(ParseRole("root"));
   EXPECT_EQ(ParseSecrecy("restricted"), Secrecy::kRestricted);
