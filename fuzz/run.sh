@@ -31,13 +31,14 @@ OBJ="$OUT/obj"
 mkdir -p "$OBJ"
 # api.cc defines the guard and the list exports too, which reach Accounts (its SQLite
 # store through store/sqlite/db.cc, libsodium), exports (libxlsxwriter) and logs
-# (spdlog): those link in, though the parsers never call them.
+# (spdlog), TOTP and sealing (OpenSSL): those link in, though the parsers never call them.
 API_DEFS=(-DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED)
 HJ212_SRCS=("$ROOT/fuzz/hj212_fuzz.cc" "$SRC"/hj212/{crc,error,framer,packet,builder,reply}.cc
             "$SRC"/core/{status,time,reading}.cc)
 API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
           "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store}.cc
-          "$SRC"/auth/{login_guard,password_workers,password_rules}.cc
+          "$SRC"/auth/{login_guard,password_workers,password_rules,totp}.cc
+          "$SRC"/crypto/{sm,keyring,sealer}.cc
           "$SRC"/store/sqlite/db.cc "$SRC"/core/{status,time,clock}.cc)
 XLSX_LIBS=$(pkg-config --libs xlsxwriter 2>/dev/null || echo "-lxlsxwriter -lz")
 obj_of() {  # $1 target, $2 source -> object path
@@ -72,7 +73,7 @@ for f in "${HJ212_SRCS[@]}"; do hj212_objs+=("$(obj_of hj212 "$f")"); done
 for f in "${API_SRCS[@]}"; do api_objs+=("$(obj_of api "$f")"); done
 "$CXX" "${FLAGS[@]}" "${hj212_objs[@]}" -o "$OUT/hj212_fuzz"
 # shellcheck disable=SC2086  # XLSX_LIBS is a word list
-"$CXX" "${FLAGS[@]}" "${api_objs[@]}" -lspdlog -lfmt -lsqlite3 -lsodium $XLSX_LIBS -o "$OUT/api_fuzz"
+"$CXX" "${FLAGS[@]}" "${api_objs[@]}" -lspdlog -lfmt -lsqlite3 -lsodium -lcrypto $XLSX_LIBS -o "$OUT/api_fuzz"
 
 VECTORS="$ROOT/../shared/reference/hj212_vectors.json"
 if [ -f "$VECTORS" ]; then

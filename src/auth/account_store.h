@@ -36,6 +36,19 @@ struct User {
   int failed_logins = 0;
   UnixSeconds locked_until = 0;
   UnixSeconds created = 0;
+  UnixSeconds password_changed = 0;
+  // Set when an administrator chose the password (a new account, a reset): the
+  // user replaces it before doing anything else.
+  bool must_change_password = false;
+  bool second_factor = false;  // a TOTP key is active (read only: SetSecondFactor sets it)
+};
+
+// A user's TOTP second factor (totp.h): keys as the caller gives them (Accounts
+// seals them), `last_step` the time step of the last code accepted.
+struct SecondFactor {
+  std::string key;      // active; empty: none
+  std::string pending;  // enrolled, not yet confirmed with a code
+  int64_t last_step = 0;
 };
 
 struct ApiKey {
@@ -74,6 +87,7 @@ struct Notification {
 struct TokenRow {
   int64_t user_id = 0;
   UnixSeconds expires = 0;
+  UnixSeconds last_used = 0;  // for the idle timeout; TouchToken moves it
 };
 
 // How many passwords a user may not reuse: the current one and the 4 before it.
@@ -84,7 +98,8 @@ class AccountStore {
   virtual ~AccountStore() = default;
 
   // Users. InsertUser stores everything of `u` but its id (and failed_logins,
-  // locked_until: 0) and returns the new id; kConflict when the username is taken.
+  // locked_until: 0; no second factor) and returns the new id; kConflict when the
+  // username is taken.
   virtual Result<int64_t> InsertUser(const User& u, std::string_view password_hash) = 0;
   virtual Result<User> GetUser(int64_t id) = 0;
   // By username; also fills *password_hash when given.
@@ -93,20 +108,29 @@ class AccountStore {
   virtual Result<std::vector<User>> Users() = 0;  // ordered by id
   // Display name, role, district, enterprise, department and disabled of `u.id`.
   virtual Status UpdateUser(const User& u) = 0;
-  // Sets the password hash, clears failures and lockout and deletes the user's
-  // tokens, in one transaction; the hash replaced is kept in the history.
-  virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash) = 0;
+  // Sets the password hash, its time and whether it must be changed, clears failures
+  // and lockout and deletes the user's tokens, in one transaction; the hash replaced
+  // is kept in the history.
+  virtual Status SetPasswordHash(int64_t user_id, std::string_view password_hash,
+                                 UnixSeconds changed, bool must_change) = 0;
   // The user's current password hash, then those it replaced, newest first:
   // kPasswordHistory at most in all (empty for an unknown user).
   virtual Result<std::vector<std::string>> PasswordHistory(int64_t user_id) = 0;
   virtual Status SetFailedLogins(int64_t user_id, int failed, UnixSeconds locked_until) = 0;
 
-  // Tokens, by the hash of the secret. InsertToken stores a token, clears the user's
-  // failures and deletes the tokens expired at `created`, in one transaction.
-  virtual Status InsertToken(std::string_view hash, int64_t user_id, UnixSeconds created,
-                             UnixSeconds expires) = 0;
+  // The user's second factor (an empty one for a user without); kNotFound for no user.
+  virtual Result<SecondFactor> GetSecondFactor(int64_t user_id) = 0;
+  virtual Status SetSecondFactor(int64_t user_id, const SecondFactor& f) = 0;
+
+  // Tokens, by the hash of the secret. InsertToken stores a token (last used at
+  // `created`), clears the user's failures, deletes the tokens expired at `created`
+  // and the user's oldest beyond its `keep` newest (this one included), in one
+  // transaction; returns how many of the user's live tokens it deleted.
+  virtual Result<int> InsertToken(std::string_view hash, int64_t user_id, UnixSeconds created,
+                                  UnixSeconds expires, int keep) = 0;
   virtual Result<TokenRow> FindToken(std::string_view hash) = 0;
-  virtual Status DeleteToken(std::string_view hash) = 0;  // OK when absent
+  virtual Status TouchToken(std::string_view hash, UnixSeconds used) = 0;  // OK when absent
+  virtual Status DeleteToken(std::string_view hash) = 0;                   // OK when absent
   virtual Status DeleteTokensOf(int64_t user_id) = 0;
 
   // API keys. InsertKey stores everything of `k` but its id, with the hash of its

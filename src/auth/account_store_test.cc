@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "auth/sqlite_account_store.h"
 #include "store/contract_fixture.h"
+#include "store/sqlite/db.h"
 
 namespace ecohub::auth {
 namespace {
@@ -78,34 +81,97 @@ TEST_P(AccountStoreContract, UsersAreKeptByIdAndNameAndUsernamesAreUnique) {
 TEST_P(AccountStoreContract, TokensEndWithPasswordChangeAndExpiredOnesArePruned) {
   int64_t alice = AddUser("alice");
   ASSERT_TRUE(store_->SetFailedLogins(alice, 2, 0).ok());
-  ASSERT_TRUE(store_->InsertToken("h1", alice, 100, 200).ok());
-  EXPECT_EQ(store_->GetUser(alice)->failed_logins, 0);           // a login clears failures
-  ASSERT_TRUE(store_->InsertToken("h2", alice, 250, 900).ok());  // h1 expired at 200
+  ASSERT_TRUE(store_->InsertToken("h1", alice, 100, 200, 10).ok());
+  EXPECT_EQ(store_->GetUser(alice)->failed_logins, 0);               // a login clears failures
+  ASSERT_TRUE(store_->InsertToken("h2", alice, 250, 900, 10).ok());  // h1 expired at 200
   Restart();
   EXPECT_EQ(store_->FindToken("h1").status().code(), Code::kNotFound);
   auto t = store_->FindToken("h2");
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->user_id, alice);
   EXPECT_EQ(t->expires, 900);
-  ASSERT_TRUE(store_->SetPasswordHash(alice, "new-hash").ok());
+  ASSERT_TRUE(store_->SetPasswordHash(alice, "new-hash", 500, false).ok());
   EXPECT_EQ(store_->FindToken("h2").status().code(), Code::kNotFound);
-  EXPECT_EQ(store_->SetPasswordHash(999, "x").code(), Code::kNotFound);
+  EXPECT_EQ(store_->SetPasswordHash(999, "x", 500, false).code(), Code::kNotFound);
   std::string hash;
   ASSERT_TRUE(store_->FindUser("alice", &hash).ok());
   EXPECT_EQ(hash, "new-hash");
-  ASSERT_TRUE(store_->InsertToken("h3", alice, 300, 900).ok());
+  ASSERT_TRUE(store_->InsertToken("h3", alice, 300, 900, 10).ok());
   ASSERT_TRUE(store_->DeleteToken("h3").ok());
   EXPECT_FALSE(store_->FindToken("h3").ok());
-  ASSERT_TRUE(store_->InsertToken("h4", alice, 300, 900).ok());
+  ASSERT_TRUE(store_->InsertToken("h4", alice, 300, 900, 10).ok());
   ASSERT_TRUE(store_->DeleteTokensOf(alice).ok());
   EXPECT_FALSE(store_->FindToken("h4").ok());
+}
+
+TEST_P(AccountStoreContract, PasswordAgeAndForcedChangeAreKept) {
+  User u;
+  u.username = "carol";
+  u.role = Role::kSecurityAdmin;
+  u.created = 1000;
+  u.password_changed = 1000;
+  u.must_change_password = true;
+  auto carol = store_->InsertUser(u, "h0");
+  ASSERT_TRUE(carol.ok());
+  Restart();
+  auto c = store_->GetUser(*carol);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->role, Role::kSecurityAdmin);
+  EXPECT_EQ(c->password_changed, 1000);
+  EXPECT_TRUE(c->must_change_password);
+  EXPECT_FALSE(c->second_factor);
+  ASSERT_TRUE(store_->SetPasswordHash(*carol, "h1", 2000, false).ok());
+  Restart();
+  c = store_->GetUser(*carol);
+  EXPECT_EQ(c->password_changed, 2000);
+  EXPECT_FALSE(c->must_change_password);
+  ASSERT_TRUE(store_->SetPasswordHash(*carol, "h2", 3000, true).ok());
+  EXPECT_TRUE(store_->GetUser(*carol)->must_change_password);
+}
+
+TEST_P(AccountStoreContract, SecondFactorIsKeptAndShownOnTheUser) {
+  int64_t alice = AddUser("alice");
+  auto none = store_->GetSecondFactor(alice);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->key.empty());
+  EXPECT_TRUE(none->pending.empty());
+  EXPECT_EQ(store_->GetSecondFactor(999).status().code(), Code::kNotFound);
+  ASSERT_TRUE(store_->SetSecondFactor(alice, {"", "pending-key", 0}).ok());
+  EXPECT_FALSE(store_->GetUser(alice)->second_factor);  // pending only
+  ASSERT_TRUE(store_->SetSecondFactor(alice, {"active-key", "", 5555}).ok());
+  EXPECT_EQ(store_->SetSecondFactor(999, {}).code(), Code::kNotFound);
+  Restart();
+  auto f = store_->GetSecondFactor(alice);
+  EXPECT_EQ(f->key, "active-key");
+  EXPECT_EQ(f->last_step, 5555);
+  EXPECT_TRUE(store_->GetUser(alice)->second_factor);
+  EXPECT_TRUE(store_->FindUser("alice")->second_factor);
+  ASSERT_TRUE(store_->SetSecondFactor(alice, {}).ok());
+  EXPECT_FALSE(store_->Users()->front().second_factor);
+}
+
+TEST_P(AccountStoreContract, ALoginEndsTheOldestSessionsBeyondTheCapAndUseIsNoted) {
+  int64_t alice = AddUser("alice"), bob = AddUser("bob");
+  ASSERT_TRUE(store_->InsertToken("b1", bob, 100, 9000, 2).ok());
+  EXPECT_EQ(*store_->InsertToken("a1", alice, 100, 9000, 2), 0);
+  EXPECT_EQ(*store_->InsertToken("a2", alice, 200, 9000, 2), 0);
+  EXPECT_EQ(*store_->InsertToken("a3", alice, 300, 9000, 2), 1);  // a1 goes
+  Restart();
+  EXPECT_EQ(store_->FindToken("a1").status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->FindToken("a2").ok());
+  EXPECT_TRUE(store_->FindToken("b1").ok());  // another user's sessions stay
+  EXPECT_EQ(store_->FindToken("a3")->last_used, 300);
+  ASSERT_TRUE(store_->TouchToken("a3", 450).ok());
+  ASSERT_TRUE(store_->TouchToken("gone", 450).ok());
+  Restart();
+  EXPECT_EQ(store_->FindToken("a3")->last_used, 450);
 }
 
 TEST_P(AccountStoreContract, PasswordHistoryKeepsTheLastFiveNewestFirst) {
   int64_t alice = AddUser("alice");
   EXPECT_EQ(*store_->PasswordHistory(alice), std::vector<std::string>{"hash-of-alice"});
   for (int i = 1; i <= 6; ++i)
-    ASSERT_TRUE(store_->SetPasswordHash(alice, "h" + std::to_string(i)).ok());
+    ASSERT_TRUE(store_->SetPasswordHash(alice, "h" + std::to_string(i), 500, false).ok());
   Restart();
   EXPECT_EQ(*store_->PasswordHistory(alice),
             (std::vector<std::string>{"h6", "h5", "h4", "h3", "h2"}));
@@ -204,6 +270,41 @@ TEST_P(AccountStoreContract, DatasetsRequestsGrantsAndNotifications) {
 
 INSTANTIATE_TEST_SUITE_P(All, AccountStoreContract, testing::Values(Backend{"sqlite", OpenSqlite}),
                          store::BackendName<AccountStore>);
+
+// An accounts.db written before the level-3 columns: opening it adds them, counts
+// the passwords already set from the upgrade and the sessions as used when created.
+TEST(SqliteAccountStoreMigration, AnOlderDatabaseGainsTheLevel3Columns) {
+  std::string dir = store::FreshTestDir("/ecohub_accounts_migration_");
+  {
+    auto db = store::sqlite::Db::Open(dir + "/accounts.db", {});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Exec("CREATE TABLE users (id INTEGER PRIMARY KEY, username TEXT NOT NULL "
+                           "UNIQUE, display_name TEXT NOT NULL, role TEXT NOT NULL, district_id "
+                           "INTEGER NOT NULL, enterprise_id INTEGER NOT NULL, department TEXT NOT "
+                           "NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT "
+                           "0, failed INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL "
+                           "DEFAULT 0, created INTEGER NOT NULL);"
+                           "CREATE TABLE tokens (hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL, "
+                           "created INTEGER NOT NULL, expires INTEGER NOT NULL);"
+                           "INSERT INTO users VALUES (1, 'old', 'Old', 'admin', 0, 0, '', 'h', 0, "
+                           "0, 0, 1000);"
+                           "INSERT INTO tokens VALUES ('t1', 1, 1500, 99999999999);")
+                    .ok());
+  }
+  auto opened = OpenSqliteAccountStore(dir);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto& st = **opened;
+  auto u = st.GetUser(1);
+  ASSERT_TRUE(u.ok());
+  EXPECT_GT(u->password_changed, 1'700'000'000);  // the upgrade's time, not 0 or 1000
+  EXPECT_FALSE(u->must_change_password);
+  EXPECT_FALSE(u->second_factor);
+  EXPECT_EQ(st.FindToken("t1")->last_used, 1500);
+  opened->reset();
+  EXPECT_TRUE(OpenSqliteAccountStore(dir).ok());  // and opens again as it is
+  std::filesystem::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace ecohub::auth

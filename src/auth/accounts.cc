@@ -4,6 +4,8 @@
 
 #include "auth/secrets.h"
 #include "auth/sqlite_account_store.h"
+#include "auth/totp.h"
+#include "crypto/sealer.h"
 
 namespace ecohub::auth {
 
@@ -23,6 +25,23 @@ DataRequest AsOf(DataRequest r, UnixSeconds now) {
   return r;
 }
 
+// How often, at most, a session's use is written to the store.
+constexpr int kTouchSeconds = 60;
+
+// 三员分立's kinds of administrator: each must keep one enabled account.
+constexpr Role kKeptRoles[] = {Role::kAdmin, Role::kSecurityAdmin, Role::kAuditAdmin};
+
+const char* KeptRoleName(Role r) {
+  switch (r) {
+    case Role::kSecurityAdmin:
+      return "security administrator";
+    case Role::kAuditAdmin:
+      return "audit administrator";
+    default:
+      return "administrator";
+  }
+}
+
 }  // namespace
 
 std::string ActorName(const Principal& p) { return p.name; }
@@ -38,7 +57,8 @@ static const std::string& DummyHash() {
   return hash;
 }
 
-Accounts::Accounts(std::unique_ptr<AccountStore> store, const AccountOptions& o, const Clock& clock)
+Accounts::Accounts(std::unique_ptr<AccountStore> store, const AccountOptions& o, const Clock& clock,
+                   std::shared_ptr<const crypto::KeyRing> keys)
     : store_(std::move(store)),
       options_(o),
       clock_(clock),
@@ -47,17 +67,18 @@ Accounts::Accounts(std::unique_ptr<AccountStore> store, const AccountOptions& o,
               .max_failures_per_pair = o.max_failed_logins,
               .max_failures_per_account = o.max_failed_logins_per_account,
               .lockout_seconds = o.lockout_seconds}),
+      keys_(std::move(keys)),
       workers_(o.password_workers) {}
 Accounts::~Accounts() = default;
 
 Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& data_dir,
-                                                 const AccountOptions& options,
-                                                 const Clock& clock) {
+                                                 const AccountOptions& options, const Clock& clock,
+                                                 std::shared_ptr<const crypto::KeyRing> keys) {
   Status s = InitSecrets();
   if (!s.ok()) return s;
   auto store = OpenSqliteAccountStore(data_dir);
   if (!store.ok()) return store.status();
-  return std::make_unique<Accounts>(std::move(*store), options, clock);
+  return std::make_unique<Accounts>(std::move(*store), options, clock, std::move(keys));
 }
 
 void Accounts::ClearCache() {
@@ -79,7 +100,8 @@ Result<User> Accounts::CreateUser(const User& in, std::string_view password) {
   if (!hash.ok()) return hash.status();
   User row = in;
   if (row.display_name.empty()) row.display_name = row.username;
-  row.created = clock_.WallSeconds();
+  row.created = row.password_changed = clock_.WallSeconds();
+  row.second_factor = false;
   auto id = store_->InsertUser(row, *hash);
   if (!id.ok() && id.status().code() == Code::kConflict)
     return Status(Code::kConflict, "username is taken: " + in.username);
@@ -97,15 +119,16 @@ Status Accounts::UpdateUser(const User& u) {
   if (u.role == Role::kEnterprise && u.enterprise_id <= 0)
     return Status::InvalidInput("an enterprise account needs enterprise_id");
   std::lock_guard admins(admins_mu_);  // two admins demoting each other at once
-  if (u.role != Role::kAdmin || u.disabled) {
-    auto users = store_->Users();
-    if (!users.ok()) return users.status();
-    auto enabled_admin = [](const User& x) { return x.role == Role::kAdmin && !x.disabled; };
-    bool was_admin = false, other_admin = false;
-    for (const User& x : *users) (x.id == u.id ? was_admin : other_admin) |= enabled_admin(x);
-    if (was_admin && !other_admin)
-      return Status(Code::kConflict,
-                    "the last enabled administrator cannot be disabled or demoted");
+  auto users = store_->Users();
+  if (!users.ok()) return users.status();
+  for (Role kind : kKeptRoles) {
+    if (u.role == kind && !u.disabled) continue;
+    auto enabled = [kind](const User& x) { return x.role == kind && !x.disabled; };
+    bool was = false, other = false;
+    for (const User& x : *users) (x.id == u.id ? was : other) |= enabled(x);
+    if (was && !other)
+      return Status(Code::kConflict, std::string("the last enabled ") + KeptRoleName(kind) +
+                                         " cannot be disabled or given another role");
   }
   Status s = store_->UpdateUser(u);
   if (!s.ok()) return s;
@@ -114,7 +137,7 @@ Status Accounts::UpdateUser(const User& u) {
   return Status::Ok();
 }
 
-Status Accounts::SetPassword(int64_t user_id, std::string_view password) {
+Status Accounts::SetPassword(int64_t user_id, std::string_view password, bool must_change) {
   Status s = CheckPasswordRule(password);
   if (!s.ok()) return s;
   auto history = store_->PasswordHistory(user_id);
@@ -125,7 +148,7 @@ Status Accounts::SetPassword(int64_t user_id, std::string_view password) {
                                   std::to_string(kPasswordHistory));
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
-  s = store_->SetPasswordHash(user_id, *hash);
+  s = store_->SetPasswordHash(user_id, *hash, clock_.WallSeconds(), must_change);
   ClearCache();
   if (s.ok()) guard_.Clear(user_id);
   return s;
@@ -145,7 +168,8 @@ int Accounts::LoginRetryAfter(const std::string& address, UnixSeconds now) {
 }
 
 Result<LoginResult> Accounts::Login(std::string_view username, std::string_view password,
-                                    const std::string& address, UnixSeconds now) {
+                                    const std::string& address, UnixSeconds now,
+                                    std::string_view otp) {
   const Status bad(Code::kUnauthenticated, "wrong username or password");
   std::string hash;
   auto found = store_->FindUser(username, &hash);
@@ -158,20 +182,123 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
   // can be told from a wrong password.
   bool check = id != 0 && verdict == LoginGuard::Verdict::kCheck && found->locked_until <= now;
   bool right = VerifyPassword(check ? hash : DummyHash(), password) && check;
-  auto outcome = !right            ? LoginGuard::Outcome::kFailed
-                 : found->disabled ? LoginGuard::Outcome::kNeither
-                                   : LoginGuard::Outcome::kSucceeded;
+  // The second factor is asked for only once the password is right: a missing code
+  // is not a failure, a wrong one is.
+  bool otp_required = false;
+  if (right && !found->disabled && found->second_factor) {
+    if (otp.empty())
+      otp_required = true;
+    else
+      right = CheckCode(id, otp, now, /*pending=*/false).ok();
+  }
+  auto outcome = !right                            ? LoginGuard::Outcome::kFailed
+                 : found->disabled || otp_required ? LoginGuard::Outcome::kNeither
+                                                   : LoginGuard::Outcome::kSucceeded;
   guard_.Finish(id, address, verdict, outcome, now);
+  if (otp_required) return LoginResult{.otp_required = true};
   if (outcome != LoginGuard::Outcome::kSucceeded) return bad;
   User u = std::move(*found);
   LoginResult r;
   r.token = NewSecret("eht_");
   r.expires = now + options_.token_ttl_seconds;
-  Status s = store_->InsertToken(SecretHash(r.token), u.id, now, r.expires);
-  if (!s.ok()) return s;
+  auto evicted = store_->InsertToken(SecretHash(r.token), u.id, now, r.expires,
+                                     options_.max_sessions_per_user);
+  if (!evicted.ok()) return evicted.status();
+  if (*evicted > 0) ClearCache();  // the sessions it ended may be cached
   u.failed_logins = 0;
+  r.must_change_password = MustChangePassword(u, now);
+  r.must_enroll_second_factor = MustEnrol(u);
   r.user = u;
   return r;
+}
+
+UnixSeconds Accounts::PasswordExpires(const User& u) const {
+  if (options_.password_max_age_days <= 0) return 0;
+  return u.password_changed + int64_t{options_.password_max_age_days} * 86400;
+}
+
+bool Accounts::MustChangePassword(const User& u, UnixSeconds now) const {
+  UnixSeconds expires = PasswordExpires(u);
+  return u.must_change_password || (expires != 0 && expires <= now);
+}
+
+bool Accounts::MustEnrol(const User& u) const {
+  return options_.admin_second_factor && IsAdministrator(u.role) && !u.second_factor;
+}
+
+Result<std::string> Accounts::SealKey(const std::string& key) const {
+  if (!keys_ || keys_->empty()) return key;
+  return crypto::Sealer(keys_).Seal(key);
+}
+
+Result<std::string> Accounts::OpenKey(const std::string& stored) const {
+  if (!crypto::Sealer::IsSealed(stored)) return stored;
+  if (!keys_ || keys_->empty())
+    return Status(Code::kPermissionDenied, "the second factor is sealed and no key is loaded");
+  return crypto::Sealer(keys_).Open(stored);
+}
+
+Result<SecondFactorEnrolment> Accounts::EnrolSecondFactor(int64_t user_id) {
+  auto u = store_->GetUser(user_id);
+  if (!u.ok()) return u.status();
+  std::string key = NewTotpKey();
+  if (key.empty()) return Status(Code::kInternal, "no random bytes for a TOTP key");
+  auto sealed = SealKey(key);
+  if (!sealed.ok()) return sealed.status();
+  std::lock_guard lock(totp_mu_);
+  auto f = store_->GetSecondFactor(user_id);
+  if (!f.ok()) return f.status();
+  f->pending = *sealed;
+  Status s = store_->SetSecondFactor(user_id, *f);
+  if (!s.ok()) return s;
+  std::string secret = Base32Encode(key);
+  return SecondFactorEnrolment{secret, OtpauthUri(options_.totp_issuer, u->username, key)};
+}
+
+Status Accounts::CheckCode(int64_t user_id, std::string_view code, UnixSeconds now, bool pending) {
+  std::lock_guard lock(totp_mu_);
+  auto f = store_->GetSecondFactor(user_id);
+  if (!f.ok()) return f.status();
+  const std::string& stored = pending ? f->pending : f->key;
+  if (stored.empty())
+    return Status::InvalidInput(pending ? "no second factor is being enrolled"
+                                        : "no second factor is active");
+  auto key = OpenKey(stored);
+  if (!key.ok()) return key.status();
+  auto step = VerifyTotp(*key, code, now, f->last_step);
+  if (!step) return Status::InvalidInput("wrong or already used code");
+  f->last_step = *step;
+  if (pending) {
+    f->key = std::move(f->pending);
+    f->pending.clear();
+  }
+  Status s = store_->SetSecondFactor(user_id, *f);
+  if (s.ok() && pending) ClearCache();  // must_enroll_second_factor has changed
+  return s;
+}
+
+Status Accounts::ConfirmSecondFactor(int64_t user_id, std::string_view code, UnixSeconds now) {
+  return CheckCode(user_id, code, now, /*pending=*/true);
+}
+
+Status Accounts::DisableSecondFactor(int64_t user_id, std::string_view code, UnixSeconds now) {
+  auto u = store_->GetUser(user_id);
+  if (!u.ok()) return u.status();
+  if (options_.admin_second_factor && IsAdministrator(u->role))
+    return Status(Code::kConflict, "administrators must keep a second factor");
+  Status s = CheckCode(user_id, code, now, /*pending=*/false);
+  if (!s.ok()) return s;
+  return ClearSecondFactor(user_id);
+}
+
+Status Accounts::ClearSecondFactor(int64_t user_id) {
+  Status s;
+  {
+    std::lock_guard lock(totp_mu_);
+    s = store_->SetSecondFactor(user_id, {});
+  }
+  ClearCache();
+  return s;
 }
 
 Status Accounts::Logout(std::string_view token) {
@@ -192,6 +319,9 @@ Result<Principal> Accounts::PrincipalOf(const User& u, UnixSeconds now) {
   p.enterprise_id = u.enterprise_id;
   p.department = u.department;
   p.grants = std::move(*grants);
+  p.separated_duties = options_.separation_of_duties;
+  p.must_change_password = MustChangePassword(u, now);
+  p.must_enroll_second_factor = MustEnrol(u);
   return p;
 }
 
@@ -234,7 +364,7 @@ Result<Principal> Accounts::Lookup(std::string_view bearer, const std::string& h
     *expires = key->expires;
   } else {
     auto t = store_->FindToken(hash);
-    if (!t.ok() || t->expires <= now) return bad;
+    if (!t.ok() || t->expires <= now || !KeepAlive(hash, *t, now).ok()) return bad;
     user_id = t->user_id;
     *expires = t->expires;
   }
@@ -250,6 +380,17 @@ Result<Principal> Accounts::Lookup(std::string_view bearer, const std::string& h
   if (key->request_id != 0)
     for (const auto& d : key->datasets) p->grants.push_back({d, key->expires});
   return p;
+}
+
+Status Accounts::KeepAlive(const std::string& hash, const TokenRow& t, UnixSeconds now) {
+  const int idle = options_.session_idle_seconds;
+  if (idle > 0 && t.last_used + idle <= now) {
+    store_->DeleteToken(hash);
+    return Status(Code::kUnauthenticated, "the session was idle too long");
+  }
+  // A use that fails to be noted only makes the session end sooner.
+  if (now - t.last_used >= kTouchSeconds) store_->TouchToken(hash, now);
+  return Status::Ok();
 }
 
 Result<std::pair<ApiKey, std::string>> Accounts::CreateKey(const ApiKey& in, UnixSeconds now) {

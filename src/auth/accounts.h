@@ -39,6 +39,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "crypto/keyring.h"
 
 namespace ecohub::auth {
 
@@ -53,44 +54,88 @@ struct AccountOptions {
   int max_failed_logins_per_address = 10;
   int address_window_seconds = 60;
   int cache_seconds = 30;  // how long Authenticate() trusts its cache
+  // A session unused this long ends (0: never); the store learns of a use at most
+  // once a minute, so the end comes up to a minute and a half late.
+  int session_idle_seconds = 30 * 60;
+  // A new login ends the user's oldest sessions beyond this many.
+  int max_sessions_per_user = 5;
+  // A password older than this must be changed at the next login (0: never).
+  int password_max_age_days = 90;
+  // 三员分立: the system administrator neither manages accounts nor reads the audit
+  // log (policy.h, Principal::separated_duties).
+  bool separation_of_duties = false;
+  // Administrators (IsAdministrator) must enrol a TOTP second factor before anything
+  // else.
+  bool admin_second_factor = false;
+  std::string totp_issuer = "EcoHub";  // shown in authenticator apps
   PasswordWorkerOptions password_workers;
 };
 
 struct LoginResult {
+  // The password was right but the account has a second factor and no code came:
+  // no token; ask for the code and log in again with it.
+  bool otp_required = false;
   std::string token;  // shown once
   UnixSeconds expires = 0;
   User user;
+  bool must_change_password = false;       // the session may only change it
+  bool must_enroll_second_factor = false;  // the session may only enrol one
+};
+
+// A TOTP enrolment: the secret as base32 and as an otpauth:// URI (for a QR code).
+struct SecondFactorEnrolment {
+  std::string secret, uri;
 };
 
 class Accounts {
  public:
   // Accounts over the SQLite store in `data_dir` (created when missing).
-  static Result<std::unique_ptr<Accounts>> Open(const std::string& data_dir,
-                                                const AccountOptions& options,
-                                                const Clock& clock = RealClock());
+  // `keys` seal the TOTP keys at rest (SM4, crypto/sealer.h); without them they are
+  // stored as they are.
+  static Result<std::unique_ptr<Accounts>> Open(
+      const std::string& data_dir, const AccountOptions& options, const Clock& clock = RealClock(),
+      std::shared_ptr<const crypto::KeyRing> keys = nullptr);
   // Accounts over `store`. `clock` must outlive it.
   Accounts(std::unique_ptr<AccountStore> store, const AccountOptions& options,
-           const Clock& clock = RealClock());
+           const Clock& clock = RealClock(), std::shared_ptr<const crypto::KeyRing> keys = nullptr);
   ~Accounts();
 
-  // Users. Usernames are 1-64 characters of [A-Za-z0-9._-@].
+  // Users. Usernames are 1-64 characters of [A-Za-z0-9._-@]. `user.must_change_password`
+  // is kept: set it when an administrator chose the password.
   Result<User> CreateUser(const User& user, std::string_view password);
   Result<User> GetUser(int64_t id);
   Result<User> FindUser(std::string_view username);
   Result<std::vector<User>> Users();
   // Role, district, enterprise, department, display name, disabled. kConflict when
-  // the change would leave no enabled administrator.
+  // the change would leave no enabled system administrator, or remove the last
+  // enabled security or audit administrator.
   Status UpdateUser(const User& user);
   // Sets a new password (rule-checked; kInvalidInput when it is one of the last
   // kPasswordHistory), clears failures and lockout, and ends every session of the
-  // user. Argon2id once per password in the history.
-  Status SetPassword(int64_t user_id, std::string_view password);
+  // user. `must_change`: an administrator chose it (a reset), so the user changes it
+  // at the next login. Argon2id once per password in the history.
+  Status SetPassword(int64_t user_id, std::string_view password, bool must_change = false);
 
-  // kUnauthenticated, with one message, for wrong credentials, a disabled or
-  // locked account and an address locked out of it; kUnavailable when `address`
-  // has failed too often lately (LoginRetryAfter says for how long).
+  // The TOTP second factor (RFC 6238). Enrol returns a new pending secret (the active
+  // one, if any, stays until Confirm); Confirm activates it with a code from the app
+  // (kInvalidInput on a wrong code); Disable needs a current code and is kConflict
+  // when the role requires a second factor; Clear is a security administrator's
+  // answer to a lost phone. A code is accepted once.
+  Result<SecondFactorEnrolment> EnrolSecondFactor(int64_t user_id);
+  Status ConfirmSecondFactor(int64_t user_id, std::string_view code, UnixSeconds now);
+  Status DisableSecondFactor(int64_t user_id, std::string_view code, UnixSeconds now);
+  Status ClearSecondFactor(int64_t user_id);
+  // When the password of `u` must be changed (0: never).
+  UnixSeconds PasswordExpires(const User& u) const;
+
+  // kUnauthenticated, with one message, for wrong credentials (a wrong `otp`
+  // included), a disabled or locked account and an address locked out of it;
+  // kUnavailable when `address` has failed too often lately (LoginRetryAfter says for
+  // how long). A right password without the code of an account's second factor
+  // answers otp_required, without a token. A login beyond max_sessions_per_user ends
+  // the user's oldest sessions.
   Result<LoginResult> Login(std::string_view username, std::string_view password,
-                            const std::string& address, UnixSeconds now);
+                            const std::string& address, UnixSeconds now, std::string_view otp = {});
   Result<LoginResult> Login(std::string_view username, std::string_view password, UnixSeconds now);
   Result<LoginResult> Login(std::string_view username, std::string_view password);
   // Seconds before `address` may try a login again; 0: now. Cheap: no Argon2.
@@ -99,7 +144,7 @@ class Accounts {
   PasswordWorkers& password_workers() { return workers_; }
   Status Logout(std::string_view token);
   // A token or an API key -> who it is; kUnauthenticated when unknown, expired,
-  // revoked or its user disabled.
+  // idle too long, revoked or its user disabled.
   Result<Principal> Authenticate(std::string_view bearer, UnixSeconds now);
   Result<Principal> Authenticate(std::string_view bearer);
 
@@ -136,6 +181,16 @@ class Accounts {
  private:
   void ClearCache();
   Result<Principal> PrincipalOf(const User& u, UnixSeconds now);
+  bool MustChangePassword(const User& u, UnixSeconds now) const;
+  bool MustEnrol(const User& u) const;
+  // The code checked against the user's active key (or pending one); the step it
+  // matched is stored so that it is not accepted again. kInvalidInput when wrong.
+  Status CheckCode(int64_t user_id, std::string_view code, UnixSeconds now, bool pending);
+  Result<std::string> SealKey(const std::string& key) const;
+  Result<std::string> OpenKey(const std::string& stored) const;
+  // Token sessions: ends one idle too long, else notes its use. kUnauthenticated
+  // when it ended.
+  Status KeepAlive(const std::string& hash, const TokenRow& t, UnixSeconds now);
   // Who a token or key (`hash` is its SecretHash) is, and until when the answer
   // holds in *expires; kUnauthenticated when it does not authenticate.
   Result<Principal> Lookup(std::string_view bearer, const std::string& hash, UnixSeconds now,
@@ -153,6 +208,8 @@ class Accounts {
   std::unordered_map<std::string, Cached> cache_;  // by secret hash
   LoginGuard guard_;
   std::mutex admins_mu_;  // a role or disabled change and its last-admin check
+  std::mutex totp_mu_;    // a code's check and the record of its use
+  std::shared_ptr<const crypto::KeyRing> keys_;
   // Last: its threads stop (running jobs finish) before anything above goes.
   PasswordWorkers workers_;
 };

@@ -24,6 +24,7 @@ class AccountsClockTest : public testing::Test {
     options_.cache_seconds = 30;
     options_.max_failed_logins = 3;
     options_.lockout_seconds = 900;
+    options_.session_idle_seconds = 0;  // idle sessions: accounts_level3_test.cc
     auto a = Accounts::Open(dir_, options_, clock_);
     ASSERT_TRUE(a.ok()) << a.status().ToString();
     accounts_ = std::move(a).value();

@@ -1,5 +1,6 @@
 #include "auth/sqlite_account_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -48,10 +49,28 @@ CREATE TABLE IF NOT EXISTS password_history (
 CREATE INDEX IF NOT EXISTS password_history_user ON password_history (user_id, id);
 )sql";
 
+// Changes to kSchema, in order (Db::Migrate counts those applied).
+constexpr const char* kMigrations[] = {
+    // 1: level-3 accounts: password age and forced change, the TOTP second factor,
+    // idle sessions. Passwords already set count from the upgrade.
+    R"sql(
+ALTER TABLE users ADD COLUMN password_changed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_step INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET password_changed = CAST(strftime('%s', 'now') AS INTEGER);
+ALTER TABLE tokens ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
+UPDATE tokens SET last_used = created;
+CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id, created);
+)sql",
+};
+
 // Statements built from shared column lists once; Db::Cached finds them by address.
 const std::string kUserSelect =
     "SELECT id, username, display_name, role, district_id, enterprise_id, department, "
-    "disabled, failed, locked_until, created, password_hash FROM users ";
+    "disabled, failed, locked_until, created, password_hash, password_changed, must_change, "
+    "totp_key != '' FROM users ";
 const std::string kUserById = kUserSelect + "WHERE id = ?";
 const std::string kUserByName = kUserSelect + "WHERE username = ?";
 const std::string kUsersAll = kUserSelect + "ORDER BY id";
@@ -78,7 +97,10 @@ User ReadUser(const Stmt& q) {
               q.Int(7) != 0,
               static_cast<int>(q.Int(8)),
               q.Int(9),
-              q.Int(10)};
+              q.Int(10),
+              q.Int(12),
+              q.Int(13) != 0,
+              q.Int(14) != 0};
 }
 
 std::string JoinList(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
@@ -109,9 +131,11 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(db_->mu());
     return db_->InsertReturningId(
         "INSERT INTO users (username, display_name, role, district_id, enterprise_id, "
-        "department, password_hash, disabled, created) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id",
+        "department, password_hash, disabled, created, password_changed, must_change) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
         "create user", u.username, u.display_name, RoleName(u.role), u.district_id, u.enterprise_id,
-        u.department, password_hash, u.disabled, u.created);
+        u.department, password_hash, u.disabled, u.created, u.password_changed,
+        u.must_change_password);
   }
   Result<User> GetUser(int64_t id) override {
     std::lock_guard lock(db_->mu());
@@ -140,7 +164,8 @@ class SqliteAccountStore final : public AccountStore {
         u.department, u.disabled, u.id);
     return s.ok() ? Changed("no such user") : s;
   }
-  Status SetPasswordHash(int64_t user_id, std::string_view password_hash) override {
+  Status SetPasswordHash(int64_t user_id, std::string_view password_hash, UnixSeconds changed,
+                         bool must_change) override {
     std::lock_guard lock(db_->mu());
     return db_->InTransaction([&] {
       // The hash being replaced joins the history, which keeps the last few.
@@ -155,8 +180,9 @@ class SqliteAccountStore final : public AccountStore {
             "trim password history", user_id, kPasswordHistory);
       if (s.ok())
         s = db_->Run(
-            "UPDATE users SET password_hash = ?, failed = 0, locked_until = 0 WHERE id = ?",
-            "set password", password_hash, user_id);
+            "UPDATE users SET password_hash = ?, failed = 0, locked_until = 0, "
+            "password_changed = ?, must_change = ? WHERE id = ?",
+            "set password", password_hash, changed, must_change, user_id);
       if (s.ok()) s = Changed("no such user");
       if (!s.ok()) return s;
       return db_->Run("DELETE FROM tokens WHERE user_id = ?", "end sessions", user_id);
@@ -177,27 +203,58 @@ class SqliteAccountStore final : public AccountStore {
                     "count failed login", failed, locked_until, user_id);
   }
 
-  Status InsertToken(std::string_view hash, int64_t user_id, UnixSeconds created,
-                     UnixSeconds expires) override {
+  Result<SecondFactor> GetSecondFactor(int64_t user_id) override {
     std::lock_guard lock(db_->mu());
-    return db_->InTransaction([&] {
-      Status s = db_->Run("INSERT INTO tokens (hash, user_id, created, expires) VALUES (?,?,?,?)",
-                          "store token", hash, user_id, created, expires);
+    return db_->QueryOne(
+        "SELECT totp_key, totp_pending, totp_step FROM users WHERE id = ?", "no such user",
+        [](const Stmt& q) {
+          return SecondFactor{q.Text(0), q.Text(1), q.Int(2)};
+        },
+        user_id);
+  }
+  Status SetSecondFactor(int64_t user_id, const SecondFactor& f) override {
+    std::lock_guard lock(db_->mu());
+    Status s =
+        db_->Run("UPDATE users SET totp_key = ?, totp_pending = ?, totp_step = ? WHERE id = ?",
+                 "set second factor", f.key, f.pending, f.last_step, user_id);
+    return s.ok() ? Changed("no such user") : s;
+  }
+
+  Result<int> InsertToken(std::string_view hash, int64_t user_id, UnixSeconds created,
+                          UnixSeconds expires, int keep) override {
+    std::lock_guard lock(db_->mu());
+    int evicted = 0;
+    Status st = db_->InTransaction([&] {
+      Status s = db_->Run(
+          "INSERT INTO tokens (hash, user_id, created, expires, last_used) VALUES (?,?,?,?,?)",
+          "store token", hash, user_id, created, expires, created);
       if (s.ok())
         s = db_->Run("UPDATE users SET failed = 0 WHERE id = ?", "reset failures", user_id);
       // Expired tokens are cleaned up here, at a rate of logins.
       if (s.ok()) s = db_->Run("DELETE FROM tokens WHERE expires <= ?", "prune tokens", created);
+      if (s.ok())
+        s = db_->Run(
+            "DELETE FROM tokens WHERE user_id = ?1 AND hash NOT IN (SELECT hash FROM tokens "
+            "WHERE user_id = ?1 ORDER BY created DESC, rowid DESC LIMIT ?2)",
+            "end the oldest sessions", user_id, static_cast<int64_t>(std::max(keep, 1)));
+      if (s.ok()) evicted = static_cast<int>(db_->Changes());
       return s;
     });
+    if (!st.ok()) return st;
+    return evicted;
   }
   Result<TokenRow> FindToken(std::string_view hash) override {
     std::lock_guard lock(db_->mu());
     return db_->QueryOne(
-        "SELECT user_id, expires FROM tokens WHERE hash = ?", "no such token",
+        "SELECT user_id, expires, last_used FROM tokens WHERE hash = ?", "no such token",
         [](const Stmt& q) {
-          return TokenRow{q.Int(0), q.Int(1)};
+          return TokenRow{q.Int(0), q.Int(1), q.Int(2)};
         },
         hash);
+  }
+  Status TouchToken(std::string_view hash, UnixSeconds used) override {
+    std::lock_guard lock(db_->mu());
+    return db_->Run("UPDATE tokens SET last_used = ? WHERE hash = ?", "touch token", used, hash);
   }
   Status DeleteToken(std::string_view hash) override {
     std::lock_guard lock(db_->mu());
@@ -339,6 +396,7 @@ Result<std::unique_ptr<AccountStore>> OpenSqliteAccountStore(const std::string& 
   Status s = (*db)->Exec("PRAGMA journal_mode=WAL");
   if (s.ok()) s = (*db)->Exec("PRAGMA synchronous=FULL");
   if (s.ok()) s = (*db)->Exec(kSchema);
+  if (s.ok()) s = (*db)->Migrate(kMigrations);
   if (!s.ok()) return s;
   return std::unique_ptr<AccountStore>(std::make_unique<SqliteAccountStore>(std::move(*db)));
 }
