@@ -29,6 +29,7 @@ namespace {
 const std::vector<ParamDoc> kLoginBody = {
     {.name = "username", .required = true},
     {.name = "password", .required = true},
+    {"otp", "string", "the 6-digit code of the account's second factor, when it has one"},
 };
 
 const std::vector<ParamDoc> kPasswordBody = {
@@ -43,7 +44,8 @@ const std::vector<ParamDoc> kUserBody = {
                     "not containing the username",
      .required = true},
     {.name = "role",
-     .description = "admin, leader, staff, inspector, partner or enterprise",
+     .description = "admin, security_admin, audit_admin, leader, staff, inspector, partner "
+                    "or enterprise",
      .required = true},
     {"display_name", "string", ""},
     {"district_id", "integer", "0: the whole city"},
@@ -64,7 +66,10 @@ const std::vector<ParamDoc> kResetBody = {
     {.name = "password", .description = "the new password", .required = true},
 };
 
-ordered_json UserJson(const auth::User& u) {
+ordered_json UserJson(const ApiContext& ctx, const auth::User& u) {
+  auto time_or_null = [](UnixSeconds t) {
+    return t ? json(FormatRfc3339Beijing(t)) : json(nullptr);
+  };
   return {
       {"id", u.id},
       {"username", u.username},
@@ -75,7 +80,11 @@ ordered_json UserJson(const auth::User& u) {
       {"department", u.department},
       {"disabled", u.disabled},
       {"locked_until", u.locked_until ? json(FormatRfc3339Beijing(u.locked_until)) : json(nullptr)},
-      {"created", FormatRfc3339Beijing(u.created)}};
+      {"created", FormatRfc3339Beijing(u.created)},
+      {"second_factor", u.second_factor},
+      {"must_change_password", u.must_change_password},
+      {"password_changed", time_or_null(u.password_changed)},
+      {"password_expires", time_or_null(ctx.accounts->PasswordExpires(u))}};
 }
 
 // Applies the optional user fields of a body onto `u`; a problem on bad values.
@@ -84,7 +93,8 @@ std::optional<Response> ApplyUserFields(const ApiContext& ctx, const json& b, au
     auto r = auth::ParseRole(b["role"].get<std::string>());
     if (!r || *r == auth::Role::kPublic)
       return Problem(400, "bad-field",
-                     "role must be admin, leader, staff, inspector, partner or enterprise");
+                     "role must be admin, security_admin, audit_admin, leader, staff, "
+                     "inspector, partner or enterprise");
     u->role = *r;
   }
   if (b.contains("display_name") && !b["display_name"].is_null())
@@ -157,26 +167,34 @@ Response Login(const ApiContext& ctx, const Request& req, const Principal&) {
   if (auto bad = ParseBody(req, kLoginBody, &b)) return *bad;
   if (int wait = ctx.accounts->LoginRetryAfter(req.peer, ctx.clock->WallSeconds()))
     return TooManyLogins(wait);
-  return OnPasswordWorkers(ctx, [ctx, username = b["username"].get<std::string>(),
-                                 password = b["password"].get<std::string>(), peer = req.peer] {
-    UnixSeconds now = ctx.clock->WallSeconds();
-    auto r = ctx.accounts->Login(username, password, peer, now);
-    Principal actor;
-    actor.name = "user:" + username;
-    if (!r.ok()) {
-      spdlog::warn("login refused for {} from {}: {}", EscapeForLog(username), peer,
-                   r.status().message());
-      Audit(ctx, actor, "login.failed", actor.name, {{"peer", peer}});
-      if (r.status().code() == Code::kUnavailable)
-        return TooManyLogins(ctx.accounts->LoginRetryAfter(peer, now));
-      return FromStatus(r.status());
-    }
-    Audit(ctx, actor, "login", actor.name, {{"peer", peer}});
-    return JsonResponse<ordered_json>({{"token", r->token},
-                                       {"token_type", "Bearer"},
-                                       {"expires", FormatRfc3339Beijing(r->expires)},
-                                       {"user", UserJson(r->user)}});
-  });
+  std::string otp = b.contains("otp") && b["otp"].is_string() ? b["otp"].get<std::string>() : "";
+  return OnPasswordWorkers(
+      ctx, [ctx, username = b["username"].get<std::string>(),
+            password = b["password"].get<std::string>(), otp, peer = req.peer] {
+        UnixSeconds now = ctx.clock->WallSeconds();
+        auto r = ctx.accounts->Login(username, password, peer, now, otp);
+        Principal actor;
+        actor.name = "user:" + username;
+        if (!r.ok()) {
+          spdlog::warn("login refused for {} from {}: {}", EscapeForLog(username), peer,
+                       r.status().message());
+          Audit(ctx, actor, "login.failed", actor.name, {{"peer", peer}});
+          if (r.status().code() == Code::kUnavailable)
+            return TooManyLogins(ctx.accounts->LoginRetryAfter(peer, now));
+          return FromStatus(r.status());
+        }
+        if (r->otp_required)
+          return Problem(401, "otp-required", "The code of your second factor is required",
+                         "send the same request again with otp");
+        Audit(ctx, actor, "login", actor.name, {{"peer", peer}});
+        return JsonResponse<ordered_json>(
+            {{"token", r->token},
+             {"token_type", "Bearer"},
+             {"expires", FormatRfc3339Beijing(r->expires)},
+             {"user", UserJson(ctx, r->user)},
+             {"must_change_password", r->must_change_password},
+             {"must_enroll_second_factor", r->must_enroll_second_factor}});
+      });
 }
 
 Response Logout(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -219,7 +237,9 @@ Response GetMe(const ApiContext& ctx, const Request&, const Principal& who) {
   ordered_json grants = ordered_json::array();
   for (const auto& g : who.grants)
     grants.push_back({{"dataset", g.dataset}, {"until", FormatRfc3339Beijing(g.until)}});
-  ordered_json j = UserJson(*u);
+  ordered_json j = UserJson(ctx, *u);
+  j["must_change_password"] = who.must_change_password;  // an expired password too
+  j["must_enroll_second_factor"] = who.must_enroll_second_factor;
   j["via"] = who.key_id ? "api_key" : "token";
   j["grants"] = grants;
   return JsonResponse(j);
@@ -244,7 +264,7 @@ Response ListUsers(const ApiContext& ctx, const Request& req, const Principal& w
       more = true;
       break;
     }
-    items.push_back(UserJson(u));
+    items.push_back(UserJson(ctx, u));
     last = u.id;
   }
   return JsonResponse<ordered_json>(
@@ -258,14 +278,15 @@ Response CreateUser(const ApiContext& ctx, const Request& req, const Principal& 
   if (auto bad = ParseBody(req, kUserBody, &b)) return *bad;
   auth::User u;
   u.username = b["username"];
+  u.must_change_password = true;  // an administrator chose it: changed at first login
   if (auto bad = ApplyUserFields(ctx, b, &u)) return *bad;
   const std::string password = b["password"].get<std::string>();
   if (auto weak = WeakPassword(password, u.username)) return *weak;
   return OnPasswordWorkers(ctx, [ctx, who, u, password] {
     auto created = ctx.accounts->CreateUser(u, password);
     if (!created.ok()) return FromStatus(created.status());
-    Audit(ctx, who, "user.create", "user:" + created->username, UserJson(*created));
-    return JsonResponse(UserJson(*created), 201);
+    Audit(ctx, who, "user.create", "user:" + created->username, UserJson(ctx, *created));
+    return JsonResponse(UserJson(ctx, *created), 201);
   });
 }
 
@@ -277,7 +298,7 @@ Response GetUser(const ApiContext& ctx, const Request& req, const Principal& who
     return *denied;
   auto u = ctx.accounts->GetUser(id);
   if (!u.ok()) return FromStatus(u.status());
-  return JsonResponse(UserJson(*u));
+  return JsonResponse(UserJson(ctx, *u));
 }
 
 Response UpdateUser(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -293,7 +314,7 @@ Response UpdateUser(const ApiContext& ctx, const Request& req, const Principal& 
   Status s = ctx.accounts->UpdateUser(*u);
   if (!s.ok()) return FromStatus(s);
   Audit(ctx, who, "user.update", "user:" + u->username, b);
-  return JsonResponse(UserJson(*u));
+  return JsonResponse(UserJson(ctx, *u));
 }
 
 Response ResetPassword(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -308,7 +329,7 @@ Response ResetPassword(const ApiContext& ctx, const Request& req, const Principa
   const std::string password = b["password"].get<std::string>();
   if (auto weak = WeakPassword(password, u->username)) return *weak;
   return OnPasswordWorkers(ctx, [ctx, who, id, password] {
-    Status s = ctx.accounts->SetPassword(id, password);
+    Status s = ctx.accounts->SetPassword(id, password, /*must_change=*/true);
     if (!s.ok()) return FromStatus(s);
     Audit(ctx, who, "user.reset_password", "user-id:" + std::to_string(id), json::object());
     return NoContent();
@@ -365,7 +386,8 @@ void AddAccountRoutes(Api& api, const ApiContext& ctx) {
            .id = "updateUser"},
           Bind(ctx, UpdateUser));
   api.Add("POST", "/api/v1/users/{id}/reset-password",
-          {.summary = "Set a new password, unlock, end sessions (administrators)",
+          {.summary = "Set a new password, to be changed at the next login; unlock, end "
+                      "sessions (administrators)",
            .tag = "Accounts",
            .body = kResetBody,
            .id = "resetUserPassword"},

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "api/export.h"
@@ -137,21 +138,45 @@ void Api::Add(std::string method, std::string pattern, RouteDoc doc, SecureHandl
               [this, &route](const Request& req) { return Serve(route, req); });
 }
 
+namespace {
+
+// A session that must first change its password or enrol a second factor may do
+// only that, see who it is and log out (Accounts decides when: accounts.h).
+std::optional<Response> Unfinished(const RouteDoc& doc, const Principal& who) {
+  if (!who.must_change_password && !who.must_enroll_second_factor) return std::nullopt;
+  static const std::set<std::string_view> kAlways = {"getMe", "logout", "changePassword"};
+  static const std::set<std::string_view> kEnrol = {"enrolSecondFactor", "confirmSecondFactor"};
+  if (kAlways.contains(doc.id)) return std::nullopt;
+  if (who.must_change_password)
+    return Problem(403, "password-change-required", "Change your password first",
+                   "POST /api/v1/auth/password");
+  if (kEnrol.contains(doc.id)) return std::nullopt;
+  return Problem(403, "second-factor-required", "Enrol a second factor first",
+                 "POST /api/v1/me/totp, then /api/v1/me/totp/confirm");
+}
+
+}  // namespace
+
 Response Api::Serve(const Entry& route, const Request& req) const {
   Principal who;
   if (auto refused = Authenticate(req, &who)) return *refused;
+  if (auto refused = Unfinished(route.doc, who)) return *refused;
   RateLimiter::Verdict quota;
   if (auto refused = RateLimit(req, who, &quota)) return *refused;
   if (auto refused = CheckQuery(route.doc, req)) return *refused;
-  if (auto refused = Authorize(route.doc, req, who)) {
-    // A signed-in principal refused by the policy is on the record (the public's
-    // 401s are not: they are anyone's).
-    if (refused->status == 403 && audit_)
+  // A signed-in principal refused by the policy, here or in the handler, is on the
+  // record (the public's 401s are not: they are anyone's).
+  auto denied = [&](const Response& r) {
+    if (r.status == 403 && audit_)
       audit_(who, "access.denied", req.method + " " + route.pattern,
              {{"path", req.path}, {"peer", req.peer}});
+  };
+  if (auto refused = Authorize(route.doc, req, who)) {
+    denied(*refused);
     return *refused;
   }
   Response r = Run(route, req, who);
+  denied(r);
   if (route.doc.exportable && r.status == 200 && !r.stream && !r.deferred && Exporting(req))
     r = Export(route.doc, req, who, r);
   if (r.status == 200 && audit_ && SharedRead(route.doc, who)) {

@@ -66,6 +66,8 @@ struct ApiContext {
   store::AuditQueue* audit_queue = nullptr;
   store::LatestCache* latest = nullptr;
   Metrics* metrics = nullptr;
+  // The verdict on the audit record (app/audit_verdict.h); null: not available.
+  std::function<Result<nlohmann::json>()> verify_audit;
   // Extra health facts (writer queue, connections), merged into /healthz.
   std::function<std::string()> health_detail;
   // What the gateway has seen of each device (online, last packet, counts); null:

@@ -24,6 +24,9 @@ void AddReadingsRoutes(Api& api, const ApiContext& ctx);
 // --- accounts, sharing, alarms, the API's own description -----------------------
 // Login, logout, one's password and identity, user accounts (account_routes.cc).
 void AddAccountRoutes(Api& api, const ApiContext& ctx);
+// One's TOTP second factor, and its reset by an account manager
+// (second_factor_routes.cc).
+void AddSecondFactorRoutes(Api& api, const ApiContext& ctx);
 // API keys (key_routes.cc).
 void AddKeyRoutes(Api& api, const ApiContext& ctx);
 // The resource catalog: classes, datasets (catalog_routes.cc).

@@ -80,6 +80,8 @@ Response CreateRequest(const ApiContext& ctx, const Request& req, const Principa
     return Problem(404, "not-found", "Not found", r.dataset);
   if (d->tags.sharing == auth::Sharing::kPublic)
     return Problem(409, "conflict", "Public datasets need no request", r.dataset);
+  if (auto denied = Check(who, Action::kWrite, {Area::kRequests, &d->tags, 0, 0, who.user_id}, now))
+    return *denied;
   auto created = ctx.accounts->CreateRequest(r, now);
   if (!created.ok()) return FromStatus(created.status());
   Audit(ctx, who, "data_request.create", "data-request:" + std::to_string(created->id),

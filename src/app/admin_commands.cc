@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/audit_verdict.h"
 #include "app/cli_support.h"
 #include "app/commands.h"
 #include "auth/accounts.h"
@@ -93,6 +94,25 @@ int UserCmd(const UserCliArgs& a, bool reset) {
   return 0;
 }
 
+// `ecohub user clear-second-factor`: for the account manager who lost the phone of
+// their own second factor (nobody else can clear it over the API).
+int UserClearSecondFactor(const UserCliArgs& a) {
+  const char* what = "user clear-second-factor";
+  auto accounts = auth::Accounts::Open(a.data_dir, {});
+  if (!accounts.ok())
+    return std::fprintf(stderr, "ecohub %s: %s\n", what, accounts.status().ToString().c_str()), 1;
+  auto u = (*accounts)->FindUser(a.username);
+  if (!u.ok())
+    return std::fprintf(stderr, "ecohub %s: no user '%s'\n", what, a.username.c_str()), 2;
+  Status s = (*accounts)->ClearSecondFactor(u->id);
+  if (!s.ok()) return std::fprintf(stderr, "ecohub %s: %s\n", what, s.message().c_str()), 1;
+  auto st = OpenStore(what, a.data_dir, /*read_only=*/false);
+  if (!st || !AuditCli(*st, "user.totp.clear", "user:" + a.username, nlohmann::json::object()))
+    return 1;
+  std::printf("second factor cleared: %s\n", a.username.c_str());
+  return 0;
+}
+
 int KeyCmd(const UserCliArgs& a) {
   auto accounts = auth::Accounts::Open(a.data_dir, {});
   if (!accounts.ok())
@@ -133,34 +153,15 @@ int AuditVerifyCmd(const std::string& data_dir, const std::string& key_file,
   if (!opened) return 2;
   auto keys = crypto::KeyRing::Resolve(key_file, data_dir + "/keys", /*create=*/false);
   if (!keys.ok()) return fail(keys.status());
-  store::AuditVerifyOptions options;
-  options.keys = &*keys;
   std::string anchors_path =
       anchor_file.empty() ? data_dir + "/" + store::kAuditAnchorFile : anchor_file;
-  nlohmann::json out = {{"ok", false}};
-  auto anchors = store::AuditAnchorLog::Read(anchors_path, *keys);
-  if (!anchors.ok() && anchors.status().code() != Code::kCorruption) return fail(anchors.status());
-  if (!anchors.ok()) {  // altered or forged anchors are a verdict on the record
-    out["first_broken_row"] = 0;
-    out["reason"] = anchors.status().message();
-    std::printf("%s\n", out.dump().c_str());
-    std::fprintf(stderr, "ecohub audit verify: %s\n", anchors.status().message().c_str());
-    return 1;
-  }
-  options.anchors = std::move(anchors).value();
-  auto c = store::VerifyAuditChain(*opened, options);
-  if (!c.ok()) return fail(c.status());
-  out = {{"ok", c->ok}, {"rows", c->rows}, {"keyed_from", c->keyed_from}, {"anchors", c->anchors}};
-  if (c->ok) {
-    out["head"] = c->head;
-    std::printf("%s\n", out.dump().c_str());
-    return 0;
-  }
-  out["first_broken_row"] = c->first_broken_id;
-  out["reason"] = c->reason;
-  std::printf("%s\n", out.dump().c_str());
+  auto verdict = AuditVerdict(*opened, *keys, anchors_path);
+  if (!verdict.ok()) return fail(verdict.status());
+  std::printf("%s\n", verdict->dump().c_str());
+  if ((*verdict)["ok"].get<bool>()) return 0;
   std::fprintf(stderr, "ecohub audit verify: audit log broken at row %lld: %s\n",
-               static_cast<long long>(c->first_broken_id), c->reason.c_str());
+               static_cast<long long>((*verdict)["first_broken_row"].get<int64_t>()),
+               (*verdict)["reason"].get<std::string>().c_str());
   return 1;
 }
 
@@ -211,7 +212,8 @@ void AddUserCommand(CLI::App& app) {
   AddDataOption(add, a->data_dir);
   add->add_option("--username", a->username, "Login name")->required();
   add->add_option("--role", a->role,
-                  "admin, leader, staff, inspector, partner or enterprise (default staff)");
+                  "admin, security_admin, audit_admin, leader, staff, inspector, partner or "
+                  "enterprise (default staff)");
   add->add_option("--district-id", a->district_id, "District id (0: the whole city)");
   add->add_option("--enterprise-id", a->enterprise_id, "Enterprise id (enterprise accounts)");
   add->add_option("--department", a->department, "Department (partners, request deciders)");
@@ -221,6 +223,11 @@ void AddUserCommand(CLI::App& app) {
   AddDataOption(reset, a->data_dir);
   reset->add_option("--username", a->username, "Login name")->required();
   reset->callback([a] { ExitWith(UserCmd(*a, /*reset=*/true)); });
+  auto* clear = userc->add_subcommand("clear-second-factor",
+                                      "Clear an account's TOTP second factor (a lost phone)");
+  AddDataOption(clear, a->data_dir);
+  clear->add_option("--username", a->username, "Login name")->required();
+  clear->callback([a] { ExitWith(UserClearSecondFactor(*a)); });
 }
 
 void AddKeyCommand(CLI::App& app) {

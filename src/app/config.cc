@@ -127,6 +127,17 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
     c->accounts.max_failed_logins = static_cast<int>(*v);
   if (auto v = t["accounts"]["lockout_minutes"].value<int64_t>())
     c->accounts.lockout_seconds = static_cast<int>(*v * 60);
+  if (auto v = t["accounts"]["session_idle_minutes"].value<int64_t>())
+    c->accounts.session_idle_seconds = static_cast<int>(*v * 60);
+  if (auto v = t["accounts"]["max_sessions_per_user"].value<int64_t>())
+    c->accounts.max_sessions_per_user = static_cast<int>(*v);
+  if (auto v = t["accounts"]["password_max_age_days"].value<int64_t>())
+    c->accounts.password_max_age_days = static_cast<int>(*v);
+  if (auto v = t["security"]["separation_of_duties"].value<bool>())
+    c->accounts.separation_of_duties = *v;
+  if (auto v = t["security"]["admin_second_factor"].value<bool>())
+    c->accounts.admin_second_factor = *v;
+  if (auto v = t["security"]["totp_issuer"].value<std::string>()) c->accounts.totp_issuer = *v;
   if (auto v = t["accounts"]["admin_password_file"].value<std::string>())
     c->admin_password_file = *v;
   if (auto v = t["security"]["key_file"].value<std::string>()) c->security.key_file = *v;
@@ -181,6 +192,17 @@ Status Validate(const ServeConfig& c) {
     return Status::InvalidInput("accounts.token_ttl_hours must give 5 minutes..30 days");
   if (c.accounts.max_failed_logins < 1 || c.accounts.lockout_seconds < 0)
     return Status::InvalidInput("accounts.max_failed_logins >= 1, lockout_minutes >= 0");
+  const auto& a = c.accounts;
+  if (a.session_idle_seconds != 0 &&
+      (a.session_idle_seconds < 5 * 60 || a.session_idle_seconds > a.token_ttl_seconds))
+    return Status::InvalidInput(
+        "accounts.session_idle_minutes must be 0 (never) or 5 up to the token lifetime");
+  if (a.max_sessions_per_user < 1 || a.max_sessions_per_user > 100)
+    return Status::InvalidInput("accounts.max_sessions_per_user must be 1..100");
+  if (a.password_max_age_days < 0 || a.password_max_age_days > 3650)
+    return Status::InvalidInput("accounts.password_max_age_days must be 0 (never) ..3650");
+  if (a.totp_issuer.empty() || a.totp_issuer.size() > 64)
+    return Status::InvalidInput("security.totp_issuer must be 1..64 bytes");
   for (int d : {c.retention.raw_days, c.retention.realtime_days, c.retention.minute_days,
                 c.retention.hour_days, c.retention.day_days})
     if (d < 0) return Status::InvalidInput("retention days must be >= 0");

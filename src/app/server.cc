@@ -2,11 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 
 #include "api/routes.h"
+#include "app/audit_verdict.h"
 #include "app/demo_city.h"
 #include "auth/secrets.h"
 #include "store/audit.h"
@@ -50,12 +52,9 @@ Status Server::Open() {
       clock_.WallSeconds());
   if (Status s = OpenAccounts(); !s.ok()) return s;
   audit_queue_ = std::make_unique<store::AuditQueue>(*store_);
-  std::string anchor_file = options_.security.audit_anchor_file.empty()
-                                ? options_.data_dir + "/" + store::kAuditAnchorFile
-                                : options_.security.audit_anchor_file;
   housekeeper_ = std::make_unique<Housekeeper>(
       *store_, options_.retention, options_.compact_every_seconds, clock_,
-      std::make_unique<store::AuditAnchorLog>(anchor_file, keys_));
+      std::make_unique<store::AuditAnchorLog>(AnchorFile(), keys_));
   WireAlarms();
   writer_ = std::make_unique<store::Writer>(*store_, options_.writer, clock_);
   writer_->SetAfterCommit([this](const std::vector<store::Batch>& b) { AfterCommit(b); });
@@ -180,8 +179,14 @@ Status Server::OpenDeriver(bool seeded) {
   return Status::Ok();
 }
 
+std::string Server::AnchorFile() const {
+  return options_.security.audit_anchor_file.empty()
+             ? options_.data_dir + "/" + store::kAuditAnchorFile
+             : options_.security.audit_anchor_file;
+}
+
 Status Server::OpenAccounts() {
-  auto accounts = auth::Accounts::Open(options_.data_dir, options_.accounts);
+  auto accounts = auth::Accounts::Open(options_.data_dir, options_.accounts, clock_, keys_);
   if (!accounts.ok()) return accounts.status();
   accounts_ = std::move(accounts).value();
   return EnsureAdmin();
@@ -190,6 +195,14 @@ Status Server::OpenAccounts() {
 Status Server::EnsureAdmin() {
   auto users = accounts_->Users();
   if (!users.ok()) return users.status();
+  if (options_.accounts.separation_of_duties)
+    for (auth::Role kind : {auth::Role::kSecurityAdmin, auth::Role::kAuditAdmin})
+      if (std::none_of(users->begin(), users->end(),
+                       [kind](const auth::User& u) { return u.role == kind && !u.disabled; }))
+        spdlog::warn(
+            "separation_of_duties is on and there is no enabled {0}: create one with "
+            "`ecohub user add --username NAME --role {0}`",
+            auth::RoleName(kind));
   if (!users->empty()) return Status::Ok();
   const std::string& file = options_.admin_password_file;
   std::string password;
@@ -204,6 +217,7 @@ Status Server::EnsureAdmin() {
   admin.username = "admin";
   admin.display_name = "Administrator";
   admin.role = auth::Role::kAdmin;
+  admin.must_change_password = file.empty();  // printed once: replaced at first login
   auto u = accounts_->CreateUser(admin, password);
   if (!u.ok()) return u.status();
   if (file.empty())
@@ -235,6 +249,7 @@ void Server::WireApi() {
   ctx_.device_status = device_status_.get();
   ctx_.device_changed = [this](const store::Device& d) { DeviceChanged(d); };
   ctx_.health_detail = [this] { return HealthDetail(); };
+  ctx_.verify_audit = [this] { return AuditVerdict(*store_, *keys_, AnchorFile()); };
   api_->SetAudit(
       [this](const auth::Principal& who, std::string_view action, std::string_view object,
              const nlohmann::json& detail) { AuditChange(who, action, object, detail); });

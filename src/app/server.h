@@ -103,6 +103,7 @@ class Server {
   void RegistryPublished(const registry::Snapshot& snapshot);
   Status OpenDeriver(bool seeded);
   Status OpenAccounts();
+  std::string AnchorFile() const;  // where the audit anchors are written
   // With no account at all, creates `admin` so that somebody can log in: from
   // --admin-password-file when given, else with a random password printed once on
   // stderr (the demo prints it on its start page).
