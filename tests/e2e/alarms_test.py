@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import api_access_test as aat  # noqa: E402  (its HTTP client and server starter)
@@ -24,11 +25,8 @@ call, bearer, must = aat.call, aat.bearer, aat.must
 
 
 def user(admin, name, role, district=0, enterprise=0, department=""):
-    body = {"username": name, "password": aat.PASSWORD, "role": role, "district_id": district,
-            "department": department}
-    if enterprise:
-        body["enterprise_id"] = enterprise
-    must(call("POST", "/api/v1/users", admin, body=body), 201, "create " + name)
+    aat.create_user(types.SimpleNamespace(auth=admin), name, role, district, enterprise,
+                    department)
     return bearer(must(aat.login(name, aat.PASSWORD), 200, "login " + name)["token"])
 
 

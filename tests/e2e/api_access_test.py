@@ -217,7 +217,7 @@ def beijing(seconds_from_now):
 
 # --- the server --------------------------------------------------------------------------
 
-def start_server(bin_, work):
+def start_server(bin_, work, extra_args=()):
     pwfile = os.path.join(work, "admin-password")
     with open(pwfile, "w") as f:
         f.write(PASSWORD + "\n")
@@ -226,7 +226,7 @@ def start_server(bin_, work):
     proc = subprocess.Popen(
         [bin_, "serve", "--data", os.path.join(work, "data"), "--demo", "--demo-history-days", "2",
          "--http-listen", "127.0.0.1:0", "--gateway-listen", "127.0.0.1:0",
-         "--admin-password-file", pwfile], stdout=out, stderr=err)
+         "--admin-password-file", pwfile, *extra_args], stdout=out, stderr=err)
     port = None
     deadline = time.time() + 60
     while time.time() < deadline and port is None:
@@ -744,12 +744,26 @@ def data_sharing(city, admin, partner, staff_pc):
 
 # --- accounts -------------------------------------------------------------------------
 
-def create_user(admin, username, role, district=0, enterprise=0, department=""):
-    body = {"username": username, "password": PASSWORD, "role": role, "district_id": district,
-            "department": department}
+FIRST_PASSWORD = "First-pass-2026"
+
+
+def create_user(admin, username, role, district=0, enterprise=0, department="", by=None):
+    """Creates an account as `by` (default `admin`) with a first password, which an
+    administrator chose and the user must change before anything else (issue 11), then
+    changes it to PASSWORD as the user would at first login."""
+    body = {"username": username, "password": FIRST_PASSWORD, "role": role,
+            "district_id": district, "department": department}
     if enterprise:
         body["enterprise_id"] = enterprise
-    return must(call("POST", "/api/v1/users", admin.auth, body=body), 201, f"create {username}")
+    u = must(call("POST", "/api/v1/users", (by or admin).auth, body=body), 201,
+             f"create {username}")
+    first = must(login(username, FIRST_PASSWORD), 200, f"first login of {username}")
+    if not first.get("must_change_password"):
+        raise RuntimeError(f"{username}: a new account is not asked to change its password")
+    must(call("POST", "/api/v1/auth/password", bearer(first["token"]),
+              body={"old_password": FIRST_PASSWORD, "new_password": PASSWORD}), 204,
+         f"{username} changes the first password")
+    return u
 
 
 def accounts(admin):
@@ -770,8 +784,13 @@ def accounts(admin):
     r = login("locky", "New-pass-4242")
     check(r.status == 200 and r.json.get("token", "").startswith("eht_"),
           f"login with the new password: {r.status}")
+    check(r.status == 200 and r.json.get("must_change_password") is True,
+          "a password an administrator reset must be changed at the next login")
     token = bearer(r.json["token"]) if r.status == 200 else "Bearer none"
     check(call("GET", "/api/v1/me", token).status == 200, "the new token works")
+    r = call("GET", "/api/v1/sites?limit=1", token)
+    check(r.status == 403 and (r.json or {}).get("type", "").endswith("/password-change-required"),
+          f"before changing it, anything else: {r.status}, want 403 password-change-required")
     r = call("POST", "/api/v1/auth/logout", token)
     check(r.status in (200, 204), f"logout: {r.status}")
     r = call("GET", "/api/v1/me", token)

@@ -359,9 +359,14 @@ export async function createUsers(api) {
   const users = { admin: describe('admin', ADMIN_PASSWORD, admin) };
   for (const [key, w] of Object.entries(want)) {
     const username = `web_${key}`;
-    const body = { username, password: USER_PASSWORD, role: w.role, district_id: w.district_id || 0, department: w.department || '' };
+    const first = `${USER_PASSWORD}-first`;
+    const body = { username, password: first, role: w.role, district_id: w.district_id || 0, department: w.department || '' };
     if (w.enterprise_id) body.enterprise_id = w.enterprise_id;
     await must(await api('/api/v1/users', { method: 'POST', token: A, body }), 201, `create ${username}`);
+    // An administrator chose that password: the user replaces it at first login.
+    const { token } = await login(api, username, first);
+    const change = { old_password: first, new_password: USER_PASSWORD };
+    await must(await api('/api/v1/auth/password', { method: 'POST', token, body: change }), 204, `${username} changes it`);
     users[key] = describe(username, USER_PASSWORD, await login(api, username, USER_PASSWORD));
   }
   return { users, city: { district, enterprise, exceedances: nExc.get(enterprise.id) || 0 } };
