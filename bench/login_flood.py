@@ -23,6 +23,7 @@ import collections
 import datetime
 import http.client
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -200,20 +201,38 @@ def flood(port, until, counts, lock):
             counts[status] += 1
 
 
+def flooder(port, until, connections, answers):
+    """`connections` threads of wrong logins until `until`; their answers by status are
+    put on `answers`."""
+    counts, lock = collections.Counter(), threading.Lock()
+    threads = [threading.Thread(target=flood, args=(port, until, counts, lock))
+               for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    answers.put(counts)
+
+
 def measure(port, devices, seconds, flooders=0):
     """/healthz and ack latencies (ms; None: an upload without ack) over `seconds`, with
-    `flooders` connections of wrong logins meanwhile, and the flood's answers by status."""
+    `flooders` connections of wrong logins meanwhile, and the flood's answers by status.
+    The flood runs in a process of its own: sharing the probes' interpreter lock, its
+    threads would delay the probes' clocks, not the server."""
     until = time.time() + seconds
     health, acks = [], []
-    counts, lock = collections.Counter(), threading.Lock()
+    answers = multiprocessing.Queue()
+    flood_process = multiprocessing.Process(target=flooder,
+                                            args=(port, until, flooders, answers))
+    flood_process.start()  # before the probes' threads: fork no running thread
     threads = [threading.Thread(target=ack_latencies, args=(d, until, acks)) for d in devices]
-    threads += [threading.Thread(target=flood, args=(port, until, counts, lock))
-                for _ in range(flooders)]
     for t in threads:
         t.start()
     healthz_latencies(port, until, health)
     for t in threads:
         t.join()
+    counts = answers.get()
+    flood_process.join()
     return health, acks, counts
 
 
