@@ -6,7 +6,8 @@ Starts `ecohub serve` (default limits, one network thread, as shipped) on a fres
 directory and free loopback ports, seeded with BENCH_LOGIN_DEVICES (2) demo devices and no
 history. Then, first for BENCH_LOGIN_IDLE seconds (3) with nothing else going on, then for
 BENCH_LOGIN_SECONDS (10) while BENCH_LOGIN_CONNECTIONS (20) kept-alive connections post wrong
-passwords for the admin account as fast as answers come, it measures at the same time:
+passwords for the admin account as fast as answers come (from a process of their own), it
+measures at the same time:
 - GET /healthz on one kept-alive connection, every 50 ms;
 - each device's acknowledgement: on its own gateway connection, every 50 ms, a real-time
   upload (CN=2011, its access password, Flag=5: answer required) timed from sending to its
