@@ -18,7 +18,7 @@ echo
 echo "== gateway end to end (ecohub serve + ecohub sim on loopback)"
 python3 "$(dirname "$0")/gateway_bench.py" "$BUILD/ecohub"
 echo
-echo "== login flood (20 connections of wrong logins; /healthz median and p99 must stay near idle)"
+echo "== login flood (20 connections of wrong logins; /healthz and device-ack medians and p99s must stay near idle)"
 python3 "$(dirname "$0")/login_flood.py" "$BUILD/ecohub" || echo "login_flood failed"
 echo
 echo "== HTTP API (wrk; ecohub serve beside nginx serving the same bodies; latest-all >= 0.5x nginx, a station's year p50 < 10 ms)"
