@@ -81,12 +81,25 @@ const kind = (r) => String(r.json?.type || '').split('/').pop();
 const strongPassword = () => `Sec-${crypto.randomBytes(6).toString('hex')}-Q7`;
 let serial = 0;
 
+// The seeded administrator's session. The run's shared token can be pushed out by the
+// server's cap on sessions per user (every ctx.page({role: 'admin'}) logs in anew), so
+// a 401 logs in once more.
+let adminToken = '';
+async function asAdmin(ctx, p, opts = {}) {
+  let r = await ctx.api(p, { ...opts, token: adminToken || ctx.users.admin.token });
+  if (r.status === 401) {
+    adminToken = (await apiLogin(ctx, ctx.users.admin)).token;
+    r = await ctx.api(p, { ...opts, token: adminToken });
+  }
+  return r;
+}
+
 /** A new account of `role` made by the seeded administrator: {id, username, password, role}. */
 async function makeAccount(ctx, role, extra = {}) {
   const username = `sec_${role}_${process.pid}_${++serial}`;
   const password = strongPassword();
   const body = { username, password, role, display_name: `${role} ${serial}`, district_id: 0, department: 'monitoring', ...extra };
-  const r = await ctx.api('/api/v1/users', { method: 'POST', token: ctx.users.admin.token, body });
+  const r = await asAdmin(ctx, '/api/v1/users', { method: 'POST', body });
   assert.equal(r.status, 201, `create ${username}: ${r.text.slice(0, 300)}`);
   return { id: r.json.id, username, password, role };
 }
