@@ -7,9 +7,10 @@ import { test, assert } from './lib.mjs';
 
 // What each role's menu offers (the contract of web/src/lib/session.js, stated
 // again here so that a change there is a visible change here).
+// The three administrator roles have their own tests (security.spec.mjs).
 const MENUS = {
-  admin: ['alarms', 'sites', 'query', 'quality', 'catalog', 'users'],
-  leader: ['alarms', 'sites', 'query', 'quality', 'catalog'],
+  admin: ['alarms', 'sites', 'query', 'quality', 'catalog', 'users', 'audit'],
+  leader: ['alarms', 'sites', 'query', 'quality', 'catalog', 'audit'],
   staff: ['alarms', 'sites', 'query', 'quality', 'catalog'],
   district_staff: ['alarms', 'sites', 'query', 'quality', 'catalog'],
   inspector: ['alarms', 'sites', 'query', 'quality'],
@@ -302,6 +303,8 @@ for (const viewport of ['phone', 'desktop']) {
       ['catalog', '/console/catalog', 'admin'],
       ['users', '/console/users', 'admin'],
       ['enterprise', '/console/enterprise', 'enterprise'],
+      ['audit', '/console/audit', 'leader'],
+      ['account', '/console/account', 'inspector'],
     ];
     for (const [name, url, role] of pages) {
       const page = await ctx.page({ viewport, role });

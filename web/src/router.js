@@ -1,8 +1,11 @@
 // Every page of the site. Pages load on demand, so the public home page does not
 // carry the console's code. Console pages need a login; the menu only offers the
 // pages a role can use (session.js), and the server decides every read anyway.
+// A session that must first change its password or enrol a second factor
+// (session.restriction) opens its account page only.
 import { createRouter, createWebHistory } from 'vue-router';
-import { session, canOpen, canOpenCockpit, consolePages } from './lib/session.js';
+import { session, canOpen, canOpenCockpit, consolePages, restriction } from './lib/session.js';
+import { onRestricted } from './lib/api.js';
 import PublicLayout from './components/PublicLayout.vue';
 // The home page comes with the application (one round trip less for most visitors).
 import Home from './pages/public/Home.vue';
@@ -27,7 +30,7 @@ const routes = [
     component: ConsoleLayout,
     meta: { login: true },
     children: [
-      { path: '', name: 'console', redirect: () => ({ name: consolePages()[0] || 'home' }) },
+      { path: '', name: 'console', redirect: () => ({ name: consolePages()[0] || 'account' }) },
       { path: 'alarms', name: 'alarms', component: () => import('./pages/console/Alarms.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
@@ -36,6 +39,8 @@ const routes = [
       { path: 'catalog', name: 'catalog', component: () => import('./pages/console/Catalog.vue') },
       { path: 'users', name: 'users', component: () => import('./pages/console/Users.vue') },
       { path: 'enterprise', name: 'enterprise', component: () => import('./pages/console/Enterprise.vue') },
+      { path: 'audit', name: 'audit', component: () => import('./pages/console/Audit.vue') },
+      { path: 'account', name: 'account', component: () => import('./pages/console/Account.vue') },
     ],
   },
   { path: '/cockpit', name: 'cockpit', component: () => import('./pages/Cockpit.vue'), meta: { login: true } },
@@ -54,10 +59,18 @@ router.beforeEach((to) => {
   if (to.matched.some((r) => r.meta.login) && !session.token)
     return { name: 'login', query: { next: to.fullPath } };
   const page = to.meta.page || to.name;
+  const guarded = to.path.startsWith('/console') || to.name === 'cockpit';
+  if (guarded && session.token && restriction.value && to.name !== 'account')
+    return { name: 'account', query: { must: restriction.value } };
   if (to.path.startsWith('/console/') && session.token && page && !canOpen(page))
     return { name: 'console' };
   if (to.name === 'cockpit' && session.token && !canOpenCockpit()) return { name: 'console' };
   return true;
+});
+
+// A request answered "change your password first" / "enrol a second factor first".
+onRestricted((kind) => {
+  if (router.currentRoute.value.name !== 'account') router.replace({ name: 'account', query: { must: kind } });
 });
 
 export default router;

@@ -1,13 +1,25 @@
 // The one way pages talk to the server: JSON over /api/v1 with the session's
 // token. Errors arrive as ApiError carrying the problem+json title and detail.
-import { session, clearSession } from './session.js';
+// A 403 saying the session must first change its password or enrol a second factor
+// marks the session restricted and calls the handler set with onRestricted (the
+// router's: it opens the account page).
+import { session, clearSession, restrict } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem?.detail ? `${problem.title}: ${problem.detail}` : problem?.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem || {};
+    // The problem type's last segment ('otp-required', 'bad-code'...), what pages match on.
+    this.kind = String(this.problem.type || '').split('/').pop();
   }
+}
+
+const RESTRICTIONS = { 'password-change-required': 'password', 'second-factor-required': 'totp' };
+let restrictedHandler = () => {};
+
+export function onRestricted(fn) {
+  restrictedHandler = fn;
 }
 
 function headers(extra) {
@@ -38,7 +50,15 @@ async function request(method, path, { params, body } = {}) {
   if (res.status === 204) return null;
   const type = res.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await res.json() : await res.text();
-  if (!res.ok) throw new ApiError(res.status, typeof data === 'object' ? data : { title: data });
+  if (!res.ok) {
+    const err = new ApiError(res.status, typeof data === 'object' ? data : { title: data });
+    // A 409 second-factor-required (disabling a required factor) is an answer, not a restriction.
+    if (res.status === 403 && RESTRICTIONS[err.kind] && session.token) {
+      restrict(RESTRICTIONS[err.kind]);
+      restrictedHandler(RESTRICTIONS[err.kind]);
+    }
+    throw err;
+  }
   return data;
 }
 

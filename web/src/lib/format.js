@@ -20,6 +20,7 @@ function parts(t) {
     d: p(d.getUTCDate()),
     h: p(d.getUTCHours()),
     mi: p(d.getUTCMinutes()),
+    s: p(d.getUTCSeconds()),
   };
 }
 
@@ -27,6 +28,13 @@ export function fmtDateTime(t) {
   if (Number.isNaN(toMillis(t))) return '—';
   const x = parts(t);
   return `${x.y}-${x.mo}-${x.d} ${x.h}:${x.mi}`;
+}
+
+// To the second, for records where the order within a minute matters (the audit log).
+export function fmtDateTimeSec(t) {
+  if (Number.isNaN(toMillis(t))) return '—';
+  const x = parts(t);
+  return `${x.y}-${x.mo}-${x.d} ${x.h}:${x.mi}:${x.s}`;
 }
 
 export function fmtDate(t) {

@@ -31,19 +31,52 @@ export function clearSession() {
 export const loggedIn = computed(() => !!session.token && !!session.user);
 export const role = computed(() => session.user?.role || 'public');
 
+// What the session must do before anything else (the server answers 403 to every
+// other route meanwhile): 'password' (change it: a new or reset account, or an
+// expired password), 'totp' (enrol a second factor), or '' when nothing.
+export const restriction = computed(() => {
+  if (session.user?.must_change_password) return 'password';
+  if (session.user?.must_enroll_second_factor) return 'totp';
+  return '';
+});
+
+// Records what the server said the session must do (a 403 on any request), so that
+// the menus step aside and the router sends the user to the account page.
+export function restrict(kind) {
+  if (!session.user) return;
+  const user = { ...session.user };
+  if (kind === 'password') user.must_change_password = true;
+  if (kind === 'totp') user.must_enroll_second_factor = true;
+  saveSession(session.token, user);
+}
+
 // What each role may open in the console; the server decides every read anyway,
-// this only keeps menus from offering pages that would answer 403.
+// this only keeps menus from offering pages that would answer 403. The first page is
+// where a login lands. The three administrators (三员分立): the system administrator
+// keeps users and audit because the UI cannot know whether the server separates the
+// duties (then those pages show 无权限); the audit administrator reads users too, with
+// no buttons. Every logged-in user also has the account page (not in the menu).
 const PAGES = {
-  admin: ['alarms', 'sites', 'query', 'quality', 'catalog', 'users'],
-  leader: ['alarms', 'sites', 'query', 'quality', 'catalog'],
+  admin: ['alarms', 'sites', 'query', 'quality', 'catalog', 'users', 'audit'],
+  security_admin: ['users'],
+  audit_admin: ['audit', 'users'],
+  leader: ['alarms', 'sites', 'query', 'quality', 'catalog', 'audit'],
   staff: ['alarms', 'sites', 'query', 'quality', 'catalog'],
   inspector: ['alarms', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
   enterprise: ['enterprise', 'alarms', 'query'],
 };
 
+// A restricted session has no pages but its account page.
 export function consolePages(r = role.value) {
-  return PAGES[r] || [];
+  return restriction.value ? [] : PAGES[r] || [];
+}
+
+// Who may change accounts on the users page (the audit administrator only reads it).
+const MANAGE_USERS = ['admin', 'security_admin'];
+
+export function canManageUsers(r = role.value) {
+  return MANAGE_USERS.includes(r);
 }
 
 // The cockpit reads city-wide figures that only bureau roles may see.
@@ -54,5 +87,5 @@ export function canOpenCockpit(r = role.value) {
 }
 
 export function canOpen(page, r = role.value) {
-  return consolePages(r).includes(page);
+  return page === 'account' || consolePages(r).includes(page);
 }
