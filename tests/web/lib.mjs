@@ -424,6 +424,9 @@ export function makeContext(env) {
         if (!u) throw new Error(`role '${role}': use one of ${Object.keys(env.users).join(', ')}`);
         const s = await login(env.api, u.username, u.password);
         session = JSON.stringify({ token: s.token, user: s.me });
+        // Each page is a browser of its own, with a session of its own; a login beyond the
+        // cap on sessions per user (5) ends the oldest, so the shared token follows the newest.
+        u.token = s.token;
       }
       const context = await env.browser.newContext({
         ...vp, baseURL: env.base, acceptDownloads: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
@@ -441,6 +444,9 @@ export function makeContext(env) {
       context.on('page', (p) => { if (!p.__eh) { record(p, env.base); pages.push(p); } });
       const page = await context.newPage();
       if (!page.__eh) { record(page, env.base); pages.push(page); }
+      // A closed page is a browser gone: its keep-alive connections go with it, or a
+      // long test's browsers would fill the server's cap of connections per address.
+      page.on('close', () => { context.close().catch(() => {}); });
       return page;
     },
 

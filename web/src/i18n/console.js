@@ -186,7 +186,7 @@ export default {
   'con.users.department': ['部门', 'Department'],
   'con.users.enterprise': ['所属企业', 'Enterprise'],
   'con.users.needEnterprise': ['企业账号须选择企业', 'An enterprise account needs its enterprise'],
-  'con.users.pwRule': ['至少 10 位，包含两类字符', 'At least 10 characters of two kinds'],
+  'con.users.pwRule': ['至少 10 位，含大写、小写、数字、符号中的三类，且不含用户名', 'At least 10 characters, three of upper case, lower case, digits and symbols, not containing the username'],
   'con.users.active': ['正常', 'Active'],
   'con.users.disabled': ['已停用', 'Disabled'],
   'con.users.locked': ['已锁定', 'Locked'],
