@@ -30,6 +30,8 @@ demo_user chaoyang staff "朝阳分局" --district-id 3 --department monitoring
 demo_user inspector inspector "朝阳网格员" --district-id 3
 demo_user water partner "水务局" --department water_authority
 demo_user jingneng enterprise "京能热电" --enterprise-id 1
+demo_user security security_admin "安全管理员"
+demo_user auditor audit_admin "审计管理员"
 DEVICES=$("$BIN" demo devices | wc -l)
 "$BIN" sim --target "$GW" --devices "$DEVICES" --duration 604800 --interval 30 \
   >"$DATA.sim.out" 2>"$DATA.sim.log" &
@@ -50,7 +52,8 @@ EcoHub demo city is running (Beijing: 16 districts, 30 air stations, 10 river se
                   http://$HTTP/cockpit     the 1920×1080 cockpit (leader, staff, admin)
   accounts        password ecohub-demo-2026 for each of: admin, leader (局领导),
                   monitor (监测处 staff), chaoyang (朝阳 district staff), inspector
-                  (朝阳 grid inspector), water (水务局 partner), jingneng (an enterprise)
+                  (朝阳 grid inspector), water (水务局 partner), jingneng (an enterprise),
+                  security (安全管理员: accounts), auditor (审计管理员: the audit log)
   health          http://$HTTP/healthz
   metrics         http://$HTTP/metrics
   login           admin / ecohub-demo-2026:
