@@ -39,7 +39,7 @@ API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
           "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store}.cc
           "$SRC"/auth/{login_guard,password_workers,password_rules,totp}.cc
           "$SRC"/crypto/{sm,keyring,sealer}.cc
-          "$SRC"/store/sqlite/db.cc "$SRC"/core/{status,time,clock}.cc)
+          "$SRC"/store/sqlite/db.cc "$SRC"/core/{status,time,clock,escape}.cc)
 XLSX_LIBS=$(pkg-config --libs xlsxwriter 2>/dev/null || echo "-lxlsxwriter -lz")
 obj_of() {  # $1 target, $2 source -> object path
   local rel=${2#"$ROOT"/}

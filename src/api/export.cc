@@ -17,6 +17,8 @@
 #include <system_error>
 #include <utility>
 
+#include "core/escape.h"
+
 namespace ecohub::api {
 
 namespace {
@@ -646,16 +648,7 @@ std::string ContentDisposition(std::string_view stem, std::string_view extension
   size_t b = fallback.find_first_not_of("_ ."), e = fallback.find_last_not_of("_ .");
   fallback = b == std::string::npos ? "export" : fallback.substr(b, e - b + 1);
 
-  std::string encoded;
-  for (char ch : clean + std::string(extension)) {
-    auto c = static_cast<unsigned char>(ch);
-    if (IsAttrChar(c)) {
-      encoded.push_back(ch);
-    } else {
-      static constexpr char kHex[] = "0123456789ABCDEF";
-      encoded += {'%', kHex[c >> 4], kHex[c & 0xF]};
-    }
-  }
+  const std::string encoded = PercentEncode(clean + std::string(extension), IsAttrChar);
   return "attachment; filename=\"" + fallback + std::string(extension) + "\"; filename*=UTF-8''" +
          encoded;
 }

@@ -119,14 +119,22 @@ Status Accounts::UpdateUser(const User& u) {
   if (u.role == Role::kEnterprise && u.enterprise_id <= 0)
     return Status::InvalidInput("an enterprise account needs enterprise_id");
   std::lock_guard admins(admins_mu_);  // two admins demoting each other at once
-  auto users = store_->Users();
-  if (!users.ok()) return users.status();
-  for (Role kind : kKeptRoles) {
-    if (u.role == kind && !u.disabled) continue;
-    auto enabled = [kind](const User& x) { return x.role == kind && !x.disabled; };
-    bool was = false, other = false;
-    for (const User& x : *users) (x.id == u.id ? was : other) |= enabled(x);
-    if (was && !other)
+  auto before = store_->GetUser(u.id);
+  if (!before.ok()) return before.status();
+  // Only an enabled administrator losing its kind (a role change or a disable) can
+  // leave that kind without anyone; other changes need no look at the others.
+  bool losing = !before->disabled &&
+                std::find(std::begin(kKeptRoles), std::end(kKeptRoles), before->role) !=
+                    std::end(kKeptRoles) &&
+                (u.role != before->role || u.disabled);
+  if (losing) {
+    auto users = store_->Users();
+    if (!users.ok()) return users.status();
+    Role kind = before->role;
+    bool other = std::any_of(users->begin(), users->end(), [&](const User& x) {
+      return x.id != u.id && x.role == kind && !x.disabled;
+    });
+    if (!other)
       return Status(Code::kConflict, std::string("the last enabled ") + KeptRoleName(kind) +
                                          " cannot be disabled or given another role");
   }

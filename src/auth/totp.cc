@@ -9,6 +9,8 @@
 #include <array>
 #include <limits>
 
+#include "core/escape.h"
+
 namespace ecohub::auth {
 namespace {
 
@@ -50,25 +52,6 @@ std::string HotpCode(std::string_view key, uint64_t counter, int digits) {
   for (int i = digits - 1; i >= 0 && value != 0; --i, value /= 10)
     code[i] = static_cast<char>('0' + value % 10);
   return code;
-}
-
-// RFC 3986 percent-encoding of everything but the unreserved characters.
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -151,11 +134,11 @@ std::optional<int64_t> VerifyTotp(std::string_view key, std::string_view code, i
 
 std::string OtpauthUri(std::string_view issuer, std::string_view account, std::string_view key,
                        const TotpParams& p) {
-  std::string label = PercentEncode(account);
+  std::string label = PercentEncode(account, IsUnreserved);
   std::string issuer_param;
   if (!issuer.empty()) {
-    label = PercentEncode(issuer) + ":" + label;
-    issuer_param = "&issuer=" + PercentEncode(issuer);
+    label = PercentEncode(issuer, IsUnreserved) + ":" + label;
+    issuer_param = "&issuer=" + PercentEncode(issuer, IsUnreserved);
   }
   return "otpauth://totp/" + label + "?secret=" + Base32Encode(key) + issuer_param +
          "&algorithm=SHA1&digits=" + std::to_string(p.digits) +

@@ -21,4 +21,22 @@ std::string EscapeForLog(std::string_view s, size_t max) {
   return out;
 }
 
+std::string PercentEncode(std::string_view s, bool (*keep)(unsigned char)) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (keep(c))
+      out += ch;
+    else
+      out += {'%', kHex[c >> 4], kHex[c & 0xF]};
+  }
+  return out;
+}
+
+bool IsUnreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
 }  // namespace ecohub
