@@ -91,7 +91,8 @@ ordered_json UserJson(const ApiContext& ctx, const auth::User& u) {
       {"must_change_password", u.must_change_password},
       {"password_changed", time_or_null(u.password_changed)},
       {"password_expires", time_or_null(ctx.accounts->PasswordExpires(u))},
-      {"oidc_subject", u.oidc_subject.empty() ? json(nullptr) : json(u.oidc_subject)}};
+      {"oidc_subject", u.oidc_subject.empty() ? json(nullptr) : json(u.oidc_subject)},
+      {"oidc_claims", u.oidc_claims}};
 }
 
 namespace {

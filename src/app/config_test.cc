@@ -106,4 +106,32 @@ TEST(Config, UnreadableFilesAreRefusedBeforeStart) {
   EXPECT_TRUE(Validate(c).ok());
 }
 
+TEST(Config, OidcSectionAndItsChecks) {
+  std::string path =
+      testing::TempDir() + "/ecohub_config_oidc_" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[oidc]\nissuer = \"https://id.example.gov.cn\"\nclient_id = \"eco\"\n"
+                         "redirect_uri = \"https://eco.example.gov.cn/login/oidc\"\n"
+                         "claim_role = \"groups\"\nauto_create = true\n"
+                         "[oidc.roles]\n\"环境监测处\" = \"staff\"\n\"网格员\" = \"inspector\"\n";
+  ServeConfig c;
+  c.data_dir = "/tmp/x";
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.oidc.client_id, "eco");
+  EXPECT_TRUE(c.oidc.auto_create);
+  EXPECT_EQ(c.oidc.roles.at("网格员"), auth::Role::kInspector);
+  EXPECT_TRUE(Validate(c).ok());
+  c.oidc.roles["信息中心"] = auth::Role::kAdmin;  // claims never make administrators
+  EXPECT_EQ(Validate(c).code(), Code::kInvalidInput);
+
+  std::ofstream(path) << "[oidc]\nissuer = \"https://id\"\n[oidc.roles]\n\"x\" = \"boss\"\n";
+  EXPECT_EQ(LoadConfigFile(path, &c).code(), Code::kInvalidInput);
+  ServeConfig secret;
+  secret.data_dir = "/tmp/x";
+  secret.oidc = c.oidc;
+  secret.oidc.roles.clear();
+  secret.oidc_client_secret_file = "/nonexistent/secret";
+  EXPECT_EQ(Validate(secret).code(), Code::kInvalidInput);
+  std::remove(path.c_str());
+}
+
 }  // namespace ecohub::app
