@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <limits>
 #include <optional>
 
 namespace ecohub::api {
@@ -150,8 +151,23 @@ class Exchange {
     if (ec) return Fail("sending to", ec);
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(options_.max_body_bytes);
-    ec = Await(io_, deadline_, [&](auto done) { http::async_read(stream, buffer, parser, done); });
+    // This Beast's (1.74) body_limit on a response parser lets larger bodies through
+    // and refuses every body when unset: the limit is checked here instead, on the
+    // announced length and as the body grows.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    ec = Await(io_, deadline_,
+               [&](auto done) { http::async_read_header(stream, buffer, parser, done); });
+    auto too_big = [&] {
+      return parser.content_length().value_or(0) > options_.max_body_bytes ||
+             parser.get().body().size() > options_.max_body_bytes;
+    };
+    while (!ec && !parser.is_done() && !too_big())
+      ec = Await(io_, deadline_,
+                 [&](auto done) { http::async_read_some(stream, buffer, parser, done); });
+    if (!ec && too_big())
+      return Status::Unavailable("the answer of " + url_.host + ":" + url_.port +
+                                 " is larger than " + std::to_string(options_.max_body_bytes) +
+                                 " bytes");
     if (ec) return Fail("reading the answer of", ec);
     return HttpReply{static_cast<int>(parser.get().result_int()), parser.get().body()};
   }

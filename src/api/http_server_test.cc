@@ -23,6 +23,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "api/http_client.h"
+
 namespace ecohub::api {
 namespace {
 
@@ -624,7 +626,8 @@ class HttpsTest : public HttpServerTest {
     for (const char* name : {"", "other_"}) {
       std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -keyout " + dir_ + "/" + name +
                         "k.pem -out " + dir_ + "/" + name +
-                        "c.pem -days 2 -subj /CN=127.0.0.1 >/dev/null 2>&1";
+                        "c.pem -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+                        ">/dev/null 2>&1";
       ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     }
   }
@@ -698,6 +701,50 @@ TEST_F(HttpsTest, CertificateWithoutKeyFailsStart) {
   auto port = server.Start();
   ASSERT_FALSE(port.ok());
   EXPECT_NE(port.status().message().find("tls_key"), std::string::npos) << port.status().message();
+}
+
+// --- the client (http_client.h) against this server ---------------------------------
+
+TEST_F(HttpServerTest, ClientFetchesAndBoundsBodyAndTime) {
+  StartServer();
+  std::string base = "http://127.0.0.1:" + std::to_string(port_);
+  auto r = FetchHttp(HttpCall{.url = base + "/small"}, {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "{\"ok\":true}");
+  EXPECT_EQ(FetchHttp(HttpCall{.url = base + "/nowhere"}, {})->status, 404);
+  // Over the body limit: no reply rather than half of one.
+  EXPECT_EQ(FetchHttp(HttpCall{.url = base + "/json"}, {.max_body_bytes = 1024}).status().code(),
+            Code::kUnavailable);
+  EXPECT_EQ(
+      FetchHttp(HttpCall{.url = base + "/stream"}, {.max_body_bytes = 100000}).status().code(),
+      Code::kUnavailable);  // chunked, no length announced
+  EXPECT_EQ(FetchHttp(HttpCall{.url = base + "/json"}, {.max_body_bytes = 70000})->body.size(),
+            json_.size());
+  // A server that never answers: the exchange ends at its timeout.
+  auto slow = FetchHttp(HttpCall{.url = base + "/deferred"}, {.timeout = std::chrono::seconds(1)});
+  EXPECT_EQ(slow.status().code(), Code::kUnavailable);
+  EXPECT_NE(slow.status().message().find("timed out"), std::string::npos)
+      << slow.status().message();
+  TakeDeferred()(Response{});
+  for (const char* bad :
+       {"ftp://127.0.0.1/", "http://user@127.0.0.1/", "http://127.0.0.1:x/", "/x"})
+    EXPECT_EQ(FetchHttp(HttpCall{.url = bad}, {}).status().code(), Code::kInvalidInput) << bad;
+}
+
+TEST_F(HttpsTest, ClientTrustsOnlyTheGivenRootsAndTheRightName) {
+  StartServer(TlsOptions());
+  std::string url = "https://127.0.0.1:" + std::to_string(port_) + "/small";
+  auto r = FetchHttp(HttpCall{.url = url}, {.ca_file = dir_ + "/c.pem"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "{\"ok\":true}");
+  // Another root, the system's roots, or another name for the same server: refused.
+  EXPECT_EQ(FetchHttp(HttpCall{.url = url}, {.ca_file = dir_ + "/other_c.pem"}).status().code(),
+            Code::kUnavailable);
+  EXPECT_EQ(FetchHttp(HttpCall{.url = url}, {}).status().code(), Code::kUnavailable);
+  std::string by_name = "https://localhost:" + std::to_string(port_) + "/small";
+  EXPECT_EQ(FetchHttp(HttpCall{.url = by_name}, {.ca_file = dir_ + "/c.pem"}).status().code(),
+            Code::kUnavailable);
 }
 
 }  // namespace
