@@ -16,8 +16,9 @@ callback page and posts {code, state} to the server as the SPA would.
    (with `next`), the audit log has its `login` via oidc, and its local password still works.
    A second account cannot take the same subject (409).
 4. Accounts from claims: a staff role claim with a district code (or name) creates a
-   staff account of that district, refreshed from claims at each login; a claim that maps
-   to an administrator role, or maps to nothing, is refused (403).
+   staff account of that district, refreshed from claims at each login; a role claim
+   that maps to nothing (the name `admin` included) is refused (403), and a server whose
+   [oidc.roles] maps a claim to an administrator role does not start.
 5. Replayed code/state and made-up states are 400 oidc-state, a tampered code 401
    oidc-refused; a disabled linked account gets 401; logout ends an OIDC session.
 6. A confidential client (client_secret_basic) logs in too; with the provider gone the
@@ -59,7 +60,6 @@ UNLINKED = "lisi-0917"   # no claims: an administrator links it to `zhangsan`
 DISABLED = "zhao-0423"   # linked to `zhaoliu`, which is then disabled
 STAFF = "wang"           # role and district claims: becomes a staff account
 STAFF_BY_NAME = "zhou"   # the same with the district's name
-ADMIN_BY_MAP = "boss"    # a role claim [oidc.roles] maps to admin
 ADMIN_RAW = "root"       # a role claim that is itself EcoHub's admin role, unmapped
 UNMAPPED = "ghost"       # a role claim [oidc.roles] does not know
 STAFF_CLAIM = "环境监测处"
@@ -95,8 +95,10 @@ def stop_provider(proc):
         proc.wait(timeout=10)
 
 
-def oidc_config(work, issuer, redirect_uri, secret=None):
-    """An ecohub.toml with the [oidc] section of docs' example, accounts from claims on."""
+def oidc_config(work, issuer, redirect_uri, secret=None, roles=None):
+    """An ecohub.toml with an [oidc] section, accounts from claims on; `roles` is
+    [oidc.roles] (default: the staff claim only)."""
+    roles = roles or {STAFF_CLAIM: "staff"}
     path = os.path.join(work, "ecohub.toml")
     secret_file = ""
     if secret:
@@ -116,9 +118,7 @@ claim_role = "ecohub_role"
 claim_district = "ecohub_district"
 auto_create = true
 [oidc.roles]
-"{STAFF_CLAIM}" = "staff"
-"信息中心" = "admin"
-""")
+""" + "".join(f'"{claim}" = "{role}"\n' for claim, role in roles.items()))
     return path
 
 
@@ -262,8 +262,7 @@ def from_claims(admin, redirect_uri, district, other_district):
           f"{STAFF_BY_NAME} is staff of {other_district['name']}: {m}")
 
     users = must(call("GET", "/api/v1/users?limit=1000", admin.auth), 200, "users")["items"]
-    for name, why in ((ADMIN_BY_MAP, "a role claim mapped to admin"),
-                      (ADMIN_RAW, "the role claim 'admin' itself"),
+    for name, why in ((ADMIN_RAW, "the role claim 'admin' itself"),
                       (UNMAPPED, "an unmapped role claim")):
         r = oidc_login(name, redirect_uri)
         check(r.status == 403, f"{why}: {r.status} {problem(r)}, want 403")
@@ -311,6 +310,20 @@ def bad_callbacks(admin, redirect_uri):
     check(r.status == 401, f"the session after logout: {r.status}, want 401")
 
 
+def admin_by_claims_refused(bin_, work, issuer, redirect_uri):
+    """[oidc.roles] mapping a claim to an administrator role: the server does not start."""
+    config = oidc_config(work, issuer, redirect_uri, roles={"信息中心": "admin"})
+    try:
+        p = subprocess.run([bin_, "serve", "--data", os.path.join(work, "refused"), "--config",
+                            config, "--http-listen", "127.0.0.1:0", "--gateway-listen",
+                            "127.0.0.1:0"], capture_output=True, text=True, timeout=30)
+        verdict = (p.returncode, (p.stdout + p.stderr).strip()[-300:])
+    except subprocess.TimeoutExpired:
+        verdict = ("still running after 30 s", "")
+    check(verdict[0] not in (0, "still running after 30 s") and "oidc.roles" in verdict[1],
+          f"a claim mapped to admin in [oidc.roles] stops the start: {verdict}")
+
+
 def public_client(bin_, node, work, districts):
     """The main run: a public client (PKCE), accounts linked and from claims."""
     by_code = sorted(districts, key=lambda d: d["code"])
@@ -318,12 +331,12 @@ def public_client(bin_, node, work, districts):
     redirect_uri = f"http://127.0.0.1:{free_port()}/login/oidc"
     claims = {STAFF: {"ecohub_role": STAFF_CLAIM, "ecohub_district": district["code"]},
               STAFF_BY_NAME: {"ecohub_role": STAFF_CLAIM, "ecohub_district": other["name"]},
-              ADMIN_BY_MAP: {"ecohub_role": "信息中心"},
               ADMIN_RAW: {"ecohub_role": "admin"},
               UNMAPPED: {"ecohub_role": "外单位"}}
     provider, issuer = start_provider(node, work, redirect_uri, claims)
     proc = None
     try:
+        admin_by_claims_refused(bin_, work, issuer, redirect_uri)
         proc = aat.start_server(bin_, work, ["--config", oidc_config(work, issuer, redirect_uri)])
         methods = must(call("GET", "/api/v1/auth/methods"), 200, "methods")
         check(methods.get("oidc") == {"name": "统一身份认证"} and methods.get("password") is True,
