@@ -16,7 +16,8 @@ callback page and posts {code, state} to the server as the SPA would.
    (with `next`), the audit log has its `login` via oidc, and its local password still works.
    A second account cannot take the same subject (409).
 4. Accounts from claims: a staff role claim with a district code (or name) creates a
-   staff account of that district, refreshed from claims at each login; a role claim
+   staff account of that district; its role and district follow changed claims at the
+   next login (until an administrator sets them: the server's rule); a role claim
    that maps to nothing (the name `admin` included) is refused (403), and a server whose
    [oidc.roles] maps a claim to an administrator role does not start.
 5. Replayed code/state and made-up states are 400 oidc-state, a tampered code 401
@@ -63,6 +64,7 @@ STAFF_BY_NAME = "zhou"   # the same with the district's name
 ADMIN_RAW = "root"       # a role claim that is itself EcoHub's admin role, unmapped
 UNMAPPED = "ghost"       # a role claim [oidc.roles] does not know
 STAFF_CLAIM = "环境监测处"
+INSPECTOR_CLAIM = "执法支队"
 
 
 def free_port():
@@ -71,11 +73,18 @@ def free_port():
         return s.getsockname()[1]
 
 
+def write_claims(work, claims):
+    """The provider's --claims FILE, replaced whole (it reads it at each login)."""
+    path = os.path.join(work, "claims.json")
+    with open(path + ".new", "w") as f:
+        json.dump(claims, f, ensure_ascii=False)
+    os.replace(path + ".new", path)
+    return path
+
+
 def start_provider(node, work, redirect_uri, claims, secret=None):
     """Runs tests/oidc/provider.mjs; returns (process, issuer) once it listens."""
-    claims_file = os.path.join(work, "claims.json")
-    with open(claims_file, "w") as f:
-        json.dump(claims, f, ensure_ascii=False)
+    claims_file = write_claims(work, claims)
     args = [node, PROVIDER, "--port", "0", "--redirect-uri", redirect_uri, "--claims", claims_file]
     if secret:
         args += ["--secret", secret]
@@ -97,8 +106,8 @@ def stop_provider(proc):
 
 def oidc_config(work, issuer, redirect_uri, secret=None, roles=None):
     """An ecohub.toml with an [oidc] section, accounts from claims on; `roles` is
-    [oidc.roles] (default: the staff claim only)."""
-    roles = roles or {STAFF_CLAIM: "staff"}
+    [oidc.roles] (default: a staff and an inspector claim)."""
+    roles = roles or {STAFF_CLAIM: "staff", INSPECTOR_CLAIM: "inspector"}
     path = os.path.join(work, "ecohub.toml")
     secret_file = ""
     if secret:
@@ -176,6 +185,13 @@ def me(resp):
     return must(call("GET", "/api/v1/me", bearer(resp.json["token"])), 200, "me")
 
 
+def must_login(name, redirect_uri, what):
+    """oidc_login that must succeed: its answer."""
+    r = oidc_login(name, redirect_uri)
+    must(r, 200, what)
+    return r
+
+
 def oidc_off(bin_, work):
     """A server without [oidc]; returns the demo's districts (the same in every run)."""
     proc = aat.start_server(bin_, work)
@@ -234,8 +250,9 @@ def linking(admin, redirect_uri):
     return u["id"]
 
 
-def from_claims(admin, redirect_uri, district, other_district):
-    """Accounts created (and refreshed) from the role and district claims."""
+def from_claims(admin, redirect_uri, work, claims, district, other_district):
+    """Accounts created from the role and district claims, and refreshed from them at
+    each login (the provider reads its claims file anew at each login)."""
     r = oidc_login(STAFF, redirect_uri)
     must(r, 200, "a staff identity from claims")
     m = me(r)
@@ -246,14 +263,31 @@ def from_claims(admin, redirect_uri, district, other_district):
                 "audit")["items"]
     check(any(e["object"] == f"user:{STAFF}" for e in rows), f"its creation is audited: {rows[:3]}")
     check(login(STAFF, "").status in (400, 401), "it has no usable local password")
-    # An administrator moves it; the next login puts the claims' district back.
+
+    staff_claims = claims[STAFF]
+    claims[STAFF] = {"ecohub_role": INSPECTOR_CLAIM, "ecohub_district": other_district["code"]}
+    write_claims(work, claims)
+    m2 = me(must_login(STAFF, redirect_uri, f"{STAFF} with new claims"))
+    check(m2["id"] == m["id"] and m2["role"] == "inspector"
+          and m2["district_id"] == other_district["id"],
+          f"the same account takes the new claims' role and district: {m2}")
+    claims[STAFF] = {"ecohub_role": "外单位", "ecohub_district": district["code"]}
+    write_claims(work, claims)
+    r = oidc_login(STAFF, redirect_uri)
+    check(r.status == 403, f"claims that no longer map to a role: {r.status} {problem(r)}, "
+          f"want 403")
+    claims[STAFF] = staff_claims
+    write_claims(work, claims)
+    m2 = me(must_login(STAFF, redirect_uri, f"{STAFF} with its first claims"))
+    check(m2["role"] == "staff" and m2["district_id"] == district["id"],
+          f"and back with the first claims: {m2}")
+    # The server's rule beyond the contract: an administrator who sets an account's rights
+    # takes them over from the claims (account_routes.cc, ApplyUserFields).
     must(call("PATCH", f"/api/v1/users/{m['id']}", admin.auth,
               body={"district_id": other_district["id"]}), 200, f"move {STAFF}")
-    again = oidc_login(STAFF, redirect_uri)
-    must(again, 200, f"{STAFF} again")
-    m2 = me(again)
-    check(m2["id"] == m["id"] and m2["district_id"] == district["id"],
-          f"the same account, its district refreshed from claims: {m2}")
+    m2 = me(must_login(STAFF, redirect_uri, f"{STAFF} after the move"))
+    check(m2["id"] == m["id"] and m2["district_id"] == other_district["id"],
+          f"an administrator's change of district outlives the next login: {m2}")
 
     r = oidc_login(STAFF_BY_NAME, redirect_uri)
     must(r, 200, "a district given by name")
@@ -357,7 +391,7 @@ def public_client(bin_, node, work, districts):
                                           "districts")["items"]}
         district, other = ids[district["code"]], ids[other["code"]]
         linking(admin, redirect_uri)
-        from_claims(admin, redirect_uri, district, other)
+        from_claims(admin, redirect_uri, work, claims, district, other)
         bad_callbacks(admin, redirect_uri)
 
         stop_provider(provider)

@@ -21,7 +21,9 @@
 // Claims of account NAME: sub = preferred_username = name = NAME, plus the object
 // FILE[NAME] when --claims FILE (a JSON object: login -> extra claims, e.g.
 // {"wang": {"ecohub_role": "staff", "ecohub_district": "110105"}}). They all belong to
-// the `profile` scope and are put in the ID token as well as served by userinfo.
+// the `profile` scope and are put in the ID token as well as served by userinfo. FILE
+// is read again at each login, so that a test may change someone's claims meanwhile;
+// the claims' names are those FILE has at start.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -45,7 +47,7 @@ if (!opts['redirect-uri']) {
   console.error('provider.mjs: --redirect-uri is required');
   process.exit(2);
 }
-const extraClaims = opts.claims ? JSON.parse(fs.readFileSync(opts.claims, 'utf8')) : {};
+const readClaims = () => (opts.claims ? JSON.parse(fs.readFileSync(opts.claims, 'utf8')) : {});
 
 // oidc-provider prints its notices with console.info; stdout carries only the JSON line.
 console.info = console.error;
@@ -72,7 +74,7 @@ const issuer = `http://127.0.0.1:${server.address().port}`;
 
 // Every claim a login may carry, declared under `profile` so that the scope releases it.
 const claimNames = new Set(['preferred_username', 'name']);
-for (const claims of Object.values(extraClaims)) {
+for (const claims of Object.values(readClaims())) {
   for (const name of Object.keys(claims)) claimNames.add(name);
 }
 
@@ -94,7 +96,7 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, preferred_username: id, name: id, ...(extraClaims[id] || {}) };
+        return { sub: id, preferred_username: id, name: id, ...(readClaims()[id] || {}) };
       },
     };
   },
