@@ -274,8 +274,9 @@ def from_claims(admin, redirect_uri, work, claims, district, other_district):
     claims[STAFF] = {"ecohub_role": "外单位", "ecohub_district": district["code"]}
     write_claims(work, claims)
     r = oidc_login(STAFF, redirect_uri)
-    check(r.status == 403, f"claims that no longer map to a role: {r.status} {problem(r)}, "
-          f"want 403")
+    check(r.status == 403 and problem(r) == "oidc-not-linked",
+          f"claims that no longer map to a role: {r.status} {problem(r)}, "
+          f"want 403 oidc-not-linked")
     claims[STAFF] = staff_claims
     write_claims(work, claims)
     m2 = me(must_login(STAFF, redirect_uri, f"{STAFF} with its first claims"))
@@ -299,7 +300,8 @@ def from_claims(admin, redirect_uri, work, claims, district, other_district):
     for name, why in ((ADMIN_RAW, "the role claim 'admin' itself"),
                       (UNMAPPED, "an unmapped role claim")):
         r = oidc_login(name, redirect_uri)
-        check(r.status == 403, f"{why}: {r.status} {problem(r)}, want 403")
+        check(r.status == 403 and problem(r) == "oidc-not-linked",
+              f"{why}: {r.status} {problem(r)}, want 403 oidc-not-linked")
     after = must(call("GET", "/api/v1/users?limit=1000", admin.auth), 200, "users")["items"]
     check(len(after) == len(users), f"the refused logins created no account: {len(users)} -> "
           f"{len(after)}")
@@ -335,7 +337,8 @@ def bad_callbacks(admin, redirect_uri):
     must(call("PATCH", f"/api/v1/users/{u['id']}", admin.auth, body={"disabled": True}), 200,
          "disable zhaoliu")
     r = oidc_login(DISABLED, redirect_uri)
-    check(r.status == 401, f"a disabled account by OIDC: {r.status} {problem(r)}, want 401")
+    check(r.status == 401 and problem(r) == "unauthorized",
+          f"a disabled account by OIDC: {r.status} {problem(r)}, want 401 unauthorized")
 
     check(call("GET", "/api/v1/me", token).status == 200, "the OIDC session works")
     r = call("POST", "/api/v1/auth/logout", token)
