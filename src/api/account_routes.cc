@@ -7,9 +7,10 @@
 // (rights, body, the address's login throttle) answer at once, then the route
 // defers its answer to a worker; when their queue is full it answers 503 with
 // Retry-After without hashing anything.
+#include "api/account_routes.h"
+
 #include <spdlog/spdlog.h>
 
-#include "api/handlers.h"
 #include "api/params.h"
 #include "api/routes.h"
 #include "auth/password_rules.h"
@@ -52,6 +53,9 @@ const std::vector<ParamDoc> kUserBody = {
     {"enterprise_id", "integer", "enterprise accounts"},
     {"department", "string", "department (deciders of requests, partners)"},
     {"disabled", "boolean", ""},
+    {"oidc_subject", "string",
+     "the identity provider's subject (sub) this account logs in as (OpenID Connect); \"\": "
+     "none"},
 };
 
 // A change of an account: the fields of kUserBody after username and password, none
@@ -65,6 +69,8 @@ const std::vector<ParamDoc> kUserPatch = [] {
 const std::vector<ParamDoc> kResetBody = {
     {.name = "password", .description = "the new password", .required = true},
 };
+
+}  // namespace
 
 ordered_json UserJson(const ApiContext& ctx, const auth::User& u) {
   auto time_or_null = [](UnixSeconds t) {
@@ -84,8 +90,11 @@ ordered_json UserJson(const ApiContext& ctx, const auth::User& u) {
       {"second_factor", u.second_factor},
       {"must_change_password", u.must_change_password},
       {"password_changed", time_or_null(u.password_changed)},
-      {"password_expires", time_or_null(ctx.accounts->PasswordExpires(u))}};
+      {"password_expires", time_or_null(ctx.accounts->PasswordExpires(u))},
+      {"oidc_subject", u.oidc_subject.empty() ? json(nullptr) : json(u.oidc_subject)}};
 }
+
+namespace {
 
 // Applies the optional user fields of a body onto `u`; a problem on bad values.
 std::optional<Response> ApplyUserFields(const ApiContext& ctx, const json& b, auth::User* u) {
@@ -104,6 +113,14 @@ std::optional<Response> ApplyUserFields(const ApiContext& ctx, const json& b, au
     u->enterprise_id = b["enterprise_id"];
   if (b.contains("department") && !b["department"].is_null()) u->department = b["department"];
   if (b.contains("disabled") && !b["disabled"].is_null()) u->disabled = b["disabled"];
+  if (b.contains("oidc_subject") && !b["oidc_subject"].is_null()) {
+    u->oidc_subject = b["oidc_subject"];
+    if (u->oidc_subject.size() > 255)
+      return Problem(400, "bad-field", "oidc_subject is at most 255 bytes");
+  }
+  // An administrator who sets the rights or the link takes them over from the claims.
+  for (const char* k : {"role", "district_id", "department", "oidc_subject"})
+    if (b.contains(k) && !b[k].is_null()) u->oidc_claims = false;
   if (u->district_id < 0 || u->enterprise_id < 0)
     return Problem(400, "bad-field", "district_id and enterprise_id are ids (0: none)");
   // A scope that names nothing would give an account rights over whatever gets that
@@ -117,6 +134,8 @@ std::optional<Response> ApplyUserFields(const ApiContext& ctx, const json& b, au
                    std::to_string(u->enterprise_id));
   return std::nullopt;
 }
+
+}  // namespace
 
 // --- Argon2id off the network threads -------------------------------------------
 
@@ -153,6 +172,18 @@ Response OnPasswordWorkers(const ApiContext& ctx, std::function<Response()> work
   });
 }
 
+Response SessionAnswer(const ApiContext& ctx, const auth::LoginResult& r, const json& next) {
+  return JsonResponse<ordered_json>({{"token", r.token},
+                                     {"token_type", "Bearer"},
+                                     {"expires", FormatRfc3339Beijing(r.expires)},
+                                     {"user", UserJson(ctx, r.user)},
+                                     {"must_change_password", r.must_change_password},
+                                     {"must_enroll_second_factor", r.must_enroll_second_factor},
+                                     {"next", next}});
+}
+
+namespace {
+
 // The new password's rule (password_rules.h) as a 400 problem.
 std::optional<Response> WeakPassword(const std::string& password, const std::string& username) {
   Status s = auth::CheckPasswordStrength(password, username);
@@ -187,13 +218,7 @@ Response Login(const ApiContext& ctx, const Request& req, const Principal&) {
           return Problem(401, "otp-required", "The code of your second factor is required",
                          "send the same request again with otp");
         Audit(ctx, actor, "login", actor.name, {{"peer", peer}});
-        return JsonResponse<ordered_json>(
-            {{"token", r->token},
-             {"token_type", "Bearer"},
-             {"expires", FormatRfc3339Beijing(r->expires)},
-             {"user", UserJson(ctx, r->user)},
-             {"must_change_password", r->must_change_password},
-             {"must_enroll_second_factor", r->must_enroll_second_factor}});
+        return SessionAnswer(ctx, *r, nullptr);
       });
 }
 

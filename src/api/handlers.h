@@ -23,6 +23,10 @@ namespace ecohub::ingest {
 class DeviceStatusBoard;
 }
 
+namespace ecohub::auth::oidc {
+class Client;
+}
+
 namespace ecohub::api {
 
 // A JSON document (nlohmann json or ordered_json) as a response; invalid UTF-8 in
@@ -59,6 +63,8 @@ struct ApiContext {
   // AddAllRoutes.
   const Api* api = nullptr;
   auth::Accounts* accounts = nullptr;
+  // The unified identity provider's login (OpenID Connect); null: not configured.
+  auth::oidc::Client* oidc = nullptr;
   // Called after a device is created or changed through the API (the gateway's
   // registry and the latest-value cache learn it at once).
   std::function<void(const store::Device&)> device_changed;

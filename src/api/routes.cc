@@ -15,6 +15,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddReadingsRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
+  AddOidcRoutes(api, ctx);
   AddSecondFactorRoutes(api, ctx);
   AddKeyRoutes(api, ctx);
   AddCatalogRoutes(api, ctx);

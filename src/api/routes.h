@@ -27,6 +27,8 @@ void AddAccountRoutes(Api& api, const ApiContext& ctx);
 // One's TOTP second factor, and its reset by an account manager
 // (second_factor_routes.cc).
 void AddSecondFactorRoutes(Api& api, const ApiContext& ctx);
+// Login methods and the login through the unified identity provider (oidc_routes.cc).
+void AddOidcRoutes(Api& api, const ApiContext& ctx);
 // API keys (key_routes.cc).
 void AddKeyRoutes(Api& api, const ApiContext& ctx);
 // The resource catalog: classes, datasets (catalog_routes.cc).

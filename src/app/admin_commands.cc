@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 
@@ -47,7 +48,7 @@ int DevicePut(const std::string& data_dir, const std::string& site_code, store::
 // never from the command line.
 struct UserCliArgs {
   std::string data_dir, username, role = "staff", department, display_name, owner, key_name,
-                                  dataset;
+                                  dataset, subject;
   int64_t district_id = 0, enterprise_id = 0;
   int days = 90;
 };
@@ -94,23 +95,44 @@ int UserCmd(const UserCliArgs& a, bool reset) {
   return 0;
 }
 
-// `ecohub user clear-second-factor`: for the account manager who lost the phone of
-// their own second factor (nobody else can clear it over the API).
-int UserClearSecondFactor(const UserCliArgs& a) {
-  const char* what = "user clear-second-factor";
+// One change of an existing account from the host: `change` acts on it, then it is
+// audited as `action` and `done` printed. Exit 2 when there is no such user.
+int ChangeUserOnHost(const UserCliArgs& a, const char* what, const char* action,
+                     const nlohmann::json& detail, const char* done,
+                     const std::function<Status(auth::Accounts&, auth::User&)>& change) {
   auto accounts = auth::Accounts::Open(a.data_dir, {});
   if (!accounts.ok())
     return std::fprintf(stderr, "ecohub %s: %s\n", what, accounts.status().ToString().c_str()), 1;
   auto u = (*accounts)->FindUser(a.username);
   if (!u.ok())
     return std::fprintf(stderr, "ecohub %s: no user '%s'\n", what, a.username.c_str()), 2;
-  Status s = (*accounts)->ClearSecondFactor(u->id);
+  Status s = change(**accounts, *u);
   if (!s.ok()) return std::fprintf(stderr, "ecohub %s: %s\n", what, s.message().c_str()), 1;
   auto st = OpenStore(what, a.data_dir, /*read_only=*/false);
-  if (!st || !AuditCli(*st, "user.totp.clear", "user:" + a.username, nlohmann::json::object()))
-    return 1;
-  std::printf("second factor cleared: %s\n", a.username.c_str());
+  if (!st || !AuditCli(*st, action, "user:" + a.username, detail)) return 1;
+  std::printf("%s: %s\n", done, a.username.c_str());
   return 0;
+}
+
+// `ecohub user clear-second-factor`: for the account manager who lost the phone of
+// their own second factor (nobody else can clear it over the API).
+int UserClearSecondFactor(const UserCliArgs& a) {
+  return ChangeUserOnHost(
+      a, "user clear-second-factor", "user.totp.clear", nlohmann::json::object(),
+      "second factor cleared",
+      [](auth::Accounts& accounts, auth::User& u) { return accounts.ClearSecondFactor(u.id); });
+}
+
+// `ecohub user link-oidc`: the account logs in as this subject of the identity
+// provider (an empty subject unlinks); its role and district stay the administrator's.
+int UserLinkOidc(const UserCliArgs& a) {
+  return ChangeUserOnHost(a, "user link-oidc", "user.update", {{"oidc_subject", a.subject}},
+                          a.subject.empty() ? "unlinked" : "linked",
+                          [&](auth::Accounts& accounts, auth::User& u) {
+                            u.oidc_subject = a.subject;
+                            u.oidc_claims = false;
+                            return accounts.UpdateUser(u);
+                          });
 }
 
 int KeyCmd(const UserCliArgs& a) {
@@ -228,6 +250,14 @@ void AddUserCommand(CLI::App& app) {
   AddDataOption(clear, a->data_dir);
   clear->add_option("--username", a->username, "Login name")->required();
   clear->callback([a] { ExitWith(UserClearSecondFactor(*a)); });
+  auto* link = userc->add_subcommand(
+      "link-oidc", "Let an account log in through the unified identity provider as SUBJECT");
+  AddDataOption(link, a->data_dir);
+  link->add_option("--username", a->username, "Login name")->required();
+  link->add_option("--subject", a->subject,
+                   "The provider's subject (sub) of the person; \"\" unlinks")
+      ->required();
+  link->callback([a] { ExitWith(UserLinkOidc(*a)); });
 }
 
 void AddKeyCommand(CLI::App& app) {

@@ -60,6 +60,35 @@ void LoadGatewayLimits(const toml::table& t, ingest::GatewayOptions* g) {
   count("horizon_days", &g->admission.horizon_days);
 }
 
+// [oidc]: the unified identity provider (auth/oidc.h). The client secret is read from
+// its file at start-up, so that it stays out of the config. A role value that is no
+// role is an error here; one claims may not give, in Validate.
+Status LoadOidc(const toml::table& t, ServeConfig* c) {
+  auto o = t["oidc"];
+  auth::oidc::Config& cfg = c->oidc;
+  for (auto [key, field] :
+       {std::pair{"issuer", &cfg.issuer}, std::pair{"client_id", &cfg.client_id},
+        std::pair{"redirect_uri", &cfg.redirect_uri}, std::pair{"display_name", &cfg.display_name},
+        std::pair{"scopes", &cfg.scopes}, std::pair{"claim_username", &cfg.claim_username},
+        std::pair{"claim_role", &cfg.claim_role}, std::pair{"claim_district", &cfg.claim_district},
+        std::pair{"claim_department", &cfg.claim_department}, std::pair{"ca_file", &cfg.ca_file},
+        std::pair{"client_secret_file", &c->oidc_client_secret_file}})
+    if (auto v = o[key].value<std::string>()) *field = *v;
+  if (auto v = o["auto_create"].value<bool>()) cfg.auto_create = *v;
+  if (auto v = o["http_timeout_seconds"].value<int64_t>())
+    cfg.http_timeout_seconds = static_cast<int>(*v);
+  if (auto* roles = o["roles"].as_table())
+    for (const auto& [value, role] : *roles) {
+      auto name = role.value<std::string>();
+      auto r = name ? auth::ParseRole(*name) : std::nullopt;
+      if (!r)
+        return Status::InvalidInput("oidc.roles: \"" + std::string(value.str()) +
+                                    "\" must map to a role name");
+      cfg.roles[std::string(value.str())] = *r;
+    }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status LoadConfigFile(const std::string& path, ServeConfig* c) {
@@ -143,7 +172,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["security"]["key_file"].value<std::string>()) c->security.key_file = *v;
   if (auto v = t["security"]["audit_anchor_file"].value<std::string>())
     c->security.audit_anchor_file = *v;
-  return Status::Ok();
+  return LoadOidc(t, c);
 }
 
 Status Validate(const ServeConfig& c) {
@@ -203,6 +232,10 @@ Status Validate(const ServeConfig& c) {
     return Status::InvalidInput("accounts.password_max_age_days must be 0 (never) ..3650");
   if (a.totp_issuer.empty() || a.totp_issuer.size() > 64)
     return Status::InvalidInput("security.totp_issuer must be 1..64 bytes");
+  if (Status s = auth::oidc::CheckConfig(c.oidc); !s.ok()) return s;
+  if (!c.oidc_client_secret_file.empty() && !std::ifstream(c.oidc_client_secret_file).good())
+    return Status::InvalidInput("oidc.client_secret_file '" + c.oidc_client_secret_file +
+                                "' cannot be read");
   for (int d : {c.retention.raw_days, c.retention.realtime_days, c.retention.minute_days,
                 c.retention.hour_days, c.retention.day_days})
     if (d < 0) return Status::InvalidInput("retention days must be >= 0");

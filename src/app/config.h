@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "api/http_server.h"
 #include "auth/accounts.h"
+#include "auth/oidc.h"
 #include "core/status.h"
 #include "derive/deriver.h"
 #include "ingest/gateway.h"
@@ -67,6 +68,10 @@ struct ServeConfig {
   int offline_minutes = 30;
   int alarm_sync_seconds = 60;
   SecurityOptions security;
+  // The unified identity provider (OpenID Connect); off while its issuer is empty.
+  // The client secret comes from oidc_client_secret_file at start-up.
+  auth::oidc::Config oidc;
+  std::string oidc_client_secret_file;
 };
 
 // Reads the TOML file into `config` (keys documented in docs/configuration.md).

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "api/http_client.h"
 #include "api/routes.h"
 #include "app/audit_verdict.h"
 #include "app/demo_city.h"
@@ -51,6 +52,7 @@ Status Server::Open() {
       ingest::DeviceStatusOptions{.offline_after_seconds = options_.offline_minutes * 60},
       clock_.WallSeconds());
   if (Status s = OpenAccounts(); !s.ok()) return s;
+  if (Status s = OpenOidc(); !s.ok()) return s;
   audit_queue_ = std::make_unique<store::AuditQueue>(*store_);
   housekeeper_ = std::make_unique<Housekeeper>(
       *store_, options_.retention, options_.compact_every_seconds, clock_,
@@ -237,6 +239,24 @@ void Server::WireAlarms() {
       &metrics_, clock_);
 }
 
+// The unified identity provider's login, when configured. Nothing is fetched here:
+// a provider that is down must not stop the platform; the first login asks it.
+Status Server::OpenOidc() {
+  auth::oidc::Config config = options_.oidc;
+  if (!config.enabled()) return Status::Ok();
+  if (!options_.oidc_client_secret_file.empty()) {
+    std::ifstream in(options_.oidc_client_secret_file);
+    if (!in || !std::getline(in, config.client_secret) || config.client_secret.empty())
+      return Status::InvalidInput("oidc.client_secret_file '" + options_.oidc_client_secret_file +
+                                  "' has no secret on its first line");
+  }
+  api::HttpClientOptions http{.timeout = std::chrono::seconds(config.http_timeout_seconds),
+                              .ca_file = config.ca_file};
+  oidc_ = std::make_unique<auth::oidc::Client>(config, api::HttpFetcher(http));
+  spdlog::info("oidc: logins through {} ({})", config.issuer, config.display_name);
+  return Status::Ok();
+}
+
 void Server::WireApi() {
   api_ = std::make_unique<api::Api>(router_, accounts_.get(), &limiter_, clock_);
   ctx_.clock = &clock_;
@@ -244,6 +264,7 @@ void Server::WireApi() {
   ctx_.latest = &latest_;
   ctx_.metrics = &metrics_;
   ctx_.accounts = accounts_.get();
+  ctx_.oidc = oidc_.get();
   ctx_.sites = std::make_shared<api::SiteDirectory>(registry_, [this] { return ReloadRegistry(); });
   ctx_.audit_queue = audit_queue_.get();
   ctx_.device_status = device_status_.get();

@@ -45,6 +45,7 @@
 #include "app/gateway_audit.h"
 #include "app/housekeeper.h"
 #include "auth/accounts.h"
+#include "auth/oidc_client.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
@@ -103,6 +104,7 @@ class Server {
   void RegistryPublished(const registry::Snapshot& snapshot);
   Status OpenDeriver(bool seeded);
   Status OpenAccounts();
+  Status OpenOidc();
   std::string AnchorFile() const;  // where the audit anchors are written
   // With no account at all, creates `admin` so that somebody can log in: from
   // --admin-password-file when given, else with a random password printed once on
@@ -147,6 +149,7 @@ class Server {
   std::unique_ptr<store::Store> store_;
   std::shared_ptr<const crypto::KeyRing> keys_;  // audit chain and anchors (never empty)
   std::unique_ptr<auth::Accounts> accounts_;
+  std::unique_ptr<auth::oidc::Client> oidc_;  // null: no [oidc] issuer
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

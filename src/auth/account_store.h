@@ -41,6 +41,12 @@ struct User {
   // user replaces it before doing anything else.
   bool must_change_password = false;
   bool second_factor = false;  // a TOTP key is active (read only: SetSecondFactor sets it)
+  // The `sub` of the identity provider's account this user logs in as (OpenID Connect,
+  // oidc.h); empty: none. One user per subject.
+  std::string oidc_subject;
+  // Role and district follow the provider's claims at each login (an account created
+  // from them); false: an administrator set them.
+  bool oidc_claims = false;
 };
 
 // A user's TOTP second factor (totp.h): keys as the caller gives them (Accounts
@@ -106,7 +112,10 @@ class AccountStore {
   virtual Result<User> FindUser(std::string_view username,
                                 std::string* password_hash = nullptr) = 0;
   virtual Result<std::vector<User>> Users() = 0;  // ordered by id
-  // Display name, role, district, enterprise, department and disabled of `u.id`.
+  // By OpenID Connect subject; kNotFound when no user has it.
+  virtual Result<User> FindUserBySubject(std::string_view subject) = 0;
+  // Display name, role, district, enterprise, department, disabled and the OpenID
+  // Connect link of `u.id`; kConflict when another user has that subject.
   virtual Status UpdateUser(const User& u) = 0;
   // Sets the password hash, its time and whether it must be changed, clears failures
   // and lockout and deletes the user's tokens, in one transaction; the hash replaced

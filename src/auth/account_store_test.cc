@@ -129,6 +129,38 @@ TEST_P(AccountStoreContract, PasswordAgeAndForcedChangeAreKept) {
   EXPECT_TRUE(store_->GetUser(*carol)->must_change_password);
 }
 
+TEST_P(AccountStoreContract, OidcSubjectsLinkOneUserEachAndAreFoundBySubject) {
+  int64_t alice = AddUser("alice");
+  int64_t bob = AddUser("bob");
+  User created;
+  created.username = "carol";
+  created.oidc_subject = "sub-carol";
+  created.oidc_claims = true;
+  auto carol = store_->InsertUser(created, "!");
+  ASSERT_TRUE(carol.ok()) << carol.status().ToString();
+  EXPECT_EQ(store_->FindUserBySubject("sub-alice").status().code(), Code::kNotFound);
+  EXPECT_EQ(store_->FindUserBySubject("").status().code(), Code::kNotFound);  // unlinked
+  User a = *store_->GetUser(alice);
+  a.oidc_subject = "sub-alice";
+  ASSERT_TRUE(store_->UpdateUser(a).ok());
+  User b = *store_->GetUser(bob);
+  b.oidc_subject = "sub-alice";  // taken
+  EXPECT_EQ(store_->UpdateUser(b).code(), Code::kConflict);
+  Restart();
+  auto found = store_->FindUserBySubject("sub-alice");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, alice);
+  EXPECT_FALSE(found->oidc_claims);
+  auto c = store_->FindUserBySubject("sub-carol");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->id, *carol);
+  EXPECT_TRUE(c->oidc_claims);
+  EXPECT_EQ(store_->GetUser(bob)->oidc_subject, "");
+  a.oidc_subject = "";  // unlinks
+  ASSERT_TRUE(store_->UpdateUser(a).ok());
+  EXPECT_EQ(store_->FindUserBySubject("sub-alice").status().code(), Code::kNotFound);
+}
+
 TEST_P(AccountStoreContract, SecondFactorIsKeptAndShownOnTheUser) {
   int64_t alice = AddUser("alice");
   auto none = store_->GetSecondFactor(alice);

@@ -86,7 +86,8 @@ void Accounts::ClearCache() {
   cache_.clear();
 }
 
-Result<User> Accounts::CreateUser(const User& in, std::string_view password) {
+namespace {
+Status CheckNewUser(const User& in) {
   if (!ValidUsername(in.username))
     return Status::InvalidInput("username must be 1-64 characters of A-Z a-z 0-9 . _ - @");
   if (in.role == Role::kPublic) return Status::InvalidInput("the public has no accounts");
@@ -94,15 +95,25 @@ Result<User> Accounts::CreateUser(const User& in, std::string_view password) {
     return Status::InvalidInput("an enterprise account needs enterprise_id");
   if (in.role == Role::kPartner && in.department.empty())
     return Status::InvalidInput("a partner account needs its department");
-  Status s = CheckPasswordRule(password);
+  return Status::Ok();
+}
+}  // namespace
+
+Result<User> Accounts::CreateUser(const User& in, std::string_view password) {
+  Status s = CheckNewUser(in);
+  if (s.ok()) s = CheckPasswordRule(password);
   if (!s.ok()) return s;
   auto hash = HashPassword(password);
   if (!hash.ok()) return hash.status();
+  return InsertUser(in, *hash);
+}
+
+Result<User> Accounts::InsertUser(const User& in, const std::string& hash) {
   User row = in;
   if (row.display_name.empty()) row.display_name = row.username;
   row.created = row.password_changed = clock_.WallSeconds();
   row.second_factor = false;
-  auto id = store_->InsertUser(row, *hash);
+  auto id = store_->InsertUser(row, hash);
   if (!id.ok() && id.status().code() == Code::kConflict)
     return Status(Code::kConflict, "username is taken: " + in.username);
   if (!id.ok()) return id.status();
@@ -139,6 +150,8 @@ Status Accounts::UpdateUser(const User& u) {
                                          " cannot be disabled or given another role");
   }
   Status s = store_->UpdateUser(u);
+  if (s.code() == Code::kConflict)
+    return Status(Code::kConflict, "another account is linked to this identity (oidc_subject)");
   if (!s.ok()) return s;
   if (u.disabled) store_->DeleteTokensOf(u.id);  // the cache is cleared just below
   ClearCache();  // a role or district change applies to the next request
@@ -205,7 +218,10 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
   guard_.Finish(id, address, verdict, outcome, now);
   if (otp_required) return LoginResult{.otp_required = true};
   if (outcome != LoginGuard::Outcome::kSucceeded) return bad;
-  User u = std::move(*found);
+  return StartSession(std::move(*found), now);
+}
+
+Result<LoginResult> Accounts::StartSession(User u, UnixSeconds now) {
   LoginResult r;
   r.token = NewSecret("eht_");
   r.expires = now + options_.token_ttl_seconds;
@@ -220,8 +236,49 @@ Result<LoginResult> Accounts::Login(std::string_view username, std::string_view 
   return r;
 }
 
+Result<LoginResult> Accounts::LoginExternal(const ExternalLogin& who, UnixSeconds now,
+                                            bool* created) {
+  *created = false;
+  if (who.subject.empty()) return Status(Code::kUnauthenticated, "no subject");
+  auto u = store_->FindUserBySubject(who.subject);
+  if (!u.ok() && u.status().code() != Code::kNotFound) return u.status();
+  if (!u.ok()) {
+    if (!who.auto_create || !who.from_claims)
+      return Status::NotFound("no account is linked to this identity");
+    User row = *who.from_claims;
+    row.oidc_subject = who.subject;
+    row.oidc_claims = true;
+    row.must_change_password = false;
+    if (!ValidUsername(row.username))
+      row.username = "oidc-" + SecretHash(who.subject).substr(0, 12);
+    if (Status s = CheckNewUser(row); !s.ok()) return s;
+    u = InsertUser(row, "!");  // no local password: "!" is no Argon2id string
+    if (!u.ok()) return u.status();
+    *created = true;
+  }
+  if (u->disabled) return Status(Code::kUnauthenticated, "the account is disabled");
+  if (u->oidc_claims && !*created) {
+    if (!who.from_claims)
+      return Status(Code::kPermissionDenied,
+                    "the identity provider's claims no longer give this account a role");
+    const User& c = *who.from_claims;
+    if (c.role != u->role || c.district_id != u->district_id || c.department != u->department ||
+        c.display_name != u->display_name) {
+      u->role = c.role;
+      u->district_id = c.district_id;
+      u->department = c.department;
+      u->display_name = c.display_name;
+      if (Status s = store_->UpdateUser(*u); !s.ok()) return s;
+      ClearCache();  // the account's other sessions take the new rights at once
+    }
+  }
+  return StartSession(std::move(*u), now);
+}
+
 UnixSeconds Accounts::PasswordExpires(const User& u) const {
-  if (options_.password_max_age_days <= 0) return 0;
+  // An account linked to the identity provider logs in there: its local password, if
+  // it has one, does not age (a reset by an administrator is still changed first).
+  if (options_.password_max_age_days <= 0 || !u.oidc_subject.empty()) return 0;
   return u.password_changed + int64_t{options_.password_max_age_days} * 86400;
 }
 

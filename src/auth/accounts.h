@@ -82,6 +82,15 @@ struct LoginResult {
   bool must_enroll_second_factor = false;  // the session may only enrol one
 };
 
+// A login the identity provider vouched for (OpenID Connect, oidc_client.h).
+struct ExternalLogin {
+  std::string subject;
+  // The account the claims describe (username, display name, role, district,
+  // department) when they map to a role; nullopt: they do not.
+  std::optional<User> from_claims;
+  bool auto_create = false;  // make the account when none is linked
+};
+
 // A TOTP enrolment: the secret as base32 and as an otpauth:// URI (for a QR code).
 struct SecondFactorEnrolment {
   std::string secret, uri;
@@ -138,6 +147,15 @@ class Accounts {
                             const std::string& address, UnixSeconds now, std::string_view otp = {});
   Result<LoginResult> Login(std::string_view username, std::string_view password, UnixSeconds now);
   Result<LoginResult> Login(std::string_view username, std::string_view password);
+  // The session of the account linked to `who.subject`. An account made from claims
+  // follows them: role, district, department and name are refreshed at each login,
+  // and it is refused (kPermissionDenied) when they no longer map to a role. With no
+  // linked account, `auto_create` and claims that map make one, without a usable
+  // local password (*created is set). kNotFound: no account for this identity;
+  // kUnauthenticated: the account is disabled; kConflict: the claims' username is
+  // another account's. The provider did the authentication (its second factor
+  // included): no password, no TOTP here.
+  Result<LoginResult> LoginExternal(const ExternalLogin& who, UnixSeconds now, bool* created);
   // Seconds before `address` may try a login again; 0: now. Cheap: no Argon2.
   int LoginRetryAfter(const std::string& address, UnixSeconds now);
   // Where callers run Argon2id (Login, CreateUser, SetPassword) off their threads.
@@ -180,6 +198,10 @@ class Accounts {
 
  private:
   void ClearCache();
+  // Stores a checked new user with its password hash.
+  Result<User> InsertUser(const User& in, const std::string& hash);
+  // A new token for `u`, ending its oldest sessions beyond the cap.
+  Result<LoginResult> StartSession(User u, UnixSeconds now);
   Result<Principal> PrincipalOf(const User& u, UnixSeconds now);
   bool MustChangePassword(const User& u, UnixSeconds now) const;
   bool MustEnrol(const User& u) const;

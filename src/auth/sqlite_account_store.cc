@@ -64,15 +64,23 @@ ALTER TABLE tokens ADD COLUMN last_used INTEGER NOT NULL DEFAULT 0;
 UPDATE tokens SET last_used = created;
 CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id, created);
 )sql",
+    // 2: OpenID Connect: the provider's subject a user logs in as (NULL: none, so that
+    // the unique index allows any number of unlinked users).
+    R"sql(
+ALTER TABLE users ADD COLUMN oidc_subject TEXT;
+ALTER TABLE users ADD COLUMN oidc_claims INTEGER NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX IF NOT EXISTS users_oidc ON users (oidc_subject);
+)sql",
 };
 
 // Statements built from shared column lists once; Db::Cached finds them by address.
 const std::string kUserSelect =
     "SELECT id, username, display_name, role, district_id, enterprise_id, department, "
     "disabled, failed, locked_until, created, password_hash, password_changed, must_change, "
-    "totp_key != '' FROM users ";
+    "totp_key != '', COALESCE(oidc_subject, ''), oidc_claims FROM users ";
 const std::string kUserById = kUserSelect + "WHERE id = ?";
 const std::string kUserByName = kUserSelect + "WHERE username = ?";
+const std::string kUserBySubject = kUserSelect + "WHERE oidc_subject = ?";
 const std::string kUsersAll = kUserSelect + "ORDER BY id";
 const std::string kKeySelect =
     "SELECT id, name, owner_id, prefix, datasets, created, expires, revoked, request_id "
@@ -100,7 +108,9 @@ User ReadUser(const Stmt& q) {
               q.Int(10),
               q.Int(12),
               q.Int(13) != 0,
-              q.Int(14) != 0};
+              q.Int(14) != 0,
+              q.Text(15),
+              q.Int(16) != 0};
 }
 
 std::string JoinList(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
@@ -131,11 +141,11 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(db_->mu());
     return db_->InsertReturningId(
         "INSERT INTO users (username, display_name, role, district_id, enterprise_id, "
-        "department, password_hash, disabled, created, password_changed, must_change) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
+        "department, password_hash, disabled, created, password_changed, must_change, "
+        "oidc_subject, oidc_claims) VALUES (?,?,?,?,?,?,?,?,?,?,?,NULLIF(?, ''),?) RETURNING id",
         "create user", u.username, u.display_name, RoleName(u.role), u.district_id, u.enterprise_id,
         u.department, password_hash, u.disabled, u.created, u.password_changed,
-        u.must_change_password);
+        u.must_change_password, u.oidc_subject, u.oidc_claims);
   }
   Result<User> GetUser(int64_t id) override {
     std::lock_guard lock(db_->mu());
@@ -151,6 +161,10 @@ class SqliteAccountStore final : public AccountStore {
         },
         username);
   }
+  Result<User> FindUserBySubject(std::string_view subject) override {
+    std::lock_guard lock(db_->mu());
+    return db_->QueryOne(kUserBySubject.c_str(), "no such user", ReadUser, subject);
+  }
   Result<std::vector<User>> Users() override {
     std::lock_guard lock(db_->mu());
     return db_->Query(kUsersAll.c_str(), "list users", ReadUser);
@@ -159,9 +173,10 @@ class SqliteAccountStore final : public AccountStore {
     std::lock_guard lock(db_->mu());
     Status s = db_->Run(
         "UPDATE users SET display_name = ?, role = ?, district_id = ?, enterprise_id = ?, "
-        "department = ?, disabled = ? WHERE id = ?",
+        "department = ?, disabled = ?, oidc_subject = NULLIF(?, ''), oidc_claims = ? "
+        "WHERE id = ?",
         "update user", u.display_name, RoleName(u.role), u.district_id, u.enterprise_id,
-        u.department, u.disabled, u.id);
+        u.department, u.disabled, u.oidc_subject, u.oidc_claims, u.id);
     return s.ok() ? Changed("no such user") : s;
   }
   Status SetPasswordHash(int64_t user_id, std::string_view password_hash, UnixSeconds changed,
