@@ -114,6 +114,9 @@ async function linkedAccount(world, subject) {
  * screenshots of the login page and of the provider's form, when given.
  */
 async function roundTrip(ctx, world, page, loginName, { next = '', shots = {} } = {}) {
+  // The provider's forms ask for a web font (off the network here) and the browser for the
+  // provider's favicon: answered empty, so that what the page records is the console's.
+  await page.route((u) => u.hostname !== '127.0.0.1' || u.href === `${world.issuer}/favicon.ico`, (r) => r.fulfill({ status: 200, body: '' }));
   await page.goto(`/login${next}`);
   await ready(page, 'login');
   const button = page.locator('[data-test=login-oidc]');
