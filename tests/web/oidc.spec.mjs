@@ -238,8 +238,8 @@ test('oidc: an administrator links an account to a unified identity on the users
   await page.click('[data-test=oidc-link-submit]');
   await page.waitForSelector('[data-test=oidc-link-error]', { timeout: READY });
   assert.equal(await row(leader.username).getAttribute('data-oidc'), '');
+  await ctx.shot(page, 'oidc-users-conflict-desktop');
   await page.click('[data-test=oidc-dialog] button[type=button]');
-  await ctx.shot(page, 'oidc-users-desktop');
 
   // Emptied: unlinked.
   await row(staff.username).locator('[data-test=link-oidc]').click();
