@@ -164,6 +164,9 @@ test('oidc: the login page offers the unified identity; a linked name lands in t
     await roundTrip(ctx, world, phone, 'wang', { shots: { login: 'oidc-login-phone', provider: 'oidc-provider-phone' } });
     await signedIn(phone, 'alarms');
     await ctx.shot(phone, 'oidc-signed-in-phone');
+    await phone.goto('/console/account');
+    await ready(phone, 'account');
+    assert.match(await phone.innerText('[data-test=acc-oidc]'), /已关联统一身份/);
     ctx.assertClean(phone);
 
     // An identity linked to no account: the subject to give an administrator.
@@ -202,9 +205,13 @@ test('oidc: the return page refuses a provider error and a state this tab did no
   await ready(page, 'login-oidc');
   assert.match(await page.innerText('[data-test=oidc-error]'), /统一身份认证未完成：End-User aborted interaction/);
   assert.equal(new URL(page.url()).search, '');
+  // Back to the login page, which offers no unified identity: the run's server has none.
+  const methods = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/methods'), { timeout: READY });
   await page.click('[data-test=oidc-again]');
   await page.waitForURL(/\/login$/, { timeout: READY });
   await ready(page, 'login');
+  assert.equal((await (await methods).json()).oidc, null);
+  assert.equal(await page.locator('[data-test=login-oidc]').count(), 0);
 
   // A code and state that this tab never asked for (a forged or replayed link).
   await page.evaluate(() => sessionStorage.setItem('ecohub.oidc.state', 'mine'));
