@@ -244,6 +244,7 @@ test('oidc: an administrator links an account to a unified identity on the users
   await page.fill('[data-test=oidc-subject-input]', subject);
   await page.click('[data-test=oidc-link-submit]');
   await page.waitForSelector('[data-test=oidc-link-error]', { timeout: READY });
+  assert.match(await page.innerText('[data-test=oidc-link-error]'), /已关联到其他账户/);
   assert.equal(await row(leader.username).getAttribute('data-oidc'), '');
   await ctx.shot(page, 'oidc-users-conflict-desktop');
   await page.click('[data-test=oidc-dialog] button[type=button]');

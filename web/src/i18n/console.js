@@ -228,6 +228,7 @@ export default {
   'con.users.oidcSubject': ['统一身份标识 (sub)', 'Unified identity subject (sub)'],
   'con.users.oidcTitle': ['{u} 的统一身份', 'Unified identity of {u}'],
   'con.users.oidcHint': ['填写统一身份认证平台中该用户的标识（sub）；留空则解除关联。', "The user's identifier (sub) at the unified identity provider; empty unlinks it."],
+  'con.users.oidcTaken': ['该统一身份标识已关联到其他账户，请先解除那里的关联', 'Another account is linked to this identity; unlink it there first'],
   'con.users.oidcSave': ['保存', 'Save'],
   'con.users.oidcLinked': ['已将 {u} 关联到统一身份', '{u} linked to the unified identity'],
   'con.users.oidcUnlinked': ['已解除 {u} 的统一身份关联', 'Unified identity of {u} unlinked'],
