@@ -27,7 +27,7 @@
 //                   and an enterprise with outlets, when one has them); enterprise is
 //                   bound to the enterprise with the most exceedances. Do not log out
 //                   these tokens: they serve every later test (log in anew instead).
-//   page({viewport = 'desktop', role})
+//   page({viewport = 'desktop', role, base = ctx.base})
 //                   -> a Playwright Page in a new context. viewport: 'phone' (390x844,
 //                   isMobile, touch, deviceScaleFactor 2), 'desktop' (1440x900),
 //                   'cockpit' (1920x1080). Locale zh-CN, time zone Asia/Shanghai,
@@ -38,6 +38,8 @@
 //                   stays logged out). The page records console errors, uncaught page
 //                   errors, and same-origin requests that failed or answered >= 400
 //                   (net::ERR_ABORTED, a request cancelled by the page, is not a failure).
+//                   `base` names another server (one a spec started itself) as the
+//                   page's origin and baseURL; `role` is for the run's server only.
 //   expectHttpError(page, /regex/)
 //                   declares failures of `page` that are expected: a recorded request
 //                   is excused when the regex matches '<status> <METHOD> <path?query>'
@@ -48,6 +50,8 @@
 //   downloads       the folder downloads land in (Download.path()); save with
 //                   download.saveAs(path.join(ctx.downloads, download.suggestedFilename())).
 //   browser, out    the Playwright Browser, the output folder.
+//   bin             the ecohub binary the run's server is, for a spec that starts one of
+//                   its own (startServer) with another configuration.
 //
 // Failing tests get FAIL-<name>.png of every page they left open (run.mjs). Each test
 // has 120 s; its contexts are closed when it ends.
@@ -55,6 +59,7 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,7 +112,8 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-function spawnLogged(bin, args, outFile, errFile) {
+/** Starts `bin args` with stdout and stderr in files; it dies with the run (above). */
+export function spawnLogged(bin, args, outFile, errFile) {
   const out = fs.openSync(outFile, 'w');
   const err = fs.openSync(errFile, 'w');
   try {
@@ -118,7 +124,29 @@ function spawnLogged(bin, args, outFile, errFile) {
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A new folder under the system's temporary one, removed when the run ends if not before. */
+export function tempDir(prefix = 'ecohub-web-') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+/**
+ * A TCP port of 127.0.0.1 free a moment ago, for a server whose address must be known
+ * before it starts (another server's configuration names it).
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /** Sends SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
 export async function stopProcess(child, graceMs = 20000) {
@@ -152,18 +180,20 @@ export function serveSupportsWebDir(bin) {
 }
 
 /**
- * Starts `bin serve --demo` on 127.0.0.1 port 0 (HTTP and gateway) in a new data folder
- * under `work`, serving `webDir` when the server supports --web-dir. Logs go to
+ * Starts `bin serve --demo` on 127.0.0.1 port 0 (HTTP and gateway; `httpListen` names
+ * another HTTP address) in a new data folder under `work`, serving `webDir` when the
+ * server supports --web-dir, with `extraArgs` after the others. Logs go to
  * `logDir`/serve.out and serve.log. Resolves when /healthz answers 200, to
  * {proc, base, httpPort, gateway ('127.0.0.1:PORT'), webServed, stop()}.
  */
-export async function startServer({ bin, work, logDir, webDir = process.env.ECOHUB_WEB_DIR || path.join(REPO, 'web/dist'), extraArgs = [], timeoutMs = 300000 }) {
+export async function startServer({ bin, work, logDir, webDir = process.env.ECOHUB_WEB_DIR || path.join(REPO, 'web/dist'),
+  httpListen = '127.0.0.1:0', extraArgs = [], timeoutMs = 300000 }) {
   bin = path.resolve(bin);
   fs.mkdirSync(logDir, { recursive: true });
   const pw = path.join(work, 'admin.pw');
   fs.writeFileSync(pw, ADMIN_PASSWORD + '\n', { mode: 0o600 });
   const args = ['serve', '--demo', '--data', path.join(work, 'data'),
-    '--http-listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0', '--admin-password-file', pw];
+    '--http-listen', httpListen, '--gateway-listen', '127.0.0.1:0', '--admin-password-file', pw];
   const dataset = path.resolve(REPO, '../shared/data/beijing_multisite_2013_2017');
   if (fs.existsSync(dataset)) args.push('--dataset', dataset);
   const webServed = serveSupportsWebDir(bin);
@@ -401,7 +431,7 @@ function record(page, base) {
 
 /**
  * The context of one test. `env` is what the run shares: {base, api, users, browser,
- * out, downloads}. ctx.close() closes every context the test opened.
+ * out, downloads, bin}. ctx.close() closes every context the test opened.
  */
 export function makeContext(env) {
   const contexts = [];
@@ -414,9 +444,11 @@ export function makeContext(env) {
     downloads: env.downloads,
     browser: env.browser,
     out: env.out,
+    bin: env.bin,
 
-    async page({ viewport = 'desktop', role } = {}) {
+    async page({ viewport = 'desktop', role, base = env.base } = {}) {
       const vp = VIEWPORTS[viewport];
+      if (role !== undefined && base !== env.base) throw new Error(`role '${role}': the run's users are not on ${base}`);
       if (!vp) throw new Error(`viewport '${viewport}': use phone, desktop or cockpit`);
       let session = null;
       if (role !== undefined) {
@@ -429,7 +461,7 @@ export function makeContext(env) {
         u.token = s.token;
       }
       const context = await env.browser.newContext({
-        ...vp, baseURL: env.base, acceptDownloads: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+        ...vp, baseURL: base, acceptDownloads: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
       });
       contexts.push(context);
       if (session) {
@@ -439,11 +471,11 @@ export function makeContext(env) {
             localStorage.setItem('ecohub.session', value);
             sessionStorage.setItem('ecohub.test.seeded', '1');
           } catch { /* about:blank and other origins have no storage of ours */ }
-        }, [env.base, session]);
+        }, [base, session]);
       }
-      context.on('page', (p) => { if (!p.__eh) { record(p, env.base); pages.push(p); } });
+      context.on('page', (p) => { if (!p.__eh) { record(p, base); pages.push(p); } });
       const page = await context.newPage();
-      if (!page.__eh) { record(page, env.base); pages.push(page); }
+      if (!page.__eh) { record(page, base); pages.push(page); }
       // A closed page is a browser gone: its keep-alive connections go with it, or a
       // long test's browsers would fill the server's cap of connections per address.
       page.on('close', () => { context.close().catch(() => {}); });
@@ -492,8 +524,7 @@ export function makeContext(env) {
  */
 export async function startAll({ bin, out, sim = true, users = true }) {
   const t0 = Date.now();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ecohub-web-'));
-  tempDirs.add(work);
+  const work = tempDir();
   const logDir = path.join(out, 'logs');
   const downloads = path.join(work, 'downloads');
   fs.mkdirSync(downloads, { recursive: true });
@@ -529,7 +560,7 @@ export async function startAll({ bin, out, sim = true, users = true }) {
     }
     fs.writeFileSync(path.join(out, 'users.json'), JSON.stringify({ base: parts.server.base, city: made.city,
       users: Object.fromEntries(Object.entries(made.users).map(([k, u]) => [k, { ...u, token: undefined }])) }, null, 2));
-    const env = { base: parts.server.base, api, users: made.users, browser: parts.browser, out, downloads };
+    const env = { base: parts.server.base, api, users: made.users, browser: parts.browser, out, downloads, bin: path.resolve(bin) };
     return { env, server: parts.server, sim: parts.sim, city: made.city, stop };
   } catch (e) {
     await stop();

@@ -23,6 +23,8 @@ const routes = [
       { path: 'enterprises', name: 'enterprises', component: () => import('./pages/public/Enterprises.vue') },
       { path: 'open-data', name: 'open-data', component: () => import('./pages/public/OpenData.vue') },
       { path: 'login', name: 'login', component: () => import('./pages/console/Login.vue') },
+      // The unified identity provider's return (OpenID Connect redirect_uri): no login needed.
+      { path: 'login/oidc', name: 'login-oidc', component: () => import('./pages/console/LoginOidc.vue') },
     ],
   },
   {
