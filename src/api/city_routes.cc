@@ -84,6 +84,10 @@ Response PutDistrict(const ApiContext& ctx, const Request& req, const Principal&
   if (auto denied =
           Check(who, Action::kWrite, {Area::kReference, nullptr, 0, 0}, ctx.clock->WallSeconds()))
     return *denied;
+  // City-wide staff may write the city's sites, but the districts are its structure:
+  // the system administrator's alone.
+  if (who.role != auth::Role::kAdmin)
+    return Problem(403, "forbidden", "Not allowed", "districts are set up by an administrator");
   json b;
   if (auto bad = ParseBody(req, kDistrictBody, &b)) return *bad;
   store::District d;

@@ -129,6 +129,20 @@ def may_write_registry(who, obj):
     return False
 
 
+def credit_code(seq):
+    """A valid unified social credit code (GB 32100-2015) numbered `seq`: Beijing's
+    registry prefix, an organisation code with its GB 11714 check digit, the check
+    character."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    org = f"{seq:08d}"
+    total = sum(int(c) * w for c, w in zip(org, (3, 7, 9, 10, 5, 8, 4, 2)))
+    check_digit = 11 - total % 11
+    org += "X" if check_digit == 10 else "0" if check_digit == 11 else str(check_digit)
+    body = "91110000" + org
+    total = sum(alphabet.index(c) * pow(3, i, 31) for i, c in enumerate(body))
+    return body + alphabet[(31 - total % 31) % 31]
+
+
 def users_admin_only(who, _obj):
     return who.role == "admin"
 
@@ -217,14 +231,15 @@ def beijing(seconds_from_now):
 
 # --- the server --------------------------------------------------------------------------
 
-def start_server(bin_, work, extra_args=()):
+def start_server(bin_, work, extra_args=(), demo=True):
     pwfile = os.path.join(work, "admin-password")
     with open(pwfile, "w") as f:
         f.write(PASSWORD + "\n")
     out = open(os.path.join(work, "serve.out"), "w")
     err = open(os.path.join(work, "serve.log"), "w")
     proc = subprocess.Popen(
-        [bin_, "serve", "--data", os.path.join(work, "data"), "--demo", "--demo-history-days", "2",
+        [bin_, "serve", "--data", os.path.join(work, "data"),
+         *(["--demo", "--demo-history-days", "2"] if demo else []),
          "--http-listen", "127.0.0.1:0", "--gateway-listen", "127.0.0.1:0",
          "--admin-password-file", pwfile, *extra_args], stdout=out, stderr=err)
     port = None
@@ -543,6 +558,15 @@ def run_matrix(principals, city, admin):
                     "district_id": d, "lon": 116.4, "lat": 39.9}
             expect_single(who, "POST /api/v1/sites", tname, "/api/v1/sites",
                           may_write_registry(who, obj), "POST", body)
+            seq = principals.index(who) * 2 + (tname == "B")
+            body = {"name": f"test enterprise {who.label} {tname}",
+                    "credit_code": credit_code(90000000 + seq), "district_id": d}
+            expect_single(who, "POST /api/v1/enterprises", tname, "/api/v1/enterprises",
+                          may_write_registry(who, obj), "POST", body)
+        # Districts are the city's: administrators only.
+        body = {"code": f"1199{principals.index(who):02d}", "name": f"test district {who.label}"}
+        expect_single(who, "POST /api/v1/districts", "-", "/api/v1/districts",
+                      users_admin_write(who, None), "POST", body)
         for tname in ("air_A", "air_B"):
             s = T[tname]
             obj = csite(s)

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""A city set up by its own staff, from nothing (issue 13): no --demo, no Beijing.
+
+  python3 city_setup_test.py /path/to/ecohub
+
+1. A server on an empty data directory: /public/city is 404 no-city, no district.
+2. `ecohub city init` (while the server runs) with a boundary file of two districts of
+   咸阳市: the city's name, code and extent over HTTP, the districts with their
+   boundaries; a second run updates and duplicates nothing; a bad file names its feature,
+   exits 2 and changes nothing.
+3. Through the API: a district more, an enterprise (GB 32100 credit code checked: a wrong
+   check character is 400), the same credit code again is 200 (updated), district staff
+   write only in their district (403 elsewhere, 403 on districts), an air station and its
+   data logger.
+4. HJ 212 hourly data for the station through the gateway, acknowledged; the station's and
+   the city's AQI over HTTP.
+5. Nothing names another city: no 北京 in the public city, districts and stations.
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import api_access_test as aat  # noqa: E402
+from ehtest import check, finish  # noqa: E402
+
+call, bearer, must, login = aat.call, aat.bearer, aat.must, aat.login
+
+
+def square(west, south, side=0.4):
+    return {"type": "Polygon",
+            "coordinates": [[[west, south], [west + side, south], [west + side, south + side],
+                             [west, south + side], [west, south]]]}
+
+
+XIANYANG = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"name": "秦都区", "adcode": 610402},
+     "geometry": square(108.5, 34.3)},
+    {"type": "Feature", "properties": {"name": "渭城区", "adcode": "610404"},
+     "geometry": square(108.9, 34.3)},
+]}
+
+# A credit code with a right check character (GB 32100's own example) and a second one.
+CODE_A = "91350100M000100Y43"
+CODE_B = "91110000600037341L"
+
+
+def problem(r):
+    return ((r.json or {}).get("type") or "").rsplit("/", 1)[-1]
+
+
+def city_init(bin_, data, geo_file):
+    return subprocess.run([bin_, "city", "init", "--data", data, "--name", "咸阳市",
+                           "--code", "610400", "--districts", geo_file],
+                          capture_output=True, text=True, timeout=60)
+
+
+def gateway_port(work):
+    m = re.search(r"^gateway listening on 127\.0\.0\.1:(\d+)$",
+                  open(os.path.join(work, "serve.out")).read(), re.M)
+    return int(m.group(1))
+
+
+def send_hour(bin_, gw, mn, password, hour):
+    """One HJ 212 hourly packet (CN=2061) of the six AQI pollutants; True when acknowledged."""
+    data_time = time.strftime("%Y%m%d%H0000", time.gmtime(hour + 8 * 3600))
+    cp = {"DataTime": data_time}
+    for code, value in [("a34004", "60"), ("a34002", "90"), ("a21026", "9"), ("a21004", "40"),
+                        ("a21005", "0.8"), ("a05024", "80")]:
+        cp[f"{code}-Avg"] = value
+        cp[f"{code}-Flag"] = "N"
+    line = json.dumps({"header": {"QN": data_time + "001", "ST": "22", "CN": "2061",
+                                  "PW": password, "MN": mn, "Flag": "5"}, "cp": cp})
+    frame = subprocess.run([bin_, "hj212", "encode"], input=line, capture_output=True, text=True,
+                           check=True).stdout.strip().encode() + b"\r\n"
+    s = socket.create_connection(("127.0.0.1", gw))
+    s.settimeout(5)
+    s.sendall(frame)
+    reply = b""
+    try:
+        while b"CN=9014" not in reply:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    except socket.timeout:
+        pass
+    s.close()
+    return b"CN=9014" in reply
+
+
+def main():
+    bin_ = os.path.abspath(sys.argv[1])
+    work = tempfile.mkdtemp(prefix="ecohub-city-")
+    data = os.path.join(work, "data")
+    proc = None
+    t0 = time.time()
+    try:
+        proc = aat.start_server(bin_, work, demo=False)
+        r = call("GET", "/api/v1/public/city")
+        check(r.status == 404 and problem(r) == "no-city",
+              f"an empty deployment has no city: {r.status} {problem(r)}")
+        r = call("GET", "/api/v1/public/city/districts")
+        check(r.status == 200 and r.json["features"] == [], "and no district")
+
+        geo = os.path.join(work, "xianyang.geojson")
+        with open(geo, "w") as f:
+            json.dump(XIANYANG, f, ensure_ascii=False)
+        run = city_init(bin_, data, geo)
+        check(run.returncode == 0 and "2 new" in run.stdout,
+              f"city init: exit {run.returncode}: {run.stdout.strip()} {run.stderr.strip()}")
+        run = city_init(bin_, data, geo)
+        check(run.returncode == 0 and "0 new, 2 updated" in run.stdout,
+              f"city init again updates: {run.stdout.strip()}")
+        bad = os.path.join(work, "bad.geojson")
+        with open(bad, "w") as f:
+            json.dump({"type": "FeatureCollection", "features": [
+                XIANYANG["features"][0],
+                {"type": "Feature", "properties": {"name": "兴平市"},
+                 "geometry": {"type": "Point", "coordinates": [108.4, 34.3]}}]}, f,
+                ensure_ascii=False)
+        run = city_init(bin_, data, bad)
+        check(run.returncode == 2 and "feature 2 (兴平市)" in run.stderr,
+              f"a bad file names its feature: exit {run.returncode}: {run.stderr.strip()}")
+
+        city = must(call("GET", "/api/v1/public/city"), 200, "the city")
+        check(city["name"] == "咸阳市" and city["code"] == "610400"
+              and city["bbox"] == [108.5, 34.3, 109.3, 34.7]
+              and city["center"] == [108.9, 34.5], f"the city over HTTP: {city}")
+        features = []
+        for _ in range(100):  # the server reads the registry again within seconds
+            features = must(call("GET", "/api/v1/public/city/districts"), 200, "districts")["features"]
+            if len(features) == 2:
+                break
+            time.sleep(0.2)
+        names = sorted(f["properties"]["name"] for f in features)
+        check(names == ["渭城区", "秦都区"] and all(f["geometry"]["type"] == "Polygon" for f in features),
+              f"two districts with their boundaries, none twice: {names}")
+        by_code = {f["properties"]["code"]: f["properties"]["id"] for f in features}
+        qindu, weicheng = by_code["610402"], by_code["610404"]
+
+        admin = bearer(must(login("admin", aat.PASSWORD), 200, "admin login")["token"])
+        r = call("POST", "/api/v1/districts", admin,
+                 body={"code": "610481", "name": "兴平市", "geometry": square(108.1, 34.3)})
+        check(r.status == 201, f"a district through the API: {r.status}")
+        r = call("POST", "/api/v1/districts", admin, body={"code": "610481", "name": "兴平市"})
+        check(r.status == 200, f"the same code again updates: {r.status}")
+        r = call("POST", "/api/v1/districts", admin, body={"code": "6104", "name": "x"})
+        check(r.status == 400, f"a code of four digits: {r.status}")
+
+        ent = {"name": "咸阳某化工有限公司", "credit_code": CODE_A, "district_id": qindu,
+               "industry": "2614", "key_unit": True, "lon": 108.7, "lat": 34.4}
+        r = call("POST", "/api/v1/enterprises", admin, body=ent)
+        check(r.status == 201, f"an enterprise: {r.status} {r.body[:200]!r}")
+        enterprise = r.json["id"]
+        r = call("POST", "/api/v1/enterprises", admin, body=dict(ent, name="咸阳某化工公司"))
+        check(r.status == 200 and r.json["id"] == enterprise, f"the same credit code updates: {r.status}")
+        r = call("POST", "/api/v1/enterprises", admin, body=dict(ent, credit_code=CODE_A[:-1] + "4"))
+        check(r.status == 400 and "check character" in r.body.decode(),
+              f"a wrong check character: {r.status} {r.body[:160]!r}")
+
+        aat.create_user(types.SimpleNamespace(auth=admin), "qindu_staff", "staff", district=qindu,
+                        department="monitoring")
+        staff = bearer(must(login("qindu_staff", aat.PASSWORD), 200, "staff login")["token"])
+        r = call("POST", "/api/v1/enterprises", staff,
+                 body={"name": "渭城某厂", "credit_code": CODE_B, "district_id": weicheng})
+        check(r.status == 403, f"district staff: another district's enterprise: {r.status}")
+        r = call("POST", "/api/v1/enterprises", staff,
+                 body={"name": "秦都某厂", "credit_code": CODE_B, "district_id": qindu})
+        check(r.status == 201, f"district staff: an enterprise of their own district: {r.status}")
+        r = call("POST", "/api/v1/districts", staff, body={"code": "610402", "name": "秦都区"})
+        check(r.status == 403, f"district staff change no district: {r.status}")
+
+        site = must(call("POST", "/api/v1/sites", admin,
+                         body={"code": "610402051", "name": "秦都环保局", "kind": "air",
+                               "district_id": qindu, "lon": 108.7, "lat": 34.35}), 201, "station")
+        mn, password = "61040200000001", "910214"
+        r = call("POST", "/api/v1/devices", admin,
+                 body={"mn": mn, "site_id": site["id"], "password": password,
+                       "protocol_version": 1})
+        check(r.status in (200, 201), f"its data logger: {r.status} {r.body[:200]!r}")
+        gw = gateway_port(work)
+        hour = (int(time.time()) // 3600 - 1) * 3600
+        acked = False
+        for _ in range(50):  # the gateway learns the device with the registry
+            acked = send_hour(bin_, gw, mn, password, hour)
+            if acked:
+                break
+            time.sleep(0.2)
+        check(acked, "the station's hourly packet is acknowledged")
+        row = {}
+        for _ in range(100):
+            r = call("GET", f"/api/v1/aqi?scope=city&period=hour&from={hour}&to={hour + 3600}",
+                     admin)
+            row = r.json["items"][0] if r.status == 200 and r.json.get("items") else {}
+            if isinstance(row.get("aqi"), int):
+                break
+            time.sleep(0.2)
+        # The city's hour is its one station's: an AQI from the six values sent.
+        check(isinstance(row.get("aqi"), int) and row["aqi"] > 50,
+              f"the city's AQI of that hour: {row.get('aqi')} {row.get('primary')}")
+
+        texts = [call("GET", p).body.decode() for p in
+                 ("/api/v1/public/city", "/api/v1/public/city/districts",
+                  "/api/v1/public/stations")]
+        check(not any("北京" in t for t in texts), "no other city's name in the public answers")
+        r = subprocess.run([bin_, "audit", "verify", "--data", data], capture_output=True,
+                           text=True, timeout=60)
+        check(r.returncode == 0, f"audit verify: exit {r.returncode} {r.stdout.strip()[-200:]}")
+    except Exception as e:  # noqa: BLE001 - report, keep the logs
+        check(False, f"aborted: {e!r}; logs under {work}")
+    finally:
+        aat.stop_server(proc)
+    print(f"took {time.time() - t0:.1f} s")
+    if finish() == 0:
+        shutil.rmtree(work, ignore_errors=True)
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
