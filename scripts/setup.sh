@@ -23,6 +23,7 @@ PKGS=(
   libssl-dev openssl                 # SM3/SM4 (audit chain, secrets), TLS (openssl makes test certificates)
   libsodium-dev                      # Argon2id passwords, random tokens
   libxlsxwriter-dev                  # XLSX exports
+  libgeos-dev                        # GEOS: district boundaries (registry/boundaries.h)
   procps psmisc                      # ps/kill used by the end-to-end tests
   chromium                           # headless browser of the web tests (tests/web)
   fonts-noto-cjk                     # Chinese text in screenshots (boxes without it)

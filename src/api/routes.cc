@@ -11,6 +11,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddDerivedRoutes(api, ctx);
   // Registry and readings.
   AddRegistryRoutes(api, ctx);
+  AddCityRoutes(api, ctx);
   AddDeviceRoutes(api, ctx);
   AddReadingsRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.

@@ -16,6 +16,9 @@ void AddOpsRoutes(Api& api, const ApiContext& ctx);
 // Districts, factors, the public map's stations, sites, enterprises
 // (registry_routes.cc).
 void AddRegistryRoutes(Api& api, const ApiContext& ctx);
+// The city and its districts: public extent and boundaries, district writes
+// (city_routes.cc).
+void AddCityRoutes(Api& api, const ApiContext& ctx);
 // Devices and the raw packets they sent (device_routes.cc).
 void AddDeviceRoutes(Api& api, const ApiContext& ctx);
 // Latest values and series of readings (readings_routes.cc).

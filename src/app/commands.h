@@ -17,6 +17,7 @@ namespace ecohub::app {
 void AddServeCommand(CLI::App& app);   // serve.cc
 void AddSimCommand(CLI::App& app);     // sim_command.cc
 void AddDbCommand(CLI::App& app);      // db_command.cc: dump, stats
+void AddCityCommand(CLI::App& app);    // city_command.cc: init
 void AddDeviceCommand(CLI::App& app);  // admin_commands.cc: put
 void AddDemoCommand(CLI::App& app);    // demo_city.cc: devices
 void AddHj212Command(CLI::App& app);   // hj212_cli.cc: decode, encode

@@ -6,10 +6,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <unordered_map>
 
+#include "app/city_setup.h"
 #include "app/cli_support.h"
 #include "app/commands.h"
 #include "core/time.h"
@@ -313,12 +316,24 @@ std::string SimulatedValue(const DemoFactor& f, const std::string& mn, int64_t t
 Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
                 const std::string& dataset_dir) {
   const DemoCity& city = GetDemoCity();
-  std::map<std::string, int64_t> district_ids;
-  for (auto d : city.districts) {
-    auto id = store.PutDistrict(d);
-    if (!id.ok()) return id.status();
-    district_ids[d.code] = *id;
+  // The city as a bureau sets it up (city_setup.h): its boundaries when this build has
+  // the demo's file, else the districts' points alone.
+  std::string geojson;
+  if (std::string file = DemoBoundaryFile(); !file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    geojson = text.str();
   }
+  auto plan = registry::PlanCity("北京市", "110000", geojson);
+  if (!plan.ok()) return plan.status();
+  if (plan->districts.empty())
+    for (const auto& d : city.districts) plan->districts.push_back(d);
+  if (auto done = ApplyCity(store, *plan); !done.ok()) return done.status();
+  std::map<std::string, int64_t> district_ids;
+  auto districts = store.Districts();
+  if (!districts.ok()) return districts.status();
+  for (const auto& d : *districts) district_ids[d.code] = d.id;
   std::map<std::string, int64_t> enterprise_ids;
   for (size_t i = 0; i < city.enterprises.size(); ++i) {
     store::Enterprise e = city.enterprises[i];

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   AddServeCommand(app);
   AddSimCommand(app);
   AddDbCommand(app);
+  AddCityCommand(app);
   AddDeviceCommand(app);
   AddDemoCommand(app);
   AddHj212Command(app);

@@ -12,6 +12,16 @@
 
 namespace ecohub::registry {
 
+// The city (or prefecture, or county) the deployment serves: its GB/T 2260 code and
+// the extent its maps open on. One per deployment.
+struct City {
+  std::string name, code;
+  double lon = 0, lat = 0;  // centre
+  // [west, south, east, north] in degrees; all 0 when nothing has a place yet.
+  double west = 0, south = 0, east = 0, north = 0;
+  bool operator==(const City&) const = default;
+};
+
 // A district (区) of the city, with its outline for maps.
 struct District {
   int64_t id = 0;

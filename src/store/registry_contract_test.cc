@@ -27,6 +27,18 @@ TEST_P(RegistryStoreContract, ReferenceTablesUpsertByNaturalKey) {
   EXPECT_EQ(store_->Devices()->at(0).password, "123456");
 }
 
+TEST_P(RegistryStoreContract, TheCityIsOneRowReplacedByEachPut) {
+  EXPECT_EQ(store_->GetCity().status().code(), Code::kNotFound);
+  City c{"咸阳市", "610400", 108.7, 34.3, 107.6, 34.2, 109.2, 35.6};
+  ASSERT_TRUE(store_->PutCity(c).ok());
+  c.name = "咸阳市 (renamed)";
+  ASSERT_TRUE(store_->PutCity(c).ok());
+  Restart();
+  auto got = store_->GetCity();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(*got, c);
+}
+
 TEST_P(RegistryStoreContract, GetDeviceByMn) {
   ASSERT_TRUE(store_->PutDevice({"MN9", 3, "pw", 0, "gbk", false, "hj212"}).ok());
   ASSERT_TRUE(store_->PutDevice({"MN9", 4, "pw2", 1, "utf-8", true, "hj212"}).ok());

@@ -14,6 +14,7 @@
 namespace ecohub::store {
 
 // The registry's types by their older names, for the modules that still say so.
+using City = registry::City;
 using District = registry::District;
 using Enterprise = registry::Enterprise;
 using Site = registry::Site;
@@ -35,6 +36,11 @@ class RegistryStore {
   // Seals the device passwords still stored in clear (written before there were
   // keys); nothing to do without keys. Idempotent.
   virtual Status SealDevicePasswords() = 0;
+
+  // The one city of the deployment: PutCity replaces it; GetCity is kNotFound until
+  // it was set (a fresh data directory, before `ecohub city init`).
+  virtual Status PutCity(const City& c) = 0;
+  virtual Result<City> GetCity() = 0;
 
   // Everything stored, ordered by id (devices by mn). A stored site whose kind is
   // not a registry::SiteKind name makes Sites and GetSite fail with kCorruption.

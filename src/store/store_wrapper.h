@@ -55,6 +55,8 @@ class StoreWrapper : public Store {
   Status Compact(UnixSeconds before) override { return readings_.Compact(before); }
 
   // RegistryStore
+  Status PutCity(const City& c) override { return registry_.PutCity(c); }
+  Result<City> GetCity() override { return registry_.GetCity(); }
   Result<int64_t> PutDistrict(const District& d) override { return registry_.PutDistrict(d); }
   Result<int64_t> PutEnterprise(const Enterprise& e) override { return registry_.PutEnterprise(e); }
   Result<int64_t> PutSite(const Site& s) override { return registry_.PutSite(s); }

@@ -83,6 +83,12 @@ CREATE INDEX alarms_status ON alarms (status, started);
     R"sql(
 ALTER TABLE audit_log ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
 )sql",
+    // 8: the city the deployment serves (one row; `ecohub city init`).
+    R"sql(
+CREATE TABLE city (
+  id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, code TEXT NOT NULL,
+  lon REAL, lat REAL, west REAL, south REAL, east REAL, north REAL);
+)sql",
 };
 
 // derived.db: values EcoHub derives from readings (AQI, classes, events, rates).

@@ -70,6 +70,24 @@ class Registry final : public RegistryStore, private OnEcohubDb {
  public:
   explicit Registry(Connections& c) : OnEcohubDb(c), keys_(*c.keys) {}
 
+  Status PutCity(const City& c) override {
+    std::lock_guard lock(w_.mu());
+    return w_.Run(
+        "INSERT INTO city (id, name, code, lon, lat, west, south, east, north) "
+        "VALUES (1,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
+        "code=excluded.code, lon=excluded.lon, lat=excluded.lat, west=excluded.west, "
+        "south=excluded.south, east=excluded.east, north=excluded.north",
+        "put city", c.name, c.code, c.lon, c.lat, c.west, c.south, c.east, c.north);
+  }
+  Result<City> GetCity() override {
+    std::lock_guard lock(r_.mu());
+    return r_.QueryOne(
+        "SELECT name, code, lon, lat, west, south, east, north FROM city WHERE id = 1",
+        "no city has been set up", [](const Stmt& q) {
+          return City{q.Text(0), q.Text(1), q.Real(2), q.Real(3),
+                      q.Real(4), q.Real(5), q.Real(6), q.Real(7)};
+        });
+  }
   Result<int64_t> PutDistrict(const District& d) override {
     return Upsert(kPutDistrict, "put district", d.code, d.name, d.lon, d.lat, d.geojson);
   }

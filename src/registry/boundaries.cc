@@ -1,0 +1,162 @@
+#include "registry/boundaries.h"
+
+#include <geos_c.h>
+
+#include <algorithm>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace ecohub::registry {
+
+using nlohmann::json;
+
+namespace {
+
+// GEOS reports through handlers; the last message is kept for the error we return.
+void KeepMessage(const char* message, void* out) { *static_cast<std::string*>(out) = message; }
+
+// One GEOS context for the calls of one measurement.
+class Geos {
+ public:
+  Geos() : h_(GEOS_init_r()) {
+    GEOSContext_setErrorMessageHandler_r(h_, KeepMessage, &error_);
+    GEOSContext_setNoticeMessageHandler_r(h_, KeepMessage, &notice_);
+  }
+  ~Geos() { GEOS_finish_r(h_); }
+  Geos(const Geos&) = delete;
+  Geos& operator=(const Geos&) = delete;
+
+  GEOSContextHandle_t h() const { return h_; }
+  const std::string& error() const { return error_; }
+
+  struct Free {
+    GEOSContextHandle_t h;
+    void operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(h, g); }
+  };
+  using Geometry = std::unique_ptr<GEOSGeometry, Free>;
+  Geometry Own(GEOSGeometry* g) const { return Geometry(g, Free{h_}); }
+
+ private:
+  GEOSContextHandle_t h_;
+  std::string error_, notice_;
+};
+
+// The district code a feature gives: adcode, else code; digits as text or a number.
+std::string FeatureCode(const json& props) {
+  for (const char* key : {"adcode", "code"}) {
+    if (!props.contains(key)) continue;
+    const json& v = props[key];
+    if (v.is_string() && !v.get<std::string>().empty()) return v.get<std::string>();
+    if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  }
+  return "";
+}
+
+Status FeatureError(size_t i, const std::string& name, const std::string& why) {
+  return Status::InvalidInput("feature " + std::to_string(i + 1) +
+                              (name.empty() ? "" : " (" + name + ")") + ": " + why);
+}
+
+}  // namespace
+
+bool IsAreaCode(std::string_view code) {
+  return code.size() == 6 &&
+         std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+Status MeasureDistrict(std::string_view geometry_json, District* d, double bbox[4]) {
+  Geos geos;
+  GEOSGeoJSONReader* reader = GEOSGeoJSONReader_create_r(geos.h());
+  std::string text(geometry_json);
+  auto g = geos.Own(GEOSGeoJSONReader_readGeometry_r(geos.h(), reader, text.c_str()));
+  GEOSGeoJSONReader_destroy_r(geos.h(), reader);
+  if (!g) return Status::InvalidInput("the geometry does not parse: " + geos.error());
+  int type = GEOSGeomTypeId_r(geos.h(), g.get());
+  if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+    return Status::InvalidInput("the geometry is not a Polygon or MultiPolygon");
+  if (GEOSisEmpty_r(geos.h(), g.get())) return Status::InvalidInput("the geometry is empty");
+  GEOSGeom_getXMin_r(geos.h(), g.get(), &bbox[0]);
+  GEOSGeom_getYMin_r(geos.h(), g.get(), &bbox[1]);
+  GEOSGeom_getXMax_r(geos.h(), g.get(), &bbox[2]);
+  GEOSGeom_getYMax_r(geos.h(), g.get(), &bbox[3]);
+  if (bbox[0] < -180 || bbox[2] > 180 || bbox[1] < -90 || bbox[3] > 90)
+    return Status::InvalidInput(
+        "the coordinates are not longitude/latitude degrees (WGS 84, as GeoJSON has them)");
+  Geos::Geometry repaired;
+  const GEOSGeometry* measured = g.get();
+  if (GEOSisValid_r(geos.h(), g.get()) != 1) {
+    repaired = geos.Own(GEOSMakeValid_r(geos.h(), g.get()));
+    if (repaired) measured = repaired.get();
+  }
+  auto point = geos.Own(GEOSPointOnSurface_r(geos.h(), measured));
+  if (!point || GEOSisEmpty_r(geos.h(), point.get()))
+    return Status::InvalidInput("the geometry has no inside");
+  GEOSGeomGetX_r(geos.h(), point.get(), &d->lon);
+  GEOSGeomGetY_r(geos.h(), point.get(), &d->lat);
+  d->geojson = std::move(text);
+  return Status::Ok();
+}
+
+Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view geojson) {
+  if (name.empty() || name.size() > 64)
+    return Status::InvalidInput("the city's name is 1-64 bytes");
+  if (!IsAreaCode(code))
+    return Status::InvalidInput("the city's code is its six-digit GB/T 2260 code, not '" + code +
+                                "'");
+  CityPlan plan;
+  plan.city.name = std::move(name);
+  plan.city.code = std::move(code);
+  if (geojson.empty()) return plan;
+  json doc = json::parse(geojson, nullptr, false);
+  if (!doc.is_object() || doc.value("type", "") != "FeatureCollection" ||
+      !doc["features"].is_array() || doc["features"].empty())
+    return Status::InvalidInput(
+        "the boundary file is not a GeoJSON FeatureCollection with features");
+  const json& features = doc["features"];
+  std::set<std::string> used;
+  for (const auto& f : features)
+    if (f.is_object() && f["properties"].is_object()) used.insert(FeatureCode(f["properties"]));
+  double west = 180, south = 90, east = -180, north = -90;
+  int next = 1;
+  for (size_t i = 0; i < features.size(); ++i) {
+    const json& f = features[i];
+    const json& props = f.is_object() && f.contains("properties") ? f["properties"] : json();
+    District d;
+    d.name = props.is_object() && props["name"].is_string() ? props["name"].get<std::string>() : "";
+    if (d.name.empty() || d.name.size() > 64)
+      return FeatureError(i, "", "properties.name must be the district's name (1-64 bytes)");
+    d.code = props.is_object() ? FeatureCode(props) : "";
+    if (d.code.empty()) {
+      // Derived: the city's prefix and the next two digits no feature names.
+      do d.code = plan.city.code.substr(0, 4) + (next < 10 ? "0" : "") + std::to_string(next);
+      while (used.count(d.code) && ++next < 100);
+      ++next;
+      used.insert(d.code);
+    }
+    if (!IsAreaCode(d.code))
+      return FeatureError(i, d.name, "its code '" + d.code + "' is not six digits (GB/T 2260)");
+    for (const auto& other : plan.districts)
+      if (other.code == d.code)
+        return FeatureError(i, d.name, "its code " + d.code + " is " + other.name + "'s too");
+    if (!f.is_object() || !f.contains("geometry") || !f["geometry"].is_object())
+      return FeatureError(i, d.name, "it has no geometry");
+    double box[4];
+    if (Status s = MeasureDistrict(f["geometry"].dump(), &d, box); !s.ok())
+      return FeatureError(i, d.name, s.message());
+    west = std::min(west, box[0]);
+    south = std::min(south, box[1]);
+    east = std::max(east, box[2]);
+    north = std::max(north, box[3]);
+    plan.districts.push_back(std::move(d));
+  }
+  plan.city.west = west;
+  plan.city.south = south;
+  plan.city.east = east;
+  plan.city.north = north;
+  plan.city.lon = (west + east) / 2;
+  plan.city.lat = (south + north) / 2;
+  return plan;
+}
+
+}  // namespace ecohub::registry

@@ -1,0 +1,46 @@
+// The city and its districts from a boundary file: a GeoJSON FeatureCollection
+// (RFC 7946, longitude/latitude degrees) with one feature per district, as
+// `ecohub city init --districts FILE` and `POST /api/v1/districts` take them.
+// Geometry is read and measured by GEOS (the library GIS software on Debian uses):
+// each district's label point lies inside it (point on surface), the city's
+// extent is the union of the districts' envelopes.
+//
+// Pure: no I/O; the caller reads the file and writes the store.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "registry/types.h"
+
+namespace ecohub::registry {
+
+// A GB/T 2260 administrative division code: six digits.
+bool IsAreaCode(std::string_view code);
+
+// One district's geometry (a GeoJSON Polygon or MultiPolygon object, as text) checked
+// and measured into `d`: d->geojson keeps it, d->lon/lat its point on surface, and
+// *bbox its envelope [west, south, east, north]. kInvalidInput when it does not parse,
+// is not polygonal, is empty or lies outside longitude/latitude degrees. A geometry
+// that parses but is invalid (a ring crossing itself, common in simplified boundary
+// files) is measured on its repaired form and kept as given.
+Status MeasureDistrict(std::string_view geometry_json, District* d, double bbox[4]);
+
+struct CityPlan {
+  City city;
+  std::vector<District> districts;  // ids 0: the store assigns them (upsert by code)
+};
+
+// The city `name` (`code`: six digits) and, from `geojson` (empty: none), one district
+// per feature: name from properties.name, code from properties.adcode or
+// properties.code (digits, as a string or a number), otherwise the city code's first
+// four digits and the next free two-digit number. The city's centre and extent come
+// from the districts; without districts they stay 0 (the caller may fill them from
+// stored ones). kInvalidInput naming the feature (its number from 1, and its name)
+// for a feature without a name or geometry, a bad code, a code used twice, or a
+// geometry MeasureDistrict refuses; nothing is planned then.
+Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view geojson);
+
+}  // namespace ecohub::registry
