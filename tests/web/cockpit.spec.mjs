@@ -36,6 +36,12 @@ test('the cockpit shows the city AQI, water and exceedances the API gives', asyn
   const ex = (await ctx.api(`/api/v1/exceedances?from=${beijing}&limit=500`, { token })).json.items;
   const enterprises = new Set(ex.map((e) => String(e.site_name || e.site).split(' ')[0]));
   assert.equal(Number(await text(page, '[data-test="exceed-count"]')) || 0, enterprises.size);
+  const city = (await ctx.api('/api/v1/public/city')).json;
+  await page.waitForFunction(
+    (name) => document.querySelector('[data-test="cockpit-title"]').textContent.includes(name),
+    city.name,
+  );
+  await page.locator('[data-test="cockpit-map"] canvas').waitFor();
   await ctx.shot(page, 'cockpit-1920');
   ctx.assertClean(page);
 });

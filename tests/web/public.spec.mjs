@@ -32,6 +32,46 @@ test('home shows the city AQI and category the API gives', async (ctx) => {
   ctx.assertClean(page);
 });
 
+test('the portal names the city the API gives and draws its map from the API', async (ctx) => {
+  const city = (await ctx.api('/api/v1/public/city')).json;
+  assert.ok(city?.name, 'the demo has a city');
+  const page = await ctx.page({ viewport: 'desktop' });
+  const asked = [];
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+  await page.goto('/');
+  await page.waitForSelector('[data-ready="home"]', { timeout: 30000 });
+  await page.locator('[data-test="city-name"]').waitFor();
+  assert.equal(await text(page, '[data-test="city-name"]'), city.name);
+  await page.waitForFunction((name) => document.querySelector('h1').textContent.includes(name), city.name);
+  await page.waitForFunction((name) => document.title.includes(name), city.name);
+  await page.locator('[data-test="station-map"] canvas').waitFor({ timeout: 30000 });
+  assert.ok(asked.includes('/api/v1/public/city/districts'), 'the boundaries come from the API');
+  assert.deepEqual(asked.filter((p) => p.startsWith('/geo/')), [], 'no map file compiled into the site');
+  assert.equal(asked.filter((p) => p === '/api/v1/public/city').length, 1, 'the city is asked for once');
+  ctx.assertClean(page);
+});
+
+test('a city without boundaries still shows its stations on the map', async (ctx) => {
+  const page = await ctx.page({ viewport: 'desktop' });
+  // The same city as a bureau that ran `city init` without a boundary file sees it.
+  await page.route('**/api/v1/public/city', async (route) => {
+    const r = await route.fetch();
+    route.fulfill({ response: r, json: { ...(await r.json()), center: null, bbox: null } });
+  });
+  await page.route('**/api/v1/public/city/districts', async (route) => {
+    const r = await route.fetch();
+    const fc = await r.json();
+    route.fulfill({ response: r, json: { ...fc, features: fc.features.map((f) => ({ ...f, geometry: null })) } });
+  });
+  await page.goto('/');
+  await page.waitForSelector('[data-ready="home"]', { timeout: 30000 });
+  await page.locator('[data-test="station-map"] canvas').waitFor({ timeout: 30000 });
+  await page.waitForTimeout(800); // the points draw after the map
+  assert.equal(await page.locator('[data-test="load-error"]').count(), 0);
+  await ctx.shot(page, 'public-home-no-boundaries');
+  ctx.assertClean(page);
+});
+
 test('home ranks districts in the order of the API', async (ctx) => {
   const page = await open(ctx, '/', 'home', 'desktop');
   await page.locator('[data-test="rank-row"]').first().waitFor();

@@ -1,6 +1,7 @@
 // Words of the cockpit pages: [中文, English].
 export default {
   'cockpit.title': ['生态环境监测驾驶舱', 'Environment Cockpit'],
+  'cockpit.titleOf': ['{city}生态环境监测驾驶舱', '{city} Environment Cockpit'],
   'cockpit.beijing': ['北京时间', 'Beijing time'],
   'cockpit.refreshed': ['数据刷新', 'Refreshed'],
   'cockpit.every': ['每60秒自动刷新', 'every 60 s'],

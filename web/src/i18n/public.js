@@ -31,6 +31,7 @@ export default {
   'aqi.advice6': ['', 'Children, older people and the sick should stay indoors and avoid exertion; everyone should avoid outdoor activity'],
 
   'home.title': ['城市空气质量实时发布', 'City air quality now'],
+  'home.titleOf': ['{city}空气质量实时发布', '{city} air quality now'],
   'home.cityNow': ['全市实时空气质量', 'City air quality this hour'],
   'home.noAqiYet': ['本小时数据尚未发布', 'No AQI published yet'],
   'home.pollutants': ['六项污染物', 'Six pollutants'],

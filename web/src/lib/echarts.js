@@ -1,7 +1,7 @@
 // ECharts, imported chart type by chart type: only what the pages draw (bars, lines,
-// the maps' points and rivers on a geo component, the cockpit's gauge and ring).
+// the maps' points on a geo component, the cockpit's gauge and ring).
 import * as echarts from 'echarts/core';
-import { LineChart, BarChart, ScatterChart, LinesChart, PieChart, GaugeChart } from 'echarts/charts';
+import { LineChart, BarChart, ScatterChart, PieChart, GaugeChart } from 'echarts/charts';
 import {
   GridComponent,
   TooltipComponent,
@@ -11,12 +11,13 @@ import {
   MarkLineComponent,
 } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import { api } from './api.js';
+import { loadCity } from './city.js';
 
 echarts.use([
   LineChart,
   BarChart,
   ScatterChart,
-  LinesChart,
   PieChart,
   GaugeChart,
   GridComponent,
@@ -28,26 +29,22 @@ echarts.use([
   CanvasRenderer,
 ]);
 
-let geoLoad;
-// The city's districts (public/geo/beijing-districts.json, lon/lat degrees) and
-// rivers, registered once as the map 'city'.
+let mapLoad;
+// The city's district boundaries (GET /api/v1/public/city/districts, GeoJSON in
+// lon/lat degrees), registered once as the map 'city'. Districts without a stored
+// boundary are left out; with none at all the map is empty and CityMap draws the
+// points on the city's extent. Resolves to {city, boundaries: number of districts drawn}.
 export function loadCityMap() {
-  if (!geoLoad) {
-    const json = (r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status} ${new URL(r.url).pathname}`);
-      return r.json();
-    };
-    geoLoad = Promise.all([
-      fetch('/geo/beijing-districts.json').then(json),
-      fetch('/geo/beijing-rivers.json').then(json),
-    ]).then(([districts, rivers]) => {
-      echarts.registerMap('city', districts);
-      return { districts, rivers };
+  if (!mapLoad) {
+    mapLoad = Promise.all([api.get('/public/city/districts'), loadCity()]).then(([districts, city]) => {
+      const features = (districts.features || []).filter((f) => f.geometry);
+      echarts.registerMap('city', { type: 'FeatureCollection', features });
+      return { city, boundaries: features.length };
     });
     // A failure is not remembered: a retry asks again.
-    geoLoad.catch(() => (geoLoad = undefined));
+    mapLoad.catch(() => (mapLoad = undefined));
   }
-  return geoLoad;
+  return mapLoad;
 }
 
 export { echarts };

@@ -1,0 +1,27 @@
+// The city this EcoHub serves, from GET /api/v1/public/city: {name, code,
+// center: [lon, lat] | null, bbox: [west, south, east, north] | null}. Asked for once
+// per visit and shared by every page, so nothing about a particular city is compiled
+// into the pages. A city never set up (404 no-city) is null: the pages then show no
+// name rather than failing.
+import { ref } from 'vue';
+import { api } from './api.js';
+
+/** The city once it is known; null before, and for a city never set up. */
+export const city = ref(null);
+
+let load;
+
+/** Resolves to the city (or null, see above). A failure is not remembered: the next call asks again. */
+export function loadCity() {
+  if (!load) {
+    load = api.get('/public/city').then(
+      (c) => (city.value = c),
+      (e) => {
+        if (e.status === 404) return null;
+        load = undefined;
+        throw e;
+      },
+    );
+  }
+  return load;
+}
