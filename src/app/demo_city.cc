@@ -92,8 +92,7 @@ constexpr const char* kRivers[] = {"永定河", "潮白河", "北运河", "温�
                                    "清河",   "拒马河", "泃河",   "白河",   "妫水河"};
 constexpr const char* kRiverDistricts[] = {"110107", "110118", "110112", "110105", "110106",
                                            "110108", "110111", "110117", "110116", "110119"};
-// Where each section sits: on its river's course as web/public/geo/beijing-rivers.json
-// draws it, within its district (lon, lat degrees).
+// Where each section sits: on its river's course, within its district (lon, lat degrees).
 constexpr double kSectionPlaces[][2] = {
     {116.135, 39.930}, {116.880, 40.400}, {116.720, 39.830}, {116.520, 40.010}, {116.330, 39.840},
     {116.330, 40.030}, {115.550, 39.640}, {117.100, 40.115}, {116.600, 40.600}, {115.980, 40.460}};
