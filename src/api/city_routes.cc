@@ -31,17 +31,12 @@ double Micro(double deg) { return std::round(deg * 1e6) / 1e6; }
 
 // [west, south, east, north] of the sites' points; null when none has a place.
 json SitesExtent(const registry::Snapshot& snap) {
-  bool any = false;
-  double w = 0, s = 0, e = 0, n = 0;
-  for (const auto& site : snap.sites) {
-    if (site.lon == 0 && site.lat == 0) continue;
-    w = any ? std::min(w, site.lon) : site.lon;
-    e = any ? std::max(e, site.lon) : site.lon;
-    s = any ? std::min(s, site.lat) : site.lat;
-    n = any ? std::max(n, site.lat) : site.lat;
-    any = true;
-  }
-  return any ? json::array({Micro(w), Micro(s), Micro(e), Micro(n)}) : json(nullptr);
+  registry::Extent extent;
+  for (const auto& site : snap.sites)
+    if (site.lon != 0 || site.lat != 0) extent.Add(site.lon, site.lat);
+  if (extent.empty) return nullptr;
+  return json::array(
+      {Micro(extent.west), Micro(extent.south), Micro(extent.east), Micro(extent.north)});
 }
 
 Response GetCity(const ApiContext& ctx, const Request&, const Principal&) {

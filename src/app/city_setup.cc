@@ -1,6 +1,5 @@
 #include "app/city_setup.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -8,25 +7,16 @@ namespace ecohub::app {
 
 namespace {
 
-// The extent of the stored districts' boundaries; false when none has one.
-bool StoredExtent(const std::vector<store::District>& districts, registry::City* c) {
-  bool any = false;
+// The extent of the stored districts' boundaries, given to `c` when they have some.
+void SetStoredExtent(const std::vector<store::District>& districts, registry::City* c) {
+  registry::Extent extent;
   for (const auto& d : districts) {
-    if (d.geojson.empty()) continue;
     store::District measured;
     double box[4];
-    if (!registry::MeasureDistrict(d.geojson, &measured, box).ok()) continue;
-    c->west = any ? std::min(c->west, box[0]) : box[0];
-    c->south = any ? std::min(c->south, box[1]) : box[1];
-    c->east = any ? std::max(c->east, box[2]) : box[2];
-    c->north = any ? std::max(c->north, box[3]) : box[3];
-    any = true;
+    if (!d.geojson.empty() && registry::MeasureDistrict(d.geojson, &measured, box).ok())
+      extent.Add(box[0], box[1], box[2], box[3]);
   }
-  if (any) {
-    c->lon = (c->west + c->east) / 2;
-    c->lat = (c->south + c->north) / 2;
-  }
-  return any;
+  extent.SetOn(c);
 }
 
 }  // namespace
@@ -43,7 +33,7 @@ Result<CitySetup> ApplyCity(store::Store& store, const registry::CityPlan& plan)
     if (!id.ok()) return id.status();
     (known.count(d.code) ? out.updated : out.created)++;
   }
-  if (plan.districts.empty()) StoredExtent(*before, &out.city);
+  if (plan.districts.empty()) SetStoredExtent(*before, &out.city);
   if (Status s = store.PutCity(out.city); !s.ok()) return s;
   return out;
 }

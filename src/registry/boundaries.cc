@@ -117,7 +117,7 @@ Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view g
   std::set<std::string> used;
   for (const auto& f : features)
     if (f.is_object() && f["properties"].is_object()) used.insert(FeatureCode(f["properties"]));
-  double west = 180, south = 90, east = -180, north = -90;
+  Extent extent;
   int next = 1;
   for (size_t i = 0; i < features.size(); ++i) {
     const json& f = features[i];
@@ -144,18 +144,10 @@ Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view g
     double box[4];
     if (Status s = MeasureDistrict(f["geometry"].dump(), &d, box); !s.ok())
       return FeatureError(i, d.name, s.message());
-    west = std::min(west, box[0]);
-    south = std::min(south, box[1]);
-    east = std::max(east, box[2]);
-    north = std::max(north, box[3]);
+    extent.Add(box[0], box[1], box[2], box[3]);
     plan.districts.push_back(std::move(d));
   }
-  plan.city.west = west;
-  plan.city.south = south;
-  plan.city.east = east;
-  plan.city.north = north;
-  plan.city.lon = (west + east) / 2;
-  plan.city.lat = (south + north) / 2;
+  extent.SetOn(&plan.city);
   return plan;
 }
 

@@ -8,6 +8,7 @@
 // Pure: no I/O; the caller reads the file and writes the store.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,27 @@
 #include "registry/types.h"
 
 namespace ecohub::registry {
+
+// A box [west, south, east, north] in degrees, grown by points and boxes.
+struct Extent {
+  bool empty = true;
+  double west = 0, south = 0, east = 0, north = 0;
+  void Add(double w, double s, double e, double n) {
+    west = empty ? w : std::min(west, w);
+    south = empty ? s : std::min(south, s);
+    east = empty ? e : std::max(east, e);
+    north = empty ? n : std::max(north, n);
+    empty = false;
+  }
+  void Add(double lon, double lat) { Add(lon, lat, lon, lat); }
+  // Gives `c` this extent and its middle as the centre; nothing when empty.
+  void SetOn(City* c) const {
+    if (empty) return;
+    c->west = west, c->south = south, c->east = east, c->north = north;
+    c->lon = (west + east) / 2;
+    c->lat = (south + north) / 2;
+  }
+};
 
 // A GB/T 2260 administrative division code: six digits.
 bool IsAreaCode(std::string_view code);
