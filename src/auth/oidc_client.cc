@@ -16,7 +16,7 @@ constexpr UnixSeconds kKeysRefetchSeconds = 60;
 Client::Client(Config config, HttpFetch fetch)
     : config_(std::move(config)), fetch_(std::move(fetch)) {}
 
-Result<json> Client::FetchJson(const HttpCall& call, std::string_view what) {
+Result<Client::JsonReply> Client::FetchJson(const HttpCall& call, std::string_view what) {
   auto reply = fetch_(call);
   if (!reply.ok())
     return Status::Unavailable("the identity provider's " + std::string(what) +
@@ -28,8 +28,7 @@ Result<json> Client::FetchJson(const HttpCall& call, std::string_view what) {
   if (!j.is_object())
     return Status::Unavailable("the identity provider's " + std::string(what) +
                                " did not answer JSON (HTTP " + std::to_string(reply->status) + ")");
-  if (reply->status >= 400) j["http_status"] = reply->status;
-  return j;
+  return JsonReply{reply->status, std::move(j)};
 }
 
 Result<Metadata> Client::Discover(UnixSeconds now) {
@@ -67,10 +66,10 @@ Result<json> Client::Keys(bool refresh, UnixSeconds now) {
   if (!m.ok()) return m.status();
   auto keys = FetchJson(HttpCall{.url = m->jwks_uri}, "key set");
   if (!keys.ok()) return keys.status();
-  if (keys->contains("http_status") || !(*keys)["keys"].is_array())
+  if (keys->refused() || !keys->body["keys"].is_array())
     return Status::Unavailable("the identity provider's key set is not a JWK Set");
   std::lock_guard lock(mu_);
-  jwks_ = *keys;
+  jwks_ = std::move(keys->body);
   jwks_time_ = now;
   return jwks_;
 }
@@ -109,13 +108,13 @@ void Client::MergeUserInfo(const Metadata& m, const std::string& access_token, j
                                  .headers = {{"Authorization", "Bearer " + access_token}}},
                         "UserInfo");
   // Core §5.3.2: an answer about another subject must not be used.
-  if (!info.ok() || info->contains("http_status") || (*info)["sub"] != (*claims)["sub"]) {
+  if (!info.ok() || info->refused() || info->body["sub"] != (*claims)["sub"]) {
     spdlog::warn(
         "oidc: UserInfo not used: {}",
         info.ok() ? "its answer is not about the ID token's subject" : info.status().message());
     return;
   }
-  for (auto& [k, v] : info->items())
+  for (auto& [k, v] : info->body.items())
     if (!claims->contains(k)) (*claims)[k] = v;
 }
 
@@ -143,17 +142,17 @@ Result<Client::Finished> Client::Finish(std::string_view code, std::string_view 
     call.headers.emplace_back("Authorization", auth);
   auto tokens = FetchJson(call, "token endpoint");
   if (!tokens.ok()) return tokens.status();
-  if (tokens->contains("http_status") || !(*tokens)["id_token"].is_string())
-    return Status(
-        Code::kUnauthenticated,
-        "the identity provider refused the code: " + tokens->value("error", "no ID token") +
-            (tokens->contains("error_description") && (*tokens)["error_description"].is_string()
-                 ? " (" + (*tokens)["error_description"].get<std::string>() + ")"
-                 : ""));
+  json& t = tokens->body;  // non-const: operator[] reads an absent key as null
+  if (tokens->refused() || !t["id_token"].is_string())
+    return Status(Code::kUnauthenticated,
+                  "the identity provider refused the code: " + t.value("error", "no ID token") +
+                      (t.contains("error_description") && t["error_description"].is_string()
+                           ? " (" + t["error_description"].get<std::string>() + ")"
+                           : ""));
   Expected x{config_.issuer, config_.client_id, p.nonce, now};
-  auto claims = VerifyWithKeys((*tokens)["id_token"], x, now);
+  auto claims = VerifyWithKeys(t["id_token"], x, now);
   if (!claims.ok()) return claims.status();
-  if ((*tokens)["access_token"].is_string()) MergeUserInfo(*m, (*tokens)["access_token"], &*claims);
+  if (t["access_token"].is_string()) MergeUserInfo(*m, t["access_token"], &*claims);
   return Finished{ReadIdentity(*claims, config_), std::move(p.next)};
 }
 

@@ -56,9 +56,14 @@ class Client {
   };
   Result<Metadata> Discover(UnixSeconds now);
   Result<nlohmann::json> Keys(bool refresh, UnixSeconds now);
-  // A reply's JSON object; kUnavailable when the exchange failed, the status is a
-  // server error or the body is not an object.
-  Result<nlohmann::json> FetchJson(const HttpCall& call, std::string_view what);
+  // A reply's status and JSON object; kUnavailable when the exchange failed, the
+  // status is a server error or the body is not an object.
+  struct JsonReply {
+    int status = 0;
+    nlohmann::json body;
+    bool refused() const { return status >= 400; }
+  };
+  Result<JsonReply> FetchJson(const HttpCall& call, std::string_view what);
   Result<nlohmann::json> VerifyWithKeys(const std::string& id_token, const Expected& x,
                                         UnixSeconds now);
   void MergeUserInfo(const Metadata& m, const std::string& access_token, nlohmann::json* claims);
