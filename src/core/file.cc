@@ -1,0 +1,23 @@
+#include "core/file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace ecohub {
+
+Result<std::string> ReadFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int e = errno;
+    if (e == ENOENT) return Status::NotFound(path + ": no such file");
+    return Status::IoError("cannot read " + path + ": " + std::strerror(e));
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) return Status::IoError("cannot read " + path);
+  return std::move(bytes).str();
+}
+
+}  // namespace ecohub
