@@ -325,6 +325,11 @@ void Api::Alias(const std::string& method, const std::string& pattern, const std
   }
 }
 
+std::vector<ParamDoc> AllOptional(std::vector<ParamDoc> fields) {
+  for (ParamDoc& p : fields) p.required = false;
+  return fields;
+}
+
 std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc>& fields,
                                   nlohmann::json* out) {
   if (req.body.empty()) return Problem(400, "bad-body", "A JSON body is required");

@@ -204,6 +204,9 @@ std::string BearerOf(std::string_view authorization);
 // strings at most 4,000 bytes). On failure returns the 400 problem.
 std::optional<Response> ParseBody(const Request& req, const std::vector<ParamDoc>& fields,
                                   nlohmann::json* out);
+// `fields` with none of them required: the body of a PATCH, which names only what
+// changes.
+std::vector<ParamDoc> AllOptional(std::vector<ParamDoc> fields);
 // The path's {id} as a positive id into *id; on failure the 400 problem.
 std::optional<Response> PathId(const Request& req, int64_t* id);
 // An answer without a body (204).

@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "api/params.h"
+#include "api/registry_rows.h"
 #include "api/route_util.h"
 #include "api/routes.h"
 #include "hj212/packet.h"
@@ -16,6 +17,7 @@ using auth::Action;
 using auth::Principal;
 using nlohmann::json;
 using nlohmann::ordered_json;
+using Snapshot = SiteDirectory::Snapshot;
 
 // A device as the API shows it: never its password.
 ordered_json DeviceJson(const store::Device& d) {
@@ -65,12 +67,6 @@ const std::vector<ParamDoc>& DeviceFields() {
   return *fields;
 }
 
-// Sets `*field` from the body's `name` when the body gives it (a null leaves it).
-template <class T>
-void Assign(const json& b, const char* name, T* field) {
-  if (b.contains(name) && !b[name].is_null()) *field = b[name].get<T>();
-}
-
 // The 400 problem of a device that cannot be stored; nullopt when it can.
 std::optional<Response> BadDevice(const store::Device& d) {
   if (d.protocol_version < 0 || d.protocol_version > 2)
@@ -79,6 +75,44 @@ std::optional<Response> BadDevice(const store::Device& d) {
     return Problem(400, "bad-field", "charset must be utf-8 or gbk");
   if (d.password.empty() || d.password.size() > 64)
     return Problem(400, "bad-field", "password must be 1-64 bytes");
+  return std::nullopt;
+}
+
+// The 400 problem of an MN that is not 1-32 letters and digits; nullopt otherwise.
+std::optional<Response> BadMn(const std::string& mn) {
+  if (mn.empty() || mn.size() > 32 || !std::all_of(mn.begin(), mn.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c));
+      }))
+    return Problem(400, "bad-field", "mn must be 1-32 letters and digits");
+  return std::nullopt;
+}
+
+// Sets `*d` to device `old` (null when new; its MN from the body) with the fields of
+// checked body `b`, and checks it: its fields, its site (existing; active when the
+// device is enabled), and the write right on its site and, when it moves, on the
+// site it leaves.
+std::optional<Response> ApplyDevice(const ApiContext& ctx, const Principal& who,
+                                    const Snapshot& snap, const json& b, const store::Device* old,
+                                    store::Device* d) {
+  *d = old ? *old : store::Device{};
+  if (!old) d->mn = b.value("mn", "");
+  Assign(b, "site_id", &d->site_id);
+  Assign(b, "password", &d->password);
+  Assign(b, "protocol_version", &d->protocol_version);
+  Assign(b, "charset", &d->charset);
+  Assign(b, "crc_variant", &d->crc_variant);
+  Assign(b, "enabled", &d->enabled);
+  if (auto bad = BadDevice(*d)) return bad;
+  const store::Site* s = snap.Site(d->site_id);
+  if (!s) return Problem(400, "bad-field", "site_id names no site");
+  UnixSeconds now = ctx.clock->WallSeconds();
+  if (old)  // changing or moving a device needs the right on its current site too
+    if (const store::Site* was = snap.Site(old->site_id))
+      if (auto denied = Check(who, Action::kWrite, SiteTarget(*was, nullptr), now)) return denied;
+  if (auto denied = Check(who, Action::kWrite, SiteTarget(*s, nullptr), now)) return denied;
+  if (d->enabled && !s->active && (!old || !old->enabled || old->site_id != d->site_id))
+    return Problem(409, "site-disabled", "The device's site is disabled; enable the site first",
+                   s->code);
   return std::nullopt;
 }
 
@@ -92,31 +126,12 @@ Response PutDevice(const ApiContext& ctx, const Request& req, const Principal& w
   if (auto bad = ParseBody(req, DeviceFields(), &b)) return *bad;
   auto snap = ctx.sites->Get();
   std::string mn = mn_path ? *mn_path : b.value("mn", std::string());
-  if (mn.empty() || mn.size() > 32 || !std::all_of(mn.begin(), mn.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c));
-      }))
-    return Problem(400, "bad-field", "mn must be 1-32 letters and digits");
+  if (auto bad = BadMn(mn)) return *bad;
   const store::Device* old = snap->DeviceByMn(mn);
   if (mn_path && !old) return Problem(404, "not-found", "No such device", mn);
   if (!mn_path && old) return Problem(409, "conflict", "Device exists; use PATCH", mn);
-  store::Device d = old ? *old : store::Device{};
-  d.mn = mn;
-  Assign(b, "site_id", &d.site_id);
-  Assign(b, "password", &d.password);
-  Assign(b, "protocol_version", &d.protocol_version);
-  Assign(b, "charset", &d.charset);
-  Assign(b, "crc_variant", &d.crc_variant);
-  Assign(b, "enabled", &d.enabled);
-  if (auto bad = BadDevice(d)) return *bad;
-  const store::Site* s = snap->Site(d.site_id);
-  if (!s) return Problem(400, "bad-field", "site_id names no site");
-  if (old)  // changing or moving a device needs the right on its current site too
-    if (const store::Site* was = snap->Site(old->site_id))
-      if (auto denied =
-              Check(who, Action::kWrite, SiteTarget(*was, nullptr), ctx.clock->WallSeconds()))
-        return *denied;
-  if (auto denied = Check(who, Action::kWrite, SiteTarget(*s, nullptr), ctx.clock->WallSeconds()))
-    return *denied;
+  store::Device d;
+  if (auto bad = ApplyDevice(ctx, who, *snap, b, old, &d)) return *bad;
   Status st = ctx.store->PutDevice(d);
   if (!st.ok()) return StoreError(st);
   ctx.sites->Invalidate();
@@ -172,6 +187,15 @@ Response ListDevicePackets(const ApiContext& ctx, const Request& req, const Prin
 }
 
 }  // namespace
+
+std::optional<Response> PrepareDeviceRow(const ApiContext& ctx, const Principal& who,
+                                         const Snapshot& snap, const json& body, store::Device* out,
+                                         const store::Device** old) {
+  std::string mn = body.value("mn", "");
+  if (auto bad = BadMn(mn)) return bad;
+  *old = snap.DeviceByMn(mn);
+  return ApplyDevice(ctx, who, snap, body, *old, out);
+}
 
 void AddDeviceRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/devices",

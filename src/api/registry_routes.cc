@@ -5,10 +5,12 @@
 // and after the change.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "api/api.h"
 #include "api/export.h"
 #include "api/params.h"
+#include "api/registry_rows.h"
 #include "api/route_util.h"
 #include "api/routes.h"
 #include "core/factors.h"
@@ -35,10 +37,22 @@ ordered_json SiteJson(const store::Site& s) {
                     {"enterprise_id", s.enterprise_id ? json(s.enterprise_id) : json(nullptr)},
                     {"lon", s.lon},
                     {"lat", s.lat},
-                    {"simulated", s.simulated}};
+                    {"simulated", s.simulated},
+                    {"active", s.active}};
   auto attrs = ordered_json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
   j["attrs"] = attrs.is_discarded() ? ordered_json::object() : attrs;
   return j;
+}
+
+// "water,air" -> ["water", "air"].
+ordered_json MediaList(const std::string& stored) {
+  ordered_json out = ordered_json::array();
+  for (size_t at = 0; at < stored.size();) {
+    size_t comma = std::min(stored.find(',', at), stored.size());
+    out.push_back(stored.substr(at, comma - at));
+    at = comma + 1;
+  }
+  return out;
 }
 
 ordered_json EnterpriseJson(const store::Enterprise& e) {
@@ -50,7 +64,12 @@ ordered_json EnterpriseJson(const store::Enterprise& e) {
           {"lon", e.lon},
           {"lat", e.lat},
           {"key_unit", e.key_unit},
-          {"permit_no", e.permit_no}};
+          {"key_media", MediaList(e.key_media)},
+          {"permit_no", e.permit_no},
+          {"address", e.address},
+          {"contact_name", e.contact_name},
+          {"contact_phone", e.contact_phone},
+          {"status", e.status}};
 }
 
 ordered_json RangeJson(const std::optional<FactorRange>& r) {
@@ -183,8 +202,8 @@ Response ListDistricts(const ApiContext& ctx, const Request& req, const Principa
   bool geo = Param(req, "geometry", "false") == "true" || Param(req, "geometry", "") == "1";
   ordered_json items = ordered_json::array();
   for (const auto& d : snap->districts) {
-    ordered_json j = {
-        {"id", d.id}, {"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}};
+    ordered_json j = {{"id", d.id},   {"code", d.code}, {"name", d.name},
+                      {"lon", d.lon}, {"lat", d.lat},   {"active", d.active}};
     if (geo) j["geometry"] = ordered_json::parse(d.geojson, nullptr, false);
     items.push_back(std::move(j));
   }
@@ -214,10 +233,11 @@ Response ListPublicStations(const ApiContext& ctx, const Request& req, const Pri
   auto snap = ctx.sites->Get();
   ordered_json districts = ordered_json::array();
   for (const auto& d : snap->districts)
-    districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
+    if (d.active)
+      districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
   ordered_json items = ordered_json::array();
   for (const auto& s : snap->sites) {
-    if (!registry::IsAmbient(s.kind)) continue;
+    if (!registry::IsAmbient(s.kind) || !s.active) continue;
     if (kind && s.kind != *kind) continue;
     const store::District* d = snap->DistrictById(s.district_id);
     auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
@@ -273,8 +293,12 @@ Response ListSites(const ApiContext& ctx, const Request& req, const Principal& w
   auto snap = ctx.sites->Get();
   std::string q = Param(req, "q", ""), ent = Param(req, "enterprise", "");
   auto kind = SiteKindFilter(Param(req, "kind", ""));
+  std::string active = Param(req, "active", "");
+  if (!active.empty() && active != "true" && active != "false")
+    return Problem(400, "bad-parameter", "active must be true or false", active);
   auto match = [&](const store::Site& s) {
-    return kind(s.kind) && (ent.empty() || std::to_string(s.enterprise_id) == ent) &&
+    return kind(s.kind) && (active.empty() || s.active == (active == "true")) &&
+           (ent.empty() || std::to_string(s.enterprise_id) == ent) &&
            (q.empty() || s.code.find(q) != std::string::npos ||
             s.name.find(q) != std::string::npos);
   };
@@ -303,7 +327,8 @@ const std::vector<ParamDoc>& SiteFields() {
                                 {"enterprise_id", "integer", "outlets: the enterprise"},
                                 {"lon", "number", "longitude (CGCS2000 / WGS 84)"},
                                 {"lat", "number", "latitude"},
-                                {"attrs", "object", "limits, target water class, permit details"}};
+                                {"attrs", "object", "limits, target water class, permit details"},
+                                {"active", "boolean", "false: disabled (撤销), its devices too"}};
   return *fields;
 }
 
@@ -348,11 +373,48 @@ std::optional<Response> MisplacedOutlet(const store::Site& s, const Snapshot& sn
   return Problem(400, "bad-field", "An outlet's district_id must be its enterprise's district");
 }
 
-// Creates the site, or updates the one with its code: the caller needs the write
-// right on the site as it was and as it will be (CheckSiteWrite). A body naming
-// what does not exist is a 400 before the rights are looked at; an outlet outside
-// its enterprise's district a 400 after (so that staff learn nothing of another
-// district's enterprise but "not allowed").
+// Whether `who` may store site `s` (its body checked by BadSite) over `old` (null
+// when new): the write right on the site as it was and as it will be
+// (CheckSiteWrite), an outlet in its enterprise's district, and nothing made active
+// in a disabled district. nullopt when it may.
+std::optional<Response> CheckSite(const ApiContext& ctx, const Principal& who, const store::Site& s,
+                                  const store::Site* old, const Snapshot& snap) {
+  UnixSeconds now = ctx.clock->WallSeconds();
+  if (old)
+    if (auto denied = CheckSiteWrite(who, *old, snap, now)) return *denied;
+  if (auto denied = CheckSiteWrite(who, s, snap, now)) return *denied;
+  if (auto bad = MisplacedOutlet(s, snap)) return *bad;
+  const store::District* d = snap.DistrictById(s.district_id);
+  if (s.active && !d->active && (!old || !old->active || old->district_id != s.district_id))
+    return Problem(409, "district-disabled", "The district is disabled", d->code);
+  return std::nullopt;
+}
+
+// Stores a checked site: disabling it disables its devices (DevicesDisabledWith), so
+// that the gateway refuses them and no offline alarm is raised for them. 201 new or
+// 200 changed.
+Response WriteSite(const ApiContext& ctx, const Principal& who, store::Site s,
+                   const store::Site* old, const Snapshot& snap) {
+  auto id = ctx.store->PutSite(s);
+  if (!id.ok()) return StoreError(id.status());
+  s.id = *id;
+  ordered_json detail = SiteJson(s);
+  ordered_json off = ordered_json::array();
+  for (const store::Device& dev : DevicesDisabledWith(s, snap)) {
+    if (Status st = ctx.store->PutDevice(dev); !st.ok()) return StoreError(st);
+    if (ctx.device_changed) ctx.device_changed(dev);
+    off.push_back(dev.mn);
+  }
+  if (!off.empty()) detail["devices_disabled"] = std::move(off);
+  ctx.sites->Invalidate();
+  Audit(ctx, who, old ? "site.update" : "site.create", "site:" + s.code, detail);
+  return JsonResponse(SiteJson(s), old ? 200 : 201);
+}
+
+// Creates the site, or updates the one with its code (its `active` kept unless the
+// body gives it). A body naming what does not exist is a 400 before the rights are
+// looked at; an outlet outside its enterprise's district a 400 after (so that staff
+// learn nothing of another district's enterprise but "not allowed").
 Response UpsertSite(const ApiContext& ctx, const Request& req, const Principal& who) {
   json b;
   if (auto bad = ParseBody(req, SiteFields(), &b)) return *bad;
@@ -361,18 +423,49 @@ Response UpsertSite(const ApiContext& ctx, const Request& req, const Principal& 
     return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
   store::Site s = SiteOfBody(b, *kind);
   auto snap = ctx.sites->Get();
+  const store::Site* old = snap->SiteByCode(s.code);
+  s.active = old ? old->active : true;
+  Assign(b, "active", &s.active);
   if (auto bad = BadSite(s, *snap)) return *bad;
-  UnixSeconds now = ctx.clock->WallSeconds();
-  if (const store::Site* old = snap->SiteByCode(s.code))
-    if (auto denied = CheckSiteWrite(who, *old, *snap, now)) return *denied;
-  if (auto denied = CheckSiteWrite(who, s, *snap, now)) return *denied;
-  if (auto bad = MisplacedOutlet(s, *snap)) return *bad;
-  auto id = ctx.store->PutSite(s);
-  if (!id.ok()) return StoreError(id.status());
-  s.id = *id;
-  ctx.sites->Invalidate();
-  Audit(ctx, who, "site.put", "site:" + s.code, SiteJson(s));
-  return JsonResponse(SiteJson(s), 201);
+  if (auto denied = CheckSite(ctx, who, s, old, *snap)) return *denied;
+  return WriteSite(ctx, who, std::move(s), old, *snap);
+}
+
+// `*s` with the fields of checked body `b` set (attrs as a whole); the 400 problem
+// when the kind is unknown. The caller checks the result with BadSite.
+std::optional<Response> ApplySiteBody(const json& b, store::Site* s) {
+  if (b.contains("kind") && !b["kind"].is_null()) {
+    auto kind = registry::ParseSiteKind(b["kind"].get<std::string>());
+    if (!kind) return Problem(400, "bad-field", "Unknown kind", b["kind"].get<std::string>());
+    s->kind = *kind;
+  }
+  Assign(b, "name", &s->name);
+  Assign(b, "district_id", &s->district_id);
+  Assign(b, "enterprise_id", &s->enterprise_id);
+  Assign(b, "lon", &s->lon);
+  Assign(b, "lat", &s->lat);
+  Assign(b, "active", &s->active);
+  if (b.contains("attrs")) s->attrs_json = b["attrs"].is_null() ? "" : b["attrs"].dump();
+  return std::nullopt;
+}
+
+// Changes the fields the body names; the code is the site's key and does not change.
+Response PatchSite(const ApiContext& ctx, const Request& req, const Principal& who) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) return *bad;
+  static const auto* fields = new std::vector<ParamDoc>(AllOptional(SiteFields()));
+  json b;
+  if (auto bad = ParseBody(req, *fields, &b)) return *bad;
+  auto snap = ctx.sites->Get();
+  const store::Site* old = snap->Site(id);
+  if (!old) return Problem(404, "not-found", "No such site");
+  if (b.contains("code") && b["code"] != old->code)
+    return Problem(400, "bad-field", "code is the site's key and cannot change");
+  store::Site s = *old;
+  if (auto bad = ApplySiteBody(b, &s)) return *bad;
+  if (auto bad = BadSite(s, *snap)) return *bad;
+  if (auto denied = CheckSite(ctx, who, s, old, *snap)) return *denied;
+  return WriteSite(ctx, who, std::move(s), old, *snap);
 }
 
 const std::vector<ParamDoc> kEnterpriseBody = {
@@ -384,48 +477,142 @@ const std::vector<ParamDoc> kEnterpriseBody = {
     {"industry", "string", "国民经济行业分类 (GB/T 4754) code or name"},
     {"lon", "number", "longitude"},
     {"lat", "number", "latitude"},
-    {"key_unit", "boolean", "重点排污单位: its emissions are disclosed"},
+    {"key_unit", "boolean",
+     "重点排污单位: its emissions are disclosed (true whenever key_media names a list)"},
+    {"key_media", "array", "the key-unit lists it is on: water, air, noise, soil, risk"},
     {"permit_no", "string", "排污许可证编号"},
+    {"address", "string", "up to 200 bytes"},
+    {"contact_name", "string", "up to 64 bytes"},
+    {"contact_phone", "string", "digits, spaces and + - ( ), up to 32"},
+    {"status", "string", "operating (default), stopped (停产) or closed (关闭)"},
 };
 
-// Creates the enterprise with its credit code, or updates it: 201 or 200. The caller
-// needs the write right on the enterprise as it was and as it will be, so district
-// staff neither take another district's enterprise nor move theirs away.
-Response UpsertEnterprise(const ApiContext& ctx, const Request& req, const Principal& who) {
-  json b;
-  if (auto bad = ParseBody(req, kEnterpriseBody, &b)) return *bad;
-  store::Enterprise e;
-  e.name = b["name"].get<std::string>();
-  e.credit_code = b["credit_code"].get<std::string>();
-  e.district_id = b["district_id"].get<int64_t>();
-  e.industry = b.value("industry", "");
-  e.lon = b.value("lon", 0.0);
-  e.lat = b.value("lat", 0.0);
-  e.key_unit = b.value("key_unit", false);
-  e.permit_no = b.value("permit_no", "");
-  if (e.name.empty() || e.name.size() > 128)
+// `*e` with the fields `b` gives set; the 400 problem when one is not valid.
+std::optional<Response> ApplyEnterpriseBody(const json& b, store::Enterprise* e) {
+  Assign(b, "name", &e->name);
+  Assign(b, "credit_code", &e->credit_code);
+  Assign(b, "district_id", &e->district_id);
+  Assign(b, "industry", &e->industry);
+  Assign(b, "lon", &e->lon);
+  Assign(b, "lat", &e->lat);
+  Assign(b, "permit_no", &e->permit_no);
+  Assign(b, "address", &e->address);
+  Assign(b, "contact_name", &e->contact_name);
+  Assign(b, "contact_phone", &e->contact_phone);
+  Assign(b, "status", &e->status);
+  if (b.contains("key_media") && !b["key_media"].is_null()) {
+    std::string list, bad;
+    for (const auto& m : b["key_media"]) {
+      if (!m.is_string()) return Problem(400, "bad-field", "key_media must be an array of names");
+      list += m.get<std::string>() + ",";
+    }
+    auto media = registry::NormalizeKeyMedia(list, &bad);
+    if (!media) return Problem(400, "bad-field", "key_media: unknown list", bad);
+    e->key_media = *media;
+  }
+  Assign(b, "key_unit", &e->key_unit);
+  if (!e->key_media.empty()) {
+    if (b.contains("key_unit") && !b["key_unit"].is_null() && !e->key_unit)
+      return Problem(400, "bad-field", "key_unit cannot be false while key_media names a list");
+    e->key_unit = true;
+  }
+  if (e->name.empty() || e->name.size() > 128)
     return Problem(400, "bad-field", "name must be 1-128 bytes");
-  if (Status s = standards::CheckCreditCode(e.credit_code); !s.ok())
+  if (Status s = standards::CheckCreditCode(e->credit_code); !s.ok())
     return Problem(400, "bad-field", "credit_code: " + s.message());
-  if (e.lon < -180 || e.lon > 180 || e.lat < -90 || e.lat > 90)
+  if (e->lon < -180 || e->lon > 180 || e->lat < -90 || e->lat > 90)
     return Problem(400, "bad-field", "lon and lat are degrees");
-  auto snap = ctx.sites->Get();
-  if (!snap->DistrictById(e.district_id))
+  if (e->industry.size() > 64) return Problem(400, "bad-field", "industry is at most 64 bytes");
+  if (e->address.size() > 200 || e->contact_name.size() > 64)
+    return Problem(400, "bad-field", "address is at most 200 bytes and contact_name 64");
+  if (e->contact_phone.size() > 32 ||
+      !std::all_of(e->contact_phone.begin(), e->contact_phone.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) || std::strchr(" +-()", c);
+      }))
+    return Problem(400, "bad-field", "contact_phone: digits, spaces and + - ( ), up to 32");
+  if (!registry::IsEnterpriseStatus(e->status))
+    return Problem(400, "bad-field", "status must be operating, stopped or closed", e->status);
+  return std::nullopt;
+}
+
+// Whether `who` may store enterprise `e` (checked by ApplyEnterpriseBody) over `old`
+// (null when new): the write right on the enterprise as it was and as it will be, so
+// district staff neither take another district's enterprise nor move theirs away; a
+// new one only in an active district; closed only once none of its outlets is
+// active. nullopt when it may.
+std::optional<Response> CheckEnterprise(const ApiContext& ctx, const Principal& who,
+                                        const store::Enterprise& e, const store::Enterprise* old,
+                                        const Snapshot& snap) {
+  const store::District* d = snap.DistrictById(e.district_id);
+  if (!d)
     return Problem(400, "bad-field", "district_id names no district",
                    std::to_string(e.district_id));
   UnixSeconds now = ctx.clock->WallSeconds();
-  const store::Enterprise* old = nullptr;
-  for (const auto& x : snap->enterprises)
-    if (x.credit_code == e.credit_code) old = &x;
   if (old)
     if (auto denied = Check(who, Action::kWrite, ReferenceTarget(*old), now)) return *denied;
   if (auto denied = Check(who, Action::kWrite, ReferenceTarget(e), now)) return *denied;
+  if (!d->active && (!old || old->district_id != e.district_id))
+    return Problem(409, "district-disabled", "The district is disabled", d->code);
+  if (old && e.status == "closed") {
+    std::string active;
+    for (const auto& s : snap.sites)
+      if (s.enterprise_id == old->id && s.active) active += (active.empty() ? "" : ", ") + s.code;
+    if (!active.empty())
+      return Problem(409, "active-outlets", "Disable the enterprise's outlets before closing it",
+                     active);
+  }
+  return std::nullopt;
+}
+
+// Stores a checked enterprise: 201 new or 200 changed.
+Response WriteEnterprise(const ApiContext& ctx, const Principal& who, store::Enterprise e,
+                         const store::Enterprise* old) {
   auto id = ctx.store->PutEnterprise(e);
   if (!id.ok()) return StoreError(id.status());
   e.id = *id;
   ctx.sites->Invalidate();
-  Audit(ctx, who, "enterprise.put", "enterprise:" + e.credit_code, EnterpriseJson(e));
+  Audit(ctx, who, old ? "enterprise.update" : "enterprise.create", "enterprise:" + e.credit_code,
+        EnterpriseJson(e));
   return JsonResponse(EnterpriseJson(e), old ? 200 : 201);
+}
+
+// The enterprise with credit code `code`; null when none has it.
+const store::Enterprise* EnterpriseByCode(const Snapshot& snap, const std::string& code) {
+  for (const auto& x : snap.enterprises)
+    if (x.credit_code == code) return &x;
+  return nullptr;
+}
+
+// Creates the enterprise with its credit code, or updates it (the fields the body
+// leaves out keep their values): 201 or 200.
+Response UpsertEnterprise(const ApiContext& ctx, const Request& req, const Principal& who) {
+  json b;
+  if (auto bad = ParseBody(req, kEnterpriseBody, &b)) return *bad;
+  auto snap = ctx.sites->Get();
+  const store::Enterprise* old = EnterpriseByCode(*snap, b["credit_code"].get<std::string>());
+  store::Enterprise e = old ? *old : store::Enterprise{};
+  if (auto bad = ApplyEnterpriseBody(b, &e)) return *bad;
+  if (auto denied = CheckEnterprise(ctx, who, e, old, *snap)) return *denied;
+  return WriteEnterprise(ctx, who, std::move(e), old);
+}
+
+// Changes the fields the body names; the credit code is the enterprise's key and
+// does not change (a wrong one: register the right one and close this).
+Response PatchEnterprise(const ApiContext& ctx, const Request& req, const Principal& who) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) return *bad;
+  static const auto* fields = new std::vector<ParamDoc>(AllOptional(kEnterpriseBody));
+  json b;
+  if (auto bad = ParseBody(req, *fields, &b)) return *bad;
+  auto snap = ctx.sites->Get();
+  const store::Enterprise* old = snap->EnterpriseById(id);
+  if (!old) return Problem(404, "not-found", "No such enterprise");
+  if (b.contains("credit_code") && b["credit_code"] != old->credit_code)
+    return Problem(400, "bad-field", "credit_code is the enterprise's key and cannot change");
+  store::Enterprise e = *old;
+  if (auto bad = ApplyEnterpriseBody(b, &e)) return *bad;
+  if (auto denied = CheckEnterprise(ctx, who, e, old, *snap)) return *denied;
+  return WriteEnterprise(ctx, who, std::move(e), old);
 }
 
 // What the enterprise list shows: EnterpriseJson, and these columns in an export.
@@ -437,7 +624,10 @@ ListView<store::Enterprise> EnterpriseListView() {
                       {"industry"},
                       {"district_id", "", ExportColumn::kNumber},
                       {"key_unit"},
-                      {"permit_no"}},
+                      {"key_media"},
+                      {"permit_no"},
+                      {"address"},
+                      {"status"}},
           .cells =
               [](const store::Enterprise& e) {
                 return std::vector<std::optional<std::string>>{std::to_string(e.id),
@@ -446,7 +636,10 @@ ListView<store::Enterprise> EnterpriseListView() {
                                                                e.industry,
                                                                std::to_string(e.district_id),
                                                                e.key_unit ? "yes" : "no",
-                                                               e.permit_no};
+                                                               e.key_media,
+                                                               e.permit_no,
+                                                               e.address,
+                                                               e.status};
               },
           .to_json = EnterpriseJson};
 }
@@ -454,10 +647,14 @@ ListView<store::Enterprise> EnterpriseListView() {
 Response ListEnterprises(const ApiContext& ctx, const Request& req, const Principal& who) {
   auto snap = ctx.sites->Get();
   std::string q = Param(req, "q", ""), key = Param(req, "key_unit", "");
+  std::string status = Param(req, "status", "");
+  if (!status.empty() && !registry::IsEnterpriseStatus(status))
+    return Problem(400, "bad-parameter", "status must be operating, stopped or closed", status);
   bool key_only = key == "true" || key == "1";
   auto match = [&](const store::Enterprise& e) {
-    return (!key_only || e.key_unit) && (q.empty() || e.name.find(q) != std::string::npos ||
-                                         e.credit_code.find(q) != std::string::npos);
+    return (!key_only || e.key_unit) && (status.empty() || e.status == status) &&
+           (q.empty() || e.name.find(q) != std::string::npos ||
+            e.credit_code.find(q) != std::string::npos);
   };
   return ListRows(ctx, req, who, *snap, snap->enterprises, match, EnterpriseListView());
 }
@@ -478,6 +675,41 @@ Response GetEnterprise(const ApiContext& ctx, const Request& req, const Principa
 }
 
 }  // namespace
+
+std::vector<store::Device> DevicesDisabledWith(const store::Site& s, const Snapshot& snap) {
+  std::vector<store::Device> out;
+  if (s.active) return out;
+  for (const std::string& mn : snap.MnsOf(s.id)) {
+    store::Device dev = *snap.DeviceByMn(mn);
+    if (!dev.enabled) continue;
+    dev.enabled = false;
+    out.push_back(std::move(dev));
+  }
+  return out;
+}
+
+std::optional<Response> PrepareEnterpriseRow(const ApiContext& ctx, const Principal& who,
+                                             const Snapshot& snap, const json& b,
+                                             store::Enterprise* out,
+                                             const store::Enterprise** old) {
+  *old = EnterpriseByCode(snap, b.value("credit_code", ""));
+  *out = *old ? **old : store::Enterprise{};
+  if (auto bad = ApplyEnterpriseBody(b, out)) return bad;
+  return CheckEnterprise(ctx, who, *out, *old, snap);
+}
+
+std::optional<Response> PrepareSiteRow(const ApiContext& ctx, const Principal& who,
+                                       const Snapshot& snap, const json& b, store::Site* out,
+                                       const store::Site** old) {
+  std::string code = b.value("code", "");
+  *old = snap.SiteByCode(code);
+  if (!*old && !b.contains("kind")) return Problem(400, "bad-field", "A new site needs its kind");
+  *out = *old ? **old : store::Site{};
+  out->code = code;
+  if (auto bad = ApplySiteBody(b, out)) return bad;
+  if (auto bad = BadSite(*out, snap)) return bad;
+  return CheckSite(ctx, who, *out, *old, snap);
+}
 
 void AddRegistryRoutes(Api& api, const ApiContext& ctx) {
   const ParamDoc kCursor{"cursor", "cursor", "next_cursor of the previous page"};
@@ -511,6 +743,7 @@ void AddRegistryRoutes(Api& api, const ApiContext& ctx) {
                      {"district", "string", "district code"},
                      {"enterprise", "integer", "enterprise id"},
                      {"q", "string", "text in the code or the name"},
+                     {"active", "boolean", "true: only active sites; false: only disabled"},
                      kCursor,
                      kLimit},
            .exportable = true,
@@ -525,11 +758,20 @@ void AddRegistryRoutes(Api& api, const ApiContext& ctx) {
            .response = "the site",
            .id = "upsertSite"},
           Bind(ctx, UpsertSite));
+  api.Add("PATCH", "/api/v1/sites/{id}",
+          {.summary = "Change a site: the fields given (not its code); active false disables it "
+                      "and its devices",
+           .tag = "Registry",
+           .body = AllOptional(SiteFields()),
+           .response = "the site",
+           .id = "patchSite"},
+          Bind(ctx, PatchSite));
   api.Add("GET", "/api/v1/enterprises",
           {.summary = "Enterprises (pollutant-discharging units) the caller may see",
            .tag = "Registry",
            .query = {{"district", "string", "district code"},
                      {"key_unit", "boolean", "only key units (重点排污单位)"},
+                     {"status", "string", "operating, stopped or closed"},
                      {"q", "string", "text in the name or credit code"},
                      kCursor,
                      kLimit},
@@ -543,6 +785,14 @@ void AddRegistryRoutes(Api& api, const ApiContext& ctx) {
            .response = "the enterprise",
            .id = "upsertEnterprise"},
           Bind(ctx, UpsertEnterprise));
+  api.Add("PATCH", "/api/v1/enterprises/{id}",
+          {.summary = "Change an enterprise: the fields given (not its credit code); status "
+                      "closed once its outlets are disabled",
+           .tag = "Registry",
+           .body = AllOptional(kEnterpriseBody),
+           .response = "the enterprise",
+           .id = "patchEnterprise"},
+          Bind(ctx, PatchEnterprise));
   api.Add("GET", "/api/v1/enterprises/{id}",
           {.summary = "One enterprise, with its outlets", .tag = "Registry", .id = "getEnterprise"},
           Bind(ctx, GetEnterprise));

@@ -13,6 +13,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddRegistryRoutes(api, ctx);
   AddCityRoutes(api, ctx);
   AddDeviceRoutes(api, ctx);
+  AddRegistryImportRoutes(api, ctx);
   AddReadingsRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);

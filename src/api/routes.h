@@ -21,6 +21,8 @@ void AddRegistryRoutes(Api& api, const ApiContext& ctx);
 void AddCityRoutes(Api& api, const ApiContext& ctx);
 // Devices and the raw packets they sent (device_routes.cc).
 void AddDeviceRoutes(Api& api, const ApiContext& ctx);
+// registry_import.cc: templates and bulk registration from CSV/XLSX files.
+void AddRegistryImportRoutes(Api& api, const ApiContext& ctx);
 // Latest values and series of readings (readings_routes.cc).
 void AddReadingsRoutes(Api& api, const ApiContext& ctx);
 

@@ -1,7 +1,7 @@
 #include "app/city_setup.h"
 
 #include <filesystem>
-#include <set>
+#include <map>
 
 namespace ecohub::app {
 
@@ -24,14 +24,24 @@ void SetStoredExtent(const std::vector<store::District>& districts, registry::Ci
 Result<CitySetup> ApplyCity(store::Store& store, const registry::CityPlan& plan) {
   auto before = store.Districts();
   if (!before.ok()) return before.status();
-  std::set<std::string> known;
-  for (const auto& d : *before) known.insert(d.code);
+  // What an administrator set stays: a district's being disabled, and the targets.
+  std::map<std::string, bool> known;  // code -> active
+  for (const auto& d : *before) known[d.code] = d.active;
   CitySetup out;
   out.city = plan.city;
-  for (const auto& d : plan.districts) {
+  if (auto old = store.GetCity(); old.ok()) {
+    out.city.pm25_target = old->pm25_target;
+    out.city.good_days_target = old->good_days_target;
+    out.city.water_target = old->water_target;
+  } else if (old.status().code() != Code::kNotFound) {
+    return old.status();
+  }
+  for (registry::District d : plan.districts) {
+    auto was = known.find(d.code);
+    if (was != known.end()) d.active = was->second;
     auto id = store.PutDistrict(d);
     if (!id.ok()) return id.status();
-    (known.count(d.code) ? out.updated : out.created)++;
+    (was != known.end() ? out.updated : out.created)++;
   }
   if (plan.districts.empty()) SetStoredExtent(*before, &out.city);
   if (Status s = store.PutCity(out.city); !s.ok()) return s;

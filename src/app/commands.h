@@ -14,22 +14,23 @@ class App;
 
 namespace ecohub::app {
 
-void AddServeCommand(CLI::App& app);   // serve.cc
-void AddSimCommand(CLI::App& app);     // sim_command.cc
-void AddDbCommand(CLI::App& app);      // db_command.cc: dump, stats
-void AddCityCommand(CLI::App& app);    // city_command.cc: init
-void AddDeviceCommand(CLI::App& app);  // admin_commands.cc: put
-void AddDemoCommand(CLI::App& app);    // demo_city.cc: devices
-void AddHj212Command(CLI::App& app);   // hj212_cli.cc: decode, encode
-void AddAqiCommand(CLI::App& app);     // aqi_cli.cc
-void AddWaterCommand(CLI::App& app);   // water_cli.cc: water-class
-void AddImportCommand(CLI::App& app);  // import_beijing.cc: beijing
-void AddUserCommand(CLI::App& app);    // admin_commands.cc: add, reset-password
-void AddKeyCommand(CLI::App& app);     // admin_commands.cc: add
-void AddAuditCommand(CLI::App& app);   // admin_commands.cc: verify
-void AddKeysCommand(CLI::App& app);    // admin_commands.cc: rotate
-void AddDeriveCommand(CLI::App& app);  // derive_commands.cc
-void AddReportCommand(CLI::App& app);  // derive_commands.cc: air
+void AddServeCommand(CLI::App& app);     // serve.cc
+void AddSimCommand(CLI::App& app);       // sim_command.cc
+void AddDbCommand(CLI::App& app);        // db_command.cc: dump, stats
+void AddCityCommand(CLI::App& app);      // city_command.cc: init
+void AddRegistryCommand(CLI::App& app);  // city_command.cc: import
+void AddDeviceCommand(CLI::App& app);    // admin_commands.cc: put
+void AddDemoCommand(CLI::App& app);      // demo_city.cc: devices
+void AddHj212Command(CLI::App& app);     // hj212_cli.cc: decode, encode
+void AddAqiCommand(CLI::App& app);       // aqi_cli.cc
+void AddWaterCommand(CLI::App& app);     // water_cli.cc: water-class
+void AddImportCommand(CLI::App& app);    // import_beijing.cc: beijing
+void AddUserCommand(CLI::App& app);      // admin_commands.cc: add, reset-password
+void AddKeyCommand(CLI::App& app);       // admin_commands.cc: add
+void AddAuditCommand(CLI::App& app);     // admin_commands.cc: verify
+void AddKeysCommand(CLI::App& app);      // admin_commands.cc: rotate
+void AddDeriveCommand(CLI::App& app);    // derive_commands.cc
+void AddReportCommand(CLI::App& app);    // derive_commands.cc: air
 
 // Ends the running subcommand's callback with `exit_code` as the process's exit
 // code (nothing more is printed); returns normally for 0. CLI11 carries the code

@@ -15,6 +15,7 @@
 #include "app/city_setup.h"
 #include "app/cli_support.h"
 #include "app/commands.h"
+#include "core/file.h"
 #include "core/time.h"
 
 namespace ecohub::app {
@@ -319,10 +320,9 @@ Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
   // the demo's file, else the districts' points alone.
   std::string geojson;
   if (std::string file = DemoBoundaryFile(); !file.empty()) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    geojson = text.str();
+    auto bytes = ReadFileBytes(file);
+    if (!bytes.ok()) return bytes.status();
+    geojson = std::move(*bytes);
   }
   auto plan = registry::PlanCity("北京市", "110000", geojson);
   if (!plan.ok()) return plan.status();

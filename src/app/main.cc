@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   AddSimCommand(app);
   AddDbCommand(app);
   AddCityCommand(app);
+  AddRegistryCommand(app);
   AddDeviceCommand(app);
   AddDemoCommand(app);
   AddHj212Command(app);

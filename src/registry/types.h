@@ -19,6 +19,11 @@ struct City {
   double lon = 0, lat = 0;  // centre
   // [west, south, east, north] in degrees; all 0 when nothing has a place yet.
   double west = 0, south = 0, east = 0, north = 0;
+  // The city's targets for the year, as its administrators set them (nullopt: none
+  // set). The annual mean PM2.5 in µg/m³, the share of days with AQI 优良 in
+  // percent, and the share of surface-water sections meeting their target class in
+  // percent.
+  std::optional<double> pm25_target, good_days_target, water_target;
   bool operator==(const City&) const = default;
 };
 
@@ -28,6 +33,9 @@ struct District {
   std::string code, name;
   double lon = 0, lat = 0;
   std::string geojson;
+  // false once an administrator disables it (after an administrative change):
+  // nothing new is registered in it, and its history stays.
+  bool active = true;
   bool operator==(const District&) const = default;
 };
 
@@ -39,8 +47,27 @@ struct Enterprise {
   double lon = 0, lat = 0;
   bool key_unit = false;  // 重点排污单位: its emissions are disclosed to the public
   std::string permit_no;
+  std::string address, contact_name, contact_phone;
+  // The key-unit lists (重点排污单位名录) it is on, as EnterpriseMedia names joined
+  // by commas in that order: "water,air". Empty when on none.
+  std::string key_media;
+  // "operating" (在产), "stopped" (停产) or "closed" (关闭): EnterpriseStatusName.
+  std::string status = "operating";
   bool operator==(const Enterprise&) const = default;
 };
+
+// The media of the key-unit lists (重点排污单位名录, by the 2017 rules of the
+// Ministry): water, air, noise, soil (土壤污染重点监管单位) and environmental risk
+// (环境风险重点管控单位). The names are stored and published: they never change.
+inline constexpr const char* kEnterpriseMedia[] = {"water", "air", "noise", "soil", "risk"};
+// The lifecycle states of an enterprise, stored and published as they are written.
+inline constexpr const char* kEnterpriseStatuses[] = {"operating", "stopped", "closed"};
+
+// `list` (names separated by commas, in any order, spaces allowed) as stored: the
+// known media in kEnterpriseMedia's order, without repeats. nullopt names an unknown
+// medium in `*bad`.
+std::optional<std::string> NormalizeKeyMedia(std::string_view list, std::string* bad);
+bool IsEnterpriseStatus(std::string_view name);
 
 // What a monitoring site measures. Decides the standard its values are judged by,
 // the validity rule of its hours (HJ 818 for air, HJ 75/HJ 355 for outlets) and who
@@ -74,6 +101,9 @@ struct Site {
   double lon = 0, lat = 0;
   bool simulated = false;
   std::string attrs_json;  // limits, permit details, target water class...
+  // false once disabled (撤销): it is left off the maps and lists of current sites,
+  // its devices are refused, and its history stays.
+  bool active = true;
   bool operator==(const Site&) const = default;
 };
 

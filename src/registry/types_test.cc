@@ -41,5 +41,21 @@ TEST(SiteKindTest, ASiteIsAnAirStationUntilSaidOtherwise) {
   EXPECT_EQ(Site{}.kind, SiteKind::kAir);
 }
 
+TEST(EnterpriseFieldsTest, KeyMediaAreStoredInOneOrder) {
+  std::string bad;
+  EXPECT_EQ(NormalizeKeyMedia("", &bad), "");
+  EXPECT_EQ(NormalizeKeyMedia("air, water,air", &bad), "water,air");
+  EXPECT_EQ(NormalizeKeyMedia("risk,soil,noise,air,water", &bad), "water,air,noise,soil,risk");
+  EXPECT_EQ(NormalizeKeyMedia(" , ", &bad), "");
+  EXPECT_EQ(NormalizeKeyMedia("water,Air", &bad), std::nullopt);
+  EXPECT_EQ(bad, "Air");
+}
+
+TEST(EnterpriseFieldsTest, StatusesAreExact) {
+  for (const char* s : kEnterpriseStatuses) EXPECT_TRUE(IsEnterpriseStatus(s)) << s;
+  EXPECT_FALSE(IsEnterpriseStatus("Operating"));
+  EXPECT_FALSE(IsEnterpriseStatus(""));
+}
+
 }  // namespace
 }  // namespace ecohub::registry

@@ -39,6 +39,82 @@ TEST_P(RegistryStoreContract, TheCityIsOneRowReplacedByEachPut) {
   EXPECT_EQ(*got, c);
 }
 
+TEST_P(RegistryStoreContract, TargetsAreKeptAndMayBeUnset) {
+  City c{"咸阳市", "610400", 108.7, 34.3, 107.6, 34.2, 109.2, 35.6, 33.5, std::nullopt, 80};
+  ASSERT_TRUE(store_->PutCity(c).ok());
+  Restart();
+  EXPECT_EQ(*store_->GetCity(), c);
+  c.pm25_target.reset();
+  c.good_days_target = 86.3;
+  ASSERT_TRUE(store_->PutCity(c).ok());
+  EXPECT_EQ(*store_->GetCity(), c);
+}
+
+TEST_P(RegistryStoreContract, AdministeredFieldsRoundTrip) {
+  District d{0, "610402", "秦都区", 108.7, 34.3, "", false};
+  auto did = store_->PutDistrict(d);
+  ASSERT_TRUE(did.ok());
+  Enterprise e{0,
+               "某某热电有限公司",
+               "91350100M000100Y43",
+               "4411",
+               *did,
+               108.7,
+               34.3,
+               true,
+               "91610400MA0000000X001P",
+               "咸阳市秦都区渭阳西路 1 号",
+               "张三",
+               "029-12345678",
+               "water,air",
+               "stopped"};
+  auto eid = store_->PutEnterprise(e);
+  ASSERT_TRUE(eid.ok());
+  Site s{0,     "GAS-1", "1# 锅炉", registry::SiteKind::kOutletGas, *did, *eid, 108.7, 34.3,
+         false, "{}",    false};
+  auto sid = store_->PutSite(s);
+  ASSERT_TRUE(sid.ok());
+  Restart();
+  d.id = *did;
+  e.id = *eid;
+  s.id = *sid;
+  EXPECT_EQ(store_->Districts()->at(0), d);
+  EXPECT_EQ(store_->Enterprises()->at(0), e);
+  EXPECT_EQ(*store_->GetSite(*sid), s);
+  // An update by the natural key changes the administered fields too.
+  e.status = "closed";
+  e.key_media = "";
+  s.active = true;
+  d.active = true;
+  ASSERT_TRUE(store_->PutEnterprise(e).ok());
+  ASSERT_TRUE(store_->PutSite(s).ok());
+  ASSERT_TRUE(store_->PutDistrict(d).ok());
+  EXPECT_EQ(store_->Enterprises()->at(0), e);
+  EXPECT_EQ(*store_->GetSite(*sid), s);
+  EXPECT_EQ(store_->Districts()->at(0), d);
+}
+
+TEST_P(RegistryStoreContract, PutRowsStoresEveryRow) {
+  auto d = store_->PutDistrict({0, "610402", "秦都区", 108.7, 34.3, ""});
+  ASSERT_TRUE(d.ok());
+  RegistryRows rows;
+  rows.enterprises.push_back({0, "甲厂", "91350100M000100Y43", "", *d});
+  rows.sites.push_back({0, "S-1", "一号", registry::SiteKind::kAir, *d});
+  rows.devices.push_back({"MN-R1", 1, "secret1"});
+  ASSERT_TRUE(store_->PutRows(rows).ok());
+  Restart();
+  EXPECT_EQ(store_->Enterprises()->size(), 1u);
+  EXPECT_EQ(store_->Sites()->size(), 1u);
+  EXPECT_EQ(store_->GetDevice("MN-R1")->password, "secret1");
+  // Again, changed: upserts by natural key, nothing duplicated.
+  rows.enterprises[0].name = "乙厂";
+  rows.devices[0].password = "secret2";
+  ASSERT_TRUE(store_->PutRows(rows).ok());
+  EXPECT_EQ(store_->Enterprises()->size(), 1u);
+  EXPECT_EQ(store_->Enterprises()->at(0).name, "乙厂");
+  EXPECT_EQ(store_->GetDevice("MN-R1")->password, "secret2");
+}
+
 TEST_P(RegistryStoreContract, GetDeviceByMn) {
   ASSERT_TRUE(store_->PutDevice({"MN9", 3, "pw", 0, "gbk", false, "hj212"}).ok());
   ASSERT_TRUE(store_->PutDevice({"MN9", 4, "pw2", 1, "utf-8", true, "hj212"}).ok());

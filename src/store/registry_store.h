@@ -20,6 +20,13 @@ using Enterprise = registry::Enterprise;
 using Site = registry::Site;
 using Device = registry::Device;
 
+// Rows written together by PutRows (the bulk import).
+struct RegistryRows {
+  std::vector<Enterprise> enterprises;
+  std::vector<Site> sites;
+  std::vector<Device> devices;
+};
+
 class RegistryStore {
  public:
   virtual ~RegistryStore() = default;
@@ -33,6 +40,10 @@ class RegistryStore {
   // Device passwords are kept sealed when the store has keys (crypto/sealer.h; keys
   // outside the database) and come back opened; PutDevice seals.
   virtual Status PutDevice(const Device& d) = 0;
+  // Upserts every row as the Put* above do, enterprises first, then sites, then
+  // devices, all or none (one transaction): a failure part-way leaves the registry
+  // as it was.
+  virtual Status PutRows(const RegistryRows& rows) = 0;
   // Seals the device passwords still stored in clear (written before there were
   // keys); nothing to do without keys. Idempotent.
   virtual Status SealDevicePasswords() = 0;

@@ -61,6 +61,7 @@ class StoreWrapper : public Store {
   Result<int64_t> PutEnterprise(const Enterprise& e) override { return registry_.PutEnterprise(e); }
   Result<int64_t> PutSite(const Site& s) override { return registry_.PutSite(s); }
   Status PutDevice(const Device& d) override { return registry_.PutDevice(d); }
+  Status PutRows(const RegistryRows& rows) override { return registry_.PutRows(rows); }
   Status SealDevicePasswords() override { return registry_.SealDevicePasswords(); }
   Result<std::vector<District>> Districts() override { return registry_.Districts(); }
   Result<std::vector<Enterprise>> Enterprises() override { return registry_.Enterprises(); }

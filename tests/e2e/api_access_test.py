@@ -563,10 +563,26 @@ def run_matrix(principals, city, admin):
                     "credit_code": credit_code(90000000 + seq), "district_id": d}
             expect_single(who, "POST /api/v1/enterprises", tname, "/api/v1/enterprises",
                           may_write_registry(who, obj), "POST", body)
-        # Districts are the city's: administrators only.
+        # Edits in place (the same name: the matrix must not change what it reads).
+        for tname in ("air_A", "air_B"):
+            s = T[tname]
+            expect_single(who, "PATCH /api/v1/sites/{id}", tname, f"/api/v1/sites/{s['id']}",
+                          may_write_registry(who, csite(s)), "PATCH", {"name": s["name"]})
+        for tname, eid in (("E1", city.E1), ("E2", city.E2)):
+            e = city.ent_by_id[eid]
+            expect_single(who, "PATCH /api/v1/enterprises/{id}", tname,
+                          f"/api/v1/enterprises/{eid}",
+                          may_write_registry(who, city.obj_of_enterprise(e)), "PATCH",
+                          {"name": e["name"]})
+        # Districts and the city's targets are the city's: administrators only.
         body = {"code": f"1199{principals.index(who):02d}", "name": f"test district {who.label}"}
         expect_single(who, "POST /api/v1/districts", "-", "/api/v1/districts",
                       users_admin_write(who, None), "POST", body)
+        a = next(d for d in city.districts if d["id"] == city.A)
+        expect_single(who, "PATCH /api/v1/districts/{id}", "A", f"/api/v1/districts/{city.A}",
+                      users_admin_write(who, None), "PATCH", {"name": a["name"]})
+        expect_single(who, "PUT /api/v1/city/targets", "-", "/api/v1/city/targets",
+                      users_admin_write(who, None), "PUT", {"pm25_annual": 35})
         for tname in ("air_A", "air_B"):
             s = T[tname]
             obj = csite(s)

@@ -14,7 +14,10 @@
    data logger.
 4. HJ 212 hourly data for the station through the gateway, acknowledged; the station's and
    the city's AQI over HTTP.
-5. Nothing names another city: no 北京 in the public city, districts and stations.
+5. Edit and disable enterprises, sites, devices and districts; the city's targets; bulk
+   registration from a file (a bad file reports its rows and stores nothing; the same
+   file twice changes nothing), over HTTP and `ecohub registry import`.
+6. Nothing names another city: no 北京 in the public city, districts and stations.
 """
 import json
 import os
@@ -94,6 +97,132 @@ def send_hour(bin_, gw, mn, password, hour):
         pass
     s.close()
     return b"CN=9014" in reply
+
+
+def wait_for(fn, what):
+    """Polls `fn` until it is truthy (the server reads the registry again within
+    seconds of a change from the command line)."""
+    for _ in range(100):
+        got = fn()
+        if got:
+            return got
+        time.sleep(0.2)
+    check(False, f"timed out waiting for {what}")
+    return None
+
+
+def upload(auth, kind, content, dry_run, ctype="text/csv"):
+    return call("POST", f"/api/v1/registry/import?kind={kind}&dry_run={str(dry_run).lower()}",
+                auth, raw=content, headers={"Content-Type": ctype})
+
+
+def administer(bin_, data, admin, staff, qindu, weicheng, enterprise, station, mn):
+    """6. Edit, disable, targets and bulk registration."""
+    # An enterprise's administered fields, and closing it once its outlet is disabled.
+    r = call("PATCH", f"/api/v1/enterprises/{enterprise}", admin,
+             body={"address": "秦都区渭阳西路 1 号", "key_media": ["air", "water"],
+                   "contact_phone": "029-3321 0000", "status": "stopped"})
+    check(r.status == 200 and r.json["key_media"] == ["water", "air"] and r.json["key_unit"]
+          and r.json["status"] == "stopped", f"PATCH an enterprise: {r.status} {r.body[:200]!r}")
+    r = call("PATCH", f"/api/v1/enterprises/{enterprise}", admin, body={"credit_code": CODE_B})
+    check(r.status == 400, f"the credit code is the key: {r.status}")
+    r = call("PATCH", f"/api/v1/enterprises/{enterprise}", admin, body={"status": "gone"})
+    check(r.status == 400, f"an unknown status: {r.status}")
+    outlet = must(call("POST", "/api/v1/sites", admin,
+                       body={"code": "610402-G1", "name": "1# 锅炉", "kind": "outlet_gas",
+                             "district_id": qindu, "enterprise_id": enterprise}), 201, "outlet")
+    r = call("PATCH", f"/api/v1/enterprises/{enterprise}", admin, body={"status": "closed"})
+    check(r.status == 409 and "610402-G1" in r.body.decode(),
+          f"closing with an active outlet: {r.status} {r.body[:200]!r}")
+    r = call("PATCH", f"/api/v1/sites/{outlet['id']}", staff, body={"active": False})
+    check(r.status == 200 and r.json["active"] is False, f"staff disable their outlet: {r.status}")
+    r = call("PATCH", f"/api/v1/enterprises/{enterprise}", admin, body={"status": "closed"})
+    check(r.status == 200, f"then the enterprise closes: {r.status}")
+
+    # Disabling the station disables its data logger; it leaves the public map.
+    r = call("PATCH", f"/api/v1/sites/{station['id']}", admin, body={"active": False})
+    check(r.status == 200, f"disable the station: {r.status}")
+    dev = must(call("GET", f"/api/v1/devices?site={station['id']}", admin), 200, "devices")
+    check([d["enabled"] for d in dev["items"] if d["mn"] == mn] == [False],
+          f"its device is disabled with it: {dev['items']}")
+    stations = must(call("GET", "/api/v1/public/stations"), 200, "stations")["items"]
+    check(all(s["code"] != station["code"] for s in stations), "a disabled station is off the map")
+    r = call("PATCH", f"/api/v1/devices/{mn}", admin, body={"enabled": True})
+    check(r.status == 409, f"a device of a disabled site stays off: {r.status}")
+    r = call("PATCH", f"/api/v1/sites/{station['id']}", admin, body={"active": True})
+    check(r.status == 200, f"enable the station again: {r.status}")
+    r = call("PATCH", f"/api/v1/devices/{mn}", admin, body={"enabled": True})
+    check(r.status == 200, f"then its device: {r.status}")
+    r = call("PATCH", f"/api/v1/sites/{station['id']}", staff, body={"district_id": weicheng})
+    check(r.status == 403, f"staff cannot move a site to another district: {r.status}")
+
+    # Districts: one in use cannot be disabled; an empty one can, and takes nothing new.
+    r = call("PATCH", f"/api/v1/districts/{qindu}", admin, body={"active": False})
+    check(r.status == 409, f"a district in use stays: {r.status}")
+    xingping = [d for d in must(call("GET", "/api/v1/districts", admin), 200, "d")["items"]
+                if d["code"] == "610481"][0]
+    r = call("PATCH", f"/api/v1/districts/{xingping['id']}", admin, body={"active": False})
+    check(r.status == 200 and r.json["active"] is False, f"disable an empty district: {r.status}")
+    r = call("POST", "/api/v1/enterprises", admin,
+             body={"name": "兴平某厂", "credit_code": aat.credit_code(610481),
+                   "district_id": xingping["id"]})
+    check(r.status == 409, f"nothing new in a disabled district: {r.status}")
+    feats = must(call("GET", "/api/v1/public/city/districts"), 200, "d")["features"]
+    check("610481" not in [f["properties"]["code"] for f in feats], "it leaves the public map")
+
+    # The city's targets.
+    r = call("PUT", "/api/v1/city/targets", staff, body={"pm25_annual": 30})
+    check(r.status == 403, f"staff set no target: {r.status}")
+    r = call("PUT", "/api/v1/city/targets", admin, body={"pm25_annual": 0})
+    check(r.status == 400, f"a target of 0: {r.status}")
+    r = call("PUT", "/api/v1/city/targets", admin,
+             body={"pm25_annual": 33, "good_days_percent": 82.5})
+    check(r.status == 200, f"set targets: {r.status}")
+    t = must(call("GET", "/api/v1/public/city"), 200, "city")["targets"]
+    check(t == {"pm25_annual": 33, "good_days_percent": 82.5, "water_percent": None},
+          f"the targets on the public city: {t}")
+
+    # Bulk registration: a bad file shows its rows and stores nothing; a good one is
+    # stored all at once and again changes nothing.
+    good = ("站点编码 [code],站点名称 [name],类型 [kind],区县代码 [district],经度 [lon],纬度 [lat],"
+            "目标水质类别 [target_class]\r\n"
+            "610402-W1,渭河咸阳铁桥,water,610402,108.70,34.32,III\r\n"
+            "610404-A2,渭城中学,air,610404,108.75,34.36,\r\n").encode()
+    bad = good + "610404-A3,坏,smog,610499,east,34.3,\r\n610402-W1,重复,water,610402,,,\r\n".encode()
+    r = upload(admin, "sites", bad, False)
+    errors = {(e["row"], e["column"]) for e in (r.json or {}).get("errors", [])}
+    check(r.status == 422 and (4, "district") in errors and (5, "code") in errors,
+          f"a bad file: 422 with rows and columns: {r.status} {r.body[:400]!r}")
+    sites = must(call("GET", "/api/v1/sites?q=610402-W1", admin), 200, "sites")["items"]
+    check(sites == [], "and nothing of it stored")
+    r = upload(admin, "sites", good, True)
+    check(r.status == 200 and r.json["created"] == 2 and not r.json["committed"],
+          f"a dry run: {r.status} {r.body[:200]!r}")
+    r = upload(staff, "sites", good, False)
+    check(r.status == 422 and any("not allowed" in e["reason"] for e in r.json["errors"]),
+          f"district staff: a row of another district: {r.status} {r.body[:300]!r}")
+    r = upload(admin, "sites", good, False)
+    check(r.status == 200 and r.json["created"] == 2 and r.json["committed"],
+          f"the file stored: {r.status} {r.body[:200]!r}")
+    r = upload(admin, "sites", good, False)
+    check(r.status == 200 and r.json["unchanged"] == 2 and r.json["created"] == 0,
+          f"again: nothing changes: {r.status} {r.body[:200]!r}")
+    w1 = must(call("GET", "/api/v1/sites?q=610402-W1", admin), 200, "sites")["items"]
+    check(len(w1) == 1 and w1[0]["attrs"].get("target_class") == "III",
+          f"the section with its target class: {w1}")
+    r = call("GET", "/api/v1/registry/templates/enterprises?format=xlsx", admin)
+    check(r.status == 200 and r.body[:2] == b"PK", f"the XLSX template: {r.status}")
+    # The same through the command line, from that template's header.
+    tpl = call("GET", "/api/v1/registry/templates/devices", admin).body.decode("utf-8-sig")
+    path = os.path.join(data, "..", "devices.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(tpl.strip() + "\n61040400000009,610404-A2,pw123456,1,utf-8,\n")
+    run = subprocess.run([bin_, "registry", "import", "--data", data, "--kind", "devices",
+                          "--file", path], capture_output=True, text=True, timeout=60)
+    check(run.returncode == 0 and "1 new" in run.stdout,
+          f"ecohub registry import: exit {run.returncode} {run.stdout} {run.stderr[-300:]}")
+    wait_for(lambda: [d for d in call("GET", "/api/v1/devices", admin).json["items"]
+                      if d["mn"] == "61040400000009"], "the imported device")
 
 
 def main():
@@ -206,6 +335,8 @@ def main():
         # The city's hour is its one station's: an AQI from the six values sent.
         check(isinstance(row.get("aqi"), int) and row["aqi"] > 50,
               f"the city's AQI of that hour: {row.get('aqi')} {row.get('primary')}")
+
+        administer(bin_, data, admin, staff, qindu, weicheng, enterprise, site, mn)
 
         texts = [call("GET", p).body.decode() for p in
                  ("/api/v1/public/city", "/api/v1/public/city/districts",

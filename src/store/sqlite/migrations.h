@@ -89,6 +89,21 @@ CREATE TABLE city (
   id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, code TEXT NOT NULL,
   lon REAL, lat REAL, west REAL, south REAL, east REAL, north REAL);
 )sql",
+    // 9: the registry administered (issue 13): an enterprise's address, contacts,
+    // key-unit lists and lifecycle; districts and sites disabled rather than deleted;
+    // the city's targets (NULL: none set).
+    R"sql(
+ALTER TABLE enterprises ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE enterprises ADD COLUMN contact_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE enterprises ADD COLUMN contact_phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE enterprises ADD COLUMN key_media TEXT NOT NULL DEFAULT '';
+ALTER TABLE enterprises ADD COLUMN status TEXT NOT NULL DEFAULT 'operating';
+ALTER TABLE districts ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE sites ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE city ADD COLUMN pm25_target REAL;
+ALTER TABLE city ADD COLUMN good_days_target REAL;
+ALTER TABLE city ADD COLUMN water_target REAL;
+)sql",
 };
 
 // derived.db: values EcoHub derives from readings (AQI, classes, events, rates).

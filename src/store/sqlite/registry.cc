@@ -10,11 +10,12 @@ namespace ecohub::store::sqlite {
 namespace {
 
 District DistrictFrom(const Stmt& q) {
-  return District{q.Int(0), q.Text(1), q.Text(2), q.Real(3), q.Real(4), q.Text(5)};
+  return District{q.Int(0), q.Text(1), q.Text(2), q.Real(3), q.Real(4), q.Text(5), q.Int(6) != 0};
 }
 Enterprise EnterpriseFrom(const Stmt& q) {
-  return Enterprise{q.Int(0),  q.Text(1), q.Text(2),     q.Text(3), q.Int(4),
-                    q.Real(5), q.Real(6), q.Int(7) != 0, q.Text(8)};
+  return Enterprise{q.Int(0),   q.Text(1),  q.Text(2),     q.Text(3), q.Int(4),
+                    q.Real(5),  q.Real(6),  q.Int(7) != 0, q.Text(8), q.Text(9),
+                    q.Text(10), q.Text(11), q.Text(12),    q.Text(13)};
 }
 // A site row; kCorruption when its kind is not one EcoHub knows (a row written by
 // hand or by a newer version): the caller gets an error, never a guessed kind.
@@ -24,8 +25,8 @@ Result<Site> SiteFrom(const Stmt& q) {
   if (!parsed)
     return Status::Corruption("site " + std::to_string(q.Int(0)) + " (" + q.Text(1) +
                               "): unknown kind '" + kind + "'");
-  return Site{q.Int(0), q.Text(1), q.Text(2), *parsed,       q.Int(4),
-              q.Int(5), q.Real(6), q.Real(7), q.Int(8) != 0, q.Text(9)};
+  return Site{q.Int(0),  q.Text(1), q.Text(2),     *parsed,   q.Int(4),      q.Int(5),
+              q.Real(6), q.Real(7), q.Int(8) != 0, q.Text(9), q.Int(10) != 0};
 }
 Device DeviceFrom(const Stmt& q) {
   return Device{q.Text(0), q.Int(1),      q.Text(2), static_cast<int>(q.Int(3)),
@@ -33,32 +34,35 @@ Device DeviceFrom(const Stmt& q) {
 }
 
 constexpr const char* kPutDistrict =
-    "INSERT INTO districts (code, name, lon, lat, geojson) VALUES (?,?,?,?,?) "
+    "INSERT INTO districts (code, name, lon, lat, geojson, active) VALUES (?,?,?,?,?,?) "
     "ON CONFLICT (code) DO UPDATE SET name=excluded.name, lon=excluded.lon, "
-    "lat=excluded.lat, geojson=excluded.geojson RETURNING id";
+    "lat=excluded.lat, geojson=excluded.geojson, active=excluded.active RETURNING id";
 constexpr const char* kPutEnterprise =
     "INSERT INTO enterprises (credit_code, name, industry, district_id, lon, lat, key_unit, "
-    "permit_no) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET "
+    "permit_no, address, contact_name, contact_phone, key_media, status) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (credit_code) DO UPDATE SET "
     "name=excluded.name, industry=excluded.industry, district_id=excluded.district_id, "
     "lon=excluded.lon, lat=excluded.lat, key_unit=excluded.key_unit, "
-    "permit_no=excluded.permit_no RETURNING id";
+    "permit_no=excluded.permit_no, address=excluded.address, "
+    "contact_name=excluded.contact_name, contact_phone=excluded.contact_phone, "
+    "key_media=excluded.key_media, status=excluded.status RETURNING id";
 constexpr const char* kPutSite =
     "INSERT INTO sites (code, name, kind, district_id, enterprise_id, lon, lat, simulated, "
-    "attrs) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET name=excluded.name, "
-    "kind=excluded.kind, district_id=excluded.district_id, "
+    "attrs, active) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (code) DO UPDATE SET "
+    "name=excluded.name, kind=excluded.kind, district_id=excluded.district_id, "
     "enterprise_id=excluded.enterprise_id, lon=excluded.lon, lat=excluded.lat, "
-    "simulated=excluded.simulated, attrs=excluded.attrs RETURNING id";
+    "simulated=excluded.simulated, attrs=excluded.attrs, active=excluded.active RETURNING id";
 constexpr const char* kDistricts =
-    "SELECT id, code, name, lon, lat, geojson FROM districts ORDER BY id";
+    "SELECT id, code, name, lon, lat, geojson, active FROM districts ORDER BY id";
 constexpr const char* kEnterprises =
-    "SELECT id, name, credit_code, industry, district_id, lon, lat, key_unit, permit_no "
-    "FROM enterprises ORDER BY id";
+    "SELECT id, name, credit_code, industry, district_id, lon, lat, key_unit, permit_no, "
+    "address, contact_name, contact_phone, key_media, status FROM enterprises ORDER BY id";
 constexpr const char* kSites =
-    "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs "
-    "FROM sites ORDER BY id";
+    "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs, "
+    "active FROM sites ORDER BY id";
 constexpr const char* kSiteById =
-    "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs "
-    "FROM sites WHERE id = ?";
+    "SELECT id, code, name, kind, district_id, enterprise_id, lon, lat, simulated, attrs, "
+    "active FROM sites WHERE id = ?";
 constexpr const char* kDevices =
     "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM "
     "devices ORDER BY mn";
@@ -73,31 +77,35 @@ class Registry final : public RegistryStore, private OnEcohubDb {
   Status PutCity(const City& c) override {
     std::lock_guard lock(w_.mu());
     return w_.Run(
-        "INSERT INTO city (id, name, code, lon, lat, west, south, east, north) "
-        "VALUES (1,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, "
-        "code=excluded.code, lon=excluded.lon, lat=excluded.lat, west=excluded.west, "
-        "south=excluded.south, east=excluded.east, north=excluded.north",
-        "put city", c.name, c.code, c.lon, c.lat, c.west, c.south, c.east, c.north);
+        "INSERT INTO city (id, name, code, lon, lat, west, south, east, north, pm25_target, "
+        "good_days_target, water_target) VALUES (1,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO "
+        "UPDATE SET name=excluded.name, code=excluded.code, lon=excluded.lon, "
+        "lat=excluded.lat, west=excluded.west, south=excluded.south, east=excluded.east, "
+        "north=excluded.north, pm25_target=excluded.pm25_target, "
+        "good_days_target=excluded.good_days_target, water_target=excluded.water_target",
+        "put city", c.name, c.code, c.lon, c.lat, c.west, c.south, c.east, c.north, c.pm25_target,
+        c.good_days_target, c.water_target);
   }
   Result<City> GetCity() override {
     std::lock_guard lock(r_.mu());
     return r_.QueryOne(
-        "SELECT name, code, lon, lat, west, south, east, north FROM city WHERE id = 1",
+        "SELECT name, code, lon, lat, west, south, east, north, pm25_target, "
+        "good_days_target, water_target FROM city WHERE id = 1",
         "no city has been set up", [](const Stmt& q) {
-          return City{q.Text(0), q.Text(1), q.Real(2), q.Real(3),
-                      q.Real(4), q.Real(5), q.Real(6), q.Real(7)};
+          return City{q.Text(0), q.Text(1), q.Real(2),    q.Real(3),    q.Real(4),    q.Real(5),
+                      q.Real(6), q.Real(7), q.OptReal(8), q.OptReal(9), q.OptReal(10)};
         });
   }
   Result<int64_t> PutDistrict(const District& d) override {
-    return Upsert(kPutDistrict, "put district", d.code, d.name, d.lon, d.lat, d.geojson);
+    return Upsert(kPutDistrict, "put district", d.code, d.name, d.lon, d.lat, d.geojson, d.active);
   }
   Result<int64_t> PutEnterprise(const Enterprise& e) override {
-    return Upsert(kPutEnterprise, "put enterprise", e.credit_code, e.name, e.industry,
-                  e.district_id, e.lon, e.lat, e.key_unit, e.permit_no);
+    std::lock_guard lock(w_.mu());
+    return InsertEnterprise(e);
   }
   Result<int64_t> PutSite(const Site& s) override {
-    return Upsert(kPutSite, "put site", s.code, s.name, registry::SiteKindName(s.kind),
-                  s.district_id, s.enterprise_id, s.lon, s.lat, s.simulated, s.attrs_json);
+    std::lock_guard lock(w_.mu());
+    return InsertSite(s);
   }
   Status PutDevice(const Device& device) override {
     auto sealed = Seal(device.password);
@@ -105,14 +113,25 @@ class Registry final : public RegistryStore, private OnEcohubDb {
     Device d = device;
     d.password = std::move(*sealed);
     std::lock_guard lock(w_.mu());
-    return w_.Run(
-        "INSERT INTO devices (mn, site_id, password, protocol_version, charset, enabled, "
-        "crc_variant) VALUES (?,?,?,?,?,?,?) ON CONFLICT (mn) DO UPDATE SET "
-        "site_id=excluded.site_id, password=excluded.password, "
-        "protocol_version=excluded.protocol_version, charset=excluded.charset, "
-        "enabled=excluded.enabled, crc_variant=excluded.crc_variant",
-        "put device", d.mn, d.site_id, d.password, d.protocol_version, d.charset, d.enabled,
-        d.crc_variant);
+    return InsertDevice(d);
+  }
+  Status PutRows(const RegistryRows& rows) override {
+    std::vector<Device> devices = rows.devices;
+    for (Device& d : devices) {
+      auto sealed = Seal(d.password);
+      if (!sealed.ok()) return sealed.status();
+      d.password = std::move(*sealed);
+    }
+    std::lock_guard lock(w_.mu());
+    return w_.InTransaction([&] {
+      for (const Enterprise& e : rows.enterprises)
+        if (auto id = InsertEnterprise(e); !id.ok()) return id.status();
+      for (const Site& s : rows.sites)
+        if (auto id = InsertSite(s); !id.ok()) return id.status();
+      for (const Device& d : devices)
+        if (Status st = InsertDevice(d); !st.ok()) return st;
+      return Status::Ok();
+    });
   }
 
   Result<std::vector<District>> Districts() override { return All(kDistricts, DistrictFrom); }
@@ -198,6 +217,29 @@ class Registry final : public RegistryStore, private OnEcohubDb {
   }
 
   StoreKeys& keys_;
+
+  // The upserts, on the write connection whose lock the caller holds.
+  Result<int64_t> InsertEnterprise(const Enterprise& e) {
+    return w_.InsertReturningId(kPutEnterprise, "put enterprise", e.credit_code, e.name, e.industry,
+                                e.district_id, e.lon, e.lat, e.key_unit, e.permit_no, e.address,
+                                e.contact_name, e.contact_phone, e.key_media, e.status);
+  }
+  Result<int64_t> InsertSite(const Site& s) {
+    return w_.InsertReturningId(kPutSite, "put site", s.code, s.name,
+                                registry::SiteKindName(s.kind), s.district_id, s.enterprise_id,
+                                s.lon, s.lat, s.simulated, s.attrs_json, s.active);
+  }
+  // `d` with its password as stored (sealed when there are keys).
+  Status InsertDevice(const Device& d) {
+    return w_.Run(
+        "INSERT INTO devices (mn, site_id, password, protocol_version, charset, enabled, "
+        "crc_variant) VALUES (?,?,?,?,?,?,?) ON CONFLICT (mn) DO UPDATE SET "
+        "site_id=excluded.site_id, password=excluded.password, "
+        "protocol_version=excluded.protocol_version, charset=excluded.charset, "
+        "enabled=excluded.enabled, crc_variant=excluded.crc_variant",
+        "put device", d.mn, d.site_id, d.password, d.protocol_version, d.charset, d.enabled,
+        d.crc_variant);
+  }
 
   // Upserts a row by its natural key and returns its id.
   template <typename... V>
