@@ -216,7 +216,7 @@ ImportError ErrorOf(const Response& problem, int row, const std::vector<Column>&
   std::string reason = p.is_object() ? p.value("title", "") : "";
   std::string detail = p.is_object() ? p.value("detail", "") : "";
   if (!detail.empty()) reason += (reason.empty() ? "" : ": ") + detail;
-  if (problem.status == 403) reason = "not allowed: " + reason;
+  if (problem.status == 403) reason = "not allowed" + (detail.empty() ? "" : ": " + detail);
   std::string column;
   for (const Column& c : cols) {
     std::string f = c.cell == Cell::kDistrict     ? "district_id"
