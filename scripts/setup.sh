@@ -24,6 +24,7 @@ PKGS=(
   libsodium-dev                      # Argon2id passwords, random tokens
   libxlsxwriter-dev                  # XLSX exports
   libgeos-dev                        # GEOS: district boundaries (registry/boundaries.h)
+  libarchive-dev                     # tar archives of `ecohub backup` (app/backup.h)
   procps psmisc                      # ps/kill used by the end-to-end tests
   chromium                           # headless browser of the web tests (tests/web)
   fonts-noto-cjk                     # Chinese text in screenshots (boxes without it)
