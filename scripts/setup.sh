@@ -25,6 +25,7 @@ PKGS=(
   libxlsxwriter-dev                  # XLSX exports
   libgeos-dev                        # GEOS: district boundaries (registry/boundaries.h)
   libzip-dev libexpat1-dev           # reading uploaded XLSX files (core/table.h)
+  libarchive-dev                     # tar archives of `ecohub backup` (app/backup.h)
   procps psmisc                      # ps/kill used by the end-to-end tests
   chromium                           # headless browser of the web tests (tests/web)
   fonts-noto-cjk                     # Chinese text in screenshots (boxes without it)

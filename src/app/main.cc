@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   AddKeysCommand(app);
   AddDeriveCommand(app);
   AddReportCommand(app);
+  AddBackupCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }
