@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   AddHj212Command(app);
   AddAqiCommand(app);
   AddWaterCommand(app);
+  AddNoiseCommand(app);
   AddImportCommand(app);
   AddUserCommand(app);
   AddKeyCommand(app);
