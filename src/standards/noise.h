@@ -9,7 +9,7 @@
 //
 // Pure functions, no I/O, thread-compatible. Bad input gives a kInvalidInput Status
 // naming what is wrong, never an exception.
-// Doc: docs/standards.md, "Noise (GB 3096-2008)".
+// Doc: docs/standards-noise.md.
 #pragma once
 
 #include <cstdint>
