@@ -44,8 +44,9 @@ Response JsonResponse(const Json& j, int status = 200) {
 // have always answered an unknown kind with no rows, not with a 400).
 std::function<bool(registry::SiteKind)> SiteKindFilter(const std::string& name);
 
-// The dataset a site's readings belong to: air-station-readings,
-// water-section-readings or enterprise-emissions.
+// The dataset a site's readings belong to: air-station-readings (also dust and
+// noise stations), water-section-readings (also groundwater wells and drinking-water
+// sources) or enterprise-emissions.
 const char* ReadingsDataset(const store::Site& site);
 // The policy target of a site's rows in `tags`' dataset.
 auth::Target SiteTarget(const store::Site& site, const auth::DatasetTags* tags);

@@ -3,6 +3,8 @@
 // 404 when its id does not exist and 403 (401 for the public) when it is not the
 // caller's to see, and a write needs the policy's write right on the row before
 // and after the change.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -14,6 +16,7 @@
 #include "api/route_util.h"
 #include "api/routes.h"
 #include "core/factors.h"
+#include "registry/site_attrs.h"
 #include "standards/credit_code.h"
 
 namespace ecohub::api {
@@ -223,13 +226,26 @@ Response ListFactors(const ApiContext&, const Request&, const Principal&) {
   return JsonResponse<ordered_json>({{"items", std::move(items)}});
 }
 
-// What the public maps draw: districts and the air stations and water sections
-// (never outlets: those are disclosed by /public/enterprises for key units only).
+// The kinds /public/stations shows, for its messages and docs.
+const std::string& PublicStationKinds() {
+  static const std::string* list = [] {
+    auto* s = new std::string;
+    for (registry::SiteKind k : registry::AllSiteKinds())
+      if (registry::IsPublicStation(k))
+        *s += (s->empty() ? "" : ", ") + std::string(registry::SiteKindName(k));
+    return s;
+  }();
+  return *list;
+}
+
+// What the public maps draw: districts and the stations of environmental quality
+// (registry::IsPublicStation: never outlets, which /public/enterprises discloses for
+// key units only, nor construction-site dust monitors).
 Response ListPublicStations(const ApiContext& ctx, const Request& req, const Principal&) {
   std::string kind_name = Param(req, "kind", "");
   std::optional<registry::SiteKind> kind = registry::ParseSiteKind(kind_name);
-  if (!kind_name.empty() && !(kind && registry::IsAmbient(*kind)))
-    return Problem(400, "bad-parameter", "kind must be air or water", kind_name);
+  if (!kind_name.empty() && !(kind && registry::IsPublicStation(*kind)))
+    return Problem(400, "bad-parameter", "kind must be one of " + PublicStationKinds(), kind_name);
   auto snap = ctx.sites->Get();
   ordered_json districts = ordered_json::array();
   for (const auto& d : snap->districts)
@@ -237,7 +253,7 @@ Response ListPublicStations(const ApiContext& ctx, const Request& req, const Pri
       districts.push_back({{"code", d.code}, {"name", d.name}, {"lon", d.lon}, {"lat", d.lat}});
   ordered_json items = ordered_json::array();
   for (const auto& s : snap->sites) {
-    if (!registry::IsAmbient(s.kind) || !s.active) continue;
+    if (!registry::IsPublicStation(s.kind) || !s.active) continue;
     if (kind && s.kind != *kind) continue;
     const store::District* d = snap->DistrictById(s.district_id);
     auto attrs = json::parse(s.attrs_json.empty() ? "{}" : s.attrs_json, nullptr, false);
@@ -250,7 +266,7 @@ Response ListPublicStations(const ApiContext& ctx, const Request& req, const Pri
                       {"simulated", s.simulated}};
     // Only the attributes that describe the place to the public.
     if (attrs.is_object())
-      for (const char* k : {"level", "water_type", "target_class", "river"})
+      for (const char* k : {"level", "water_type", "target_class", "river", "zone"})
         if (attrs.contains(k)) o[k] = attrs[k];
     items.push_back(std::move(o));
   }
@@ -322,12 +338,14 @@ const std::vector<ParamDoc>& SiteFields() {
   static const auto* fields =
       new std::vector<ParamDoc>{{"code", "string", "unique site code", true},
                                 {"name", "string", "", true},
-                                {"kind", "string", "air, water, outlet_gas or outlet_water", true},
+                                {"kind", "string", registry::SiteKindList(), true},
                                 {"district_id", "integer", "", true},
                                 {"enterprise_id", "integer", "outlets: the enterprise"},
                                 {"lon", "number", "longitude (CGCS2000 / WGS 84)"},
                                 {"lat", "number", "latitude"},
-                                {"attrs", "object", "limits, target water class, permit details"},
+                                {"attrs", "object",
+                                 "per kind (docs/api.md): air level; water water_type, "
+                                 "target_class; noise zone (required); limits of outlets"},
                                 {"active", "boolean", "false: disabled (撤销), its devices too"}};
   return *fields;
 }
@@ -361,6 +379,12 @@ std::optional<Response> BadSite(const store::Site& s, const Snapshot& snap) {
     return Problem(400, "bad-field", "An outlet needs an existing enterprise_id");
   if (s.enterprise_id != 0 && !snap.EnterpriseById(s.enterprise_id))
     return Problem(400, "bad-field", "No such enterprise_id");
+  if (Status attrs = registry::CheckSiteAttrs(s.kind, s.attrs_json); !attrs.ok()) {
+    // The code has been checked above; the message names keys, never values.
+    spdlog::info("site {} ({}) refused: {}", s.code, registry::SiteKindName(s.kind),
+                 attrs.message());
+    return Problem(400, "bad-field", attrs.message());
+  }
   return std::nullopt;
 }
 
@@ -419,8 +443,7 @@ Response UpsertSite(const ApiContext& ctx, const Request& req, const Principal& 
   json b;
   if (auto bad = ParseBody(req, SiteFields(), &b)) return *bad;
   auto kind = registry::ParseSiteKind(b["kind"].get<std::string>());
-  if (!kind)
-    return Problem(400, "bad-field", "kind must be air, water, outlet_gas or outlet_water");
+  if (!kind) return Problem(400, "bad-field", "kind must be one of " + registry::SiteKindList());
   store::Site s = SiteOfBody(b, *kind);
   auto snap = ctx.sites->Get();
   const store::Site* old = snap->SiteByCode(s.code);
@@ -727,19 +750,20 @@ void AddRegistryRoutes(Api& api, const ApiContext& ctx) {
            .login = false,
            .id = "listFactors"},
           Bind(ctx, ListFactors));
-  api.Add("GET", "/api/v1/public/stations",
-          {.summary = "Districts, air stations and water sections with their places (lon/lat)",
-           .tag = "Public",
-           .query = {{"kind", "string", "air or water (default: both)"}},
-           .login = false,
-           .response = "districts[] and items[] with code, name, kind, district, lon, lat, "
-                       "simulated",
-           .id = "listPublicStations"},
-          Bind(ctx, ListPublicStations));
+  api.Add(
+      "GET", "/api/v1/public/stations",
+      {.summary = "Districts and the environmental-quality stations with their places (lon/lat)",
+       .tag = "Public",
+       .query = {{"kind", "string", PublicStationKinds() + " (default: all)"}},
+       .login = false,
+       .response = "districts[] and items[] with code, name, kind, district, lon, lat, "
+                   "simulated",
+       .id = "listPublicStations"},
+      Bind(ctx, ListPublicStations));
   api.Add("GET", "/api/v1/sites",
-          {.summary = "Monitoring sites (air stations, water sections, outlets) the caller may see",
+          {.summary = "Monitoring sites (stations, sections, wells, outlets) the caller may see",
            .tag = "Registry",
-           .query = {{"kind", "string", "air, water, outlet_gas or outlet_water"},
+           .query = {{"kind", "string", registry::SiteKindList()},
                      {"district", "string", "district code"},
                      {"enterprise", "integer", "enterprise id"},
                      {"q", "string", "text in the code or the name"},

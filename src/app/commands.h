@@ -24,6 +24,7 @@ void AddDemoCommand(CLI::App& app);      // demo_city.cc: devices
 void AddHj212Command(CLI::App& app);     // hj212_cli.cc: decode, encode
 void AddAqiCommand(CLI::App& app);       // aqi_cli.cc
 void AddWaterCommand(CLI::App& app);     // water_cli.cc: water-class
+void AddNoiseCommand(CLI::App& app);     // noise_cli.cc: noise
 void AddImportCommand(CLI::App& app);    // import_beijing.cc: beijing
 void AddUserCommand(CLI::App& app);      // admin_commands.cc: add, reset-password
 void AddKeyCommand(CLI::App& app);       // admin_commands.cc: add

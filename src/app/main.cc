@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   AddHj212Command(app);
   AddAqiCommand(app);
   AddWaterCommand(app);
+  AddNoiseCommand(app);
   AddImportCommand(app);
   AddUserCommand(app);
   AddKeyCommand(app);

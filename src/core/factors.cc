@@ -7,6 +7,9 @@ namespace ecohub {
 namespace {
 
 constexpr std::optional<FactorRange> kNone = std::nullopt;
+// Sound levels at noise stations (see below): equivalent and instantaneous.
+constexpr std::optional<FactorRange> kLevel = FactorRange{20, 140, 15};
+constexpr std::optional<FactorRange> kInstant = FactorRange{20, 140, 40};
 
 // The typical ranges bound the anomaly checks' out-of-range and jump tests
 // (derive/site_jobs.cc reads them here; a site's attrs.ranges overrides them):
@@ -16,7 +19,14 @@ constexpr std::optional<FactorRange> kNone = std::nullopt;
 // - pH spans its scale 0-14; dissolved oxygen stays below 20 mg/L (saturation is
 //   14.6 mg/L at 0 °C; algal supersaturation adds a little);
 // - outlets reach well above their emission limits (GB 13223, GB 8978), so that an
-//   exceedance is evaluated, not flagged as an instrument fault.
+//   exceedance is evaluated, not flagged as an instrument fault;
+// - TSP at construction-site dust monitors (扬尘) reaches several mg/m³ near the
+//   works, so its range runs to 5000 µg/m³;
+// - sound levels (HJ 212-2017 Table B.3) span what an environmental sound level
+//   meter measures, 20-140 dB(A) (a quiet rural night is about 25, a horn close by
+//   about 120). A change of an hourly equivalent level under 15 dB is never a jump;
+//   instantaneous levels (LA, LMx, LMn) swing with every passing vehicle, so only a
+//   40 dB change is. Ld, Ln and Ldn are whole-period levels: 15 dB, like Leq.
 // A factor without a known range has none: a site's attrs.ranges can give one, and
 // an invented bound would raise out-of-range anomalies on good data.
 constexpr Factor kFactors[] = {
@@ -28,6 +38,8 @@ constexpr Factor kFactors[] = {
     {"a05024", "O3", "臭氧", "µg/m³", Medium::kAir, FactorRange{0, 1200, 50}, kNone},
     {"a34002", "PM10", "可吸入颗粒物", "µg/m³", Medium::kAir, FactorRange{0, 1000, 50}, kNone},
     {"a34004", "PM2.5", "细颗粒物", "µg/m³", Medium::kAir, FactorRange{0, 1000, 50}, kNone},
+    // Dust monitors on construction sites (PM10 above).
+    {"a34001", "TSP", "总悬浮颗粒物", "µg/m³", Medium::kAir, FactorRange{0, 5000, 100}, kNone},
     // Flue gas.
     {"a21002", "NOx", "氮氧化物", "mg/m³", Medium::kAir, kNone, FactorRange{0, 2000, 20}},
     {"a34013", "烟尘 (particulate matter)", "烟尘", "mg/m³", Medium::kAir, kNone,
@@ -50,11 +62,27 @@ constexpr Factor kFactors[] = {
      FactorRange{0, 20, 0.5}},
     {"w21001", "总氮 TN", "总氮", "mg/L", Medium::kWater, kNone, kNone},
     {"w00000", "污水流量", "污水流量", "L/s", Medium::kWater, kNone, kNone},
+    // Noise stations (GB 3096), HJ 212-2017 Table B.3, in dB(A).
+    {"Leq", "Leq", "等效声级", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"LA", "LA", "A权声级", "dB(A)", Medium::kNoise, kInstant, kNone},
+    {"L5", "L5", "累计百分声级L5", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"L10", "L10", "累计百分声级L10", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"L50", "L50", "累计百分声级L50", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"L90", "L90", "累计百分声级L90", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"L95", "L95", "累计百分声级L95", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"Ld", "Ld", "昼间等效声级", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"Ln", "Ln", "夜间等效声级", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"Ldn", "Ldn", "昼夜等效声级", "dB(A)", Medium::kNoise, kLevel, kNone},
+    {"LMx", "Lmax", "最大的瞬时声级", "dB(A)", Medium::kNoise, kInstant, kNone},
+    {"LMn", "Lmin", "最小的瞬时声级", "dB(A)", Medium::kNoise, kInstant, kNone},
 };
 
 }  // namespace
 
-const char* MediumName(Medium medium) { return medium == Medium::kWater ? "water" : "air"; }
+const char* MediumName(Medium medium) {
+  constexpr const char* kNames[] = {"air", "water", "noise"};  // in the enum's order
+  return kNames[static_cast<int>(medium)];
+}
 
 std::span<const Factor> Factors() { return kFactors; }
 

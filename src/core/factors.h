@@ -15,9 +15,9 @@
 
 namespace ecohub {
 
-enum class Medium { kAir, kWater };
+enum class Medium { kAir, kWater, kNoise };
 
-// "air" or "water", as the API writes it.
+// "air", "water" or "noise", as the API writes it.
 const char* MediumName(Medium medium);
 
 // The values an analyser of the factor typically reports, in the unit it reports
@@ -34,16 +34,18 @@ struct Factor {
   std::string_view name;     // the short name the API has always shown ("PM2.5")
   std::string_view name_zh;  // the Chinese name ("细颗粒物")
   // "µg/m³"; a factor measured both at stations and at outlets says both
-  // ("µg/m³ (stations), mg/m³ (outlets)"); empty when dimensionless (pH).
+  // ("µg/m³ (stations), mg/m³ (outlets)"); empty when dimensionless (pH); "dB(A)"
+  // for the sound levels (HJ 212 writes 分贝).
   std::string_view unit;
   Medium medium = Medium::kAir;
-  // Typical ranges at ambient sites (air stations, water sections) and at
-  // outlets; nullopt where the factor is not measured there or no range is known.
+  // Typical ranges at ambient sites (every kind but outlets: stations, sections,
+  // wells, noise and dust monitors) and at outlets; nullopt where the factor is not
+  // measured there or no range is known.
   std::optional<FactorRange> station;
   std::optional<FactorRange> outlet;
 };
 
-// Every known factor: ambient air, then flue gas, then water.
+// Every known factor: ambient air, then flue gas, then water, then noise.
 std::span<const Factor> Factors();
 
 // The factor with this HJ 212 code; nullptr when it is not in the table.

@@ -11,6 +11,7 @@
 #include "derive/aqi_json.h"
 #include "derive/bodies.h"
 #include "derive/kinds.h"
+#include "derive/noise_jobs.h"
 #include "derive/series.h"
 #include "derive/site_jobs.h"
 #include "standards/air.h"
@@ -418,6 +419,9 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     if (site.kind != registry::SiteKind::kAir) {
       Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st, clock_.WallSeconds());
       if (!s.ok()) return s;
+      if (site.kind == registry::SiteKind::kNoise &&
+          !(s = NoiseDays(store_, site, set, &rows)).ok())
+        return s;
       if (rows.size() > 5000 && !(s = flush()).ok()) return s;
       continue;
     }

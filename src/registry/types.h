@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -70,28 +71,45 @@ std::optional<std::string> NormalizeKeyMedia(std::string_view list, std::string*
 bool IsEnterpriseStatus(std::string_view name);
 
 // What a monitoring site measures. Decides the standard its values are judged by,
-// the validity rule of its hours (HJ 818 for air, HJ 75/HJ 355 for outlets) and who
-// may see it.
+// the validity rule of its hours (HJ 818 for ambient sites, HJ 75/HJ 355 for
+// outlets), what its attributes must say (registry/site_attrs.h) and who may see it.
+// Sub-kinds live in the site's attributes: an air station's level (national,
+// provincial, city, micro), a water section's body and target class.
 enum class SiteKind {
-  kAir,          // ambient air station (HJ 633, HJ 663)
-  kWater,        // surface-water section (GB 3838)
-  kOutletGas,    // flue-gas outlet of an enterprise
-  kOutletWater,  // waste-water outlet of an enterprise
+  kAir,            // ambient air station (HJ 633, HJ 663)
+  kWater,          // surface-water section (GB 3838)
+  kOutletGas,      // flue-gas outlet of an enterprise
+  kOutletWater,    // waste-water outlet of an enterprise
+  kNoise,          // 声环境 functional-zone noise station (GB 3096)
+  kDust,           // 扬尘 monitor on a construction site (TSP, PM10)
+  kGroundwater,    // 地下水 monitoring well (GB/T 14848)
+  kDrinkingWater,  // 集中式饮用水水源地 (GB 3838 for surface sources)
 };
 
-// "air", "water", "outlet_gas", "outlet_water": the kind's name in the database,
-// in the API's JSON and on the command line. These names are stored and published:
-// they never change.
+// Every kind, in the order above.
+std::span<const SiteKind> AllSiteKinds();
+// "air", "water", "outlet_gas", "outlet_water", "noise", "dust", "groundwater",
+// "drinking_water": the kind's name in the database, in the API's JSON and on the
+// command line. These names are stored and published: they never change.
 const char* SiteKindName(SiteKind kind);
 // The kind named `name` (exactly, as SiteKindName writes it); nullopt otherwise.
 std::optional<SiteKind> ParseSiteKind(std::string_view name);
+// "air, water, ..., drinking_water": every name, for messages and API docs.
+const std::string& SiteKindList();
 // An enterprise's outlet (gas or water): it has an enterprise and emission limits.
 bool IsOutlet(SiteKind kind);
-// An ambient site (air station or water section): environmental quality, public.
+// An ambient site, every kind but the outlets: it measures the environment, its
+// values are judged by quality standards (or none), not by emission limits, and it
+// needs no enterprise. A dust monitor is ambient though it watches a construction
+// site: it measures the air around it, without an emission limit.
 bool IsAmbient(SiteKind kind);
+// An ambient site of environmental quality whose place the public maps show
+// (/api/v1/public/stations): every ambient kind but dust monitors, which belong to
+// a construction site's supervision, not to the city's quality network.
+bool IsPublicStation(SiteKind kind);
 
-// A monitoring site: an ambient air station, a river section, or an outlet of an
-// enterprise.
+// A monitoring site: an ambient station (air, water, noise, dust, groundwater,
+// drinking-water source) or an outlet of an enterprise.
 struct Site {
   int64_t id = 0;
   std::string code, name;
