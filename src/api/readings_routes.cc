@@ -409,7 +409,7 @@ void AddReadingsRoutes(Api& api, const ApiContext& ctx) {
       "GET", "/api/v1/latest",
       {.summary = "Latest value of every factor of every site the caller may see",
        .tag = "Data",
-       .query = {{"kind", "string", "air, water, outlet_gas or outlet_water"}},
+       .query = {{"kind", "string", "one of " + registry::SiteKindList()}},
        .id = "getLatestValues",
        .usage = true},
       [ctx, bodies = std::make_shared<LatestBodies>()](const Request& req, const Principal& who) {

@@ -17,6 +17,7 @@
 #include "app/commands.h"
 #include "core/file.h"
 #include "core/time.h"
+#include "standards/credit_code.h"
 
 namespace ecohub::app {
 
@@ -195,10 +196,12 @@ DemoCity Build() {
     e.name = std::string("北京") + kFirmWords[i % 20] + kIndustries[i % 10] +
              (i < 20 ? "有限公司" : "股份有限公司");
     char credit[32], permit[40];
-    std::snprintf(credit, sizeof credit, "91110%03d%010llu", 100 + i,
-                  static_cast<unsigned long long>(Mix(i) % 10000000000ULL));
+    // Valid codes (GB 32100 and GB 11714 checks), so that the demo's enterprises can
+    // be edited through the API like any other.
+    std::snprintf(credit, sizeof credit, "91110%03d%08llu", 100 + i,
+                  static_cast<unsigned long long>(Mix(i) % 100000000ULL));
     std::snprintf(permit, sizeof permit, "%s%08d001P", d.code, 1000 + i * 37);
-    e.credit_code = credit;
+    e.credit_code = standards::CompleteCreditCode(credit);
     e.industry = kIndustries[i % 10];
     e.lon = d.lon + jitter(300 + i, 0.12);
     e.lat = d.lat + jitter(400 + i, 0.1);

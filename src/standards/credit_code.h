@@ -8,6 +8,7 @@
 // Pure; no I/O.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "core/status.h"
@@ -19,5 +20,11 @@ namespace ecohub::standards {
 // character (and the one expected). Lower-case letters are refused: codes are
 // written in capitals.
 Status CheckCreditCode(std::string_view code);
+
+// `first16` (the authority, the kind of body, the area and the first eight characters
+// of the organisation code, all in the code's alphabet) completed with the
+// organisation code's check digit and the check character: a code CheckCreditCode
+// accepts. For tools and demos that make codes, never to "repair" a code given.
+std::string CompleteCreditCode(std::string_view first16);
 
 }  // namespace ecohub::standards

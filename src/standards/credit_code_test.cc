@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace ecohub::standards {
 namespace {
 
@@ -32,6 +34,16 @@ TEST(CreditCode, EachRuleRefuses) {
     Status s = CheckCreditCode(c.code);
     EXPECT_EQ(s.code(), Code::kInvalidInput) << c.code;
     EXPECT_NE(s.message().find(c.says), std::string::npos) << c.code << ": " << s.message();
+  }
+}
+
+TEST(CreditCode, CompletedCodesCarryBothChecks) {
+  EXPECT_EQ(CompleteCreditCode("91350100M000100Y"), "91350100M000100Y43");
+  for (int i = 0; i < 500; ++i) {
+    char first16[17];
+    std::snprintf(first16, sizeof first16, "91610400%08d", i * 7919);
+    std::string code = CompleteCreditCode(first16);
+    EXPECT_TRUE(CheckCreditCode(code).ok()) << code;
   }
 }
 

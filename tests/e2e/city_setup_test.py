@@ -156,6 +156,14 @@ def administer(bin_, data, admin, staff, qindu, weicheng, enterprise, station, m
     r = call("PATCH", f"/api/v1/sites/{station['id']}", staff, body={"district_id": weicheng})
     check(r.status == 403, f"staff cannot move a site to another district: {r.status}")
 
+    # A noise station needs its GB 3096 functional zone; with it, it is on the map.
+    noise = {"code": "610402-N1", "name": "秦都区交通噪声", "kind": "noise", "district_id": qindu,
+             "lon": 108.71, "lat": 34.34}
+    r = call("POST", "/api/v1/sites", admin, body=noise)
+    check(r.status == 400 and "zone" in r.body.decode(), f"a noise site without its zone: {r.status}")
+    r = call("POST", "/api/v1/sites", admin, body=dict(noise, attrs={"zone": "4a"}))
+    check(r.status == 201 and r.json["attrs"]["zone"] == "4a", f"with zone 4a: {r.status}")
+
     # Districts: one in use cannot be disabled; an empty one can, and takes nothing new.
     r = call("PATCH", f"/api/v1/districts/{qindu}", admin, body={"active": False})
     check(r.status == 409, f"a district in use stays: {r.status}")
