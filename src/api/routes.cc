@@ -14,6 +14,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddCityRoutes(api, ctx);
   AddDeviceRoutes(api, ctx);
   AddReadingsRoutes(api, ctx);
+  AddPermitRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

@@ -23,6 +23,9 @@ void AddCityRoutes(Api& api, const ApiContext& ctx);
 void AddDeviceRoutes(Api& api, const ApiContext& ctx);
 // Latest values and series of readings (readings_routes.cc).
 void AddReadingsRoutes(Api& api, const ApiContext& ctx);
+// Pollutant discharge permits and the share of their quantities used
+// (permit_routes.cc).
+void AddPermitRoutes(Api& api, const ApiContext& ctx);
 
 // --- accounts, sharing, alarms, the API's own description -----------------------
 // Login, logout, one's password and identity, user accounts (account_routes.cc).
