@@ -27,6 +27,10 @@ namespace ecohub::auth::oidc {
 class Client;
 }
 
+namespace ecohub::permit {
+class PermitStore;
+}
+
 namespace ecohub::api {
 
 // A JSON document (nlohmann json or ordered_json) as a response; invalid UTF-8 in
@@ -64,6 +68,8 @@ struct ApiContext {
   // AddAllRoutes.
   const Api* api = nullptr;
   auth::Accounts* accounts = nullptr;
+  // The pollutant discharge permits (permits.db); null: the permit routes answer 503.
+  permit::PermitStore* permits = nullptr;
   // The unified identity provider's login (OpenID Connect); null: not configured.
   auth::oidc::Client* oidc = nullptr;
   // Called after a device is created or changed through the API (the gateway's

@@ -15,6 +15,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddDeviceRoutes(api, ctx);
   AddRegistryImportRoutes(api, ctx);
   AddReadingsRoutes(api, ctx);
+  AddPermitRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

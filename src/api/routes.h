@@ -25,6 +25,9 @@ void AddDeviceRoutes(Api& api, const ApiContext& ctx);
 void AddRegistryImportRoutes(Api& api, const ApiContext& ctx);
 // Latest values and series of readings (readings_routes.cc).
 void AddReadingsRoutes(Api& api, const ApiContext& ctx);
+// Pollutant discharge permits and the share of their quantities used
+// (permit_routes.cc).
+void AddPermitRoutes(Api& api, const ApiContext& ctx);
 
 // --- accounts, sharing, alarms, the API's own description -----------------------
 // Login, logout, one's password and identity, user accounts (account_routes.cc).

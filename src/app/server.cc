@@ -12,6 +12,7 @@
 #include "app/audit_verdict.h"
 #include "app/demo_city.h"
 #include "auth/secrets.h"
+#include "permit/sqlite_permit_store.h"
 #include "store/audit.h"
 #include "store/sqlite_store.h"
 
@@ -44,6 +45,9 @@ Status Server::Open() {
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
+  auto permits = permit::OpenSqlitePermitStore(options_.data_dir);
+  if (!permits.ok()) return permits.status();
+  permits_ = std::move(permits).value();
   if (Status s = latest_.Warm(*store_); !s.ok())
     spdlog::warn("latest values: {} (filled again by the next commits)", s.ToString());
   if (Status s = OpenDeriver(*seeded); !s.ok()) return s;
@@ -167,6 +171,7 @@ void Server::RegistryPublished(const registry::Snapshot& snapshot) {
 Status Server::OpenDeriver(bool seeded) {
   deriver_ =
       std::make_unique<derive::Deriver>(*store_, registry_, options_.derive, &metrics_, clock_);
+  deriver_->SetPermits(permits_.get());
   if (Status s = deriver_->Reload(); !s.ok()) return s;
   if (!options_.derive.enabled) return Status::Ok();
   UnixSeconds now = clock_.WallSeconds();
@@ -264,6 +269,7 @@ void Server::WireApi() {
   ctx_.latest = &latest_;
   ctx_.metrics = &metrics_;
   ctx_.accounts = accounts_.get();
+  ctx_.permits = permits_.get();
   ctx_.oidc = oidc_.get();
   ctx_.sites = std::make_shared<api::SiteDirectory>(registry_, [this] { return ReloadRegistry(); });
   ctx_.audit_queue = audit_queue_.get();

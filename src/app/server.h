@@ -53,6 +53,7 @@
 #include "derive/deriver.h"
 #include "ingest/device_status.h"
 #include "ingest/gateway.h"
+#include "permit/permit_store.h"
 #include "registry/snapshot.h"
 #include "store/audit_queue.h"
 #include "store/latest_cache.h"
@@ -150,6 +151,8 @@ class Server {
   std::shared_ptr<const crypto::KeyRing> keys_;  // audit chain and anchors (never empty)
   std::unique_ptr<auth::Accounts> accounts_;
   std::unique_ptr<auth::oidc::Client> oidc_;  // null: no [oidc] issuer
+  // permits.db, read by the deriver and the API.
+  std::unique_ptr<permit::PermitStore> permits_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

@@ -398,6 +398,12 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     Status s = source.Prefetch(DayOf(lo) - kDay, DayOf(hi) + 2 * kDay, std::move(mns));
     if (!s.ok()) return s;
   }
+  std::vector<permit::Permit> permits;
+  if (permits_) {
+    auto got = permits_->List();
+    if (!got.ok()) return got.status();
+    permits = std::move(got).value();
+  }
   std::unordered_map<int64_t, std::set<std::string>> factors;
   {
     std::lock_guard lock(mu_);
@@ -417,7 +423,8 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
     if (site.mn.empty()) continue;
     source.set_site_kind(site.kind);
     if (site.kind != registry::SiteKind::kAir) {
-      Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st, clock_.WallSeconds());
+      Status s = RunSiteJobs(source, site, factors[site_id], permits, set, &rows, &st,
+                             clock_.WallSeconds());
       if (!s.ok()) return s;
       if (site.kind == registry::SiteKind::kNoise &&
           !(s = NoiseDays(store_, site, set, &rows)).ok())
@@ -463,7 +470,7 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
       area_days->insert(d);
       ++st.station_days;
     }
-    Status s = RunSiteJobs(source, site, factors[site_id], set, &rows, &st,
+    Status s = RunSiteJobs(source, site, factors[site_id], permits, set, &rows, &st,
                            clock_.WallSeconds());  // quality rates
     if (!s.ok()) return s;
     if (rows.size() > 5000 && !(s = flush()).ok()) return s;

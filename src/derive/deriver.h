@@ -8,7 +8,8 @@
 //   air station day   -> daily means, O3 max 8-h / max 1-h, daily AQI ("aqi_day"), then
 //                        district and city;
 //   water section day -> daily means and GB 3838 class ("water_day");
-//   outlet day        -> exceedance events against its limits ("exceedance",
+//   outlet day        -> exceedance events against the limits of the permit in
+//                        force at each hour, else its own ("exceedance",
 //                        scope "<site code>/<factor>");
 //   every site day    -> data-quality rates and anomalies ("quality_day"), rolled up
 //                        per district.
@@ -36,6 +37,7 @@
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
+#include "permit/permit_store.h"
 #include "registry/snapshot.h"
 #include "store/store.h"
 
@@ -97,6 +99,10 @@ class Deriver {
   // background pass reloads before its next run).
   Status Reload();
   void RequestReload();
+  // The permits whose limits judge the outlets (read again at every pass, so a permit
+  // changed through the API counts from the next recomputation of an hour). Call
+  // before Start; `permits` must outlive the Deriver. Without: the outlets' own limits.
+  void SetPermits(permit::PermitStore* permits) { permits_ = permits; }
 
   // Notes the hours the readings of committed batches fall in. Cheap; any thread.
   void Touch(const std::vector<store::Batch>& batches);
@@ -135,6 +141,7 @@ class Deriver {
   DeriveOptions options_;
   Metrics* metrics_;
   const Clock& clock_;
+  permit::PermitStore* permits_ = nullptr;
   std::vector<SiteInfo> sites_;
   std::unordered_map<std::string, size_t> site_by_mn_;
   std::unordered_map<int64_t, size_t> site_by_id_;

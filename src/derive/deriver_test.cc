@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
+#include "permit/sqlite_permit_store.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::derive {
@@ -55,6 +57,7 @@ class DeriverTest : public testing::TestWithParam<int> {
   }
   void TearDown() override {
     deriver_.reset();
+    permits_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
@@ -79,6 +82,7 @@ class DeriverTest : public testing::TestWithParam<int> {
   std::unique_ptr<store::Store> store_;
   registry::Registry registry_;
   std::unique_ptr<Deriver> deriver_;
+  std::unique_ptr<permit::PermitStore> permits_;  // when a test gives the deriver permits
 };
 
 TEST_P(DeriverTest, StationDistrictCityHourlyAndDaily2012) {
@@ -219,6 +223,71 @@ TEST_P(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
   ev = store_->QueryDerived("exceedance", "O1/a21026", 0, INT64_MAX, 10);
   ASSERT_EQ(ev->size(), 2u);
   EXPECT_EQ(json::parse((*ev)[1].body)["start"], day + 7 * kHour);
+}
+
+// Each hour of an outlet is judged by the permit in force at that hour, and by the
+// outlet's own limit where no permit is: 35 mg/m³ until 2026-05-10 (P1), 50 from
+// 2026-05-11 (P2, a renewal), the attributes' 100 before May.
+TEST_P(DeriverTest, OutletHoursAreJudgedByThePermitInForce) {
+  int64_t d1 = *store_->PutDistrict({0, "D1", "东城区"});
+  store::Site o;
+  o.code = "O2";
+  o.name = "O2";
+  o.kind = registry::SiteKind::kOutletGas;
+  o.district_id = d1;
+  o.attrs_json = R"({"limits":{"a21026":{"value":100,"unit":"mg/m3"}}})";
+  int64_t site = *store_->PutSite(o);
+  ASSERT_TRUE(store_->PutDevice({"MNP", site, "pw"}).ok());
+  auto opened = permit::OpenSqlitePermitStore(dir_ + "/permits");
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  permits_ = std::move(opened).value();
+  for (auto [number, from, to, value] : {std::tuple{"P1", "2026-05-01", "2026-05-10", 35.0},
+                                         {"P2", "2026-05-11", "2031-05-10", 50.0}}) {
+    permit::Permit p;
+    p.number = number;
+    p.enterprise_id = 1;
+    p.valid_from = from;
+    p.valid_to = to;
+    p.outlets = {{site, {{"a21026", value, std::nullopt, "mg/m3", "GB 13223-2011 表1"}}}};
+    ASSERT_TRUE(permits_->Put(p).ok());
+  }
+  deriver_->SetPermits(permits_.get());
+  Publish();
+  UnixSeconds apr30 = BeijingDay(2026, 4, 30), may10 = BeijingDay(2026, 5, 10);
+  Put("MNP", "a21026", apr30, 24, "80.0");              // under the attributes' 100
+  Put("MNP", "a21026", apr30 + 5 * kHour, 1, "120.0");  // over it
+  Put("MNP", "a21026", may10, 48, "40.0");              // over P1's 35, under P2's 50
+  Put("MNP", "a21026", may10 + 50 * kHour, 2, "60.0");  // May 12 02:00: over P2's 50
+  ASSERT_TRUE(deriver_->Flush().ok());
+  auto ev = store_->QueryDerived("exceedance", "O2/a21026", 0, INT64_MAX, 10);
+  ASSERT_TRUE(ev.ok());
+  ASSERT_EQ(ev->size(), 3u);
+  json before = json::parse((*ev)[0].body), p1 = json::parse((*ev)[1].body),
+       p2 = json::parse((*ev)[2].body);
+  EXPECT_EQ(before["start"], apr30 + 5 * kHour);
+  EXPECT_EQ(before["limit"], 100);
+  EXPECT_EQ(before["basis"], "standard");
+  // May 10 is over P1 all day; the same 40s of May 11 comply with P2: the event ends
+  // with P1, and is not "ongoing" although its hours run on.
+  EXPECT_EQ(p1["start"], may10);
+  EXPECT_EQ(p1["hours"], 24);
+  EXPECT_EQ(p1["limit"], 35);
+  EXPECT_EQ(p1["basis"], "permit");
+  EXPECT_EQ(p1["ongoing"], false);
+  EXPECT_EQ(p2["start"], may10 + 50 * kHour);
+  EXPECT_EQ(p2["hours"], 2);
+  EXPECT_EQ(p2["limit"], 50);
+  // P1 revoked: May 10 falls back to the attributes' 100 and its event goes.
+  auto all = permits_->List();
+  ASSERT_TRUE(all.ok());
+  permit::Permit revoked = all->front();
+  revoked.state = permit::PermitState::kRevoked;
+  ASSERT_TRUE(permits_->Put(revoked).ok());
+  Put("MNP", "a21026", may10, 1, "40.0");  // touches the day again
+  ASSERT_TRUE(deriver_->Flush().ok());
+  ev = store_->QueryDerived("exceedance", "O2/a21026", 0, INT64_MAX, 10);
+  ASSERT_EQ(ev->size(), 2u);
+  EXPECT_EQ(json::parse((*ev)[1].body)["limit"], 50);
 }
 
 TEST_P(DeriverTest, LoggerSendingOnlyMinuteDataGetsHoursWhenTheyHave45Minutes) {

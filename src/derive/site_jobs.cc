@@ -5,6 +5,7 @@
 #include "core/factors.h"
 #include "derive/bodies.h"
 #include "derive/kinds.h"
+#include "permit/validity.h"
 #include "quality/aggregate.h"
 #include "quality/anomaly.h"
 #include "quality/rates.h"
@@ -99,27 +100,78 @@ Status WaterDays(HourSource& source, const SiteInfo& site, const std::set<UnixSe
   return Status::Ok();
 }
 
-// Exceedance events of an outlet against the limits in its attributes
-// ({"limits":{"a21026":{"value":35,"unit":"mg/m3","basis":"permit","lower":6}}}),
-// recomputed over the touched days and a day either side; the events found replace
-// those stored for that window.
-Status OutletEvents(HourSource& source, const SiteInfo& site, const std::set<UnixSeconds>& days,
+// The limit in an outlet's attributes
+// ({"limits":{"a21026":{"value":35,"unit":"mg/m3","basis":"permit","lower":6}}});
+// nullopt when `l` is not such a limit.
+std::optional<standards::EmissionLimit> AttrsLimit(const std::string& factor, const json& l) {
+  if (!l.is_object() || !l.contains("value") || !l["value"].is_number()) return std::nullopt;
+  auto value = standards::DecimalFromDouble(l["value"].get<double>());
+  if (!value) return std::nullopt;
+  std::optional<Decimal> lower;
+  if (l.contains("lower") && l["lower"].is_number())
+    lower = standards::DecimalFromDouble(l["lower"].get<double>());
+  auto basis = l.value("basis", "standard") == "permit" ? standards::EmissionLimit::kPermit
+                                                        : standards::EmissionLimit::kStandard;
+  return standards::MakeEmissionLimit(factor, *value, l.value("unit", ""), l.value("source", ""),
+                                      basis, lower);
+}
+
+// The limit a permit sets, its number as the source.
+std::optional<standards::EmissionLimit> PermitLimit(const permit::LimitInForce& in_force) {
+  const permit::Limit& l = *in_force.limit;
+  auto value = standards::DecimalFromDouble(l.value);
+  if (!value) return std::nullopt;
+  std::optional<Decimal> lower;
+  if (l.lower) lower = standards::DecimalFromDouble(*l.lower);
+  return standards::MakeEmissionLimit(l.factor, *value, l.unit, in_force.permit->number,
+                                      standards::EmissionLimit::kPermit, lower);
+}
+
+store::DerivedRow EventRow(const SiteInfo& site, const standards::EmissionLimit& limit,
+                           const standards::ExceedanceEvent& e, bool ongoing) {
+  ExceedanceBody b{
+      .site = site.code,
+      .site_name = site.name,
+      .district = site.district_code,
+      .factor = e.factor,
+      .start = e.start,
+      .end = e.end,
+      .hours = e.hours,
+      .peak = e.peak.ToDouble(),
+      .peak_hour = e.peak_hour,
+      .multiple = Num(e.multiple),
+      .limit = e.limit.ToDouble(),
+      .unit = limit.unit,
+      .basis = limit.basis == standards::EmissionLimit::kPermit ? "permit" : "standard",
+      .compared = limit.use_converted && !e.measured_fallback ? "ZsAvg" : "Avg",
+      .ongoing = ongoing};
+  return {kKindExceedance, ExceedanceScope(site.code, e.factor), e.start, e.peak.ToDouble(),
+          ToJson(b).dump()};
+}
+
+// Exceedance events of an outlet, recomputed over the touched days and a day either
+// side; the events found replace those stored for that window. Each hour is judged
+// by the limit of the permit in force for (outlet, factor) at that hour
+// (permit/validity.h), else by the limit in the outlet's attributes; an hour with
+// neither is not judged. A run of hours under one limit is judged apart from the
+// next, so an event ends where the permit in force changes.
+Status OutletEvents(HourSource& source, const SiteInfo& site,
+                    std::span<const permit::Permit> permits, const std::set<UnixSeconds>& days,
                     DeriveStats* stats) {
   json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
-  if (!attrs.is_object() || !attrs.contains("limits") || !attrs["limits"].is_object())
-    return Status::Ok();
+  std::map<std::string, standards::EmissionLimit> own;
+  if (attrs.is_object() && attrs.contains("limits") && attrs["limits"].is_object())
+    for (auto& [factor, l] : attrs["limits"].items())
+      if (auto limit = AttrsLimit(factor, l)) own.emplace(factor, *limit);
+  std::set<std::string> factors;
+  for (const auto& [factor, l] : own) factors.insert(factor);
+  for (const permit::Permit& p : permits)
+    for (const permit::Outlet& o : p.outlets)
+      if (o.site_id == site.id)
+        for (const permit::Limit& l : o.limits) factors.insert(l.factor);
+  if (factors.empty()) return Status::Ok();
   UnixSeconds from = *days.begin() - kDay, to = *days.rbegin() + 2 * kDay;
-  for (auto& [factor, l] : attrs["limits"].items()) {
-    if (!l.is_object() || !l.contains("value") || !l["value"].is_number()) continue;
-    auto value = standards::DecimalFromDouble(l["value"].get<double>());
-    if (!value) continue;
-    std::optional<Decimal> lower;
-    if (l.contains("lower") && l["lower"].is_number())
-      lower = standards::DecimalFromDouble(l["lower"].get<double>());
-    auto basis = l.value("basis", "standard") == "permit" ? standards::EmissionLimit::kPermit
-                                                          : standards::EmissionLimit::kStandard;
-    auto limit = standards::MakeEmissionLimit(factor, *value, l.value("unit", ""),
-                                              l.value("source", ""), basis, lower);
+  for (const std::string& factor : factors) {
     std::map<UnixSeconds, standards::HourValue> hours;
     for (const char* field : {"Avg", "ZsAvg"}) {
       auto got = source.Range(site.mn, factor, field, from, to);
@@ -138,27 +190,26 @@ Status OutletEvents(HourSource& source, const SiteInfo& site, const std::set<Uni
     }
     std::vector<standards::HourValue> series;
     for (auto& [t, h] : hours) series.push_back(h);
+    auto own_limit = own.find(factor);
     std::vector<store::DerivedRow> rows;
-    std::string scope = ExceedanceScope(site.code, factor);
-    for (const auto& e : standards::FindExceedances(limit, series)) {
-      ExceedanceBody b{.site = site.code,
-                       .site_name = site.name,
-                       .district = site.district_code,
-                       .factor = e.factor,
-                       .start = e.start,
-                       .end = e.end,
-                       .hours = e.hours,
-                       .peak = e.peak.ToDouble(),
-                       .peak_hour = e.peak_hour,
-                       .multiple = Num(e.multiple),
-                       .limit = e.limit.ToDouble(),
-                       .unit = limit.unit,
-                       .basis = basis == standards::EmissionLimit::kPermit ? "permit" : "standard",
-                       .compared = limit.use_converted && !e.measured_fallback ? "ZsAvg" : "Avg",
-                       .ongoing = e.ongoing};
-      rows.push_back({kKindExceedance, scope, e.start, e.peak.ToDouble(), ToJson(b).dump()});
+    for (size_t i = 0, j = 0; i < series.size(); i = j) {
+      auto in_force = permit::LimitAt(permits, site.id, factor, series[i].hour_start);
+      const permit::Limit* run = in_force ? in_force->limit : nullptr;
+      for (j = i + 1; j < series.size(); ++j) {
+        auto next = permit::LimitAt(permits, site.id, factor, series[j].hour_start);
+        if ((next ? next->limit : nullptr) != run) break;
+      }
+      std::optional<standards::EmissionLimit> limit = in_force ? PermitLimit(*in_force)
+                                                      : own_limit != own.end()
+                                                          ? std::optional(own_limit->second)
+                                                          : std::nullopt;
+      if (!limit) continue;
+      auto part = std::span<const standards::HourValue>(series).subspan(i, j - i);
+      for (const auto& e : standards::FindExceedances(*limit, part))
+        rows.push_back(EventRow(site, *limit, e, e.ongoing && j == series.size()));
     }
-    Status s = source.store().ReplaceDerived(kKindExceedance, scope, from, to, rows);
+    Status s = source.store().ReplaceDerived(kKindExceedance, ExceedanceScope(site.code, factor),
+                                             from, to, rows);
     if (!s.ok()) return s;
     stats->rows_written += rows.size();
   }
@@ -200,8 +251,8 @@ quality::AnomalyOptions AnomalyOptionsFor(const SiteInfo& site, const std::strin
 }  // namespace
 
 Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std::string>& factors,
-                   const std::set<UnixSeconds>& hours, std::vector<store::DerivedRow>* rows,
-                   DeriveStats* stats, UnixSeconds now) {
+                   std::span<const permit::Permit> permits, const std::set<UnixSeconds>& hours,
+                   std::vector<store::DerivedRow>* rows, DeriveStats* stats, UnixSeconds now) {
   if (hours.empty() || site.mn.empty()) return Status::Ok();
   std::set<UnixSeconds> days;
   for (UnixSeconds h : hours) days.insert(FloorBeijing(h, kDay));
@@ -210,7 +261,7 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
     Status s = WaterDays(source, site, days, rows, stats);
     if (!s.ok()) return s;
   } else if (registry::IsOutlet(site.kind)) {
-    Status s = OutletEvents(source, site, days, stats);
+    Status s = OutletEvents(source, site, permits, days, stats);
     if (!s.ok()) return s;
   }
   UnixSeconds from = *days.begin(), to = *days.rbegin() + kDay;

@@ -4,20 +4,24 @@
 #pragma once
 
 #include <set>
+#include <span>
 #include <vector>
 
 #include "derive/deriver.h"
 #include "derive/series.h"
+#include "permit/types.h"
 
 namespace ecohub::derive {
 
 // Appends the rows recomputed for the days touched by `hours` to `rows`:
 // "quality_day" (every site), "water_day" (water sections); exceedance events
-// (outlets) are replaced in the store directly, window by window. `now` bounds how
-// many values today could have had.
+// (outlets, against the permit in force or their own limits) are replaced in the
+// store directly, window by window. `now` bounds how many values today could have had.
 // `factors`: the site's hourly series (factor codes with an Avg).
+// `permits`: those whose limits in force judge an outlet's hours before its own
+// limits (all of them: those not covering the site are passed over).
 Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std::string>& factors,
-                   const std::set<UnixSeconds>& hours, std::vector<store::DerivedRow>* rows,
-                   DeriveStats* stats, UnixSeconds now);
+                   std::span<const permit::Permit> permits, const std::set<UnixSeconds>& hours,
+                   std::vector<store::DerivedRow>* rows, DeriveStats* stats, UnixSeconds now);
 
 }  // namespace ecohub::derive

@@ -599,6 +599,73 @@ def run_matrix(principals, city, admin):
                       "POST", body)
 
 
+def permit_body(number, enterprise, outlet):
+    return {"number": number, "enterprise_id": enterprise, "valid_from": "2020-01-01",
+            "valid_to": "2035-12-31", "issuer": "test bureau",
+            "outlets": [{"site_id": outlet["id"],
+                         "limits": [{"factor": "a21026", "value": 35, "unit": "mg/m3",
+                                     "standard": "GB 13223-2011 表1"}]}],
+            "quantities": [{"factor": "a21026", "tonnes_per_year": 100}]}
+
+
+def permit_matrix(principals, city, admin):
+    """Issue 13: the permits (E1's in district A, E2's in B) have their enterprise's
+    rights; their usage needs the enterprise's emissions too."""
+    permits = {}
+    for tname, eid, outlet in (("E1", city.E1, city.targets["outlet_E1"]),
+                               ("E2", city.E2, city.targets["outlet_E2"])):
+        r = call("POST", "/api/v1/permits", admin, body=permit_body(f"T-PERMIT-{tname}", eid, outlet))
+        check(r.status in (200, 201), f"admin creates the permit of {tname}: {r.status}")
+        permits[tname] = must(r, r.status, f"permit {tname}")
+    universe = must(call("GET", "/api/v1/permits?limit=1000", admin), 200, "permits")["items"]
+    ent_of = dict(city.ent_by_id)
+
+    def obj_of_permit(p):
+        if p["enterprise_id"] not in ent_of:
+            ent_of[p["enterprise_id"]] = must(
+                call("GET", f"/api/v1/enterprises/{p['enterprise_id']}", admin), 200, "enterprise")
+        return city.obj_of_enterprise(ent_of[p["enterprise_id"]])
+
+    for who in principals:
+        expect_list(who, "GET /api/v1/permits", "/api/v1/permits?limit=1000",
+                    who.role != "public", universe, lambda p: p["id"],
+                    lambda p: may_see_registry(who, "enterprise-registry", obj_of_permit(p)))
+        for tname, p in permits.items():
+            o = obj_of_permit(p)
+            sees = may_see_registry(who, "enterprise-registry", o)
+            expect_single(who, "GET /api/v1/permits/{id}", tname, f"/api/v1/permits/{p['id']}", sees)
+            r = expect_single(who, "GET /api/v1/permits/{id}/usage", tname,
+                              f"/api/v1/permits/{p['id']}/usage?year=2026",
+                              sees and may_read(who, "enterprise-emissions", o))
+            if r.status == 200 and r.json is not None:
+                check(r.json["total"] and r.json["total"][0]["factor"] == "a21026",
+                      f"{who.label} usage of {tname} has the SO2 quantity")
+    for who in principals:
+        tag = re.sub(r"[^A-Za-z0-9]", "", who.label).upper()
+        for tname, eid, outlet in (("E1", city.E1, city.targets["outlet_E1"]),
+                                   ("E2", city.E2, city.targets["outlet_E2"])):
+            o = city.obj_of_enterprise(city.ent_by_id[eid])
+            expect_single(who, "POST /api/v1/permits", tname, "/api/v1/permits",
+                          may_write_registry(who, o), "POST",
+                          permit_body(f"T-PERMIT-{tag}-{tname}", eid, outlet))
+    # District staff cannot take another district's permit by its number.
+    staff_a = principals_by_label["staff_A"]
+    r = call("POST", "/api/v1/permits", staff_a.auth,
+             body=permit_body("T-PERMIT-E2", city.E1, city.targets["outlet_E1"]))
+    check(r.status == 403, f"staff_A rewriting E2's permit as E1's: 403, got {r.status}")
+    # Bad bodies name their field.
+    for body, field in (
+            (dict(permit_body("T-BAD", city.E1, city.targets["outlet_E1"]), valid_to="2019-01-01"),
+             "valid_to"),
+            (dict(permit_body("T-BAD", city.E1, city.targets["outlet_E2"])), "outlets[0].site_id"),
+            (dict(permit_body("T-BAD", 999999, city.targets["outlet_E1"])), "enterprise_id"),
+            (dict(permit_body("T-BAD", city.E1, city.targets["outlet_E1"]),
+                  quantities=[{"factor": "x99999", "tonnes_per_year": 1}]), "quantities[0].factor")):
+        r = call("POST", "/api/v1/permits", admin, body=body)
+        check(r.status == 400 and field in r.body.decode(errors="replace"),
+              f"a bad permit body naming {field}: {r.status} {r.body[:160]}")
+
+
 def outlet_writes(city, admin, staff_a):
     """Issue 11, hole 4: a site is written against its own district and its
     enterprise's, and every id it names must exist."""
@@ -1051,6 +1118,7 @@ def main():
 
         t0 = time.time()
         run_matrix(principals, city, admin.auth)
+        permit_matrix(principals, city, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()
