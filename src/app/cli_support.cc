@@ -57,8 +57,10 @@ std::optional<UnixSeconds> ParseBeijingDay(const std::string& text) {
   return ParseCompactLocal(text + "000000");
 }
 
-Result<derive::DeriveStats> Rederive(store::Store& st, UnixSeconds from, UnixSeconds to) {
+Result<derive::DeriveStats> Rederive(store::Store& st, UnixSeconds from, UnixSeconds to,
+                                     permit::PermitStore* permits) {
   derive::Deriver deriver(st, derive::DeriveOptions{});
+  deriver.SetPermits(permits);
   if (Status s = deriver.Reload(); !s.ok()) return s;
   return deriver.RecomputeRange(from, to, [](int d, int t) { Progress("derive", d, t); });
 }

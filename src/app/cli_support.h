@@ -41,7 +41,10 @@ void Progress(const char* stage, int done, int total);
 // "YYYYMMDD" as the start of that Beijing day; nullopt for anything else.
 std::optional<UnixSeconds> ParseBeijingDay(const std::string& text);
 
-// Every derived value of [from, to), with progress lines (import, `ecohub derive`).
-Result<derive::DeriveStats> Rederive(store::Store& store, UnixSeconds from, UnixSeconds to);
+// Every derived value of [from, to), with progress lines (import, `ecohub derive`);
+// outlets judged by the permits in force when `permits` is given, else by their own
+// limits.
+Result<derive::DeriveStats> Rederive(store::Store& store, UnixSeconds from, UnixSeconds to,
+                                     permit::PermitStore* permits = nullptr);
 
 }  // namespace ecohub::app

@@ -6,6 +6,7 @@
 #include "app/cli_support.h"
 #include "app/commands.h"
 #include "derive/annual.h"
+#include "permit/sqlite_permit_store.h"
 
 namespace ecohub::app {
 namespace {
@@ -23,7 +24,12 @@ int DeriveCmd(const std::string& data_dir, const std::string& from_text,
   auto opened = OpenStore("derive", data_dir, /*read_only=*/false);
   if (!opened) return 1;
   if (!AuditCli(*opened, "derive", "derived:all", {{"from", from_text}, {"to", to_text}})) return 1;
-  auto r = Rederive(*opened, *from, *to);
+  auto permits = permit::OpenSqlitePermitStore(data_dir);
+  if (!permits.ok()) {
+    std::fprintf(stderr, "ecohub derive: %s\n", permits.status().ToString().c_str());
+    return 1;
+  }
+  auto r = Rederive(*opened, *from, *to, permits->get());
   if (!r.ok()) {
     std::fprintf(stderr, "ecohub derive: %s\n", r.status().ToString().c_str());
     return 1;

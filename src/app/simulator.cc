@@ -281,7 +281,11 @@ void Device::SendMinute(int64_t start, int64_t step, std::string_view cn) {
     if (sim_.options.faults && u(rng_) < 0.02) flag = std::string(1, "MDCTF"[rng_() % 5]);
     std::vector<std::pair<std::string, std::string>> kv = {
         {"Avg", fmt(sum / n)}, {"Min", fmt(mn)}, {"Max", fmt(mx)}};
-    if (std::string_view(f.code) == "w00000" || std::string_view(f.code) == "a00000")
+    // The period's volume in m³ (HJ 212-2017 Table B.1/B.2): waste-water flow is sent
+    // in L/s, flue-gas flow in m³/s.
+    if (std::string_view(f.code) == "w00000")
+      kv.push_back({"Cou", fmt(sum / n * static_cast<double>(step) / 1000)});
+    if (std::string_view(f.code) == "a00000")
       kv.push_back({"Cou", fmt(sum / n * static_cast<double>(step))});
     for (auto& [field, v] : kv) {
       values.push_back({std::string(f.code) + "-" + field, v});
