@@ -15,17 +15,18 @@ std::function<bool(registry::SiteKind)> SiteKindFilter(const std::string& name) 
 
 const char* ReadingsDataset(const store::Site& s) {
   switch (s.kind) {
-    // Until the catalog has datasets of their own (noise, groundwater, drinking
-    // water, dust), the new ambient kinds share the rights of the environmental-
-    // quality dataset of their medium: same secrecy and sharing, government only.
     case registry::SiteKind::kAir:
-    case registry::SiteKind::kDust:
-    case registry::SiteKind::kNoise:
       return "air-station-readings";
     case registry::SiteKind::kWater:
-    case registry::SiteKind::kGroundwater:
-    case registry::SiteKind::kDrinkingWater:
       return "water-section-readings";
+    case registry::SiteKind::kDrinkingWater:
+      return "drinking-water-readings";
+    case registry::SiteKind::kGroundwater:
+      return "groundwater-readings";
+    case registry::SiteKind::kNoise:
+      return "noise-station-readings";
+    case registry::SiteKind::kDust:
+      return "dust-monitor-readings";
     case registry::SiteKind::kOutletGas:
     case registry::SiteKind::kOutletWater:
       return "enterprise-emissions";

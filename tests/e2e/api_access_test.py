@@ -48,6 +48,10 @@ PASSWORD = "Test-pass-2026"
 DATASETS = {
     "air-station-readings": ("internal", "government", False),
     "water-section-readings": ("internal", "government", False),
+    "drinking-water-readings": ("internal", "government", False),
+    "groundwater-readings": ("internal", "government", False),
+    "noise-station-readings": ("internal", "government", False),
+    "dust-monitor-readings": ("internal", "government", False),
     "enterprise-emissions": ("restricted", "departments", True),
     "exceedances": ("restricted", "none", True),
     "data-quality": ("internal", "government", False),
@@ -64,6 +68,9 @@ DATASETS = {
 }
 LEVEL = {"public": 0, "internal": 1, "restricted": 2, "secret": 3}
 READINGS_OF_KIND = {"air": "air-station-readings", "water": "water-section-readings",
+                    "drinking_water": "drinking-water-readings",
+                    "groundwater": "groundwater-readings", "noise": "noise-station-readings",
+                    "dust": "dust-monitor-readings",
                     "outlet_gas": "enterprise-emissions", "outlet_water": "enterprise-emissions"}
 
 
