@@ -136,20 +136,10 @@ class RowReader {
       case Cell::kText:
         b[c.field] = v;
         return "";
-      case Cell::kNumber: {
-        double x = 0;
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-        if (ec != std::errc() || p != v.data() + v.size()) return "not a number: " + v;
-        b[c.field] = x;
-        return "";
-      }
-      case Cell::kInteger: {
-        int64_t x = 0;
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-        if (ec != std::errc() || p != v.data() + v.size()) return "not a whole number: " + v;
-        b[c.field] = x;
-        return "";
-      }
+      case Cell::kNumber:
+        return Whole<double>(v, "not a number: ", &b[c.field]);
+      case Cell::kInteger:
+        return Whole<int64_t>(v, "not a whole number: ", &b[c.field]);
       case Cell::kBool: {
         auto x = ParseBool(v);
         if (!x) return "not yes or no (是/否, true/false, 1/0): " + v;
@@ -201,6 +191,16 @@ class RowReader {
         (*attrs)[c.field] = v;
         return "";
     }
+    return "";
+  }
+
+  // `v` read whole as a T into `*out`; otherwise the reason (`what` and the text).
+  template <class T>
+  static std::string Whole(const std::string& v, const char* what, json* out) {
+    T x{};
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (ec != std::errc() || p != v.data() + v.size()) return what + v;
+    *out = x;
     return "";
   }
 
