@@ -16,6 +16,7 @@
 #include "derive/annual.h"
 #include "derive/bodies.h"
 #include "derive/kinds.h"
+#include "derive/noise_jobs.h"
 
 namespace ecohub::api {
 namespace {
@@ -320,6 +321,27 @@ Response ListWaterClasses(const ApiContext& ctx, const Request& req, const Princ
        {"items", std::move(items)}});
 }
 
+// The rows of `kind` of `site` per day from `from` to `to` (default: the 30 days
+// before now), after the fields of `head`: a site's history of daily evaluations.
+Response SiteDays(const ApiContext& ctx, const Request& req, const store::Site& site,
+                  const char* kind, ordered_json head) {
+  std::string bad;
+  UnixSeconds to = TimeParam(req, "to", ctx.clock->WallSeconds(), &bad);
+  UnixSeconds from = TimeParam(req, "from", to - 30 * kDay, &bad);
+  if (!bad.empty()) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+  if (from >= to || to - from > 367 * kDay)
+    return Problem(400, "bad-parameter", "from must be before to, at most 367 days apart");
+  auto rows = ctx.store->QueryDerived(kind, derive::SiteScope(site.code), FloorBeijing(from, kDay),
+                                      to, kMaxRows);
+  if (!rows.ok()) return StoreProblem(rows.status());
+  ordered_json items = ordered_json::array();
+  for (const auto& r : *rows) items.push_back(Item(r));
+  head["name"] = site.name;
+  head["time_label"] = "start of the day; *_text in Beijing time";
+  head["items"] = std::move(items);
+  return JsonResponse(head);
+}
+
 // One section's daily classes over a period: the trend a water page draws.
 Response GetWaterHistory(const ApiContext& ctx, const Request& req, const Principal&) {
   std::string code = Param(req, "section", "");
@@ -327,23 +349,28 @@ Response GetWaterHistory(const ApiContext& ctx, const Request& req, const Princi
   const store::Site* site = code.empty() ? nullptr : snap->SiteByCode(code);
   if (!site || site->kind != registry::SiteKind::kWater)
     return Problem(404, "not-found", "No such water section", code);
-  std::string bad;
-  UnixSeconds to = TimeParam(req, "to", ctx.clock->WallSeconds(), &bad);
-  UnixSeconds from = TimeParam(req, "from", to - 30 * kDay, &bad);
-  if (!bad.empty()) return Problem(400, "bad-parameter", "Bad query parameter", bad);
-  if (from >= to || to - from > 367 * kDay)
-    return Problem(400, "bad-parameter", "from must be before to, at most 367 days apart");
-  auto rows = ctx.store->QueryDerived(derive::kKindWaterDay, derive::SiteScope(code),
-                                      FloorBeijing(from, kDay), to, kMaxRows);
-  if (!rows.ok()) return StoreProblem(rows.status());
-  ordered_json items = ordered_json::array();
-  for (const auto& r : *rows) items.push_back(Item(r));
-  return JsonResponse<ordered_json>(
-      {{"section", code},
-       {"name", site->name},
-       {"standard", "GB3838-2002, single-factor, automatic-station items"},
-       {"time_label", "start of the day; *_text in Beijing time"},
-       {"items", std::move(items)}});
+  return SiteDays(
+      ctx, req, *site, derive::kKindWaterDay,
+      {{"section", code}, {"standard", "GB3838-2002, single-factor, automatic-station items"}});
+}
+
+// One noise station's GB 3096 days (Ld, Ln, Ldn, night Lmax against its zone), for
+// those who may read its readings.
+Response GetNoiseDays(const ApiContext& ctx, const Request& req, const Principal& who) {
+  std::string code = Param(req, "site", "");
+  auto snap = ctx.sites->Get();
+  const store::Site* site = code.empty() ? nullptr : snap->SiteByCode(code);
+  if (!site || site->kind != registry::SiteKind::kNoise)
+    return Problem(404, "not-found", "No such noise station", code);
+  if (!SiteVisible(*ctx.api, who, ReadingsDataset(*site), *site, *ctx.clock))
+    return Problem(who.role == auth::Role::kPublic ? 401 : 403, "forbidden", "Not allowed",
+                   "the station's readings are not yours to read");
+  auto attrs =
+      nlohmann::json::parse(site->attrs_json.empty() ? "{}" : site->attrs_json, nullptr, false);
+  return SiteDays(ctx, req, *site, derive::kKindNoiseDay,
+                  {{"site", code},
+                   {"zone", attrs.is_object() ? attrs.value("zone", "") : ""},
+                   {"standard", "GB 3096-2008, Table 1, by functional zone"}});
 }
 
 // --- pollution sources and data quality -------------------------------------------------
@@ -512,6 +539,15 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
            .exportable = true,
            .id = "getWaterHistory"},
           Bind(ctx, GetWaterHistory));
+  api.Add("GET", "/api/v1/noise/days",
+          {.summary = "GB 3096 evaluation of one noise station per day: Ld, Ln, Ldn and the "
+                      "night Lmax against its functional zone's limits",
+           .tag = "Data",
+           .query = {{"site", "string", "the noise station's site code (required)"},
+                     {"from", "time", "start (default: 30 days before `to`)"},
+                     {"to", "time", "end, exclusive (default: now)"}},
+           .id = "getNoiseDays"},
+          Bind(ctx, GetNoiseDays));
   api.Add("GET", "/api/v1/exceedances",
           {.summary = "Exceedance events of outlets, newest first",
            .tag = "Data",
