@@ -443,6 +443,13 @@ def run_matrix(principals, city, admin):
     def site_of_scope(s):
         return city.site_by_code[s["scope"][len("site:"):]]
 
+    # A noise station in district A (the demo has none): its GB 3096 days are read
+    # with the rights of its readings.
+    noise_a = must(call("POST", "/api/v1/sites", admin,
+                        body={"code": "NOISE-MATRIX-A", "name": "matrix noise", "kind": "noise",
+                              "district_id": city.A, "attrs": {"zone": "2"}}), 201, "noise site")
+    city.sites.append(noise_a)  # the lists' universe
+
     for who in principals:
         # The universes of the lists that change with the data, as the admin sees
         # them now.
@@ -506,6 +513,9 @@ def run_matrix(principals, city, admin):
             expect_single(who, "GET /api/v1/enterprises/{id}", tname, f"/api/v1/enterprises/{eid}",
                           may_see_registry(who, "enterprise-registry",
                                            city.obj_of_enterprise(city.ent_by_id[eid])))
+        expect_single(who, "GET /api/v1/noise/days", "noise_A",
+                      f"/api/v1/noise/days?site={noise_a['code']}",
+                      may_read(who, "noise-station-readings", {"district": city.A, "enterprise": 0}))
         for tname, code, d in (("A", A_code, city.A), ("B", B_code, city.B)):
             expect_single(who, "GET /api/v1/air/report", tname,
                           f"/api/v1/air/report?scope=district:{code}&year=2026",
