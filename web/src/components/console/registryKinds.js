@@ -7,7 +7,8 @@
 // A field: {key, label (i18n key), type: text|number|select|checks|check|password,
 // options(names) -> [{value, label}], required, createOnly (the row's key: shown but
 // fixed when editing), attr (stored in the site's attrs object), when(form) (shown only
-// then), district (the district field: fixed to a district staff member's own)}.
+// then), district (the district field: fixed to a district staff member's own)}. A
+// kind's finish(body) adjusts the request body to the server's rules.
 import { t } from '../../lib/i18n.js';
 
 export const ENTERPRISE_STATUS = ['operating', 'stopped', 'closed'];
@@ -84,6 +85,10 @@ export const KINDS = {
       { label: 'common.district', value: (r) => n.districtById.get(r.district_id)?.name || '—' },
       { label: 'con.reg.keyMedia', value: (r) => (r.key_media || []).map((m) => t(`con.reg.media.${m}`)).join('、') || '—' },
     ],
+    // Being on a key-unit list makes a key unit (the server refuses key_unit false then).
+    finish: (b) => {
+      if (b.key_media?.length) delete b.key_unit;
+    },
     status: (r) => ({ text: t(`con.reg.status.${r.status}`), tone: { operating: 'ok', stopped: 'warn', closed: 'bad' }[r.status] }),
     enabled: (r) => r.status !== 'closed',
     toggle: (on) => ({ status: on ? 'operating' : 'closed' }),
@@ -191,5 +196,6 @@ export function bodyOf(kind, form, row) {
     body[fd.key] = v;
   }
   if (KINDS[kind].fields.some((fd) => fd.attr)) body.attrs = attrs;
+  KINDS[kind].finish?.(body);
   return body;
 }
