@@ -36,6 +36,7 @@ const routes = [
       { path: 'alarms', name: 'alarms', component: () => import('./pages/console/Alarms.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
+      { path: 'registry/:tab?', name: 'registry', component: () => import('./pages/console/Registry.vue'), props: true },
       { path: 'query', name: 'query', component: () => import('./pages/console/Query.vue') },
       { path: 'quality', name: 'quality', component: () => import('./pages/console/Quality.vue') },
       { path: 'catalog', name: 'catalog', component: () => import('./pages/console/Catalog.vue') },

@@ -57,6 +57,7 @@ export default {
   'notFound.text': ['没有这个页面。', 'There is no such page.'],
   'console.menu.alarms': ['告警', 'Alarms'],
   'console.menu.sites': ['站点与设备', 'Sites & devices'],
+  'console.menu.registry': ['登记管理', 'Registry'],
   'console.menu.query': ['数据查询', 'Data query'],
   'console.menu.quality': ['数据质量', 'Data quality'],
   'console.menu.catalog': ['资源目录', 'Catalog'],

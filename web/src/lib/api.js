@@ -38,9 +38,12 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
-async function request(method, path, { params, body } = {}) {
-  const init = { method, headers: headers(body ? { 'Content-Type': 'application/json' } : {}) };
+// `raw` sends bytes (a File or Blob) as they are, as `rawType`; `answers`
+// lists statuses besides 2xx whose body is an answer rather than an error.
+async function request(method, path, { params, body, raw, rawType, answers = [] } = {}) {
+  const init = { method, headers: headers(body ? { 'Content-Type': 'application/json' } : raw ? { 'Content-Type': rawType } : {}) };
   if (body !== undefined) init.body = JSON.stringify(body);
+  if (raw !== undefined) init.body = raw;
   const res = await fetch(`/api/v1${path}${query(params)}`, init);
   if (res.status === 401 && session.token) {
     // The token expired or was revoked: start again at the login page.
@@ -50,7 +53,7 @@ async function request(method, path, { params, body } = {}) {
   if (res.status === 204) return null;
   const type = res.headers.get('Content-Type') || '';
   const data = type.includes('json') ? await res.json() : await res.text();
-  if (!res.ok) {
+  if (!res.ok && !answers.includes(res.status)) {
     const err = new ApiError(res.status, typeof data === 'object' ? data : { title: data });
     // A 409 second-factor-required (disabling a required factor) is an answer, not a restriction.
     if (res.status === 403 && RESTRICTIONS[err.kind] && session.token) {
@@ -66,8 +69,15 @@ export const api = {
   get: (path, params) => request('GET', path, { params }),
   post: (path, body) => request('POST', path, { body: body ?? {} }),
   patch: (path, body) => request('PATCH', path, { body }),
+  put: (path, body) => request('PUT', path, { body }),
   del: (path) => request('DELETE', path),
 };
+
+// A file's bytes POSTed as they are (an upload) as `type`, with query `params`; a
+// status in `answers` (e.g. 422, a validation report) resolves with its body like a 2xx.
+export function upload(path, params, file, { type = file.type || 'application/octet-stream', answers = [] } = {}) {
+  return request('POST', path, { params, raw: file, rawType: type, answers });
+}
 
 // Every page of a cursor-paged list, up to `max` rows.
 export async function getAll(path, params = {}, max = 5000) {

@@ -15,6 +15,11 @@ function once(key, fn) {
   return cache.p[key];
 }
 
+// Forgets the lists, after a page changed the registry.
+export function invalidate() {
+  cache = { token: session.token, p: {} };
+}
+
 export const districts = () => once('districts', () => api.get('/districts').then((r) => r.items));
 export const sites = () => once('sites', () => getAll('/sites'));
 export const enterprises = () => once('enterprises', () => getAll('/enterprises'));
