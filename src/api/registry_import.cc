@@ -225,6 +225,11 @@ ImportError ErrorOf(const Response& problem, int row, const std::vector<Column>&
                                                   : c.field;
     if (reason.rfind(f, 0) == 0 || detail.rfind(f, 0) == 0) column = c.field;
   }
+  // A refusal is about where the row puts its object: its district (devices: their
+  // site).
+  if (problem.status == 403 && column.empty())
+    for (const Column& c : cols)
+      if (c.cell == Cell::kDistrict || c.cell == Cell::kSite) column = c.field;
   return {row, column, reason};
 }
 
@@ -405,18 +410,22 @@ ordered_json ImportReportJson(const ImportReport& r) {
 namespace ecohub::api {
 namespace {
 
-// GET /registry/templates/{kind}: the header row of a kind's file, as CSV or XLSX.
-// Only for those who may write the registry somewhere (admin, staff).
+// GET /registry/templates/{kind}: the columns of a kind's file, as JSON, or as the
+// header row of a CSV or XLSX file to fill in (format=csv|xlsx). Only for those who
+// may write the registry somewhere (admin, staff).
 Response GetTemplate(const ApiContext&, const Request& req, const auth::Principal& who) {
   const std::string& kind = req.params.at("kind");
   if (!IsImportKind(kind))
     return Problem(404, "not-found", "No such template", "enterprises, sites or devices");
   if (who.role != auth::Role::kAdmin && who.role != auth::Role::kStaff)
     return Problem(403, "forbidden", "Not allowed", "templates are for registry staff");
-  auto format = ParseExportFormat(req.query.count("format") ? req.query.at("format") : "csv");
-  if (!format) return Problem(400, "bad-parameter", "format must be csv or xlsx");
-  return ExportResponse(*format, "ecohub-" + kind, ImportColumns(kind),
-                        [](std::vector<std::optional<std::string>>*) { return false; });
+  if (Exporting(req))
+    return ExportResponse(*ParseExportFormat(req.query.at("format")), "ecohub-" + kind,
+                          ImportColumns(kind),
+                          [](std::vector<std::optional<std::string>>*) { return false; });
+  ordered_json items = ordered_json::array();
+  for (const ExportColumn& c : ImportColumns(kind)) items.push_back({{"header", c.name}});
+  return JsonResponse<ordered_json>({{"items", std::move(items)}, {"next_cursor", nullptr}});
 }
 
 // POST /registry/import?kind=&dry_run=: the file in the body; 200 with the report
@@ -450,9 +459,10 @@ Response PostImport(const ApiContext& ctx, const Request& req, const auth::Princ
 
 void AddRegistryImportRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/registry/templates/{kind}",
-          {.summary = "The file template of a kind (enterprises, sites, devices): its header row",
+          {.summary = "The columns of a kind's file (enterprises, sites, devices); with "
+                      "format=csv or xlsx, the template to fill in",
            .tag = "Registry",
-           .query = {{"format", "string", "csv (default) or xlsx"}},
+           .exportable = true,
            .id = "getRegistryTemplate"},
           Bind(ctx, GetTemplate));
   api.Add("POST", "/api/v1/registry/import",

@@ -150,6 +150,16 @@ Status Deriver::Reload() {
   site_by_id_ = std::move(by_id);
   site_by_mn_ = std::move(by_mn);
   hourly_factors_ = std::move(factors);
+  // Hours a device sent before this snapshot named it (the gateway learns a new device
+  // before the deriver does): derived now rather than never.
+  for (auto& [mn, hours] : unmapped_) {
+    auto it = site_by_mn_.find(mn);
+    if (it == site_by_mn_.end() || sites_[it->second].mn != mn) continue;
+    pending_[sites_[it->second].id].insert(hours.begin(), hours.end());
+  }
+  unmapped_.clear();
+  unmapped_hours_ = 0;
+  if (!pending_.empty()) cv_.notify_one();
   return Status::Ok();
 }
 
@@ -167,7 +177,12 @@ void Deriver::Touch(const std::vector<store::Batch>& batches) {
         site_index = it == site_by_mn_.end() ? SIZE_MAX : it->second;
         last_mn = r.mn;
       }
-      if (site_index == SIZE_MAX) continue;
+      if (site_index == SIZE_MAX) {
+        if (unmapped_hours_ < kMaxUnmappedHours &&
+            unmapped_[r.mn].insert(FloorBeijing(r.time, kHour)).second)
+          ++unmapped_hours_;
+        continue;
+      }
       const SiteInfo& site = sites_[site_index];
       if (r.mn != site.mn) continue;  // a site's values come from its first device
       pending_[site.id].insert(FloorBeijing(r.time, kHour));

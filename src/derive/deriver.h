@@ -153,6 +153,11 @@ class Deriver {
   std::mutex mu_;
   std::condition_variable cv_;
   std::map<int64_t, std::set<UnixSeconds>> pending_;  // site id -> hour starts
+  // Hours of devices the current snapshot does not name yet (just registered), taken
+  // up by the next Reload; at most kMaxUnmappedHours.
+  static constexpr size_t kMaxUnmappedHours = 100000;
+  std::map<std::string, std::set<UnixSeconds>> unmapped_;
+  size_t unmapped_hours_ = 0;
   bool stop_ = false;
   bool reload_ = false;
   std::thread thread_;

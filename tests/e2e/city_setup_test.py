@@ -238,7 +238,9 @@ def administer(bin_, gw, data, admin, staff, qindu, weicheng, enterprise, statio
     check(r.status == 200 and r.json["created"] == 2 and not r.json["committed"],
           f"a dry run: {r.status} {r.body[:200]!r}")
     r = upload(staff, "sites", good, False)
-    check(r.status == 422 and any("not allowed" in e["reason"] for e in r.json["errors"]),
+    check(r.status == 422 and [(e["row"], e["column"]) for e in r.json["errors"]] == [(3, "district")]
+          and r.json["errors"][0]["reason"].startswith("not allowed: ")
+          and "Not allowed" not in r.json["errors"][0]["reason"],
           f"district staff: a row of another district: {r.status} {r.body[:300]!r}")
     r = upload(admin, "sites", good, False)
     check(r.status == 200 and r.json["created"] == 2 and r.json["committed"],
@@ -252,7 +254,7 @@ def administer(bin_, gw, data, admin, staff, qindu, weicheng, enterprise, statio
     r = call("GET", "/api/v1/registry/templates/enterprises?format=xlsx", admin)
     check(r.status == 200 and r.body[:2] == b"PK", f"the XLSX template: {r.status}")
     # The same through the command line, from that template's header.
-    tpl = call("GET", "/api/v1/registry/templates/devices", admin).body.decode("utf-8-sig")
+    tpl = call("GET", "/api/v1/registry/templates/devices?format=csv", admin).body.decode("utf-8-sig")
     path = os.path.join(data, "..", "devices.csv")
     with open(path, "w", encoding="utf-8") as f:
         f.write(tpl.strip() + "\n61040400000009,610404-A2,pw123456,1,utf-8,\n")
