@@ -174,12 +174,10 @@ class RowReader {
         return "";
       }
       case Cell::kEnterprise: {
-        for (const auto& e : snap_.enterprises)
-          if (e.credit_code == v) {
-            b["enterprise_id"] = e.id;
-            return "";
-          }
-        return "no enterprise has the credit code " + v;
+        const store::Enterprise* e = EnterpriseByCode(snap_, v);
+        if (!e) return "no enterprise has the credit code " + v;
+        b["enterprise_id"] = e->id;
+        return "";
       }
       case Cell::kSite: {
         const store::Site* s = snap_.SiteByCode(v);

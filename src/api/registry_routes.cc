@@ -599,13 +599,6 @@ Response WriteEnterprise(const ApiContext& ctx, const Principal& who, store::Ent
   return JsonResponse(EnterpriseJson(e), old ? 200 : 201);
 }
 
-// The enterprise with credit code `code`; null when none has it.
-const store::Enterprise* EnterpriseByCode(const Snapshot& snap, const std::string& code) {
-  for (const auto& x : snap.enterprises)
-    if (x.credit_code == code) return &x;
-  return nullptr;
-}
-
 // Creates the enterprise with its credit code, or updates it (the fields the body
 // leaves out keep their values): 201 or 200.
 Response UpsertEnterprise(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -698,6 +691,12 @@ Response GetEnterprise(const ApiContext& ctx, const Request& req, const Principa
 }
 
 }  // namespace
+
+const store::Enterprise* EnterpriseByCode(const Snapshot& snap, const std::string& code) {
+  for (const auto& x : snap.enterprises)
+    if (x.credit_code == code) return &x;
+  return nullptr;
+}
 
 std::vector<store::Device> DevicesDisabledWith(const store::Site& s, const Snapshot& snap) {
   std::vector<store::Device> out;
