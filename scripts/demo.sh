@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
 # make demo: a fresh demo city on the embedded SQLite store, with the simulator
-# streaming into it. Ctrl-C stops both.
+# streaming into it. Ctrl-C stops both. CITY is a city of demo/ (beijing, xianyang).
 set -euo pipefail
-BIN=$1 DATA=$2 HTTP=$3 GW=$4
+BIN=$1 DATA=$2 HTTP=$3 GW=$4 CITY=${5:-beijing}
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+[ -f "$ROOT/demo/$CITY/city.json" ] || { echo "demo: no demo city '$CITY' in demo/ ($(ls "$ROOT/demo" | tr '\n' ' '))" >&2; exit 2; }
+# What the accounts bound to a district and an enterprise are called in this city.
+city() { python3 -c "import json,sys; j=json.load(open('$ROOT/demo/$CITY/city.json')); print($1)"; }
+NAME=$(city 'j["name"]')
+DUSER=$(city 'j["demo_accounts"]["district_user"]')
+DOFFICE=$(city 'j["demo_accounts"]["district_office"]')
+EUSER=$(city 'j["demo_accounts"]["enterprise_user"]')
+ENAME=$(city 'j["demo_accounts"]["enterprise_name"]')
+# Districts are registered in the order of the boundary file: its id is its place there.
+DID=$(python3 -c "import json; c=json.load(open('$ROOT/demo/$CITY/city.json'))['demo_accounts']['district']; \
+f=json.load(open('$ROOT/demo/$CITY/districts.geojson'))['features']; \
+print([x['properties']['code'] for x in f].index(c) + 1)")
 rm -rf "$DATA"
 mkdir -p "$(dirname "$DATA")"
 SHARED="$(cd "$(dirname "$0")/.." && pwd)/../shared/data/beijing_multisite_2013_2017"
 
 # The demo's administrator: admin / ecohub-demo-2026 (a demo only; change it).
 printf 'ecohub-demo-2026\n' >"$DATA.admin.pw"
-"$BIN" serve --data "$DATA" --demo --gateway-listen "$GW" --http-listen "$HTTP" \
+"$BIN" serve --data "$DATA" --demo --demo-city "$CITY" --gateway-listen "$GW" --http-listen "$HTTP" \
   --admin-password-file "$DATA.admin.pw" --dataset "$SHARED" 2>"$DATA.serve.log" >"$DATA.serve.out" &
 SERVER=$!
 trap 'kill $SERVER $SIM 2>/dev/null; wait 2>/dev/null; echo; echo "demo stopped"' EXIT INT TERM
@@ -26,33 +39,41 @@ demo_user() {  # username role display-name [options...]
 }
 demo_user leader leader "局领导"
 demo_user monitor staff "监测处" --department monitoring
-demo_user chaoyang staff "朝阳分局" --district-id 3 --department monitoring
-demo_user inspector inspector "朝阳网格员" --district-id 3
+demo_user "$DUSER" staff "$DOFFICE" --district-id "$DID" --department monitoring
+demo_user inspector inspector "${DOFFICE%分局}网格员" --district-id "$DID"
 demo_user water partner "水务局" --department water_authority
-demo_user jingneng enterprise "京能热电" --enterprise-id 1
+demo_user "$EUSER" enterprise "$ENAME" --enterprise-id 1
 demo_user security security_admin "安全管理员"
 demo_user auditor audit_admin "审计管理员"
-DEVICES=$("$BIN" demo devices | wc -l)
-"$BIN" sim --target "$GW" --devices "$DEVICES" --duration 604800 --interval 30 \
+DEVICES=$("$BIN" demo devices --demo-city "$CITY" | wc -l)
+"$BIN" sim --demo-city "$CITY" --target "$GW" --devices "$DEVICES" --duration 604800 --interval 30 \
   >"$DATA.sim.out" 2>"$DATA.sim.log" &
 SIM=$!
 
-if [ -d "$SHARED" ]; then
-  REAL="the 12 national stations replay the Beijing multi-site dataset (Zhang et al. 2017)"
+count() { tail -n +2 "$ROOT/demo/$CITY/$1" | grep -c "$2" || true; }
+WHAT="$(python3 -c "import json; print(len(json.load(open('$ROOT/demo/$CITY/districts.geojson'))['features']))") districts, \
+$(count sites.csv ',air,') air stations, $(count sites.csv ',water,') river sections, \
+$(count sites.csv ',noise,') noise stations, $(count enterprises.csv .) enterprises with \
+$(count sites.csv ',outlet_') outlets"
+if grep -q dataset "$ROOT/demo/$CITY/sites.csv"; then
+  if [ -d "$SHARED" ]; then
+    REAL="the national stations replay the Beijing multi-site dataset (Zhang et al. 2017)"
+  else
+    REAL="the Beijing dataset is absent here: every station is simulated"
+  fi
 else
-  REAL="the Beijing dataset is absent here: every station is simulated"
+  REAL="every station is simulated"
 fi
 cat <<TXT
 
-EcoHub demo city is running (Beijing: 16 districts, 30 air stations, 10 river sections,
-40 enterprises with 60 outlets; 30 days of hourly history; $REAL).
+EcoHub demo city is running ($NAME: $WHAT; 30 days of hourly history; $REAL).
 
   web             http://$HTTP/            public portal (air, water, enterprises, open data)
                   http://$HTTP/console     staff console and enterprise view (log in)
                   http://$HTTP/cockpit     the 1920×1080 cockpit (leader, staff, admin)
   accounts        password ecohub-demo-2026 for each of: admin, leader (局领导),
-                  monitor (监测处 staff), chaoyang (朝阳 district staff), inspector
-                  (朝阳 grid inspector), water (水务局 partner), jingneng (an enterprise),
+                  monitor (监测处 staff), $DUSER ($DOFFICE, district staff), inspector
+                  (its grid inspector), water (水务局 partner), $EUSER ($ENAME, an enterprise),
                   security (安全管理员: accounts), auditor (审计管理员: the audit log)
   health          http://$HTTP/healthz
   metrics         http://$HTTP/metrics
@@ -71,7 +92,7 @@ EcoHub demo city is running (Beijing: 16 districts, 30 air stations, 10 river se
   exceedances     http://$HTTP/api/v1/exceedances
   data quality    http://$HTTP/api/v1/quality/rates?level=district
   year report     http://$HTTP/api/v1/air/report?scope=city
-  devices         $BIN demo devices   (MN, password, site, ST for a real logger)
+  devices         $BIN demo devices --demo-city $CITY   (MN, password, site, ST for a real logger)
   raw dump        $BIN db dump --data $DATA
   logs            $DATA.serve.log, $DATA.sim.log
 

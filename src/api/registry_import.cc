@@ -31,6 +31,7 @@ enum class Cell {
   kEnterprise,  // a credit code -> enterprise_id
   kSite,        // a site code -> site_id
   kAttr,        // a key of the site's attrs
+  kAttrs,       // a JSON object of more attrs (the kAttr columns win over it)
 };
 
 struct Column {
@@ -68,6 +69,8 @@ const std::vector<Column>& ColumnsOf(std::string_view kind) {
       {"target_class", "目标水质类别", Cell::kAttr},
       {"zone", "声环境功能区", Cell::kAttr},
       {"active", "启用", Cell::kBool},
+      {"simulated", "模拟数据", Cell::kBool},
+      {"attrs", "其他属性", Cell::kAttrs},
   };
   static const std::vector<Column> kDevices = {
       {"mn", "设备MN"},         {"site", "站点编码", Cell::kSite},
@@ -115,16 +118,17 @@ class RowReader {
   // The body of `cells`, or the error of the first cell that cannot be read.
   std::optional<ImportError> Read(const std::vector<std::string>& cells, int row, json* body) {
     *body = json::object();
-    json attrs = json::object();
+    json attrs = json::object(), more = json::object();
     for (size_t i = 0; i < at_.size(); ++i) {
       if (at_[i] < 0) continue;
       const Column& c = cols_[at_[i]];
       std::string v = i < cells.size() ? Trim(cells[i]) : "";
       if (v.empty()) continue;
-      std::string bad = Convert(c, v, body, &attrs);
+      std::string bad = Convert(c, v, body, c.cell == Cell::kAttrs ? &more : &attrs);
       if (!bad.empty()) return ImportError{row, c.field, bad};
     }
-    if (!attrs.empty()) (*body)["attrs_set"] = attrs;
+    more.update(attrs);
+    if (!more.empty()) (*body)["attrs_set"] = more;
     return std::nullopt;
   }
 
@@ -188,6 +192,12 @@ class RowReader {
       case Cell::kAttr:
         (*attrs)[c.field] = v;
         return "";
+      case Cell::kAttrs: {
+        json o = json::parse(v, nullptr, false);
+        if (!o.is_object()) return "not a JSON object ({\"key\": value, ...}): " + v;
+        *attrs = std::move(o);
+        return "";
+      }
     }
     return "";
   }
@@ -250,6 +260,12 @@ struct Staged {
 }  // namespace
 
 bool IsImportKind(std::string_view kind) { return !ColumnsOf(kind).empty(); }
+
+std::string ImportFieldOf(std::string_view kind, const std::string& header) {
+  const std::vector<Column>& cols = ColumnsOf(kind);
+  int c = ColumnOfHeader(cols, header);
+  return c < 0 ? "" : cols[c].field;
+}
 
 std::vector<ExportColumn> ImportColumns(std::string_view kind) {
   std::vector<ExportColumn> out;

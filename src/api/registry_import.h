@@ -44,6 +44,10 @@ bool IsImportKind(std::string_view kind);
 // The template of `kind`: its columns (label and field), no rows.
 std::vector<ExportColumn> ImportColumns(std::string_view kind);
 
+// The field a header cell of a `kind` file names ("站点编码 [code]", "站点编码" or
+// "code" -> "code"); "" when it names none.
+std::string ImportFieldOf(std::string_view kind, const std::string& header);
+
 // Reads, checks and (unless `dry_run` or a row is bad) stores `bytes` as rows of
 // `kind` for `who`. `progress(done, total)` is called as rows are checked. Errors in
 // the rows are in the report; an unreadable file or an unknown kind is an error

@@ -335,18 +335,19 @@ Response GetSite(const ApiContext& ctx, const Request& req, const Principal& who
 }
 
 const std::vector<ParamDoc>& SiteFields() {
-  static const auto* fields =
-      new std::vector<ParamDoc>{{"code", "string", "unique site code", true},
-                                {"name", "string", "", true},
-                                {"kind", "string", registry::SiteKindList(), true},
-                                {"district_id", "integer", "", true},
-                                {"enterprise_id", "integer", "outlets: the enterprise"},
-                                {"lon", "number", "longitude (CGCS2000 / WGS 84)"},
-                                {"lat", "number", "latitude"},
-                                {"attrs", "object",
-                                 "per kind (docs/api.md): air level; water water_type, "
-                                 "target_class; noise zone (required); limits of outlets"},
-                                {"active", "boolean", "false: disabled (撤销), its devices too"}};
+  static const auto* fields = new std::vector<ParamDoc>{
+      {"code", "string", "unique site code", true},
+      {"name", "string", "", true},
+      {"kind", "string", registry::SiteKindList(), true},
+      {"district_id", "integer", "", true},
+      {"enterprise_id", "integer", "outlets: the enterprise"},
+      {"lon", "number", "longitude (CGCS2000 / WGS 84)"},
+      {"lat", "number", "latitude"},
+      {"attrs", "object",
+       "per kind (docs/api.md): air level; water water_type, "
+       "target_class; noise zone (required); limits of outlets"},
+      {"active", "boolean", "false: disabled (撤销), its devices too"},
+      {"simulated", "boolean", "true: its data is simulated (demos, training); shown as such"}};
   return *fields;
 }
 
@@ -360,6 +361,7 @@ store::Site SiteOfBody(const json& b, registry::SiteKind kind) {
   s.enterprise_id = b.value("enterprise_id", int64_t{0});
   s.lon = b.value("lon", 0.0);
   s.lat = b.value("lat", 0.0);
+  s.simulated = b.value("simulated", false);
   if (b.contains("attrs") && !b["attrs"].is_null()) s.attrs_json = b["attrs"].dump();
   return s;
 }
@@ -468,6 +470,7 @@ std::optional<Response> ApplySiteBody(const json& b, store::Site* s) {
   Assign(b, "lon", &s->lon);
   Assign(b, "lat", &s->lat);
   Assign(b, "active", &s->active);
+  Assign(b, "simulated", &s->simulated);
   if (b.contains("attrs")) s->attrs_json = b["attrs"].is_null() ? "" : b["attrs"].dump();
   return std::nullopt;
 }

@@ -20,7 +20,7 @@ struct CityArgs {
   std::string data_dir, name, code, districts;
 };
 
-int CityInit(const CityArgs& a) {
+int CityInitCommand(const CityArgs& a) {
   const char* what = "city init";
   std::string geojson;
   if (!a.districts.empty()) {
@@ -29,24 +29,18 @@ int CityInit(const CityArgs& a) {
       return std::fprintf(stderr, "ecohub %s: %s\n", what, bytes.status().message().c_str()), 2;
     geojson = std::move(*bytes);
   }
-  auto plan = registry::PlanCity(a.name, a.code, geojson);
-  if (!plan.ok())
-    return std::fprintf(stderr, "ecohub %s: %s%s%s\n", what, a.districts.c_str(),
-                        a.districts.empty() ? "" : ": ", plan.status().message().c_str()),
-           2;
   auto store = OpenStore(what, a.data_dir, /*read_only=*/false);
   if (!store) return 1;
-  auto done = ApplyCity(*store, *plan);
-  if (!done.ok())
-    return std::fprintf(stderr, "ecohub %s: %s\n", what, done.status().ToString().c_str()), 1;
-  const registry::City& c = done->city;
-  if (!AuditCli(*store, "city.init", "city:" + c.code,
-                {{"name", c.name},
-                 {"districts_created", done->created},
-                 {"districts_updated", done->updated}}))
-    return 1;
+  auto done = InitCity(*store, a.name, a.code, geojson);
+  if (!done.ok()) {
+    bool bad_file = done.status().code() == Code::kInvalidInput;
+    std::fprintf(stderr, "ecohub %s: %s%s%s\n", what, bad_file ? a.districts.c_str() : "",
+                 bad_file && !a.districts.empty() ? ": " : "", done.status().message().c_str());
+    return bad_file ? 2 : 1;
+  }
+  const registry::City& c = done->setup.city;
   std::printf("city %s (%s): %zu districts from the file (%d new, %d updated)", c.name.c_str(),
-              c.code.c_str(), plan->districts.size(), done->created, done->updated);
+              c.code.c_str(), done->districts_in_file, done->setup.created, done->setup.updated);
   if (c.west != c.east)
     std::printf("; extent %.3f,%.3f - %.3f,%.3f", c.west, c.south, c.east, c.north);
   std::printf("\n");
@@ -127,7 +121,7 @@ void AddCityCommand(CLI::App& app) {
   init->add_option("--districts", a->districts,
                    "GeoJSON FeatureCollection of the districts: properties.name, "
                    "properties.adcode or .code, Polygon or MultiPolygon in lon/lat degrees");
-  init->callback([a] { ExitWith(CityInit(*a)); });
+  init->callback([a] { ExitWith(CityInitCommand(*a)); });
 }
 
 }  // namespace ecohub::app

@@ -1,7 +1,8 @@
 #include "app/city_setup.h"
 
-#include <filesystem>
 #include <map>
+
+#include "app/cli_support.h"
 
 namespace ecohub::app {
 
@@ -48,9 +49,19 @@ Result<CitySetup> ApplyCity(store::Store& store, const registry::CityPlan& plan)
   return out;
 }
 
-std::string DemoBoundaryFile() {
-  std::string f = std::string(ECOHUB_DEMO_DIR) + "/beijing-districts.geojson";
-  return std::filesystem::exists(f) ? f : "";
+Result<CityInit> InitCity(store::Store& store, std::string name, std::string code,
+                          std::string_view geojson) {
+  auto plan = registry::PlanCity(std::move(name), std::move(code), geojson);
+  if (!plan.ok()) return plan.status();
+  auto done = ApplyCity(store, *plan);
+  if (!done.ok()) return done.status();
+  const registry::City& c = done->city;
+  if (!AuditCli(store, "city.init", "city:" + c.code,
+                {{"name", c.name},
+                 {"districts_created", done->created},
+                 {"districts_updated", done->updated}}))
+    return Status::Internal("the audit log did not take the change");
+  return CityInit{std::move(*done), plan->districts.size()};
 }
 
 }  // namespace ecohub::app

@@ -21,8 +21,15 @@ struct CitySetup {
 // checked whole before anything is written.
 Result<CitySetup> ApplyCity(store::Store& store, const registry::CityPlan& plan);
 
-// The demo's boundary file (ECOHUB_DEMO_DIR/beijing-districts.geojson, from the
-// source tree), or "" when this build has none.
-std::string DemoBoundaryFile();
+// `city init`: the city named `name` with GB/T 2260 code `code` planned from its
+// districts' boundaries `geojson` ("" for none; registry::PlanCity), applied, and
+// recorded in the audit log ("city.init", actor "cli"). A bad file is kInvalidInput
+// naming the feature, and nothing is changed.
+struct CityInit {
+  CitySetup setup;
+  size_t districts_in_file = 0;
+};
+Result<CityInit> InitCity(store::Store& store, std::string name, std::string code,
+                          std::string_view geojson);
 
 }  // namespace ecohub::app

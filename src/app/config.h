@@ -51,7 +51,8 @@ struct ServeConfig {
   int compact_every_seconds = 60;
   bool synchronous_full = true;  // fsync every commit (power-loss safe); NORMAL is kill -9 safe
   bool demo = false;
-  int demo_devices = 0;  // 0: one per station and outlet
+  std::string demo_city = "beijing";  // demo_city.h: a name of demo/ or a directory
+  int demo_devices = 0;               // 0: one per site of the demo city
   int demo_history_days = 30;
   std::string dataset_dir;  // Beijing dataset for the demo replay
   derive::DeriveOptions derive;

@@ -3,64 +3,29 @@
 #include <zlib.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <unordered_map>
 
+#include "api/registry_import.h"
+#include "api/site_directory.h"
 #include "app/city_setup.h"
 #include "app/cli_support.h"
 #include "app/commands.h"
 #include "core/file.h"
+#include "core/table.h"
 #include "core/time.h"
-#include "standards/credit_code.h"
 
 namespace ecohub::app {
 
 namespace {
-
-struct DistrictSeed {
-  const char* code;
-  const char* name;
-  double lon, lat;
-};
-// GB/T 2260 codes of Beijing's 16 districts, approximate centres.
-constexpr DistrictSeed kDistricts[] = {
-    {"110101", "东城区", 116.416, 39.928},   {"110102", "西城区", 116.366, 39.912},
-    {"110105", "朝阳区", 116.486, 39.948},   {"110106", "丰台区", 116.286, 39.858},
-    {"110107", "石景山区", 116.195, 39.914}, {"110108", "海淀区", 116.298, 39.959},
-    {"110109", "门头沟区", 116.102, 39.937}, {"110111", "房山区", 116.143, 39.748},
-    {"110112", "通州区", 116.657, 39.909},   {"110113", "顺义区", 116.654, 40.130},
-    {"110114", "昌平区", 116.231, 40.221},   {"110115", "大兴区", 116.341, 39.727},
-    {"110116", "怀柔区", 116.632, 40.316},   {"110117", "平谷区", 117.121, 40.141},
-    {"110118", "密云区", 116.843, 40.377},   {"110119", "延庆区", 115.975, 40.457},
-};
-
-struct RealStation {
-  const char* file;
-  const char* name;
-  const char* district;
-  double lon, lat;
-};
-// The 12 national stations of the Beijing multi-site dataset (shared/data README).
-constexpr RealStation kRealStations[] = {
-    {"Dongsi", "东四", "110101", 116.417, 39.929},
-    {"Tiantan", "天坛", "110101", 116.407, 39.886},
-    {"Guanyuan", "官园", "110102", 116.339, 39.929},
-    {"Wanshouxigong", "万寿西宫", "110102", 116.352, 39.878},
-    {"Aotizhongxin", "奥体中心", "110105", 116.397, 39.982},
-    {"Nongzhanguan", "农展馆", "110105", 116.461, 39.937},
-    {"Wanliu", "海淀区万柳", "110108", 116.287, 39.987},
-    {"Gucheng", "古城", "110107", 116.184, 39.914},
-    {"Changping", "昌平镇", "110114", 116.230, 40.217},
-    {"Dingling", "定陵", "110114", 116.220, 40.292},
-    {"Huairou", "怀柔镇", "110116", 116.644, 40.328},
-    {"Shunyi", "顺义新城", "110113", 116.655, 40.127},
-};
 
 // Air: µg/m³ except CO in mg/m³ (the units HJ 633 reads).
 const std::vector<DemoFactor> kAirFactors = {
@@ -89,20 +54,28 @@ const std::vector<DemoFactor> kWaterOutletFactors = {
     {"w21011", "TP", 0.18, 0.30, 3},
     {"w01001", "pH", 7.3, 0.03, 2},
 };
+// Hourly equivalent sound level, dB(A): a street's day and night.
+const std::vector<DemoFactor> kNoiseFactors = {{"Leq", "Leq", 55, 0.12, 1}};
 
-constexpr const char* kRivers[] = {"永定河", "潮白河", "北运河", "温榆河", "凉水河",
-                                   "清河",   "拒马河", "泃河",   "白河",   "妫水河"};
-constexpr const char* kRiverDistricts[] = {"110107", "110118", "110112", "110105", "110106",
-                                           "110108", "110111", "110117", "110116", "110119"};
-// Where each section sits: on its river's course, within its district (lon, lat degrees).
-constexpr double kSectionPlaces[][2] = {
-    {116.135, 39.930}, {116.880, 40.400}, {116.720, 39.830}, {116.520, 40.010}, {116.330, 39.840},
-    {116.330, 40.030}, {115.550, 39.640}, {117.100, 40.115}, {116.600, 40.600}, {115.980, 40.460}};
-constexpr const char* kFirmWords[] = {"京能", "燕山", "永安", "华北", "通达", "金隅", "首创",
-                                      "恒信", "中材", "北辰", "天润", "博远", "正源", "宏达",
-                                      "瑞丰", "新港", "嘉禾", "安泰", "和平", "东方"};
-constexpr const char* kIndustries[] = {"热电",     "水泥", "污水处理", "制药", "印染",
-                                       "汽车涂装", "食品", "化工",     "造纸", "垃圾焚烧"};
+// What the simulator sends for a site of a kind: its logger's HJ 212 system code
+// (HJ 212-2017 table 5) and factors.
+struct DemoKind {
+  registry::SiteKind kind;
+  const char* st;
+  const std::vector<DemoFactor>* factors;
+};
+const DemoKind kKinds[] = {
+    {registry::SiteKind::kAir, "22", &kAirFactors},
+    {registry::SiteKind::kWater, "21", &kWaterFactors},
+    {registry::SiteKind::kNoise, "23", &kNoiseFactors},
+    {registry::SiteKind::kOutletGas, "31", &kGasOutletFactors},
+    {registry::SiteKind::kOutletWater, "32", &kWaterOutletFactors},
+};
+const DemoKind* KindOf(registry::SiteKind kind) {
+  for (const DemoKind& k : kKinds)
+    if (k.kind == kind) return &k;
+  return nullptr;
+}
 
 uint64_t Mix(uint64_t x) {  // splitmix64 finaliser
   x += 0x9e3779b97f4a7c15ULL;
@@ -116,124 +89,6 @@ uint64_t HashStr(const std::string& s) {
   return h;
 }
 double Unit(uint64_t h) { return static_cast<double>(h >> 11) / 9007199254740992.0; }
-
-const DistrictSeed& District(const char* code) {
-  for (const auto& d : kDistricts)
-    if (std::strcmp(d.code, code) == 0) return d;
-  return kDistricts[0];
-}
-
-DemoCity Build() {
-  DemoCity city;
-  for (const auto& d : kDistricts)
-    city.districts.push_back(store::District{0, d.code, d.name, d.lon, d.lat, ""});
-
-  auto jitter = [](int i, double scale) { return (Unit(Mix(i * 7919 + 17)) - 0.5) * scale; };
-  int n = 0;
-  for (const auto& s : kRealStations) {
-    DemoSite ds;
-    ds.site.code = std::string("AIR-") + s.file;
-    ds.site.name = s.name;
-    ds.site.kind = registry::SiteKind::kAir;
-    ds.site.lon = s.lon;
-    ds.site.lat = s.lat;
-    ds.site.simulated = false;
-    ds.site.attrs_json = R"({"level":"national","dataset":")" + std::string(s.file) + "\"}";
-    ds.district_code = s.district;
-    ds.st = "22";
-    ds.factors = kAirFactors;
-    ds.dataset_station = s.file;
-    city.sites.push_back(std::move(ds));
-    ++n;
-  }
-  // Simulated stations: every district gets at least one, the larger ones two.
-  for (int i = 0; static_cast<int>(city.sites.size()) < 30; ++i) {
-    const auto& d = kDistricts[i % 16];
-    DemoSite ds;
-    char code[32];
-    std::snprintf(code, sizeof code, "AIR-S%02d", i + 1);
-    ds.site.code = code;
-    ds.site.name = std::string(d.name).substr(0, std::string(d.name).size() - 3) +
-                   (i < 16 ? "监测站" : "二站");
-    ds.site.kind = registry::SiteKind::kAir;
-    ds.site.lon = d.lon + jitter(n, 0.08);
-    ds.site.lat = d.lat + jitter(n + 1, 0.06);
-    ds.site.simulated = true;
-    ds.site.attrs_json = R"({"level":"city"})";
-    ds.district_code = d.code;
-    ds.st = "22";
-    ds.factors = kAirFactors;
-    city.sites.push_back(std::move(ds));
-    n += 2;
-  }
-  for (int i = 0; i < 10; ++i) {
-    const auto& d = District(kRiverDistricts[i]);
-    DemoSite ds;
-    char code[32];
-    std::snprintf(code, sizeof code, "WAT-%02d", i + 1);
-    ds.site.code = code;
-    ds.site.name = std::string(kRivers[i]) +
-                   std::string(d.name).substr(0, std::string(d.name).size() - 3) + "断面";
-    ds.site.kind = registry::SiteKind::kWater;
-    ds.site.lon = kSectionPlaces[i][0];
-    ds.site.lat = kSectionPlaces[i][1];
-    ds.site.simulated = true;
-    ds.site.attrs_json = std::string(R"({"water_type":"river","river":")") + kRivers[i] +
-                         R"(","target_class":")" +
-                         (i % 3 == 0   ? "II"
-                          : i % 3 == 1 ? "III"
-                                       : "IV") +
-                         "\"}";
-    ds.district_code = d.code;
-    ds.st = "21";
-    ds.factors = kWaterFactors;
-    city.sites.push_back(std::move(ds));
-  }
-  // 40 enterprises; the first 20 have a gas and a water outlet, the rest one.
-  for (int i = 0; i < 40; ++i) {
-    const auto& d = kDistricts[(i * 5 + 3) % 16];
-    store::Enterprise e;
-    e.name = std::string("北京") + kFirmWords[i % 20] + kIndustries[i % 10] +
-             (i < 20 ? "有限公司" : "股份有限公司");
-    char credit[32], permit[40];
-    // Valid codes (GB 32100 and GB 11714 checks), so that the demo's enterprises can
-    // be edited through the API like any other.
-    std::snprintf(credit, sizeof credit, "91110%03d%08llu", 100 + i,
-                  static_cast<unsigned long long>(Mix(i) % 100000000ULL));
-    std::snprintf(permit, sizeof permit, "%s%08d001P", d.code, 1000 + i * 37);
-    e.credit_code = standards::CompleteCreditCode(credit);
-    e.industry = kIndustries[i % 10];
-    e.lon = d.lon + jitter(300 + i, 0.12);
-    e.lat = d.lat + jitter(400 + i, 0.1);
-    e.key_unit = i % 4 != 3;
-    e.permit_no = permit;
-    city.enterprises.push_back(e);
-    bool water_industry = i % 10 == 2 || i % 10 == 3 || i % 10 == 4 || i % 10 == 8;
-    int outlets = i < 20 ? 2 : 1;
-    for (int k = 0; k < outlets; ++k) {
-      bool gas = outlets == 2 ? k == 0 : !water_industry;
-      DemoSite ds;
-      char code[32];
-      std::snprintf(code, sizeof code, "%s-%02d-%d", gas ? "DA" : "DW", i + 1, k + 1);
-      ds.site.code = code;
-      ds.site.name = e.name + (gas ? " 废气排放口" : " 废水总排口") + std::to_string(k + 1);
-      ds.site.kind = gas ? registry::SiteKind::kOutletGas : registry::SiteKind::kOutletWater;
-      ds.site.lon = e.lon + jitter(500 + i * 2 + k, 0.004);
-      ds.site.lat = e.lat + jitter(600 + i * 2 + k, 0.004);
-      ds.site.simulated = true;
-      // Limits of the discharge permit (GB 13223 / GB 8978 class values for the demo).
-      ds.site.attrs_json =
-          gas ? R"({"limits":{"a21026":{"value":35,"unit":"mg/m3","basis":"permit"},"a21002":{"value":50,"unit":"mg/m3","basis":"permit"},"a34013":{"value":10,"unit":"mg/m3","basis":"permit"}}})"
-              : R"({"limits":{"w01018":{"value":50,"unit":"mg/L","basis":"permit"},"w21003":{"value":5,"unit":"mg/L","basis":"permit"},"w21011":{"value":0.5,"unit":"mg/L","basis":"permit"}}})";
-      ds.district_code = d.code;
-      ds.enterprise_credit_code = e.credit_code;
-      ds.st = gas ? "31" : "32";
-      ds.factors = gas ? kGasOutletFactors : kWaterOutletFactors;
-      city.sites.push_back(std::move(ds));
-    }
-  }
-  return city;
-}
 
 // Hourly rows of one dataset station: key (year, month, day, hour) -> 6 values
 // (PM2.5, PM10, SO2, NO2, CO µg/m³, O3), NaN for NA.
@@ -279,11 +134,6 @@ std::string Format(double v, int decimals) {
 
 }  // namespace
 
-const DemoCity& GetDemoCity() {
-  static const DemoCity city = Build();
-  return city;
-}
-
 std::string DemoMn(int index) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "010000A8900016F0%08X", index + 1);
@@ -296,12 +146,75 @@ std::string DemoPassword(int index) {
   return buf;
 }
 
-const DemoSite& DemoSiteOfDevice(int index) {
-  const auto& sites = GetDemoCity().sites;
-  return sites[index % sites.size()];
+const DemoSite& DemoSiteOfDevice(const DemoCity& city, int index) {
+  return city.sites[index % city.sites.size()];
 }
 
-int DemoDefaultDevices() { return static_cast<int>(GetDemoCity().sites.size()); }
+std::string DemoCityDir(const std::string& city) {
+  if (city.find('/') != std::string::npos) return city;
+  return std::string(ECOHUB_DEMO_DIR) + "/" + city;
+}
+
+Result<DemoCity> LoadDemoCity(const std::string& name) {
+  DemoCity city;
+  city.dir = DemoCityDir(name);
+  if (name.empty() ||
+      (name.find('/') == std::string::npos && !std::all_of(name.begin(), name.end(), [](char c) {
+         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+       })))
+    return Status::InvalidInput(
+        "a demo city is a name of demo/ (beijing, xianyang) or a directory");
+  auto meta = ReadFileBytes(city.dir + "/city.json");
+  if (!meta.ok())
+    return Status::InvalidInput("no demo city " + name + ": " + meta.status().message());
+  auto j = nlohmann::json::parse(*meta, nullptr, false);
+  if (!j.is_object() || !j.value("name", nlohmann::json()).is_string() ||
+      !j.value("code", nlohmann::json()).is_string())
+    return Status::InvalidInput(city.dir + "/city.json: an object with the city's name and code");
+  city.name = j["name"];
+  city.code = j["code"];
+  if (auto t = j.value("targets", nlohmann::json::object()); t.is_object()) {
+    auto number = [&](const char* key) -> std::optional<double> {
+      if (t.contains(key) && t[key].is_number()) return t[key].get<double>();
+      return std::nullopt;
+    };
+    city.pm25_target = number("pm25_annual");
+    city.good_days_target = number("good_days_percent");
+    city.water_target = number("water_percent");
+  }
+  std::string file = city.dir + "/sites.csv";
+  auto bytes = ReadFileBytes(file);
+  if (!bytes.ok()) return bytes.status();
+  auto table = ReadTable(*bytes);
+  if (!table.ok()) return Status::InvalidInput(file + ": " + table.status().message());
+  if (table->rows.empty()) return Status::InvalidInput(file + ": no header row");
+  std::map<std::string, size_t> at;  // field -> column
+  for (size_t c = 0; c < table->rows[0].size(); ++c)
+    at[api::ImportFieldOf("sites", table->rows[0][c])] = c;
+  auto cell = [&](const std::vector<std::string>& row, const char* field) {
+    auto it = at.find(field);
+    return it != at.end() && it->second < row.size() ? row[it->second] : std::string();
+  };
+  for (size_t r = 1; r < table->rows.size(); ++r) {
+    const auto& row = table->rows[r];
+    DemoSite ds;
+    ds.code = cell(row, "code");
+    auto kind = registry::ParseSiteKind(cell(row, "kind"));
+    const DemoKind* k = kind ? KindOf(*kind) : nullptr;
+    if (!k)
+      return Status::InvalidInput(file + " row " + std::to_string(r + 1) +
+                                  ": the demo simulates no site of kind '" + cell(row, "kind") +
+                                  "'");
+    ds.kind = *kind;
+    ds.st = k->st;
+    ds.factors = *k->factors;
+    auto attrs = nlohmann::json::parse(cell(row, "attrs"), nullptr, false);
+    if (attrs.is_object()) ds.dataset_station = attrs.value("dataset", "");
+    city.sites.push_back(std::move(ds));
+  }
+  if (city.sites.empty()) return Status::InvalidInput(file + ": no sites");
+  return city;
+}
 
 std::string SimulatedValue(const DemoFactor& f, const std::string& mn, int64_t t, uint64_t seed) {
   CivilTime c = CivilFromSeconds(t + kBeijingOffsetSeconds);
@@ -316,60 +229,67 @@ std::string SimulatedValue(const DemoFactor& f, const std::string& mn, int64_t t
   return Format(v < 0 ? 0 : v, f.decimals);
 }
 
-Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
-                const std::string& dataset_dir) {
-  const DemoCity& city = GetDemoCity();
-  // The city as a bureau sets it up (city_setup.h): its boundaries when this build has
-  // the demo's file, else the districts' points alone.
-  std::string geojson;
-  if (std::string file = DemoBoundaryFile(); !file.empty()) {
+namespace {
+
+// Registers `bytes`, rows of `kind` from `what`, as `registry import` does, for the
+// administrator "demo".
+Status ImportDemoRows(const api::ApiContext& ctx, const char* kind, std::string_view bytes,
+                      const std::string& what) {
+  auth::Principal demo;
+  demo.role = auth::Role::kAdmin;
+  demo.name = "demo";
+  auto report = api::ImportRegistry(ctx, demo, kind, bytes, /*dry_run=*/false);
+  if (!report.ok()) return Status(report.status().code(), what + ": " + report.status().message());
+  if (report->errors.empty()) return Status::Ok();
+  std::string msg = what + ": " + std::to_string(report->errors.size()) + " bad rows";
+  for (size_t i = 0; i < report->errors.size() && i < 3; ++i) {
+    const api::ImportError& e = report->errors[i];
+    msg += "; row " + std::to_string(e.row) + (e.column.empty() ? "" : " " + e.column) + ": " +
+           e.reason;
+  }
+  return Status::InvalidInput(msg);
+}
+
+// The city, its districts, enterprises, sites and `devices` devices, by the paths a
+// bureau takes: `city init` with the boundary file, `registry import` of the files.
+Status SeedRegistry(store::Store& store, const DemoCity& city, int devices) {
+  auto geojson = ReadFileBytes(city.dir + "/districts.geojson");
+  if (!geojson.ok()) return geojson.status();
+  auto set_up = InitCity(store, city.name, city.code, *geojson);
+  if (!set_up.ok()) return set_up.status();
+  registry::City targets = set_up->setup.city;
+  targets.pm25_target = city.pm25_target;
+  targets.good_days_target = city.good_days_target;
+  targets.water_target = city.water_target;
+  if (Status s = store.PutCity(targets); !s.ok()) return s;
+  api::ApiContext ctx;
+  ctx.store = &store;
+  ctx.sites = std::make_shared<api::SiteDirectory>(&store);
+  for (const char* kind : {"enterprises", "sites"}) {
+    std::string file = city.dir + "/" + kind + ".csv";
     auto bytes = ReadFileBytes(file);
     if (!bytes.ok()) return bytes.status();
-    geojson = std::move(*bytes);
+    if (Status s = ImportDemoRows(ctx, kind, *bytes, file); !s.ok()) return s;
   }
-  auto plan = registry::PlanCity("北京市", "110000", geojson);
-  if (!plan.ok()) return plan.status();
-  if (plan->districts.empty())
-    for (const auto& d : city.districts) plan->districts.push_back(d);
-  if (auto done = ApplyCity(store, *plan); !done.ok()) return done.status();
-  std::map<std::string, int64_t> district_ids;
-  auto districts = store.Districts();
-  if (!districts.ok()) return districts.status();
-  for (const auto& d : *districts) district_ids[d.code] = d.id;
-  std::map<std::string, int64_t> enterprise_ids;
-  for (size_t i = 0; i < city.enterprises.size(); ++i) {
-    store::Enterprise e = city.enterprises[i];
-    e.district_id = district_ids[kDistricts[(i * 5 + 3) % 16].code];
-    auto id = store.PutEnterprise(e);
-    if (!id.ok()) return id.status();
-    enterprise_ids[e.credit_code] = *id;
-  }
-  std::vector<int64_t> site_ids;
-  for (const auto& ds : city.sites) {
-    store::Site s = ds.site;
-    s.district_id = district_ids[ds.district_code];
-    if (!ds.enterprise_credit_code.empty())
-      s.enterprise_id = enterprise_ids[ds.enterprise_credit_code];
-    auto id = store.PutSite(s);
-    if (!id.ok()) return id.status();
-    site_ids.push_back(*id);
-  }
-  for (int i = 0; i < devices; ++i) {
-    store::Device d;
-    d.mn = DemoMn(i);
-    d.site_id = site_ids[i % site_ids.size()];
-    d.password = DemoPassword(i);
-    d.protocol_version = 1;
-    Status st = store.PutDevice(d);
-    if (!st.ok()) return st;
-  }
+  // The devices as a device list a bureau would upload.
+  std::string rows = "mn,site,password,protocol_version\r\n";
+  for (int i = 0; i < devices; ++i)
+    rows += DemoMn(i) + "," + DemoSiteOfDevice(city, i).code + "," + DemoPassword(i) + ",1\r\n";
+  return ImportDemoRows(ctx, "devices", rows, "the demo's devices");
+}
 
+// `history_days` of hourly values ending at the last full hour before `now` for the
+// first device of every site.
+Status SeedHistory(store::Store& store, const DemoCity& city, int devices, int history_days,
+                   int64_t now, const std::string& dataset_dir) {
   // History: hourly means for the last `history_days`, one device per site.
   std::map<std::string, DatasetRows> dataset;
-  for (const auto& s : kRealStations) {
-    std::string path = dataset_dir + "/PRSA_Data_" + s.file + "_20130301-20170228.csv.gz";
+  for (const DemoSite& s : city.sites) {
+    if (s.dataset_station.empty() || dataset_dir.empty()) continue;
+    std::string path =
+        dataset_dir + "/PRSA_Data_" + s.dataset_station + "_20130301-20170228.csv.gz";
     DatasetRows rows;
-    if (!dataset_dir.empty() && LoadDataset(path, &rows)) dataset[s.file] = std::move(rows);
+    if (LoadDataset(path, &rows)) dataset[s.dataset_station] = std::move(rows);
   }
   int64_t end = FloorBeijing(now, 3600);
   int64_t begin = end - int64_t{history_days} * 86400;
@@ -385,7 +305,7 @@ Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
         const DatasetRows* rows = nullptr;
         if (auto it = dataset.find(ds.dataset_station); it != dataset.end()) rows = &it->second;
         const std::array<double, 6>* real = nullptr;
-        if (rows) {
+        if (rows && ds.kind == registry::SiteKind::kAir) {
           auto r = rows->find(RowKey(year, c.month, c.day, c.hour));
           if (r != rows->end()) real = &r->second;
         }
@@ -411,17 +331,38 @@ Status SeedDemo(store::Store& store, int devices, int history_days, int64_t now,
   return Status::Ok();
 }
 
+}  // namespace
+
+Status SeedDemo(store::Store& store, const DemoCity& city, int devices, int history_days,
+                int64_t now, const std::string& dataset_dir) {
+  if (Status s = SeedRegistry(store, city, devices); !s.ok()) return s;
+  return SeedHistory(store, city, devices, history_days, now, dataset_dir);
+}
+
 // The MNs and passwords `sim` uses, for configuring real loggers.
 void AddDemoCommand(CLI::App& app) {
-  auto count = std::make_shared<int>(DemoDefaultDevices());
+  struct Args {
+    int count = 0;
+    std::string city = "beijing";
+  };
+  auto a = std::make_shared<Args>();
   auto* demo = AddGroup(app, "demo", "Demo city facts");
   auto* devices = demo->add_subcommand("devices", "Print MN,password,site code,ST of demo devices");
-  devices->add_option("--count", *count, "How many")->check(CLI::Range(1, 100000));
-  devices->callback([count] {
-    for (int i = 0; i < *count; ++i) {
-      const DemoSite& site = DemoSiteOfDevice(i);
-      std::printf("%s,%s,%s,%s\n", DemoMn(i).c_str(), DemoPassword(i).c_str(),
-                  site.site.code.c_str(), site.st.c_str());
+  devices->add_option("--count", a->count, "How many (default: one per site)")
+      ->check(CLI::Range(1, 100000));
+  devices->add_option("--demo-city", a->city, "beijing, xianyang or a directory (demo/README.md)");
+  devices->callback([a] {
+    auto city = LoadDemoCity(a->city);
+    if (!city.ok()) {
+      std::fprintf(stderr, "ecohub demo devices: %s\n", city.status().message().c_str());
+      ExitWith(2);
+      return;
+    }
+    int n = a->count > 0 ? a->count : static_cast<int>(city->sites.size());
+    for (int i = 0; i < n; ++i) {
+      const DemoSite& site = DemoSiteOfDevice(*city, i);
+      std::printf("%s,%s,%s,%s\n", DemoMn(i).c_str(), DemoPassword(i).c_str(), site.code.c_str(),
+                  site.st.c_str());
     }
   });
 }

@@ -43,10 +43,13 @@ int ToInt(std::string_view s) {
 Result<ImportSummary> ImportBeijing(store::Store& store, const std::string& dataset_dir,
                                     UnixSeconds from, UnixSeconds to,
                                     const std::function<void(const char*, int, int)>& progress) {
-  // The reference tables of the demo city (districts, sites, devices), no history.
-  Status s = SeedDemo(store, DemoDefaultDevices(), 0, WallSeconds(), "");
-  if (!s.ok()) return s;
-  const DemoCity& city = GetDemoCity();
+  // The registry of the Beijing demo city (districts, sites, devices), no history: its
+  // sites name the dataset's stations.
+  auto beijing = LoadDemoCity("beijing");
+  if (!beijing.ok()) return beijing.status();
+  const DemoCity& city = *beijing;
+  int devices = static_cast<int>(city.sites.size());
+  if (Status s = SeedDemo(store, city, devices, 0, WallSeconds(), ""); !s.ok()) return s;
   ImportSummary sum;
   sum.first_hour = INT64_MAX;
   int stations = 0, total = 0;

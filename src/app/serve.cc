@@ -74,8 +74,10 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--key-file", a->key_file,
                     "Master keys (default: ECOHUB_KEYS, else <data>/keys, created 0600)");
   serve->add_flag("--demo", config.demo, "Seed the demo city into a new data directory");
+  serve->add_option("--demo-city", config.demo_city,
+                    "The demo's city: beijing, xianyang, or a directory (demo/README.md)");
   serve->add_option("--demo-devices", config.demo_devices,
-                    "Demo devices to register (default: one per station and outlet)");
+                    "Demo devices to register (default: one per site of the demo city)");
   serve->add_option("--demo-history-days", config.demo_history_days, "Days of hourly history");
   serve->add_option("--dataset", config.dataset_dir, "Beijing multi-site dataset folder")
       ->default_val(std::string(ECOHUB_SHARED_DIR) + "/data/beijing_multisite_2013_2017");

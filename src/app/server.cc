@@ -140,11 +140,13 @@ Result<bool> Server::SeedDemoIfNew() {
   if (!options_.demo) return false;
   auto devices = store_->Devices();
   if (!devices.ok() || !devices->empty()) return false;
-  int n = options_.demo_devices > 0 ? options_.demo_devices : DemoDefaultDevices();
-  spdlog::info("seeding the demo city: {} devices, {} days of hourly history", n,
-               options_.demo_history_days);
-  Status s =
-      SeedDemo(*store_, n, options_.demo_history_days, clock_.WallSeconds(), options_.dataset_dir);
+  auto city = LoadDemoCity(options_.demo_city);
+  if (!city.ok()) return city.status();
+  int n = options_.demo_devices > 0 ? options_.demo_devices : static_cast<int>(city->sites.size());
+  spdlog::info("seeding the demo city {} from {}: {} devices, {} days of hourly history",
+               city->name, city->dir, n, options_.demo_history_days);
+  Status s = SeedDemo(*store_, *city, n, options_.demo_history_days, clock_.WallSeconds(),
+                      options_.dataset_dir);
   if (!s.ok()) return Status(s.code(), "demo seeding failed: " + s.message());
   return true;
 }

@@ -6,6 +6,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/demo_city.h"
 #include "app/simulator.h"
 
 namespace ecohub::app {
@@ -13,14 +14,17 @@ namespace {
 
 struct SimArgs {
   SimOptions sim;
-  std::string target, faults = "on";
+  std::string target, faults = "on", city = "beijing";
 };
 
 int RunSimCommand(SimArgs& a) {
   Status s = ParseListen(a.target, &a.sim.host, &a.sim.port);
   if (!s.ok()) return std::fprintf(stderr, "ecohub sim: %s\n", s.message().c_str()), 2;
   a.sim.faults = a.faults == "on";
-  SimSummary r = RunSimulator(a.sim);
+  auto city = LoadDemoCity(a.city);
+  if (!city.ok())
+    return std::fprintf(stderr, "ecohub sim: %s\n", city.status().message().c_str()), 2;
+  SimSummary r = RunSimulator(a.sim, *city);
   std::printf(
       "{\"packets_sent\":%llu,\"packets_acked\":%llu,\"readings_acked\":%llu,\"resends\":%llu,"
       "\"reconnects\":%llu,\"requests_answered\":%llu,\"unacked_left\":%llu}\n",
@@ -51,6 +55,8 @@ void AddSimCommand(CLI::App& app) {
   cmd->add_option("--first-device", sim.first_device, "Index of the first device");
   cmd->add_option("--ack-timeout", sim.ack_timeout_seconds, "Seconds before a resend");
   cmd->add_option("--drain", sim.drain_seconds, "Seconds to wait for late acks at the end");
+  cmd->add_option("--demo-city", a->city,
+                  "The demo city whose sites the loggers report for (as serve --demo-city)");
   cmd->add_option("--faults", a->faults, "on or off")->check(CLI::IsMember({"on", "off"}));
   cmd->callback([a] { ExitWith(RunSimCommand(*a)); });
 }

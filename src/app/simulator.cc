@@ -80,7 +80,8 @@ class Device : public std::enable_shared_from_this<Device> {
 
 class Sim {
  public:
-  explicit Sim(const SimOptions& o) : options(o), endpoint(asio::ip::make_address(o.host), o.port) {
+  Sim(const SimOptions& o, const DemoCity& c)
+      : options(o), city(c), endpoint(asio::ip::make_address(o.host), o.port) {
     if (!o.acked_log.empty()) {
       log = std::fopen(o.acked_log.c_str(), "a");
       if (!log) spdlog::error("sim: cannot open {}", o.acked_log);
@@ -105,6 +106,7 @@ class Sim {
   }
 
   SimOptions options;
+  const DemoCity& city;
   tcp::endpoint endpoint;
   std::FILE* log = nullptr;
   double step;
@@ -120,7 +122,7 @@ Device::Device(Sim& sim, asio::io_context& io, int index)
       index_(index),
       mn_(DemoMn(index)),
       pw_(DemoPassword(index)),
-      site_(DemoSiteOfDevice(index)),
+      site_(DemoSiteOfDevice(sim.city, index)),
       socket_(io),
       tick_timer_(io),
       resend_timer_(io),
@@ -419,9 +421,9 @@ void Device::OnFrame(std::string_view segment) {
 
 }  // namespace
 
-SimSummary RunSimulator(const SimOptions& options) {
+SimSummary RunSimulator(const SimOptions& options, const DemoCity& city) {
   asio::io_context io;
-  Sim sim(options);
+  Sim sim(options, city);
   auto start = Clock::now();
   sim.end_time =
       start + std::chrono::milliseconds(static_cast<int64_t>(options.duration_seconds * 1000));

@@ -31,12 +31,15 @@ struct SimOptions {
   double drain_seconds = 60;        // after the duration: keep resending this long at most
 };
 
+struct DemoCity;
+
 struct SimSummary {
   uint64_t packets_sent = 0, packets_acked = 0, resends = 0, reconnects = 0;
   uint64_t readings_acked = 0, unacked_left = 0, requests_answered = 0;
 };
 
 // Runs until the duration is over and every packet is acked or the drain time ends.
-SimSummary RunSimulator(const SimOptions& options);
+// Device i reports for site i of `city` (demo_city.h), which must outlive the run.
+SimSummary RunSimulator(const SimOptions& options, const DemoCity& city);
 
 }  // namespace ecohub::app
