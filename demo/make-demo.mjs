@@ -92,7 +92,8 @@ const kIndustries = [
   { name: '食品', water: false }, { name: '化工', water: false },
   { name: '造纸', water: true }, { name: '垃圾焚烧', water: false },
 ];
-// Outlet limits as a discharge permit writes them (GB 13223 / GB 8978 class values).
+// Outlet limits as a discharge permit writes them: the ultra-low emission values of
+// coal-fired power (超低排放) for flue gas, GB 18918-2002 class 1A for waste water.
 const kGasLimits = {
   limits: {
     a21026: { value: 35, unit: 'mg/m3', basis: 'permit' },
@@ -108,7 +109,17 @@ const kWaterLimits = {
   },
 };
 
+// The standard each limit comes from, and annual quantities a little above what the
+// simulator's flows and concentrations emit in a year (tonnes).
+const kGasStandard = '超低排放限值 (环发〔2015〕164号)';
+const kWaterStandard = 'GB 18918-2002 表1 一级A';
+const kGasQuantities = { a21026: 30, a21002: 60, a34013: 8 };
+const kWaterQuantities = { w01018: 10, w21003: 0.5, w21011: 0.08 };
+const permitLimits = (limits, standard) =>
+  Object.entries(limits.limits).map(([factor, l]) => ({ factor, value: l.value, unit: l.unit, standard }));
+
 const sites = [];
+const permits = [];
 let n = 0;
 for (const s of seed.real_air_stations ?? []) {
   sites.push({
@@ -164,11 +175,26 @@ for (let i = 0; i < seed.enterprises; ++i) {
       simulated: true, attrs: JSON.stringify(gas ? kGasLimits : kWaterLimits),
     });
   }
+  if (key) {
+    const outletsOf = sites.filter((s) => s.enterprise === credit);
+    const quantities = {};
+    for (const s of outletsOf)
+      Object.assign(quantities, s.kind === 'outlet_gas' ? kGasQuantities : kWaterQuantities);
+    permits.push({
+      number: `${credit}001P`, enterprise: credit, valid_from: '2024-01-01', valid_to: '2028-12-31',
+      issuer: `${seed.name}生态环境局`,
+      outlets: outletsOf.map((s) => ({
+        site: s.code,
+        limits: s.kind === 'outlet_gas' ? permitLimits(kGasLimits, kGasStandard) : permitLimits(kWaterLimits, kWaterStandard),
+      })),
+      quantities: Object.entries(quantities).map(([factor, tonnes_per_year]) => ({ factor, tonnes_per_year })),
+    });
+  }
   enterprises.push({
     credit_code: credit, name, district: d.code, industry: industry.name,
     address: `${d.name}${word}路${10 + (i % 90)}号`, lon, lat,
     key_media: key ? media.join(',') : '',
-    permit_no: `${credit}001P`,
+    permit_no: key ? `${credit}001P` : '',
   });
 }
 // Noise stations, one per functional zone class, last: device i of a demo reports for
@@ -198,4 +224,7 @@ const siteColumns = [
 ];
 writeFileSync(new URL('enterprises.csv', dir), csv(enterpriseColumns, enterprises));
 writeFileSync(new URL('sites.csv', dir), csv(siteColumns, sites));
-console.log(`${city}: ${districts.length} districts, ${enterprises.length} enterprises, ${sites.length} sites`);
+// The permits as POST /api/v1/permits bodies, their enterprise by credit code and their
+// outlets by site code (the demo looks the ids up once they are registered).
+writeFileSync(new URL('permits.json', dir), JSON.stringify(permits, null, 1) + '\n');
+console.log(`${city}: ${districts.length} districts, ${enterprises.length} enterprises, ${sites.length} sites, ${permits.length} permits`);

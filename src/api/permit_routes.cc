@@ -277,6 +277,13 @@ Response PutPermit(const ApiContext& ctx, const Request& req, const Principal& w
   if (!ctx.permits) return NoPermits();
   json b;
   if (auto bad = ParseBody(req, kPermitBody, &b)) return *bad;
+  return WritePermit(ctx, who, b);
+}
+
+}  // namespace
+
+Response WritePermit(const ApiContext& ctx, const Principal& who, const json& b) {
+  if (!ctx.permits) return NoPermits();
   auto parsed = permit::PermitFromJson(b);
   if (!parsed.ok())
     return Problem(400, "bad-field", "Bad field in body", parsed.status().message());
@@ -302,8 +309,6 @@ Response PutPermit(const ApiContext& ctx, const Request& req, const Principal& w
   Audit(ctx, who, "permit.put", "permit:" + p.number, j);
   return JsonResponse(j, put->created ? 201 : 200);
 }
-
-}  // namespace
 
 void AddPermitRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/permits",

@@ -28,6 +28,10 @@ void AddReadingsRoutes(Api& api, const ApiContext& ctx);
 // Pollutant discharge permits and the share of their quantities used
 // (permit_routes.cc).
 void AddPermitRoutes(Api& api, const ApiContext& ctx);
+// The write of POST /api/v1/permits, for a body already read as JSON: its checks, the
+// rights of `who` and the audit record; 201 created, 200 replaced, or the problem.
+// The demo registers its permits through it (app/demo_city.h).
+Response WritePermit(const ApiContext& ctx, const auth::Principal& who, const nlohmann::json& body);
 
 // --- accounts, sharing, alarms, the API's own description -----------------------
 // Login, logout, one's password and identity, user accounts (account_routes.cc).

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -15,10 +16,12 @@
 #include <unordered_map>
 
 #include "api/registry_import.h"
+#include "api/routes.h"
 #include "api/site_directory.h"
 #include "app/city_setup.h"
 #include "app/cli_support.h"
 #include "app/commands.h"
+#include "core/clock.h"
 #include "core/file.h"
 #include "core/table.h"
 #include "core/time.h"
@@ -231,14 +234,19 @@ std::string SimulatedValue(const DemoFactor& f, const std::string& mn, int64_t t
 
 namespace {
 
+// Who registers the demo: a system administrator, "demo" in the audit log.
+auth::Principal DemoAdmin() {
+  auth::Principal demo;
+  demo.role = auth::Role::kAdmin;
+  demo.name = "demo";
+  return demo;
+}
+
 // Registers `bytes`, rows of `kind` from `what`, as `registry import` does, for the
 // administrator "demo".
 Status ImportDemoRows(const api::ApiContext& ctx, const char* kind, std::string_view bytes,
                       const std::string& what) {
-  auth::Principal demo;
-  demo.role = auth::Role::kAdmin;
-  demo.name = "demo";
-  auto report = api::ImportRegistry(ctx, demo, kind, bytes, /*dry_run=*/false);
+  auto report = api::ImportRegistry(ctx, DemoAdmin(), kind, bytes, /*dry_run=*/false);
   if (!report.ok()) return Status(report.status().code(), what + ": " + report.status().message());
   if (report->errors.empty()) return Status::Ok();
   std::string msg = what + ": " + std::to_string(report->errors.size()) + " bad rows";
@@ -250,9 +258,48 @@ Status ImportDemoRows(const api::ApiContext& ctx, const char* kind, std::string_
   return Status::InvalidInput(msg);
 }
 
-// The city, its districts, enterprises, sites and `devices` devices, by the paths a
-// bureau takes: `city init` with the boundary file, `registry import` of the files.
-Status SeedRegistry(store::Store& store, const DemoCity& city, int devices) {
+// The permits of permits.json (POST /api/v1/permits bodies naming their enterprise by
+// credit code and their outlets by site code), written as the route writes them.
+Status SeedPermits(api::ApiContext& ctx, const DemoCity& city, int64_t now) {
+  std::string file = city.dir + "/permits.json";
+  if (!std::filesystem::exists(file)) return Status::Ok();
+  auto bytes = ReadFileBytes(file);
+  if (!bytes.ok()) return bytes.status();
+  auto list = nlohmann::json::parse(*bytes, nullptr, false);
+  if (!list.is_array()) return Status::InvalidInput(file + ": not a JSON array of permits");
+  ManualClock clock;
+  clock.SetWallSeconds(now);
+  ctx.clock = &clock;
+  auto snap = ctx.sites->Get();
+  for (size_t i = 0; i < list.size(); ++i) {
+    nlohmann::json body = list[i];
+    std::string at = file + " permit " + std::to_string(i + 1);
+    if (!body.is_object()) return Status::InvalidInput(at + ": not an object");
+    std::string credit = body.value("enterprise", "");
+    auto e = std::find_if(snap->enterprises.begin(), snap->enterprises.end(),
+                          [&](const store::Enterprise& x) { return x.credit_code == credit; });
+    if (e == snap->enterprises.end())
+      return Status::InvalidInput(at + ": no enterprise has the credit code " + credit);
+    body.erase("enterprise");
+    body["enterprise_id"] = e->id;
+    for (auto& outlet : body["outlets"]) {
+      const store::Site* s = snap->SiteByCode(outlet.value("site", ""));
+      if (!s)
+        return Status::InvalidInput(at + ": no site has the code " + outlet.value("site", ""));
+      outlet.erase("site");
+      outlet["site_id"] = s->id;
+    }
+    api::Response r = api::WritePermit(ctx, DemoAdmin(), body);
+    if (r.status != 200 && r.status != 201) return Status::InvalidInput(at + ": " + r.body);
+  }
+  return Status::Ok();
+}
+
+// The city, its districts, enterprises, sites, `devices` devices and (with `permits`)
+// permits, by the paths a bureau takes: `city init` with the boundary file, `registry
+// import` of the files, the permit route's write.
+Status SeedRegistry(store::Store& store, permit::PermitStore* permits, const DemoCity& city,
+                    int devices, int64_t now) {
   auto geojson = ReadFileBytes(city.dir + "/districts.geojson");
   if (!geojson.ok()) return geojson.status();
   auto set_up = InitCity(store, city.name, city.code, *geojson);
@@ -275,7 +322,10 @@ Status SeedRegistry(store::Store& store, const DemoCity& city, int devices) {
   std::string rows = "mn,site,password,protocol_version\r\n";
   for (int i = 0; i < devices; ++i)
     rows += DemoMn(i) + "," + DemoSiteOfDevice(city, i).code + "," + DemoPassword(i) + ",1\r\n";
-  return ImportDemoRows(ctx, "devices", rows, "the demo's devices");
+  if (Status s = ImportDemoRows(ctx, "devices", rows, "the demo's devices"); !s.ok()) return s;
+  if (!permits) return Status::Ok();
+  ctx.permits = permits;
+  return SeedPermits(ctx, city, now);
 }
 
 // `history_days` of hourly values ending at the last full hour before `now` for the
@@ -333,9 +383,9 @@ Status SeedHistory(store::Store& store, const DemoCity& city, int devices, int h
 
 }  // namespace
 
-Status SeedDemo(store::Store& store, const DemoCity& city, int devices, int history_days,
-                int64_t now, const std::string& dataset_dir) {
-  if (Status s = SeedRegistry(store, city, devices); !s.ok()) return s;
+Status SeedDemo(store::Store& store, permit::PermitStore* permits, const DemoCity& city,
+                int devices, int history_days, int64_t now, const std::string& dataset_dir) {
+  if (Status s = SeedRegistry(store, permits, city, devices, now); !s.ok()) return s;
   return SeedHistory(store, city, devices, history_days, now, dataset_dir);
 }
 

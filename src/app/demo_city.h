@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "permit/permit_store.h"
 #include "registry/types.h"
 #include "store/store.h"
 
@@ -61,13 +62,14 @@ std::string DemoPassword(int index);
 const DemoSite& DemoSiteOfDevice(const DemoCity& city, int index);
 
 // Seeds a store with `city`: the city and its districts, its enterprises and sites,
-// `devices` devices, and `history_days` of hourly data ending at the last full hour
-// before `now` (replaying the Beijing dataset from `dataset_dir` for the sites whose
-// attrs name a dataset station when the files are there, simulated values
-// otherwise). Idempotent on the registry. A file the registry import refuses fails
-// the seeding with its first errors.
-Status SeedDemo(store::Store& store, const DemoCity& city, int devices, int history_days,
-                int64_t now, const std::string& dataset_dir);
+// `devices` devices, its permits (permits.json, into `permits` unless null), and
+// `history_days` of hourly data ending at the last full hour before `now` (replaying
+// the Beijing dataset from `dataset_dir` for the sites whose attrs name a dataset
+// station when the files are there, simulated values otherwise). Idempotent on the
+// registry. A file the registry import or the permit route refuses fails the seeding
+// with the first errors.
+Status SeedDemo(store::Store& store, permit::PermitStore* permits, const DemoCity& city,
+                int devices, int history_days, int64_t now, const std::string& dataset_dir);
 
 // Deterministic simulated value of a factor at time t for device `mn` (diurnal cycle
 // plus noise), formatted with the factor's decimals.

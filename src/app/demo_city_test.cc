@@ -8,10 +8,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/file.h"
 #include "core/table.h"
+#include "permit/sqlite_permit_store.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::app {
@@ -51,8 +53,11 @@ TEST_F(DemoCityTest, EveryShippedCitySeedsWholeThroughTheImport) {
     ASSERT_TRUE(city.ok()) << city.status().ToString();
     auto store = OpenStore(name);
     ASSERT_TRUE(store);
+    auto permits = permit::OpenSqlitePermitStore(dir_ + "/" + name);
+    ASSERT_TRUE(permits.ok()) << permits.status().ToString();
     int devices = static_cast<int>(city->sites.size());
-    ASSERT_TRUE(SeedDemo(*store, *city, devices, 0, 1796500000, "").ok());
+    Status seeded = SeedDemo(*store, permits->get(), *city, devices, 0, 1796500000, "");
+    ASSERT_TRUE(seeded.ok()) << seeded.ToString();
 
     auto stored_city = store->GetCity();
     ASSERT_TRUE(stored_city.ok());
@@ -82,10 +87,18 @@ TEST_F(DemoCityTest, EveryShippedCitySeedsWholeThroughTheImport) {
     EXPECT_EQ(kinds,
               (std::set<std::string>{"air", "water", "noise", "outlet_gas", "outlet_water"}));
 
-    // Again: the import finds every row unchanged.
-    ASSERT_TRUE(SeedDemo(*store, *city, devices, 0, 1796500000, "").ok());
+    // Every permit passed the route's checks (its outlets are its enterprise's).
+    auto list = nlohmann::json::parse(*ReadFileBytes(city->dir + "/permits.json"));
+    auto stored_permits = (*permits)->List();
+    ASSERT_TRUE(stored_permits.ok());
+    EXPECT_EQ(stored_permits->size(), list.size());
+    EXPECT_GT(list.size(), 0u);
+
+    // Again: the import finds every row unchanged, and the permits are replaced.
+    ASSERT_TRUE(SeedDemo(*store, permits->get(), *city, devices, 0, 1796500000, "").ok());
     EXPECT_EQ(store->Sites()->size(), sites->size());
     EXPECT_EQ(store->Enterprises()->size(), enterprises->size());
+    EXPECT_EQ((*permits)->List()->size(), list.size());
   }
 }
 
@@ -117,7 +130,7 @@ TEST_F(DemoCityTest, ABadDemoDirectoryIsRefusedByName) {
   std::ofstream(own + "/enterprises.csv", std::ios::binary) << enterprises;
   auto store = OpenStore("bad");
   ASSERT_TRUE(store);
-  Status s = SeedDemo(*store, *city, 3, 0, 1796500000, "");
+  Status s = SeedDemo(*store, nullptr, *city, 3, 0, 1796500000, "");
   EXPECT_EQ(s.code(), Code::kInvalidInput);
   EXPECT_NE(s.message().find("row 2 credit_code"), std::string::npos) << s.message();
   EXPECT_TRUE(store->Enterprises()->empty());

@@ -49,7 +49,7 @@ Result<ImportSummary> ImportBeijing(store::Store& store, const std::string& data
   if (!beijing.ok()) return beijing.status();
   const DemoCity& city = *beijing;
   int devices = static_cast<int>(city.sites.size());
-  if (Status s = SeedDemo(store, city, devices, 0, WallSeconds(), ""); !s.ok()) return s;
+  if (Status s = SeedDemo(store, nullptr, city, devices, 0, WallSeconds(), ""); !s.ok()) return s;
   ImportSummary sum;
   sum.first_hour = INT64_MAX;
   int stations = 0, total = 0;

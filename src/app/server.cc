@@ -42,12 +42,12 @@ Server::~Server() {
 Status Server::Open() {
   if (Status s = Validate(options_); !s.ok()) return s;
   if (Status s = OpenStore(); !s.ok()) return s;
-  auto seeded = SeedDemoIfNew();
-  if (!seeded.ok()) return seeded.status();
-  if (Status s = LoadRegistry(); !s.ok()) return s;
   auto permits = permit::OpenSqlitePermitStore(options_.data_dir);
   if (!permits.ok()) return permits.status();
   permits_ = std::move(permits).value();
+  auto seeded = SeedDemoIfNew();
+  if (!seeded.ok()) return seeded.status();
+  if (Status s = LoadRegistry(); !s.ok()) return s;
   if (Status s = latest_.Warm(*store_); !s.ok())
     spdlog::warn("latest values: {} (filled again by the next commits)", s.ToString());
   if (Status s = OpenDeriver(*seeded); !s.ok()) return s;
@@ -145,8 +145,8 @@ Result<bool> Server::SeedDemoIfNew() {
   int n = options_.demo_devices > 0 ? options_.demo_devices : static_cast<int>(city->sites.size());
   spdlog::info("seeding the demo city {} from {}: {} devices, {} days of hourly history",
                city->name, city->dir, n, options_.demo_history_days);
-  Status s = SeedDemo(*store_, *city, n, options_.demo_history_days, clock_.WallSeconds(),
-                      options_.dataset_dir);
+  Status s = SeedDemo(*store_, permits_.get(), *city, n, options_.demo_history_days,
+                      clock_.WallSeconds(), options_.dataset_dir);
   if (!s.ok()) return Status(s.code(), "demo seeding failed: " + s.message());
   return true;
 }
