@@ -85,14 +85,27 @@ async function saveDialog(page) {
 
 const row = (page, text) => page.locator('[data-test=reg-row]', { hasText: text });
 
-test('permits: an administrator creates a permit in the dialog, edits it, and finds it valid in the list', async (ctx) => {
+// A word missing from the i18n tables shows as its key ('con.permit.x'): none may.
+async function noKeyShown(page) {
+  const keys = (await page.locator('main').innerText()).match(/\bcon\.[\w.]+/g);
+  assert.equal(keys, null, `words missing: ${keys}`);
+}
+
+// An administrator's page with the dialog of a new permit open, filled for the demo
+// enterprise's first outlet with validity `from`..`to`; resolves to {x, page, limit}.
+async function startPermit(ctx, { number, from, to, issuer }) {
   const x = await demoOutlet(ctx);
-  const number = 'WEB-PERMIT-0001';
   const page = await ctx.page({ viewport: 'desktop', role: 'admin' });
   await openPermits(page);
   await openNew(page);
-  await fillHead(page, { number, enterprise: x.enterprise, from: `${YEAR - 1}-01-01`, to: `${YEAR + 3}-12-31`, issuer: '市生态环境局' });
+  await fillHead(page, { number, enterprise: x.enterprise, from, to, issuer });
   const limit = await fillLimit(page, x.outlet.id, 0, x);
+  return { x, page, limit };
+}
+
+test('permits: an administrator creates a permit in the dialog, edits it, and finds it valid in the list', async (ctx) => {
+  const number = 'WEB-PERMIT-0001';
+  const { x, page, limit } = await startPermit(ctx, { number, from: `${YEAR - 1}-01-01`, to: `${YEAR + 3}-12-31`, issuer: '市生态环境局' });
   assert.equal(await limit.locator('[data-test=p-limit-unit]').inputValue(), x.unit, 'a factor brings its unit at outlets');
   await dlg(page).locator('[data-test=p-quantity-add]').click();
   const q = dlg(page).locator('[data-test=p-quantity]').first();
@@ -139,17 +152,29 @@ test('permits: an administrator creates a permit in the dialog, edits it, and fi
   // The usage against the quantity as edited.
   await detail.locator(`[data-test=usage-factor][data-factor=${x.factor}]`, { hasText: '许可 120 吨' }).waitFor({ timeout: READY });
   await ctx.shot(page, 'permits-list-desktop');
+  await noKeyShown(page);
   ctx.assertClean(page);
+
+  // At phone size, in English: no sideways scrolling, every word there.
+  const phone = await ctx.page({ viewport: 'phone', role: 'admin' });
+  await phone.addInitScript(() => localStorage.setItem('ecohub.lang', 'en'));
+  await openPermits(phone);
+  await phone.fill('[data-test=reg-q]', number);
+  await row(phone, number).locator('[data-test=permit-show]').click();
+  await phone.locator('[data-test=permit-usage][data-ready=usage]').waitFor({ timeout: READY });
+  assert.match(await row(phone, number).locator('[data-test=reg-status]').innerText(), /Valid/);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the permits tab at phone size scrolls sideways by ${overflow}px`);
+  await ctx.shot(phone, 'permits-list-phone-en');
+  await openNew(phone);
+  await ctx.shot(phone, 'permits-dialog-phone-en');
+  await noKeyShown(phone);
+  ctx.assertClean(phone);
 });
 
 test('permits: validity ending before it starts shows the server\'s reason and stores nothing', async (ctx) => {
-  const x = await demoOutlet(ctx);
   const number = 'WEB-PERMIT-BAD';
-  const page = await ctx.page({ viewport: 'desktop', role: 'admin' });
-  await openPermits(page);
-  await openNew(page);
-  await fillHead(page, { number, enterprise: x.enterprise, from: `${YEAR}-06-01`, to: `${YEAR}-01-01` });
-  await fillLimit(page, x.outlet.id, 0, x);
+  const { page } = await startPermit(ctx, { number, from: `${YEAR}-06-01`, to: `${YEAR}-01-01` });
   ctx.expectHttpError(page, /^400 POST \/api\/v1\/permits$/);
   await page.click('[data-test=permit-save]');
   const error = page.locator('[data-test=permit-dialog-error]');
@@ -159,6 +184,7 @@ test('permits: validity ending before it starts shows the server\'s reason and s
   assert.match(text, /valid_to must not be before valid_from/, 'the server\'s own words follow');
   assert.ok(await page.locator('[data-test=permit-dialog][open]').count(), 'the dialog stays open');
   await ctx.shot(page, 'permits-refused-desktop');
+  await noKeyShown(page);
   assert.equal(await permitByNumber(ctx, number), undefined, 'nothing was stored');
   ctx.assertClean(page);
 });

@@ -118,7 +118,7 @@ export default {
 
   // Discharge permits (排污许可证): the registry's tab, the dialog, the usage panel
   'con.permit.number': ['许可证编号', 'Permit number'],
-  'con.permit.validity': ['有效期', 'Valid'],
+  'con.permit.validity': ['有效期', 'Validity'],
   'con.permit.validFrom': ['有效期起', 'Valid from'],
   'con.permit.validTo': ['有效期止', 'Valid to'],
   'con.permit.issuer': ['发证机关', 'Issued by'],
