@@ -2,10 +2,10 @@
 // a demo enterprise through the registry's dialog (an outlet with a permitted
 // concentration, an annual quantity), edits it, and finds it in the list as 有效, each
 // step checked against the API; a form whose validity ends before it starts shows the
-// server's reason in words and stores nothing; a district's staff pick among their
-// district's enterprises only; the enterprise account sees its permit and the share of
-// its quantity used, as the API computes it, at desktop and phone size.
-import { test, assert } from './lib.mjs';
+// server's reason in words and stores nothing; revoking asks first; a district's staff
+// pick among their district's enterprises only; the enterprise account sees its permit
+// and the share of its quantity used, as the API computes it, at desktop and phone size.
+import { test, assert, sleep } from './lib.mjs';
 
 const READY = 30000;
 const YEAR = Number(new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 4)); // Beijing
@@ -186,6 +186,42 @@ test('permits: validity ending before it starts shows the server\'s reason and s
   await ctx.shot(page, 'permits-refused-desktop');
   await noKeyShown(page);
   assert.equal(await permitByNumber(ctx, number), undefined, 'nothing was stored');
+  ctx.assertClean(page);
+});
+
+test('permits: revoking in the dialog asks first, and nothing changes until it is confirmed', async (ctx) => {
+  const x = await demoOutlet(ctx);
+  const number = 'WEB-PERMIT-REV';
+  const body = {
+    number,
+    enterprise_id: x.enterprise,
+    valid_from: `${YEAR - 1}-01-01`,
+    valid_to: `${YEAR + 1}-12-31`,
+    outlets: [{ site_id: x.outlet.id, limits: [] }],
+  };
+  const made = await ctx.api('/api/v1/permits', { method: 'POST', token: ctx.users.admin.token, body });
+  assert.equal(made.status, 201, made.text);
+  const page = await ctx.page({ viewport: 'desktop', role: 'admin' });
+  await openPermits(page);
+  await page.fill('[data-test=reg-q]', number);
+  await row(page, number).locator('[data-test=reg-edit]').click();
+  await page.waitForSelector('[data-test=permit-dialog][open]', { timeout: READY });
+  await dlg(page).locator('[data-test=p-state]').selectOption('revoked');
+
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await page.click('[data-test=permit-save]');
+  for (let i = 0; i < 50 && !asked.length; i++) await sleep(100);
+  assert.equal(asked.length, 1, 'revoking asks');
+  assert.match(asked[0], new RegExp(`撤销排污许可证“${number}”`));
+  assert.ok(await page.locator('[data-test=permit-dialog][open]').count(), 'declined: the dialog stays');
+  assert.equal((await permitByNumber(ctx, number)).state, 'valid', 'declined: nothing changed');
+
+  page.once('dialog', (d) => d.accept());
+  await saveDialog(page);
+  const p = await permitByNumber(ctx, number);
+  assert.deepEqual([p.state, p.status], ['revoked', 'revoked']);
+  assert.match(await row(page, number).locator('[data-test=reg-status]').innerText(), /已撤销/);
   ctx.assertClean(page);
 });
 
