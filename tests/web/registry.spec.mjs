@@ -232,7 +232,7 @@ test('registry: district staff see their district only and are refused another d
   // No districts or targets tab; the sites list holds their district's rows only.
   await openTab(page, 'sites');
   const tabs = await page.$$eval('[data-tab]', (els) => els.map((e) => e.dataset.tab));
-  assert.deepEqual(tabs, ['enterprises', 'sites', 'devices', 'import']);
+  assert.deepEqual(tabs, ['enterprises', 'sites', 'devices', 'permits', 'import']);
   const ids = (await page.$$eval('[data-test=reg-row]', (els) => els.map((e) => Number(e.dataset.key))));
   assert.ok(ids.length > 0, 'the district has sites');
   const all = (await get(ctx, '/api/v1/sites?limit=1000')).items;

@@ -1,7 +1,7 @@
 // What the registry pages know about each kind of row (districts, enterprises, sites,
 // devices): where its API lives, its list's columns, its dialog's fields, and how it
-// is disabled and enabled again. One list (RegistryList.vue) and one dialog
-// (RegistryDialog.vue) serve every kind from these descriptions; the API contract is
+// is disabled and enabled again. One list with its dialog (RegistryList.vue) serves
+// every kind from these descriptions; the API contract is
 // the server's (GET/POST on the collection, PATCH on /{id}, Problem JSON on refusals).
 //
 // A field: {key, label (i18n key), type: text|number|select|checks|check|password,
