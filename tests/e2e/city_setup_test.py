@@ -266,6 +266,27 @@ def administer(bin_, gw, data, admin, staff, qindu, weicheng, enterprise, statio
                       if d["mn"] == "61040400000009"], "the imported device")
 
 
+def public_page_in_chromium(work):
+    """The portal as a browser shows it: the city's name and its district, and no other
+    city's name (北京时间, the time zone, is not a city)."""
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not browser:
+        check(False, "chromium is not installed (scripts/setup.sh installs it)")
+        return
+    page = ""
+    for _ in range(3):  # the page renders once the API has answered
+        r = subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu",
+                            f"--user-data-dir={work}/chromium", "--virtual-time-budget=15000",
+                            "--dump-dom", f"http://127.0.0.1:{aat.PORT}/"],
+                           capture_output=True, text=True, timeout=120)
+        page = r.stdout
+        if "秦都区" in page:
+            break
+    check("咸阳市" in page and "秦都区" in page,
+          f"the public page names the city and its district: {len(page)} bytes")
+    check(re.search("北京(?!时间)|Beijing", page) is None, "and no other city")
+
+
 def main():
     bin_ = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="ecohub-city-")
@@ -383,6 +404,7 @@ def main():
                  ("/api/v1/public/city", "/api/v1/public/city/districts",
                   "/api/v1/public/stations")]
         check(not any("北京" in t for t in texts), "no other city's name in the public answers")
+        public_page_in_chromium(work)
         r = subprocess.run([bin_, "audit", "verify", "--data", data], capture_output=True,
                            text=True, timeout=60)
         check(r.returncode == 0, f"audit verify: exit {r.returncode} {r.stdout.strip()[-200:]}")
