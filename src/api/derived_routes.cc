@@ -347,8 +347,9 @@ Response GetWaterHistory(const ApiContext& ctx, const Request& req, const Princi
   std::string code = Param(req, "section", "");
   auto snap = ctx.sites->Get();
   const store::Site* site = code.empty() ? nullptr : snap->SiteByCode(code);
-  if (!site || site->kind != registry::SiteKind::kWater)
-    return Problem(404, "not-found", "No such water section", code);
+  if (!site || (site->kind != registry::SiteKind::kWater &&
+                site->kind != registry::SiteKind::kDrinkingWater))
+    return Problem(404, "not-found", "No such water section or drinking-water source", code);
   return SiteDays(
       ctx, req, *site, derive::kKindWaterDay,
       {{"section", code}, {"standard", "GB3838-2002, single-factor, automatic-station items"}});

@@ -121,13 +121,15 @@ Response GetPermit(const ApiContext& ctx, const Request& req, const Principal& w
 }
 
 // Tonnes to the gram, shares to a millionth: what the numbers can mean.
-double Round(double v, double unit) { return std::round(v / unit) * unit; }
+// Divided, not multiplied, by the power of ten: the result is then the double nearest
+// the decimal (0.133059, not 0.13305899999999998 in the JSON).
+double Round(double v, double per_unit) { return std::round(v * per_unit) / per_unit; }
 
 ordered_json FactorUsageJson(const permit::FactorUsage& f) {
   return {{"factor", f.factor},
           {"permitted_t", f.permitted_tonnes},
-          {"emitted_t", Round(f.emitted.tonnes, 1e-6)},
-          {"share", f.share ? json(Round(*f.share, 1e-6)) : json(nullptr)},
+          {"emitted_t", Round(f.emitted.tonnes, 1e6)},
+          {"share", f.share ? json(Round(*f.share, 1e6)) : json(nullptr)},
           {"hours_with_data", f.emitted.hours_with_data},
           {"hours_stopped", f.emitted.hours_stopped},
           {"hours_missing", f.emitted.hours_missing}};

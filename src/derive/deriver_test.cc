@@ -207,6 +207,36 @@ TEST_P(DeriverTest, WaterClassOfTheDayAndOutletExceedanceEvents) {
   EXPECT_EQ(wd["exceeding"], json::array({"TP"}));
   EXPECT_EQ(wd["exceed_multiple"]["TP"], 0.25);
   EXPECT_EQ(wd["item_class"]["DO"], "II");
+  // A surface drinking-water source is classed the same way, against class III when it
+  // names no target; a groundwater source is not (GB/T 14848 is not implemented).
+  for (auto [code, mn, type] :
+       {std::tuple{"DW1", "MNDW", "reservoir"}, {"GW1", "MNGW", "groundwater"}}) {
+    store::Site s;
+    s.code = code;
+    s.name = code;
+    s.kind = registry::SiteKind::kDrinkingWater;
+    s.district_id = d1;
+    s.attrs_json = std::string(R"({"water_type":")") + type + "\"}";
+    ASSERT_TRUE(store_->PutDevice({mn, *store_->PutSite(s), "pw"}).ok());
+  }
+  Publish();
+  for (const char* mn : {"MNDW", "MNGW"}) {
+    Put(mn, "w01001", day, 24, "7.6");
+    Put(mn, "w01009", day, 24, "6.5");
+    Put(mn, "w01019", day, 24, "4.2");
+    Put(mn, "w21003", day, 24, "0.45");
+    Put(mn, "w21011", day, 24, "0.04");  // lake and reservoir column: 0.04 -> III
+  }
+  ASSERT_TRUE(deriver_->Flush().ok());
+  json dw = Row("water_day", "site:DW1", day);
+  EXPECT_EQ(dw["class"], "III");
+  EXPECT_EQ(dw["target_class"], "III");
+  EXPECT_EQ(dw["meets_target"], true);
+  EXPECT_EQ(dw["site_type"], "lake");  // GB 3838 has one column for lakes and reservoirs
+  auto gw = store_->QueryDerived("water_day", "site:GW1", 0, INT64_MAX, 10);
+  ASSERT_TRUE(gw.ok());
+  EXPECT_TRUE(gw->empty());
+
   auto ev = store_->QueryDerived("exceedance", "O1/a21026", 0, INT64_MAX, 10);
   ASSERT_TRUE(ev.ok());
   ASSERT_EQ(ev->size(), 1u);

@@ -38,12 +38,24 @@ std::optional<double> Num(const std::optional<Decimal>& d) {
 // GB 3838 class of each touched day of a water section, from the day's mean of
 // each item (the 2011 method: average the samples, then classify), with the item set
 // of the automatic stations.
+// Sections and surface drinking-water sources are classed by GB 3838; a groundwater
+// source (GB/T 14848) is not evaluated yet.
+bool IsSurfaceWater(const SiteInfo& site) {
+  if (site.kind == registry::SiteKind::kWater) return true;
+  if (site.kind != registry::SiteKind::kDrinkingWater) return false;
+  json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
+  return !attrs.is_object() || attrs.value("water_type", "river") != "groundwater";
+}
+
 Status WaterDays(HourSource& source, const SiteInfo& site, const std::set<UnixSeconds>& days,
                  std::vector<store::DerivedRow>* rows, DeriveStats* stats) {
   json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   std::string type = attrs.is_object() ? attrs.value("water_type", "river") : "river";
   auto body_type = standards::WaterBodyFromName(type).value_or(standards::WaterBody::kRiver);
   std::string target = attrs.is_object() ? attrs.value("target_class", "") : "";
+  // A drinking-water source is held to class III (GB 3838-2002 §4: 集中式生活饮用水地表
+  // 水源地二级保护区) unless it names its own target.
+  if (target.empty() && site.kind == registry::SiteKind::kDrinkingWater) target = "III";
   UnixSeconds from = *days.begin(), to = *days.rbegin() + kDay;
   std::map<UnixSeconds, std::array<std::vector<Decimal>, 5>> values;
   for (size_t k = 0; k < 5; ++k) {
@@ -257,7 +269,7 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
   std::set<UnixSeconds> days;
   for (UnixSeconds h : hours) days.insert(FloorBeijing(h, kDay));
   if (factors.empty()) return Status::Ok();  // nothing reported yet: no rates to give
-  if (site.kind == registry::SiteKind::kWater) {
+  if (IsSurfaceWater(site)) {
     Status s = WaterDays(source, site, days, rows, stats);
     if (!s.ok()) return s;
   } else if (registry::IsOutlet(site.kind)) {
