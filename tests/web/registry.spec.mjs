@@ -203,6 +203,11 @@ test('registry: a bad upload shows its report and stores nothing; a good one sto
   const errRow = page.locator('[data-test=imp-error-row][data-row="3"]');
   assert.equal(await errRow.count(), 1, 'the error names row 3 (the header is row 1)');
   assert.equal(await errRow.getAttribute('data-column'), 'district');
+  // Named in the page's words, the server's text beside them.
+  const said = await errRow.innerText();
+  assert.match(said, /区县代码/, 'the column by its label');
+  assert.match(said, /没有代码为 999999 的区县/, 'the reason in Chinese');
+  assert.match(said, /no district has the code 999999/, "and the server's own words");
   assert.ok(await page.locator('[data-test=imp-commit]').isDisabled(), 'no import after a failed check');
   await ctx.shot(page, 'registry-import-bad-desktop');
   for (const code of ['WEBIMP-A1', 'WEBIMP-A2'])
