@@ -83,9 +83,10 @@ int RegistryImport(const ImportArgs& a) {
                  e.column.c_str(), e.reason.c_str());
   std::printf("%s %s: %d rows, %d new, %d updated, %d unchanged, %zu bad; %s\n", r.kind.c_str(),
               r.format.c_str(), r.rows, r.created, r.updated, r.unchanged, r.errors.size(),
-              r.committed        ? "stored"
-              : r.errors.empty() ? "checked, nothing stored (--dry-run)"
-                                 : "nothing stored");
+              r.committed && r.created + r.updated > 0 ? "stored"
+              : r.committed                            ? "nothing to change"
+              : r.errors.empty()                       ? "checked, nothing stored (--dry-run)"
+                                                       : "nothing stored");
   return r.errors.empty() ? 0 : 1;
 }
 
