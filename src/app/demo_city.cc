@@ -74,6 +74,12 @@ const DemoKind kKinds[] = {
     {registry::SiteKind::kOutletGas, "31", &kGasOutletFactors},
     {registry::SiteKind::kOutletWater, "32", &kWaterOutletFactors},
 };
+// The text `o[key]` holds; "" when `o` is no object or the key no text.
+std::string TextOf(const nlohmann::json& o, const char* key) {
+  if (!o.is_object() || !o.contains(key) || !o[key].is_string()) return "";
+  return o[key].get<std::string>();
+}
+
 const DemoKind* KindOf(registry::SiteKind kind) {
   for (const DemoKind& k : kKinds)
     if (k.kind == kind) return &k;
@@ -200,6 +206,11 @@ Result<DemoCity> LoadDemoCity(const std::string& name) {
   };
   for (size_t r = 1; r < table->rows.size(); ++r) {
     const auto& row = table->rows[r];
+    // Blank rows are skipped, as the import skips them.
+    if (std::all_of(row.begin(), row.end(), [](const std::string& c) {
+          return c.find_first_not_of(" \t") == std::string::npos;
+        }))
+      continue;
     DemoSite ds;
     ds.code = cell(row, "code");
     auto kind = registry::ParseSiteKind(cell(row, "kind"));
@@ -211,8 +222,8 @@ Result<DemoCity> LoadDemoCity(const std::string& name) {
     ds.kind = *kind;
     ds.st = k->st;
     ds.factors = *k->factors;
-    auto attrs = nlohmann::json::parse(cell(row, "attrs"), nullptr, false);
-    if (attrs.is_object()) ds.dataset_station = attrs.value("dataset", "");
+    ds.dataset_station =
+        TextOf(nlohmann::json::parse(cell(row, "attrs"), nullptr, false), "dataset");
     city.sites.push_back(std::move(ds));
   }
   if (city.sites.empty()) return Status::InvalidInput(file + ": no sites");
@@ -260,7 +271,7 @@ Status ImportDemoRows(const api::ApiContext& ctx, const char* kind, std::string_
 
 // The permits of permits.json (POST /api/v1/permits bodies naming their enterprise by
 // credit code and their outlets by site code), written as the route writes them.
-Status SeedPermits(api::ApiContext& ctx, const DemoCity& city, int64_t now) {
+Status SeedPermits(api::ApiContext ctx, const DemoCity& city, int64_t now) {
   std::string file = city.dir + "/permits.json";
   if (!std::filesystem::exists(file)) return Status::Ok();
   auto bytes = ReadFileBytes(file);
@@ -275,17 +286,18 @@ Status SeedPermits(api::ApiContext& ctx, const DemoCity& city, int64_t now) {
     nlohmann::json body = list[i];
     std::string at = file + " permit " + std::to_string(i + 1);
     if (!body.is_object()) return Status::InvalidInput(at + ": not an object");
-    std::string credit = body.value("enterprise", "");
+    std::string credit = TextOf(body, "enterprise");
     auto e = std::find_if(snap->enterprises.begin(), snap->enterprises.end(),
                           [&](const store::Enterprise& x) { return x.credit_code == credit; });
     if (e == snap->enterprises.end())
       return Status::InvalidInput(at + ": no enterprise has the credit code " + credit);
     body.erase("enterprise");
     body["enterprise_id"] = e->id;
+    if (!body.contains("outlets") || !body["outlets"].is_array())
+      return Status::InvalidInput(at + ": outlets must be an array");
     for (auto& outlet : body["outlets"]) {
-      const store::Site* s = snap->SiteByCode(outlet.value("site", ""));
-      if (!s)
-        return Status::InvalidInput(at + ": no site has the code " + outlet.value("site", ""));
+      const store::Site* s = snap->SiteByCode(TextOf(outlet, "site"));
+      if (!s) return Status::InvalidInput(at + ": no site has the code " + TextOf(outlet, "site"));
       outlet.erase("site");
       outlet["site_id"] = s->id;
     }

@@ -135,6 +135,24 @@ TEST_F(DemoCityTest, ABadDemoDirectoryIsRefusedByName) {
   EXPECT_NE(s.message().find("row 2 credit_code"), std::string::npos) << s.message();
   EXPECT_TRUE(store->Enterprises()->empty());
 
+  // A permit whose outlets are not a list, or name their site by a number, is refused
+  // with its place in the file (not thrown).
+  std::filesystem::copy_file(DemoCityDir("xianyang") + "/enterprises.csv", own + "/enterprises.csv",
+                             std::filesystem::copy_options::overwrite_existing);
+  const char* bad_permits[] = {
+      R"([{"number":"P1","enterprise":"91610422883310802H","outlets":{}}])",
+      R"([{"number":"P1","enterprise":"91610422883310802H","outlets":[{"site":5}]}])", "{}"};
+  for (size_t i = 0; i < std::size(bad_permits); ++i) {
+    std::ofstream(own + "/permits.json", std::ios::binary) << bad_permits[i];
+    auto fresh = OpenStore("permits" + std::to_string(i));
+    auto permit_store = permit::OpenSqlitePermitStore(dir_ + "/permits" + std::to_string(i));
+    ASSERT_TRUE(fresh && permit_store.ok());
+    Status refused = SeedDemo(*fresh, permit_store->get(), *city, 1, 0, 1796500000, "");
+    EXPECT_EQ(refused.code(), Code::kInvalidInput) << bad_permits[i];
+    EXPECT_NE(refused.message().find("permits.json"), std::string::npos) << refused.message();
+    EXPECT_TRUE((*permit_store)->List()->empty());
+  }
+
   // A site of a kind the simulator cannot drive is named with its row.
   std::ofstream(own + "/sites.csv", std::ios::binary)
       << "code,name,kind,district\r\nGW-1,井,groundwater,610402\r\n";
