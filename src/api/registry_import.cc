@@ -178,7 +178,7 @@ class RowReader {
         return "";
       }
       case Cell::kEnterprise: {
-        const store::Enterprise* e = EnterpriseByCode(snap_, v);
+        const store::Enterprise* e = snap_.EnterpriseByCode(v);
         if (!e) return "no enterprise has the credit code " + v;
         b["enterprise_id"] = e->id;
         return "";

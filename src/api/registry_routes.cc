@@ -608,7 +608,7 @@ Response UpsertEnterprise(const ApiContext& ctx, const Request& req, const Princ
   json b;
   if (auto bad = ParseBody(req, kEnterpriseBody, &b)) return *bad;
   auto snap = ctx.sites->Get();
-  const store::Enterprise* old = EnterpriseByCode(*snap, b["credit_code"].get<std::string>());
+  const store::Enterprise* old = snap->EnterpriseByCode(b["credit_code"].get<std::string>());
   store::Enterprise e = old ? *old : store::Enterprise{};
   if (auto bad = ApplyEnterpriseBody(b, &e)) return *bad;
   if (auto denied = CheckEnterprise(ctx, who, e, old, *snap)) return *denied;
@@ -695,12 +695,6 @@ Response GetEnterprise(const ApiContext& ctx, const Request& req, const Principa
 
 }  // namespace
 
-const store::Enterprise* EnterpriseByCode(const Snapshot& snap, const std::string& code) {
-  for (const auto& x : snap.enterprises)
-    if (x.credit_code == code) return &x;
-  return nullptr;
-}
-
 std::vector<store::Device> DevicesDisabledWith(const store::Site& s, const Snapshot& snap) {
   std::vector<store::Device> out;
   if (s.active) return out;
@@ -717,7 +711,7 @@ std::optional<Response> PrepareEnterpriseRow(const ApiContext& ctx, const Princi
                                              const Snapshot& snap, const json& b,
                                              store::Enterprise* out,
                                              const store::Enterprise** old) {
-  *old = EnterpriseByCode(snap, b.value("credit_code", ""));
+  *old = snap.EnterpriseByCode(b.value("credit_code", ""));
   *out = *old ? **old : store::Enterprise{};
   if (auto bad = ApplyEnterpriseBody(b, out)) return bad;
   return CheckEnterprise(ctx, who, *out, *old, snap);

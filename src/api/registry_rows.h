@@ -31,9 +31,6 @@ std::optional<Response> PrepareDeviceRow(const ApiContext& ctx, const auth::Prin
                                          const registry::Snapshot& snap, const nlohmann::json& body,
                                          store::Device* out, const store::Device** old);
 
-// The enterprise with credit code `code` in `snap`; null when none has it.
-const store::Enterprise* EnterpriseByCode(const registry::Snapshot& snap, const std::string& code);
-
 // The devices of site `s` that storing it disables with it: its enabled devices,
 // now disabled, when `s` is not active; none otherwise.
 std::vector<store::Device> DevicesDisabledWith(const store::Site& s,

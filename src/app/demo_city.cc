@@ -287,10 +287,8 @@ Status SeedPermits(api::ApiContext ctx, const DemoCity& city, int64_t now) {
     std::string at = file + " permit " + std::to_string(i + 1);
     if (!body.is_object()) return Status::InvalidInput(at + ": not an object");
     std::string credit = TextOf(body, "enterprise");
-    auto e = std::find_if(snap->enterprises.begin(), snap->enterprises.end(),
-                          [&](const store::Enterprise& x) { return x.credit_code == credit; });
-    if (e == snap->enterprises.end())
-      return Status::InvalidInput(at + ": no enterprise has the credit code " + credit);
+    const store::Enterprise* e = snap->EnterpriseByCode(credit);
+    if (!e) return Status::InvalidInput(at + ": no enterprise has the credit code " + credit);
     body.erase("enterprise");
     body["enterprise_id"] = e->id;
     if (!body.contains("outlets") || !body["outlets"].is_array())

@@ -40,16 +40,16 @@ std::optional<double> Num(const std::optional<Decimal>& d) {
 // of the automatic stations.
 // Sections and surface drinking-water sources are classed by GB 3838; a groundwater
 // source (GB/T 14848) is not evaluated yet.
-bool IsSurfaceWater(const SiteInfo& site) {
+bool IsSurfaceWater(const SiteInfo& site, const json& attrs) {
   if (site.kind == registry::SiteKind::kWater) return true;
   if (site.kind != registry::SiteKind::kDrinkingWater) return false;
-  json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   return !attrs.is_object() || attrs.value("water_type", "river") != "groundwater";
 }
 
-Status WaterDays(HourSource& source, const SiteInfo& site, const std::set<UnixSeconds>& days,
-                 std::vector<store::DerivedRow>* rows, DeriveStats* stats) {
-  json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
+// `attrs`: the site's, parsed (a non-object when they are not valid JSON).
+Status WaterDays(HourSource& source, const SiteInfo& site, const json& attrs,
+                 const std::set<UnixSeconds>& days, std::vector<store::DerivedRow>* rows,
+                 DeriveStats* stats) {
   std::string type = attrs.is_object() ? attrs.value("water_type", "river") : "river";
   auto body_type = standards::WaterBodyFromName(type).value_or(standards::WaterBody::kRiver);
   std::string target = attrs.is_object() ? attrs.value("target_class", "") : "";
@@ -167,10 +167,9 @@ store::DerivedRow EventRow(const SiteInfo& site, const standards::EmissionLimit&
 // (permit/validity.h), else by the limit in the outlet's attributes; an hour with
 // neither is not judged. A run of hours under one limit is judged apart from the
 // next, so an event ends where the permit in force changes.
-Status OutletEvents(HourSource& source, const SiteInfo& site,
+Status OutletEvents(HourSource& source, const SiteInfo& site, const json& attrs,
                     std::span<const permit::Permit> permits, const std::set<UnixSeconds>& days,
                     DeriveStats* stats) {
-  json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   std::map<std::string, standards::EmissionLimit> own;
   if (attrs.is_object() && attrs.contains("limits") && attrs["limits"].is_object())
     for (auto& [factor, l] : attrs["limits"].items())
@@ -269,18 +268,18 @@ Status RunSiteJobs(HourSource& source, const SiteInfo& site, const std::set<std:
   std::set<UnixSeconds> days;
   for (UnixSeconds h : hours) days.insert(FloorBeijing(h, kDay));
   if (factors.empty()) return Status::Ok();  // nothing reported yet: no rates to give
-  if (IsSurfaceWater(site)) {
-    Status s = WaterDays(source, site, days, rows, stats);
+  json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
+  if (IsSurfaceWater(site, attrs)) {
+    Status s = WaterDays(source, site, attrs, days, rows, stats);
     if (!s.ok()) return s;
   } else if (registry::IsOutlet(site.kind)) {
-    Status s = OutletEvents(source, site, permits, days, stats);
+    Status s = OutletEvents(source, site, attrs, permits, days, stats);
     if (!s.ok()) return s;
   }
   UnixSeconds from = *days.begin(), to = *days.rbegin() + kDay;
 
   std::map<UnixSeconds, QualityDayBody> bodies;
   std::map<UnixSeconds, std::vector<quality::RateCounts>> totals;
-  json attrs = json::parse(site.attrs_json.empty() ? "{}" : site.attrs_json, nullptr, false);
   for (const std::string& factor : factors) {
     quality::AnomalyOptions anomaly_options = AnomalyOptionsFor(site, factor, attrs);
     auto got = source.Range(site.mn, factor, "Avg", from, to);

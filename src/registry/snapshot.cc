@@ -38,8 +38,10 @@ Snapshot::Snapshot(uint64_t version, std::vector<District> districts,
     district_by_id_.try_emplace(this->districts[i].id, i);
     district_by_code_.try_emplace(this->districts[i].code, i);
   }
-  for (size_t i = 0; i < this->enterprises.size(); ++i)
+  for (size_t i = 0; i < this->enterprises.size(); ++i) {
     enterprise_by_id_.try_emplace(this->enterprises[i].id, i);
+    enterprise_by_code_.try_emplace(this->enterprises[i].credit_code, i);
+  }
   for (size_t i = 0; i < this->devices.size(); ++i)
     device_by_mn_.try_emplace(this->devices[i].mn, i);
 }
@@ -56,6 +58,9 @@ const District* Snapshot::DistrictByCode(std::string_view code) const {
 }
 const Enterprise* Snapshot::EnterpriseById(int64_t id) const {
   return Lookup(enterprises, enterprise_by_id_, id);
+}
+const Enterprise* Snapshot::EnterpriseByCode(std::string_view credit_code) const {
+  return Lookup(enterprises, enterprise_by_code_, credit_code);
 }
 const Device* Snapshot::DeviceByMn(std::string_view mn) const {
   return Lookup(devices, device_by_mn_, mn);

@@ -52,6 +52,8 @@ class Snapshot {
   const District* DistrictById(int64_t id) const;
   const District* DistrictByCode(std::string_view code) const;
   const Enterprise* EnterpriseById(int64_t id) const;
+  // By 统一社会信用代码, the enterprise's natural key.
+  const Enterprise* EnterpriseByCode(std::string_view credit_code) const;
   const registry::Device* DeviceByMn(std::string_view mn) const;
   // The MNs of the devices reporting for a site, in MN order.
   std::vector<std::string> MnsOf(int64_t site_id) const;
@@ -59,7 +61,8 @@ class Snapshot {
  private:
   uint64_t version_ = 0;
   std::unordered_map<int64_t, size_t> site_by_id_, district_by_id_, enterprise_by_id_;
-  std::unordered_map<std::string_view, size_t> site_by_code_, district_by_code_, device_by_mn_;
+  std::unordered_map<std::string_view, size_t> site_by_code_, district_by_code_,
+      enterprise_by_code_, device_by_mn_;
 };
 
 class Registry {

@@ -9,18 +9,19 @@ namespace {
 
 // A small city; `tag` marks a device's password and a site's name of one publish.
 std::shared_ptr<const Snapshot> PublishCity(Registry& r, const std::string& password = "123456") {
-  return r.Publish({{.id = 1, .code = "110105", .name = "朝阳区"}, {.id = 2, .code = "110108"}},
-                   {{.id = 7, .name = "京能", .district_id = 1}},
-                   {{.id = 30,
-                     .code = "S30",
-                     .name = password,
-                     .kind = SiteKind::kOutletGas,
-                     .district_id = 1,
-                     .enterprise_id = 7},
-                    {.id = 3, .code = "S3", .kind = SiteKind::kAir, .district_id = 2}},
-                   {{.mn = "MN-B", .site_id = 30, .password = password},
-                    {.mn = "MN-A", .site_id = 30},
-                    {.mn = "MN-C", .site_id = 3}});
+  return r.Publish(
+      {{.id = 1, .code = "110105", .name = "朝阳区"}, {.id = 2, .code = "110108"}},
+      {{.id = 7, .name = "京能", .credit_code = "91110000600037341L", .district_id = 1}},
+      {{.id = 30,
+        .code = "S30",
+        .name = password,
+        .kind = SiteKind::kOutletGas,
+        .district_id = 1,
+        .enterprise_id = 7},
+       {.id = 3, .code = "S3", .kind = SiteKind::kAir, .district_id = 2}},
+      {{.mn = "MN-B", .site_id = 30, .password = password},
+       {.mn = "MN-A", .site_id = 30},
+       {.mn = "MN-C", .site_id = 3}});
 }
 
 TEST(RegistryTest, EmptyBeforeTheFirstPublish) {
@@ -48,6 +49,8 @@ TEST(RegistryTest, LookupsAndOrder) {
   EXPECT_EQ(s->DistrictById(2)->code, "110108");
   EXPECT_EQ(s->DistrictById(9), nullptr);
   EXPECT_EQ(s->EnterpriseById(7)->name, "京能");
+  EXPECT_EQ(s->EnterpriseByCode("91110000600037341L")->id, 7);
+  EXPECT_EQ(s->EnterpriseByCode("91110000600037341X"), nullptr);
   EXPECT_EQ(s->DeviceByMn("MN-B")->password, "123456");
   EXPECT_EQ(s->MnsOf(30), (std::vector<std::string>{"MN-A", "MN-B"}));
   EXPECT_TRUE(s->MnsOf(99).empty());
