@@ -10,6 +10,8 @@ PKGS=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-system-dev   # Asio (gateway, simulator), Beast (HTTP)
   libsqlite3-dev                     # the embedded store
+  libpq-dev                          # the PostgreSQL store's client (libpq)
+  postgresql-15                      # servers the PostgreSQL tests start on loopback (store/pg/test_server.h)
   nlohmann-json3-dev                 # JSON for the CLI and small API documents
   libcli11-dev                       # command line
   libspdlog-dev libfmt-dev           # logs, formatting

@@ -1,8 +1,9 @@
 // The Store contract suite's fixture, shared by the per-module contract tests
 // (readings_, registry_, derived_, alarm_ and audit_contract_test.cc). Each suite is
-// written once against Store& and run for every implementation (SQLite now;
-// PostgreSQL joins StoreBackends()). A case may Restart() the store mid-way: what
-// was acknowledged must be there after it.
+// written once against Store& and run for every implementation: SQLite, and
+// PostgreSQL on a server the test process starts (pg/test_server.h; the cases are
+// skipped, saying why, where PostgreSQL is not installed). A case may Restart() the
+// store mid-way: what was acknowledged must be there after it.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "store/contract_fixture.h"
+#include "store/pg/test_server.h"
+#include "store/postgresql_store.h"
 #include "store/sqlite_store.h"
 
 namespace ecohub::store {
@@ -22,6 +25,26 @@ inline std::unique_ptr<Store> OpenSqlite(const std::string& dir) {
   auto s = OpenSqliteStore(dir, SqliteOptions{});
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s).value() : nullptr;
+}
+
+// A database of its own for each test folder on the shared test server; reopening
+// the same folder (Restart) reopens the same database.
+inline std::unique_ptr<Store> OpenPostgres(const std::string& dir) {
+  pg::TestServer* server = pg::TestServer::Shared(nullptr);
+  if (server == nullptr) return nullptr;
+  std::string db = pg::DatabaseNameFor(dir);
+  Status made = server->CreateDatabase(db);
+  EXPECT_TRUE(made.ok()) << made.ToString();
+  auto s = OpenPostgresStore(server->Url(db),
+                             PostgresOptions{.keys_file = dir + "/keys", .pool_size = 4});
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return s.ok() ? std::move(s).value() : nullptr;
+}
+
+inline std::string PostgresUnavailable() {
+  std::string why;
+  pg::TestServer::Shared(&why);
+  return why;
 }
 
 class StoreContract : public ContractFixture<Store> {
@@ -46,6 +69,9 @@ class StoreContract : public ContractFixture<Store> {
   }
 };
 
-inline auto StoreBackends() { return testing::Values(Backend{"sqlite", OpenSqlite}); }
+inline auto StoreBackends() {
+  return testing::Values(Backend{"sqlite", OpenSqlite},
+                         Backend{"postgresql", OpenPostgres, PostgresUnavailable});
+}
 
 }  // namespace ecohub::store

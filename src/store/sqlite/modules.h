@@ -13,28 +13,12 @@
 #include <mutex>
 #include <string>
 
-#include "crypto/keyring.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
+#include "store/store_keys.h"
 
 namespace ecohub::store::sqlite {
-
-// The keys the modules sign (the audit chain) and seal (device passwords) with; keys
-// live outside the database (crypto/keyring.h). Those handed over by UseAuditKeys, or
-// else found once, at first use, where every process of the data directory finds them
-// (ECOHUB_KEYS, else <data>/keys); an empty ring when there are none. Thread-safe.
-class StoreKeys {
- public:
-  explicit StoreKeys(std::string default_file) : default_file_(std::move(default_file)) {}
-  void Use(std::shared_ptr<const crypto::KeyRing> keys);
-  Result<std::shared_ptr<const crypto::KeyRing>> Get();
-
- private:
-  std::mutex mu_;
-  std::string default_file_;
-  std::shared_ptr<const crypto::KeyRing> keys_;  // null until set or found
-};
 
 struct Connections {
   std::unique_ptr<Db> write;    // ecohub.db (read-only in a read-only store)

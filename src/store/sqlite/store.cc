@@ -46,21 +46,6 @@ Status OpenDerivedFile(const std::string& data_dir, const SqliteOptions& o, Conn
 
 }  // namespace
 
-void StoreKeys::Use(std::shared_ptr<const crypto::KeyRing> keys) {
-  std::lock_guard lock(mu_);
-  keys_ = std::move(keys);
-}
-
-Result<std::shared_ptr<const crypto::KeyRing>> StoreKeys::Get() {
-  std::lock_guard lock(mu_);
-  if (!keys_) {
-    auto found = crypto::KeyRing::Resolve("", default_file_, /*create=*/false);
-    if (!found.ok()) return found.status();
-    keys_ = std::make_shared<const crypto::KeyRing>(std::move(found).value());
-  }
-  return keys_;
-}
-
 Result<Connections> OpenConnections(const std::string& data_dir, const SqliteOptions& o) {
   std::string path = (std::filesystem::path(data_dir) / "ecohub.db").string();
   Connections c;

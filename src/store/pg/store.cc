@@ -1,0 +1,61 @@
+// OpenPostgresStore: the connections, then one module per interface, composed.
+#include "store/pg/modules.h"
+#include "store/store_wrapper.h"
+
+namespace ecohub::store {
+
+namespace {
+
+// The connections and the modules over them. Members are destroyed in reverse: the
+// modules before the connections they use.
+struct Parts {
+  pg::Connections connections;
+  std::unique_ptr<ReadingStore> readings;
+  std::unique_ptr<RegistryStore> registry;
+  std::unique_ptr<DerivedStore> derived;
+  std::unique_ptr<AlarmStore> alarms;
+  std::unique_ptr<AuditStore> audit;
+};
+
+class PostgresStore final : public StoreWrapper {
+ public:
+  explicit PostgresStore(std::unique_ptr<Parts> p)
+      : StoreWrapper(*p->readings, *p->registry, *p->derived, *p->alarms, *p->audit),
+        parts_(std::move(p)) {}
+
+ private:
+  std::unique_ptr<Parts> parts_;
+};
+
+template <typename T>
+Status Take(Result<std::unique_ptr<T>> r, std::unique_ptr<T>* out) {
+  if (!r.ok()) return r.status();
+  *out = std::move(r).value();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
+                                                 const PostgresOptions& options) {
+  pg::ConnOptions co{.application = options.application};
+  auto p = std::make_unique<Parts>();
+  pg::Connections& c = p->connections;
+  auto pool = pg::Pool::Open(url, options.pool_size, co);
+  if (!pool.ok()) return pool.status();
+  c.pool = std::move(*pool);
+  auto writer = pg::Conn::Open(url, co);
+  if (!writer.ok()) return writer.status();
+  c.writer = std::move(*writer);
+  c.keys = std::make_shared<StoreKeys>(options.keys_file);
+  // The registry first: readings and alarms refer to its tables.
+  Status s = Take(pg::OpenRegistry(c), &p->registry);
+  if (s.ok()) s = Take(pg::OpenReadings(c), &p->readings);
+  if (s.ok()) s = Take(pg::OpenDerived(c), &p->derived);
+  if (s.ok()) s = Take(pg::OpenAlarms(c), &p->alarms);
+  if (s.ok()) s = Take(pg::OpenAudit(c), &p->audit);
+  if (!s.ok()) return s;
+  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(p)));
+}
+
+}  // namespace ecohub::store
