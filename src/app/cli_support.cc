@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "app/commands.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace ecohub::app {
 
@@ -20,15 +20,36 @@ CLI::App* AddGroup(CLI::App& app, const std::string& name, const std::string& he
   return group;
 }
 
-void AddDataOption(CLI::App* command, std::string& data_dir) {
-  command->add_option("--data", data_dir, "Data directory")->required();
+namespace {
+std::string& StoreUrlValue() {
+  static std::string url;
+  return url;
+}
+}  // namespace
+
+const std::string& StoreUrl() { return StoreUrlValue(); }
+
+void AddDataOption(CLI::App* command, std::string& data_dir, bool data_required) {
+  auto* data = command->add_option(
+      "--data", data_dir, data_required ? "Data directory" : "Data directory (SQLite store)");
+  if (data_required) data->required();
+  command
+      ->add_option("--store", StoreUrlValue(),
+                   "PostgreSQL store, postgresql://user@host:port/database (default: the SQLite "
+                   "store in --data)")
+      ->envname("ECOHUB_STORE");
 }
 
 std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,
                                         bool read_only) {
-  store::SqliteOptions o;
-  o.read_only = read_only;
-  auto opened = store::OpenSqliteStore(data_dir, o);
+  if (data_dir.empty() && StoreUrl().empty()) {
+    std::fprintf(stderr, "ecohub %s: --data DIR or --store URL is required\n", what);
+    return nullptr;
+  }
+  auto opened = store::OpenStoreAt({.url = StoreUrl(),
+                                    .data_dir = data_dir,
+                                    .read_only = read_only,
+                                    .application = std::string("ecohub ") + what});
   if (opened.ok()) return std::move(opened).value();
   std::fprintf(stderr, "ecohub %s: %s\n", what, opened.status().ToString().c_str());
   return nullptr;

@@ -23,10 +23,19 @@ namespace ecohub::app {
 // A subcommand that only groups others (`ecohub db dump`): one of them is required.
 CLI::App* AddGroup(CLI::App& app, const std::string& name, const std::string& help);
 
-// The required `--data DIR` of a subcommand that works on a data directory.
-void AddDataOption(CLI::App* command, std::string& data_dir);
+// `--data DIR` of a subcommand that works on a deployment's data, and beside it
+// `--store URL` (also $ECOHUB_STORE): the PostgreSQL server holding the store
+// (store/open_store.h). `--data` is required unless `data_required` is false, for
+// the commands that need nothing but the store (db dump, db stats, audit verify):
+// those need one of the two.
+void AddDataOption(CLI::App* command, std::string& data_dir, bool data_required = true);
 
-// The store under `data_dir`, or null after printing "ecohub <what>: <error>".
+// The `--store` URL given on this process's command line ("" for SQLite). One
+// command runs per process, so one value serves it.
+const std::string& StoreUrl();
+
+// The store at `--store`, else under `data_dir`, or null after printing
+// "ecohub <what>: <error>".
 std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,
                                         bool read_only);
 

@@ -9,6 +9,8 @@
 #include <fstream>
 #include <type_traits>
 
+#include "store/open_store.h"
+
 namespace ecohub::app {
 
 Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
@@ -169,6 +171,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["security"]["totp_issuer"].value<std::string>()) c->accounts.totp_issuer = *v;
   if (auto v = t["accounts"]["admin_password_file"].value<std::string>())
     c->admin_password_file = *v;
+  if (auto v = t["store"]["url"].value<std::string>()) c->store_url = *v;
   if (auto v = t["security"]["key_file"].value<std::string>()) c->security.key_file = *v;
   if (auto v = t["security"]["audit_anchor_file"].value<std::string>())
     c->security.audit_anchor_file = *v;
@@ -177,6 +180,9 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
 
 Status Validate(const ServeConfig& c) {
   if (c.data_dir.empty()) return Status::InvalidInput("--data DIR is required");
+  if (!c.store_url.empty() && !store::IsPostgresUrl(c.store_url))
+    return Status::InvalidInput("store url " + store::RedactUrl(c.store_url) +
+                                ": not a PostgreSQL URL (postgresql://user@host:port/database)");
   if (c.io_threads < 1 || c.io_threads > 64)
     return Status::InvalidInput("io_threads must be 1..64");
   if (c.gateway.framer.max_segment < 1024 || c.gateway.framer.max_segment > 65536)

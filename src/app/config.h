@@ -41,6 +41,9 @@ struct SecurityOptions {
 
 struct ServeConfig {
   std::string data_dir;
+  // `--store` / [store] url: the PostgreSQL server of the store (store/open_store.h);
+  // empty for the SQLite store in data_dir. data_dir still holds the local files.
+  std::string store_url;
   ingest::GatewayOptions gateway;
   api::HttpOptions http;
   store::WriterOptions writer;

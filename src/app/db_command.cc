@@ -84,7 +84,7 @@ void AddDbCommand(CLI::App& app) {
   auto* db = AddGroup(app, "db", "Inspect the store");
   auto* dump =
       db->add_subcommand("dump", "Print every stored reading as MN,CN,DataTime,factor,field,value");
-  AddDataOption(dump, *data_dir);
+  AddDataOption(dump, *data_dir, /*data_required=*/false);
   dump->callback([data_dir] { ExitWith(DbDump(*data_dir)); });
   auto* stats =
       db->add_subcommand("stats", "Compact, then print readings and bytes on disk per reading");

@@ -16,7 +16,8 @@ namespace {
 // these are applied after the file, so that flags win.
 struct ServeArgs {
   ServeConfig config;
-  std::string config_file, gateway_listen, http_listen, tls_cert, tls_key, web_dir, key_file;
+  std::string config_file, gateway_listen, http_listen, tls_cert, tls_key, web_dir, key_file,
+      store_url;
 };
 
 // The options of this run; a wrong option is a usage error (exit 2), found before
@@ -35,6 +36,7 @@ Status Assemble(ServeArgs& a) {
   if (!a.tls_key.empty()) config.http.tls_key_file = a.tls_key;
   if (!a.web_dir.empty()) config.web_dir = a.web_dir;
   if (!a.key_file.empty()) config.security.key_file = a.key_file;
+  if (!a.store_url.empty()) config.store_url = a.store_url;
   return Validate(config);
 }
 
@@ -61,6 +63,11 @@ void AddServeCommand(CLI::App& app) {
   ServeConfig& config = a->config;
   auto* serve = app.add_subcommand("serve", "Run the gateway, the store and the HTTP server");
   serve->add_option("--data", config.data_dir, "Data directory (created if missing)")->required();
+  serve
+      ->add_option("--store", a->store_url,
+                   "PostgreSQL store, postgresql://user@host:port/database (default: the "
+                   "SQLite store in --data; --data then keeps the local files)")
+      ->envname("ECOHUB_STORE");
   serve->add_option("--config", a->config_file, "TOML configuration file");
   serve->add_option("--gateway-listen", a->gateway_listen, "HJ 212 TCP listen address HOST:PORT");
   serve->add_option("--http-listen", a->http_listen, "HTTP listen address HOST:PORT");

@@ -14,7 +14,7 @@
 #include "auth/secrets.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/audit.h"
-#include "store/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace ecohub::app {
 
@@ -112,10 +112,14 @@ void Server::Stop() {
 }
 
 Status Server::OpenStore() {
-  store::SqliteOptions sqlite_options;
-  sqlite_options.synchronous_full = options_.synchronous_full;
-  auto opened = store::OpenSqliteStore(options_.data_dir, sqlite_options);
+  auto opened = store::OpenStoreAt({.url = options_.store_url,
+                                    .data_dir = options_.data_dir,
+                                    .synchronous_full = options_.synchronous_full,
+                                    .application = "ecohub serve"});
   if (!opened.ok()) return opened.status();
+  spdlog::info("store: {}", options_.store_url.empty()
+                                ? "SQLite in " + options_.data_dir
+                                : "PostgreSQL at " + store::RedactUrl(options_.store_url));
   store_ = std::move(opened).value();
   // The audit chain is signed from the first row this server writes (demo seeding
   // included), with keys kept outside the store.

@@ -26,6 +26,21 @@ bool ResultOk(pg_result* r) {
   return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_COPY_IN;
 }
 
+// libpq's messages span lines ("...failed: Connection refused\n\tIs the server
+// running..."): one line for the logs.
+std::string OneLine(std::string why) {
+  std::string out;
+  for (char c : why) {
+    if (c == '\n' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 }  // namespace
 
 // --- Rows -----------------------------------------------------------------------------
@@ -102,9 +117,8 @@ Result<std::unique_ptr<Conn>> Conn::Open(const std::string& url, const ConnOptio
   pg_conn* c = PQconnectdb(url.c_str());
   if (c == nullptr) return Status::Unavailable("postgresql: out of memory connecting");
   if (PQstatus(c) != CONNECTION_OK) {
-    std::string why = PQerrorMessage(c);
+    std::string why = OneLine(PQerrorMessage(c));
     PQfinish(c);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
     return Status::Unavailable("postgresql connect: " + why);
   }
   std::unique_ptr<Conn> conn(new Conn(c, options));
@@ -137,7 +151,7 @@ Status Conn::Reconnect() {
 Status Conn::Error(std::string_view what, pg_result* r) const {
   std::string why = r ? PQresultErrorMessage(r) : "";
   if (why.empty()) why = PQerrorMessage(c_);
-  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  why = OneLine(std::move(why));
   return Status(CodeOf(c_, r), "postgresql " + std::string(what) + ": " + why);
 }
 
