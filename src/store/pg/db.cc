@@ -142,6 +142,21 @@ Status Conn::Configure() {
 
 bool Conn::Healthy() const { return PQstatus(c_) == CONNECTION_OK; }
 
+int Conn::Socket() const { return PQsocket(c_); }
+
+Status Conn::ConsumeInput() {
+  return PQconsumeInput(c_) == 1 ? Status::Ok() : Error("read notifications");
+}
+
+std::vector<std::pair<std::string, std::string>> Conn::TakeNotifications() {
+  std::vector<std::pair<std::string, std::string>> out;
+  while (PGnotify* n = PQnotifies(c_)) {
+    out.emplace_back(n->relname, n->extra);
+    PQfreemem(n);
+  }
+  return out;
+}
+
 Status Conn::Reconnect() {
   PQreset(c_);
   if (PQstatus(c_) != CONNECTION_OK) return Error("reconnect");

@@ -167,6 +167,12 @@ class Conn {
   // runs once. kCorruption when the database is newer than the list.
   Status Migrate(std::string_view module, std::span<const char* const> steps);
 
+  // LISTEN/NOTIFY: the socket to wait on, reading what arrived, and the
+  // notifications received so far as (channel, payload).
+  int Socket() const;
+  Status ConsumeInput();
+  std::vector<std::pair<std::string, std::string>> TakeNotifications();
+
   // False once the connection is lost; Reconnect() then tries again.
   bool Healthy() const;
   Status Reconnect();
