@@ -243,6 +243,7 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
 }
 
 void AlarmSyncer::RunOnce() {
+  if (leads_ && !leads_()) return;
   std::lock_guard lock(run_mu_);
   auto r = SyncAlarms(store_, devices_(), clock_.WallSeconds(), started_, options_, metrics_);
   if (!r.ok()) {

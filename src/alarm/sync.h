@@ -87,6 +87,9 @@ class AlarmSyncer {
         metrics_(metrics),
         clock_(clock) {}
   ~AlarmSyncer() { Stop(); }
+  // On several nodes sharing a store, only the one `leads` says syncs
+  // (store/coordinator.h), so that no alarm is raised twice. Set before Start.
+  void OnlyWhen(std::function<bool()> leads) { leads_ = std::move(leads); }
   // One pass now, on the caller's thread (start-up, tests).
   void RunOnce();
   void Start();
@@ -95,6 +98,7 @@ class AlarmSyncer {
  private:
   store::Store& store_;
   std::function<std::vector<DeviceSeen>()> devices_;
+  std::function<bool()> leads_;
   UnixSeconds started_;
   SyncOptions options_;
   Metrics* metrics_;

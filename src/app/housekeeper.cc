@@ -39,12 +39,13 @@ void Housekeeper::Stop() {
 }
 
 void Housekeeper::AnchorAudit() {
-  if (!anchors_) return;
+  if (!anchors_ || (leads_ && !leads_())) return;
   auto seq = anchors_->Anchor(store_, clock_.WallMillis());
   if (!seq.ok()) spdlog::error("audit anchor: {}", seq.status().ToString());
 }
 
 void Housekeeper::Run() {
+  if (leads_ && !leads_()) return;
   AnchorAudit();
   UnixSeconds now = clock_.WallSeconds();
   const RetentionOptions& r = retention_;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -38,6 +39,9 @@ class Housekeeper {
   Housekeeper(const Housekeeper&) = delete;
   Housekeeper& operator=(const Housekeeper&) = delete;
 
+  // On several nodes sharing a store, only the one `leads` says runs the passes
+  // and anchors (store/coordinator.h). Set before Start; unset: always.
+  void OnlyWhen(std::function<bool()> leads) { leads_ = std::move(leads); }
   void Start();
   void Stop();
   // Anchors the audit chain's head now (any thread); a failure is logged.
@@ -53,6 +57,7 @@ class Housekeeper {
   const int compact_every_seconds_;
   const Clock& clock_;
   const std::unique_ptr<store::AuditAnchorLog> anchors_;
+  std::function<bool()> leads_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <unordered_map>
 
 #include "api/http_client.h"
 #include "api/routes.h"
@@ -37,6 +38,10 @@ Server::~Server() {
   // The last audit rows, then their anchor: a clean stop leaves no unanchored tail.
   if (audit_queue_) audit_queue_->Stop();
   if (housekeeper_) housekeeper_->AnchorAudit();
+  // The jobs that ask the coordinator stop before it goes.
+  if (housekeeper_) housekeeper_->Stop();
+  if (alarms_) alarms_->Stop();
+  coordinator_.reset();
 }
 
 Status Server::Open() {
@@ -61,6 +66,7 @@ Status Server::Open() {
   housekeeper_ = std::make_unique<Housekeeper>(
       *store_, options_.retention, options_.compact_every_seconds, clock_,
       std::make_unique<store::AuditAnchorLog>(AnchorFile(), keys_));
+  housekeeper_->OnlyWhen([this] { return coordinator_->Leads("housekeeper"); });
   WireAlarms();
   writer_ = std::make_unique<store::Writer>(*store_, options_.writer, clock_);
   writer_->SetAfterCommit([this](const std::vector<store::Batch>& b) { AfterCommit(b); });
@@ -120,6 +126,18 @@ Status Server::OpenStore() {
   spdlog::info("store: {}", options_.store_url.empty()
                                 ? "SQLite in " + options_.data_dir
                                 : "PostgreSQL at " + store::RedactUrl(options_.store_url));
+  if (options_.store_url.empty()) {
+    coordinator_ = store::NewLocalCoordinator();
+  } else {
+    auto c = store::OpenPostgresCoordinator(options_.store_url);
+    if (!c.ok()) return c.status();
+    coordinator_ = std::move(c).value();
+  }
+  // Another node changed the registry: take its snapshot now rather than at the
+  // next periodic reload.
+  coordinator_->OnChange([this](const std::string& topic) {
+    if (topic == "registry") asio::post(io_, [this] { ReloadRegistry(); });
+  });
   store_ = std::move(opened).value();
   // The audit chain is signed from the first row this server writes (demo seeding
   // included), with keys kept outside the store.
@@ -248,6 +266,7 @@ void Server::WireAlarms() {
   alarms_ = std::make_unique<alarm::AlarmSyncer>(
       *store_, [this] { return DevicesSeen(); }, device_status_->started(), alarm_options,
       &metrics_, clock_);
+  alarms_->OnlyWhen([this] { return coordinator_->Leads("alarm-sync"); });
 }
 
 // The unified identity provider's login, when configured. Nothing is fetched here:
@@ -277,7 +296,8 @@ void Server::WireApi() {
   ctx_.accounts = accounts_.get();
   ctx_.permits = permits_.get();
   ctx_.oidc = oidc_.get();
-  ctx_.sites = std::make_shared<api::SiteDirectory>(registry_, [this] { return ReloadRegistry(); });
+  ctx_.sites =
+      std::make_shared<api::SiteDirectory>(registry_, [this] { return RegistryChanged(); });
   ctx_.audit_queue = audit_queue_.get();
   ctx_.device_status = device_status_.get();
   ctx_.device_changed = [this](const store::Device& d) { DeviceChanged(d); };
@@ -309,8 +329,18 @@ void Server::AfterCommit(const std::vector<store::Batch>& batches) {
   if (options_.derive.enabled) deriver_->Touch(batches);
 }
 
+Status Server::RegistryChanged() {
+  Status s = ReloadRegistry();
+  // The other nodes reload too (this one hears its own news and reloads again:
+  // cheap, and simpler than telling news apart).
+  if (Status p = coordinator_->Publish("registry"); !p.ok())
+    spdlog::warn("registry change not announced to other nodes (they reload within 5 s): {}",
+                 p.ToString());
+  return s;
+}
+
 void Server::DeviceChanged(const store::Device& device) {
-  if (Status s = ReloadRegistry(); !s.ok())
+  if (Status s = RegistryChanged(); !s.ok())
     spdlog::error("registry reload after a change of device {}: {}", device.mn, s.ToString());
 }
 
@@ -333,11 +363,19 @@ std::vector<alarm::DeviceSeen> Server::DevicesSeen() const {
   auto all = store_->Devices();
   if (!all.ok()) return seen;
   auto live = device_status_->All();
+  // Several nodes: a device may be connected to another one. What it sent there
+  // is in the store: its newest reading's time stands for its last packet.
+  std::unordered_map<std::string, UnixSeconds> elsewhere;
+  if (!options_.store_url.empty())
+    if (auto latest = store_->LatestAll(); latest.ok())
+      for (const auto& v : *latest)
+        elsewhere[v.mn] = std::max(elsewhere[v.mn], std::min(v.time, clock_.WallSeconds()));
   for (const auto& d : *all) {
     auto it = live.find(d.mn);
     bool heard = it != live.end();
-    seen.push_back({d.mn, d.site_id, d.enabled, heard ? it->second.last_packet : 0,
-                    heard ? it->second.resumed : 0});
+    UnixSeconds last = heard ? it->second.last_packet : 0;
+    if (auto e = elsewhere.find(d.mn); e != elsewhere.end()) last = std::max(last, e->second);
+    seen.push_back({d.mn, d.site_id, d.enabled, last, heard ? it->second.resumed : 0});
   }
   return seen;
 }
@@ -371,6 +409,10 @@ void Server::Shutdown() {
   http_->Stop();
   housekeeper_->Stop();
   alarms_->Stop();
+  // Another node takes these jobs over at once rather than when this one's session
+  // ends.
+  coordinator_->Release("housekeeper");
+  coordinator_->Release("alarm-sync");
   deriver_->Stop();
   stats_timer_.cancel();
   registry_timer_.cancel();

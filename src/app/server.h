@@ -56,6 +56,7 @@
 #include "permit/permit_store.h"
 #include "registry/snapshot.h"
 #include "store/audit_queue.h"
+#include "store/coordinator.h"
 #include "store/latest_cache.h"
 #include "store/store.h"
 #include "store/writer.h"
@@ -99,6 +100,9 @@ class Server {
   // Any thread: reads the registry tables again and publishes them when they
   // changed (a change through the API, another process, the 5 s timer).
   Status ReloadRegistry();
+  // After a change of the registry through the API: reload, and tell the other
+  // nodes to.
+  Status RegistryChanged();
   // Publishing thread, after every new registry snapshot: the readers that keep
   // something derived from it (the latest-value cache's device -> site map, the
   // deriver's site list) follow it.
@@ -162,6 +166,9 @@ class Server {
   std::unique_ptr<Housekeeper> housekeeper_;
   std::unique_ptr<alarm::AlarmSyncer> alarms_;
   boost::asio::io_context io_;
+  // Singleton jobs and news among the nodes sharing the store; after io_, so that
+  // its thread, which posts to io_, ends first.
+  std::unique_ptr<store::Coordinator> coordinator_;
   std::unique_ptr<store::Writer> writer_;        // its hook reaches latest_ and deriver_
   std::unique_ptr<GatewayAudit> gateway_audit_;  // the gateway's security events, audited
   std::unique_ptr<ingest::Gateway> gateway_;
