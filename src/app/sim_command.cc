@@ -18,8 +18,23 @@ struct SimArgs {
 };
 
 int RunSimCommand(SimArgs& a) {
-  Status s = ParseListen(a.target, &a.sim.host, &a.sim.port);
-  if (!s.ok()) return std::fprintf(stderr, "ecohub sim: %s\n", s.message().c_str()), 2;
+  // HOST:PORT[,HOST:PORT...]: the first, then the others of several nodes.
+  std::vector<std::string> targets;
+  for (size_t at = 0; at <= a.target.size();) {
+    size_t comma = std::min(a.target.find(',', at), a.target.size());
+    targets.push_back(a.target.substr(at, comma - at));
+    at = comma + 1;
+  }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    std::string host;
+    uint16_t port = 0;
+    Status s = ParseListen(targets[i], &host, &port);
+    if (!s.ok()) return std::fprintf(stderr, "ecohub sim: %s\n", s.message().c_str()), 2;
+    if (i == 0)
+      a.sim.host = host, a.sim.port = port;
+    else
+      a.sim.more_gateways.emplace_back(host, port);
+  }
   a.sim.faults = a.faults == "on";
   auto city = LoadDemoCity(a.city);
   if (!city.ok())
@@ -41,7 +56,11 @@ void AddSimCommand(CLI::App& app) {
   auto a = std::make_shared<SimArgs>();
   SimOptions& sim = a->sim;
   auto* cmd = app.add_subcommand("sim", "Simulated HJ 212 data loggers");
-  cmd->add_option("--target", a->target, "Gateway HOST:PORT")->required();
+  cmd->add_option(
+         "--target", a->target,
+         "Gateway HOST:PORT; several, comma-separated, for several nodes (device i "
+         "starts on the i-th modulo their number and moves on when its connection is lost)")
+      ->required();
   cmd->add_option("--devices", sim.devices, "Number of loggers")
       ->required()
       ->check(CLI::Range(1, 100000));

@@ -60,6 +60,7 @@ class Device : public std::enable_shared_from_this<Device> {
   Sim& sim_;
   asio::io_context& io_;
   int index_;
+  size_t gateway_;  // which of the simulator's gateways, modulo their number
   std::string mn_, pw_, st_;
   const DemoSite& site_;
   tcp::socket socket_;
@@ -80,8 +81,10 @@ class Device : public std::enable_shared_from_this<Device> {
 
 class Sim {
  public:
-  Sim(const SimOptions& o, const DemoCity& c)
-      : options(o), city(c), endpoint(asio::ip::make_address(o.host), o.port) {
+  Sim(const SimOptions& o, const DemoCity& c) : options(o), city(c) {
+    endpoints.emplace_back(asio::ip::make_address(o.host), o.port);
+    for (const auto& [host, port] : o.more_gateways)
+      endpoints.emplace_back(asio::ip::make_address(host), port);
     if (!o.acked_log.empty()) {
       log = std::fopen(o.acked_log.c_str(), "a");
       if (!log) spdlog::error("sim: cannot open {}", o.acked_log);
@@ -107,7 +110,7 @@ class Sim {
 
   SimOptions options;
   const DemoCity& city;
-  tcp::endpoint endpoint;
+  std::vector<tcp::endpoint> endpoints;
   std::FILE* log = nullptr;
   double step;
   int64_t vt_start;
@@ -120,6 +123,7 @@ Device::Device(Sim& sim, asio::io_context& io, int index)
     : sim_(sim),
       io_(io),
       index_(index),
+      gateway_(static_cast<size_t>(index)),
       mn_(DemoMn(index)),
       pw_(DemoPassword(index)),
       site_(DemoSiteOfDevice(sim.city, index)),
@@ -155,7 +159,8 @@ void Device::Connect() {
   if (stopped_ || connecting_) return;
   connecting_ = true;
   socket_ = tcp::socket(io_);
-  socket_.async_connect(sim_.endpoint, [self = shared_from_this()](boost::system::error_code ec) {
+  const tcp::endpoint& to = sim_.endpoints[gateway_ % sim_.endpoints.size()];
+  socket_.async_connect(to, [self = shared_from_this()](boost::system::error_code ec) {
     self->connecting_ = false;
     if (ec) return self->ScheduleReconnect();
     self->OnConnected();
@@ -165,6 +170,7 @@ void Device::Connect() {
 void Device::ScheduleReconnect() {
   if (stopped_) return;
   connected_ = false;
+  ++gateway_;  // the next gateway, when there are several
   outq_.clear();
   boost::system::error_code ignore;
   socket_.close(ignore);

@@ -12,12 +12,18 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ecohub::app {
 
 struct SimOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 9212;
+  // More gateways (several EcoHub nodes): device i first connects to gateway
+  // i mod n of host:port followed by these, and after a lost or refused connection
+  // to the next one, as a logger configured with backup servers does.
+  std::vector<std::pair<std::string, uint16_t>> more_gateways;
   int devices = 1;
   int first_device = 0;
   double duration_seconds = 60;

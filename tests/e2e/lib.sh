@@ -53,3 +53,32 @@ PY
 metric() {  # metric PORT NAME -> value (0 when absent)
   http_get "$1" /metrics | awk -v n="$2" '$1==n {print $2; found=1} END {if (!found) print 0}'
 }
+
+# start_pg: a PostgreSQL server of the test's own, from Debian's server programs
+# (postgresql-15), in a fresh folder, on a free loopback port, with a database
+# `ecohub` owned by the superuser `ecohub` (trust on loopback: tests only). Sets
+# PG_DIR, PG_URL; stop_pg stops it and removes the folder. Returns 77 (the tests'
+# "skipped") when PostgreSQL is not installed. As root the server runs as `postgres`.
+start_pg() {
+  PG_BIN=${ECOHUB_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+  if [ ! -x "$PG_BIN/initdb" ]; then echo "PostgreSQL server programs not installed"; return 77; fi
+  PG_DIR=$(mktemp -d)
+  PG_AS=()
+  if [ "$(id -u)" -eq 0 ]; then chown postgres "$PG_DIR"; PG_AS=(runuser -u postgres --); fi
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U ecohub -E UTF8 --no-locale \
+    --no-sync >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log"; return 1; }
+  local port
+  port=$(free_port)
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c max_connections=200" start \
+    >/dev/null || { cat "$PG_DIR/server.log"; return 1; }
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U ecohub ecohub
+  PG_URL="postgresql://ecohub@127.0.0.1:$port/ecohub"
+}
+
+stop_pg() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=""
+}
