@@ -73,6 +73,13 @@ Result<std::string> AuditMac(const AuditEntry& e, const crypto::Key& key) {
   return HexMac(key, kChainLabel, Serialise(e, /*keyed=*/true));
 }
 
+Status CheckAuditLink(const AuditEntry& head, const AuditEntry& e) {
+  if (e.id == head.id + 1 && e.prev_hash == head.hash) return Status::Ok();
+  return Status(Code::kConflict, "audit row " + std::to_string(e.id) +
+                                     " does not continue the chain after row " +
+                                     std::to_string(head.id));
+}
+
 Status SealAuditEntry(const AuditEntry& head, const crypto::KeyRing& keys, AuditEntry* e) {
   if (!head.key_id.empty()) {
     if (keys.empty()) return NoKey("audit append");

@@ -50,6 +50,10 @@ Result<std::string> AuditMac(const AuditEntry& entry, const crypto::Key& key);
 // without the right key cannot extend (and weaken) it.
 Status SealAuditEntry(const AuditEntry& head, const crypto::KeyRing& keys, AuditEntry* entry);
 
+// Whether a copied `entry` continues the chain after `head` (AuditStore::CopyAudits):
+// its id one more and its prev_hash the head's hash; kConflict naming the row if not.
+Status CheckAuditLink(const AuditEntry& head, const AuditEntry& entry);
+
 struct AuditAnchor {
   int64_t seq = 0;  // an audit row id
   std::string hash;

@@ -51,6 +51,48 @@ TEST_P(AuditStoreContract, AuditLogIsAHashChainThatSurvivesRestart) {
   EXPECT_NE(AuditHash(e), h);
 }
 
+TEST_P(AuditStoreContract, ACopiedChainKeepsItsHashesAndRefusesAGap) {
+  std::vector<AuditEntry> rows;
+  for (int i = 0; i < 4; ++i) {
+    AuditEntry e;
+    e.actor = "cli";
+    e.action = "city.init";
+    e.object = "city:" + std::to_string(i);
+    e.detail = "{}";
+    auto got = store_->AppendAudit(e);
+    ASSERT_TRUE(got.ok());
+    rows.push_back(*got);
+  }
+  // Another store of the same backend, empty: the copy of the log.
+  std::string dir = FreshTestDir("/ecohub_contract_copy_");
+  auto copy = GetParam().open(dir);
+  ASSERT_NE(copy, nullptr);
+  // A gap (row 2 first) is refused, and nothing of the call is stored.
+  EXPECT_EQ(copy->CopyAudits(std::span<const AuditEntry>(rows).subspan(1)).code(), Code::kConflict);
+  ASSERT_TRUE(copy->CopyAudits(std::span<const AuditEntry>(rows).first(2)).ok());
+  ASSERT_TRUE(copy->CopyAudits(std::span<const AuditEntry>(rows).subspan(2)).ok());
+  std::vector<AuditEntry> got;
+  ASSERT_TRUE(copy->ScanAudit([&](const AuditEntry& e) {
+                    got.push_back(e);
+                    return true;
+                  })
+                  .ok());
+  ASSERT_EQ(got.size(), rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(got[i].id, rows[i].id);
+    EXPECT_EQ(got[i].time, rows[i].time);
+    EXPECT_EQ(got[i].hash, rows[i].hash);
+    EXPECT_EQ(got[i].prev_hash, rows[i].prev_hash);
+    EXPECT_EQ(got[i].detail, rows[i].detail);
+  }
+  auto check = VerifyAuditChain(*copy);
+  ASSERT_TRUE(check.ok());
+  EXPECT_TRUE(check->ok) << check->reason;
+  EXPECT_EQ(check->head, rows.back().hash);
+  copy.reset();
+  std::filesystem::remove_all(dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(All, AuditStoreContract, StoreBackends(), BackendName<Store>);
 
 // Keys for the keyed chain: `ids` each with 32 bytes of its own first letter's digit.

@@ -67,6 +67,12 @@ class AuditStore {
   // The same for several entries, chained in order, in one durable transaction
   // (all or none); fills each entry's id, time (when 0), prev_hash and hash.
   virtual Status AppendAudits(std::span<AuditEntry> entries) = 0;
+  // Stores `entries` exactly as they are, hashes included (a copy of another store's
+  // log: `ecohub db migrate`), in one durable transaction. Each must continue the
+  // chain: id one more than the last row's, prev_hash the last row's hash; otherwise
+  // kConflict and nothing is stored. The hashes are not recomputed (the copy keeps
+  // the original signatures and anchors): `audit verify` checks them.
+  virtual Status CopyAudits(std::span<const AuditEntry> entries) = 0;
   // Every audit row in id order, as stored (no checking); `fn` returns false to stop.
   virtual Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) = 0;
   // The last row and where the keyed part begins, without reading the whole log.

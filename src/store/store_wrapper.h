@@ -102,6 +102,7 @@ class StoreWrapper : public Store {
   }
   Result<AuditChainHead> ReadAuditHead() override { return audit_.ReadAuditHead(); }
   Status AppendAudits(std::span<AuditEntry> e) override { return audit_.AppendAudits(e); }
+  Status CopyAudits(std::span<const AuditEntry> e) override { return audit_.CopyAudits(e); }
   Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) override {
     return audit_.ScanAudit(fn);
   }

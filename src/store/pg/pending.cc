@@ -68,6 +68,7 @@ class PendingStore final : public Store {
   void UseAuditKeys(std::shared_ptr<const crypto::KeyRing>) override {}
   Result<AuditChainHead> ReadAuditHead() override { return Pending(); }
   Status AppendAudits(std::span<AuditEntry>) override { return Pending(); }
+  Status CopyAudits(std::span<const AuditEntry>) override { return Pending(); }
   Status ScanAudit(const std::function<bool(const AuditEntry&)>&) override { return Pending(); }
 };
 

@@ -50,6 +50,28 @@ class Audit final : public AuditStore, private OnEcohubDb {
     });
   }
 
+  Status CopyAudits(std::span<const AuditEntry> entries) override {
+    if (entries.empty()) return Status::Ok();
+    std::lock_guard lock(w_.mu());
+    return w_.InTransaction([&] {
+      AuditEntry head;
+      head.hash = kAuditGenesis;
+      Stmt last(w_, std::string("SELECT ") + kColumns + " FROM audit_log ORDER BY id DESC LIMIT 1");
+      if (last.Step() == kRow) head = EntryOf(last);
+      for (const AuditEntry& e : entries) {
+        if (Status s = CheckAuditLink(head, e); !s.ok()) return s;
+        Status s = w_.Run(
+            "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash, key_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            "copy audit", e.id, e.time, e.actor, e.action, e.object, e.detail, e.prev_hash, e.hash,
+            e.key_id);
+        if (!s.ok()) return s;
+        head = e;
+      }
+      return Status::Ok();
+    });
+  }
+
   Status ScanAudit(const std::function<bool(const AuditEntry&)>& fn) override {
     std::lock_guard lock(r_.mu());
     Stmt q(r_, std::string("SELECT ") + kColumns + " FROM audit_log ORDER BY id");
