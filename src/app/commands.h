@@ -16,7 +16,8 @@ namespace ecohub::app {
 
 void AddServeCommand(CLI::App& app);     // serve.cc
 void AddSimCommand(CLI::App& app);       // sim_command.cc
-void AddDbCommand(CLI::App& app);        // db_command.cc: dump, stats
+void AddDbCommand(CLI::App& app);        // db_command.cc: dump, stats; db_migrate.cc
+void AddDbMigrate(CLI::App* db);         // db_migrate.cc: migrate (SQLite -> PostgreSQL)
 void AddCityCommand(CLI::App& app);      // city_command.cc: init
 void AddRegistryCommand(CLI::App& app);  // city_command.cc: import
 void AddDeviceCommand(CLI::App& app);    // admin_commands.cc: put

@@ -90,6 +90,7 @@ void AddDbCommand(CLI::App& app) {
       db->add_subcommand("stats", "Compact, then print readings and bytes on disk per reading");
   AddDataOption(stats, *data_dir);
   stats->callback([data_dir] { ExitWith(DbStats(*data_dir)); });
+  AddDbMigrate(db);
 }
 
 }  // namespace ecohub::app

@@ -1,0 +1,245 @@
+// `ecohub db migrate --from DIR --to URL`: an SQLite deployment copied into an empty
+// PostgreSQL store, module by module through the Store interface, then checked: the
+// counts of both sides, the ids the audit log names, and the audit chain (copied
+// row for row, so its signatures and the anchors outside still hold).
+//
+// Not copied: raw packets (a short-lived trace; the store keeps them by time and
+// device only) and accounts and permits, which stay in their own files of the data
+// directory (accounts.db, permits.db).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "app/audit_verdict.h"
+#include "app/cli_support.h"
+#include "app/commands.h"
+#include "derive/kinds.h"
+#include "derive/noise_jobs.h"
+#include "store/audit.h"
+#include "store/open_store.h"
+
+namespace ecohub::app {
+namespace {
+
+struct MigrateArgs {
+  std::string from, to, key_file, anchors;
+};
+
+// What both sides hold, module by module, to compare after the copy.
+using Counts = std::map<std::string, int64_t>;
+
+const char* const kDerivedKinds[] = {derive::kKindAqiHour,    derive::kKindAqiDay,
+                                     derive::kKindWaterDay,   derive::kKindExceedance,
+                                     derive::kKindQualityDay, derive::kKindNoiseDay};
+
+Result<std::vector<store::Alarm>> AllAlarms(store::Store& st) {
+  store::AlarmFilter f;
+  f.limit = SIZE_MAX;
+  auto all = st.QueryAlarms(f);
+  if (all.ok()) std::reverse(all->begin(), all->end());  // oldest (lowest id) first
+  return all;
+}
+
+Result<Counts> CountsOf(store::Store& st) {
+  Counts c;
+  auto readings = st.CountReadings();
+  if (!readings.ok()) return readings.status();
+  c["readings"] = *readings;
+  auto districts = st.Districts();
+  auto enterprises = st.Enterprises();
+  auto sites = st.Sites();
+  auto devices = st.Devices();
+  for (auto s : {districts.status(), enterprises.status(), sites.status(), devices.status()})
+    if (!s.ok()) return s;
+  c["districts"] = districts->size();
+  c["enterprises"] = enterprises->size();
+  c["sites"] = sites->size();
+  c["devices"] = devices->size();
+  for (const char* kind : kDerivedKinds) {
+    auto rows = st.QueryDerived(kind, "", INT64_MIN, INT64_MAX, SIZE_MAX);
+    if (!rows.ok()) return rows.status();
+    c[std::string("derived ") + kind] = rows->size();
+  }
+  auto alarms = AllAlarms(st);
+  if (!alarms.ok()) return alarms.status();
+  c["alarms"] = alarms->size();
+  auto head = st.ReadAuditHead();
+  if (!head.ok()) return head.status();
+  c["audit rows"] = head->last.id;
+  return c;
+}
+
+// The registry, keeping every id (the audit log and the alarms name them): rows go
+// in id order into empty tables; an id that comes out different stops the copy.
+Status CopyRegistry(store::Store& from, store::Store& to) {
+  if (auto city = from.GetCity(); city.ok()) {
+    if (Status s = to.PutCity(*city); !s.ok()) return s;
+  } else if (city.status().code() != Code::kNotFound) {
+    return city.status();
+  }
+  auto same_id = [](const char* what, int64_t want, const Result<int64_t>& got) {
+    if (!got.ok()) return got.status();
+    if (*got != want)
+      return Status::Internal(std::string(what) + " " + std::to_string(want) + " came out as " +
+                              std::to_string(*got) + ": the destination was not empty");
+    return Status::Ok();
+  };
+  auto districts = from.Districts();
+  if (!districts.ok()) return districts.status();
+  for (const auto& d : *districts)
+    if (Status s = same_id("district", d.id, to.PutDistrict(d)); !s.ok()) return s;
+  auto enterprises = from.Enterprises();
+  if (!enterprises.ok()) return enterprises.status();
+  for (const auto& e : *enterprises)
+    if (Status s = same_id("enterprise", e.id, to.PutEnterprise(e)); !s.ok()) return s;
+  auto sites = from.Sites();
+  if (!sites.ok()) return sites.status();
+  for (const auto& site : *sites)
+    if (Status s = same_id("site", site.id, to.PutSite(site)); !s.ok()) return s;
+  auto devices = from.Devices();
+  if (!devices.ok()) return devices.status();
+  for (const auto& d : *devices)
+    if (Status s = to.PutDevice(d); !s.ok()) return s;
+  return Status::Ok();
+}
+
+Status CopyReadings(store::Store& from, store::Store& to, int64_t total) {
+  constexpr size_t kBatch = 50000;
+  store::Batch batch;
+  int64_t done = 0;
+  Status failed;
+  auto flush = [&] {
+    const store::Batch* p = &batch;
+    failed = to.Append(std::span<const store::Batch* const>(&p, 1));
+    done += batch.readings.size();
+    batch.readings.clear();
+    Progress("readings", static_cast<int>(done / 1000), static_cast<int>(total / 1000));
+    return failed.ok();
+  };
+  Status s = from.ScanReadings([&](const Reading& r) {
+    batch.readings.push_back(r);
+    return batch.readings.size() < kBatch || flush();
+  });
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  if (!batch.readings.empty() && !flush()) return failed;
+  return Status::Ok();
+}
+
+Status CopyDerivedAndAlarms(store::Store& from, store::Store& to) {
+  for (const char* kind : kDerivedKinds) {
+    auto rows = from.QueryDerived(kind, "", INT64_MIN, INT64_MAX, SIZE_MAX);
+    if (!rows.ok()) return rows.status();
+    for (size_t at = 0; at < rows->size(); at += 10000) {
+      auto part = std::span<const store::DerivedRow>(*rows).subspan(
+          at, std::min<size_t>(10000, rows->size() - at));
+      if (Status s = to.PutDerived(part); !s.ok()) return s;
+    }
+  }
+  // Alarms are raised open, then taken through their lifecycle as they were.
+  auto alarms = AllAlarms(from);
+  if (!alarms.ok()) return alarms.status();
+  for (const auto& a : *alarms) {
+    if (Status s = to.UpsertAlarms(std::span<const store::Alarm>(&a, 1)); !s.ok()) return s;
+    // Same id, or the audit rows that name this alarm would name another.
+    auto copied = to.GetAlarm(a.id);
+    if (!copied.ok() || copied->key != a.key)
+      return Status::Internal("alarm " + std::to_string(a.id) +
+                              " came out with another id: the destination was not empty");
+    if (!a.ack_by.empty())
+      if (auto r = to.TransitionAlarm(a.id, "acknowledged", a.ack_by, a.ack_comment, a.ack_at);
+          !r.ok())
+        return r.status();
+    if (a.status == "closed")
+      if (auto r = to.TransitionAlarm(a.id, "closed", a.closed_by, a.close_comment, a.closed_at);
+          !r.ok())
+        return r.status();
+  }
+  return Status::Ok();
+}
+
+Status CopyAudit(store::Store& from, store::Store& to) {
+  std::vector<store::AuditEntry> rows;
+  Status failed;
+  Status s = from.ScanAudit([&](const store::AuditEntry& e) {
+    rows.push_back(e);
+    if (rows.size() < 5000) return true;
+    failed = to.CopyAudits(rows);
+    rows.clear();
+    return failed.ok();
+  });
+  if (!s.ok()) return s;
+  if (!failed.ok()) return failed;
+  return rows.empty() ? Status::Ok() : to.CopyAudits(rows);
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "ecohub db migrate: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+int RunMigrate(const MigrateArgs& a) {
+  auto from = store::OpenStoreAt({.data_dir = a.from, .read_only = true});
+  if (!from.ok()) return Fail(from.status());
+  if (!store::IsPostgresUrl(a.to))
+    return Fail(
+        Status::InvalidInput("--to " + store::RedactUrl(a.to) + " is not a PostgreSQL URL"));
+  // The destination finds the deployment's keys where the source does.
+  auto to = store::OpenStoreAt({.url = a.to, .data_dir = a.from, .application = "ecohub migrate"});
+  if (!to.ok()) return Fail(to.status());
+  auto keys = crypto::KeyRing::Resolve(a.key_file, a.from + "/keys", /*create=*/false);
+  if (!keys.ok()) return Fail(keys.status());
+  auto shared_keys = std::make_shared<const crypto::KeyRing>(std::move(*keys));
+  (*to)->UseAuditKeys(shared_keys);
+  auto before = CountsOf(**from);
+  auto empty = CountsOf(**to);
+  if (!before.ok()) return Fail(before.status());
+  if (!empty.ok()) return Fail(empty.status());
+  for (const auto& [what, n] : *empty)
+    if (n != 0)
+      return Fail(Status::InvalidInput("the destination is not empty (" + what + ": " +
+                                       std::to_string(n) + "); migrate into a new database"));
+  Status s = CopyRegistry(**from, **to);
+  if (s.ok()) s = CopyReadings(**from, **to, (*before)["readings"]);
+  if (s.ok()) s = CopyDerivedAndAlarms(**from, **to);
+  if (s.ok()) s = CopyAudit(**from, **to);
+  if (!s.ok()) return Fail(s);
+  auto after = CountsOf(**to);
+  if (!after.ok()) return Fail(after.status());
+  bool same = true;
+  std::printf("%-24s %12s %12s\n", "", "SQLite", "PostgreSQL");
+  for (const auto& [what, n] : *before) {
+    int64_t m = (*after)[what];
+    same = same && n == m;
+    std::printf("%-24s %12lld %12lld%s\n", what.c_str(), (long long)n, (long long)m,
+                n == m ? "" : "  DIFFERENT");
+  }
+  std::string anchors = a.anchors.empty() ? a.from + "/" + store::kAuditAnchorFile : a.anchors;
+  auto verdict = AuditVerdict(**to, *shared_keys, anchors);
+  if (!verdict.ok()) return Fail(verdict.status());
+  std::printf("audit chain: %s\n", verdict->dump().c_str());
+  if (!same || !verdict->value("ok", false))
+    return std::fprintf(stderr, "ecohub db migrate: the copy differs from its source\n"), 1;
+  AuditCli(**to, "db.migrate", "store", {{"from", a.from}, {"readings", (*before)["readings"]}});
+  std::printf("migrated: %s now holds the deployment of %s\n", store::RedactUrl(a.to).c_str(),
+              a.from.c_str());
+  return 0;
+}
+
+}  // namespace
+
+void AddDbMigrate(CLI::App* db) {
+  auto a = std::make_shared<MigrateArgs>();
+  auto* cmd = db->add_subcommand(
+      "migrate", "Copy an SQLite deployment into an empty PostgreSQL store, then check the copy");
+  cmd->add_option("--from", a->from, "Data directory of the SQLite deployment")->required();
+  cmd->add_option("--to", a->to, "PostgreSQL store, postgresql://user@host:port/database")
+      ->required();
+  cmd->add_option("--key-file", a->key_file,
+                  "Master keys (default: ECOHUB_KEYS, else <from>/keys)");
+  cmd->add_option("--anchors", a->anchors, "Anchor file (default: <from>/audit-anchors.log)");
+  cmd->callback([a] { ExitWith(RunMigrate(*a)); });
+}
+
+}  // namespace ecohub::app
