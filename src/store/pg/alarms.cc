@@ -4,8 +4,8 @@
 // waits for the first's row lock, then finds the status changed and updates nothing.
 #include <algorithm>
 
+#include "store/pg/lease.h"
 #include "store/pg/modules.h"
-#include "store/pg/read.h"
 
 namespace ecohub::store::pg {
 
@@ -80,10 +80,7 @@ class Alarms final : public AlarmStore {
 
   Status UpsertAlarms(std::span<const Alarm> alarms) override {
     if (alarms.empty()) return Status::Ok();
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    Conn& conn = **db;
-    return conn.InTransaction([&] {
+    return Transaction(pool_, [&](Conn& conn) {
       UnixSeconds now = WallSeconds();
       for (const Alarm& a : alarms) {
         Status s = conn.Run(
@@ -147,13 +144,10 @@ class Alarms final : public AlarmStore {
           "WHERE id=$1 AND status IN ('open', 'acknowledged')";
     else
       return Status::InvalidInput("an alarm moves to acknowledged or closed only");
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    Conn& conn = **db;
     Result<Alarm> out = Status::Internal("alarm transition did not run");
     // The change and the read of the result in one transaction: the row as this
     // transition left it (or, when it changed nothing, as the winner left it).
-    Status s = conn.InTransaction([&] {
+    Status s = Transaction(pool_, [&](Conn& conn) {
       auto changed = conn.Query(sql, "alarm transition", id, by, at, comment);
       if (!changed.ok()) return changed.status();
       out = GetAlarmOn(conn, id);
@@ -173,10 +167,8 @@ class Alarms final : public AlarmStore {
   template <typename... V>
   Result<Rows> FilterQuery(const std::string& sql, std::string_view what, const AlarmFilter& f,
                            const V&... more) {
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    return (*db)->Query(sql.c_str(), what, f.from, f.to, TextArray(f.statuses), f.kind,
-                        f.ongoing_only, f.district_id, f.site_id, f.enterprise_id, more...);
+    return Query(pool_, sql.c_str(), what, f.from, f.to, TextArray(f.statuses), f.kind,
+                 f.ongoing_only, f.district_id, f.site_id, f.enterprise_id, more...);
   }
 
   Pool& pool_;
@@ -185,9 +177,7 @@ class Alarms final : public AlarmStore {
 }  // namespace
 
 Result<std::unique_ptr<AlarmStore>> OpenAlarms(Connections& c) {
-  auto db = c.pool->Get();
-  if (!db.ok()) return db.status();
-  if (Status s = (*db)->Migrate("alarms", kSteps); !s.ok()) return s;
+  if (Status s = Migrate(*c.pool, "alarms", kSteps); !s.ok()) return s;
   return std::unique_ptr<AlarmStore>(std::make_unique<Alarms>(c));
 }
 

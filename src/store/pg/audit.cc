@@ -11,8 +11,8 @@
 
 #include <mutex>
 
+#include "store/pg/lease.h"
 #include "store/pg/modules.h"
-#include "store/pg/read.h"
 
 namespace ecohub::store::pg {
 
@@ -66,10 +66,7 @@ class Audit final : public AuditStore {
     if (entries.empty()) return Status::Ok();
     auto keys = keys_.Get();
     if (!keys.ok()) return keys.status();
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    Conn& conn = **db;
-    return conn.InTransaction([&] {
+    return Transaction(pool_, [&](Conn& conn) {
       // Held until COMMIT or ROLLBACK: no other session reads the head meanwhile.
       Status s = conn.Run("SELECT pg_advisory_xact_lock(hashtext('ecohub audit'))", "audit lock");
       if (!s.ok()) return s;
@@ -134,9 +131,7 @@ class Audit final : public AuditStore {
 }  // namespace
 
 Result<std::unique_ptr<AuditStore>> OpenAudit(Connections& c) {
-  auto db = c.pool->Get();
-  if (!db.ok()) return db.status();
-  if (Status s = (*db)->Migrate("audit", kSteps); !s.ok()) return s;
+  if (Status s = Migrate(*c.pool, "audit", kSteps); !s.ok()) return s;
   return std::unique_ptr<AuditStore>(std::make_unique<Audit>(c));
 }
 

@@ -6,6 +6,7 @@
 // corrupt them, and the table stays logged so replicas have it.
 #include <algorithm>
 
+#include "store/pg/lease.h"
 #include "store/pg/modules.h"
 
 namespace ecohub::store::pg {
@@ -44,8 +45,6 @@ class Derived final : public DerivedStore {
   Result<std::vector<DerivedRow>> QueryDerived(std::string_view kind, std::string_view scope,
                                                UnixSeconds from, UnixSeconds to,
                                                size_t limit) override {
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
     auto n = static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX));
     bool prefix = !scope.empty() && scope.back() == '*';
     if (prefix) scope.remove_suffix(1);
@@ -54,12 +53,12 @@ class Derived final : public DerivedStore {
     Result<Rows> rows = Status::Internal("derived query did not run");
     if (scope.empty() && !prefix) {
       sql += "WHERE kind = $1 AND t >= $2 AND t < $3 ORDER BY t, scope LIMIT $4";
-      rows = (*db)->Query(sql.c_str(), "query derived", kind, from, to, n);
+      rows = Query(pool_, sql.c_str(), "query derived", kind, from, to, n);
     } else {
       sql += prefix ? "WHERE kind = $1 AND starts_with(scope, $2) AND t >= $3 AND t < $4 "
                       "ORDER BY t, scope LIMIT $5"
                     : "WHERE kind = $1 AND scope = $2 AND t >= $3 AND t < $4 ORDER BY t LIMIT $5";
-      rows = (*db)->Query(sql.c_str(), "query derived", kind, scope, from, to, n);
+      rows = Query(pool_, sql.c_str(), "query derived", kind, scope, from, to, n);
     }
     if (!rows.ok()) return rows.status();
     std::vector<DerivedRow> out;
@@ -75,10 +74,7 @@ class Derived final : public DerivedStore {
   // `body` in one transaction on a leased connection, committed without waiting for
   // the flush (see the top of the file).
   Status Write(const std::function<Status(Conn&)>& body) {
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    Conn& conn = **db;
-    return conn.InTransaction([&] {
+    return Transaction(pool_, [&](Conn& conn) {
       Status s = conn.Exec("SET LOCAL synchronous_commit = off");
       return s.ok() ? body(conn) : s;
     });
@@ -104,9 +100,7 @@ class Derived final : public DerivedStore {
 }  // namespace
 
 Result<std::unique_ptr<DerivedStore>> OpenDerived(Connections& c) {
-  auto db = c.pool->Get();
-  if (!db.ok()) return db.status();
-  if (Status s = (*db)->Migrate("derived", kSteps); !s.ok()) return s;
+  if (Status s = Migrate(*c.pool, "derived", kSteps); !s.ok()) return s;
   return std::unique_ptr<DerivedStore>(std::make_unique<Derived>(c));
 }
 

@@ -7,8 +7,8 @@
 // No foreign keys between the tables: as in SQLite, a device may name a site that is
 // registered later (bulk imports arrive in any order).
 #include "crypto/sealer.h"
+#include "store/pg/lease.h"
 #include "store/pg/modules.h"
-#include "store/pg/read.h"
 
 namespace ecohub::store::pg {
 
@@ -125,10 +125,8 @@ class Registry final : public RegistryStore {
   explicit Registry(Connections& c) : pool_(*c.pool), keys_(*c.keys) {}
 
   Status PutCity(const City& c) override {
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    return (*db)->Run(kPutCity, "put city", c.name, c.code, c.lon, c.lat, c.west, c.south, c.east,
-                      c.north, c.pm25_target, c.good_days_target, c.water_target);
+    return Run(pool_, kPutCity, "put city", c.name, c.code, c.lon, c.lat, c.west, c.south, c.east,
+               c.north, c.pm25_target, c.good_days_target, c.water_target);
   }
   Result<City> GetCity() override {
     return ReadOne(pool_,
@@ -141,10 +139,8 @@ class Registry final : public RegistryStore {
                    });
   }
   Result<int64_t> PutDistrict(const District& d) override {
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    return ReturnedId((*db)->Query(kPutDistrict, "put district", d.code, d.name, d.lon, d.lat,
-                                   d.geojson, d.active));
+    return ReturnedId(Query(pool_, kPutDistrict, "put district", d.code, d.name, d.lon, d.lat,
+                            d.geojson, d.active));
   }
   Result<int64_t> PutEnterprise(const Enterprise& e) override {
     auto db = pool_.Get();
@@ -172,10 +168,7 @@ class Registry final : public RegistryStore {
       if (!sealed.ok()) return sealed.status();
       d.password = std::move(*sealed);
     }
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    Conn& conn = **db;
-    return conn.InTransaction([&] {
+    return Transaction(pool_, [&](Conn& conn) {
       for (const Enterprise& e : rows.enterprises)
         if (auto id = InsertEnterprise(conn, e); !id.ok()) return id.status();
       for (const Site& s : rows.sites)
@@ -231,12 +224,9 @@ class Registry final : public RegistryStore {
                       [](const Rows& q, int i) { return std::pair(Str(q, i, 0), Str(q, i, 1)); });
     if (!clear.ok()) return clear.status();
     crypto::Sealer sealer(*keys);
-    auto db = pool_.Get();
-    if (!db.ok()) return db.status();
-    Conn& conn = **db;
     // Each update names the clear text it replaces: a password changed meanwhile (on
     // this node or another) is left as its writer stored it.
-    return conn.InTransaction([&] {
+    return Transaction(pool_, [&](Conn& conn) {
       for (const auto& [mn, password] : *clear) {
         auto sealed = sealer.Seal(password);
         if (!sealed.ok()) return sealed.status();
@@ -272,12 +262,6 @@ class Registry final : public RegistryStore {
     return Status::Ok();
   }
 
-  // The id an upsert's RETURNING gave.
-  static Result<int64_t> ReturnedId(Result<Rows> rows) {
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::Internal("postgresql: an upsert returned no id");
-    return rows->Int(0, 0);
-  }
   static Result<int64_t> InsertEnterprise(Conn& db, const Enterprise& e) {
     return ReturnedId(db.Query(kPutEnterprise, "put enterprise", e.credit_code, e.name, e.industry,
                                e.district_id, e.lon, e.lat, e.key_unit, e.permit_no, e.address,
@@ -301,9 +285,7 @@ class Registry final : public RegistryStore {
 }  // namespace
 
 Result<std::unique_ptr<RegistryStore>> OpenRegistry(Connections& c) {
-  auto db = c.pool->Get();
-  if (!db.ok()) return db.status();
-  if (Status s = (*db)->Migrate("registry", kSteps); !s.ok()) return s;
+  if (Status s = Migrate(*c.pool, "registry", kSteps); !s.ok()) return s;
   return std::unique_ptr<RegistryStore>(std::make_unique<Registry>(c));
 }
 

@@ -1,9 +1,11 @@
-// Reading query results into values, for the modules written over db.h (the store's
-// modules, and the account and permit stores): a query's rows, each turned into a
-// value by a function `read(const Rows&, int row)`, on a connection or on a
-// connection leased from a pool for the one query.
+// Using a Pool's connections (db.h) one lease at a time, for the modules written over
+// it (the store's modules, the account and permit stores): one statement, a
+// transaction, a module's migrations, each on a connection leased for that call
+// only; and a query's rows read into values by a function `read(const Rows&, int row)`.
 #pragma once
 
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -15,6 +17,40 @@ namespace ecohub::store::pg {
 
 // A text column as a string ("" for NULL).
 inline std::string Str(const Rows& q, int row, int col) { return std::string(q.Text(row, col)); }
+
+// One statement on a leased connection.
+template <typename... V>
+Result<Rows> Query(Pool& pool, const char* sql, std::string_view what, const V&... values) {
+  auto db = pool.Get();
+  if (!db.ok()) return db.status();
+  return (*db)->Query(sql, what, values...);
+}
+template <typename... V>
+Status Run(Pool& pool, const char* sql, std::string_view what, const V&... values) {
+  auto rows = Query(pool, sql, what, values...);
+  return rows.ok() ? Status::Ok() : rows.status();
+}
+
+// The id an INSERT or upsert's RETURNING id gave.
+inline Result<int64_t> ReturnedId(Result<Rows> rows) {
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::Internal("postgresql: a RETURNING id gave no row");
+  return rows->Int(0, 0);
+}
+
+// `body` in one transaction (Conn::InTransaction) on a leased connection.
+inline Status Transaction(Pool& pool, const std::function<Status(Conn&)>& body) {
+  auto db = pool.Get();
+  if (!db.ok()) return db.status();
+  Conn& conn = **db;
+  return conn.InTransaction([&] { return body(conn); });
+}
+
+// Conn::Migrate on a leased connection.
+inline Status Migrate(Pool& pool, std::string_view module, std::span<const char* const> steps) {
+  auto db = pool.Get();
+  return db.ok() ? (*db)->Migrate(module, steps) : db.status();
+}
 
 template <typename F>
 using ReadType = std::invoke_result_t<F, const Rows&, int>;
