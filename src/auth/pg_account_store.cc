@@ -23,7 +23,8 @@ using store::pg::Transaction;
 // Never edit a released step: add the next one.
 constexpr const char* kSteps[] = {
     // 1: the tables of sqlite_account_store.cc after its migration 2. tokens.seq
-    // orders tokens created in the same second (SQLite's rowid).
+    // orders tokens created in the same second (SQLite's rowid); datasets are listed
+    // in binary order of their ids (collation "C"), as SQLite lists them.
     R"sql(
 CREATE TABLE users (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, username TEXT NOT NULL UNIQUE,
@@ -46,7 +47,8 @@ CREATE TABLE api_keys (
   owner_id BIGINT NOT NULL, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
   datasets TEXT NOT NULL, created BIGINT NOT NULL, expires BIGINT NOT NULL,
   revoked BOOLEAN NOT NULL DEFAULT false, request_id BIGINT NOT NULL DEFAULT 0);
-CREATE TABLE datasets (id TEXT PRIMARY KEY, body TEXT NOT NULL, updated BIGINT NOT NULL);
+CREATE TABLE datasets (
+  id TEXT COLLATE "C" PRIMARY KEY, body TEXT NOT NULL, updated BIGINT NOT NULL);
 CREATE TABLE data_requests (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, dataset TEXT NOT NULL,
   requester_id BIGINT NOT NULL, department TEXT NOT NULL, purpose TEXT NOT NULL,

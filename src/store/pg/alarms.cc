@@ -13,14 +13,16 @@ namespace {
 
 // Never edit a released step: add the next one.
 constexpr const char* kSteps[] = {
-    // 1: as sqlite/migrations.h's step 6.
+    // 1: as sqlite/migrations.h's step 6. Kind and status in binary order (collation
+    // "C"), as SQLite counts them, whatever the database's collation.
     R"sql(
 CREATE TABLE alarms (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, key TEXT UNIQUE NOT NULL,
-  kind TEXT NOT NULL, site_id BIGINT NOT NULL, site_code TEXT NOT NULL, enterprise_id BIGINT,
+  kind TEXT COLLATE "C" NOT NULL, site_id BIGINT NOT NULL, site_code TEXT NOT NULL,
+  enterprise_id BIGINT,
   district_id BIGINT NOT NULL, factor TEXT NOT NULL, started BIGINT NOT NULL, ended BIGINT,
   value DOUBLE PRECISION, "limit" DOUBLE PRECISION, unit TEXT NOT NULL, detail TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'closed')),
+  status TEXT COLLATE "C" NOT NULL CHECK (status IN ('open', 'acknowledged', 'closed')),
   ack_by TEXT, ack_at BIGINT, ack_comment TEXT,
   closed_by TEXT, closed_at BIGINT, close_comment TEXT, created BIGINT NOT NULL);
 CREATE INDEX alarms_started ON alarms (started, id);

@@ -15,11 +15,12 @@ namespace {
 
 // Never edit a released step: add the next one.
 constexpr const char* kSteps[] = {
-    // 1: as sqlite/migrations.h's kSqliteDerivedSchema.
+    // 1: as sqlite/migrations.h's kSqliteDerivedSchema. Kind and scope in binary
+    // order (collation "C"), as SQLite orders them, whatever the database's collation.
     R"sql(
 CREATE TABLE derived (
-  kind TEXT NOT NULL, scope TEXT NOT NULL, t BIGINT NOT NULL, value DOUBLE PRECISION,
-  body TEXT NOT NULL, updated BIGINT NOT NULL,
+  kind TEXT COLLATE "C" NOT NULL, scope TEXT COLLATE "C" NOT NULL, t BIGINT NOT NULL,
+  value DOUBLE PRECISION, body TEXT NOT NULL, updated BIGINT NOT NULL,
   PRIMARY KEY (kind, t, scope));
 CREATE INDEX derived_scope ON derived (kind, scope, t);
 )sql",

@@ -5,7 +5,9 @@
 // readable in clear until SealDevicePasswords seals it.
 //
 // No foreign keys between the tables: as in SQLite, a device may name a site that is
-// registered later (bulk imports arrive in any order).
+// registered later (bulk imports arrive in any order). Devices are listed in binary
+// order of their MN, as SQLite lists them, whatever the database's collation; the
+// column keeps the database's, for the readings module's joins.
 #include "crypto/sealer.h"
 #include "store/pg/lease.h"
 #include "store/pg/modules.h"
@@ -115,7 +117,7 @@ constexpr const char* kSiteById =
     "active FROM sites WHERE id = $1";
 constexpr const char* kDevices =
     "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM "
-    "devices ORDER BY mn";
+    "devices ORDER BY mn COLLATE \"C\"";
 constexpr const char* kDeviceByMn =
     "SELECT mn, site_id, password, protocol_version, charset, enabled, crc_variant FROM "
     "devices WHERE mn = $1";
