@@ -54,22 +54,6 @@ Alarm AlarmFrom(const Rows& q, int i) {
                Str(q, i, 20),    q.Int(i, 21)};
 }
 
-// `values` as a PostgreSQL array literal of text: {"a","b"}, each element quoted so
-// that any text (commas, quotes, braces) stays one element.
-std::string TextArray(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (const std::string& v : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char ch : v) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 // The alarm `id` on `db`; kNotFound when there is none.
 Result<Alarm> GetAlarmOn(Conn& db, int64_t id) {
   static const std::string sql = std::string(kAlarmSelect) + " WHERE id = $1";
@@ -169,8 +153,10 @@ class Alarms final : public AlarmStore {
   template <typename... V>
   Result<Rows> FilterQuery(const std::string& sql, std::string_view what, const AlarmFilter& f,
                            const V&... more) {
-    return Query(pool_, sql.c_str(), what, f.from, f.to, TextArray(f.statuses), f.kind,
-                 f.ongoing_only, f.district_id, f.site_id, f.enterprise_id, more...);
+    ArrayParam statuses;
+    for (const std::string& s : f.statuses) statuses.Add(s);
+    return Query(pool_, sql.c_str(), what, f.from, f.to, statuses.str(), f.kind, f.ongoing_only,
+                 f.district_id, f.site_id, f.enterprise_id, more...);
   }
 
   Pool& pool_;

@@ -5,6 +5,8 @@
 // crash of the server may lose the last fraction of a second of them, never
 // corrupt them, and the table stays logged so replicas have it.
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "store/pg/lease.h"
 #include "store/pg/modules.h"
@@ -81,18 +83,32 @@ class Derived final : public DerivedStore {
     });
   }
 
-  // Inside the caller's transaction.
+  // Upserts `rows` in one statement (one round trip however many rows), inside the
+  // caller's transaction. Of rows with the same (kind, t, scope) the last is kept, as
+  // one upsert after another would: PostgreSQL refuses to update a row twice in one
+  // statement.
   static Status InsertDerived(Conn& db, std::span<const DerivedRow> rows) {
+    if (rows.empty()) return Status::Ok();
+    std::map<std::tuple<std::string_view, int64_t, std::string_view>, size_t> last;
+    for (size_t i = 0; i < rows.size(); ++i) last[{rows[i].kind, rows[i].time, rows[i].scope}] = i;
     UnixSeconds now = WallSeconds();
-    for (const DerivedRow& r : rows) {
-      Status s = db.Run(
-          "INSERT INTO derived (kind, scope, t, value, body, updated) VALUES ($1,$2,$3,$4,$5,$6) "
-          "ON CONFLICT (kind, t, scope) DO UPDATE SET value=excluded.value, "
-          "body=excluded.body, updated=excluded.updated",
-          "insert derived", r.kind, r.scope, r.time, r.value, r.body, r.updated ? r.updated : now);
-      if (!s.ok()) return s;
+    ArrayParam kinds, scopes, times, values, bodies, updated;
+    for (const auto& [key, i] : last) {
+      const DerivedRow& r = rows[i];
+      kinds.Add(r.kind);
+      scopes.Add(r.scope);
+      times.Add(r.time);
+      values.Add(r.value);
+      bodies.Add(r.body);
+      updated.Add(r.updated ? r.updated : now);
     }
-    return Status::Ok();
+    return db.Run(
+        "INSERT INTO derived (kind, scope, t, value, body, updated) SELECT * FROM "
+        "unnest($1::text[], $2::text[], $3::bigint[], $4::float8[], $5::text[], $6::bigint[]) "
+        "ON CONFLICT (kind, t, scope) DO UPDATE SET value=excluded.value, body=excluded.body, "
+        "updated=excluded.updated",
+        "insert derived", kinds.str(), scopes.str(), times.str(), values.str(), bodies.str(),
+        updated.str());
   }
 
   Pool& pool_;

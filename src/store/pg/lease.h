@@ -4,7 +4,10 @@
 // only; and a query's rows read into values by a function `read(const Rows&, int row)`.
 #pragma once
 
+#include <cstdint>
+#include <cstdio>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +54,44 @@ inline Status Migrate(Pool& pool, std::string_view module, std::span<const char*
   auto db = pool.Get();
   return db.ok() ? (*db)->Migrate(module, steps) : db.status();
 }
+
+// A one-dimensional array parameter in PostgreSQL's text form ({"a",NULL,3}), built
+// one element at a time: with unnest($1::text[], $2::bigint[], ...) one statement
+// carries a whole batch of rows, instead of one round trip per row. Text elements
+// are quoted, so commas, quotes and braces stay inside their element.
+class ArrayParam {
+ public:
+  void Add(std::string_view text) {
+    Next();
+    out_ += '"';
+    for (char ch : text) {
+      if (ch == '"' || ch == '\\') out_ += '\\';
+      out_ += ch;
+    }
+    out_ += '"';
+  }
+  void Add(int64_t v) {
+    Next();
+    out_ += std::to_string(v);
+  }
+  void Add(double v) { Add(std::optional<double>(v)); }
+  void Add(std::optional<double> v) {
+    Next();
+    if (!v) {
+      out_ += "NULL";
+      return;
+    }
+    char buf[32];  // 17 significant digits: the exact double back (as Params sends it)
+    std::snprintf(buf, sizeof buf, "%.17g", *v);
+    out_ += buf;
+  }
+  // The literal, to pass as a parameter.
+  std::string str() const { return out_ + "}"; }
+
+ private:
+  void Next() { out_ += out_.size() > 1 ? "," : ""; }
+  std::string out_ = "{";
+};
 
 template <typename F>
 using ReadType = std::invoke_result_t<F, const Rows&, int>;
