@@ -3,6 +3,8 @@
 // UPDATE names the statuses it moves from, and of two racing transactions the second
 // waits for the first's row lock, then finds the status changed and updates nothing.
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "store/pg/lease.h"
 #include "store/pg/modules.h"
@@ -64,25 +66,43 @@ class Alarms final : public AlarmStore {
  public:
   explicit Alarms(Connections& c) : pool_(*c.pool) {}
 
+  // One statement for the whole batch (unnest of array parameters), one round trip
+  // however many alarms a sync raises.
   Status UpsertAlarms(std::span<const Alarm> alarms) override {
     if (alarms.empty()) return Status::Ok();
-    return Transaction(pool_, [&](Conn& conn) {
-      UnixSeconds now = WallSeconds();
-      for (const Alarm& a : alarms) {
-        Status s = conn.Run(
-            "INSERT INTO alarms (key, kind, site_id, site_code, enterprise_id, district_id, "
-            "factor, started, ended, value, \"limit\", unit, detail, status, created) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'open',$14) ON CONFLICT (key) "
-            "DO UPDATE SET ended=excluded.ended, value=excluded.value, "
-            "\"limit\"=excluded.\"limit\", unit=excluded.unit, detail=excluded.detail",
-            "upsert alarm", a.key, a.kind, a.site_id, a.site_code,
-            a.enterprise_id ? std::optional<int64_t>(a.enterprise_id) : std::nullopt, a.district_id,
-            a.factor, a.started, a.ended, a.value, a.limit, a.unit, a.detail,
-            a.created ? a.created : now);
-        if (!s.ok()) return s;
-      }
-      return Status::Ok();
-    });
+    UnixSeconds now = WallSeconds();
+    ArrayParam key, kind, site, code, enterprise, district, factor, started, ended, value, limit,
+        unit, detail, created;
+    for (const Alarm& a : Merged(alarms)) {
+      key.Add(a.key);
+      kind.Add(a.kind);
+      site.Add(a.site_id);
+      code.Add(a.site_code);
+      enterprise.Add(a.enterprise_id ? std::optional<int64_t>(a.enterprise_id) : std::nullopt);
+      district.Add(a.district_id);
+      factor.Add(a.factor);
+      started.Add(a.started);
+      ended.Add(a.ended);
+      value.Add(a.value);
+      limit.Add(a.limit);
+      unit.Add(a.unit);
+      detail.Add(a.detail);
+      created.Add(a.created ? a.created : now);
+    }
+    return Run(pool_,
+               "INSERT INTO alarms (key, kind, site_id, site_code, enterprise_id, district_id, "
+               "factor, started, ended, value, \"limit\", unit, detail, status, created) "
+               "SELECT k, kind, site, code, ent, dist, factor, started, ended, value, lim, unit, "
+               "detail, 'open', created FROM unnest($1::text[], $2::text[], $3::bigint[], "
+               "$4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[], $9::bigint[], "
+               "$10::float8[], $11::float8[], $12::text[], $13::text[], $14::bigint[]) AS u(k, "
+               "kind, site, code, ent, dist, factor, started, ended, value, lim, unit, detail, "
+               "created) ON CONFLICT (key) DO UPDATE SET ended=excluded.ended, "
+               "value=excluded.value, \"limit\"=excluded.\"limit\", unit=excluded.unit, "
+               "detail=excluded.detail",
+               "upsert alarms", key.str(), kind.str(), site.str(), code.str(), enterprise.str(),
+               district.str(), factor.str(), started.str(), ended.str(), value.str(), limit.str(),
+               unit.str(), detail.str(), created.str());
   }
 
   Result<std::vector<Alarm>> QueryAlarms(const AlarmFilter& f) override {
@@ -148,6 +168,29 @@ class Alarms final : public AlarmStore {
   }
 
  private:
+  // One row per key, as upserting the alarms one after another would leave it:
+  // PostgreSQL refuses to update a row twice in one statement. A key's first alarm
+  // gives what an insert stores, its last what an update changes; keys stay in the
+  // order they first appear (ids are given in that order).
+  static std::vector<Alarm> Merged(std::span<const Alarm> alarms) {
+    std::vector<Alarm> out;
+    std::unordered_map<std::string_view, size_t> at;
+    for (const Alarm& a : alarms) {
+      auto [it, fresh] = at.try_emplace(a.key, out.size());
+      if (fresh) {
+        out.push_back(a);
+        continue;
+      }
+      Alarm& m = out[it->second];
+      m.ended = a.ended;
+      m.value = a.value;
+      m.limit = a.limit;
+      m.unit = a.unit;
+      m.detail = a.detail;
+    }
+    return out;
+  }
+
   // Runs `sql`, whose WHERE is kAlarmWhere, with the filter's parameters and then
   // `more` ($9 on).
   template <typename... V>

@@ -74,16 +74,18 @@ class ArrayParam {
     Next();
     out_ += std::to_string(v);
   }
-  void Add(double v) { Add(std::optional<double>(v)); }
-  void Add(std::optional<double> v) {
+  void Add(double v) {
     Next();
-    if (!v) {
-      out_ += "NULL";
-      return;
-    }
     char buf[32];  // 17 significant digits: the exact double back (as Params sends it)
-    std::snprintf(buf, sizeof buf, "%.17g", *v);
+    std::snprintf(buf, sizeof buf, "%.17g", v);
     out_ += buf;
+  }
+  // An empty optional is NULL.
+  template <typename T>
+  void Add(const std::optional<T>& v) {
+    if (v) return Add(*v);
+    Next();
+    out_ += "NULL";
   }
   // The literal, to pass as a parameter.
   std::string str() const { return out_ + "}"; }
