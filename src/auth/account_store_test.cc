@@ -1,14 +1,17 @@
 // The AccountStore contract, written against AccountStore& and run for every
-// implementation (SQLite now), with a restart (close and reopen) in the middle of each case: what a
-// call stored must be there after it.
+// implementation (SQLite; PostgreSQL on a server the test starts), with a restart
+// (close and reopen) in the middle of each case: what a call stored must be there
+// after it.
 #include "auth/account_store.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
+#include "auth/pg_account_store.h"
 #include "auth/sqlite_account_store.h"
 #include "store/contract_fixture.h"
+#include "store/pg/test_backend.h"
 #include "store/sqlite/db.h"
 
 namespace ecohub::auth {
@@ -20,6 +23,10 @@ std::unique_ptr<AccountStore> OpenSqlite(const std::string& dir) {
   auto s = OpenSqliteAccountStore(dir);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s).value() : nullptr;
+}
+
+Result<std::unique_ptr<AccountStore>> OpenPostgres(const std::string& url, const std::string&) {
+  return OpenPostgresAccountStore(url);
 }
 
 class AccountStoreContract : public store::ContractFixture<AccountStore> {
@@ -300,7 +307,9 @@ TEST_P(AccountStoreContract, DatasetsRequestsGrantsAndNotifications) {
   EXPECT_EQ(store_->ActiveGrants(alice, 999)->size(), 1u);  // it held until then
 }
 
-INSTANTIATE_TEST_SUITE_P(All, AccountStoreContract, testing::Values(Backend{"sqlite", OpenSqlite}),
+INSTANTIATE_TEST_SUITE_P(All, AccountStoreContract,
+                         testing::Values(Backend{"sqlite", OpenSqlite},
+                                         store::pg::PostgresBackend<AccountStore>(OpenPostgres)),
                          store::BackendName<AccountStore>);
 
 // An accounts.db written before the level-3 columns: opening it adds them, counts

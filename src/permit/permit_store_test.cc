@@ -1,11 +1,14 @@
 // The PermitStore contract, written against PermitStore& and run for every backend
-// (SQLite now), with a restart (close and reopen) in the middle of each case.
+// (SQLite; PostgreSQL on a server the test starts), with a restart (close and
+// reopen) in the middle of each case.
 #include "permit/permit_store.h"
 
 #include <gtest/gtest.h>
 
+#include "permit/pg_permit_store.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/contract_fixture.h"
+#include "store/pg/test_backend.h"
 
 namespace ecohub::permit {
 namespace {
@@ -16,6 +19,10 @@ std::unique_ptr<PermitStore> OpenSqlite(const std::string& dir) {
   auto s = OpenSqlitePermitStore(dir);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   return s.ok() ? std::move(s).value() : nullptr;
+}
+
+Result<std::unique_ptr<PermitStore>> OpenPostgres(const std::string& url, const std::string&) {
+  return OpenPostgresPermitStore(url);
 }
 
 Permit Sample(const std::string& number, int64_t enterprise) {
@@ -94,7 +101,9 @@ TEST_P(PermitStoreContract, UnknownIdsAndNumberlessPermits) {
   EXPECT_TRUE(store_->List()->empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(All, PermitStoreContract, testing::Values(Backend{"sqlite", OpenSqlite}),
+INSTANTIATE_TEST_SUITE_P(All, PermitStoreContract,
+                         testing::Values(Backend{"sqlite", OpenSqlite},
+                                         store::pg::PostgresBackend<PermitStore>(OpenPostgres)),
                          store::BackendName<PermitStore>);
 
 }  // namespace

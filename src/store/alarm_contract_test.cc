@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <thread>
 #include <tuple>
 
 #include "store/store_contract.h"
@@ -72,6 +73,67 @@ TEST_P(AlarmStoreContract, AlarmsUpsertKeepsStatusAndSurviveRestart) {
   EXPECT_EQ(got.key, "exceedance:DA-40-1/a21002:1000");
   EXPECT_GT(got.created, 0);
   EXPECT_EQ(store_->GetAlarm(999).status().code(), Code::kNotFound);
+}
+
+// A sync may raise the same condition twice in one batch: stored as one upsert after
+// the other would store it (the first inserts, the last updates), one row.
+TEST_P(AlarmStoreContract, AKeyRepeatedInABatchIsOneAlarm) {
+  Alarm first = MakeAlarm("offline:MN1:1000", "offline", 1000, 1);
+  first.created = 1001;
+  Alarm later = MakeAlarm("offline:MN1:1000", "exceedance", 5000, 2);
+  later.created = 5001;
+  later.ended = 1600;
+  later.value.reset();
+  later.detail = R"({"minutes":10})";
+  ASSERT_TRUE(
+      store_->UpsertAlarms(std::vector<Alarm>{first, MakeAlarm("b", "offline", 900, 1), later})
+          .ok());
+  Restart();
+  auto all = Alarms(*store_, {});
+  ASSERT_EQ(all.size(), 2u);
+  const Alarm& got = all[0];
+  EXPECT_EQ(got.kind, "offline");  // what the insert stored
+  EXPECT_EQ(got.started, 1000);
+  EXPECT_EQ(got.district_id, 1);
+  EXPECT_EQ(got.created, 1001);
+  EXPECT_EQ(got.ended, 1600);  // what the update changed
+  EXPECT_FALSE(got.value);
+  EXPECT_EQ(got.detail, R"({"minutes":10})");
+  EXPECT_LT(got.id, all[1].id);  // ids in the order the keys first came
+}
+
+// Two EcoHub nodes (for SQLite, two processes on one data directory) acknowledge and
+// close the same alarms at the same moment: each alarm takes exactly one of the
+// moves that race, the other gets kConflict.
+TEST_P(AlarmStoreContract, RacingTransitionsFromTwoNodesOneWins) {
+  constexpr int kAlarms = 20;
+  std::vector<Alarm> v;
+  for (int i = 0; i < kAlarms; ++i)
+    v.push_back(MakeAlarm("k" + std::to_string(i), "offline", i, 1));
+  ASSERT_TRUE(store_->UpsertAlarms(v).ok());
+  std::vector<int64_t> ids;
+  for (const Alarm& a : Alarms(*store_, {})) ids.push_back(a.id);
+  ASSERT_EQ(ids.size(), size_t{kAlarms});
+  std::unique_ptr<Store> other = GetParam().open(dir_);
+  ASSERT_NE(other, nullptr);
+  // Each node closes every alarm in turn; won[i] is 1 where its move took.
+  auto close_all = [&](Store* store, const char* by, std::vector<int>* won) {
+    for (int i = 0; i < kAlarms; ++i) {
+      auto r = store->TransitionAlarm(ids[i], "closed", by, "", 3000);
+      (*won)[i] = r.ok();
+      EXPECT_TRUE(r.ok() || r.status().code() == Code::kConflict) << r.status().ToString();
+    }
+  };
+  std::vector<int> a_won(kAlarms, 0), b_won(kAlarms, 0);
+  std::thread a(close_all, store_.get(), "user:a", &a_won);
+  std::thread b(close_all, other.get(), "user:b", &b_won);
+  a.join();
+  b.join();
+  for (int i = 0; i < kAlarms; ++i) {
+    EXPECT_EQ(a_won[i] + b_won[i], 1) << "alarm " << ids[i];
+    Alarm got = AlarmById(*store_, ids[i]);
+    EXPECT_EQ(got.closed_by, a_won[i] ? "user:a" : "user:b");
+  }
 }
 
 TEST_P(AlarmStoreContract, AlarmTransitionsRefuseIllegalMoves) {

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <thread>
 
 #include "store/audit.h"
 #include "store/store_contract.h"
@@ -253,6 +254,38 @@ TEST_P(KeyedAuditContract, AnchorLinesAreSignedAndPrivate) {
   EXPECT_EQ(AuditAnchorLog::Read(path, *keys).status().code(), Code::kCorruption);
   EXPECT_EQ(AuditAnchorLog::Read(path, *Ring({{"k2", '2'}})).status().code(), Code::kCorruption);
   EXPECT_TRUE(AuditAnchorLog::Read(dir_ + "/none", *keys)->empty());
+}
+
+// Several EcoHub nodes on one database (for SQLite, several processes on one data
+// directory) append at the same moment: one chain, every row linked after the one
+// before, ids consecutive, no append refused.
+TEST_P(KeyedAuditContract, AppendsFromSeveralNodesKeepOneChain) {
+  auto keys = Ring({{"k1", '1'}});
+  store_->UseAuditKeys(keys);
+  std::unique_ptr<Store> other = GetParam().open(dir_);  // the second node
+  ASSERT_NE(other, nullptr);
+  other->UseAuditKeys(keys);
+  constexpr int kEach = 50;
+  auto append = [](Store* store, std::string node) {
+    for (int i = 0; i < kEach; ++i) {
+      AuditEntry e;
+      e.actor = "node:" + node;
+      e.action = "device.put";
+      e.object = "device:MN" + std::to_string(i);
+      e.detail = "{}";
+      auto got = store->AppendAudit(e);
+      EXPECT_TRUE(got.ok()) << node << ": " << got.status().ToString();
+    }
+  };
+  std::thread a(append, store_.get(), "a");
+  std::thread b(append, other.get(), "b");
+  a.join();
+  b.join();
+  auto check = Verify(*store_, *keys, false);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_TRUE(check->ok) << check->reason;
+  EXPECT_EQ(check->rows, 2 * kEach);
+  EXPECT_EQ(other->ReadAuditHead()->last.hash, check->head);
 }
 
 INSTANTIATE_TEST_SUITE_P(All, KeyedAuditContract, StoreBackends(), BackendName<Store>);

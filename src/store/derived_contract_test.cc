@@ -43,6 +43,31 @@ TEST_P(DerivedStoreContract, DerivedRowsUpsertReplaceAndSurviveRestart) {
   EXPECT_EQ((*ev)[1].time, 9000);
 }
 
+// A batch is stored as one upsert after another would store it: of rows with the same
+// (kind, scope, time) the last wins, and any text and any double come back exactly.
+TEST_P(DerivedStoreContract, ABatchKeepsItsLastRowOfAKeyAndEveryByte) {
+  const std::string odd = "{\"note\":\"a,b} {\\\"c\\\\\" NULL 空气\"}";
+  std::vector<DerivedRow> rows = {{"aqi_hour", "S,1", 3600, 57.0, R"({"aqi":57})"},
+                                  {"aqi_hour", "S\"2}", 3600, 0.1 + 0.2, odd},
+                                  {"aqi_hour", "S,1", 3600, 58.0, R"({"aqi":58})", 42},
+                                  {"aqi_hour", "NULL", 3600, -1e-300, ""}};
+  ASSERT_TRUE(store_->PutDerived(rows).ok());
+  Restart();
+  auto all = store_->QueryDerived("aqi_hour", "", 0, 10000, 100);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  // By (time, scope), scopes by their bytes: "NULL" < "S\"2}" < "S,1".
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].scope, "NULL");
+  EXPECT_EQ((*all)[0].value, -1e-300);
+  EXPECT_EQ((*all)[0].body, "");
+  EXPECT_EQ((*all)[1].scope, "S\"2}");
+  EXPECT_EQ((*all)[1].value, 0.1 + 0.2);
+  EXPECT_EQ((*all)[1].body, odd);
+  EXPECT_EQ((*all)[2].scope, "S,1");
+  EXPECT_EQ((*all)[2].value, 58.0);
+  EXPECT_EQ((*all)[2].updated, 42);
+}
+
 INSTANTIATE_TEST_SUITE_P(All, DerivedStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace

@@ -77,17 +77,5 @@ class PendingStore final : public Store {
 Result<std::unique_ptr<ReadingStore>> OpenReadings(Connections&) {
   return std::unique_ptr<ReadingStore>(std::make_unique<PendingStore>());
 }
-Result<std::unique_ptr<RegistryStore>> OpenRegistry(Connections&) {
-  return std::unique_ptr<RegistryStore>(std::make_unique<PendingStore>());
-}
-Result<std::unique_ptr<DerivedStore>> OpenDerived(Connections&) {
-  return std::unique_ptr<DerivedStore>(std::make_unique<PendingStore>());
-}
-Result<std::unique_ptr<AlarmStore>> OpenAlarms(Connections&) {
-  return std::unique_ptr<AlarmStore>(std::make_unique<PendingStore>());
-}
-Result<std::unique_ptr<AuditStore>> OpenAudit(Connections&) {
-  return std::unique_ptr<AuditStore>(std::make_unique<PendingStore>());
-}
 
 }  // namespace ecohub::store::pg

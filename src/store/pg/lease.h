@@ -1,0 +1,130 @@
+// Using a Pool's connections (db.h) one lease at a time, for the modules written over
+// it (the store's modules, the account and permit stores): one statement, a
+// transaction, a module's migrations, each on a connection leased for that call
+// only; and a query's rows read into values by a function `read(const Rows&, int row)`.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "store/pg/db.h"
+
+namespace ecohub::store::pg {
+
+// A text column as a string ("" for NULL).
+inline std::string Str(const Rows& q, int row, int col) { return std::string(q.Text(row, col)); }
+
+// One statement on a leased connection.
+template <typename... V>
+Result<Rows> Query(Pool& pool, const char* sql, std::string_view what, const V&... values) {
+  auto db = pool.Get();
+  if (!db.ok()) return db.status();
+  return (*db)->Query(sql, what, values...);
+}
+template <typename... V>
+Status Run(Pool& pool, const char* sql, std::string_view what, const V&... values) {
+  auto rows = Query(pool, sql, what, values...);
+  return rows.ok() ? Status::Ok() : rows.status();
+}
+
+// The id an INSERT or upsert's RETURNING id gave.
+inline Result<int64_t> ReturnedId(Result<Rows> rows) {
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::Internal("postgresql: a RETURNING id gave no row");
+  return rows->Int(0, 0);
+}
+
+// `body` in one transaction (Conn::InTransaction) on a leased connection.
+inline Status Transaction(Pool& pool, const std::function<Status(Conn&)>& body) {
+  auto db = pool.Get();
+  if (!db.ok()) return db.status();
+  Conn& conn = **db;
+  return conn.InTransaction([&] { return body(conn); });
+}
+
+// Conn::Migrate on a leased connection.
+inline Status Migrate(Pool& pool, std::string_view module, std::span<const char* const> steps) {
+  auto db = pool.Get();
+  return db.ok() ? (*db)->Migrate(module, steps) : db.status();
+}
+
+// A one-dimensional array parameter in PostgreSQL's text form ({"a",NULL,3}), built
+// one element at a time: with unnest($1::text[], $2::bigint[], ...) one statement
+// carries a whole batch of rows, instead of one round trip per row. Text elements
+// are quoted, so commas, quotes and braces stay inside their element.
+class ArrayParam {
+ public:
+  void Add(std::string_view text) {
+    Next();
+    out_ += '"';
+    for (char ch : text) {
+      if (ch == '"' || ch == '\\') out_ += '\\';
+      out_ += ch;
+    }
+    out_ += '"';
+  }
+  void Add(int64_t v) {
+    Next();
+    out_ += std::to_string(v);
+  }
+  void Add(double v) {
+    Next();
+    char buf[32];  // 17 significant digits: the exact double back (as Params sends it)
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    out_ += buf;
+  }
+  // An empty optional is NULL.
+  template <typename T>
+  void Add(const std::optional<T>& v) {
+    if (v) return Add(*v);
+    Next();
+    out_ += "NULL";
+  }
+  // The literal, to pass as a parameter.
+  std::string str() const { return out_ + "}"; }
+
+ private:
+  void Next() { out_ += out_.size() > 1 ? "," : ""; }
+  std::string out_ = "{";
+};
+
+template <typename F>
+using ReadType = std::invoke_result_t<F, const Rows&, int>;
+
+// Every row of `sql`, in order.
+template <typename F, typename... V>
+Result<std::vector<ReadType<F>>> Read(Conn& db, const char* sql, std::string_view what, F read,
+                                      const V&... values) {
+  auto rows = db.Query(sql, what, values...);
+  if (!rows.ok()) return rows.status();
+  std::vector<ReadType<F>> out;
+  out.reserve(rows->size());
+  for (int i = 0; i < rows->size(); ++i) out.push_back(read(*rows, i));
+  return out;
+}
+template <typename F, typename... V>
+Result<std::vector<ReadType<F>>> Read(Pool& pool, const char* sql, std::string_view what, F read,
+                                      const V&... values) {
+  auto db = pool.Get();
+  if (!db.ok()) return db.status();
+  return Read(**db, sql, what, read, values...);
+}
+
+// The first row of `sql`; kNotFound saying `not_found` when there is none.
+template <typename Db, typename F, typename... V>
+Result<ReadType<F>> ReadOne(Db& db, const char* sql, const std::string& not_found, F read,
+                            const V&... values) {
+  auto rows = Read(db, sql, not_found, read, values...);
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return Status::NotFound(not_found);
+  return std::move(rows->front());
+}
+
+}  // namespace ecohub::store::pg
