@@ -73,9 +73,6 @@ class PendingStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<ReadingStore>> OpenReadings(Connections&) {
-  return std::unique_ptr<ReadingStore>(std::make_unique<PendingStore>());
-}
 Result<std::unique_ptr<RegistryStore>> OpenRegistry(Connections&) {
   return std::unique_ptr<RegistryStore>(std::make_unique<PendingStore>());
 }
