@@ -337,22 +337,26 @@ class Readings final : public ReadingStore {
 
   // PostgreSQL keeps no chunks to merge: rows stay where Append put them, so reads
   // see the same data before and after by construction. What compaction means here
-  // is VACUUM (ANALYZE) of the partitions holding data older than `before`: dead
-  // row versions left by upserts and prunes become reusable and the planner's
-  // statistics catch up. Run on a pool connection (VACUUM refuses a transaction
-  // block, and does not block appends).
+  // is VACUUM (ANALYZE): dead row versions left by upserts and prunes become
+  // reusable and the planner's statistics catch up. Compact() does every table; a
+  // partial one the partitions that received times since the previous call's
+  // `before` (older months' late rows are autovacuum's). On a pool connection:
+  // VACUUM refuses a transaction block, and does not block appends.
   Status Compact(UnixSeconds before) override {
     auto lease = c_.pool->Get();
     if (!lease.ok()) return lease.status();
     Conn& conn = **lease;
     if (before == INT64_MAX) return conn.Exec("VACUUM (ANALYZE) readings, series, raw_packets");
+    std::lock_guard lock(compact_mu_);
     auto leaves = LeafPartitions(conn, "readings");
     if (!leaves.ok()) return leaves.status();
     std::string names;
     for (const Partition& leaf : *leaves)
-      if (leaf.from < before) names += (names.empty() ? "" : ", ") + leaf.name;
-    if (names.empty()) return Status::Ok();
-    return conn.Exec("VACUUM (ANALYZE) " + names);
+      if (leaf.from < before && leaf.to > compacted_before_)
+        names += (names.empty() ? "" : ", ") + leaf.name;
+    Status s = names.empty() ? Status::Ok() : conn.Exec("VACUUM (ANALYZE) " + names);
+    if (s.ok()) compacted_before_ = std::max(compacted_before_, before);
+    return s;
   }
 
  private:
@@ -539,6 +543,8 @@ class Readings final : public ReadingStore {
   std::unordered_map<std::string, int64_t> series_ids_;
   std::unordered_set<std::string> partitions_;
   bool staged_ = false;
+  std::mutex compact_mu_;
+  int64_t compacted_before_ = INT64_MIN;  // guarded by compact_mu_
 };
 
 }  // namespace
