@@ -415,16 +415,28 @@ class Readings final : public ReadingStore {
       data += '\n';
     }
     if (!data.empty()) {
-      s = w.CopyIn("COPY stage_readings (series, t, flag, period, v) FROM STDIN", data);
-      if (s.ok())
-        s = w.Run(
-            "INSERT INTO readings (series, t, flag, period, v) "
-            "SELECT series, t, flag, period, v FROM stage_readings "
-            "ON CONFLICT (series, t, period) DO UPDATE SET flag = excluded.flag, v = excluded.v",
-            "upsert readings");
+      s = UpsertRows(w, data);
       if (!s.ok()) return s;
     }
     return CopyRaw(w, batches);
+  }
+
+  // Stores `data` (COPY lines of readings, one per key). Most batches hold only new
+  // keys: they are COPYed straight into readings. A batch that repeats a stored key
+  // (a device resending what was stored but not acknowledged) fails that COPY as a
+  // whole; it is then staged and upserted.
+  static Status UpsertRows(Conn& w, const std::string& data) {
+    Status s = w.Exec("SAVEPOINT copy_new");
+    if (s.ok()) s = w.CopyIn("COPY readings (series, t, flag, period, v) FROM STDIN", data);
+    if (s.code() != Code::kConflict) return s;
+    s = w.Exec("ROLLBACK TO SAVEPOINT copy_new");
+    if (s.ok()) s = w.CopyIn("COPY stage_readings (series, t, flag, period, v) FROM STDIN", data);
+    if (!s.ok()) return s;
+    return w.Run(
+        "INSERT INTO readings (series, t, flag, period, v) "
+        "SELECT series, t, flag, period, v FROM stage_readings "
+        "ON CONFLICT (series, t, period) DO UPDATE SET flag = excluded.flag, v = excluded.v",
+        "upsert readings");
   }
 
   // Gives every series of the batches an id, creating the unknown ones (one COPY and
