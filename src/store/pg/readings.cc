@@ -85,6 +85,7 @@ int64_t MonthStart(int year, int month) { return DaysFromCivil(year, month, 1) *
 
 // One leaf partition of readings: times [from, to) of one period.
 struct Partition {
+  int period = 0;
   std::string name;
   int64_t from = INT64_MIN, to = INT64_MAX;
 };
@@ -94,13 +95,13 @@ std::string PeriodTable(int period) { return "readings_p" + std::to_string(perio
 Partition PartitionOf(int period, int64_t t) {
   const int64_t lo = MonthStart(kFirstYear, 1), hi = MonthStart(kEndYear, 1);
   const std::string base = PeriodTable(period) + "_";
-  if (t < lo) return {base + "early", INT64_MIN, lo};
-  if (t >= hi) return {base + "late", hi, INT64_MAX};
+  if (t < lo) return {period, base + "early", INT64_MIN, lo};
+  if (t >= hi) return {period, base + "late", hi, INT64_MAX};
   CivilTime c = CivilFromSeconds(t);
   char month[8];
   std::snprintf(month, sizeof month, "%04d%02d", c.year, c.month);
   int64_t end = c.month == 12 ? MonthStart(c.year + 1, 1) : MonthStart(c.year, c.month + 1);
-  return {base + month, MonthStart(c.year, c.month), end};
+  return {period, base + month, MonthStart(c.year, c.month), end};
 }
 
 // The partition a leaf's name stands for (PartitionOf's names); nullopt for a name
@@ -119,14 +120,20 @@ std::optional<Partition> PartitionNamed(std::string_view name) {
   return PartitionOf(period, MonthStart(year, month));
 }
 
-std::string CreatePartitionSql(int period, const Partition& p) {
+// Creates `p` unless it exists. Creating a partition takes its parent's exclusive
+// lock (it waits for the readers of that period); finding it made costs no lock.
+Status CreatePartition(Conn& conn, const Partition& p) {
   auto bound = [](int64_t v) {
     return v == INT64_MIN   ? std::string("MINVALUE")
            : v == INT64_MAX ? std::string("MAXVALUE")
                             : std::to_string(v);
   };
-  return "CREATE TABLE IF NOT EXISTS " + p.name + " PARTITION OF " + PeriodTable(period) +
-         " FOR VALUES FROM (" + bound(p.from) + ") TO (" + bound(p.to) + ")";
+  const std::string sql = "CREATE TABLE IF NOT EXISTS " + p.name + " PARTITION OF " +
+                          PeriodTable(p.period) + " FOR VALUES FROM (" + bound(p.from) + ") TO (" +
+                          bound(p.to) + ")";
+  Status s = conn.Exec(sql);
+  // Another node created it at the same moment: it exists now.
+  return s.ok() ? s : conn.Exec(sql);
 }
 
 // A text[] literal of `items`, each quoted ("{\"a\",\"b\"}").
@@ -313,26 +320,39 @@ class Readings final : public ReadingStore {
     return out;
   }
 
+  // Retention runs on a pool connection: a long DELETE does not hold appends back.
   Status PruneRaw(UnixMillis before) override {
-    std::lock_guard lock(c_.writer_mu);
-    return c_.writer->Run("DELETE FROM raw_packets WHERE received < $1", "prune raw", before);
+    auto lease = c_.pool->Get();
+    if (!lease.ok()) return lease.status();
+    return (*lease)->Run("DELETE FROM raw_packets WHERE received < $1", "prune raw", before);
   }
 
-  // Months of the period wholly before `before` are dropped; the month that straddles
-  // it loses its older rows by DELETE.
+  // Months of the period wholly before `before` are dropped; what is left before it
+  // (the month that straddles it, a month whose drop gave way) goes by DELETE.
   Status PruneReadings(Period period, UnixSeconds before) override {
-    std::lock_guard lock(c_.writer_mu);
-    Conn& w = *c_.writer;
+    auto lease = c_.pool->Get();
+    if (!lease.ok()) return lease.status();
+    Conn& conn = **lease;
     const int p = static_cast<int>(period);
-    auto leaves = LeafPartitions(w, PeriodTable(p));
+    auto leaves = LeafPartitions(conn, PeriodTable(p));
     if (!leaves.ok()) return leaves.status();
     for (const Partition& leaf : *leaves) {
       if (leaf.to > before) continue;
-      partitions_.erase(leaf.name);
-      Status s = w.Exec("DROP TABLE IF EXISTS " + leaf.name);
-      if (!s.ok()) return s;
+      {
+        std::lock_guard lock(c_.writer_mu);
+        partitions_.erase(leaf.name);
+      }
+      // A drop waits for the period's readers (a long scan holds them all) and every
+      // new reader queues behind it: rather than that, it gives up after a second
+      // and the DELETE removes the rows.
+      Status dropped = conn.InTransaction([&] {
+        Status s = conn.Exec("SET LOCAL lock_timeout = '1s'");
+        return s.ok() ? conn.Exec("DROP TABLE IF EXISTS " + leaf.name) : s;
+      });
+      if (!dropped.ok() && !conn.Healthy()) return dropped;
     }
-    return w.Run("DELETE FROM readings WHERE period = $1 AND t < $2", "prune readings", p, before);
+    return conn.Run("DELETE FROM readings WHERE period = $1 AND t < $2", "prune readings", p,
+                    before);
   }
 
   // PostgreSQL keeps no chunks to merge: rows stay where Append put them, so reads
@@ -340,8 +360,9 @@ class Readings final : public ReadingStore {
   // is VACUUM (ANALYZE): dead row versions left by upserts and prunes become
   // reusable and the planner's statistics catch up. Compact() does every table; a
   // partial one the partitions that received times since the previous call's
-  // `before` (older months' late rows are autovacuum's). On a pool connection:
-  // VACUUM refuses a transaction block, and does not block appends.
+  // `before` (older months' late rows are autovacuum's), and it makes the month
+  // after the one holding `before` for each period, ahead of its first append. On a
+  // pool connection: VACUUM refuses a transaction block, and does not block appends.
   Status Compact(UnixSeconds before) override {
     auto lease = c_.pool->Get();
     if (!lease.ok()) return lease.status();
@@ -351,18 +372,23 @@ class Readings final : public ReadingStore {
     auto leaves = LeafPartitions(conn, "readings");
     if (!leaves.ok()) return leaves.status();
     std::string names;
-    for (const Partition& leaf : *leaves)
+    Status s;
+    for (const Partition& leaf : *leaves) {
       if (leaf.from < before && leaf.to > compacted_before_)
         names += (names.empty() ? "" : ", ") + leaf.name;
-    Status s = names.empty() ? Status::Ok() : conn.Exec("VACUUM (ANALYZE) " + names);
+      if (s.ok() && leaf.from <= before && before < leaf.to && leaf.to != INT64_MAX)
+        s = CreatePartition(conn, PartitionOf(leaf.period, leaf.to));
+    }
+    if (s.ok() && !names.empty()) s = conn.Exec("VACUUM (ANALYZE) " + names);
     if (s.ok()) compacted_before_ = std::max(compacted_before_, before);
     return s;
   }
 
  private:
   // Creates the partitions the batches' readings fall into that this node has not
-  // made or seen yet, each in its own statement before the group commit (creating
-  // one inside it would make the commit wait on readers of the parent table).
+  // made or seen yet, each in its own statement before the group commit (inside it,
+  // the parent's exclusive lock would be held, and readers kept out, until the
+  // commit). Compact makes next month's ahead, so this is rarely more than a lookup.
   Status EnsurePartitions(Conn& w, std::span<const Batch* const> batches) {
     int last_period = -1;
     Partition last;
@@ -373,10 +399,7 @@ class Readings final : public ReadingStore {
         last_period = p;
         last = PartitionOf(p, r.time);
         if (partitions_.count(last.name)) continue;
-        const std::string sql = CreatePartitionSql(p, last);
-        Status s = w.Exec(sql);
-        // Another node created it at the same moment: it exists now.
-        if (!s.ok()) s = w.Exec(sql);
+        Status s = CreatePartition(w, last);
         if (!s.ok()) return s;
         partitions_.insert(last.name);
       }
