@@ -293,6 +293,34 @@ TEST_P(ReadingStoreContract, PruneAcrossMonthsKeepsLaterDataAndOtherPeriods) {
   EXPECT_EQ(*store_->CountReadings(), 5 + 12 + 1);
 }
 
+TEST_P(ReadingStoreContract, BytesThatAreNotUtf8AreStoredAsSent) {
+  // A device's stray bytes are its own business: they must neither be altered nor
+  // fail the commit of the packets committed with them.
+  const std::string mn = "M\xff"
+                         "1",
+                    factor = "a\xc3(", value = "1\xfe.5";
+  Batch b;
+  b.readings = {R(mn, Period::kHour, 3600, factor, "Avg", value),
+                R("M2", Period::kHour, 3600, "a34004", "Avg", "12")};
+  const std::string bytes("##\xff\x00\x01", 5);
+  b.raw = {{1000, "127.0.0.1:5", mn, "unknown_mn", bytes}};
+  ASSERT_TRUE(Append(b).ok());
+  auto all = All();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[1].mn, mn);  // byte order: "M2" < "M\xff1"
+  EXPECT_EQ(all[1].factor, factor);
+  EXPECT_EQ(all[1].value, value);
+  auto r = store_->Range(mn, Period::kHour, factor, "Avg", 0, INT64_MAX);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].value, value);
+  auto raw = store_->RawPackets(mn, 0, 2000, 10);
+  ASSERT_TRUE(raw.ok());
+  ASSERT_EQ(raw->size(), 1u);
+  EXPECT_EQ((*raw)[0].mn, mn);
+  EXPECT_EQ((*raw)[0].bytes, bytes);
+}
+
 INSTANTIATE_TEST_SUITE_P(All, ReadingStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace

@@ -11,10 +11,14 @@
 // Why a period level: retention is per period (real-time data for months, hours for
 // years), so a month of one period is dropped whole, without a DELETE. `period`
 // repeats what the series says (two bytes a row); the key (series, t, period) is the
-// series' own key, since a series has one period. Values stay the exact text the
-// device sent: on PostgreSQL a short text is smaller than a packed integer, which
-// is aligned to 8 bytes. The key makes the year of one series an index range scan
-// over twelve partitions of one period, the others pruned at plan time.
+// series' own key, since a series has one period. Values stay the exact bytes the
+// device sent: on PostgreSQL a short string is smaller than a packed integer, which
+// is aligned to 8 bytes. What devices send (mn, factor, field, value, the mn of a raw
+// packet) is BYTEA, not TEXT: a TEXT column refuses bytes that are not UTF-8, and
+// one device's stray byte would fail the group commit of every packet beside it.
+// bytea compares as memcmp, the order SQLite's BINARY collation gives. The key makes the year of
+// one series an index range scan over twelve partitions of one period, the others pruned at plan
+// time.
 //
 // Appends are group commits on the writer connection: new series and the readings
 // are COPYed into temporary staging tables and upserted from there with one INSERT
@@ -39,17 +43,17 @@ const char* const kMigrations[] = {
     R"sql(
 CREATE TABLE series (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  mn TEXT COLLATE "C" NOT NULL,
+  mn BYTEA NOT NULL,
   period SMALLINT NOT NULL,
-  factor TEXT COLLATE "C" NOT NULL,
-  field TEXT COLLATE "C" NOT NULL,
+  factor BYTEA NOT NULL,
+  field BYTEA NOT NULL,
   UNIQUE (mn, period, factor, field));
 CREATE TABLE readings (
   series BIGINT NOT NULL,
   t BIGINT NOT NULL,
   flag SMALLINT,
   period SMALLINT NOT NULL,
-  v TEXT NOT NULL,
+  v BYTEA NOT NULL,
   PRIMARY KEY (series, t, period)) PARTITION BY LIST (period);
 CREATE TABLE readings_p0 PARTITION OF readings FOR VALUES IN (0) PARTITION BY RANGE (t);
 CREATE TABLE readings_p1 PARTITION OF readings FOR VALUES IN (1) PARTITION BY RANGE (t);
@@ -61,7 +65,7 @@ CREATE TABLE raw_packets (
   id BIGINT GENERATED ALWAYS AS IDENTITY,
   received BIGINT NOT NULL,
   peer TEXT NOT NULL,
-  mn TEXT COLLATE "C" NOT NULL,
+  mn BYTEA NOT NULL,
   verdict TEXT NOT NULL,
   bytes BYTEA NOT NULL);
 CREATE INDEX raw_packets_received ON raw_packets (received);
@@ -72,10 +76,9 @@ CREATE INDEX raw_packets_received ON raw_packets (received);
 // group commit stages its rows before the upsert.
 constexpr const char* kStaging = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS stage_series (
-  mn TEXT COLLATE "C", period SMALLINT, factor TEXT COLLATE "C", field TEXT COLLATE "C")
-  ON COMMIT DELETE ROWS;
+  mn BYTEA, period SMALLINT, factor BYTEA, field BYTEA) ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS stage_readings (
-  series BIGINT, t BIGINT, flag SMALLINT, period SMALLINT, v TEXT) ON COMMIT DELETE ROWS;
+  series BIGINT, t BIGINT, flag SMALLINT, period SMALLINT, v BYTEA) ON COMMIT DELETE ROWS;
 )sql";
 
 // Months have partitions from 1900 to 9999; the rest of time has one catch-all
@@ -136,16 +139,24 @@ Status CreatePartition(Conn& conn, const Partition& p) {
   return s.ok() ? s : conn.Exec(sql);
 }
 
-// A text[] literal of `items`, each quoted ("{\"a\",\"b\"}").
-std::string TextArray(std::span<const std::string> items) {
+// Appends `v` as a bytea literal in hex: \\x4d31 for "M1", its backslash doubled
+// as COPY's text format and array literals want it.
+void AppendHex(std::string_view v, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->append("\\\\x");
+  for (unsigned char ch : v) {
+    out->push_back(kHex[ch >> 4]);
+    out->push_back(kHex[ch & 15]);
+  }
+}
+
+// A bytea[] literal of `items` ({"\\x41","\\x42"}).
+std::string ByteaArray(std::span<const std::string> items) {
   std::string out = "{";
   for (const std::string& s : items) {
     if (out.size() > 1) out.push_back(',');
     out.push_back('"');
-    for (char ch : s) {
-      if (ch == '"' || ch == '\\') out.push_back('\\');
-      out.push_back(ch);
-    }
+    AppendHex(s, &out);
     out.push_back('"');
   }
   out.push_back('}');
@@ -192,8 +203,8 @@ class Readings final : public ReadingStore {
     auto rows = c_.writer->Query("SELECT id, mn, period, factor, field FROM series", "series");
     if (!rows.ok()) return rows.status();
     for (int i = 0; i < rows->size(); ++i)
-      series_ids_[SeriesKey(rows->Text(i, 1), static_cast<int>(rows->Int(i, 2)), rows->Text(i, 3),
-                            rows->Text(i, 4))] = rows->Int(i, 0);
+      series_ids_[SeriesKey(rows->Bytea(i, 1), static_cast<int>(rows->Int(i, 2)), rows->Bytea(i, 3),
+                            rows->Bytea(i, 4))] = rows->Int(i, 0);
     return Status::Ok();
   }
 
@@ -228,9 +239,8 @@ class Readings final : public ReadingStore {
         "SELECT s.mn, s.period, r.t, s.factor, s.field, r.v, r.flag FROM readings r "
         "JOIN series s ON s.id = r.series ORDER BY s.mn, s.period, r.t, s.factor, s.field",
         Params(), [&](const Rows& r, int i) {
-          return fn(Reading{std::string(r.Text(i, 0)), static_cast<Period>(r.Int(i, 1)),
-                            r.Int(i, 2), std::string(r.Text(i, 3)), std::string(r.Text(i, 4)),
-                            std::string(r.Text(i, 5)), FlagAt(r, i, 6)});
+          return fn(Reading{r.Bytea(i, 0), static_cast<Period>(r.Int(i, 1)), r.Int(i, 2),
+                            r.Bytea(i, 3), r.Bytea(i, 4), r.Bytea(i, 5), FlagAt(r, i, 6)});
         });
   }
 
@@ -245,14 +255,13 @@ class Readings final : public ReadingStore {
         "SELECT r.t, r.v, r.flag FROM readings r WHERE r.period = $2 AND r.series = "
         "(SELECT id FROM series WHERE mn = $1 AND period = $2 AND factor = $3 AND field = $4) "
         "AND r.t >= $5 AND r.t < $6 ORDER BY r.t",
-        "range", mn, static_cast<int>(period), factor, field, from, to);
+        "range", Bytes{mn}, static_cast<int>(period), Bytes{factor}, Bytes{field}, from, to);
     if (!rows.ok()) return rows.status();
     std::vector<Reading> out;
     out.reserve(rows->size());
     for (int i = 0; i < rows->size(); ++i)
       out.push_back(Reading{std::string(mn), period, rows->Int(i, 0), std::string(factor),
-                            std::string(field), std::string(rows->Text(i, 1)),
-                            FlagAt(*rows, i, 2)});
+                            std::string(field), rows->Bytea(i, 1), FlagAt(*rows, i, 2)});
     return out;
   }
 
@@ -260,15 +269,14 @@ class Readings final : public ReadingStore {
                     std::span<const std::string> mns,
                     const std::function<bool(const Reading&)>& fn) override {
     std::optional<std::string> only;
-    if (!mns.empty()) only = TextArray(mns);
+    if (!mns.empty()) only = ByteaArray(mns);
     return Scan(
         "SELECT s.mn, s.factor, s.field, r.t, r.v, r.flag FROM readings r "
         "JOIN series s ON s.id = r.series WHERE r.period = $1 AND r.t >= $2 AND r.t < $3 "
-        "AND ($4::text[] IS NULL OR s.mn = ANY ($4::text[])) ORDER BY r.series, r.t",
+        "AND ($4::bytea[] IS NULL OR s.mn = ANY ($4::bytea[])) ORDER BY r.series, r.t",
         Params(static_cast<int>(period), from, to, only), [&](const Rows& r, int i) {
-          return fn(Reading{std::string(r.Text(i, 0)), period, r.Int(i, 3),
-                            std::string(r.Text(i, 1)), std::string(r.Text(i, 2)),
-                            std::string(r.Text(i, 4)), FlagAt(r, i, 5)});
+          return fn(Reading{r.Bytea(i, 0), period, r.Int(i, 3), r.Bytea(i, 1), r.Bytea(i, 2),
+                            r.Bytea(i, 4), FlagAt(r, i, 5)});
         });
   }
 
@@ -276,7 +284,8 @@ class Readings final : public ReadingStore {
 
   Result<std::vector<LatestValue>> LatestForSite(int64_t site_id) override {
     // `devices` is the registry module's table (pg/registry.cc).
-    return Latest("s.mn IN (SELECT mn FROM devices WHERE site_id = $1)", site_id);
+    return Latest("s.mn IN (SELECT convert_to(mn, 'UTF8') FROM devices WHERE site_id = $1)",
+                  site_id);
   }
 
   Result<int64_t> CountReadings() override {
@@ -311,11 +320,11 @@ class Readings final : public ReadingStore {
     auto rows = (*lease)->Query(
         "SELECT received, peer, mn, verdict, bytes FROM raw_packets WHERE mn = $1 AND "
         "received >= $2 AND received < $3 ORDER BY received DESC, id DESC LIMIT $4",
-        "raw packets", mn, from, to, static_cast<int64_t>(limit));
+        "raw packets", Bytes{mn}, from, to, static_cast<int64_t>(limit));
     if (!rows.ok()) return rows.status();
     std::vector<RawPacket> out;
     for (int i = 0; i < rows->size(); ++i)
-      out.push_back({rows->Int(i, 0), std::string(rows->Text(i, 1)), std::string(rows->Text(i, 2)),
+      out.push_back({rows->Int(i, 0), std::string(rows->Text(i, 1)), rows->Bytea(i, 2),
                      std::string(rows->Text(i, 3)), rows->Bytea(i, 4)});
     return out;
   }
@@ -434,7 +443,7 @@ class Readings final : public ReadingStore {
       data += std::to_string(rows[i].series) + '\t' + std::to_string(r.time) + '\t';
       data += r.flag ? std::to_string(static_cast<int>(r.flag)) : std::string("\\N");
       data += '\t' + std::to_string(static_cast<int>(r.period)) + '\t';
-      CopyField(r.value, &data);
+      AppendHex(r.value, &data);
       data += '\n';
     }
     if (!data.empty()) {
@@ -473,11 +482,11 @@ class Readings final : public ReadingStore {
       for (const Reading& r : b->readings) {
         std::string key = SeriesKey(r.mn, static_cast<int>(r.period), r.factor, r.field);
         if (series_ids_.count(key) || !unknown.insert(std::move(key)).second) continue;
-        CopyField(r.mn, &data);
+        AppendHex(r.mn, &data);
         data += '\t' + std::to_string(static_cast<int>(r.period)) + '\t';
-        CopyField(r.factor, &data);
+        AppendHex(r.factor, &data);
         data += '\t';
-        CopyField(r.field, &data);
+        AppendHex(r.field, &data);
         data += '\n';
       }
     if (unknown.empty()) return Status::Ok();
@@ -494,8 +503,8 @@ class Readings final : public ReadingStore {
         "series ids");
     if (!ids.ok()) return ids.status();
     for (int i = 0; i < ids->size(); ++i) {
-      std::string key = SeriesKey(ids->Text(i, 1), static_cast<int>(ids->Int(i, 2)),
-                                  ids->Text(i, 3), ids->Text(i, 4));
+      std::string key = SeriesKey(ids->Bytea(i, 1), static_cast<int>(ids->Int(i, 2)),
+                                  ids->Bytea(i, 3), ids->Bytea(i, 4));
       if (series_ids_.emplace(key, ids->Int(i, 0)).second) created->push_back(std::move(key));
     }
     if (created->size() != unknown.size())
@@ -504,22 +513,17 @@ class Readings final : public ReadingStore {
   }
 
   static Status CopyRaw(Conn& w, std::span<const Batch* const> batches) {
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string data;
     for (const Batch* b : batches)
       for (const RawPacket& p : b->raw) {
         data += std::to_string(p.received) + '\t';
         CopyField(p.peer, &data);
         data += '\t';
-        CopyField(p.mn, &data);
+        AppendHex(p.mn, &data);
         data += '\t';
         CopyField(p.verdict, &data);
-        // bytea in hex form, its backslash doubled for COPY's text format.
-        data += "\t\\\\x";
-        for (unsigned char ch : p.bytes) {
-          data += kHex[ch >> 4];
-          data += kHex[ch & 15];
-        }
+        data += '\t';
+        AppendHex(p.bytes, &data);
         data += '\n';
       }
     if (data.empty()) return Status::Ok();
@@ -565,10 +569,9 @@ class Readings final : public ReadingStore {
     std::vector<LatestValue> out;
     out.reserve(rows->size());
     for (int i = 0; i < rows->size(); ++i)
-      out.push_back(LatestValue{std::string(rows->Text(i, 0)), static_cast<Period>(rows->Int(i, 1)),
-                                std::string(rows->Text(i, 2)), std::string(rows->Text(i, 3)),
-                                std::string(rows->Text(i, 4)), FlagAt(*rows, i, 5),
-                                rows->Int(i, 6)});
+      out.push_back(LatestValue{rows->Bytea(i, 0), static_cast<Period>(rows->Int(i, 1)),
+                                rows->Bytea(i, 2), rows->Bytea(i, 3), rows->Bytea(i, 4),
+                                FlagAt(*rows, i, 5), rows->Int(i, 6)});
     return out;
   }
 
