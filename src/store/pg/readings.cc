@@ -5,7 +5,7 @@
 //                                            each PARTITION BY RANGE (t): one partition
 //                                            per UTC month, readings_p<N>_<YYYYMM>,
 //                                            created on demand; readings_p<N>_early and
-//                                            _late take times before 1900 and from 10000
+//                                            _late take times before 2000 and from 2100
 //   raw_packets (id, received, peer, mn, verdict, bytes)
 //
 // Why a period level: retention is per period (real-time data for months, hours for
@@ -81,9 +81,10 @@ CREATE TEMP TABLE IF NOT EXISTS stage_readings (
   series BIGINT, t BIGINT, flag SMALLINT, period SMALLINT, v BYTEA) ON COMMIT DELETE ROWS;
 )sql";
 
-// Months have partitions from 1900 to 9999; the rest of time has one catch-all
-// partition on each side.
-constexpr int kFirstYear = 1900, kEndYear = 10000;
+// Months have partitions from 2000 to 2099; the rest of time has one catch-all
+// partition on each side, so a device whose clock is far off fills those instead of
+// making a table for every month it invents.
+constexpr int kFirstYear = 2000, kEndYear = 2100;
 int64_t MonthStart(int year, int month) { return DaysFromCivil(year, month, 1) * 86400; }
 
 // One leaf partition of readings: times [from, to) of one period.
@@ -385,7 +386,8 @@ class Readings final : public ReadingStore {
     for (const Partition& leaf : *leaves) {
       if (leaf.from < before && leaf.to > compacted_before_)
         names += (names.empty() ? "" : ", ") + leaf.name;
-      if (s.ok() && leaf.from <= before && before < leaf.to && leaf.to != INT64_MAX)
+      if (s.ok() && leaf.from <= before && before < leaf.to && leaf.from != INT64_MIN &&
+          leaf.to != INT64_MAX)
         s = CreatePartition(conn, PartitionOf(leaf.period, leaf.to));
     }
     if (s.ok() && !names.empty()) s = conn.Exec("VACUUM (ANALYZE) " + names);
