@@ -16,15 +16,15 @@
 // is aligned to 8 bytes. What devices send (mn, factor, field, value, the mn of a raw
 // packet) is BYTEA, not TEXT: a TEXT column refuses bytes that are not UTF-8, and
 // one device's stray byte would fail the group commit of every packet beside it.
-// bytea compares as memcmp, the order SQLite's BINARY collation gives. The key makes the year of
-// one series an index range scan over twelve partitions of one period, the others pruned at plan
-// time.
+// bytea compares as memcmp, the order SQLite's BINARY collation gives. The key
+// makes the year of one series an index range scan over twelve partitions of one
+// period, the others pruned at plan time.
 //
-// Appends are group commits on the writer connection: new series and the readings
-// are COPYed into temporary staging tables and upserted from there with one INSERT
-// each; raw packets are COPYed straight into raw_packets. Reads lease a pool
-// connection; scans go through a server-side cursor, a bounded number of rows at a
-// time.
+// Appends are group commits on the writer connection: new series are COPYed into a
+// temporary staging table and inserted from it; the readings are COPYed straight
+// into readings, or, when the batch repeats a stored key, staged and upserted; raw
+// packets are COPYed into raw_packets. Reads and retention lease a pool connection;
+// scans go through a server-side cursor, a bounded number of rows at a time.
 #include <algorithm>
 #include <cstdio>
 #include <unordered_map>
