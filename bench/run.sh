@@ -9,6 +9,9 @@ echo
 echo "== store (SQLite, group commit through the Writer)"
 "$BUILD/bench/store_bench" 2>/dev/null || echo "store_bench missing"
 echo
+echo "== store (PostgreSQL on a server of its own, group commit through the Writer; goal >= 60 % of raw COPY)"
+"$BUILD/bench/store_bench" --postgresql 2>/dev/null || echo "store_bench --postgresql failed"
+echo
 echo "== HJ 633 AQI arithmetic (one core; target >= 10M AQI reports/s)"
 "$BUILD/bench/aqi_bench" 2>/dev/null || echo "aqi_bench missing"
 echo

@@ -2,6 +2,7 @@
 // bytes each value takes on disk after Compact().
 //
 //   store_bench [--threads N] [--devices D] [--seconds S] [--raw] [--normal] [--dir PATH]
+//               [--postgresql | --store URL]
 //
 // N producer threads play D devices. Each device sends one packet per simulated
 // minute: 8-20 readings (factors x Avg/Min/Max), submitted as one Batch, the way the
@@ -9,6 +10,10 @@
 // its ack before the next packet, so the offered load is bounded by the acks).
 // --raw adds each packet's raw bytes (~600 B) to the batch, as the gateway does.
 // --normal uses synchronous=NORMAL (default FULL: acked data survives power loss).
+// --postgresql runs the same load on the PostgreSQL store, on a durable server of the
+// bench's own (Debian's postgresql-15, fsync on; pg/test_server.h); --store URL on an
+// existing database instead (its tables are used as they are). Either also times a
+// raw COPY of the same rows through libpq, the figure the Writer's is a share of.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -20,6 +25,9 @@
 #include <thread>
 #include <vector>
 
+#include "store/pg/db.h"
+#include "store/pg/test_server.h"
+#include "store/postgresql_store.h"
 #include "store/sqlite_store.h"
 #include "store/writer.h"
 
@@ -35,6 +43,8 @@ struct Args {
   bool raw = false;
   bool normal = false;
   std::string dir = "/tmp/ecohub_store_bench";
+  bool postgresql = false;
+  std::string store;  // a PostgreSQL URL
 };
 
 Args Parse(int argc, char** argv) {
@@ -54,6 +64,10 @@ Args Parse(int argc, char** argv) {
       a.normal = true;
     else if (k == "--dir")
       a.dir = next();
+    else if (k == "--postgresql")
+      a.postgresql = true;
+    else if (k == "--store")
+      a.store = next();
     else {
       std::fprintf(stderr, "unknown argument %s\n", k.c_str());
       std::exit(2);
@@ -94,19 +108,105 @@ uint64_t DirBytes(const std::string& dir) {
   return n;
 }
 
+// The store under test, and the PostgreSQL server it runs on when the bench started one.
+struct Backend {
+  std::unique_ptr<pg::TestServer> server;
+  std::string url;  // empty for SQLite
+  std::unique_ptr<Store> store;
+  std::string name;
+
+  // Bytes on disk: the data directory's files (SQLite), the tables and indexes
+  // (PostgreSQL, as TableBytes reports them).
+  uint64_t Bytes(const std::string& dir) {
+    if (url.empty()) return DirBytes(dir);
+    uint64_t n = 0;
+    if (auto t = store->TableBytes(); t.ok())
+      for (const auto& [table, bytes] : *t) n += bytes;
+    return n;
+  }
+};
+
+Status OpenBackend(const Args& args, Backend* b) {
+  std::filesystem::remove_all(args.dir);
+  std::filesystem::create_directories(args.dir);
+  if (!args.postgresql && args.store.empty()) {
+    SqliteOptions so;
+    so.synchronous_full = !args.normal;
+    auto opened = OpenSqliteStore(args.dir, so);
+    if (!opened.ok()) return opened.status();
+    b->store = std::move(opened).value();
+    b->name = std::string("SQLite, synchronous=") + (args.normal ? "NORMAL" : "FULL");
+    return Status::Ok();
+  }
+  b->url = args.store;
+  b->name = "PostgreSQL at " + args.store;
+  if (args.postgresql) {
+    auto server = pg::TestServer::Start(pg::TestServer::Options{.durable = true});
+    if (!server.ok()) return server.status();
+    b->server = std::move(server).value();
+    Status s = b->server->CreateDatabase("store_bench");
+    if (!s.ok()) return s;
+    b->url = b->server->Url("store_bench");
+    b->name = "PostgreSQL 15 of its own, fsync on";
+  }
+  auto opened = OpenPostgresStore(b->url, PostgresOptions{.keys_file = args.dir + "/keys"});
+  if (!opened.ok()) return opened.status();
+  b->store = std::move(opened).value();
+  return Status::Ok();
+}
+
+// Rows per second of a raw COPY through libpq of `rows` readings like the bench's:
+// the readings table's columns and key (one table, no partitions), `slice` rows per
+// COPY and commit. The Writer's figure is a share of this.
+Result<double> CopyBaseline(const std::string& url, uint64_t rows, int devices, uint64_t slice) {
+  auto conn = pg::Conn::Open(url);
+  if (!conn.ok()) return conn.status();
+  pg::Conn& c = **conn;
+  Status s = c.Exec(
+      "DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (series BIGINT NOT NULL, t BIGINT "
+      "NOT NULL, flag SMALLINT, period SMALLINT NOT NULL, v TEXT NOT NULL, PRIMARY KEY (series, "
+      "t, period))");
+  if (!s.ok()) return s;
+  uint64_t done = 0;
+  auto start = std::chrono::steady_clock::now();
+  for (int64_t minute = 0; done < rows && s.ok(); ++minute) {
+    std::string data;
+    uint64_t in_slice = 0;
+    for (int dev = 0; dev < devices && s.ok(); ++dev) {
+      Batch b = Packet(dev, minute, false);
+      for (size_t i = 0; i < b.readings.size(); ++i) {
+        const Reading& r = b.readings[i];
+        data += std::to_string(dev * 64 + static_cast<int>(i)) + '\t' + std::to_string(r.time) +
+                "\t78\t1\t";
+        pg::CopyField(r.value, &data);
+        data += '\n';
+      }
+      in_slice += b.readings.size();
+      if (in_slice >= slice || dev + 1 == devices) {
+        s = c.InTransaction([&] { return c.CopyIn("COPY bench_copy FROM STDIN", data); });
+        done += in_slice;
+        in_slice = 0;
+        data.clear();
+      }
+    }
+  }
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  c.Exec("DROP TABLE bench_copy");
+  if (!s.ok()) return s;
+  return done / elapsed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Args args = Parse(argc, argv);
-  std::filesystem::remove_all(args.dir);
-  SqliteOptions so;
-  so.synchronous_full = !args.normal;
-  auto opened = OpenSqliteStore(args.dir, so);
+  Backend backend;
+  Status opened = OpenBackend(args, &backend);
   if (!opened.ok()) {
-    std::fprintf(stderr, "open: %s\n", opened.status().ToString().c_str());
+    std::fprintf(stderr, "open: %s\n", opened.ToString().c_str());
     return 1;
   }
-  std::unique_ptr<Store> store = std::move(opened).value();
+  Store* store = backend.store.get();
 
   // 1. Idle latency: one packet at a time, nothing else queued.
   std::vector<uint64_t> idle;
@@ -167,19 +267,20 @@ int main(int argc, char** argv) {
   }
 
   auto count = store->CountReadings();
-  uint64_t before = DirBytes(args.dir);
+  uint64_t before = backend.Bytes(args.dir);
   auto c0 = std::chrono::steady_clock::now();
   Status cs = store->Compact();
   double compact_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
   if (args.raw) store->PruneRaw(INT64_MAX);
   store->Compact();
-  store.reset();
-  uint64_t after = DirBytes(args.dir);
+  uint64_t after = 0;
+  if (!backend.url.empty()) after = backend.Bytes(args.dir);
+  backend.store.reset();
+  if (backend.url.empty()) after = backend.Bytes(args.dir);
   int64_t n = count.ok() ? *count : 0;
 
-  std::printf("store_bench: %d producers, %d devices, %.1f s, synchronous=%s%s\n", args.threads,
-              args.devices, elapsed, args.normal ? "NORMAL" : "FULL",
-              args.raw ? ", raw bytes kept" : "");
+  std::printf("store_bench: %d producers, %d devices, %.1f s, %s%s\n", args.threads, args.devices,
+              elapsed, backend.name.c_str(), args.raw ? ", raw bytes kept" : "");
   std::printf("  idle submit->ack latency  p50 %lu us  p99 %lu us\n",
               static_cast<unsigned long>(idle[idle.size() / 2]),
               static_cast<unsigned long>(idle[idle.size() * 99 / 100]));
@@ -199,6 +300,21 @@ int main(int argc, char** argv) {
       "%s)\n",
       n ? static_cast<double>(before) / n : 0.0, n ? static_cast<double>(after) / n : 0.0,
       static_cast<long>(n), compact_s, cs.ToString().c_str());
+  if (!backend.url.empty()) {
+    // At the Writer's mean rows per commit (what the Writer adds to libpq), and at
+    // its largest slice (what larger commits would give).
+    uint64_t mean = ws.commits ? std::max<uint64_t>(1, ws.rows / ws.commits) : 1;
+    for (uint64_t slice : {mean, uint64_t{WriterOptions{}.max_batch_rows}}) {
+      auto copy = CopyBaseline(backend.url, acked_rows.load(), args.devices, slice);
+      if (copy.ok())
+        std::printf(
+            "  raw COPY through libpq    %.0f /s  (same rows, %lu per commit); the Writer "
+            "stores %.0f%% of it\n",
+            *copy, static_cast<unsigned long>(slice), 100.0 * acked_rows / elapsed / *copy);
+      else
+        std::printf("  raw COPY through libpq    failed: %s\n", copy.status().ToString().c_str());
+    }
+  }
   std::filesystem::remove_all(args.dir);
   return 0;
 }
