@@ -7,6 +7,7 @@
 #   scripts/cluster.sh status DIR
 #   scripts/cluster.sh kill-primary DIR
 #   scripts/cluster.sh stop DIR
+#   scripts/cluster.sh free-ports N     (N free loopback ports; scripts/pg-backup.sh uses it)
 #
 # `start` runs, all on 127.0.0.1 with free ports and everything under DIR: three etcd members
 # (one etcd cluster), three PostgreSQL nodes managed by Patroni (one primary, two streaming
@@ -42,7 +43,7 @@ die() {
 }
 
 usage() {
-  sed -n '6,9p' "$0" | sed 's/^# *//' >&2
+  sed -n '6,10p' "$0" | sed 's/^# *//' >&2
   exit 2
 }
 
@@ -414,12 +415,13 @@ cmd_stop() {
 }
 
 (($# >= 2)) || usage
-COMMAND=$1 DIR=$2
+COMMAND=$1 DIR=$2 # for free-ports, N
 shift 2
 case $COMMAND in
   start) cmd_start "$@" ;;
   status) cmd_status ;;
   kill-primary) cmd_kill_primary ;;
   stop) cmd_stop ;;
+  free-ports) free_ports "$DIR" ;;
   *) usage ;;
 esac
