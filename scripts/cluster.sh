@@ -217,7 +217,7 @@ defaults
   timeout check 2s
 listen primary
   bind 127.0.0.1:$HAPROXY_PORT
-  option httpchk GET /primary
+  option httpchk OPTIONS /primary
   http-check expect status 200
   default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
 EOF
@@ -248,14 +248,36 @@ wait_ready() {
   return 1
 }
 
+# Starts COUNT `BIN serve` nodes on the cluster (free ports), one after the other: the first
+# creates the account admin with a random password kept in DIR/ecohub-admin-password and the
+# master key file DIR/ecohub-keys that all nodes share (they read each other's sealed secrets).
+# Waits (bounded) until each has printed its ports; prints ECOHUB_K_HTTP= and ECOHUB_K_GATEWAY=.
 start_ecohub_nodes() {
   local bin=$1 count=$2 k
+  local pwfile=$DIR/ecohub-admin-password
+  (umask 077 && head -c 18 /dev/urandom | base64 >"$pwfile")
   for ((k = 1; k <= count; k++)); do
+    local -a first=()
+    ((k > 1)) || first=(--admin-password-file "$pwfile")
     mkdir -p "$DIR/ecohub-$k"
     spawn "$DIR/ecohub-$k/pid" "$DIR/ecohub-$k/serve.log" \
       "$bin" serve --store "$PG_URL" --data "$DIR/ecohub-$k" \
-      --gateway-listen 127.0.0.1:0 --http-listen 127.0.0.1:0
+      --gateway-listen 127.0.0.1:0 --http-listen 127.0.0.1:0 --key-file "$DIR/ecohub-keys" \
+      "${first[@]}"
+    local log=$DIR/ecohub-$k/serve.log deadline=$((SECONDS + 60)) http="" gateway=""
+    while [[ -z $http || -z $gateway ]]; do
+      sleep 0.2
+      http=$(sed -n 's/^http listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
+      gateway=$(sed -n 's/^gateway listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
+      if ! alive "$(read_pid "$DIR/ecohub-$k/pid")" || ((SECONDS > deadline)); then
+        tail -n 5 "$log" >&2
+        die "EcoHub node $k did not start (log: $log); the database cluster is still running"
+      fi
+    done
+    echo "ECOHUB_${k}_HTTP=$http"
+    echo "ECOHUB_${k}_GATEWAY=$gateway"
   done
+  echo "ECOHUB_ADMIN_PASSWORD_FILE=$pwfile"
 }
 
 cmd_start() {
@@ -332,20 +354,18 @@ EOF
     tail -n 5 "$DIR"/n*/patroni.log "$DIR"/etcd*/etcd.log >&2 || true
     exit 1
   fi
-  local primary
-  primary=$(find_primary "${NODES[@]}")
-  if [[ -n $ecohub_bin ]]; then
-    # EcoHub's PostgreSQL store is being written (issue 14): until it lands these nodes may
-    # refuse --store; their logs are in DIR/ecohub-K/serve.log.
-    start_ecohub_nodes "$ecohub_bin" "$ecohub_nodes"
-  fi
   echo "PG_URL=$PG_URL"
   if ((haproxy)); then echo "HAPROXY_URL=postgresql://ecohub@127.0.0.1:$HAPROXY_PORT/ecohub"; fi
   echo "PG_PORTS=${PG[*]}"
   echo "PATRONI_PORTS=${PATRONI[*]}"
   echo "ETCD_PORTS=${ETCD_CLIENT[*]}"
-  echo "PRIMARY=n$primary"
+  echo "PRIMARY=n$(find_primary "${NODES[@]}")"
   echo "START_SECONDS=$((SECONDS - t0))"
+  if [[ -n $ecohub_bin ]]; then
+    # EcoHub's PostgreSQL store is being written (issue 14): until every module has landed
+    # these nodes may refuse to start on --store.
+    start_ecohub_nodes "$ecohub_bin" "$ecohub_nodes"
+  fi
 }
 
 cmd_status() {
