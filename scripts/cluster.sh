@@ -382,16 +382,26 @@ kill9_tree() {
 
 cmd_kill_primary() {
   load_env
-  local old
-  old=$(find_primary "${NODES[@]}")
+  # Only a synchronous replica has every acknowledged commit, so Patroni promotes nothing else:
+  # wait (bounded) until there is one, e.g. when called again right after a promotion.
+  local deadline=$((SECONDS + PROMOTE_TIMEOUT)) old="" n synced=""
+  while ((SECONDS < deadline)) && [[ -z $old || -z $synced ]]; do
+    old=$(find_primary "${NODES[@]}") synced=""
+    for n in "${NODES[@]}"; do
+      local port_var="PATRONI_PORT_$n"
+      [[ $(http_status "${!port_var}" sync) != 200 ]] || synced=$n
+    done
+    [[ -n $old && -n $synced ]] || sleep 0.5
+  done
   [[ -n $old ]] || die "no primary to kill"
+  [[ -n $synced ]] || die "no synchronous replica within ${PROMOTE_TIMEOUT}s: nothing could be promoted without loss"
   local t0=$EPOCHREALTIME
   kill9_tree "$(read_pid "$DIR/n$old/patroni.pid")"
   kill9_tree "$(read_pid "$DIR/n$old/data/postmaster.pid")"
   echo "KILLED=n$old"
-  local others=() n
+  local others=() new=""
   for n in "${NODES[@]}"; do [[ $n == "$old" ]] || others+=("$n"); done
-  local deadline=$((SECONDS + PROMOTE_TIMEOUT)) new=""
+  deadline=$((SECONDS + PROMOTE_TIMEOUT))
   while ((SECONDS < deadline)); do
     new=$(find_primary "${others[@]}")
     [[ -z $new ]] || break
