@@ -104,7 +104,7 @@ find_primary() {
   done
 }
 
-write_etcd_and_start() {
+start_etcd() {
   local initial="" n token="ecohub-$$-$RANDOM"
   for n in "${NODES[@]}"; do
     initial+="${initial:+,}e$n=http://127.0.0.1:${ETCD_PEER[$n - 1]}"
@@ -336,7 +336,7 @@ EOF
     chmod 755 "$DIR"
   fi
 
-  write_etcd_and_start
+  start_etcd
   for n in "${NODES[@]}"; do
     chmod 700 "$DIR/n$n"
     spawn "$DIR/n$n/patroni.pid" "$DIR/n$n/patroni.log" \
