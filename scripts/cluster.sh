@@ -132,8 +132,10 @@ start_etcd() {
 #   primary keeps accepting writes rather than stopping the bureau.
 # - replicas are cloned with pg_basebackup --checkpoint=fast: a spread checkpoint would keep
 #   each waiting for a minute and more.
-# - archive_mode on, each WAL segment copied into DIR/wal-archive (never over an existing
-#   file): with a base backup this gives point in time restore (scripts/pg-backup.sh).
+# - every WAL segment goes into DIR/wal-archive (DIR/archive_wal.sh): with a base backup this
+#   gives point in time restore (scripts/pg-backup.sh). archive_mode is `always`, replicas
+#   archive what they receive too: a segment the killed primary had finished but not yet
+#   archived would otherwise be missing, and no restore could pass that gap.
 write_patroni_config() {
   local n=$1 hosts=$2
   local node=$DIR/n$n
@@ -167,8 +169,8 @@ bootstrap:
         max_replication_slots: 10
         wal_keep_size: 256MB
         wal_log_hints: 'on'
-        archive_mode: 'on'
-        archive_command: 'test ! -f $DIR/wal-archive/%f && cp %p $DIR/wal-archive/%f'
+        archive_mode: always
+        archive_command: '$DIR/archive_wal.sh %p %f'
         archive_timeout: 60
   initdb:
     - encoding: UTF8
@@ -317,7 +319,22 @@ exec psql -Xq -v ON_ERROR_STOP=1 "$1" \
   -c "CREATE ROLE ecohub LOGIN SUPERUSER PASSWORD 'ecohub'" \
   -c 'CREATE DATABASE ecohub OWNER ecohub'
 EOF
-  chmod 755 "$DIR/post_bootstrap.sh"
+  cat >"$DIR/archive_wal.sh" <<'EOF'
+#!/bin/sh
+# PostgreSQL's archive_command on every node: archive_wal.sh PATH NAME, into wal-archive beside
+# this script. Three nodes archive the same segments into one folder, so the first copy wins:
+# written under a temporary name, flushed, then linked into place (atomic, never over an
+# existing file); a segment already there counts as archived.
+set -e
+archive=$(dirname "$0")/wal-archive
+[ ! -f "$archive/$2" ] || exit 0
+tmp=$archive/.$2.$$
+trap 'rm -f "$tmp"' EXIT
+cp "$1" "$tmp"
+sync "$tmp"
+ln "$tmp" "$archive/$2" 2>/dev/null || [ -f "$archive/$2" ]
+EOF
+  chmod 755 "$DIR/post_bootstrap.sh" "$DIR/archive_wal.sh"
   local hosts="127.0.0.1:${ETCD_CLIENT[0]},127.0.0.1:${ETCD_CLIENT[1]},127.0.0.1:${ETCD_CLIENT[2]}"
   for n in "${NODES[@]}"; do write_patroni_config "$n" "$hosts"; done
   {

@@ -2,10 +2,11 @@
 """Base backup plus WAL archive of the Patroni cluster, restored to a point in time.
 
 Starts scripts/cluster.sh, commits rows 1..50, takes a base backup (scripts/pg-backup.sh
-base), commits 51..100, notes the server's clock, commits 101..150, and has the WAL archived.
+base), commits 51..100, kills the primary (Patroni promotes a replica: a new timeline),
+commits 101..150, notes the server's clock, commits 151..200, and has the WAL archived.
 Restoring the base backup with the archive to the noted time (scripts/pg-backup.sh restore)
-into a new single server must give exactly rows 1..100: the rows after the backup come from
-the archive, the rows after the target time are not applied.
+into a new single server must give exactly rows 1..150: the rows after the backup come from
+the archive, across the failover, and the rows after the target time are not applied.
 
 Exit 0 pass, 1 fail, 77 skipped (patroni, etcd or postgresql-15 not installed).
 """
@@ -46,8 +47,12 @@ def main():
             [cluster_lib.PG_BACKUP_SH, "base", os.path.join(cluster.dir, "backups"), url],
             timeout=300))["BASE"]
         insert(url, 51, 100)
-        target = cluster_lib.psql(url, "SELECT clock_timestamp()")
+        cluster.kill_primary()
+        if not cluster_lib.wait_for_writes(url, 60):
+            raise RuntimeError("no write succeeded within 60 s of the promotion")
         insert(url, 101, 150)
+        target = cluster_lib.psql(url, "SELECT clock_timestamp()")
+        insert(url, 151, 200)
         wait_archived(url, archive)
 
         restored_dir = os.path.join(cluster.dir, "restored")
@@ -61,11 +66,11 @@ def main():
             cluster_lib.psql(restored["RESTORED_URL"], "INSERT INTO kept VALUES (1000)")
         finally:
             cluster_lib.run([cluster_lib.PG_BACKUP_SH, "stop", restored_dir], timeout=120)
-        if got != "100|1|100":
-            print("FAIL: restored to %s: expected rows 1..100 (100|1|100), got %s" %
+        if got != "150|1|150":
+            print("FAIL: restored to %s: expected rows 1..150 (150|1|150), got %s" %
                   (target, got))
             return 1
-        print("PASS: restored to %s: rows 1..100, none of 101..150" % target)
+        print("PASS: restored to %s across a failover: rows 1..150, none of 151..200" % target)
         return 0
 
 
