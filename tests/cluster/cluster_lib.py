@@ -28,6 +28,16 @@ def skip_unless_installed():
         sys.exit(SKIP)
 
 
+def exit_with(main):
+    """Exits with main()'s code; an exception becomes exit 1 with a clear FAIL line."""
+    try:
+        code = main()
+    except Exception as error:  # pylint: disable=broad-except
+        print("FAIL: %s" % error)
+        code = 1
+    sys.exit(code)
+
+
 def facts(output):
     """The KEY=VALUE lines a script prints, as a dict."""
     found = {}

@@ -11,7 +11,6 @@ and through HAProxy, and that the cluster stops leaving nothing behind.
 Exit 0 pass, 1 fail, 77 skipped (patroni, etcd or postgresql-15 not installed).
 """
 
-import sys
 import threading
 import time
 
@@ -84,8 +83,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception as error:  # a clear message rather than a traceback only
-        print("FAIL: %s" % error)
-        sys.exit(1)
+    cluster_lib.exit_with(main)

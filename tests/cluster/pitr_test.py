@@ -12,7 +12,6 @@ Exit 0 pass, 1 fail, 77 skipped (patroni, etcd or postgresql-15 not installed).
 """
 
 import os
-import sys
 import time
 
 import cluster_lib
@@ -75,8 +74,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except Exception as error:  # a clear message rather than a traceback only
-        print("FAIL: %s" % error)
-        sys.exit(1)
+    cluster_lib.exit_with(main)
