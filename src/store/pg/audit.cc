@@ -66,24 +66,26 @@ class Audit final : public AuditStore {
     if (entries.empty()) return Status::Ok();
     auto keys = keys_.Get();
     if (!keys.ok()) return keys.status();
-    return Transaction(pool_, [&](Conn& conn) {
-      // Held until COMMIT or ROLLBACK: no other session reads the head meanwhile.
-      Status s = conn.Run("SELECT pg_advisory_xact_lock(hashtext('ecohub audit'))", "audit lock");
-      if (!s.ok()) return s;
-      auto head = LastOn(conn, "audit head");
-      if (!head.ok()) return head.status();
+    return AfterHead([&](Conn& conn, AuditEntry& head) {
       for (AuditEntry& e : entries) {
-        e.id = head->id + 1;
-        e.prev_hash = head->hash;
+        e.id = head.id + 1;
+        e.prev_hash = head.hash;
         if (e.time == 0) e.time = WallMillis();
-        if (s = SealAuditEntry(*head, **keys, &e); !s.ok()) return s;
-        s = conn.Run(
-            "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash, "
-            "key_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-            "append audit", e.id, e.time, e.actor, e.action, e.object, e.detail, e.prev_hash,
-            e.hash, e.key_id);
-        if (!s.ok()) return s;
-        *head = e;
+        if (Status s = SealAuditEntry(head, **keys, &e); !s.ok()) return s;
+        if (Status s = Insert(conn, e); !s.ok()) return s;
+        head = e;
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status CopyAudits(std::span<const AuditEntry> entries) override {
+    if (entries.empty()) return Status::Ok();
+    return AfterHead([&](Conn& conn, AuditEntry& head) {
+      for (const AuditEntry& e : entries) {
+        if (Status s = CheckAuditLink(head, e); !s.ok()) return s;
+        if (Status s = Insert(conn, e); !s.ok()) return s;
+        head = e;
       }
       return Status::Ok();
     });
@@ -122,6 +124,27 @@ class Audit final : public AuditStore {
   }
 
  private:
+  // `body(conn, head)` in one transaction that holds the chain: the head is read
+  // under a transaction-scoped advisory lock, so no other session reads it until
+  // COMMIT or ROLLBACK.
+  Status AfterHead(const std::function<Status(Conn&, AuditEntry&)>& body) {
+    return Transaction(pool_, [&](Conn& conn) {
+      Status s = conn.Run("SELECT pg_advisory_xact_lock(hashtext('ecohub audit'))", "audit lock");
+      if (!s.ok()) return s;
+      auto head = LastOn(conn, "audit head");
+      if (!head.ok()) return head.status();
+      return body(conn, *head);
+    });
+  }
+
+  static Status Insert(Conn& conn, const AuditEntry& e) {
+    return conn.Run(
+        "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash, key_id) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        "append audit", e.id, e.time, e.actor, e.action, e.object, e.detail, e.prev_hash, e.hash,
+        e.key_id);
+  }
+
   Pool& pool_;
   StoreKeys& keys_;
   std::mutex mu_;
