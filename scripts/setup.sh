@@ -12,6 +12,8 @@ PKGS=(
   libsqlite3-dev                     # the embedded store
   libpq-dev                          # the PostgreSQL store's client (libpq)
   postgresql-15                      # servers the PostgreSQL tests start on loopback (store/pg/test_server.h)
+  patroni etcd-server etcd-client    # the highly available cluster (scripts/cluster.sh, docs/deployment.md)
+  haproxy curl                       # its entry point to the primary, and Patroni's health checks
   nlohmann-json3-dev                 # JSON for the CLI and small API documents
   libcli11-dev                       # command line
   libspdlog-dev libfmt-dev           # logs, formatting

@@ -55,7 +55,7 @@ struct UserCliArgs {
 
 int UserCmd(const UserCliArgs& a, bool reset) {
   const char* what = reset ? "user reset-password" : "user add";
-  auto accounts = auth::Accounts::Open(a.data_dir, {});
+  auto accounts = auth::Accounts::Open(a.data_dir, StoreUrl(), {});
   if (!accounts.ok())
     return std::fprintf(stderr, "ecohub %s: %s\n", what, accounts.status().ToString().c_str()), 1;
   std::string password;
@@ -100,7 +100,7 @@ int UserCmd(const UserCliArgs& a, bool reset) {
 int ChangeUserOnHost(const UserCliArgs& a, const char* what, const char* action,
                      const nlohmann::json& detail, const char* done,
                      const std::function<Status(auth::Accounts&, auth::User&)>& change) {
-  auto accounts = auth::Accounts::Open(a.data_dir, {});
+  auto accounts = auth::Accounts::Open(a.data_dir, StoreUrl(), {});
   if (!accounts.ok())
     return std::fprintf(stderr, "ecohub %s: %s\n", what, accounts.status().ToString().c_str()), 1;
   auto u = (*accounts)->FindUser(a.username);
@@ -136,7 +136,7 @@ int UserLinkOidc(const UserCliArgs& a) {
 }
 
 int KeyCmd(const UserCliArgs& a) {
-  auto accounts = auth::Accounts::Open(a.data_dir, {});
+  auto accounts = auth::Accounts::Open(a.data_dir, StoreUrl(), {});
   if (!accounts.ok())
     return std::fprintf(stderr, "ecohub key add: %s\n", accounts.status().ToString().c_str()), 1;
   auto owner = (*accounts)->FindUser(a.owner);

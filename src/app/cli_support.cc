@@ -6,6 +6,8 @@
 #include <cstdio>
 
 #include "app/commands.h"
+#include "permit/pg_permit_store.h"
+#include "permit/sqlite_permit_store.h"
 #include "store/open_store.h"
 
 namespace ecohub::app {
@@ -53,6 +55,12 @@ std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& dat
   if (opened.ok()) return std::move(opened).value();
   std::fprintf(stderr, "ecohub %s: %s\n", what, opened.status().ToString().c_str());
   return nullptr;
+}
+
+Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& store_url,
+                                                             const std::string& data_dir) {
+  return store_url.empty() ? permit::OpenSqlitePermitStore(data_dir)
+                           : permit::OpenPostgresPermitStore(store_url);
 }
 
 bool AuditCli(store::Store& st, const char* action, const std::string& object,

@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "derive/deriver.h"
+#include "permit/permit_store.h"
 #include "store/store.h"
 
 namespace CLI {
@@ -38,6 +39,11 @@ const std::string& StoreUrl();
 // "ecohub <what>: <error>".
 std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& data_dir,
                                         bool read_only);
+
+// The permits beside the store: in the PostgreSQL database at `store_url`, or in
+// permits.db of `data_dir` when it is empty.
+Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& store_url,
+                                                             const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

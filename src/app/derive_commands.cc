@@ -24,7 +24,7 @@ int DeriveCmd(const std::string& data_dir, const std::string& from_text,
   auto opened = OpenStore("derive", data_dir, /*read_only=*/false);
   if (!opened) return 1;
   if (!AuditCli(*opened, "derive", "derived:all", {{"from", from_text}, {"to", to_text}})) return 1;
-  auto permits = permit::OpenSqlitePermitStore(data_dir);
+  auto permits = OpenPermitStore(StoreUrl(), data_dir);
   if (!permits.ok()) {
     std::fprintf(stderr, "ecohub derive: %s\n", permits.status().ToString().c_str());
     return 1;

@@ -11,6 +11,7 @@
 #include "api/http_client.h"
 #include "api/routes.h"
 #include "app/audit_verdict.h"
+#include "app/cli_support.h"
 #include "app/demo_city.h"
 #include "auth/secrets.h"
 #include "permit/sqlite_permit_store.h"
@@ -47,7 +48,7 @@ Server::~Server() {
 Status Server::Open() {
   if (Status s = Validate(options_); !s.ok()) return s;
   if (Status s = OpenStore(); !s.ok()) return s;
-  auto permits = permit::OpenSqlitePermitStore(options_.data_dir);
+  auto permits = OpenPermitStore(options_.store_url, options_.data_dir);
   if (!permits.ok()) return permits.status();
   permits_ = std::move(permits).value();
   auto seeded = SeedDemoIfNew();
@@ -217,7 +218,8 @@ std::string Server::AnchorFile() const {
 }
 
 Status Server::OpenAccounts() {
-  auto accounts = auth::Accounts::Open(options_.data_dir, options_.accounts, clock_, keys_);
+  auto accounts =
+      auth::Accounts::Open(options_.data_dir, options_.store_url, options_.accounts, clock_, keys_);
   if (!accounts.ok()) return accounts.status();
   accounts_ = std::move(accounts).value();
   return EnsureAdmin();

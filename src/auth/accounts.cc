@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "auth/pg_account_store.h"
 #include "auth/secrets.h"
 #include "auth/sqlite_account_store.h"
 #include "auth/totp.h"
@@ -74,9 +75,17 @@ Accounts::~Accounts() = default;
 Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& data_dir,
                                                  const AccountOptions& options, const Clock& clock,
                                                  std::shared_ptr<const crypto::KeyRing> keys) {
+  return Open(data_dir, "", options, clock, std::move(keys));
+}
+
+Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& data_dir,
+                                                 const std::string& store_url,
+                                                 const AccountOptions& options, const Clock& clock,
+                                                 std::shared_ptr<const crypto::KeyRing> keys) {
   Status s = InitSecrets();
   if (!s.ok()) return s;
-  auto store = OpenSqliteAccountStore(data_dir);
+  auto store =
+      store_url.empty() ? OpenSqliteAccountStore(data_dir) : OpenPostgresAccountStore(store_url);
   if (!store.ok()) return store.status();
   return std::make_unique<Accounts>(std::move(*store), options, clock, std::move(keys));
 }

@@ -104,6 +104,11 @@ class Accounts {
   static Result<std::unique_ptr<Accounts>> Open(
       const std::string& data_dir, const AccountOptions& options, const Clock& clock = RealClock(),
       std::shared_ptr<const crypto::KeyRing> keys = nullptr);
+  // Accounts over the PostgreSQL database at `store_url` (store/open_store.h), or,
+  // when it is empty, over the SQLite store in `data_dir`.
+  static Result<std::unique_ptr<Accounts>> Open(
+      const std::string& data_dir, const std::string& store_url, const AccountOptions& options,
+      const Clock& clock = RealClock(), std::shared_ptr<const crypto::KeyRing> keys = nullptr);
   // Accounts over `store`. `clock` must outlive it.
   Accounts(std::unique_ptr<AccountStore> store, const AccountOptions& options,
            const Clock& clock = RealClock(), std::shared_ptr<const crypto::KeyRing> keys = nullptr);
