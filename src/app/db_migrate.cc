@@ -7,6 +7,7 @@
 // device only) and accounts and permits, which stay in their own files of the data
 // directory (accounts.db, permits.db).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -36,8 +37,10 @@ const char* const kDerivedKinds[] = {derive::kKindAqiHour,    derive::kKindAqiDa
 Result<std::vector<store::Alarm>> AllAlarms(store::Store& st) {
   store::AlarmFilter f;
   f.limit = SIZE_MAX;
-  auto all = st.QueryAlarms(f);
-  if (all.ok()) std::reverse(all->begin(), all->end());  // oldest (lowest id) first
+  auto all = st.QueryAlarms(f);  // newest `started` first
+  if (all.ok())
+    std::sort(all->begin(), all->end(),
+              [](const store::Alarm& a, const store::Alarm& b) { return a.id < b.id; });
   return all;
 }
 

@@ -1,5 +1,6 @@
 #include "store/open_store.h"
 
+#include <filesystem>
 #include <regex>
 
 #include "store/postgresql_store.h"
@@ -32,6 +33,12 @@ Result<std::unique_ptr<Store>> OpenStoreAt(const StoreLocation& where) {
   if (!IsPostgresUrl(where.url))
     return Status::InvalidInput("store " + RedactUrl(where.url) +
                                 ": not a PostgreSQL URL (postgresql://user@host:port/database)");
+  // The local files (keys, anchors, exports) still go to data_dir.
+  if (!where.data_dir.empty() && !where.read_only) {
+    std::error_code ec;
+    std::filesystem::create_directories(where.data_dir, ec);
+    if (ec) return Status::IoError("cannot create " + where.data_dir + ": " + ec.message());
+  }
   PostgresOptions o;
   o.keys_file = where.data_dir.empty() ? "" : where.data_dir + "/keys";
   o.application = where.application;
