@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "auth/account_sql.h"
 #include "store/pg/lease.h"
 
 namespace ecohub::auth {
@@ -72,23 +73,16 @@ CREATE INDEX password_history_user ON password_history (user_id, id);
 };
 
 // Statements built from shared column lists once.
-const std::string kUserSelect =
-    "SELECT id, username, display_name, role, district_id, enterprise_id, department, "
-    "disabled, failed, locked_until, created, password_hash, password_changed, must_change, "
-    "totp_key != '', COALESCE(oidc_subject, ''), oidc_claims FROM users ";
+const std::string kUserSelect = kUserSelectSql;
 const std::string kUserById = kUserSelect + "WHERE id = $1";
 const std::string kUserByName = kUserSelect + "WHERE username = $1";
 const std::string kUserBySubject = kUserSelect + "WHERE oidc_subject = $1";
 const std::string kUsersAll = kUserSelect + "ORDER BY id";
-const std::string kKeySelect =
-    "SELECT id, name, owner_id, prefix, datasets, created, expires, revoked, request_id "
-    "FROM api_keys ";
+const std::string kKeySelect = kKeySelectSql;
 const std::string kKeysOf = kKeySelect + "WHERE $1::bigint = 0 OR owner_id = $1 ORDER BY id";
 const std::string kKeyById = kKeySelect + "WHERE id = $1";
 const std::string kKeyByHash = kKeySelect + "WHERE hash = $1";
-const std::string kRequestSelect =
-    "SELECT id, dataset, requester_id, department, purpose, until, delivery, status, "
-    "decided_by, reason, created, decided, key_id FROM data_requests ";
+const std::string kRequestSelect = kRequestSelectSql;
 const std::string kRequestById = kRequestSelect + "WHERE id = $1";
 const std::string kRequestsAll = kRequestSelect + "ORDER BY id DESC";
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "auth/account_sql.h"
 #include "store/sqlite/db.h"
 
 namespace ecohub::auth {
@@ -74,23 +75,16 @@ CREATE UNIQUE INDEX IF NOT EXISTS users_oidc ON users (oidc_subject);
 };
 
 // Statements built from shared column lists once; Db::Cached finds them by address.
-const std::string kUserSelect =
-    "SELECT id, username, display_name, role, district_id, enterprise_id, department, "
-    "disabled, failed, locked_until, created, password_hash, password_changed, must_change, "
-    "totp_key != '', COALESCE(oidc_subject, ''), oidc_claims FROM users ";
+const std::string kUserSelect = kUserSelectSql;
 const std::string kUserById = kUserSelect + "WHERE id = ?";
 const std::string kUserByName = kUserSelect + "WHERE username = ?";
 const std::string kUserBySubject = kUserSelect + "WHERE oidc_subject = ?";
 const std::string kUsersAll = kUserSelect + "ORDER BY id";
-const std::string kKeySelect =
-    "SELECT id, name, owner_id, prefix, datasets, created, expires, revoked, request_id "
-    "FROM api_keys ";
+const std::string kKeySelect = kKeySelectSql;
 const std::string kKeysOf = kKeySelect + "WHERE ?1 = 0 OR owner_id = ?1 ORDER BY id";
 const std::string kKeyById = kKeySelect + "WHERE id = ?";
 const std::string kKeyByHash = kKeySelect + "WHERE hash = ?";
-const std::string kRequestSelect =
-    "SELECT id, dataset, requester_id, department, purpose, until, delivery, status, "
-    "decided_by, reason, created, decided, key_id FROM data_requests ";
+const std::string kRequestSelect = kRequestSelectSql;
 const std::string kRequestById = kRequestSelect + "WHERE id = ?";
 const std::string kRequestsAll = kRequestSelect + "ORDER BY id DESC";
 

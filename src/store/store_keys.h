@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "crypto/keyring.h"
+#include "registry/types.h"
 
 namespace ecohub::store {
 
@@ -20,6 +21,13 @@ class StoreKeys {
   explicit StoreKeys(std::string default_file) : default_file_(std::move(default_file)) {}
   void Use(std::shared_ptr<const crypto::KeyRing> keys);
   Result<std::shared_ptr<const crypto::KeyRing>> Get();
+
+  // A device password as stored: sealed (SM4, crypto/sealer.h) when there are keys,
+  // as it is otherwise.
+  Result<std::string> SealPassword(const std::string& password);
+  // Opens a stored password of `d` in place; a sealed one needs the key that sealed
+  // it (kPermissionDenied without keys).
+  Status OpenPassword(registry::Device* d);
 
  private:
   std::mutex mu_;

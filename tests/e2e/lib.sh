@@ -82,3 +82,33 @@ stop_pg() {
   rm -rf "$PG_DIR"
   PG_DIR=""
 }
+
+# start_pg_or_exit: start_pg, leaving the script with 77 (skipped) when PostgreSQL is
+# not installed and 1 when it does not start.
+start_pg_or_exit() {
+  local rc=0
+  start_pg || rc=$?
+  [ "$rc" -eq 0 ] || exit "$rc"
+}
+
+# acked_all_stored ACKED_LOG DUMP MIN: every line of the simulator's acked log (a
+# reading whose packet got its 9014) is in DUMP (`ecohub db dump` output), and at
+# least MIN readings were acknowledged (a run that streamed nothing proves nothing).
+# Prints the counts; returns 1 with the first missing lines otherwise.
+acked_all_stored() {
+  local acked=$1 dump=$2 min=$3 n missing
+  sort -u "$acked" >"$acked.sorted"
+  sort -u "$dump" >"$dump.sorted"
+  n=$(wc -l <"$acked.sorted")
+  missing=$(comm -23 "$acked.sorted" "$dump.sorted" | wc -l)
+  echo "acked readings: $n, stored: $(wc -l <"$dump.sorted"), acked but missing: $missing"
+  if [ "$missing" -ne 0 ]; then
+    echo "FAIL: acknowledged readings lost, first ones:"
+    comm -23 "$acked.sorted" "$dump.sorted" | head -5
+    return 1
+  fi
+  if [ "$n" -lt "$min" ]; then
+    echo "FAIL: only $n readings acknowledged; the stream did not flow"
+    return 1
+  fi
+}

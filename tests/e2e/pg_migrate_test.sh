@@ -15,10 +15,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-rc=0
-start_pg || rc=$?
-[ "$rc" -eq 77 ] && exit 77
-[ "$rc" -eq 0 ] || exit 1
+start_pg_or_exit
 fail=0
 check() { if eval "$1"; then echo "ok   $2"; else echo "FAIL $2"; fail=1; fi; }
 

@@ -155,7 +155,7 @@ class Registry final : public RegistryStore {
     return InsertSite(**db, s);
   }
   Status PutDevice(const Device& device) override {
-    auto sealed = Seal(device.password);
+    auto sealed = keys_.SealPassword(device.password);
     if (!sealed.ok()) return sealed.status();
     Device d = device;
     d.password = std::move(*sealed);
@@ -166,7 +166,7 @@ class Registry final : public RegistryStore {
   Status PutRows(const RegistryRows& rows) override {
     std::vector<Device> devices = rows.devices;
     for (Device& d : devices) {
-      auto sealed = Seal(d.password);
+      auto sealed = keys_.SealPassword(d.password);
       if (!sealed.ok()) return sealed.status();
       d.password = std::move(*sealed);
     }
@@ -208,13 +208,13 @@ class Registry final : public RegistryStore {
     auto rows = Read(pool_, kDevices, "list devices", DeviceFrom);
     if (!rows.ok()) return rows.status();
     for (Device& d : *rows)
-      if (Status s = Open(&d); !s.ok()) return s;
+      if (Status s = keys_.OpenPassword(&d); !s.ok()) return s;
     return rows;
   }
   Result<Device> GetDevice(std::string_view mn) override {
     auto d = ReadOne(pool_, kDeviceByMn, "device " + std::string(mn), DeviceFrom, mn);
     if (!d.ok()) return d;
-    if (Status s = Open(&*d); !s.ok()) return s;
+    if (Status s = keys_.OpenPassword(&*d); !s.ok()) return s;
     return d;
   }
   Status SealDevicePasswords() override {
@@ -241,29 +241,6 @@ class Registry final : public RegistryStore {
   }
 
  private:
-  // A password as stored: sealed when the store has keys, as it is otherwise.
-  Result<std::string> Seal(const std::string& password) {
-    auto keys = keys_.Get();
-    if (!keys.ok()) return keys.status();
-    if ((*keys)->empty()) return password;
-    return crypto::Sealer(*keys).Seal(password);
-  }
-  // Opens a stored password in place; a sealed one needs the key that sealed it.
-  Status Open(Device* d) {
-    if (!crypto::Sealer::IsSealed(d->password)) return Status::Ok();
-    auto keys = keys_.Get();
-    if (!keys.ok()) return keys.status();
-    if ((*keys)->empty())
-      return Status(Code::kPermissionDenied, "device " + d->mn +
-                                                 ": its password is sealed and no key is at hand "
-                                                 "(--key-file, ECOHUB_KEYS or <data>/keys)");
-    auto opened = crypto::Sealer(*keys).Open(d->password);
-    if (!opened.ok())
-      return Status(opened.status().code(), "device " + d->mn + ": " + opened.status().message());
-    d->password = std::move(*opened);
-    return Status::Ok();
-  }
-
   static Result<int64_t> InsertEnterprise(Conn& db, const Enterprise& e) {
     return ReturnedId(db.Query(kPutEnterprise, "put enterprise", e.credit_code, e.name, e.industry,
                                e.district_id, e.lon, e.lat, e.key_unit, e.permit_no, e.address,

@@ -26,24 +26,13 @@ class Audit final : public AuditStore, private OnEcohubDb {
     if (entries.empty()) return Status::Ok();
     auto keys = keys_.Get();
     if (!keys.ok()) return keys.status();
-    std::lock_guard lock(w_.mu());
-    // The link to the last row is read inside the transaction that appends.
-    return w_.InTransaction([&] {
-      AuditEntry head;
-      head.hash = kAuditGenesis;
-      Stmt last(w_, std::string("SELECT ") + kColumns + " FROM audit_log ORDER BY id DESC LIMIT 1");
-      if (last.Step() == kRow) head = EntryOf(last);
+    return AfterHead([&](AuditEntry& head) {
       for (AuditEntry& e : entries) {
         e.id = head.id + 1;
         e.prev_hash = head.hash;
         if (e.time == 0) e.time = WallMillis();
         if (Status s = SealAuditEntry(head, **keys, &e); !s.ok()) return s;
-        Status s = w_.Run(
-            "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash, key_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
-            "append audit", e.id, e.time, e.actor, e.action, e.object, e.detail, e.prev_hash,
-            e.hash, e.key_id);
-        if (!s.ok()) return s;
+        if (Status s = Insert(e); !s.ok()) return s;
         head = e;
       }
       return Status::Ok();
@@ -52,20 +41,10 @@ class Audit final : public AuditStore, private OnEcohubDb {
 
   Status CopyAudits(std::span<const AuditEntry> entries) override {
     if (entries.empty()) return Status::Ok();
-    std::lock_guard lock(w_.mu());
-    return w_.InTransaction([&] {
-      AuditEntry head;
-      head.hash = kAuditGenesis;
-      Stmt last(w_, std::string("SELECT ") + kColumns + " FROM audit_log ORDER BY id DESC LIMIT 1");
-      if (last.Step() == kRow) head = EntryOf(last);
+    return AfterHead([&](AuditEntry& head) {
       for (const AuditEntry& e : entries) {
         if (Status s = CheckAuditLink(head, e); !s.ok()) return s;
-        Status s = w_.Run(
-            "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash, key_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
-            "copy audit", e.id, e.time, e.actor, e.action, e.object, e.detail, e.prev_hash, e.hash,
-            e.key_id);
-        if (!s.ok()) return s;
+        if (Status s = Insert(e); !s.ok()) return s;
         head = e;
       }
       return Status::Ok();
@@ -99,6 +78,27 @@ class Audit final : public AuditStore, private OnEcohubDb {
   }
 
  private:
+  // `body(head)` in one write transaction: the link to the last row is read inside
+  // the transaction that appends.
+  Status AfterHead(const std::function<Status(AuditEntry&)>& body) {
+    std::lock_guard lock(w_.mu());
+    return w_.InTransaction([&] {
+      AuditEntry head;
+      head.hash = kAuditGenesis;
+      Stmt last(w_, std::string("SELECT ") + kColumns + " FROM audit_log ORDER BY id DESC LIMIT 1");
+      if (last.Step() == kRow) head = EntryOf(last);
+      return body(head);
+    });
+  }
+
+  Status Insert(const AuditEntry& e) {
+    return w_.Run(
+        "INSERT INTO audit_log (id, t, actor, action, object, detail, prev_hash, hash, key_id) "
+        "VALUES (?,?,?,?,?,?,?,?,?)",
+        "append audit", e.id, e.time, e.actor, e.action, e.object, e.detail, e.prev_hash, e.hash,
+        e.key_id);
+  }
+
   StoreKeys& keys_;
   int64_t keyed_from_ = 0;  // guarded by r_.mu()
 };
