@@ -5,7 +5,11 @@ as N loggers, figures read from the server's /metrics.
 Prints readings/s durably stored (acknowledged after commit), p50/p99 packet-received
 to 9014-sent, the server's peak memory with 10,000 idle connections, and bytes on
 disk per stored value. Every process runs on 127.0.0.1 and is stopped at the end."""
-import json, os, re, resource, shutil, socket, subprocess, sys, tempfile, time, urllib.request
+import json, os, resource, shutil, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+from benchlib import metrics, proc_status, quantile  # noqa: E402
 
 BIN = sys.argv[1]
 CONNS = int(os.environ.get("BENCH_CONNECTIONS", "1000"))
@@ -13,58 +17,16 @@ INTERVAL = float(os.environ.get("BENCH_INTERVAL", "0.06"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
 
-def free_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-
 def start(data, devices):
-    gw = free_port()
-    out = open(data + ".out", "w")
     extra = []
     if os.environ.get("BENCH_DERIVE", "on") == "off":  # compare: no derivation on this node
         with open(data + ".toml", "w") as f:
             f.write("[derive]\nenabled = false\n")
         extra = ["--config", data + ".toml"]
-    p = subprocess.Popen([BIN, "--log-level", "error", "serve", "--data", data, "--demo", "--demo-devices", str(devices),
-                          "--demo-history-days", "0", "--gateway-listen", f"127.0.0.1:{gw}",
-                          "--http-listen", "127.0.0.1:0"] + extra,
-                         stdout=out, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        txt = open(data + ".out").read()
-        m = re.search(r"http listening on .*:(\d+)", txt)
-        if m:
-            return p, gw, int(m.group(1))
-        time.sleep(0.1)
-    raise SystemExit("server did not start")
-
-def metrics(http):
-    body = urllib.request.urlopen(f"http://127.0.0.1:{http}/metrics", timeout=10).read().decode()
-    m = {}
-    for line in body.splitlines():
-        if line and not line.startswith("#"):
-            k, v = line.rsplit(" ", 1)
-            m[k] = float(v)
-    return m
-
-def quantile(m, name, q, since=None):
-    buckets = sorted(((float("inf") if k.split('le="')[1][:-2] == "+Inf" else float(k.split('le="')[1][:-2]), v)
-                      for k, v in m.items() if k.startswith(name + "_bucket")))
-    if since:
-        old = dict(sorted(((float("inf") if k.split('le="')[1][:-2] == "+Inf" else float(k.split('le="')[1][:-2]), v)
-                           for k, v in since.items() if k.startswith(name + "_bucket"))))
-        buckets = [(le, c - old.get(le, 0)) for le, c in buckets]
-    total = buckets[-1][1] if buckets else 0
-    if total == 0:
-        return 0
-    for le, c in buckets:
-        if c >= q * total:
-            return le
-    return buckets[-1][0]
+    return benchlib.start(BIN, data, devices, extra)
 
 def rss_peak(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM"):
-            return int(line.split()[1]) / 1024
-    return 0
+    return proc_status(pid, "VmHWM")
 
 _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # 10,000 sockets each side
