@@ -35,11 +35,13 @@
 // must outlive the io_context's run.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "api/router.h"
 #include "core/metrics.h"
@@ -67,9 +69,10 @@ struct HttpOptions {
   size_t max_connections = 1024;
   size_t max_connections_per_address = 64;
   // Threads that run the router's handlers and streamed bodies' producers, started
-  // by Start(). 0 runs them on the network threads (a slow handler then holds up
-  // every connection and device on its thread).
-  size_t handler_threads = 2;
+  // by Start(); by default one per core, at least 2 (handlers wait on the disk and
+  // on each other's locks). 0 runs them on the network threads (a slow handler then
+  // holds up every connection and device on its thread).
+  size_t handler_threads = std::max<size_t>(2, std::thread::hardware_concurrency());
 };
 
 // Smaller bodies are sent as they are: gzip's 18-byte frame and the CPU are not

@@ -82,6 +82,8 @@ void AddServeCommand(CLI::App& app) {
   serve->add_option("--dataset", config.dataset_dir, "Beijing multi-site dataset folder")
       ->default_val(std::string(ECOHUB_SHARED_DIR) + "/data/beijing_multisite_2013_2017");
   serve->add_option("--io-threads", config.io_threads, "Network threads");
+  serve->add_option("--http-threads", config.http.handler_threads,
+                    "Threads running HTTP handlers off the network threads (0: on them)");
   serve->callback([a] { ExitWith(RunServe(*a)); });
 }
 

@@ -114,6 +114,7 @@ void Server::Stop() {
 Status Server::OpenStore() {
   store::SqliteOptions sqlite_options;
   sqlite_options.synchronous_full = options_.synchronous_full;
+  sqlite_options.read_connections = options_.read_connections;
   auto opened = store::OpenSqliteStore(options_.data_dir, sqlite_options);
   if (!opened.ok()) return opened.status();
   store_ = std::move(opened).value();
