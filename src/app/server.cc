@@ -103,6 +103,9 @@ void Server::Wait() {
   io_.run();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  // Requests still running on the HTTP handler threads finish while everything they
+  // use is there.
+  http_.reset();
   // The connections are gone: what is queued is committed, its devices resend.
   writer_.reset();
 }
@@ -365,7 +368,7 @@ void Server::ReloadRegistryLater() {
 
 void Server::Shutdown() {
   gateway_->Stop();
-  http_->Stop();
+  if (http_) http_->Stop();  // gone once Wait() returned
   housekeeper_->Stop();
   alarms_->Stop();
   deriver_->Stop();
