@@ -15,6 +15,14 @@
 # level 1, as ecohub does) or both. Targets: latest-all >= 0.5x nginx's requests/s;
 # station-year median < 10 ms (judged at one connection, where no queueing is in it).
 #
+# Comparing two builds on a shared machine: BENCH_API_RUNS (1) measures every row that
+# many times, in rounds, and reports each figure's median (every run is in wrk.log);
+# BENCH_API_ENDPOINTS ("latest year") picks the endpoints; BENCH_API_NGINX=off skips
+# nginx; BENCH_API_DATA_FROM=DIR starts from a copy of a data directory kept by an
+# earlier run (BENCH_API_KEEP=1: $WORK/data) instead of seeding and compacting anew,
+# so that both builds read the very same file (its admin password is the earlier
+# run's: the login-token row is then skipped).
+#
 # Installs nginx-light and wrk from Debian when missing. The startup derivation of AQI etc.
 # over the whole history is switched off ([derive] enabled = false; BENCH_API_DERIVE=on
 # keeps it): neither endpoint reads derived rows, and it would add minutes. Everything it
@@ -27,6 +35,10 @@ SECS=${BENCH_API_SECONDS:-10}
 CONNS=${BENCH_API_CONNECTIONS:-"1 16 256"}
 GZIP_MODE=${BENCH_API_GZIP:-off}
 DERIVE=${BENCH_API_DERIVE:-off}
+RUNS=${BENCH_API_RUNS:-1}
+ENDPOINTS=${BENCH_API_ENDPOINTS:-"latest year"}
+WITH_NGINX=${BENCH_API_NGINX:-on}
+DATA_FROM=${BENCH_API_DATA_FROM:-}
 
 say() { echo "api_bench: $*" >&2; }
 
@@ -91,6 +103,10 @@ EOF
 [ "$DERIVE" = off ] && printf '\n[derive]\nenabled = false\n' >>"$WORK/ecohub.toml"
 
 DATA="$WORK/data"
+if [ -n "$DATA_FROM" ]; then
+  [ -f "$DATA_FROM/ecohub.db" ] || { say "no ecohub.db in $DATA_FROM"; exit 1; }
+  cp -a "$DATA_FROM" "$DATA"
+fi
 T0=$(date +%s.%N)
 "$WORK/ecohub" --log-level info serve --config "$WORK/ecohub.toml" --data "$DATA" --demo \
   --demo-history-days "$DAYS" --http-listen 127.0.0.1:0 --gateway-listen 127.0.0.1:0 \
@@ -233,16 +249,40 @@ measure() {  # $1 url, $2 connections, $3 extra header (may be empty), $4 second
     END { printf "%s %.2f %.2f %d\n", (rps == "" ? 0 : rps), p50, p99, err }'
 }
 
+# The median of each column over the runs given as lines "req/s p50 p99 errors"
+# (errors: the sum).
+median_of() {
+  python3 -c '
+import statistics, sys
+rows = [list(map(float, l.split())) for l in sys.stdin if l.strip()]
+m = [statistics.median([r[i] for r in rows]) for i in range(3)] if rows else [0, 0, 0]
+print("%s %.2f %.2f %d" % (m[0], m[1], m[2], sum(r[3] for r in rows)))'
+}
+
 declare -A R NSIZE
 run_side() {  # $1 ecohub|nginx, $2 base url, $3 enc, $4 latest path, $5 year path
-  local hdr="" c
+  local hdr="" c run
+  declare -A runs=()
   [ "$3" = gzip ] && hdr="Accept-Encoding: gzip"
-  for ep in latest year; do
+  for ep in $ENDPOINTS; do
     local path=$4
     [ "$ep" = year ] && path=$5
     measure "$2$path" 4 "$hdr" 2 >/dev/null  # warm-up: caches, page cache
+  done
+  for run in $(seq "$RUNS"); do
+    for ep in $ENDPOINTS; do
+      local path=$4
+      [ "$ep" = year ] && path=$5
+      for c in $CONNS; do
+        runs[$ep,$c]+="$(measure "$2$path" "$c" "$hdr")"$'\n'
+      done
+    done
+  done
+  for ep in $ENDPOINTS; do
     for c in $CONNS; do
-      R[$1,$3,$ep,$c]=$(measure "$2$path" "$c" "$hdr")
+      [ "$RUNS" -gt 1 ] && printf '%s %s %s %s runs (req/s p50 p99 errors): %s\n' "$1" "$3" "$ep" "$c" \
+        "$(echo "${runs[$ep,$c]}" | paste -sd'|' | sed 's/|$//; s/|/ | /g')" >>"$WORK/runs.log"
+      R[$1,$3,$ep,$c]=$(echo -n "${runs[$ep,$c]}" | median_of)
     done
   done
 }
@@ -262,6 +302,7 @@ done
 for enc in $ENCS; do
   say "measuring ecohub ($enc, ${SECS} s per run)"
   run_side ecohub "$BASE" "$enc" "$PATH_LATEST" "$PATH_YEAR"
+  [ "$WITH_NGINX" = off ] && continue
   start_nginx "$([ "$enc" = gzip ] && echo on || echo off)"
   say "measuring nginx ($enc)"
   run_side nginx "$NGINX_BASE" "$enc" "/latest.json" "/year.json"
@@ -283,16 +324,17 @@ fi
 echo
 echo "body sizes (bytes): latest-all $(printf "%'d" "${SIZE[latest,identity]}") (gzip $(printf "%'d" "${SIZE[latest,gzip]}")), station-year $(printf "%'d" "${SIZE[year,identity]}") (gzip $(printf "%'d" "${SIZE[year,gzip]}"))"
 echo "station-year: site $SITE, a34004 hourly, $FROM .. $TO; auth: API key (Bearer); wrk ${SECS} s per run"
+[ "$RUNS" -gt 1 ] && echo "figures: the median of $RUNS runs of each row (every run below the table)"
 echo
 printf '%-13s %-8s %5s | %12s %9s %9s | %12s %9s | %6s  %s\n' endpoint encoding conns \
   "ecohub req/s" "p50 ms" "p99 ms" "nginx req/s" "p99 ms" ratio target
 printf '%s\n' "--------------------------------------------------------------------------------------------------------------"
 FAILS=0
 for enc in $ENCS; do
-  for ep in latest year; do
+  for ep in $ENDPOINTS; do
     for c in $CONNS; do
       read -r ers ep50 ep99 eerr <<<"${R[ecohub,$enc,$ep,$c]}"
-      read -r nrs np50 np99 nerr <<<"${R[nginx,$enc,$ep,$c]}"
+      read -r nrs np50 np99 nerr <<<"${R[nginx,$enc,$ep,$c]:-0 0 0 0}"
       ratio=$(python3 -c "print(f'{$ers/$nrs:.3f}' if $nrs > 0 else '-')")
       if [ "$ep" = latest ]; then
         name=latest-all
@@ -312,13 +354,14 @@ for enc in $ENCS; do
   done
 done
 echo
+[ -f "$WORK/runs.log" ] && cat "$WORK/runs.log"
 echo "targets: latest-all >= 0.5x nginx req/s (every row); station-year median < 10 ms (at 1 connection)"
 if [ -n "${TOKEN_YEAR:-}" ]; then
   read -r trs tp50 tp99 terr <<<"$TOKEN_YEAR"
   echo "station-year with a login token instead of the key (no audit row per request), 1 connection:" \
        "$(printf '%.0f' "$trs") req/s, p50 $tp50 ms, p99 $tp99 ms, non-2xx/socket errors $terr"
 fi
-echo "nginx bodies: $(for ep in latest year; do for enc in $ENCS; do printf '%s/%s %s B  ' "$ep" "$enc" "${NSIZE[$ep,$enc]}"; done; done)"
+echo "nginx bodies: $(for ep in latest year; do for enc in $ENCS; do printf '%s/%s %s B  ' "$ep" "$enc" "${NSIZE[$ep,$enc]:-}"; done; done)"
 echo "(${FAILS} target(s) missed; wrk output in full: BENCH_API_KEEP=1 keeps $WORK)"
 [ "${BENCH_API_KEEP:-0}" = 1 ] && trap - EXIT && stop "$NGINX_PID" && stop "$SERVER_PID" && say "kept $WORK and $WWW"
 exit 0

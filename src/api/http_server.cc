@@ -73,6 +73,17 @@ struct HttpServer::Shared {
     open_connections->Add(-1);
   }
 
+  // Runs `work` on the handler threads, or at once on this thread when there are
+  // none (HttpOptions::handler_threads is 0, or the server is gone).
+  template <class Work>
+  void OffNetwork(Work&& work) const {
+    {
+      std::lock_guard lock(workers_mu);
+      if (workers) return asio::post(*workers, std::forward<Work>(work));
+    }
+    work();
+  }
+
   const HttpOptions options;
   const Router& router;
   Metrics& metrics;
@@ -87,6 +98,9 @@ struct HttpServer::Shared {
   Counter* const accept_failures;
   Gauge* const open_connections;
   mutable std::atomic<uint64_t> next_connection_id{1};  // for log lines
+  // The server's handler threads while it lives; null without them.
+  mutable std::mutex workers_mu;
+  asio::thread_pool* workers = nullptr;  // guarded by workers_mu
   mutable std::mutex slots_mu;
   mutable size_t slots = 0;                                          // guarded by slots_mu
   mutable std::unordered_map<std::string, size_t> slots_by_address;  // guarded by slots_mu
@@ -106,7 +120,7 @@ constexpr int kGzipWindowBits = 15 + 16;
 constexpr int kGzipMemLevel = 8;  // zlib's default
 
 // A producer returning empty pieces is polled at most this many times in a row
-// before the connection yields its thread to the others on the io_context.
+// before the connection yields its thread to the other connections' work.
 constexpr int kMaxEmptyPulls = 64;
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -332,6 +346,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
         [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
+  // How the request asked to be answered.
+  struct Reply {
+    bool keep_alive;
+    unsigned version;
+    bool gzip_ok;
+  };
+
   void OnRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return Close();
     // Idle or slow clients, clients gone, TLS failures and TLS peers that closed
@@ -357,41 +378,46 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     req.accept_encoding = std::string(msg[http::field::accept_encoding]);
     req.if_none_match = std::string(msg[http::field::if_none_match]);
     req.peer = peer_;
-    Response resp;
-    if (q != std::string_view::npos && !ParseQuery(target.substr(q + 1), &req.query)) {
-      resp = Problem(400, "bad-query", "Malformed query string");
-    } else {
-      try {
-        resp = shared_->router.Dispatch(req);
-      } catch (const std::exception& e) {
-        resp = HandlerThrew(req, e.what());
-      }
-    }
     Reply reply{msg.keep_alive(), msg.version(), AcceptsGzip(req.accept_encoding)};
-    if (!resp.deferred) return Answer(std::move(resp), reply);
-    // Nothing is read meanwhile, so no timer runs: the work holds the connection.
-    auto start = std::move(resp.deferred);
-    Response::Done done = [self = this->shared_from_this(), strand = stream_.get_executor(),
-                           reply](Response answer) {
-      asio::post(strand, [self, reply, answer = std::move(answer)]() mutable {
-        self->Answer(std::move(answer), reply);
-      });
-    };
+    if (q != std::string_view::npos && !ParseQuery(target.substr(q + 1), &req.query))
+      return Answer(Problem(400, "bad-query", "Malformed query string"), reply);
+    // Nothing is read meanwhile, so no timer runs: the handler holds the connection.
+    shared_->OffNetwork([self = this->shared_from_this(), strand = TrackedStrand(),
+                         req = std::move(req),
+                         reply]() mutable { self->Handle(req, reply, strand); });
+  }
+
+  // The connection's strand, counted as work of the io_context: its run() does not
+  // return while a handler thread still has an answer to hand back.
+  asio::any_io_executor TrackedStrand() {
+    return asio::prefer(stream_.get_executor(), asio::execution::outstanding_work.tracked);
+  }
+
+  // On a handler thread (HttpOptions::handler_threads; or on the strand without
+  // them): the router's answer, handed back to the strand to be written. The
+  // session's other members are not touched here: the strand has nothing pending
+  // until the answer arrives.
+  void Handle(Request& req, const Reply& reply, const asio::any_io_executor& strand) {
+    Response resp;
     try {
-      start(std::move(done));
+      resp = shared_->router.Dispatch(req);
+    } catch (const std::exception& e) {
+      resp = HandlerThrew(req, e.what());
+    }
+    auto self = this->shared_from_this();
+    auto answer = [self, reply, strand](Response r) {
+      asio::post(strand,
+                 [self, reply, r = std::move(r)]() mutable { self->Answer(std::move(r), reply); });
+    };
+    if (!resp.deferred) return answer(std::move(resp));
+    try {
+      resp.deferred(std::move(answer));
     } catch (const std::exception& e) {
       // `done` may have been called or dropped already: abort rather than answer twice.
       HandlerThrew(req, e.what());
-      Abort();
+      asio::post(strand, [self] { self->Abort(); });
     }
   }
-
-  // How the request asked to be answered.
-  struct Reply {
-    bool keep_alive;
-    unsigned version;
-    bool gzip_ok;
-  };
 
   // A handler bug must cost one request, not the process.
   Response HandlerThrew(const Request& req, const char* what) {
@@ -488,29 +514,44 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                              });
   }
 
-  // Pulls pieces until one yields bytes to send (with gzip, zlib may hold a few
-  // pieces back), then writes them; called again only once that write completed.
+  // Has the producer's next bytes made on a handler thread (a producer reads the
+  // store), then written from the strand.
   void NextPiece() {
+    shared_->OffNetwork(
+        [self = this->shared_from_this(), strand = TrackedStrand()] { self->PullPieces(strand); });
+  }
+
+  // Off the strand, which has nothing pending meanwhile: pulls pieces until one
+  // yields bytes to send (with gzip, zlib may hold a few pieces back), then hands
+  // them to the strand.
+  void PullPieces(const asio::any_io_executor& strand) {
     pending_.clear();
+    std::optional<std::string> failed;
     for (int pulls = 0; pending_.empty() && !producer_done_ && pulls < kMaxEmptyPulls; ++pulls) {
       piece_.clear();
       try {
         producer_done_ = !producer_(&piece_);
       } catch (const std::exception& e) {
-        return StreamFailed(e.what());
+        failed = e.what();
+        break;
       } catch (...) {
-        return StreamFailed("unknown exception");
+        failed = "unknown exception";
+        break;
       }
       if (!gzip_) {
         pending_.swap(piece_);
       } else if (!gzip_->Add(piece_, /*finish=*/producer_done_, &pending_)) {
-        return StreamFailed("zlib deflate failed");
+        failed = "zlib deflate failed";
+        break;
       }
     }
-    if (!pending_.empty()) return WritePending();
-    if (producer_done_) return FinishStream();
-    // Only empty pieces so far: let the other connections on this thread run first.
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->NextPiece(); });
+    asio::post(strand, [self = this->shared_from_this(), failed] {
+      if (failed) return self->StreamFailed(failed->c_str());
+      if (!self->pending_.empty()) return self->WritePending();
+      if (self->producer_done_) return self->FinishStream();
+      // Only empty pieces so far: the other connections' work queued meanwhile first.
+      self->NextPiece();
+    });
   }
 
   void WritePending() {
@@ -649,7 +690,16 @@ HttpServer::HttpServer(asio::io_context& io, const HttpOptions& options, const R
       acceptor_(io),
       accept_timer_(io) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+  // Connections that outlive the server run their handlers on their network thread;
+  // handlers running now finish first.
+  {
+    std::lock_guard lock(shared_->workers_mu);
+    shared_->workers = nullptr;
+  }
+  if (workers_) workers_->join();
+}
 
 Result<uint16_t> HttpServer::Start() {
   const HttpOptions& o = shared_->options;
@@ -660,6 +710,11 @@ Result<uint16_t> HttpServer::Start() {
     auto tls = LoadTls(o.tls_cert_file, o.tls_key_file);
     if (!tls.ok()) return tls.status();
     shared_->tls = std::move(tls).value();
+  }
+  if (o.handler_threads > 0 && !workers_) {
+    workers_ = std::make_unique<asio::thread_pool>(o.handler_threads);
+    std::lock_guard lock(shared_->workers_mu);
+    shared_->workers = workers_.get();
   }
   auto port = Listen(acceptor_, o.listen_host, o.listen_port, "http");
   if (port.ok()) Accept();

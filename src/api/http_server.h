@@ -21,18 +21,27 @@
 //    pause before the next accept, 100 ms doubling to 1 s, logged once per
 //    episode, instead of a loop that spins and fills the log.
 //
-// Thread-safety: Start/Stop from one thread. Each connection runs on its own strand,
-// so the router's handlers and a Response::stream run on a network thread and may
-// run concurrently for different connections. The io_context may outlive the
-// server: connections still open keep the state they need (options, TLS context)
-// alive, but the Router and Metrics must outlive the io_context's run.
+// Thread-safety: Start/Stop from one thread. Each connection runs on its own strand
+// on a network thread (the io_context's, which the HJ 212 gateway shares). The
+// router's handlers, a deferred answer's start and a Response::stream's producer
+// run on the server's handler threads (HttpOptions::handler_threads), so a slow
+// query or a login never delays the network threads' other work, such as a
+// device's ack; they run concurrently for different connections, and one
+// connection's work runs one piece at a time. The answer is handed back to the
+// connection's strand to be written. The io_context may outlive the server:
+// connections still open keep the state they need (options, TLS context) alive and
+// run their handlers on their network thread once the server's handler threads are
+// gone (its destructor waits for the handlers running), but the Router and Metrics
+// must outlive the io_context's run.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "api/router.h"
 #include "core/metrics.h"
@@ -59,6 +68,11 @@ struct HttpOptions {
   // a new connection is closed at accept (ecohub_http_connections_refused_total).
   size_t max_connections = 1024;
   size_t max_connections_per_address = 64;
+  // Threads that run the router's handlers and streamed bodies' producers, started
+  // by Start(); by default one per core, at least 2 (handlers wait on the disk and
+  // on each other's locks). 0 runs them on the network threads (a slow handler then
+  // holds up every connection and device on its thread).
+  size_t handler_threads = std::max<size_t>(2, std::thread::hardware_concurrency());
 };
 
 // Smaller bodies are sent as they are: gzip's 18-byte frame and the CPU are not
@@ -100,6 +114,7 @@ class HttpServer {
   void AcceptLater(const boost::system::error_code& ec);
   boost::asio::io_context& io_;
   std::shared_ptr<Shared> shared_;
+  std::unique_ptr<boost::asio::thread_pool> workers_;  // null without handler threads
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_timer_;
   std::chrono::milliseconds accept_pause_{0};  // 0: not in an episode of failures

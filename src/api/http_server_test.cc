@@ -571,6 +571,74 @@ TEST_F(HttpServerTest, DeferredAnswerNeverGivenClosesTheConnection) {
   EXPECT_EQ(PlainClient(port_).Get("/small").msg.result_int(), 200);
 }
 
+// --- Handlers off the network thread ---------------------------------------------------
+
+// A handler (or a streamed body's producer) that takes long, such as a year's query,
+// holds a handler thread, not the one network thread: meanwhile another connection
+// is answered. The blocked handler is let go after the check, whatever its outcome.
+class OffNetworkTest : public HttpServerTest {
+ protected:
+  void SetUp() override {
+    HttpServerTest::SetUp();
+    router_.Add("GET", "/blocked", [this](const Request&) {
+      Block();
+      Response r;
+      r.body = "{\"blocked\":false}";
+      return r;
+    });
+    router_.Add("GET", "/blocked-stream", [this](const Request&) {
+      Response r;
+      r.content_type = "text/csv";
+      r.stream = [this](std::string* piece) {
+        Block();
+        *piece = "a,b\n";
+        return false;
+      };
+      return r;
+    });
+  }
+
+  void Block() {
+    entered_.set_value();
+    if (released_.wait_for(kDeadline) != std::future_status::ready)
+      ADD_FAILURE() << "the blocked handler was never let go";
+  }
+
+  // Sends `blocked`, waits until its handler blocks, then expects /small on another
+  // connection to be answered while it is blocked; then lets it go and expects its
+  // own answer to be `body`.
+  void ExpectOthersServedWhileBlocked(const std::string& blocked, const std::string& body) {
+    StartServer(HttpOptions{.handler_threads = 2});
+    PlainClient slow(port_);
+    auto slow_reply = std::async(std::launch::async, [&] { return slow.Get(blocked); });
+    ASSERT_EQ(entered_future_.wait_for(kDeadline), std::future_status::ready);
+    PlainClient other(port_);
+    auto other_reply = std::async(std::launch::async, [&] { return other.Get("/small"); });
+    std::future_status other_status = other_reply.wait_for(std::chrono::seconds(20));
+    release_.set_value();
+    EXPECT_EQ(other_status, std::future_status::ready)
+        << "no answer while another connection's handler was blocked";
+    Reply r = other_reply.get();
+    ASSERT_FALSE(r.ec) << r.ec.message();
+    EXPECT_EQ(r.msg.body(), "{\"ok\":true}");
+    Reply s = slow_reply.get();
+    ASSERT_FALSE(s.ec) << s.ec.message();
+    EXPECT_EQ(s.msg.body(), body);
+  }
+
+  std::promise<void> entered_, release_;
+  std::future<void> entered_future_ = entered_.get_future();
+  std::shared_future<void> released_ = release_.get_future().share();
+};
+
+TEST_F(OffNetworkTest, BlockedHandlerLeavesTheNetworkThreadFree) {
+  ExpectOthersServedWhileBlocked("/blocked", "{\"blocked\":false}");
+}
+
+TEST_F(OffNetworkTest, BlockedStreamProducerLeavesTheNetworkThreadFree) {
+  ExpectOthersServedWhileBlocked("/blocked-stream", "a,b\n");
+}
+
 TEST_F(HttpServerTest, AnswersCarryNosniff) {
   StartServer();
   Reply r = PlainClient(port_).Get("/small");

@@ -31,12 +31,13 @@ struct Response {
   // A streamed body (exports): when set, `body` is ignored and the server sends the
   // response with chunked transfer encoding, calling `stream` for each next piece
   // until it returns false (the piece it filled on that last call is still sent).
-  // It runs on a network thread between writes, so each call should produce a
-  // bounded piece (tens of KB) and return. A piece may be empty.
+  // It runs on the server's handler threads between writes, one call at a time per
+  // connection, so each call should produce a bounded piece (tens of KB) and return.
+  // A piece may be empty.
   std::function<bool(std::string* piece)> stream;
-  // A deferred answer (work that must not run on a network thread, such as
+  // A deferred answer (work that must not hold a handler thread, such as
   // Argon2id): when set, every other field is ignored; the server calls `deferred`
-  // once, on the connection's thread, with a `done` callback, and holds the
+  // once, on a handler thread, with a `done` callback, and holds the
   // connection (no read, no timeout) until `done` is called with the real answer,
   // from any thread, at most once. That answer must not itself be deferred. A
   // `done` destroyed without being called closes the connection.

@@ -30,6 +30,9 @@ Status ParseListen(const std::string& text, std::string* host, uint16_t* port) {
 
 namespace {
 
+// HTTP handler threads at most: more would only add memory and contention.
+constexpr size_t kMaxHandlerThreads = 256;
+
 // [gateway] keys for the limits against non-devices (ingest/guard.h) and the
 // admission of readings (ingest/admission.h).
 void LoadGatewayLimits(const toml::table& t, ingest::GatewayOptions* g) {
@@ -122,6 +125,11 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["http"]["tls_cert"].value<std::string>()) c->http.tls_cert_file = *v;
   if (auto v = t["http"]["tls_key"].value<std::string>()) c->http.tls_key_file = *v;
   if (auto v = t["http"]["web_dir"].value<std::string>()) c->web_dir = *v;
+  if (auto v = t["http"]["handler_threads"].value<int64_t>()) {
+    if (*v < 0 || *v > static_cast<int64_t>(kMaxHandlerThreads))
+      return Status::InvalidInput("http handler_threads must be 0..256");
+    c->http.handler_threads = static_cast<size_t>(*v);
+  }
   if (auto v = t["http"]["max_connections"].value<int64_t>())
     c->http.max_connections = static_cast<size_t>(std::clamp<int64_t>(*v, 1, 1'000'000));
   if (auto v = t["http"]["max_connections_per_address"].value<int64_t>())
@@ -133,6 +141,8 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
     c->alarm_sync_seconds = static_cast<int>(std::clamp<int64_t>(*v, INT32_MIN, INT32_MAX));
   if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
   if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
+  if (auto v = t["store"]["read_connections"].value<int64_t>())
+    c->read_connections = static_cast<int>(std::clamp<int64_t>(*v, -1, 1000));
   if (auto v = t["retention"]["raw_days"].value<int64_t>()) c->retention.raw_days = *v;
   if (auto v = t["retention"]["realtime_days"].value<int64_t>()) c->retention.realtime_days = *v;
   if (auto v = t["retention"]["minute_days"].value<int64_t>()) c->retention.minute_days = *v;
@@ -185,6 +195,10 @@ Status Validate(const ServeConfig& c) {
                                 ": not a PostgreSQL URL (postgresql://user@host:port/database)");
   if (c.io_threads < 1 || c.io_threads > 64)
     return Status::InvalidInput("io_threads must be 1..64");
+  if (c.http.handler_threads > kMaxHandlerThreads)
+    return Status::InvalidInput("http handler_threads must be 0..256");
+  if (c.read_connections < 0 || c.read_connections > 64)
+    return Status::InvalidInput("store read_connections must be 0..64");
   if (c.gateway.framer.max_segment < 1024 || c.gateway.framer.max_segment > 65536)
     return Status::InvalidInput("max_segment_bytes must be 1024..65536");
   if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");

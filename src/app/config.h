@@ -49,6 +49,8 @@ struct ServeConfig {
   store::WriterOptions writer;
   RetentionOptions retention;
   int io_threads = 1;  // network threads; the writer has its own
+  // Read connections per database file (store/sqlite_store.h); 0: two per core, 2 to 8.
+  int read_connections = 0;
   // Often, so that each run moves about a minute of data and holds the store's write
   // lock briefly (a run merges everything older than an hour not yet compacted).
   int compact_every_seconds = 60;

@@ -90,6 +90,30 @@ TEST(Config, AlarmsAndWebSettings) {
   std::remove(path.c_str());
 }
 
+TEST(Config, HandlerThreadsAndReadConnections) {
+  std::string path =
+      testing::TempDir() + "/ecohub_config_threads_" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[http]\nhandler_threads = 6\n[store]\nread_connections = 3\n";
+  ServeConfig c;
+  c.data_dir = "/tmp/x";
+  EXPECT_GE(c.http.handler_threads, 2u);  // the default: one per core, at least 2
+  EXPECT_EQ(c.read_connections, 0);       // the default: the store's own choice
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.http.handler_threads, 6u);
+  EXPECT_EQ(c.read_connections, 3);
+  EXPECT_TRUE(Validate(c).ok());
+  c.read_connections = 65;
+  EXPECT_FALSE(Validate(c).ok());
+  c.read_connections = 0;
+  c.http.handler_threads = 257;
+  EXPECT_FALSE(Validate(c).ok());
+  std::ofstream(path) << "[http]\nhandler_threads = -1\n";
+  Status s = LoadConfigFile(path, &c);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("handler_threads"), std::string::npos) << s.message();
+  std::remove(path.c_str());
+}
+
 TEST(Config, UnreadableFilesAreRefusedBeforeStart) {
   ServeConfig c;
   c.data_dir = "/tmp/x";

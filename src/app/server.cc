@@ -110,6 +110,9 @@ void Server::Wait() {
   io_.run();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  // Requests still running on the HTTP handler threads finish while everything they
+  // use is there.
+  http_.reset();
   // The connections are gone: what is queued is committed, its devices resend.
   writer_.reset();
 }
@@ -122,6 +125,7 @@ Status Server::OpenStore() {
   auto opened = store::OpenStoreAt({.url = options_.store_url,
                                     .data_dir = options_.data_dir,
                                     .synchronous_full = options_.synchronous_full,
+                                    .read_connections = options_.read_connections,
                                     .application = "ecohub serve"});
   if (!opened.ok()) return opened.status();
   spdlog::info("store: {}", options_.store_url.empty()
@@ -408,7 +412,7 @@ void Server::ReloadRegistryLater() {
 
 void Server::Shutdown() {
   gateway_->Stop();
-  http_->Stop();
+  if (http_) http_->Stop();  // gone once Wait() returned
   housekeeper_->Stop();
   alarms_->Stop();
   // Another node takes these jobs over at once rather than when this one's session

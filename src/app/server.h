@@ -79,8 +79,9 @@ class Server {
   // listens. Fails when an address cannot be bound or the TLS files do not load.
   Status Start();
   // Runs the network on this thread and options.io_threads - 1 more until a signal
-  // or Stop(), then stops accepting and drains the writer: every batch queued is
-  // committed (its devices are not answered: they resend).
+  // or Stop(), then stops accepting, waits for the HTTP requests still running on
+  // the handler threads, and drains the writer: every batch queued is committed
+  // (its devices are not answered: they resend).
   void Wait();
   // Asks Wait to return. Thread-safe.
   void Stop();

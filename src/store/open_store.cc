@@ -28,6 +28,7 @@ Result<std::unique_ptr<Store>> OpenStoreAt(const StoreLocation& where) {
     SqliteOptions o;
     o.read_only = where.read_only;
     o.synchronous_full = where.synchronous_full;
+    o.read_connections = where.read_connections;
     return OpenSqliteStore(where.data_dir, o);
   }
   if (!IsPostgresUrl(where.url))

@@ -24,6 +24,7 @@ struct StoreLocation {
   std::string data_dir;                // SQLite's files, or the local files beside a server
   bool read_only = false;              // SQLite only: never creates or migrates
   bool synchronous_full = true;        // SQLite only (PostgreSQL: the server's settings)
+  int read_connections = 0;            // SQLite only: its read pool (0: its default)
   std::string application = "ecohub";  // PostgreSQL's application_name
 };
 

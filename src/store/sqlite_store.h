@@ -16,8 +16,12 @@
 // through the Writer, ~22 bytes per value in the hot table, ~6 after Compact().
 //
 // Thread-safety: one write connection (Append, Compact, Prune, Put*) behind a mutex,
-// one read connection behind another, so reads never wait for a commit (WAL
-// snapshots). Reads are serialised among themselves on that one connection.
+// and a pool of read connections (SqliteOptions::read_connections), so reads never
+// wait for a commit (WAL snapshots) and up to that many run at once; a read
+// beyond them waits for a connection to come back. A ScanReadings, ScanWindow or
+// ScanAudit callback holds its connection while it runs: a read from inside it
+// takes another one, or waits for one, and deadlocks when every connection is
+// held by such a callback; hence the callbacks must not read the store.
 // Compact() holds the write mutex for one day's merge at a time: appends wait for
 // that long (seconds for ~3M hot rows of one day), so run it off the network
 // threads and often enough that little is left to merge.
@@ -36,6 +40,8 @@ struct SqliteOptions {
   bool synchronous_full = true;
   bool read_only = false;  // `db dump`: never creates or migrates
   int busy_timeout_ms = 5000;
+  // Read connections per file (ecohub.db, derived.db); 0: two per core, 2 to 8.
+  int read_connections = 0;
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir,

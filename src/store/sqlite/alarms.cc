@@ -34,37 +34,37 @@ class Alarms final : public AlarmStore, private OnEcohubDb {
   }
 
   Result<std::vector<Alarm>> QueryAlarms(const AlarmFilter& f) override {
-    std::lock_guard lock(r_.mu());
+    auto db = reads_.Acquire();
     std::string sql =
         std::string(kAlarmSelect) + AlarmWhere(f, true) + " ORDER BY started DESC, id DESC LIMIT ?";
-    Stmt q(r_, sql.c_str());
-    if (!q.ok()) return r_.Error("query alarms");
+    Stmt q(*db, sql.c_str());
+    if (!q.ok()) return db->Error("query alarms");
     int i = BindAlarmFilter(q, f, true);
     q.Bind(i, static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
     std::vector<Alarm> out;
     StepResult rc;
     while ((rc = q.Step()) == kRow) out.push_back(AlarmFrom(q));
-    if (rc != kDone) return r_.Error("query alarms");
+    if (rc != kDone) return db->Error("query alarms");
     return out;
   }
 
   Result<std::vector<AlarmCount>> CountAlarms(const AlarmFilter& f) override {
-    std::lock_guard lock(r_.mu());
+    auto db = reads_.Acquire();
     std::string sql = "SELECT kind, status, count(*) FROM alarms" + AlarmWhere(f, false) +
                       " GROUP BY kind, status ORDER BY kind, status";
-    Stmt q(r_, sql.c_str());
-    if (!q.ok()) return r_.Error("count alarms");
+    Stmt q(*db, sql.c_str());
+    if (!q.ok()) return db->Error("count alarms");
     BindAlarmFilter(q, f, false);
     std::vector<AlarmCount> out;
     StepResult rc;
     while ((rc = q.Step()) == kRow) out.push_back({q.Text(0), q.Text(1), q.Int(2)});
-    if (rc != kDone) return r_.Error("count alarms");
+    if (rc != kDone) return db->Error("count alarms");
     return out;
   }
 
   Result<Alarm> GetAlarm(int64_t id) override {
-    std::lock_guard lock(r_.mu());
-    return GetAlarmOn(r_, id);
+    auto db = reads_.Acquire();
+    return GetAlarmOn(*db, id);
   }
 
   Result<Alarm> TransitionAlarm(int64_t id, std::string_view status, std::string_view by,
@@ -114,7 +114,7 @@ class Alarms final : public AlarmStore, private OnEcohubDb {
                  q.Text(18), q.Int(19),  q.Text(20), q.Int(21)};
   }
 
-  // The caller holds db.mu().
+  // The caller holds db.mu(), or db on a lease.
   static Result<Alarm> GetAlarmOn(Db& db, int64_t id) {
     return db.QueryOne(
         "SELECT id, key, kind, site_id, site_code, enterprise_id, district_id, factor, started, "

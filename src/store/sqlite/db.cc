@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace ecohub::store::sqlite {
 
 Stmt::Stmt(Db& db, const char* sql) {
@@ -142,5 +144,38 @@ Stmt& Db::Cached(const char* sql) {
   if (it == cache_.end()) it = cache_.emplace(sql, Stmt(*this, sql)).first;
   return it->second;
 }
+
+Result<std::unique_ptr<ReadPool>> ReadPool::Open(const std::string& path, int size,
+                                                 const DbOptions& options, const char* setup) {
+  std::unique_ptr<ReadPool> pool(new ReadPool());
+  DbOptions read_only = options;
+  read_only.read_only = true;
+  for (int i = 0; i < std::max(size, 1); ++i) {
+    auto db = Db::Open(path, read_only);
+    if (!db.ok()) return db.status();
+    if (Status s = (*db)->Exec(setup); !s.ok()) return s;
+    pool->free_.push_back(db->get());
+    pool->all_.push_back(std::move(*db));
+  }
+  return pool;
+}
+
+ReadPool::Lease ReadPool::Acquire() {
+  std::unique_lock lock(mu_);
+  returned_.wait(lock, [&] { return !free_.empty(); });
+  Db* db = free_.back();
+  free_.pop_back();
+  return Lease(*this, db);
+}
+
+void ReadPool::Return(Db* db) {
+  {
+    std::lock_guard lock(mu_);
+    free_.push_back(db);
+  }
+  returned_.notify_one();
+}
+
+ReadPool::Lease::~Lease() { pool_.Return(db_); }
 
 }  // namespace ecohub::store::sqlite

@@ -7,9 +7,11 @@
 //
 // Thread-safety: a Db and its statements are not thread-safe (connections are
 // opened without SQLite's own mutex). The owner holds mu() around every use of the
-// connection and of the statements prepared on it.
+// connection and of the statements prepared on it, or leases it from a ReadPool,
+// which gives one connection to one holder at a time.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -198,6 +200,54 @@ class Db {
   sqlite3* db_;
   std::mutex mu_;
   std::unordered_map<const char*, Stmt> cache_;
+};
+
+// A fixed set of read-only connections to one file, so that readers on several
+// threads do not queue behind one connection: in WAL mode each reads its own
+// snapshot and waits neither for the writer nor for another reader. A reader
+// leases a connection for the length of its work (its statements, its
+// transaction); while every connection is leased, Acquire() waits for one to come
+// back. A holder that acquires a second lease while holding one (a scan callback
+// that reads again) gets another connection, or waits; when every holder does that
+// at once nothing comes back, so callbacks must not read through the same pool.
+// Thread-safe.
+class ReadPool {
+ public:
+  // Exclusive use of one connection until destroyed. Cached statements stay with
+  // the connection, for the next holder.
+  class Lease {
+   public:
+    ~Lease();
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Db& operator*() const { return *db_; }
+    Db* operator->() const { return db_; }
+
+   private:
+    friend class ReadPool;
+    Lease(ReadPool& pool, Db* db) : pool_(pool), db_(db) {}
+    ReadPool& pool_;
+    Db* db_;
+  };
+
+  // Opens `size` (at least 1) read-only connections to `path` and runs `setup`
+  // (pragmas) on each.
+  static Result<std::unique_ptr<ReadPool>> Open(const std::string& path, int size,
+                                                const DbOptions& options, const char* setup);
+  ReadPool(const ReadPool&) = delete;
+  ReadPool& operator=(const ReadPool&) = delete;
+
+  Lease Acquire();
+  size_t size() const { return all_.size(); }
+
+ private:
+  ReadPool() = default;
+  void Return(Db* db);
+
+  std::vector<std::unique_ptr<Db>> all_;
+  std::mutex mu_;
+  std::condition_variable returned_;
+  std::vector<Db*> free_;  // guarded by mu_
 };
 
 }  // namespace ecohub::store::sqlite

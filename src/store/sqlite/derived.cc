@@ -9,7 +9,7 @@ namespace {
 
 class Derived final : public DerivedStore {
  public:
-  explicit Derived(Connections& c) : d_(c.derived.get()) {}
+  explicit Derived(Connections& c) : d_(c.derived.get()), reads_(c.derived_read.get()) {}
 
   Status ReplaceDerived(std::string_view kind, std::string_view scope, UnixSeconds from,
                         UnixSeconds to, std::span<const DerivedRow> rows) override {
@@ -29,8 +29,8 @@ class Derived final : public DerivedStore {
   Result<std::vector<DerivedRow>> QueryDerived(std::string_view kind, std::string_view scope,
                                                UnixSeconds from, UnixSeconds to,
                                                size_t limit) override {
-    if (!d_) return std::vector<DerivedRow>();
-    std::lock_guard lock(d_->mu());
+    if (!reads_) return std::vector<DerivedRow>();
+    auto db = reads_->Acquire();
     bool prefix = !scope.empty() && scope.back() == '*';
     if (prefix) scope.remove_suffix(1);
     const char* sql =
@@ -42,7 +42,7 @@ class Derived final : public DerivedStore {
                    "LIMIT ?5"
                  : "SELECT kind, scope, t, value, body, updated FROM derived WHERE kind = ?1 AND "
                    "scope = ?2 AND t >= ?3 AND t < ?4 ORDER BY t LIMIT ?5";
-    return d_->Query(
+    return db->Query(
         sql, "query derived",
         [](const Stmt& q) {
           DerivedRow r{q.Text(0), q.Text(1), q.Int(2), std::nullopt, q.Text(4), q.Int(5)};
@@ -71,7 +71,10 @@ class Derived final : public DerivedStore {
     return Status::Ok();
   }
 
-  Db* d_;  // null in a read-only store without derived.db
+  // Writes under d_->mu(), reads on a lease; both null in a read-only store
+  // without derived.db.
+  Db* d_;
+  ReadPool* reads_;
 };
 
 }  // namespace

@@ -3,10 +3,12 @@
 // audit.cc). store.cc composes them into the SqliteStore (sqlite_store.h).
 //
 // Files: ecohub.db holds readings, raw packets, the registry, alarms and the audit
-// log (migrations.h: kSqliteMigrations), opened twice: once to write, once to read,
-// so reads never wait for a commit (WAL snapshots). derived.db holds derived values
-// (kSqliteDerivedSchema). Each module locks a connection's mu() around its use; a
-// write connection's mutex serialises every writer of that file.
+// log (migrations.h: kSqliteMigrations); derived.db holds derived values
+// (kSqliteDerivedSchema). Each file is opened once to write and several times to
+// read (a ReadPool), so reads never wait for a commit nor for each other (WAL
+// snapshots). A module locks the write connection's mu() around each write (that
+// mutex serialises every writer of the file) and leases a read connection for each
+// read.
 #pragma once
 
 #include <memory>
@@ -21,18 +23,20 @@
 namespace ecohub::store::sqlite {
 
 struct Connections {
-  std::unique_ptr<Db> write;    // ecohub.db (read-only in a read-only store)
-  std::unique_ptr<Db> read;     // ecohub.db again, read-only
-  std::unique_ptr<Db> derived;  // derived.db; null in a read-only store without one
+  std::unique_ptr<Db> write;       // ecohub.db (read-only in a read-only store)
+  std::unique_ptr<ReadPool> read;  // ecohub.db again, read-only
+  // derived.db to write, and to read; both null in a read-only store without one.
+  std::unique_ptr<Db> derived;
+  std::unique_ptr<ReadPool> derived_read;
   std::shared_ptr<StoreKeys> keys;
 };
 
-// The base of the modules kept in ecohub.db: its two connections.
+// The base of the modules kept in ecohub.db: its connections.
 class OnEcohubDb {
  protected:
-  explicit OnEcohubDb(Connections& c) : w_(*c.write), r_(*c.read) {}
-  Db& w_;  // every write, under w_.mu()
-  Db& r_;  // reads, under r_.mu()
+  explicit OnEcohubDb(Connections& c) : w_(*c.write), reads_(*c.read) {}
+  Db& w_;            // every write, under w_.mu()
+  ReadPool& reads_;  // every read, on a leased connection
 };
 
 // Opens (and, unless read-only, creates and migrates) the files of `data_dir`.

@@ -96,14 +96,14 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   }
 
   Status ScanReadings(const std::function<bool(const Reading&)>& fn) override {
-    std::lock_guard lock(r_.mu());
-    Status s = r_.Exec("BEGIN");
+    auto db = reads_.Acquire();
+    Status s = db->Exec("BEGIN");
     if (!s.ok()) return s;
     // Series ordered by (mn, period); within a group, readings ordered by (time,
     // factor, field): gather a group, sort, emit.
     std::vector<std::pair<int64_t, SeriesKey>> series;
     {
-      Stmt q(r_,
+      Stmt q(*db,
              "SELECT id, mn, period, factor, field FROM series ORDER BY mn, period, factor, field");
       while (q.Step() == kRow)
         series.push_back(
@@ -112,10 +112,10 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     // The hot table is time-major: read it once, grouped by series.
     std::unordered_map<int64_t, std::vector<ChunkEntry>> hot;
     {
-      Stmt q(r_, "SELECT series, t, v, txt, flag FROM readings ORDER BY series, t");
+      Stmt q(*db, "SELECT series, t, v, txt, flag FROM readings ORDER BY series, t");
       while (q.Step() == kRow) hot[q.Int(0)].push_back(EntryFrom(q, 1));
     }
-    Stmt chunks(r_, "SELECT day, data FROM chunks WHERE series = ? ORDER BY day");
+    Stmt chunks(*db, "SELECT day, data FROM chunks WHERE series = ? ORDER BY day");
     bool go = true;
     for (size_t i = 0; i < series.size() && go;) {
       size_t j = i;
@@ -141,37 +141,37 @@ class Readings final : public ReadingStore, private OnEcohubDb {
         if (!(go = fn(r))) break;
       i = j;
     }
-    r_.Exec("COMMIT");
+    db->Exec("COMMIT");
     return s;
   }
 
   Result<std::vector<Reading>> Range(std::string_view mn, Period period, std::string_view factor,
                                      std::string_view field, UnixSeconds from,
                                      UnixSeconds to) override {
-    std::lock_guard lock(r_.mu());
-    r_.Exec("BEGIN");
+    auto db = reads_.Acquire();
+    db->Exec("BEGIN");
     std::vector<Reading> out;
-    Stmt& id_q =
-        r_.Cached("SELECT id FROM series WHERE mn = ? AND period = ? AND factor = ? AND field = ?");
+    Stmt& id_q = db->Cached(
+        "SELECT id FROM series WHERE mn = ? AND period = ? AND factor = ? AND field = ?");
     id_q.Bind(1, mn).Bind(2, int64_t{static_cast<int>(period)}).Bind(3, factor).Bind(4, field);
     int64_t id = id_q.Step() == kRow ? id_q.Int(0) : -1;
     id_q.Reset();
     if (id >= 0) {
       std::vector<ChunkEntry> entries, hot;
-      Stmt& cq = r_.Cached(
+      Stmt& cq = db->Cached(
           "SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
       Status s = LoadChunks(cq, id, DayOf(from), to, &entries);
       if (!s.ok()) {
-        r_.Exec("COMMIT");
+        db->Exec("COMMIT");
         return s;
       }
       // Hourly and daily data by the partial index (series, t); real-time and minute
       // rows by time (migration 4).
       Stmt& hq =
           period < Period::kHour
-              ? r_.Cached(
+              ? db->Cached(
                     "SELECT t, v, txt, flag FROM readings WHERE t >= ? AND t < ? AND series = ?")
-              : r_.Cached(
+              : db->Cached(
                     "SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
                     "t < ?2 AND p >= 2");
       hq.Bind(1, from).Bind(2, to).Bind(3, id);
@@ -185,20 +185,20 @@ class Readings final : public ReadingStore, private OnEcohubDb {
           out.push_back(Reading{std::string(mn), period, e.time, std::string(factor),
                                 std::string(field), std::move(e.value), e.flag});
     }
-    r_.Exec("COMMIT");
+    db->Exec("COMMIT");
     return out;
   }
 
   Status ScanWindow(Period period, UnixSeconds from, UnixSeconds to,
                     std::span<const std::string> mns,
                     const std::function<bool(const Reading&)>& fn) override {
-    std::lock_guard lock(r_.mu());
-    Status s = r_.Exec("BEGIN");
+    auto db = reads_.Acquire();
+    Status s = db->Exec("BEGIN");
     if (!s.ok()) return s;
     std::unordered_map<int64_t, SeriesKey> keys;
     std::unordered_map<int64_t, std::vector<ChunkEntry>> chunked, hot;
     {
-      Stmt q(r_, "SELECT id, mn, period, factor, field FROM series WHERE period = ?");
+      Stmt q(*db, "SELECT id, mn, period, factor, field FROM series WHERE period = ?");
       q.Bind(1, int64_t{static_cast<int>(period)});
       while (q.Step() == kRow) {
         std::string mn = q.Text(1);
@@ -207,7 +207,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
       }
     }
     // Chunks by (series, day): one seek per series of the period.
-    Stmt cq(r_,
+    Stmt cq(*db,
             "SELECT day, data FROM chunks WHERE series = ? AND day >= ? AND day < ? ORDER BY day");
     for (auto& [id, key] : keys) {
       s = LoadChunks(cq, id, DayOf(from), to, &chunked[id]);
@@ -216,7 +216,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     // Hourly and daily data: one index seek per series. Real-time and minute data:
     // the hot table is time-major, the window is one range scan.
     if (s.ok() && period >= Period::kHour) {
-      Stmt& q = r_.Cached(
+      Stmt& q = db->Cached(
           "SELECT t, v, txt, flag FROM readings WHERE series = ?3 AND t >= ?1 AND "
           "t < ?2 AND p >= 2");
       for (auto& [id, key] : keys) {
@@ -225,7 +225,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
         q.Reset();
       }
     } else if (s.ok()) {
-      Stmt q(r_, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
+      Stmt q(*db, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
       q.Bind(1, from).Bind(2, to);
       while (q.Step() == kRow) {
         int64_t id = q.Int(0);
@@ -250,7 +250,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
       }
       if (!go) break;
     }
-    r_.Exec("COMMIT");
+    db->Exec("COMMIT");
     return s;
   }
 
@@ -270,13 +270,13 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   }
 
   Result<int64_t> CountReadings() override {
-    std::lock_guard lock(r_.mu());
-    r_.Exec("BEGIN");
+    auto db = reads_.Acquire();
+    db->Exec("BEGIN");
     int64_t n = 0;
-    Stmt q(r_, "SELECT count(*) FROM readings");
+    Stmt q(*db, "SELECT count(*) FROM readings");
     if (q.Step() == kRow) n = q.Int(0);
     // Chunk counts are the leading varint of each blob.
-    Stmt c(r_, "SELECT day, data FROM chunks");
+    Stmt c(*db, "SELECT day, data FROM chunks");
     while (c.Step() == kRow) {
       std::string d = c.Text(1);
       uint64_t v = 0;
@@ -288,15 +288,15 @@ class Readings final : public ReadingStore, private OnEcohubDb {
       }
       n += static_cast<int64_t>(v);
     }
-    r_.Exec("COMMIT");
+    db->Exec("COMMIT");
     return n;
   }
 
   Result<std::vector<std::pair<std::string, int64_t>>> TableBytes() override {
-    std::lock_guard lock(r_.mu());
+    auto db = reads_.Acquire();
     std::vector<std::pair<std::string, int64_t>> out;
     // dbstat is compiled into Debian's SQLite; without it the answer is empty.
-    Stmt q(r_, "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC");
+    Stmt q(*db, "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC");
     if (!q.ok()) return out;
     while (q.Step() == kRow) out.push_back({q.Text(0), q.Int(1)});
     return out;
@@ -304,9 +304,9 @@ class Readings final : public ReadingStore, private OnEcohubDb {
 
   Result<std::vector<RawPacket>> RawPackets(std::string_view mn, UnixMillis from, UnixMillis to,
                                             size_t limit) override {
-    std::lock_guard lock(r_.mu());
+    auto db = reads_.Acquire();
     std::vector<RawPacket> out;
-    Stmt& q = r_.Cached(
+    Stmt& q = db->Cached(
         "SELECT received, peer, mn, verdict, bytes FROM raw_packets WHERE mn = ? AND "
         "received >= ? AND received < ? ORDER BY received DESC, id DESC LIMIT ?");
     q.Bind(1, mn).Bind(2, from).Bind(3, to).Bind(4, static_cast<int64_t>(limit));
@@ -416,19 +416,20 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   // `site` binds ?1 when >= 0.
   Result<std::vector<LatestValue>> Latest(const char* series_sql, const char* hot_sql,
                                           int64_t site) {
-    std::lock_guard lock(r_.mu());
-    Status s = r_.Exec("BEGIN");
+    auto db = reads_.Acquire();
+    Status s = db->Exec("BEGIN");
     if (!s.ok()) return s;
     std::unordered_map<int64_t, ChunkEntry> hot;
     {
-      Stmt q(r_, hot_sql);
+      Stmt q(*db, hot_sql);
       if (site >= 0) q.Bind(1, site);
       while (q.Step() == kRow) hot[q.Int(0)] = EntryFrom(q, 1);
     }
     std::vector<LatestValue> out;
-    Stmt sq(r_, series_sql);
+    Stmt sq(*db, series_sql);
     if (site >= 0) sq.Bind(1, site);
-    Stmt& cq = r_.Cached("SELECT day, data FROM chunks WHERE series = ? ORDER BY day DESC LIMIT 1");
+    Stmt& cq =
+        db->Cached("SELECT day, data FROM chunks WHERE series = ? ORDER BY day DESC LIMIT 1");
     while (s.ok() && sq.Step() == kRow) {
       int64_t id = sq.Int(0);
       std::optional<ChunkEntry> best;
@@ -445,7 +446,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
       out.push_back(LatestValue{sq.Text(1), static_cast<Period>(sq.Int(2)), sq.Text(3), sq.Text(4),
                                 std::move(best->value), best->flag, best->time});
     }
-    r_.Exec("COMMIT");
+    db->Exec("COMMIT");
     if (!s.ok()) return s;
     return out;
   }

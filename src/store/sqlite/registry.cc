@@ -87,8 +87,8 @@ class Registry final : public RegistryStore, private OnEcohubDb {
         c.good_days_target, c.water_target);
   }
   Result<City> GetCity() override {
-    std::lock_guard lock(r_.mu());
-    return r_.QueryOne(
+    auto db = reads_.Acquire();
+    return db->QueryOne(
         "SELECT name, code, lon, lat, west, south, east, north, pm25_target, "
         "good_days_target, water_target FROM city WHERE id = 1",
         "no city has been set up", [](const Stmt& q) {
@@ -150,8 +150,8 @@ class Registry final : public RegistryStore, private OnEcohubDb {
     return sites;
   }
   Result<Site> GetSite(int64_t id) override {
-    std::lock_guard lock(r_.mu());
-    auto row = r_.QueryOne(kSiteById, "site " + std::to_string(id), SiteFrom, id);
+    auto db = reads_.Acquire();
+    auto row = db->QueryOne(kSiteById, "site " + std::to_string(id), SiteFrom, id);
     if (!row.ok()) return row.status();
     return std::move(*row);
   }
@@ -164,8 +164,8 @@ class Registry final : public RegistryStore, private OnEcohubDb {
   }
   Result<Device> GetDevice(std::string_view mn) override {
     Result<Device> d = [&] {
-      std::lock_guard lock(r_.mu());
-      return r_.QueryOne(kDeviceByMn, "device " + std::string(mn), DeviceFrom, mn);
+      auto db = reads_.Acquire();
+      return db->QueryOne(kDeviceByMn, "device " + std::string(mn), DeviceFrom, mn);
     }();
     if (!d.ok()) return d;
     if (Status s = keys_.OpenPassword(&*d); !s.ok()) return s;
@@ -227,8 +227,8 @@ class Registry final : public RegistryStore, private OnEcohubDb {
   // Every row of a listing, on the read connection.
   template <typename Read>
   Result<std::vector<std::invoke_result_t<Read, const Stmt&>>> All(const char* sql, Read read) {
-    std::lock_guard lock(r_.mu());
-    return r_.Query(sql, "list registry", read);
+    auto db = reads_.Acquire();
+    return db->Query(sql, "list registry", read);
   }
 };
 

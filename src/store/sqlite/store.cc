@@ -1,5 +1,7 @@
 // OpenSqliteStore: the connections, then one module per interface, composed.
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/modules.h"
@@ -26,6 +28,21 @@ Status PrepareWriteConnection(Db& w, const SqliteOptions& o) {
   return w.Migrate(kSqliteMigrations);
 }
 
+// The read connections of each file: as many as the options say, or else two per
+// core (a reader often waits on the disk), from 2 to 8. Their page caches share
+// one budget (SQLite's cache is per connection; the OS caches the file for all).
+int ReadConnections(const SqliteOptions& o) {
+  if (o.read_connections > 0) return o.read_connections;
+  return std::clamp(2 * static_cast<int>(std::thread::hardware_concurrency()), 2, 8);
+}
+
+Result<std::unique_ptr<ReadPool>> OpenReadPool(const std::string& path, const SqliteOptions& o,
+                                               int cache_kib) {
+  int n = ReadConnections(o);
+  std::string setup = "PRAGMA cache_size=-" + std::to_string(std::max(cache_kib / n, 2048));
+  return ReadPool::Open(path, n, {true, o.busy_timeout_ms}, setup.c_str());
+}
+
 // derived.db beside ecohub.db (see kSqliteDerivedSchema). Read-only opens leave it
 // alone when it does not exist: queries then find nothing.
 Status OpenDerivedFile(const std::string& data_dir, const SqliteOptions& o, Connections* c) {
@@ -35,13 +52,18 @@ Status OpenDerivedFile(const std::string& data_dir, const SqliteOptions& o, Conn
   auto d = Db::Open(path, {o.read_only, o.busy_timeout_ms});
   if (!d.ok()) return d.status();
   c->derived = std::move(*d);
-  if (o.read_only) return Status::Ok();
-  Db& db = *c->derived;
-  Status s = db.Exec("PRAGMA journal_mode=WAL");
-  if (s.ok()) s = db.Exec("PRAGMA synchronous=NORMAL");
-  if (s.ok()) s = db.Exec("PRAGMA cache_size=-16384");
-  if (s.ok()) s = db.Exec(kSqliteDerivedSchema);
-  return s;
+  if (!o.read_only) {
+    Db& db = *c->derived;
+    Status s = db.Exec("PRAGMA journal_mode=WAL");
+    if (s.ok()) s = db.Exec("PRAGMA synchronous=NORMAL");
+    if (s.ok()) s = db.Exec("PRAGMA cache_size=-16384");
+    if (s.ok()) s = db.Exec(kSqliteDerivedSchema);
+    if (!s.ok()) return s;
+  }
+  auto r = OpenReadPool(path, o, 16384);
+  if (!r.ok()) return r.status();
+  c->derived_read = std::move(*r);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -57,10 +79,9 @@ Result<Connections> OpenConnections(const std::string& data_dir, const SqliteOpt
     Status s = PrepareWriteConnection(*c.write, o);
     if (!s.ok()) return s;
   }
-  auto r = Db::Open(path, {true, o.busy_timeout_ms});
+  auto r = OpenReadPool(path, o, 32768);  // 32 MiB for the readers
   if (!r.ok()) return r.status();
   c.read = std::move(*r);
-  c.read->Exec("PRAGMA cache_size=-32768");  // 32 MiB for readers
   Status s = OpenDerivedFile(data_dir, o, &c);
   if (!s.ok()) return s;
   return c;
