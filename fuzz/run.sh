@@ -30,16 +30,19 @@ FLAGS=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
 OBJ="$OUT/obj"
 mkdir -p "$OBJ"
 # api.cc defines the guard and the list exports too, which reach Accounts (its SQLite
-# store through store/sqlite/db.cc, libsodium), exports (libxlsxwriter) and logs
+# store through store/sqlite/db.cc, its PostgreSQL one through store/pg/db.cc and libpq,
+# libsodium), exports (libxlsxwriter) and logs
 # (spdlog), TOTP and sealing (OpenSSL): those link in, though the parsers never call them.
 API_DEFS=(-DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED)
 HJ212_SRCS=("$ROOT/fuzz/hj212_fuzz.cc" "$SRC"/hj212/{crc,error,framer,packet,builder,reply}.cc
             "$SRC"/core/{status,time,reading}.cc)
 API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
-          "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store}.cc
+          "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store,pg_account_store}.cc
           "$SRC"/auth/{login_guard,password_workers,password_rules,totp}.cc
           "$SRC"/crypto/{sm,keyring,sealer}.cc
-          "$SRC"/store/sqlite/db.cc "$SRC"/core/{status,time,clock,escape}.cc)
+          "$SRC"/store/sqlite/db.cc "$SRC"/store/pg/db.cc "$SRC"/core/{status,time,clock,escape}.cc)
+PQ_CFLAGS=$(pkg-config --cflags libpq 2>/dev/null || echo "-I/usr/include/postgresql")
+PQ_LIBS=$(pkg-config --libs libpq 2>/dev/null || echo "-lpq")
 XLSX_LIBS=$(pkg-config --libs xlsxwriter 2>/dev/null || echo "-lxlsxwriter -lz")
 obj_of() {  # $1 target, $2 source -> object path
   local rel=${2#"$ROOT"/}
@@ -53,7 +56,8 @@ spawn() {  # runs "$@" in the background, at most JOBS at a time
 }
 mkdir -p "$OBJ/hj212" "$OBJ/api"
 for f in "${API_SRCS[@]}"; do
-  spawn "$CXX" "${FLAGS[@]}" "${API_DEFS[@]}" -c "$f" -o "$(obj_of api "$f")"
+  # shellcheck disable=SC2086  # PQ_CFLAGS is a word list
+  spawn "$CXX" "${FLAGS[@]}" "${API_DEFS[@]}" $PQ_CFLAGS -c "$f" -o "$(obj_of api "$f")"
 done
 for f in "${HJ212_SRCS[@]}"; do
   spawn "$CXX" "${FLAGS[@]}" -c "$f" -o "$(obj_of hj212 "$f")"
@@ -72,8 +76,9 @@ hj212_objs=() api_objs=()
 for f in "${HJ212_SRCS[@]}"; do hj212_objs+=("$(obj_of hj212 "$f")"); done
 for f in "${API_SRCS[@]}"; do api_objs+=("$(obj_of api "$f")"); done
 "$CXX" "${FLAGS[@]}" "${hj212_objs[@]}" -o "$OUT/hj212_fuzz"
-# shellcheck disable=SC2086  # XLSX_LIBS is a word list
-"$CXX" "${FLAGS[@]}" "${api_objs[@]}" -lspdlog -lfmt -lsqlite3 -lsodium -lcrypto $XLSX_LIBS -o "$OUT/api_fuzz"
+# shellcheck disable=SC2086  # XLSX_LIBS and PQ_LIBS are word lists
+"$CXX" "${FLAGS[@]}" "${api_objs[@]}" -lspdlog -lfmt -lsqlite3 $PQ_LIBS -lsodium -lcrypto $XLSX_LIBS \
+  -o "$OUT/api_fuzz"
 
 VECTORS="$ROOT/../shared/reference/hj212_vectors.json"
 if [ -f "$VECTORS" ]; then

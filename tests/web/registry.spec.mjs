@@ -289,8 +289,12 @@ test('registry: the city targets set in the form are served by /public/city and 
 
   // Cleared again: the cockpit's later tests see the grade II limit.
   for (const k of ['t-pm25_annual', 't-good_days_percent']) await page.fill(`[data-test=${k}]`, '');
-  await page.click('[data-test=targets-save]');
-  await page.waitForFunction(() => document.querySelector('[data-test=t-pm25_annual]')?.value === '');
+  // The message of the first save is still shown: wait for this save's answer itself.
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/city/targets') && r.request().method() === 'PUT',
+      { timeout: READY }),
+    page.click('[data-test=targets-save]'),
+  ]);
   city = await get(ctx, '/api/v1/public/city', '');
   assert.deepEqual(city.targets, { pm25_annual: null, good_days_percent: null, water_percent: null });
   ctx.assertClean(page);
