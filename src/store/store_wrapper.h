@@ -5,6 +5,8 @@
 // thread-safe as the objects it forwards to.
 #pragma once
 
+#include <memory>
+
 #include "store/store.h"
 
 namespace ecohub::store {
@@ -113,6 +115,31 @@ class StoreWrapper : public Store {
   DerivedStore& derived_;
   AlarmStore& alarms_;
   AuditStore& audit_;
+};
+
+// A backend's parts: the connections its modules share and one module per
+// interface. Members are destroyed in reverse: the modules (and what they prepared
+// on the connections) before the connections.
+template <typename Connections>
+struct StoreParts {
+  Connections connections;
+  std::unique_ptr<ReadingStore> readings;
+  std::unique_ptr<RegistryStore> registry;
+  std::unique_ptr<DerivedStore> derived;
+  std::unique_ptr<AlarmStore> alarms;
+  std::unique_ptr<AuditStore> audit;
+};
+
+// The Store a backend returns: its parts, owned, and every call forwarded to them.
+template <typename Connections>
+class OwningStore final : public StoreWrapper {
+ public:
+  explicit OwningStore(std::unique_ptr<StoreParts<Connections>> p)
+      : StoreWrapper(*p->readings, *p->registry, *p->derived, *p->alarms, *p->audit),
+        parts_(std::move(p)) {}
+
+ private:
+  std::unique_ptr<StoreParts<Connections>> parts_;
 };
 
 }  // namespace ecohub::store

@@ -6,26 +6,7 @@ namespace ecohub::store {
 
 namespace {
 
-// The connections and the modules over them. Members are destroyed in reverse: the
-// modules before the connections they use.
-struct Parts {
-  pg::Connections connections;
-  std::unique_ptr<ReadingStore> readings;
-  std::unique_ptr<RegistryStore> registry;
-  std::unique_ptr<DerivedStore> derived;
-  std::unique_ptr<AlarmStore> alarms;
-  std::unique_ptr<AuditStore> audit;
-};
-
-class PostgresStore final : public StoreWrapper {
- public:
-  explicit PostgresStore(std::unique_ptr<Parts> p)
-      : StoreWrapper(*p->readings, *p->registry, *p->derived, *p->alarms, *p->audit),
-        parts_(std::move(p)) {}
-
- private:
-  std::unique_ptr<Parts> parts_;
-};
+using Parts = StoreParts<pg::Connections>;
 
 template <typename T>
 Status Take(Result<std::unique_ptr<T>> r, std::unique_ptr<T>* out) {
@@ -55,7 +36,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url,
   if (s.ok()) s = Take(pg::OpenAlarms(c), &p->alarms);
   if (s.ok()) s = Take(pg::OpenAudit(c), &p->audit);
   if (!s.ok()) return s;
-  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(p)));
+  return std::unique_ptr<Store>(std::make_unique<OwningStore<pg::Connections>>(std::move(p)));
 }
 
 }  // namespace ecohub::store

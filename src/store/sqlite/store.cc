@@ -91,26 +91,7 @@ Result<Connections> OpenConnections(const std::string& data_dir, const SqliteOpt
 
 namespace {
 
-// The connections and the modules over them. Members are destroyed in reverse:
-// the modules (and their statements) before the connections.
-struct Parts {
-  sqlite::Connections connections;
-  std::unique_ptr<ReadingStore> readings;
-  std::unique_ptr<RegistryStore> registry;
-  std::unique_ptr<DerivedStore> derived;
-  std::unique_ptr<AlarmStore> alarms;
-  std::unique_ptr<AuditStore> audit;
-};
-
-class SqliteStore final : public StoreWrapper {
- public:
-  explicit SqliteStore(std::unique_ptr<Parts> p)
-      : StoreWrapper(*p->readings, *p->registry, *p->derived, *p->alarms, *p->audit),
-        parts_(std::move(p)) {}
-
- private:
-  std::unique_ptr<Parts> parts_;
-};
+using Parts = StoreParts<sqlite::Connections>;
 
 }  // namespace
 
@@ -135,7 +116,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir,
   p->derived = sqlite::NewDerived(p->connections);
   p->alarms = sqlite::NewAlarms(p->connections);
   p->audit = sqlite::NewAudit(p->connections);
-  return std::unique_ptr<Store>(std::make_unique<SqliteStore>(std::move(p)));
+  return std::unique_ptr<Store>(std::make_unique<OwningStore<sqlite::Connections>>(std::move(p)));
 }
 
 }  // namespace ecohub::store
