@@ -90,9 +90,14 @@ Result<std::unique_ptr<Accounts>> Accounts::Open(const std::string& data_dir,
   return std::make_unique<Accounts>(std::move(*store), options, clock, std::move(keys));
 }
 
-void Accounts::ClearCache() {
+void Accounts::ForgetSignIns() {
   std::lock_guard lock(cache_mu_);
   cache_.clear();
+}
+
+void Accounts::ClearCache() {
+  ForgetSignIns();
+  if (rights_changed_) rights_changed_();
 }
 
 namespace {

@@ -24,6 +24,7 @@
 // thread-safe; Argon2 runs outside every lock).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -171,6 +172,14 @@ class Accounts {
   Result<Principal> Authenticate(std::string_view bearer, UnixSeconds now);
   Result<Principal> Authenticate(std::string_view bearer);
 
+  // Several nodes on one store: each keeps its own sign-in cache. `fn` runs after
+  // every change here that can take a right away (the caller announces it to the
+  // other nodes, store/coordinator.h), and ForgetSignIns() is what a node does on
+  // hearing such news: the next request of every token is checked against the
+  // store again. Set the hook before serving; it must not block for long.
+  void OnRightsChanged(std::function<void()> fn) { rights_changed_ = std::move(fn); }
+  void ForgetSignIns();
+
   // API keys. Returns the key and its secret (shown once).
   Result<std::pair<ApiKey, std::string>> CreateKey(const ApiKey& key, UnixSeconds now);
   Result<std::vector<ApiKey>> Keys(int64_t owner_id);  // 0: every key
@@ -202,6 +211,7 @@ class Accounts {
   Result<std::vector<Notification>> Notifications(int64_t user_id, size_t limit);
 
  private:
+  // A right may have been taken away here: forgets the cache and tells the hook.
   void ClearCache();
   // Stores a checked new user with its password hash.
   Result<User> InsertUser(const User& in, const std::string& hash);
@@ -233,6 +243,7 @@ class Accounts {
   };
   std::mutex cache_mu_;
   std::unordered_map<std::string, Cached> cache_;  // by secret hash
+  std::function<void()> rights_changed_;
   LoginGuard guard_;
   std::mutex admins_mu_;  // a role or disabled change and its last-admin check
   std::mutex totp_mu_;    // a code's check and the record of its use

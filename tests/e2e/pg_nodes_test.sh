@@ -43,23 +43,48 @@ sleep 10
 kill -9 "$A_PID"; wait "$A_PID" 2>/dev/null || true
 echo "node A killed after $(acked) acked readings"
 sleep 10
-node a "$GW_A"; A_PID=$SERVER_PID
+node a "$GW_A"; A_PID=$SERVER_PID; A_HTTP=$HTTP_PORT
 echo "node A back after $(acked) acked readings"
 sleep 8
 kill -9 "$B_PID"; wait "$B_PID" 2>/dev/null || true
 echo "node B killed after $(acked) acked readings"
 sleep 8
-node b "$GW_B"; B_PID=$SERVER_PID
+node b "$GW_B"; B_PID=$SERVER_PID; B_HTTP=$HTTP_PORT
 
 sim_rc=0
 wait "$SIM_PID" || sim_rc=$?
 SIM_PID=""
 echo "sim: $(cat "$WORK/sim.out") (exit $sim_rc)"
+
+fail=0
+PYTHONPATH="$(dirname "$0")" python3 - "$A_HTTP" "$B_HTTP" <<'PY' || fail=1
+import sys, time, urllib.error, urllib.request
+from ehtest import check, finish, login
+a, b = sys.argv[1], sys.argv[2]
+token = login(a)
+def me(port):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/me",
+                                 headers={"Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+check(me(b) == 200, "a token from node A works on node B (and is now in B's cache)")
+req = urllib.request.Request(f"http://127.0.0.1:{a}/api/v1/auth/logout", data=b"",
+                             headers={"Authorization": "Bearer " + token}, method="POST")
+urllib.request.urlopen(req, timeout=10).read()
+# The news travels by NOTIFY: well within 5 s; B's cache alone would keep the token 30 s.
+deadline = time.monotonic() + 5
+while me(b) == 200 and time.monotonic() < deadline:
+    time.sleep(0.1)
+check(me(b) == 401, "logged out on node A: refused on node B within 5 s")
+finish()
+PY
 for p in $A_PID $B_PID; do kill -TERM "$p"; wait "$p" 2>/dev/null || true; done
 A_PID="" B_PID=""
 
 "$BIN" db dump --store "$PG_URL" >"$WORK/dump.csv"
-fail=0
 acked_all_stored "$WORK/acked.log" "$WORK/dump.csv" 20000 || { fail=1; tail -n 20 "$WORK/a.log" "$WORK/b.log"; }
 # Each kill hands the killed node's jobs to the other: the alarm sync (every 5 s)
 # must have been taken by a node more than once (the first start, then take-overs
