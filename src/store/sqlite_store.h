@@ -42,6 +42,11 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // Read connections per file (ecohub.db, derived.db); 0: two per core, 2 to 8.
   int read_connections = 0;
+  // ecohub.db's WAL is copied into the file by a thread of its own after this many
+  // committed pages, and the writer catches up (so that the log starts over) when
+  // it holds this many (sqlite/checkpointer.h).
+  int checkpoint_pages = 1000;
+  int checkpoint_restart_pages = 8000;
 };
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& data_dir,

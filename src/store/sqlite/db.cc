@@ -137,6 +137,28 @@ void Db::CheckpointTruncate() {
   sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
 
+Status Db::CheckpointPassive() {
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc == SQLITE_BUSY) return Status::Unavailable("another connection is checkpointing");
+  if (rc != SQLITE_OK) return Error("checkpoint");
+  return Status::Ok();
+}
+
+void Db::OnCommitWal(std::function<void(int pages)> fn) {
+  on_commit_wal_ = std::move(fn);
+  if (!on_commit_wal_) {
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    return;
+  }
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int pages) {
+        static_cast<Db*>(self)->on_commit_wal_(pages);
+        return SQLITE_OK;  // the commit itself succeeded, whatever the hook did
+      },
+      this);
+}
+
 int64_t Db::Changes() const { return sqlite3_changes(db_); }
 
 Stmt& Db::Cached(const char* sql) {

@@ -132,8 +132,20 @@ class Db {
   // own transaction, recording the version in table schema_version. kCorruption
   // when the file is newer than the list.
   Status Migrate(std::span<const char* const> migrations);
-  // Checkpoints the WAL into the file and truncates it.
+  // Checkpoints the WAL into the file and truncates it (waits for the writer and
+  // the readers).
   void CheckpointTruncate();
+  // Copies what it can of the WAL into the file without waiting for anyone (other
+  // connections go on writing and reading meanwhile). kUnavailable when another
+  // connection is checkpointing now, kIoError when it fails.
+  Status CheckpointPassive();
+  // Replaces SQLite's automatic checkpoint (which runs inside the commit that takes
+  // the WAL past 1,000 pages, so that commit pays for the copy and the fsync of the
+  // file): after each commit on this connection `fn` gets the WAL's size in pages.
+  // `fn` runs inside the commit, on the committing thread; it may call
+  // CheckpointPassive on this connection. nullptr: no hook and no automatic
+  // checkpoint.
+  void OnCommitWal(std::function<void(int pages)> fn);
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t Changes() const;
 
@@ -200,6 +212,7 @@ class Db {
   sqlite3* db_;
   std::mutex mu_;
   std::unordered_map<const char*, Stmt> cache_;
+  std::function<void(int)> on_commit_wal_;
 };
 
 // A fixed set of read-only connections to one file, so that readers on several

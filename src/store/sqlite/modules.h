@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
@@ -23,8 +24,9 @@
 namespace ecohub::store::sqlite {
 
 struct Connections {
-  std::unique_ptr<Db> write;       // ecohub.db (read-only in a read-only store)
-  std::unique_ptr<ReadPool> read;  // ecohub.db again, read-only
+  std::unique_ptr<Db> write;                   // ecohub.db (read-only in a read-only store)
+  std::unique_ptr<Checkpointer> checkpointer;  // of `write`; null when read-only
+  std::unique_ptr<ReadPool> read;              // ecohub.db again, read-only
   // derived.db to write, and to read; both null in a read-only store without one.
   std::unique_ptr<Db> derived;
   std::unique_ptr<ReadPool> derived_read;

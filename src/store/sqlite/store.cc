@@ -78,6 +78,10 @@ Result<Connections> OpenConnections(const std::string& data_dir, const SqliteOpt
   if (!o.read_only) {
     Status s = PrepareWriteConnection(*c.write, o);
     if (!s.ok()) return s;
+    auto checkpointer = Checkpointer::Start(
+        path, *c.write, {.pages = o.checkpoint_pages, .restart_pages = o.checkpoint_restart_pages});
+    if (!checkpointer.ok()) return checkpointer.status();
+    c.checkpointer = std::move(*checkpointer);
   }
   auto r = OpenReadPool(path, o, 32768);  // 32 MiB for the readers
   if (!r.ok()) return r.status();
