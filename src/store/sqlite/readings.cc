@@ -12,6 +12,8 @@ namespace ecohub::store::sqlite {
 namespace {
 
 constexpr int64_t kDay = 86400;
+// Hot rows moved into chunks per transaction of the compaction (Readings::CompactDay).
+constexpr int64_t kCompactSliceRows = 20000;
 int64_t DayOf(int64_t t) { return (t >= 0 ? t : t - kDay + 1) / kDay * kDay; }
 
 // Packs a plain decimal into one integer column; nullopt when it must stay text.
@@ -381,8 +383,8 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   }
 
   Status Compact(UnixSeconds before) override {
-    // Day by day, one transaction each, so appends wait at most one day's merge;
-    // days without hot rows are skipped (late data can leave far-apart days).
+    // Day by day, each in slices (CompactDay), so appends wait at most one slice's
+    // merge; days without hot rows are skipped (late data can leave far-apart days).
     for (int64_t from = INT64_MIN;;) {
       int64_t first = 0;
       {
@@ -400,13 +402,15 @@ class Readings final : public ReadingStore, private OnEcohubDb {
       if (end >= before) break;
       from = end;
     }
+    // In steady state the pages freed here are reused by new rows, and the WAL is
+    // kept short by the checkpointer without holding up the writer. A full
+    // compaction (db stats, before a backup, the bench) returns the pages to the
+    // file system and empties the WAL: that waits for the readers, and appends wait
+    // meanwhile, so a routine pass must not do it (it stalled acks for seconds).
+    if (before != INT64_MAX) return Status::Ok();
     std::lock_guard lock(w_.mu());
-    // In steady state the pages freed here are reused by new rows; a full compaction
-    // (db stats, before a backup, the bench) returns them to the file system.
-    if (before == INT64_MAX) {
-      Status s = w_.Exec("PRAGMA incremental_vacuum");
-      if (!s.ok()) return s;
-    }
+    Status s = w_.Exec("PRAGMA incremental_vacuum");
+    if (!s.ok()) return s;
     w_.CheckpointTruncate();
     return Status::Ok();
   }
@@ -510,14 +514,37 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     return s;
   }
 
+  // The hot rows of [day, before) into the day's chunks, in slices of about
+  // kCompactSliceRows rows, each its own transaction: the writer (and the acks
+  // waiting on it) gets the connection back between slices instead of waiting for
+  // the whole day's merge.
   Status CompactDay(int64_t day, int64_t before) {
-    std::lock_guard lock(w_.mu());
+    for (int64_t from = day; from < before;) {
+      std::lock_guard lock(w_.mu());
+      int64_t end = before;
+      {
+        Stmt q(w_, "SELECT t FROM readings WHERE t >= ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?");
+        q.Bind(1, from).Bind(2, before).Bind(3, kCompactSliceRows);
+        // Up to the first instant past the slice; an instant with more rows than a
+        // slice is taken whole.
+        if (q.Step() == kRow) end = std::max(q.Int(0), from + 1);
+      }
+      Status s = CompactSlice(day, from, end);
+      if (!s.ok()) return s;
+      from = end;
+    }
+    return Status::Ok();
+  }
+
+  // Under w_.mu(): one transaction moving the hot rows of [from, end), all within
+  // `day`, into the day's chunks.
+  Status CompactSlice(int64_t day, int64_t from, int64_t end) {
     Status s = w_.Exec("BEGIN IMMEDIATE");
     if (!s.ok()) return s;
     std::map<int64_t, std::vector<ChunkEntry>> rows;
     {
       Stmt q(w_, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
-      q.Bind(1, day).Bind(2, before);
+      q.Bind(1, from).Bind(2, end);
       while (q.Step() == kRow) rows[q.Int(0)].push_back(EntryFrom(q, 1));
     }
     Stmt get(w_, "SELECT day, data FROM chunks WHERE series = ? AND day = ?");
@@ -539,7 +566,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     }
     if (s.ok()) {
       Stmt del(w_, "DELETE FROM readings WHERE t >= ? AND t < ?");
-      del.Bind(1, day).Bind(2, before);
+      del.Bind(1, from).Bind(2, end);
       if (del.Step() != kDone) s = w_.Error("delete compacted rows");
     }
     if (!s.ok()) {
