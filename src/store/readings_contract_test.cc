@@ -96,9 +96,9 @@ TEST_P(ReadingStoreContract, CompactionKeepsEverythingAndLaterUpsertsWin) {
   }
 }
 
-// A day with more hot rows than one compaction transaction takes (SQLite moves them
-// in slices of 20,000): 30,000 rows of 10 series, then 25,000 series at one instant,
-// which no slice may split. Every value comes back, once.
+// A day with more hot rows than one compaction transaction takes (SQLite moves
+// whole series in slices of about 10,000 rows): 10 series of 3,000 rows, then 25,000
+// series of one row at the same instant. Every value comes back, once.
 TEST_P(ReadingStoreContract, CompactionOfADayLargerThanASlice) {
   const int64_t day = 86400 * 7;
   Batch b;

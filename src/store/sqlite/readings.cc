@@ -2,6 +2,7 @@
 // series ids, raw packets, retention and compaction (sqlite_store.h has the layout).
 #include <algorithm>
 #include <map>
+#include <span>
 #include <unordered_map>
 
 #include "store/chunk.h"
@@ -13,7 +14,7 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 // Hot rows moved into chunks per transaction of the compaction (Readings::CompactDay).
-constexpr int64_t kCompactSliceRows = 20000;
+constexpr int64_t kCompactSliceRows = 10000;
 int64_t DayOf(int64_t t) { return (t >= 0 ? t : t - kDay + 1) / kDay * kDay; }
 
 // Packs a plain decimal into one integer column; nullopt when it must stay text.
@@ -514,44 +515,78 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     return s;
   }
 
-  // The hot rows of [day, before) into the day's chunks, in slices of about
-  // kCompactSliceRows rows, each its own transaction: the writer (and the acks
-  // waiting on it) gets the connection back between slices instead of waiting for
-  // the whole day's merge.
+  // The hot rows of [day, before) into the day's chunks, a slice of series at a
+  // time (about kCompactSliceRows rows), each slice its own transaction: the writer,
+  // and the acks waiting on it, gets the connection back between slices instead of
+  // waiting for the whole day's merge, and each series' chunk is still rewritten
+  // once. The rows come from a read snapshot, without the writer's lock; in the
+  // slice's transaction a row is moved only if it is still as read (a correction
+  // written meanwhile stays hot, and the hot row wins over the chunk on reading).
+  // Rows that arrive later stay hot until the next pass.
   Status CompactDay(int64_t day, int64_t before) {
-    for (int64_t from = day; from < before;) {
+    std::vector<std::pair<int64_t, HotRow>> rows;  // by series
+    {
+      auto db = reads_.Acquire();
+      Stmt q(*db, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
+      q.Bind(1, day).Bind(2, before);
+      StepResult rc;
+      while ((rc = q.Step()) == kRow)
+        rows.emplace_back(q.Int(0),
+                          HotRow{q.Int(1), q.OptInt(2),
+                                 q.Null(3) ? std::nullopt : std::optional(q.Text(3)), q.OptInt(4)});
+      if (rc != kDone) return db->Error("compact: hot rows");
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t from = 0; from < rows.size();) {
+      size_t end = std::min(rows.size(), from + static_cast<size_t>(kCompactSliceRows));
+      while (end < rows.size() && rows[end].first == rows[end - 1].first) ++end;  // whole series
       std::lock_guard lock(w_.mu());
-      int64_t end = before;
-      {
-        Stmt q(w_, "SELECT t FROM readings WHERE t >= ? AND t < ? ORDER BY t LIMIT 1 OFFSET ?");
-        q.Bind(1, from).Bind(2, before).Bind(3, kCompactSliceRows);
-        // Up to the first instant past the slice; an instant with more rows than a
-        // slice is taken whole.
-        if (q.Step() == kRow) end = std::max(q.Int(0), from + 1);
-      }
-      Status s = CompactSlice(day, from, end);
+      Status s = CompactSlice(day, std::span(rows).subspan(from, end - from));
       if (!s.ok()) return s;
       from = end;
     }
     return Status::Ok();
   }
 
-  // Under w_.mu(): one transaction moving the hot rows of [from, end), all within
-  // `day`, into the day's chunks.
-  Status CompactSlice(int64_t day, int64_t from, int64_t end) {
+  // A hot row as read: the columns of `readings` but the series.
+  struct HotRow {
+    int64_t t;
+    std::optional<int64_t> v;
+    std::optional<std::string> txt;
+    std::optional<int64_t> flag;
+  };
+
+  // Under w_.mu(): one transaction moving `rows` (by series, then time; all within
+  // `day`) into their series' chunks of the day, each only if still as read.
+  Status CompactSlice(int64_t day, std::span<const std::pair<int64_t, HotRow>> rows) {
     Status s = w_.Exec("BEGIN IMMEDIATE");
     if (!s.ok()) return s;
-    std::map<int64_t, std::vector<ChunkEntry>> rows;
-    {
-      Stmt q(w_, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
-      q.Bind(1, from).Bind(2, end);
-      while (q.Step() == kRow) rows[q.Int(0)].push_back(EntryFrom(q, 1));
-    }
+    Stmt take(w_,
+              "DELETE FROM readings WHERE t = ?1 AND series = ?2 AND v IS ?3 AND txt IS ?4 AND "
+              "flag IS ?5");
     Stmt get(w_, "SELECT day, data FROM chunks WHERE series = ? AND day = ?");
     Stmt put(w_, "INSERT OR REPLACE INTO chunks (series, day, data) VALUES (?,?,?)");
-    for (auto& [series, entries] : rows) {
-      std::sort(entries.begin(), entries.end(), [](auto& a, auto& b) { return a.time < b.time; });
-      std::vector<ChunkEntry> old;
+    std::vector<ChunkEntry> entries, old;
+    for (size_t i = 0; s.ok() && i < rows.size();) {
+      int64_t series = rows[i].first;
+      entries.clear();
+      for (; i < rows.size() && rows[i].first == series; ++i) {
+        const HotRow& r = rows[i].second;
+        take.BindAll(r.t, series, r.v, r.txt, r.flag);
+        StepResult rc = take.Step();
+        take.Reset();
+        if (rc != kDone) {
+          s = w_.Error("compact: move hot row");
+          break;
+        }
+        if (w_.Changes() == 1)
+          entries.push_back({.time = r.t,
+                             .value = r.v ? Unpack(*r.v) : r.txt.value_or(""),
+                             .flag = r.flag ? static_cast<char>(*r.flag) : char{0}});
+      }
+      if (!s.ok() || entries.empty()) continue;
+      old.clear();
       get.Bind(1, series).Bind(2, day);
       if (get.Step() == kRow) s = DecodeChunk(day, get.Text(1), &old);
       get.Reset();
@@ -559,15 +594,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
       put.Bind(1, series).Bind(2, day).BindBlob(3, EncodeChunk(day, MergeEntries(old, entries)));
       StepResult rc = put.Step();
       put.Reset();
-      if (rc != kDone) {
-        s = w_.Error("write chunk");
-        break;
-      }
-    }
-    if (s.ok()) {
-      Stmt del(w_, "DELETE FROM readings WHERE t >= ? AND t < ?");
-      del.Bind(1, from).Bind(2, end);
-      if (del.Step() != kDone) s = w_.Error("delete compacted rows");
+      if (rc != kDone) s = w_.Error("write chunk");
     }
     if (!s.ok()) {
       w_.Exec("ROLLBACK");
