@@ -23,6 +23,10 @@
 # so that both builds read the very same file (its admin password is the earlier
 # run's: the login-token row is then skipped).
 #
+# BENCH_API_STORE=postgresql runs the same on PostgreSQL (a server of the bench's own
+# from Debian's postgresql-15, started on a free loopback port as the tests do, default
+# settings, fsync on) instead of the SQLite data directory.
+#
 # Installs nginx-light and wrk from Debian when missing. The startup derivation of AQI etc.
 # over the whole history is switched off ([derive] enabled = false; BENCH_API_DERIVE=on
 # keeps it): neither endpoint reads derived rows, and it would add minutes. Everything it
@@ -39,6 +43,7 @@ RUNS=${BENCH_API_RUNS:-1}
 ENDPOINTS=${BENCH_API_ENDPOINTS:-"latest year"}
 WITH_NGINX=${BENCH_API_NGINX:-on}
 DATA_FROM=${BENCH_API_DATA_FROM:-}
+STORE=${BENCH_API_STORE:-sqlite}
 
 say() { echo "api_bench: $*" >&2; }
 
@@ -74,6 +79,7 @@ cleanup() {
   stop "$NGINX_PID"
   stop "$SERVER_PID"
   wait 2>/dev/null
+  [ "$STORE" = postgresql ] && stop_pg
   rm -rf "$WORK" "$WWW"
 }
 trap cleanup EXIT
@@ -103,12 +109,23 @@ EOF
 [ "$DERIVE" = off ] && printf '\n[derive]\nenabled = false\n' >>"$WORK/ecohub.toml"
 
 DATA="$WORK/data"
+STORE_ARGS=()
+case "$STORE" in
+  sqlite) ;;
+  postgresql)
+    [ -z "$DATA_FROM" ] || { say "BENCH_API_DATA_FROM is a SQLite data directory: not with PostgreSQL"; exit 1; }
+    source "$(dirname "$0")/../tests/e2e/lib.sh"
+    start_pg || { say "cannot start PostgreSQL (postgresql-15 installed? scripts/setup.sh)"; exit 1; }
+    STORE_ARGS=(--store "$PG_URL")
+    echo "store: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') at $PG_URL (default settings)" ;;
+  *) say "BENCH_API_STORE is sqlite or postgresql, not '$STORE'"; exit 1 ;;
+esac
 if [ -n "$DATA_FROM" ]; then
   [ -f "$DATA_FROM/ecohub.db" ] || { say "no ecohub.db in $DATA_FROM"; exit 1; }
   cp -a "$DATA_FROM" "$DATA"
 fi
 T0=$(date +%s.%N)
-"$WORK/ecohub" --log-level info serve --config "$WORK/ecohub.toml" --data "$DATA" --demo \
+"$WORK/ecohub" --log-level info serve --config "$WORK/ecohub.toml" --data "$DATA" "${STORE_ARGS[@]}" --demo \
   --demo-history-days "$DAYS" --http-listen 127.0.0.1:0 --gateway-listen 127.0.0.1:0 \
   --admin-password-file "$WORK/admin.pw" >"$WORK/serve.out" 2>"$WORK/serve.err" &
 SERVER_PID=$!
@@ -152,7 +169,7 @@ for _ in $(seq 1200); do
 done
 echo "start-up compaction of the history (housekeeping): settled after $(( $(date +%s) - T2 )) s"
 
-KEY=$("$WORK/ecohub" --log-level error key add --data "$DATA" --owner admin --name bench 2>"$WORK/key.err" |
+KEY=$("$WORK/ecohub" --log-level error key add --data "$DATA" "${STORE_ARGS[@]}" --owner admin --name bench 2>"$WORK/key.err" |
       grep -o 'ehk_[A-Za-z0-9_-]*' | head -1)
 [ -n "$KEY" ] || { say "ecohub key add failed:"; cat "$WORK/key.err" >&2; exit 1; }
 AUTH="Authorization: Bearer $KEY"

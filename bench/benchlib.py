@@ -7,15 +7,17 @@ def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 
-def start(bin_path, data, devices, extra=()):
+def start(bin_path, data, devices, extra=(), cpus=None):
     """`ecohub serve --demo` with `devices` loggers and no history on `data`; returns
-    (process, gateway port, http port) once it listens."""
+    (process, gateway port, http port) once it listens. `cpus`: the cores it (every
+    thread of it) may run on; None: any."""
     gw = free_port()
     out = open(data + ".out", "w")
     p = subprocess.Popen([bin_path, "--log-level", "error", "serve", "--data", data, "--demo",
                           "--demo-devices", str(devices), "--demo-history-days", "0",
                           "--gateway-listen", f"127.0.0.1:{gw}", "--http-listen", "127.0.0.1:0"]
-                         + list(extra), stdout=out, stderr=subprocess.DEVNULL)
+                         + list(extra), stdout=out, stderr=subprocess.DEVNULL,
+                         preexec_fn=pinned(cpus))
     for _ in range(600):
         m = re.search(r"http listening on .*:(\d+)", open(data + ".out").read())
         if m:
@@ -24,6 +26,21 @@ def start(bin_path, data, devices, extra=()):
             raise SystemExit("server exited at start")
         time.sleep(0.1)
     raise SystemExit("server did not start")
+
+
+def pinned(cpus):
+    """A preexec_fn that keeps a child (and every thread it starts) on `cpus`."""
+    return None if cpus is None else (lambda: os.sched_setaffinity(0, cpus))
+
+
+def split_cores():
+    """(server cores, load generator core) when BENCH_PIN is on (the default with two
+    or more cores): the load generator gets the last core to itself, so that its own
+    scheduling delays are not counted as the server's; (None, None) otherwise."""
+    cores = sorted(os.sched_getaffinity(0))
+    if os.environ.get("BENCH_PIN", "on") != "on" or len(cores) < 2:
+        return None, None
+    return set(cores[:-1]), {cores[-1]}
 
 
 def metrics(http):

@@ -4,12 +4,18 @@ as N loggers, figures read from the server's /metrics.
 
 Prints readings/s durably stored (acknowledged after commit), p50/p99 packet-received
 to 9014-sent, the server's peak memory with 10,000 idle connections, and bytes on
-disk per stored value. Every process runs on 127.0.0.1 and is stopped at the end."""
+disk per stored value. Every process runs on 127.0.0.1 and is stopped at the end.
+
+BENCH_CONNECTIONS (1000) loggers each send a packet every BENCH_INTERVAL (0.06) s for
+BENCH_SECONDS (20) s; about 6 readings a packet, so 1000 at 0.125 s is about 50,000
+readings/s. BENCH_PIN (on with two cores or more) keeps the simulator on the last core
+and the server on the others. BENCH_IDLE (10000) idle connections for the memory
+figure; 0 skips it."""
 import json, os, resource, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
-from benchlib import metrics, proc_status, quantile  # noqa: E402
+from benchlib import metrics, pinned, proc_status, quantile, split_cores  # noqa: E402
 
 BIN = sys.argv[1]
 CONNS = int(os.environ.get("BENCH_CONNECTIONS", "1000"))
@@ -17,13 +23,15 @@ INTERVAL = float(os.environ.get("BENCH_INTERVAL", "0.06"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 IDLE = int(os.environ.get("BENCH_IDLE", "10000"))
 
+SERVER_CPUS, SIM_CPUS = split_cores()
+
 def start(data, devices):
     extra = []
     if os.environ.get("BENCH_DERIVE", "on") == "off":  # compare: no derivation on this node
         with open(data + ".toml", "w") as f:
             f.write("[derive]\nenabled = false\n")
         extra = ["--config", data + ".toml"]
-    return benchlib.start(BIN, data, devices, extra)
+    return benchlib.start(BIN, data, devices, extra, cpus=SERVER_CPUS)
 
 def rss_peak(pid):
     return proc_status(pid, "VmHWM")
@@ -37,7 +45,8 @@ try:
     srv, gw, http = start(data, CONNS)
     sim = subprocess.Popen([BIN, "sim", "--target", f"127.0.0.1:{gw}", "--devices", str(CONNS),
                             "--duration", str(SECONDS + 10), "--interval", str(INTERVAL), "--faults", "off",
-                            "--drain", "30"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                            "--drain", "30"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           preexec_fn=pinned(SIM_CPUS))
     time.sleep(5)  # warm-up: connections open, first commits
     m0, t0 = metrics(http), time.time()
     time.sleep(SECONDS)
@@ -53,14 +62,19 @@ try:
                                       text=True, check=True).stdout)
     print(f"gateway: {CONNS} connections, {rows / (t1 - t0):,.0f} readings/s durably stored, "
           f"{acks / (t1 - t0):,.0f} packets/s acked; ack latency p50 <= {p50 * 1000:.2f} ms, "
-          f"p99 <= {p99 * 1000:.2f} ms (histogram bucket upper bounds); server CPU {cpu} s")
+          f"p99 <= {p99 * 1000:.2f} ms (histogram bucket upper bounds); commit p99 <= "
+          f"{m1.get('ecohub_writer_commit_p99_micros', 0) / 1000:.2f} ms; server CPU {cpu} s")
     print(f"sim: {sim_out}")
+    if SIM_CPUS:
+        print(f"pinned: server on cores {sorted(SERVER_CPUS)}, simulator on core {min(SIM_CPUS)}")
     print(f"disk: {stats['readings']:,} readings in {stats['bytes_on_disk']:,} bytes: "
           f"{stats['reading_bytes_per_reading']:.2f} bytes per stored value for the readings, "
           f"{stats['raw_packet_bytes_per_reading']:.2f} more for the raw packets kept for tracing "
           f"({stats['bytes_per_reading']:.2f} in all)")
 
     # 2. Peak memory with IDLE idle connections.
+    if IDLE <= 0:
+        raise SystemExit(0)
     data = os.path.join(work, "idle")
     srv, gw, http = start(data, IDLE)
     base = rss_peak(srv.pid)
