@@ -23,7 +23,7 @@ if [ -z "$CXX" ]; then
   done
 fi
 [ -n "$CXX" ] || { echo "fuzz: no clang++ found" >&2; exit 1; }
-FLAGS=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FLAGS=(-std=c++20 -O1 -g1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$SRC")
 
 # The objects compile in parallel (nproc at a time), then each target links.
