@@ -117,7 +117,7 @@ case "$STORE" in
     source "$(dirname "$0")/../tests/e2e/lib.sh"
     start_pg || { say "cannot start PostgreSQL (postgresql-15 installed? scripts/setup.sh)"; exit 1; }
     STORE_ARGS=(--store "$PG_URL")
-    echo "store: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $NF}') at $PG_URL (default settings)" ;;
+    echo "store: PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') at $PG_URL (default settings)" ;;
   *) say "BENCH_API_STORE is sqlite or postgresql, not '$STORE'"; exit 1 ;;
 esac
 if [ -n "$DATA_FROM" ]; then
