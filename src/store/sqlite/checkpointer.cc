@@ -74,7 +74,6 @@ void Checkpointer::Run() {
     Status s = own_->CheckpointPassive();
     if (!s.ok() && s.code() != Code::kUnavailable)
       spdlog::warn("store: background {}", s.ToString());
-    ++background_passes_;
     lock.lock();
   }
 }

@@ -44,8 +44,7 @@ class Checkpointer {
   Checkpointer(const Checkpointer&) = delete;
   Checkpointer& operator=(const Checkpointer&) = delete;
 
-  // Passes run so far: in the background, and by the writer catching up.
-  uint64_t background_passes() const { return background_passes_; }
+  // Times the writer caught up so far.
   uint64_t catch_ups() const { return catch_ups_; }
 
  private:
@@ -62,7 +61,7 @@ class Checkpointer {
   int last_pages_ = 0;
   int next_pass_ = 0;
   int next_catch_up_ = 0;
-  std::atomic<uint64_t> background_passes_{0}, catch_ups_{0};
+  std::atomic<uint64_t> catch_ups_{0};
   std::mutex mu_;
   std::condition_variable wake_;
   bool due_ = false, stop_ = false;  // guarded by mu_

@@ -457,11 +457,16 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   }
 
   static ChunkEntry EntryFrom(const Stmt& q, int c) {
-    ChunkEntry e;
-    e.time = q.Int(c);
-    e.value = q.Null(c + 1) ? q.Text(c + 2) : Unpack(q.Int(c + 1));
-    e.flag = q.Null(c + 3) ? 0 : static_cast<char>(q.Int(c + 3));
-    return e;
+    return EntryOf(q.Int(c), q.OptInt(c + 1), q.Null(c + 1) ? q.Text(c + 2) : std::string(),
+                   q.OptInt(c + 3));
+  }
+  // A hot row's columns (t, v, txt, flag) as a chunk entry: v packs the value when
+  // it is not null, txt holds it otherwise.
+  static ChunkEntry EntryOf(int64_t t, std::optional<int64_t> v, std::string txt,
+                            std::optional<int64_t> flag) {
+    return {.time = t,
+            .value = v ? Unpack(*v) : std::move(txt),
+            .flag = flag ? static_cast<char>(*flag) : char{0}};
   }
 
   static Status LoadChunks(Stmt& q, int64_t series, int64_t from_day, int64_t to,
@@ -580,10 +585,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
           s = w_.Error("compact: move hot row");
           break;
         }
-        if (w_.Changes() == 1)
-          entries.push_back({.time = r.t,
-                             .value = r.v ? Unpack(*r.v) : r.txt.value_or(""),
-                             .flag = r.flag ? static_cast<char>(*r.flag) : char{0}});
+        if (w_.Changes() == 1) entries.push_back(EntryOf(r.t, r.v, r.txt.value_or(""), r.flag));
       }
       if (!s.ok() || entries.empty()) continue;
       old.clear();
