@@ -96,10 +96,11 @@ TEST_F(PostgresCoordinatorTest, AReleasedLeaseIsFreeForAnotherNode) {
 }
 
 TEST_F(PostgresCoordinatorTest, NewsReachesEveryNode) {
+  // The inboxes outlive the nodes, whose threads call the listeners until they stop.
+  Inbox at_a, at_b;
   auto a = Node();
   auto b = Node();
   ASSERT_TRUE(a && b);
-  Inbox at_a, at_b;
   a->OnChange(at_a.Listener());
   b->OnChange(at_b.Listener());
   // Listening starts with the coordinator's thread: publish until it is heard.
