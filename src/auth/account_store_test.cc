@@ -312,6 +312,41 @@ INSTANTIATE_TEST_SUITE_P(All, AccountStoreContract,
                                          store::pg::PostgresBackend<AccountStore>(OpenPostgres)),
                          store::BackendName<AccountStore>);
 
+// PostgreSQL only: a creation whose COMMIT was answered but whose answer was lost
+// (a failover at that moment) is retried without storing twice (store/pg/lease.h:
+// WriteOnce). Retried blindly, the user would come back "exists", the key as a
+// conflict and the notification twice.
+class PgAccountWritesOnce : public AccountStoreContract {};
+
+TEST_P(PgAccountWritesOnce, CreationsWhoseCommitIsLostAreStoredOnce) {
+  int64_t alice = 0;
+  int64_t key = 0;
+  {
+    store::pg::LoseCommits lose(store::pg::CommitLoss::kAfterCommit, 3);
+    alice = AddUser("alice");
+    ApiKey k;
+    k.name = "station feed";
+    k.owner_id = alice;
+    k.prefix = "ek_12";
+    auto id = store_->InsertKey(k, "hash-of-key");
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    key = *id;
+    ASSERT_TRUE(store_->InsertNotification({0, alice, 1000, "申请已批准", "request:1"}).ok());
+    EXPECT_EQ(lose.lost(), 3);
+  }
+  Restart();
+  EXPECT_EQ(store_->Users()->size(), 1u);
+  auto keys = store_->Keys(alice);
+  ASSERT_TRUE(keys.ok());
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ(keys->front().id, key);
+  EXPECT_EQ(store_->Notifications(alice, 10)->size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Pg, PgAccountWritesOnce,
+                         testing::Values(store::pg::PostgresBackend<AccountStore>(OpenPostgres)),
+                         store::BackendName<AccountStore>);
+
 // An accounts.db written before the level-3 columns: opening it adds them, counts
 // the passwords already set from the upgrade and the sessions as used when created.
 TEST(SqliteAccountStoreMigration, AnOlderDatabaseGainsTheLevel3Columns) {

@@ -11,15 +11,15 @@ namespace ecohub::auth {
 namespace {
 
 using store::pg::Conn;
+using store::pg::InsertOnce;
 using store::pg::Pool;
 using store::pg::Query;
 using store::pg::Read;
 using store::pg::ReadOne;
-using store::pg::ReturnedId;
 using store::pg::Rows;
 using store::pg::Run;
 using store::pg::Str;
-using store::pg::Transaction;
+using store::pg::WriteOnce;
 
 // Never edit a released step: add the next one.
 constexpr const char* kSteps[] = {
@@ -137,7 +137,7 @@ class PgAccountStore final : public AccountStore {
   explicit PgAccountStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
   Result<int64_t> InsertUser(const User& u, std::string_view password_hash) override {
-    return ReturnedId(Query(
+    return InsertOnce(
         *pool_,
         "INSERT INTO users (username, display_name, role, district_id, enterprise_id, "
         "department, password_hash, disabled, created, password_changed, must_change, "
@@ -145,7 +145,7 @@ class PgAccountStore final : public AccountStore {
         "$13) RETURNING id",
         "create user", u.username, u.display_name, RoleName(u.role), u.district_id, u.enterprise_id,
         u.department, password_hash, u.disabled, u.created, u.password_changed,
-        u.must_change_password, u.oidc_subject, u.oidc_claims));
+        u.must_change_password, u.oidc_subject, u.oidc_claims);
   }
   Result<User> GetUser(int64_t id) override {
     return ReadOne(*pool_, kUserById.c_str(), "no such user", ReadUser, id);
@@ -177,7 +177,7 @@ class PgAccountStore final : public AccountStore {
   }
   Status SetPasswordHash(int64_t user_id, std::string_view password_hash, UnixSeconds changed,
                          bool must_change) override {
-    return Transaction(*pool_, [&](Conn& db) {
+    return WriteOnce(*pool_, "set password", [&](Conn& db) {
       // The hash being replaced joins the history, which keeps the last few.
       Status s = db.Run(
           "INSERT INTO password_history (user_id, hash) "
@@ -231,7 +231,7 @@ class PgAccountStore final : public AccountStore {
   Result<int> InsertToken(std::string_view hash, int64_t user_id, UnixSeconds created,
                           UnixSeconds expires, int keep) override {
     int evicted = 0;
-    Status st = Transaction(*pool_, [&](Conn& db) {
+    Status st = WriteOnce(*pool_, "store token", [&](Conn& db) {
       Status s = db.Run(
           "INSERT INTO tokens (hash, user_id, created, expires, last_used) "
           "VALUES ($1,$2,$3,$4,$5)",
@@ -272,12 +272,12 @@ class PgAccountStore final : public AccountStore {
   }
 
   Result<int64_t> InsertKey(const ApiKey& k, std::string_view hash) override {
-    return ReturnedId(
-        Query(*pool_,
-              "INSERT INTO api_keys (name, owner_id, hash, prefix, datasets, created, expires, "
-              "revoked, request_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
-              "create key", k.name, k.owner_id, hash, k.prefix, JoinList(k.datasets), k.created,
-              k.expires, k.revoked, k.request_id));
+    return InsertOnce(
+        *pool_,
+        "INSERT INTO api_keys (name, owner_id, hash, prefix, datasets, created, expires, "
+        "revoked, request_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) RETURNING id",
+        "create key", k.name, k.owner_id, hash, k.prefix, JoinList(k.datasets), k.created,
+        k.expires, k.revoked, k.request_id);
   }
   Result<std::vector<ApiKey>> Keys(int64_t owner_id) override {
     return Read(*pool_, kKeysOf.c_str(), "list keys", ReadKey, owner_id);
@@ -307,13 +307,13 @@ class PgAccountStore final : public AccountStore {
   }
 
   Result<int64_t> InsertRequest(const DataRequest& r) override {
-    return ReturnedId(
-        Query(*pool_,
-              "INSERT INTO data_requests (dataset, requester_id, department, purpose, until, "
-              "delivery, status, decided_by, reason, created, decided, key_id) "
-              "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
-              "create request", r.dataset, r.requester_id, r.department, r.purpose, r.until,
-              r.delivery, r.status, r.decided_by, r.reason, r.created, r.decided, r.key_id));
+    return InsertOnce(
+        *pool_,
+        "INSERT INTO data_requests (dataset, requester_id, department, purpose, until, "
+        "delivery, status, decided_by, reason, created, decided, key_id) "
+        "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id",
+        "create request", r.dataset, r.requester_id, r.department, r.purpose, r.until, r.delivery,
+        r.status, r.decided_by, r.reason, r.created, r.decided, r.key_id);
   }
   Result<DataRequest> GetRequest(int64_t id) override {
     return ReadOne(*pool_, kRequestById.c_str(), "no such request", ReadRequest, id);
@@ -322,7 +322,7 @@ class PgAccountStore final : public AccountStore {
     return Read(*pool_, kRequestsAll.c_str(), "list requests", ReadRequest);
   }
   Status DecideRequest(const DataRequest& r, const std::optional<Grant>& grant) override {
-    return Transaction(*pool_, [&](Conn& db) {
+    return WriteOnce(*pool_, "decide request", [&](Conn& db) {
       auto decided = db.Query(
           "UPDATE data_requests SET status = $1, decided_by = $2, reason = $3, decided = $4, "
           "key_id = $5 WHERE id = $6 AND status = 'pending'",
@@ -336,7 +336,7 @@ class PgAccountStore final : public AccountStore {
     });
   }
   Status RevokeRequest(int64_t id, std::string_view reason, UnixSeconds now) override {
-    return Transaction(*pool_, [&](Conn& db) {
+    return WriteOnce(*pool_, "revoke request", [&](Conn& db) {
       auto revoked = db.Query(
           "UPDATE data_requests SET status = 'revoked', reason = $1, until = $2 "
           "WHERE id = $3 AND status = 'approved' AND until > $2",
@@ -359,8 +359,10 @@ class PgAccountStore final : public AccountStore {
   }
 
   Status InsertNotification(const Notification& n) override {
-    return Run(*pool_, "INSERT INTO notifications (user_id, t, text, object) VALUES ($1,$2,$3,$4)",
-               "notify", n.user_id, n.time, n.text, n.object);
+    return WriteOnce(*pool_, "notify", [&](Conn& db) {
+      return db.Run("INSERT INTO notifications (user_id, t, text, object) VALUES ($1,$2,$3,$4)",
+                    "notify", n.user_id, n.time, n.text, n.object);
+    });
   }
   Result<std::vector<Notification>> Notifications(int64_t user_id, size_t limit) override {
     return Read(

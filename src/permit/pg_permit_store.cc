@@ -1,5 +1,7 @@
 #include "permit/pg_permit_store.h"
 
+#include <charconv>
+
 #include "permit/json.h"
 #include "store/pg/lease.h"
 
@@ -7,6 +9,7 @@ namespace ecohub::permit {
 
 namespace {
 
+using store::pg::Conn;
 using store::pg::Pool;
 using store::pg::Read;
 using store::pg::ReadOne;
@@ -60,16 +63,22 @@ class PgPermitStore final : public PermitStore {
     Permit stored = p;
     stored.id = 0;
     std::string body = ToJson(stored).dump();
-    auto put = ReadOne(
-        *pool_, kPut, "put permit",
-        [](const Rows& q, int i) {
-          return PutOutcome{q.Int(i, 0), q.Bool(i, 1)};
-        },
-        p.number, p.enterprise_id, body);
-    // An upsert always returns its row: kNotFound here would be PostgreSQL's bug.
-    if (!put.ok() && put.status().code() == Code::kNotFound)
-      return Status::Internal("postgresql: the permit upsert returned no row");
-    return put;
+    // Once only, so that a retry after a lost COMMIT still tells a new permit
+    // (its id recorded with " new") from a replaced one.
+    auto put =
+        store::pg::WriteOnceReturning(*pool_, "put permit", [&](Conn& db) -> Result<std::string> {
+          auto row = db.Query(kPut, "put permit", p.number, p.enterprise_id, body);
+          if (!row.ok()) return row.status();
+          // An upsert always returns its row: none here would be PostgreSQL's bug.
+          if (row->empty())
+            return Status::Internal("postgresql: the permit upsert returned no row");
+          return std::to_string(row->Int(0, 0)) + (row->Bool(0, 1) ? " new" : "");
+        });
+    if (!put.ok()) return put.status();
+    PutOutcome out;
+    std::from_chars(put->data(), put->data() + put->size(), out.id);
+    out.created = put->ends_with(" new");
+    return out;
   }
 
   Result<Permit> Get(int64_t id) override {

@@ -152,8 +152,9 @@ class Alarms final : public AlarmStore {
       return Status::InvalidInput("an alarm moves to acknowledged or closed only");
     Result<Alarm> out = Status::Internal("alarm transition did not run");
     // The change and the read of the result in one transaction: the row as this
-    // transition left it (or, when it changed nothing, as the winner left it).
-    Status s = Transaction(pool_, [&](Conn& conn) {
+    // transition left it (or, when it changed nothing, as the winner left it). Once
+    // only: a retry after a lost COMMIT would find the alarm moved and refuse.
+    Status s = WriteOnce(pool_, "alarm transition", [&](Conn& conn) {
       auto changed = conn.Query(sql, "alarm transition", id, by, at, comment);
       if (!changed.ok()) return changed.status();
       out = GetAlarmOn(conn, id);
@@ -164,6 +165,8 @@ class Alarms final : public AlarmStore {
       return Status::Ok();
     });
     if (!s.ok()) return s;
+    // An earlier try committed and this one did not run: the row as it is now.
+    if (!out.ok()) return GetAlarm(id);
     return out;
   }
 

@@ -126,9 +126,10 @@ class Audit final : public AuditStore {
  private:
   // `body(conn, head)` in one transaction that holds the chain: the head is read
   // under a transaction-scoped advisory lock, so no other session reads it until
-  // COMMIT or ROLLBACK.
+  // COMMIT or ROLLBACK. Once only: entries appended again after a lost COMMIT would
+  // stand in the chain twice.
   Status AfterHead(const std::function<Status(Conn&, AuditEntry&)>& body) {
-    return Transaction(pool_, [&](Conn& conn) {
+    return WriteOnce(pool_, "append audit", [&](Conn& conn) {
       Status s = conn.Run("SELECT pg_advisory_xact_lock(hashtext('ecohub audit'))", "audit lock");
       if (!s.ok()) return s;
       auto head = LastOn(conn, "audit head");

@@ -1,7 +1,9 @@
 #include "store/pg/db.h"
 
 #include <libpq-fe.h>
+#include <sys/socket.h>
 
+#include <atomic>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -41,7 +43,23 @@ std::string OneLine(std::string why) {
   return out;
 }
 
+std::mutex commit_loss_mu;
+std::function<CommitLoss()> commit_loss;  // guarded by commit_loss_mu
+std::atomic<bool> commit_loss_set{false};
+
+CommitLoss CommitLossNow() {
+  if (!commit_loss_set.load(std::memory_order_relaxed)) return CommitLoss::kNone;
+  std::lock_guard lock(commit_loss_mu);
+  return commit_loss ? commit_loss() : CommitLoss::kNone;
+}
+
 }  // namespace
+
+void SetCommitLossForTesting(std::function<CommitLoss()> f) {
+  std::lock_guard lock(commit_loss_mu);
+  commit_loss_set = static_cast<bool>(f);
+  commit_loss = std::move(f);
+}
 
 // --- Rows -----------------------------------------------------------------------------
 
@@ -140,7 +158,12 @@ Status Conn::Configure() {
   return Exec(sql);
 }
 
-bool Conn::Healthy() const { return PQstatus(c_) == CONNECTION_OK; }
+bool Conn::Healthy() const { return !dropped_ && PQstatus(c_) == CONNECTION_OK; }
+
+void Conn::Drop() {
+  shutdown(PQsocket(c_), SHUT_RDWR);
+  dropped_ = true;
+}
 
 int Conn::Socket() const { return PQsocket(c_); }
 
@@ -158,6 +181,7 @@ std::vector<std::pair<std::string, std::string>> Conn::TakeNotifications() {
 }
 
 Status Conn::Reconnect() {
+  dropped_ = false;
   PQreset(c_);
   if (PQstatus(c_) != CONNECTION_OK) return Error("reconnect");
   return Configure();
@@ -167,7 +191,8 @@ Status Conn::Error(std::string_view what, pg_result* r) const {
   std::string why = r ? PQresultErrorMessage(r) : "";
   if (why.empty()) why = PQerrorMessage(c_);
   why = OneLine(std::move(why));
-  return Status(CodeOf(c_, r), "postgresql " + std::string(what) + ": " + why);
+  Code code = dropped_ ? Code::kUnavailable : CodeOf(c_, r);
+  return Status(code, "postgresql " + std::string(what) + ": " + why);
 }
 
 Status Conn::Exec(std::string_view sql) {
@@ -198,8 +223,17 @@ Status Conn::InTransaction(const std::function<Status()>& body) {
     if (Healthy()) Exec("ROLLBACK");
     return s;
   }
+  const CommitLoss loss = CommitLossNow();
+  if (loss == CommitLoss::kBeforeCommit) {
+    Drop();
+    return Status::Unavailable("postgresql commit: connection lost before COMMIT (test)");
+  }
   s = Exec("COMMIT");
   if (!s.ok() && Healthy()) Exec("ROLLBACK");
+  if (s.ok() && loss == CommitLoss::kAfterCommit) {
+    Drop();
+    return Status::Unavailable("postgresql commit: connection lost after COMMIT (test)");
+  }
   return s;
 }
 
@@ -230,12 +264,22 @@ Status Conn::CopyIn(const char* copy_sql, std::string_view data) {
 }
 
 Status Conn::Migrate(std::string_view module, std::span<const char* const> steps) {
-  Status s = Exec(
+  // The versions of every module, and the keys of the writes that must apply once
+  // (WriteOnce, lease.h), which every module may use. Two nodes creating a table at
+  // once: one of them sees a unique violation on the catalog; the table is there
+  // either way.
+  constexpr const char* kShared[] = {
       "CREATE TABLE IF NOT EXISTS schema_versions (module TEXT PRIMARY KEY, version INTEGER NOT "
-      "NULL)");
-  // Two nodes creating the table at once: one of them sees a unique violation on
-  // the catalog; the table is there either way.
-  if (!s.ok() && s.code() != Code::kConflict) return s;
+      "NULL)",
+      "CREATE TABLE IF NOT EXISTS applied_writes (key TEXT PRIMARY KEY, result TEXT NOT NULL "
+      "DEFAULT '', t TIMESTAMPTZ NOT NULL DEFAULT now())",
+      "CREATE INDEX IF NOT EXISTS applied_writes_t ON applied_writes (t)",
+  };
+  Status s = Status::Ok();
+  for (const char* sql : kShared) {
+    s = Exec(sql);
+    if (!s.ok() && s.code() != Code::kConflict) return s;
+  }
   const std::string name(module);
   for (;;) {
     bool done = false;

@@ -156,7 +156,8 @@ class Conn {
   }
   // BEGIN, `body`, then COMMIT, or ROLLBACK when the body fails. The body's status
   // is returned; a COMMIT that fails returns its error (nothing was stored, unless
-  // the connection was lost during the COMMIT: kUnavailable, outcome unknown).
+  // the connection was lost during the COMMIT: kUnavailable, outcome unknown; see
+  // WriteOnce in lease.h for writes that must then be retried without applying twice).
   Status InTransaction(const std::function<Status()>& body);
   // COPY <table> FROM STDIN (text format) with `data`: lines of tab-separated
   // fields, `\N` for NULL, escaped with CopyField. `copy_sql` is the COPY statement.
@@ -175,6 +176,9 @@ class Conn {
 
   // False once the connection is lost; Reconnect() then tries again.
   bool Healthy() const;
+  // Cuts the connection as a failover or a cut cable would (the server sees it
+  // close and rolls back what was not committed); Reconnect() then makes a new one.
+  void Drop();
   Status Reconnect();
   // The error of the last failed call on this connection, with `what` in front.
   Status Error(std::string_view what, pg_result* r = nullptr) const;
@@ -185,7 +189,17 @@ class Conn {
 
   pg_conn* c_;
   ConnOptions options_;
+  bool dropped_ = false;
 };
+
+// For tests: where a transaction loses its connection, as a failover would.
+// kBeforeCommit drops it instead of sending COMMIT (the server rolls back);
+// kAfterCommit drops it once the COMMIT has been answered, before the caller learns
+// of it. Either way Conn::InTransaction returns kUnavailable: to the caller the
+// outcome is unknown. Asked before every COMMIT of every connection in the process;
+// an empty function (the default) loses nothing.
+enum class CommitLoss { kNone, kBeforeCommit, kAfterCommit };
+void SetCommitLossForTesting(std::function<CommitLoss()> f);
 
 // Appends `v` to `out` escaped for COPY's text format (backslash, tab, newline,
 // carriage return).

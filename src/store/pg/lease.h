@@ -1,9 +1,12 @@
 // Using a Pool's connections (db.h) one lease at a time, for the modules written over
 // it (the store's modules, the account and permit stores): one statement, a
-// transaction, a module's migrations, each on a connection leased for that call
-// only; and a query's rows read into values by a function `read(const Rows&, int row)`.
+// transaction, a write applied once, a module's migrations, each on a connection
+// leased for that call only; and a query's rows read into values by a function
+// `read(const Rows&, int row)`.
 #pragma once
 
+#include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -47,6 +50,49 @@ inline Status Transaction(Pool& pool, const std::function<Status(Conn&)>& body) 
   if (!db.ok()) return db.status();
   Conn& conn = **db;
   return conn.InTransaction([&] { return body(conn); });
+}
+
+// A write that must not apply twice, retried when its outcome is unknown. A
+// transaction whose connection is lost during COMMIT (a failover, a restart, a cut
+// cable) may or may not have committed; run again blindly, a plain INSERT would
+// store its row twice. WriteOnce gives the write a fresh random key and records it,
+// with what `body` returns (e.g. a new row's id, as text), in table applied_writes in
+// the same transaction as the change. On kUnavailable it leases a connection again
+// (the pool reconnects, to the new primary after a failover) and tries once more
+// with the same key, for up to `window`: a key that is already there means an
+// earlier try committed, and its recorded result is returned without running `body`
+// again. Any other error is returned at once. After the window: kUnavailable, the
+// outcome still unknown.
+//
+// `body` must read what it depends on inside its transaction: it may run more than
+// once. Keys older than a day are deleted now and then (no retry lasts that long).
+Result<std::string> WriteOnceReturning(Pool& pool, std::string_view what,
+                                       const std::function<Result<std::string>(Conn&)>& body,
+                                       std::chrono::milliseconds window = std::chrono::seconds(30));
+// The same for a body with nothing to record.
+inline Status WriteOnce(Pool& pool, std::string_view what,
+                        const std::function<Status(Conn&)>& body) {
+  auto r = WriteOnceReturning(pool, what, [&](Conn& db) -> Result<std::string> {
+    Status s = body(db);
+    if (!s.ok()) return s;
+    return std::string();
+  });
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+// WriteOnce of one INSERT ... RETURNING id: the new row's id, also when it is an
+// earlier try's.
+template <typename... V>
+Result<int64_t> InsertOnce(Pool& pool, const char* sql, std::string_view what, const V&... values) {
+  auto id = WriteOnceReturning(pool, what, [&](Conn& db) -> Result<std::string> {
+    auto r = ReturnedId(db.Query(sql, what, values...));
+    if (!r.ok()) return r.status();
+    return std::to_string(*r);
+  });
+  if (!id.ok()) return id.status();
+  int64_t v = 0;
+  std::from_chars(id->data(), id->data() + id->size(), v);
+  return v;
 }
 
 // Conn::Migrate on a leased connection.

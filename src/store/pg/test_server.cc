@@ -186,4 +186,15 @@ TestServer* TestServer::Shared(std::string* why) {
   return server.get();
 }
 
+LoseCommits::LoseCommits(CommitLoss how, int times) {
+  // Called under db.cc's lock, one COMMIT at a time.
+  SetCommitLossForTesting([how, times, lost = lost_] {
+    if (*lost >= times) return CommitLoss::kNone;
+    ++*lost;
+    return how;
+  });
+}
+
+LoseCommits::~LoseCommits() { SetCommitLossForTesting(nullptr); }
+
 }  // namespace ecohub::store::pg

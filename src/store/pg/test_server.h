@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "store/pg/db.h"
 
 namespace ecohub::store::pg {
 
@@ -60,6 +61,20 @@ class TestServer {
   std::string user_;  // the account the server runs as ("" for this one)
   Options options_;
   int port_ = 0;
+};
+
+// While it lives, the next `times` COMMITs of any connection in the process lose
+// their connection as `how` says (db.h: SetCommitLossForTesting).
+class LoseCommits {
+ public:
+  LoseCommits(CommitLoss how, int times);
+  ~LoseCommits();
+  LoseCommits(const LoseCommits&) = delete;
+  LoseCommits& operator=(const LoseCommits&) = delete;
+  int lost() const { return *lost_; }  // how many were lost so far
+
+ private:
+  std::shared_ptr<int> lost_ = std::make_shared<int>(0);
 };
 
 // A database name for a test folder: lower case letters, digits and '_', at most 63
