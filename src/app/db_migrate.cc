@@ -3,9 +3,12 @@
 // counts of both sides, the ids the audit log names, and the audit chain (copied
 // row for row, so its signatures and the anchors outside still hold).
 //
+// Accounts and permits (accounts.db and permits.db of the data directory) are copied
+// table by table, ids, password hashes and sealed keys as they are, so that every
+// user signs in on PostgreSQL as before; login sessions come along too.
+//
 // Not copied: raw packets (a short-lived trace; the store keeps them by time and
-// device only) and accounts and permits, which stay in their own files of the data
-// directory (accounts.db, permits.db).
+// device only).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -15,6 +18,8 @@
 #include "app/audit_verdict.h"
 #include "app/cli_support.h"
 #include "app/commands.h"
+#include "auth/pg_account_store.h"
+#include "auth/sqlite_account_store.h"
 #include "derive/kinds.h"
 #include "derive/noise_jobs.h"
 #include "store/audit.h"
@@ -162,6 +167,55 @@ Status CopyDerivedAndAlarms(store::Store& from, store::Store& to) {
   return Status::Ok();
 }
 
+// The account and permit stores of one side.
+struct Side {
+  std::unique_ptr<auth::AccountStore> accounts;
+  std::unique_ptr<permit::PermitStore> permits;
+};
+
+Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
+  Side side;
+  auto accounts =
+      url.empty() ? auth::OpenSqliteAccountStore(data_dir) : auth::OpenPostgresAccountStore(url);
+  if (!accounts.ok()) return accounts.status();
+  side.accounts = std::move(*accounts);
+  auto permits = OpenPermitStore(url, data_dir);
+  if (!permits.ok()) return permits.status();
+  side.permits = std::move(*permits);
+  return side;
+}
+
+// What the account and permit stores hold, added to `c`.
+Status CountSide(Side& side, Counts* c) {
+  auto users = side.accounts->Users();
+  auto keys = side.accounts->Keys(0);
+  auto requests = side.accounts->Requests();
+  auto permits = side.permits->List();
+  for (auto s : {users.status(), keys.status(), requests.status(), permits.status()})
+    if (!s.ok()) return s;
+  (*c)["users"] = users->size();
+  (*c)["api keys"] = keys->size();
+  (*c)["data requests"] = requests->size();
+  (*c)["permits"] = permits->size();
+  int64_t notes = 0;
+  for (const auto& u : *users) {
+    auto n = side.accounts->Notifications(u.id, SIZE_MAX);
+    if (!n.ok()) return n.status();
+    notes += n->size();
+  }
+  (*c)["notifications"] = notes;
+  return Status::Ok();
+}
+
+Status CopySide(Side& from, Side& to) {
+  auto accounts = from.accounts->ExportTables();
+  if (!accounts.ok()) return accounts.status();
+  if (Status s = to.accounts->ImportTables(*accounts); !s.ok()) return s;
+  auto permits = from.permits->ExportTables();
+  if (!permits.ok()) return permits.status();
+  return to.permits->ImportTables(*permits);
+}
+
 Status CopyAudit(store::Store& from, store::Store& to) {
   std::vector<store::AuditEntry> rows;
   Status failed;
@@ -195,10 +249,16 @@ int RunMigrate(const MigrateArgs& a) {
   if (!keys.ok()) return Fail(keys.status());
   auto shared_keys = std::make_shared<const crypto::KeyRing>(std::move(*keys));
   (*to)->UseAuditKeys(shared_keys);
+  auto side_from = OpenSide("", a.from);
+  if (!side_from.ok()) return Fail(side_from.status());
+  auto side_to = OpenSide(a.to, a.from);
+  if (!side_to.ok()) return Fail(side_to.status());
   auto before = CountsOf(**from);
   auto empty = CountsOf(**to);
   if (!before.ok()) return Fail(before.status());
   if (!empty.ok()) return Fail(empty.status());
+  if (Status s = CountSide(*side_from, &*before); !s.ok()) return Fail(s);
+  if (Status s = CountSide(*side_to, &*empty); !s.ok()) return Fail(s);
   for (const auto& [what, n] : *empty)
     if (n != 0)
       return Fail(Status::InvalidInput("the destination is not empty (" + what + ": " +
@@ -206,10 +266,12 @@ int RunMigrate(const MigrateArgs& a) {
   Status s = CopyRegistry(**from, **to);
   if (s.ok()) s = CopyReadings(**from, **to, (*before)["readings"]);
   if (s.ok()) s = CopyDerivedAndAlarms(**from, **to);
+  if (s.ok()) s = CopySide(*side_from, *side_to);
   if (s.ok()) s = CopyAudit(**from, **to);
   if (!s.ok()) return Fail(s);
   auto after = CountsOf(**to);
   if (!after.ok()) return Fail(after.status());
+  if (Status c = CountSide(*side_to, &*after); !c.ok()) return Fail(c);
   bool same = true;
   std::printf("%-24s %12s %12s\n", "", "SQLite", "PostgreSQL");
   for (const auto& [what, n] : *before) {

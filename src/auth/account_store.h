@@ -20,6 +20,7 @@
 
 #include "auth/policy.h"
 #include "core/status.h"
+#include "core/table_rows.h"
 #include "core/time.h"
 
 namespace ecohub::auth {
@@ -174,6 +175,18 @@ class AccountStore {
   // Notifications; Notifications() is newest first, at most `limit`.
   virtual Status InsertNotification(const Notification& n) = 0;
   virtual Result<std::vector<Notification>> Notifications(int64_t user_id, size_t limit) = 0;
+
+  // For `ecohub db migrate` (SQLite into PostgreSQL): every table as stored, and the
+  // same tables written into an empty store, ids, hashes and sealed keys as they are,
+  // in one transaction. SQLite exports, PostgreSQL imports; the other direction is
+  // kInvalidInput.
+  virtual Result<std::vector<TableRows>> ExportTables() = 0;
+  virtual Status ImportTables(const std::vector<TableRows>& tables) = 0;
 };
+
+// The account tables in the order they are copied.
+inline constexpr const char* kAccountTables[] = {"users",         "tokens",          "api_keys",
+                                                 "datasets",      "data_requests",   "grants",
+                                                 "notifications", "password_history"};
 
 }  // namespace ecohub::auth

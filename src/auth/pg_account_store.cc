@@ -136,6 +136,13 @@ class PgAccountStore final : public AccountStore {
  public:
   explicit PgAccountStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
+  Result<std::vector<TableRows>> ExportTables() override {
+    return store::pg::NoExportFromPostgres("accounts");
+  }
+  Status ImportTables(const std::vector<TableRows>& tables) override {
+    return store::pg::CopyTables(*pool_, tables);
+  }
+
   Result<int64_t> InsertUser(const User& u, std::string_view password_hash) override {
     return InsertOnce(
         *pool_,

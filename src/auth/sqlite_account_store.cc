@@ -131,6 +131,14 @@ class SqliteAccountStore final : public AccountStore {
  public:
   explicit SqliteAccountStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 
+  Result<std::vector<TableRows>> ExportTables() override {
+    std::lock_guard lock(db_->mu());
+    return store::sqlite::ReadTables(*db_, kAccountTables);
+  }
+  Status ImportTables(const std::vector<TableRows>&) override {
+    return store::sqlite::NoImportIntoSqlite("accounts");
+  }
+
   Result<int64_t> InsertUser(const User& u, std::string_view password_hash) override {
     std::lock_guard lock(db_->mu());
     return db_->InsertReturningId(

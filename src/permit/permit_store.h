@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/table_rows.h"
 #include "permit/types.h"
 
 namespace ecohub::permit {
@@ -31,6 +32,11 @@ class PermitStore {
   virtual Result<std::vector<Permit>> List() = 0;
   // The permits of one enterprise (any state, any validity), ordered by id.
   virtual Result<std::vector<Permit>> ForEnterprise(int64_t enterprise_id) = 0;
+
+  // For `ecohub db migrate`, as AccountStore's: table `permits` as stored (SQLite),
+  // written into an empty store with its ids (PostgreSQL).
+  virtual Result<std::vector<TableRows>> ExportTables() = 0;
+  virtual Status ImportTables(const std::vector<TableRows>& tables) = 0;
 };
 
 }  // namespace ecohub::permit

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "permit/json.h"
 #include "permit/pg_permit_store.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/contract_fixture.h"
@@ -105,6 +108,34 @@ INSTANTIATE_TEST_SUITE_P(All, PermitStoreContract,
                          testing::Values(Backend{"sqlite", OpenSqlite},
                                          store::pg::PostgresBackend<PermitStore>(OpenPostgres)),
                          store::BackendName<PermitStore>);
+
+// `ecohub db migrate`'s copy of the permits: SQLite's table written into an empty
+// PostgreSQL store keeps ids and bodies, and the next permit gets the next id.
+TEST(PermitTablesCopy, SqliteTableReadsBackTheSameFromPostgres) {
+  std::string why = store::pg::TestServerUnavailable();
+  if (!why.empty()) GTEST_SKIP() << why;
+  std::string dir = store::FreshTestDir("/ecohub_permits_copy_");
+  auto from = OpenSqlitePermitStore(dir);
+  ASSERT_TRUE(from.ok()) << from.status().ToString();
+  ASSERT_TRUE((*from)->Put(Sample("P-1", 3)).ok());
+  ASSERT_TRUE((*from)->Put(Sample("P-2", 4)).ok());
+  auto tables = (*from)->ExportTables();
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  store::pg::TestServer* server = store::pg::TestServer::Shared(nullptr);
+  std::string db = store::pg::DatabaseNameFor(dir);
+  ASSERT_TRUE(server->CreateDatabase(db).ok());
+  auto to = OpenPostgresPermitStore(server->Url(db));
+  ASSERT_TRUE(to.ok()) << to.status().ToString();
+  Status imported = (*to)->ImportTables(*tables);
+  ASSERT_TRUE(imported.ok()) << imported.ToString();
+  auto a = (*from)->List().value(), b = (*to)->List().value();
+  ASSERT_EQ(b.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) EXPECT_EQ(ToJson(a[i]).dump(), ToJson(b[i]).dump());
+  auto next = (*to)->Put(Sample("P-3", 5));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->id, b.back().id + 1);
+  std::filesystem::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace ecohub::permit

@@ -58,6 +58,13 @@ class PgPermitStore final : public PermitStore {
  public:
   explicit PgPermitStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
+  Result<std::vector<TableRows>> ExportTables() override {
+    return store::pg::NoExportFromPostgres("permits");
+  }
+  Status ImportTables(const std::vector<TableRows>& tables) override {
+    return store::pg::CopyTables(*pool_, tables);
+  }
+
   Result<PutOutcome> Put(const Permit& p) override {
     if (p.number.empty()) return Status::InvalidInput("a permit needs its number");
     Permit stored = p;

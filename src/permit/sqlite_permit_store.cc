@@ -53,6 +53,15 @@ class SqlitePermitStore final : public PermitStore {
  public:
   explicit SqlitePermitStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
 
+  Result<std::vector<TableRows>> ExportTables() override {
+    std::lock_guard lock(db_->mu());
+    constexpr const char* kTables[] = {"permits"};
+    return store::sqlite::ReadTables(*db_, kTables);
+  }
+  Status ImportTables(const std::vector<TableRows>&) override {
+    return store::sqlite::NoImportIntoSqlite("permits");
+  }
+
   Result<PutOutcome> Put(const Permit& p) override {
     if (p.number.empty()) return Status::InvalidInput("a permit needs its number");
     Permit stored = p;

@@ -22,6 +22,8 @@ check() { if eval "$1"; then echo "ok   $2"; else echo "FAIL $2"; fail=1; fi; }
 GW=$(free_port)
 start_server "$BIN" "$WORK/data" "$GW" "$WORK/sqlite.log" --demo --demo-history-days 2
 city_sqlite=$(http_get "$HTTP_PORT" /api/v1/public/aqi/city)
+# A session opened on SQLite: the accounts come along, so it still works on PostgreSQL.
+token=$(python3 -c "import sys; sys.path.insert(0, '$(dirname "$0")'); from ehtest import login; print(login($HTTP_PORT))")
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
 "$BIN" db dump --data "$WORK/data" | sort >"$WORK/sqlite.csv"
@@ -30,6 +32,7 @@ cat "$WORK/migrate.out"
 check '[ "${rc:-0}" -eq 0 ]' "db migrate exits 0 ($(tail -1 "$WORK/migrate.err"))"
 check '! grep -q DIFFERENT "$WORK/migrate.out"' "every count the same on both sides"
 check 'grep -q "\"ok\":true" "$WORK/migrate.out"' "the copied audit chain verifies against the SQLite anchors"
+check 'grep -Eq "^users +[1-9][0-9]* +[1-9]" "$WORK/migrate.out"' "the accounts copied (users on both sides)"
 
 "$BIN" db dump --store "$PG_URL" | sort >"$WORK/pg.csv"
 check '[ "$(wc -l <"$WORK/sqlite.csv")" -gt 10000 ]' "the source held a real history ($(wc -l <"$WORK/sqlite.csv") readings)"
@@ -41,6 +44,10 @@ check '[ "$v" -eq 0 ]' "audit verify on PostgreSQL: $(head -c 200 "$WORK/verify.
 mv "$WORK/data/ecohub.db" "$WORK/ecohub.db.old"
 start_server "$BIN" "$WORK/data" "$GW" "$WORK/pg.log" --store "$PG_URL"
 city_pg=$(http_get "$HTTP_PORT" /api/v1/public/aqi/city)
+me=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP_PORT/api/v1/me")
+check '[ "$me" = 200 ]' "a session opened on SQLite is valid on the migrated PostgreSQL node (HTTP $me)"
+fresh=$(python3 -c "import sys; sys.path.insert(0, '$(dirname "$0")'); from ehtest import login; print(login($HTTP_PORT))" 2>/dev/null || true)
+check '[ -n "$fresh" ]' "admin signs in on the migrated node with the SQLite password"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 mv "$WORK/ecohub.db.old" "$WORK/data/ecohub.db"
 sites_sqlite=$(printf '%s' "$city_sqlite" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("time"))')

@@ -79,4 +79,36 @@ Result<std::string> WriteOnceReturning(Pool& pool, std::string_view what,
   }
 }
 
+Status CopyTable(Conn& db, const TableRows& rows) {
+  auto quoted = [](const std::string& name) { return "\"" + name + "\""; };
+  std::string columns;
+  for (const std::string& c : rows.columns) columns += (columns.empty() ? "" : ", ") + quoted(c);
+  std::string data;
+  for (const auto& row : rows.rows) {
+    for (size_t c = 0; c < row.size(); ++c) {
+      if (c) data += '\t';
+      if (row[c])
+        CopyField(*row[c], &data);
+      else
+        data += "\\N";
+    }
+    data += '\n';
+  }
+  const std::string copy = "COPY " + quoted(rows.table) + " (" + columns + ") FROM STDIN";
+  if (Status s = db.CopyIn(copy.c_str(), data); !s.ok()) return s;
+  auto identity = db.Query(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+      "current_schema() AND table_name = $1 AND is_identity = 'YES'",
+      "identity columns", rows.table);
+  if (!identity.ok()) return identity.status();
+  for (int i = 0; i < identity->size(); ++i) {
+    const std::string column(identity->Text(i, 0));
+    const std::string sql = "SELECT setval(pg_get_serial_sequence($1, $2), max(" + quoted(column) +
+                            "), true) FROM " + quoted(rows.table) + " HAVING max(" +
+                            quoted(column) + ") IS NOT NULL";
+    if (Status s = db.Run(sql.c_str(), "move identity", rows.table, column); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 }  // namespace ecohub::store::pg

@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/table_rows.h"
 #include "store/pg/db.h"
 
 namespace ecohub::store::pg {
@@ -93,6 +94,25 @@ Result<int64_t> InsertOnce(Pool& pool, const char* sql, std::string_view what, c
   int64_t v = 0;
   std::from_chars(id->data(), id->data() + id->size(), v);
   return v;
+}
+
+// Writes `rows` into its table with COPY, the values as given (identity columns
+// too), then moves each identity column's sequence past the largest value, so that
+// the next row inserted gets a new id. For `ecohub db migrate`, inside the caller's
+// transaction.
+Status CopyTable(Conn& db, const TableRows& rows);
+// CopyTable of each of `tables` in one transaction: all of them or none.
+inline Status CopyTables(Pool& pool, const std::vector<TableRows>& tables) {
+  return Transaction(pool, [&](Conn& db) {
+    for (const TableRows& t : tables)
+      if (Status s = CopyTable(db, t); !s.ok()) return s;
+    return Status::Ok();
+  });
+}
+// What the PostgreSQL half of a module's ExportTables says: db migrate goes one way.
+inline Status NoExportFromPostgres(std::string_view module) {
+  return Status::InvalidInput(std::string(module) +
+                              ": tables are copied from SQLite into PostgreSQL only");
 }
 
 // Conn::Migrate on a leased connection.

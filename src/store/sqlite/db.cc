@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace ecohub::store::sqlite {
 
@@ -55,6 +56,13 @@ bool Stmt::Null(int c) const { return sqlite3_column_type(s_, c) == SQLITE_NULL;
 std::string Stmt::Text(int c) const {
   auto p = sqlite3_column_blob(s_, c);
   return p ? std::string(static_cast<const char*>(p), sqlite3_column_bytes(s_, c)) : std::string();
+}
+
+int Stmt::Columns() const { return sqlite3_column_count(s_); }
+bool Stmt::IsReal(int c) const { return sqlite3_column_type(s_, c) == SQLITE_FLOAT; }
+std::string Stmt::ColumnName(int c) const {
+  const char* n = sqlite3_column_name(s_, c);
+  return n ? n : "";
 }
 
 std::optional<int64_t> Stmt::OptInt(int c) const {
@@ -199,5 +207,44 @@ void ReadPool::Return(Db* db) {
 }
 
 ReadPool::Lease::~Lease() { pool_.Return(db_); }
+
+Result<TableRows> ReadTable(Db& db, const std::string& table) {
+  TableRows out{table, {}, {}};
+  Stmt q(db, ("SELECT * FROM \"" + table + "\" ORDER BY rowid").c_str());
+  if (!q.ok()) return db.Error("read table " + table);
+  for (int c = 0; c < q.Columns(); ++c) out.columns.push_back(q.ColumnName(c));
+  StepResult rc;
+  while ((rc = q.Step()) == StepResult::kRow) {
+    auto& row = out.rows.emplace_back();
+    for (int c = 0; c < q.Columns(); ++c) {
+      if (q.Null(c)) {
+        row.emplace_back();
+      } else if (q.IsReal(c)) {
+        char buf[32];  // 17 significant digits: the same double on the other side
+        std::snprintf(buf, sizeof buf, "%.17g", q.Real(c));
+        row.emplace_back(buf);
+      } else {
+        row.emplace_back(q.Text(c));
+      }
+    }
+  }
+  if (rc != StepResult::kDone) return db.Error("read table " + table);
+  return out;
+}
+
+Result<std::vector<TableRows>> ReadTables(Db& db, std::span<const char* const> tables) {
+  std::vector<TableRows> out;
+  for (const char* t : tables) {
+    auto rows = ReadTable(db, t);
+    if (!rows.ok()) return rows.status();
+    out.push_back(std::move(*rows));
+  }
+  return out;
+}
+
+Status NoImportIntoSqlite(std::string_view module) {
+  return Status::InvalidInput(std::string(module) +
+                              ": tables are copied from SQLite into PostgreSQL only");
+}
 
 }  // namespace ecohub::store::sqlite

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/table_rows.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -80,6 +81,10 @@ class Stmt {
   std::string Text(int c) const;               // TEXT or BLOB, byte for byte; "" for NULL
   std::optional<int64_t> OptInt(int c) const;  // nullopt for NULL
   std::optional<double> OptReal(int c) const;
+  // The result's columns: how many, and their names.
+  int Columns() const;
+  std::string ColumnName(int c) const;
+  bool IsReal(int c) const;  // the value in column c is floating point
 
  private:
   template <typename T>
@@ -262,5 +267,14 @@ class ReadPool {
   std::condition_variable returned_;
   std::vector<Db*> free_;  // guarded by mu_
 };
+
+// Every row of `table` in rowid order, as text (TableRows): for copying a module's
+// tables into another kind of store. Under the caller's lock, if the Db has users on
+// other threads.
+Result<TableRows> ReadTable(Db& db, const std::string& table);
+// ReadTable of each of `tables`, in that order.
+Result<std::vector<TableRows>> ReadTables(Db& db, std::span<const char* const> tables);
+// What the SQLite half of a module's ImportTables says: db migrate goes one way.
+Status NoImportIntoSqlite(std::string_view module);
 
 }  // namespace ecohub::store::sqlite
