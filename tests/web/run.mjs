@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Runs the browser tests against a real `ecohub serve --demo` serving web/dist:
 //
-//   node tests/web/run.mjs --bin build/ecohub [--out build/web] [--grep PATTERN]
+//   node tests/web/run.mjs --bin build/ecohub [--out build/web] [--grep PATTERN] [--shard K/N]
 //
 // Imports every tests/web/*.spec.mjs (sorted by name), starts the server, the simulator
 // and one Chromium (lib.mjs), runs the registered tests one after another (120 s each;
 // a failure does not stop the others), prints ok/FAIL per test, writes
 // <out>/summary.txt and <out>/summary.json, and exits 1 when a test failed. --grep keeps
-// the tests whose "<file> <name>" matches the regular expression PATTERN.
+// the tests whose "<file> <name>" matches the regular expression PATTERN. --shard K/N
+// keeps the spec files whose place in the sorted list, counted from 0, is K-1 modulo N,
+// so that N runs (each with its own server and browser) share the files: ctest runs
+// them beside each other.
 // <out>/screenshots is emptied first; failing tests leave FAIL-<name>.png there.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,8 +25,15 @@ const { values: opt } = parseArgs({
     bin: { type: 'string', default: path.join(REPO, 'build/ecohub') },
     out: { type: 'string', default: path.join(REPO, 'build/web') },
     grep: { type: 'string' },
+    shard: { type: 'string' },
   },
 });
+const shard = (opt.shard || '1/1').match(/^(\d+)\/(\d+)$/);
+if (!shard || +shard[1] < 1 || +shard[1] > +shard[2]) {
+  console.log(`--shard ${opt.shard}: expected K/N with 1 <= K <= N`);
+  process.exit(2);
+}
+const [shardK, shardN] = [+shard[1], +shard[2]];
 const out = path.resolve(opt.out);
 const shots = path.join(out, 'screenshots');
 fs.rmSync(shots, { recursive: true, force: true });
@@ -35,7 +45,8 @@ const results = [];
 
 // 1. The specs: an import error is a failure of that file, the others still run.
 const dir = path.join(REPO, 'tests/web');
-const specs = fs.readdirSync(dir).filter((f) => f.endsWith('.spec.mjs')).sort();
+const specs = fs.readdirSync(dir).filter((f) => f.endsWith('.spec.mjs')).sort()
+  .filter((_, i) => i % shardN === shardK - 1);
 for (const f of specs) {
   setSpecFile(f);
   try {
