@@ -3,8 +3,11 @@
 #include <malloc.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <thread>
 #include <tuple>
 
 #include "app/commands.h"
@@ -53,6 +56,13 @@ int RunServe(ServeArgs& a) {
   // 1.5 ms with these bounds (RSS +15 MB).
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  // That bound holds per arena, and glibc makes up to 8 arenas per core, each keeping
+  // its own free memory: one per core is enough for threads that mostly wait. Soak on
+  // the 2-core box, 1,000 loggers every 2 s, minutes 5 to 14: RSS 201 -> 214 MB with
+  // glibc's default, 179 -> 184 MB with 2 arenas. MALLOC_ARENA_MAX in the environment
+  // still decides when set.
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr)
+    mallopt(M_ARENA_MAX, static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   Server server(a.config);
   Status s = server.Open();
   if (s.ok()) s = server.Start();
