@@ -9,7 +9,7 @@
 #include <mutex>
 #include <thread>
 
-#include "store/pg/test_server.h"
+#include "store/pg/test_backend.h"
 
 namespace ecohub::store {
 namespace {
@@ -55,19 +55,14 @@ class PostgresCoordinatorTest : public testing::Test {
  protected:
   void SetUp() override {
     std::string why;
-    server_ = pg::TestServer::Shared(&why);
-    if (!server_) GTEST_SKIP() << why;
-    std::string db =
-        pg::DatabaseNameFor(testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(server_->CreateDatabase(db).ok());
-    url_ = server_->Url(db);
+    url_ = pg::DatabaseForThisTest(&why);
+    if (url_.empty()) GTEST_SKIP() << why;
   }
   std::unique_ptr<Coordinator> Node() {
     auto c = OpenPostgresCoordinator(url_);
     EXPECT_TRUE(c.ok()) << c.status().ToString();
     return c.ok() ? std::move(c).value() : nullptr;
   }
-  pg::TestServer* server_ = nullptr;
   std::string url_;
 };
 

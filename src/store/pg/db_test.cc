@@ -5,7 +5,7 @@
 
 #include <thread>
 
-#include "store/pg/test_server.h"
+#include "store/pg/test_backend.h"
 
 namespace ecohub::store::pg {
 namespace {
@@ -14,18 +14,13 @@ class PgDbTest : public testing::Test {
  protected:
   void SetUp() override {
     std::string why;
-    server_ = TestServer::Shared(&why);
-    if (!server_) GTEST_SKIP() << why;
-    std::string name =
-        DatabaseNameFor(testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(server_->CreateDatabase(name).ok());
-    url_ = server_->Url(name);
+    url_ = DatabaseForThisTest(&why);
+    if (url_.empty()) GTEST_SKIP() << why;
     auto c = Conn::Open(url_);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     c_ = std::move(*c);
     ASSERT_TRUE(c_->Exec("DROP TABLE IF EXISTS t, schema_versions").ok());
   }
-  TestServer* server_ = nullptr;
   std::string url_;
   std::unique_ptr<Conn> c_;
 };

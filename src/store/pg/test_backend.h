@@ -24,6 +24,18 @@ inline std::string TestServerUnavailable() {
   return why;
 }
 
+// The URL of a database of its own for the running test case, on the shared server,
+// named after the case and created unless it exists; "" with `why` set when the
+// server cannot run here (the caller skips).
+inline std::string DatabaseForThisTest(std::string* why) {
+  TestServer* server = TestServer::Shared(why);
+  if (server == nullptr) return "";
+  std::string name = DatabaseNameFor(testing::UnitTest::GetInstance()->current_test_info()->name());
+  Status made = server->CreateDatabase(name);
+  EXPECT_TRUE(made.ok()) << made.ToString();
+  return made.ok() ? server->Url(name) : "";
+}
+
 // `open` opens the store on the database at `url` for the test folder `dir`.
 template <typename S>
 BackendOf<S> PostgresBackend(

@@ -8,7 +8,7 @@
 
 #include "store/audit.h"
 #include "store/pg/lease.h"
-#include "store/pg/test_server.h"
+#include "store/pg/test_backend.h"
 #include "store/postgresql_store.h"
 
 namespace ecohub::store::pg {
@@ -18,12 +18,8 @@ class WriteOnceTest : public testing::Test {
  protected:
   void SetUp() override {
     std::string why;
-    server_ = TestServer::Shared(&why);
-    if (!server_) GTEST_SKIP() << why;
-    std::string name =
-        DatabaseNameFor(testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(server_->CreateDatabase(name).ok());
-    url_ = server_->Url(name);
+    url_ = DatabaseForThisTest(&why);
+    if (url_.empty()) GTEST_SKIP() << why;
     auto pool = Pool::Open(url_, 2);
     ASSERT_TRUE(pool.ok()) << pool.status().ToString();
     pool_ = std::move(*pool);
@@ -52,7 +48,6 @@ class WriteOnceTest : public testing::Test {
     return std::stoll(*id);
   }
 
-  TestServer* server_ = nullptr;
   std::string url_;
   std::unique_ptr<Pool> pool_;
   int runs_ = 0;
@@ -123,16 +118,13 @@ class StoreWritesOnceTest : public testing::Test {
  protected:
   void SetUp() override {
     std::string why;
-    TestServer* server = TestServer::Shared(&why);
-    if (!server) GTEST_SKIP() << why;
-    std::string name =
-        DatabaseNameFor(testing::UnitTest::GetInstance()->current_test_info()->name());
-    ASSERT_TRUE(server->CreateDatabase(name).ok());
+    std::string url = DatabaseForThisTest(&why);
+    if (url.empty()) GTEST_SKIP() << why;
     char dir[] = "/tmp/ecohub-write-once-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;
-    auto store = OpenPostgresStore(server->Url(name),
-                                   PostgresOptions{.keys_file = dir_ + "/keys", .pool_size = 2});
+    auto store =
+        OpenPostgresStore(url, PostgresOptions{.keys_file = dir_ + "/keys", .pool_size = 2});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
   }
