@@ -95,6 +95,16 @@ std::string Rows::Bytea(int row, int col) const {
   PQfreemem(p);
   return out;
 }
+std::string_view Rows::Raw(int row, int col) const { return Text(row, col); }
+int64_t Rows::BinaryInt(int row, int col) const {
+  // Two's complement in network byte order, 2, 4 or 8 bytes.
+  const auto* p = reinterpret_cast<const unsigned char*>(PQgetvalue(r_, row, col));
+  const int n = PQgetlength(r_, row, col);
+  if (n != 2 && n != 4 && n != 8) return 0;
+  uint64_t v = (p[0] & 0x80) ? ~uint64_t{0} : 0;  // the sign, extended
+  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+  return static_cast<int64_t>(v);
+}
 int64_t Rows::Affected() const {
   const char* n = r_ ? PQcmdTuples(r_) : "";
   return *n ? std::strtoll(n, nullptr, 10) : 0;
@@ -205,8 +215,16 @@ Status Conn::Exec(std::string_view sql) {
 }
 
 Result<Rows> Conn::Query(const char* sql, std::string_view what, const Params& p) {
+  return Exec(sql, what, p, /*binary=*/false);
+}
+
+Result<Rows> Conn::QueryBinary(const char* sql, std::string_view what, const Params& p) {
+  return Exec(sql, what, p, /*binary=*/true);
+}
+
+Result<Rows> Conn::Exec(const char* sql, std::string_view what, const Params& p, bool binary) {
   pg_result* r = PQexecParams(c_, sql, p.size(), nullptr, p.values(), p.lengths(), p.formats(),
-                              /*resultFormat=*/0);
+                              binary ? 1 : 0);
   if (!ResultOk(r)) {
     Status s = Error(what, r);
     PQclear(r);

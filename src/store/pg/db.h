@@ -65,6 +65,11 @@ class Rows {
   std::optional<int64_t> OptInt(int row, int col) const;
   std::optional<double> OptReal(int row, int col) const;
   std::string Bytea(int row, int col) const;  // a bytea column, decoded
+  // Of a result asked for in binary (Conn::QueryBinary): a column's bytes as sent
+  // (bytea: the bytes themselves), and an integer column's value (SMALLINT, INTEGER or
+  // BIGINT; 0 for NULL).
+  std::string_view Raw(int row, int col) const;
+  int64_t BinaryInt(int row, int col) const;
   // Rows changed by an INSERT, UPDATE or DELETE.
   int64_t Affected() const;
 
@@ -149,6 +154,9 @@ class Conn {
   Result<Rows> Query(const char* sql, std::string_view what, const V&... values) {
     return Query(sql, what, Params(values...));
   }
+  // The same with the result in binary: no text to parse, no bytea to unescape, for
+  // large reads. Read it with Rows::Raw, Rows::BinaryInt and Rows::Null only.
+  Result<Rows> QueryBinary(const char* sql, std::string_view what, const Params& params);
   template <typename... V>
   Status Run(const char* sql, std::string_view what, const V&... values) {
     auto r = Query(sql, what, Params(values...));
@@ -186,6 +194,7 @@ class Conn {
  private:
   explicit Conn(pg_conn* c, ConnOptions o) : c_(c), options_(std::move(o)) {}
   Status Configure();
+  Result<Rows> Exec(const char* sql, std::string_view what, const Params& p, bool binary);
 
   pg_conn* c_;
   ConnOptions options_;

@@ -46,6 +46,19 @@ TEST_F(PgDbTest, ParametersRoundTripByType) {
   EXPECT_TRUE(r->Bool(0, 5));
 }
 
+TEST_F(PgDbTest, BinaryResultsGiveIntegersAndBytesAsStored) {
+  std::string bytes("7\0.5\\", 5);
+  auto r =
+      c_->QueryBinary("SELECT $1::bigint, $2::integer, $3::smallint, $4::bytea, NULL::smallint",
+                      "binary", Params(int64_t{-1'700'000'000'123}, -70000, 78, Bytes{bytes}));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->BinaryInt(0, 0), -1'700'000'000'123);
+  EXPECT_EQ(r->BinaryInt(0, 1), -70000);
+  EXPECT_EQ(r->BinaryInt(0, 2), 78);  // 'N', a data flag
+  EXPECT_EQ(r->Raw(0, 3), bytes);
+  EXPECT_TRUE(r->Null(0, 4));
+}
+
 TEST_F(PgDbTest, ErrorsSayWhatFailedAndMapConflicts) {
   ASSERT_TRUE(c_->Exec("CREATE TABLE t (k TEXT PRIMARY KEY)").ok());
   ASSERT_TRUE(c_->Run("INSERT INTO t VALUES ($1)", "insert", "a").ok());

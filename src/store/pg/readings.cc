@@ -252,17 +252,20 @@ class Readings final : public ReadingStore {
     if (!lease.ok()) return lease.status();
     // The period as a parameter prunes every other period's partitions, the time
     // bounds every month outside [from, to).
-    auto rows = (*lease)->Query(
+    // A year of hours is 8,784 rows: in binary, with nothing to parse or unescape.
+    auto rows = (*lease)->QueryBinary(
         "SELECT r.t, r.v, r.flag FROM readings r WHERE r.period = $2 AND r.series = "
         "(SELECT id FROM series WHERE mn = $1 AND period = $2 AND factor = $3 AND field = $4) "
         "AND r.t >= $5 AND r.t < $6 ORDER BY r.t",
-        "range", Bytes{mn}, static_cast<int>(period), Bytes{factor}, Bytes{field}, from, to);
+        "range",
+        Params(Bytes{mn}, static_cast<int>(period), Bytes{factor}, Bytes{field}, from, to));
     if (!rows.ok()) return rows.status();
     std::vector<Reading> out;
     out.reserve(rows->size());
     for (int i = 0; i < rows->size(); ++i)
-      out.push_back(Reading{std::string(mn), period, rows->Int(i, 0), std::string(factor),
-                            std::string(field), rows->Bytea(i, 1), FlagAt(*rows, i, 2)});
+      out.push_back(Reading{std::string(mn), period, rows->BinaryInt(i, 0), std::string(factor),
+                            std::string(field), std::string(rows->Raw(i, 1)),
+                            static_cast<char>(rows->Null(i, 2) ? 0 : rows->BinaryInt(i, 2))});
     return out;
   }
 
