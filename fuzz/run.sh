@@ -30,7 +30,7 @@ FLAGS=(-std=c++20 -O1 -g1 -fsanitize=fuzzer,address,undefined -fno-sanitize-reco
 OBJ="$OUT/obj"
 mkdir -p "$OBJ"
 # api.cc defines the guard and the list exports too, which reach Accounts (its SQLite
-# store through store/sqlite/db.cc, its PostgreSQL one through store/pg/db.cc and libpq,
+# store through store/sqlite/db.cc, its PostgreSQL one through store/pg/{db,lease}.cc and libpq,
 # libsodium), exports (libxlsxwriter) and logs
 # (spdlog), TOTP and sealing (OpenSSL): those link in, though the parsers never call them.
 API_DEFS=(-DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED)
@@ -40,7 +40,8 @@ API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
           "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store,pg_account_store}.cc
           "$SRC"/auth/{login_guard,password_workers,password_rules,totp}.cc
           "$SRC"/crypto/{sm,keyring,sealer}.cc
-          "$SRC"/store/sqlite/db.cc "$SRC"/store/pg/db.cc "$SRC"/core/{status,time,clock,escape}.cc)
+          "$SRC"/store/sqlite/db.cc "$SRC"/store/pg/{db,lease}.cc
+          "$SRC"/core/{status,time,clock,escape}.cc)
 PQ_CFLAGS=$(pkg-config --cflags libpq 2>/dev/null || echo "-I/usr/include/postgresql")
 PQ_LIBS=$(pkg-config --libs libpq 2>/dev/null || echo "-lpq")
 XLSX_LIBS=$(pkg-config --libs xlsxwriter 2>/dev/null || echo "-lxlsxwriter -lz")
