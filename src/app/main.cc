@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   AddWaterCommand(app);
   AddNoiseCommand(app);
   AddImportCommand(app);
+  AddImportReadings(app);
   AddUserCommand(app);
   AddKeyCommand(app);
   AddAuditCommand(app);

@@ -49,6 +49,14 @@ constexpr Factor kFactors[] = {
     {"a00000", "废气流量", "废气流量", "m³/s", Medium::kAir, kNone, kNone},
     {"a20057", "汞及其化合物", "汞及其化合物", "mg/m³", Medium::kAir, kNone, kNone},
     {"a24088", "非甲烷总烃", "非甲烷总烃", "mg/m³", Medium::kAir, kNone, kNone},
+    // Meteorology at air stations (HJ 212-2017 Table B.2), imported from the weather
+    // service or measured on site: it explains the concentrations (calm, inversions,
+    // rain). A wind direction swings through north (350 -> 10), so it never "jumps".
+    {"a01001", "温度", "气温", "°C", Medium::kAir, FactorRange{-60, 60, 10}, kNone},
+    {"a01002", "湿度", "相对湿度", "%", Medium::kAir, FactorRange{0, 100, 40}, kNone},
+    {"a01006", "气压", "气压", "kPa", Medium::kAir, FactorRange{50, 110, 2}, kNone},
+    {"a01007", "风速", "风速", "m/s", Medium::kAir, FactorRange{0, 75, 15}, kNone},
+    {"a01008", "风向", "风向", "°", Medium::kAir, FactorRange{0, 360, 360}, kNone},
     // Water: surface-water sections (GB 3838) and waste-water outlets.
     {"w01001", "pH", "pH值", "", Medium::kWater, FactorRange{0, 14, 1}, FactorRange{0, 14, 1}},
     {"w01009", "溶解氧 DO", "溶解氧", "mg/L", Medium::kWater, FactorRange{0, 20, 2}, kNone},

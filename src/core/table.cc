@@ -10,7 +10,6 @@
 namespace ecohub {
 namespace {
 
-constexpr size_t kMaxRows = 50000;
 constexpr size_t kMaxColumns = 200;
 constexpr zip_uint64_t kMaxPart = 64u << 20;
 
@@ -34,9 +33,9 @@ bool IsUtf8(std::string_view s) {
   return true;
 }
 
-Status TooBig(size_t rows, size_t columns) {
-  if (rows > kMaxRows)
-    return Status::InvalidInput("more than " + std::to_string(kMaxRows) + " rows");
+Status TooBig(size_t rows, size_t columns, size_t max_rows) {
+  if (rows > max_rows)
+    return Status::InvalidInput("more than " + std::to_string(max_rows) + " rows");
   if (columns > kMaxColumns)
     return Status::InvalidInput("more than " + std::to_string(kMaxColumns) + " columns");
   return Status::Ok();
@@ -123,15 +122,24 @@ class SharedStrings : public XmlWalk {
   bool in_t_ = false, in_phonetic_ = false;
 };
 
-// xl/workbook.xml: the relationship id of the first sheet.
-class FirstSheet : public XmlWalk {
+// xl/workbook.xml: the relationship id of a sheet.
+class SheetRel : public XmlWalk {
  public:
+  // The sheet named `wanted`; the first one when it is empty.
+  explicit SheetRel(std::string wanted) : wanted_(std::move(wanted)) {}
   std::string rel;
+  bool found = false;
   void OnStart(std::string_view name, const char** attrs) override {
-    if (name == "sheet" && rel.empty())
-      if (const char* id = Attr(attrs, "id")) rel = id;
+    if (name != "sheet" || found) return;
+    const char* sheet_name = Attr(attrs, "name");
+    if (!wanted_.empty() && (!sheet_name || wanted_ != sheet_name)) return;
+    found = true;
+    if (const char* id = Attr(attrs, "id")) rel = id;
   }
   void OnEnd(std::string_view) override {}
+
+ private:
+  std::string wanted_;
 };
 
 // xl/_rels/workbook.xml.rels: the target of relationship `id`.
@@ -153,7 +161,8 @@ class RelTarget : public XmlWalk {
 // A worksheet's cells, placed by their references (B3 is row 3, column 2).
 class SheetCells : public XmlWalk {
  public:
-  explicit SheetCells(const std::vector<std::string>& shared) : shared_(shared) {}
+  SheetCells(const std::vector<std::string>& shared, size_t max_rows)
+      : shared_(shared), max_rows_(max_rows) {}
   Table table;
 
   void OnStart(std::string_view name, const char** attrs) override {
@@ -193,7 +202,7 @@ class SheetCells : public XmlWalk {
       value.clear();  // #N/A, #REF!: no value
     }
     if (value.empty()) return;
-    if (Status s = TooBig(row_, col_); !s.ok()) {
+    if (Status s = TooBig(row_, col_, max_rows_); !s.ok()) {
       error_ = s;
       return;
     }
@@ -220,6 +229,7 @@ class SheetCells : public XmlWalk {
   }
 
   const std::vector<std::string>& shared_;
+  size_t max_rows_;
   size_t row_ = 0, col_ = 0;
   std::string type_, text_;
   bool in_cell_ = false, in_value_ = false;
@@ -232,7 +242,7 @@ TableFormat SniffTableFormat(std::string_view bytes) {
                                                              : TableFormat::kCsv;
 }
 
-Result<Table> ReadCsv(std::string_view in) {
+Result<Table> ReadCsv(std::string_view in, const TableOptions& options) {
   if (in.substr(0, 3) == "\xEF\xBB\xBF") in.remove_prefix(3);
   Table t;
   std::vector<std::string> row;
@@ -247,7 +257,7 @@ Result<Table> ReadCsv(std::string_view in) {
       if (!IsUtf8(c))
         return Status::InvalidInput("row " + std::to_string(line) +
                                     " is not UTF-8 text (save the file as CSV UTF-8)");
-    if (Status s = TooBig(line, row.size()); !s.ok()) return s;
+    if (Status s = TooBig(line, row.size(), options.max_rows); !s.ok()) return s;
     bool blank = row.size() == 1 && row[0].empty();
     t.rows.push_back(blank ? std::vector<std::string>{} : std::move(row));
     row.clear();
@@ -289,7 +299,7 @@ Result<Table> ReadCsv(std::string_view in) {
   return t;
 }
 
-Result<Table> ReadXlsx(std::string_view bytes) {
+Result<Table> ReadXlsx(std::string_view bytes, const TableOptions& options) {
   zip_error_t zerr;
   zip_error_init(&zerr);
   zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &zerr);
@@ -316,24 +326,28 @@ Result<Table> ReadXlsx(std::string_view bytes) {
   auto rels = part("xl/_rels/workbook.xml.rels");
   if (!workbook.ok() || !rels.ok())
     return Status::InvalidInput("not an XLSX workbook (no xl/workbook.xml)");
-  FirstSheet first;
+  SheetRel first(options.sheet);
   if (Status s = first.Parse(*workbook, "workbook.xml"); !s.ok()) return s;
+  if (!first.found)
+    return Status::InvalidInput("the workbook has no sheet named \"" + options.sheet + "\"");
   RelTarget target(first.rel);
   if (Status s = target.Parse(*rels, "workbook.xml.rels"); !s.ok()) return s;
   if (!target.target.empty())
     sheet = target.target[0] == '/' ? target.target.substr(1) : "xl/" + target.target;
   auto xml = part(sheet.c_str());
-  if (!xml.ok()) return Status::InvalidInput("the workbook's first sheet is missing");
-  SheetCells cells(shared);
-  if (Status s = cells.Parse(*xml, "the first sheet"); !s.ok()) return s;
+  std::string what = options.sheet.empty() ? "the first sheet" : "sheet " + options.sheet;
+  if (!xml.ok()) return Status::InvalidInput("the workbook's " + what + " is missing");
+  SheetCells cells(shared, options.max_rows);
+  if (Status s = cells.Parse(*xml, what.c_str()); !s.ok()) return s;
   for (size_t i = 0; i < cells.table.rows.size(); ++i)
     for (const auto& c : cells.table.rows[i])
       if (!IsUtf8(c)) return Status::InvalidInput("row " + std::to_string(i + 1) + " is not text");
   return std::move(cells.table);
 }
 
-Result<Table> ReadTable(std::string_view bytes) {
-  return SniffTableFormat(bytes) == TableFormat::kXlsx ? ReadXlsx(bytes) : ReadCsv(bytes);
+Result<Table> ReadTable(std::string_view bytes, const TableOptions& options) {
+  return SniffTableFormat(bytes) == TableFormat::kXlsx ? ReadXlsx(bytes, options)
+                                                       : ReadCsv(bytes, options);
 }
 
 }  // namespace ecohub

@@ -8,10 +8,12 @@
 // programs write when asked for "CSV UTF-8"). Text that is not UTF-8 (a GBK file) is
 // refused with the row where it was found: guessing an encoding could store
 // garbled names.
-// XLSX: the first sheet in the workbook's order (ECMA-376 SpreadsheetML), read with
-// libzip and expat; shared strings, inline strings, numbers and booleans as text.
-// Formulas give their cached value. Limits: 50,000 rows, 200 columns, 64 MiB
-// uncompressed per part (a zip bomb is refused, not unpacked).
+// XLSX: the first sheet in the workbook's order or the one named (ECMA-376
+// SpreadsheetML), read with libzip and expat; shared strings, inline strings, numbers
+// and booleans as text.
+// Formulas give their cached value. Limits: 50,000 rows unless the caller sets
+// another (TableOptions), 200 columns, 64 MiB uncompressed per part (a zip bomb is
+// refused, not unpacked).
 #pragma once
 
 #include <string>
@@ -30,13 +32,21 @@ struct Table {
 
 enum class TableFormat { kCsv, kXlsx };
 
+struct TableOptions {
+  // More rows than this (the header counted) are refused: an upload through HTTP
+  // keeps the default; the command line reading a file it was given may allow more.
+  size_t max_rows = 50000;
+  // XLSX: the sheet with this name; empty for the first one. Ignored for CSV.
+  std::string sheet;
+};
+
 // The format of `bytes`: XLSX when it starts as a zip archive does ("PK\3\4"), CSV
 // otherwise.
 TableFormat SniffTableFormat(std::string_view bytes);
 
-Result<Table> ReadCsv(std::string_view bytes);
-Result<Table> ReadXlsx(std::string_view bytes);
+Result<Table> ReadCsv(std::string_view bytes, const TableOptions& options = {});
+Result<Table> ReadXlsx(std::string_view bytes, const TableOptions& options = {});
 // ReadCsv or ReadXlsx, by SniffTableFormat.
-Result<Table> ReadTable(std::string_view bytes);
+Result<Table> ReadTable(std::string_view bytes, const TableOptions& options = {});
 
 }  // namespace ecohub

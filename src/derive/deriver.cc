@@ -136,6 +136,12 @@ Status Deriver::Reload() {
     by_mn[d.mn] = it->second;
     if (out[it->second].mn.empty() && d.enabled) out[it->second].mn = d.mn;
   }
+  // A site with no enabled device is still evaluated from its first device: a site
+  // disabled with its devices keeps its history, and imported data of a site without
+  // a data logger is kept under a disabled device (ingest/readings_import.h).
+  for (const auto& d : snapshot->devices)
+    if (auto it = by_id.find(d.site_id); it != by_id.end() && out[it->second].mn.empty())
+      out[it->second].mn = d.mn;
   auto latest = store_.LatestAll();
   if (!latest.ok()) return latest.status();
   std::unordered_map<int64_t, std::set<std::string>> factors;
