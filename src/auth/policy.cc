@@ -168,7 +168,45 @@ bool CanReadDataset(const Principal& p, const DatasetTags& d, UnixSeconds now) {
   }
 }
 
+namespace {
+
+Decision ImportAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0)
+    return a == Action::kWrite && PushScopeOf(p.key_datasets)
+               ? Allow()
+               : Deny("only a push key imports, and it reads nothing");
+  if (a == Action::kWrite) {
+    if (p.role == Role::kAdmin) return Allow();
+    if (p.role == Role::kStaff && InDistrict(p, t)) return Allow();
+    return Deny("readings are imported by administrators, staff and push keys");
+  }
+  if (p.role == Role::kAdmin || p.role == Role::kLeader) return Allow();
+  if (p.role == Role::kStaff && InDistrict(p, t)) return Allow();
+  return Deny("imports are seen by administrators, leaders and staff");
+}
+
+}  // namespace
+
+std::optional<PushScope> PushScopeOf(const std::vector<std::string>& key_datasets) {
+  if (!Contains(key_datasets, "push:readings")) return std::nullopt;
+  PushScope out;
+  for (const std::string& d : key_datasets) {
+    if (d.starts_with("push:site:")) out.sites.push_back(d.substr(10));
+    if (d.starts_with("push:factor:")) out.factors.push_back(d.substr(12));
+  }
+  if (out.sites.empty()) return std::nullopt;
+  return out;
+}
+
+std::vector<std::string> PushDatasets(const PushScope& scope) {
+  std::vector<std::string> out = {"push:readings"};
+  for (const auto& s : scope.sites) out.push_back("push:site:" + s);
+  for (const auto& f : scope.factors) out.push_back("push:factor:" + f);
+  return out;
+}
+
 Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds now) {
+  if (t.area == Area::kImports) return ImportAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -224,6 +262,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return p.role == Role::kAdmin ? Allow() : Deny("administrators only");
     case Area::kAlarms:
       return AlarmAccess(p, a, t, now);
+    case Area::kImports:
+      return ImportAccess(p, a, t);
   }
   return Deny("unknown area");
 }

@@ -105,6 +105,11 @@ enum class Area {
   // district / own-enterprise scope; acknowledge: admin, staff and inspectors of the
   // district, an enterprise its own; close: admin and staff of the district.
   kAlarms,
+  // Imports of readings (docs/data-import.md): write (import) by administrators, by
+  // staff within their district (district_id: the district of the sites written, 0
+  // for the whole city) and by push keys; read (batches, where a value came from) by
+  // administrators, leaders and staff of the district.
+  kImports,
 };
 
 struct Target {
@@ -125,6 +130,17 @@ struct Decision {
 };
 
 Decision Authorize(const Principal& who, Action action, const Target& target, UnixSeconds now);
+
+// A push key: the API key of a partner system that sends readings (docs/data-import.md).
+// It writes imports of its sites and factors and reads nothing. Kept in the key's
+// dataset list as "push:readings", "push:site:<code>"..., "push:factor:<code>"...,
+// names no catalog dataset has, so that every read by it is refused.
+struct PushScope {
+  std::vector<std::string> sites;    // site codes; never empty
+  std::vector<std::string> factors;  // factor codes; empty: any factor
+};
+std::optional<PushScope> PushScopeOf(const std::vector<std::string>& key_datasets);
+std::vector<std::string> PushDatasets(const PushScope& scope);
 
 // Whether `who` may read the rows of `dataset` at all (before object scope): the
 // dataset part of Authorize, for filtering catalog listings.

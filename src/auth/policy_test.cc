@@ -49,6 +49,10 @@ TEST(Policy, Table) {
   Principal scoped_key = Who(Role::kAdmin);
   scoped_key.key_id = 4;
   scoped_key.key_datasets = {"air-aqi"};
+  Principal push_key = Who(Role::kPartner, 0, 0, "meteorology");
+  push_key.key_id = 5;
+  push_key.key_datasets = PushDatasets({{"AIR-1"}, {"a01001"}});
+  const Target kImportsA{Area::kImports, nullptr, 1}, kImportsCity{Area::kImports};
   Principal granted = Who(Role::kPartner, 0, 0, "meteorology");
   granted.grants = {{"enterprise-emissions", kNow + 10}};
   Principal lapsed = granted;
@@ -195,9 +199,45 @@ TEST(Policy, Table) {
       {"alarms: API key does not acknowledge", key, Action::kAcknowledge, kAlarmA, false},
       {"alarms: nobody writes them", Who(Role::kAdmin), Action::kWrite, kAlarmA, false},
       {"acknowledge is for alarms only", Who(Role::kAdmin), Action::kAcknowledge, kStationA, false},
+      {"imports: admin imports", Who(Role::kAdmin), Action::kWrite, kImportsCity, true},
+      {"imports: district staff in its district", Who(Role::kStaff, 1), Action::kWrite, kImportsA,
+       true},
+      {"imports: district staff not city-wide", Who(Role::kStaff, 2), Action::kWrite, kImportsA,
+       false},
+      {"imports: leader reads, does not import", Who(Role::kLeader), Action::kWrite, kImportsA,
+       false},
+      {"imports: leader reads batches", Who(Role::kLeader), Action::kRead, kImportsA, true},
+      {"imports: enterprise does not import", Who(Role::kEnterprise, 0, 11), Action::kWrite,
+       kImportsA, false},
+      {"imports: partner account does not import", Who(Role::kPartner, 0, 0, "meteorology"),
+       Action::kWrite, kImportsA, false},
+      {"imports: push key imports", push_key, Action::kWrite, kImportsA, true},
+      {"imports: push key reads no batches", push_key, Action::kRead, kImportsA, false},
+      {"push key reads no internal data", push_key, Action::kRead, kStationA, false},
+      {"push key reads no registry",
+       push_key,
+       Action::kRead,
+       {Area::kReference, nullptr, 1},
+       false},
+      {"push key writes nothing else",
+       push_key,
+       Action::kWrite,
+       {Area::kReference, nullptr, 1},
+       false},
+      {"reading key does not import", key, Action::kWrite, kImportsA, false},
   };
   for (const auto& c : cases)
     EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;
+}
+
+TEST(Policy, PushScopeRoundTrips) {
+  PushScope scope{{"AIR-1", "AIR-2"}, {"a01001"}};
+  auto back = PushScopeOf(PushDatasets(scope));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->sites, scope.sites);
+  EXPECT_EQ(back->factors, scope.factors);
+  EXPECT_FALSE(PushScopeOf({"air-aqi"}).has_value());
+  EXPECT_FALSE(PushScopeOf({"push:readings"}).has_value());  // no site: no scope
 }
 
 // 三员分立: with the deployment's separation on, the system administrator keeps the
