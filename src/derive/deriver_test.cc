@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "derive/annual.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/sqlite_store.h"
 
@@ -459,6 +460,25 @@ TEST_P(DeriverTest, AreaNeedsThreeQuartersOfTheStationsThatExistInThePeriod) {
   json d2row = Row("aqi_day", "district:D2", day2);
   EXPECT_EQ(d2row["coverage"]["expected"], 1) << d2row.dump();
   EXPECT_EQ(d2row["conc"]["PM2.5"], 70);
+}
+
+// `report air` and /air/report: fewer daily values than days is said in "warnings".
+TEST_P(DeriverTest, PeriodReportWarnsOfMissingDays) {
+  UnixSeconds day = BeijingDay(2015, 6, 1);
+  for (const char* mn : {"MN1", "MN2", "MN3"}) Put(mn, "a34004", day, 24, "40");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  auto [from, to] = BeijingMonth(2015, 6);
+  auto r = PeriodReport(*store_, "city", from, to, false);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ((*r)["warnings"].size(), 2u) << r->dump();
+  EXPECT_EQ((*r)["warnings"][0],
+            "1 of the period's 30 days have a daily AQI: the day counts and "
+            "the ratio cover those days only");
+  EXPECT_NE((*r)["warnings"][1].get<std::string>().find("PM2.5 1"), std::string::npos);
+  // A period whose every day has every value: no warning.
+  nlohmann::ordered_json full = {
+      {"days_in_period", 2}, {"days_with_aqi", 2}, {"statistics", {{"PM2.5", {{"days", 2}}}}}};
+  EXPECT_TRUE(PeriodWarnings(full).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Prefetch, DeriverTest, testing::Values(1000, 1), [](const auto& info) {
