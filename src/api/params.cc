@@ -20,8 +20,29 @@ static bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
   return true;
 }
 
-// "2026-03-01", "2026-03-01T08", "2026-03-01T08:00", "2026-03-01 08:00:00" as Beijing
-// time, or a plain number of UTC seconds.
+// The RFC 3339 tail after "YYYY-MM-DDTHH:MM:SS": an optional fraction of a second
+// (1 to 9 digits, truncated) and an offset, "Z" or +HH:MM / -HH:MM, where a space
+// stands for "+" (an unencoded "+" in a query string arrives as a space). Sets the
+// offset east of UTC; false for anything else.
+static bool ParseRfc3339Tail(std::string_view rest, int64_t* offset) {
+  if (!rest.empty() && rest[0] == '.') {
+    size_t k = 1;
+    while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') ++k;
+    if (k == 1 || k > 10) return false;
+    rest.remove_prefix(k);
+  }
+  if (rest == "Z" || rest == "z") {
+    *offset = 0;
+    return true;
+  }
+  int oh = 0, om = 0;
+  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-' && rest[0] != ' ') ||
+      !Digits(rest, 1, 2, &oh) || rest[3] != ':' || !Digits(rest, 4, 2, &om) || oh > 23 || om > 59)
+    return false;
+  *offset = (rest[0] == '-' ? -1 : 1) * (oh * kHour + om * 60);
+  return true;
+}
+
 std::optional<UnixSeconds> ParseTime(std::string_view s) {
   if (!s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
       s.size() > 8) {
@@ -29,6 +50,12 @@ std::optional<UnixSeconds> ParseTime(std::string_view s) {
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec == std::errc() && p == s.data() + s.size()) return v;
     return std::nullopt;
+  }
+  // Beijing local unless an RFC 3339 offset follows the seconds.
+  int64_t offset = kBeijingOffsetSeconds;
+  if (s.size() > 19) {
+    if (!ParseRfc3339Tail(s.substr(19), &offset)) return std::nullopt;
+    s = s.substr(0, 19);
   }
   int y, m, d, hh = 0, mm = 0, ss = 0;
   if (!Digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !Digits(s, 5, 2, &m) || s[7] != '-' ||
@@ -46,7 +73,7 @@ std::optional<UnixSeconds> ParseTime(std::string_view s) {
   // Reject 2026-02-30 and the like: the date must read back the same.
   CivilTime back = CivilFromSeconds(DaysFromCivil(y, m, d) * kDay);
   if (back.month != m || back.day != d) return std::nullopt;
-  return DaysFromCivil(y, m, d) * kDay + hh * kHour + mm * 60 + ss - kBeijingOffsetSeconds;
+  return DaysFromCivil(y, m, d) * kDay + hh * kHour + mm * 60 + ss - offset;
 }
 
 // A query parameter as a time; `fallback` when absent; sets *bad on a bad value.
@@ -57,8 +84,8 @@ UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback
   auto t = ParseTime(it->second);
   if (!t) {
     *bad = std::string(name) +
-           " must be a date (2026-03-01), a Beijing time (2026-03-01T08:00) "
-           "or UTC seconds, not \"" +
+           " must be a date (2026-03-01), a Beijing time (2026-03-01T08:00), "
+           "RFC 3339 with an offset (2026-03-01T08:00:00+08:00) or UTC seconds, not \"" +
            it->second + "\"";
     return fallback;
   }

@@ -52,6 +52,10 @@ int ReportAirCmd(const std::string& data_dir, const std::string& scope, int year
     std::fprintf(stderr, "ecohub report: %s\n", r.status().ToString().c_str());
     return 1;
   }
+  // Fewer daily values than days: said on stderr too, where a person running the
+  // command sees it (the JSON's "warnings" carry the same sentences).
+  for (const auto& w : (*r)["warnings"])
+    std::fprintf(stderr, "ecohub report: warning: %s\n", w.get<std::string>().c_str());
   std::printf("%s\n", r->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   return 0;
 }

@@ -86,6 +86,7 @@ Result<ImportSummary> ImportBeijing(store::Store& store, const std::string& data
       int y = ToInt(cols[1]), m = ToInt(cols[2]), d = ToInt(cols[3]), h = ToInt(cols[4]);
       UnixSeconds t = DaysFromCivil(y, m, d) * 86400 + h * 3600 - kBeijingOffsetSeconds;
       if (t < from || t >= to) continue;
+      ++sum.rows_taken;
       sum.first_hour = std::min(sum.first_hour, t);
       sum.last_hour = std::max(sum.last_hour, t);
       for (int k = 0; k < 6; ++k) {
@@ -124,11 +125,14 @@ namespace {
 
 struct ImportArgs {
   std::string data_dir, dataset = ECOHUB_SHARED_DIR "/data/beijing_multisite_2013_2017";
-  std::string from, to;  // YYYYMMDD (Beijing); empty: the whole dataset
+  std::string from, to;  // YYYYMMDD (Beijing), both days included; empty: the whole dataset
 };
 
+// "2014-01-04": the Beijing day of a UTC instant.
+std::string BeijingDate(UnixSeconds t) { return FormatRfc3339Beijing(t).substr(0, 10); }
+
 // Imports, puts the import on the record, derives the imported hours and prints a
-// JSON summary of both.
+// JSON summary of both, with the first and last day taken.
 int ImportBeijingCmd(const ImportArgs& a) {
   UnixSeconds from = INT64_MIN, to = INT64_MAX;
   for (auto [text, out] : {std::pair{&a.from, &from}, std::pair{&a.to, &to}}) {
@@ -140,6 +144,11 @@ int ImportBeijingCmd(const ImportArgs& a) {
       return 2;
     }
     *out = *t;
+  }
+  if (to != INT64_MAX) to += 86400;  // --to names the last day included
+  if (from != INT64_MIN && to != INT64_MAX && from >= to) {
+    std::fprintf(stderr, "ecohub import: --to (the last day) is before --from\n");
+    return 2;
   }
   auto opened = OpenStore("import", a.data_dir, /*read_only=*/false);
   if (!opened) return 1;
@@ -153,20 +162,32 @@ int ImportBeijingCmd(const ImportArgs& a) {
           st, "import", "dataset:beijing_multisite_2013_2017",
           {{"dataset", a.dataset}, {"readings", sum->readings}, {"from", a.from}, {"to", a.to}}))
     return 1;
-  auto stats = Rederive(st, sum->first_hour, sum->last_hour + 3600);
-  if (!stats.ok()) {
-    std::fprintf(stderr, "ecohub import: %s\n", stats.status().ToString().c_str());
-    return 1;
+  derive::DeriveStats stats;
+  std::string first_day = "null", last_day = "null";
+  if (sum->rows_taken > 0) {
+    auto r = Rederive(st, sum->first_hour, sum->last_hour + 3600);
+    if (!r.ok()) {
+      std::fprintf(stderr, "ecohub import: %s\n", r.status().ToString().c_str());
+      return 1;
+    }
+    stats = *r;
+    first_day = "\"" + BeijingDate(sum->first_hour) + "\"";
+    last_day = "\"" + BeijingDate(sum->last_hour) + "\"";
+    std::fprintf(stderr, "ecohub import: took %s .. %s (Beijing), both included\n",
+                 BeijingDate(sum->first_hour).c_str(), BeijingDate(sum->last_hour).c_str());
+  } else {
+    std::fprintf(stderr, "ecohub import: the dataset has no hour in the range given\n");
   }
   std::printf(
       "{\"rows\":%lld,\"readings\":%lld,\"missing_values\":%lld,\"bad_values\":%lld,"
+      "\"first_day\":%s,\"last_day\":%s,"
       "\"first_hour\":\"%s\",\"last_hour\":\"%s\",\"station_hours\":%lld,"
       "\"station_days\":%lld,\"area_hours\":%lld,\"area_days\":%lld,\"derived_rows\":%lld}\n",
       (long long)sum->rows, (long long)sum->readings, (long long)sum->missing_values,
-      (long long)sum->bad_values, FormatRfc3339Beijing(sum->first_hour).c_str(),
-      FormatRfc3339Beijing(sum->last_hour).c_str(), (long long)stats->station_hours,
-      (long long)stats->station_days, (long long)stats->area_hours, (long long)stats->area_days,
-      (long long)stats->rows_written);
+      (long long)sum->bad_values, first_day.c_str(), last_day.c_str(),
+      FormatRfc3339Beijing(sum->first_hour).c_str(), FormatRfc3339Beijing(sum->last_hour).c_str(),
+      (long long)stats.station_hours, (long long)stats.station_days, (long long)stats.area_hours,
+      (long long)stats.area_days, (long long)stats.rows_written);
   return 0;
 }
 
@@ -180,7 +201,7 @@ void AddImportCommand(CLI::App& app) {
   AddDataOption(beijing, a->data_dir);
   beijing->add_option("--dataset", a->dataset, "Folder with PRSA_Data_*.csv.gz");
   beijing->add_option("--from", a->from, "First day to import, YYYYMMDD (Beijing)");
-  beijing->add_option("--to", a->to, "Day after the last one, YYYYMMDD (Beijing)");
+  beijing->add_option("--to", a->to, "Last day to import (included), YYYYMMDD (Beijing)");
   beijing->callback([a] { ExitWith(ImportBeijingCmd(*a)); });
 }
 

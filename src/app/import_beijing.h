@@ -15,7 +15,8 @@ namespace ecohub::app {
 
 struct ImportSummary {
   int64_t rows = 0, readings = 0, missing_values = 0, bad_values = 0;
-  int64_t first_hour = 0, last_hour = 0;
+  int64_t rows_taken = 0;                 // rows whose hour is in [from, to)
+  int64_t first_hour = 0, last_hour = 0;  // of the rows taken; 0 when none
 };
 
 // Reads PRSA_Data_<Station>_20130301-20170228.csv.gz from `dataset_dir`. The `hour`
@@ -24,6 +25,8 @@ struct ImportSummary {
 // zero. Values that are not plain decimals are counted in bad_values and skipped.
 // `progress(stage, done, total)` reports long work.
 // Only hours in [from, to) are imported (UTC seconds; the whole dataset by default).
+// `ecohub import beijing --from D1 --to D2` passes [D1 00:00, D2 + 1 day): its --to
+// names the last day taken, like every date range a user types.
 Result<ImportSummary> ImportBeijing(
     store::Store& store, const std::string& dataset_dir, UnixSeconds from = INT64_MIN,
     UnixSeconds to = INT64_MAX, const std::function<void(const char*, int, int)>& progress = {});

@@ -21,6 +21,24 @@ std::pair<UnixSeconds, UnixSeconds> BeijingMonth(int year, int month) {
           DaysFromCivil(ny, nm, 1) * 86400 - kBeijingOffsetSeconds};
 }
 
+std::vector<std::string> PeriodWarnings(const ordered_json& report) {
+  std::vector<std::string> out;
+  int64_t days = report.value("days_in_period", int64_t{0});
+  int64_t with_aqi = report.value("days_with_aqi", int64_t{0});
+  if (with_aqi < days)
+    out.push_back(std::to_string(with_aqi) + " of the period's " + std::to_string(days) +
+                  " days have a daily AQI: the day counts and the ratio cover those days only");
+  std::string short_of;
+  if (auto it = report.find("statistics"); it != report.end() && it->is_object())
+    for (const auto& [name, s] : it->items()) {
+      int64_t n = s.value("days", int64_t{0});
+      if (n < days) short_of += (short_of.empty() ? "" : ", ") + name + " " + std::to_string(n);
+    }
+  if (!short_of.empty())
+    out.push_back("daily values fewer than the " + std::to_string(days) + " days: " + short_of);
+  return out;
+}
+
 Result<ordered_json> PeriodReport(store::Store& store, const std::string& scope, UnixSeconds from,
                                   UnixSeconds to, bool year) {
   auto rows = store.QueryDerived(kKindAqiDay, scope, from, to, 1000);
@@ -92,6 +110,7 @@ Result<ordered_json> PeriodReport(store::Store& store, const std::string& scope,
   out["composite_index"] = std::move(comp);
   out["edition"] = edition_first == edition_last ? ordered_json(edition_first)
                                                  : ordered_json({edition_first, edition_last});
+  out["warnings"] = PeriodWarnings(out);
   return out;
 }
 

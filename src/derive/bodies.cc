@@ -136,11 +136,18 @@ ordered_json ToJson(const AqiResultBody& b) {
 ordered_json ToJson(const AqiBody& b) {
   ordered_json o = ToJson(static_cast<const AqiResultBody&>(b));
   o["conc"] = Object(b.conc);
+  if (!b.unrounded.empty())
+    o["unrounded"] = Object(b.unrounded, [](const UnroundedValue& u) {
+      return ordered_json::array({u.sum, u.n});
+    });
   if (b.time_label) o["time_label"] = *b.time_label;
-  if (b.coverage)
+  if (b.coverage) {
     o["coverage"] = {{"unit", b.coverage->unit},
                      {"expected", b.coverage->expected},
                      {"present", b.coverage->present}};
+    if (b.coverage->required) o["coverage"]["required"] = *b.coverage->required;
+  }
+  if (!b.stations.empty()) o["stations"] = Object(b.stations);
   if (!b.validity.empty())
     o["validity"] = Object(b.validity, [](const AqiBody::Validity& v) {
       return ordered_json{{v.windows ? "windows" : "hours", v.count}, {"valid", v.valid}};
@@ -172,10 +179,19 @@ std::optional<AqiBody> ParseAqiBody(std::string_view text) {
   b.health_effect = Get<std::string>(o, "health_effect");
   b.advice = Get<std::string>(o, "advice");
   b.conc = ReadNamed<double>(o, "conc", Number);
+  b.unrounded = ReadNamed<UnroundedValue>(
+      o, "unrounded", [](const ordered_json& v) -> std::optional<UnroundedValue> {
+        if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number_integer())
+          return std::nullopt;
+        auto n = v[1].get<int64_t>();
+        if (n < 1) return std::nullopt;
+        return UnroundedValue{v[0].get<double>(), n};
+      });
   b.time_label = Get<std::string>(o, "time_label");
   if (auto c = o.find("coverage"); c != o.end() && c->is_object())
     b.coverage = Coverage{Str(*c, "unit"), Get<int>(*c, "expected").value_or(0),
-                          Get<int>(*c, "present").value_or(0)};
+                          Get<int>(*c, "present").value_or(0), Get<int>(*c, "required")};
+  b.stations = ReadNamed<int>(o, "stations", Integer<int>);
   b.validity = ReadNamed<AqiBody::Validity>(
       o, "validity", [](const ordered_json& v) -> std::optional<AqiBody::Validity> {
         if (!v.is_object()) return std::nullopt;

@@ -37,6 +37,16 @@ const T* Find(const Named<T>& values, std::string_view name) {
 struct Coverage {
   std::string unit;  // "pollutants", "stations"
   int expected = 0, present = 0;
+  // Districts and the city: the stations an indicator needs (75 % of `expected`,
+  // rounded up; docs/standards-air.md). Written only when set.
+  std::optional<int> required;
+};
+
+// A value before its rounding: exactly sum / n (standards::Unrounded as the rows keep
+// it; the sum as the decimal its shortest text reads, n >= 1).
+struct UnroundedValue {
+  double sum = 0;
+  int64_t n = 1;
 };
 
 // An AQI result as EcoHub shows it everywhere (derive/aqi_json.h makes one). aqi,
@@ -62,8 +72,16 @@ struct AqiBody : AqiResultBody {
   // Concentrations by pollutant name ("SO2" ... "PM2.5"; CO in mg/m³, the others in
   // µg/m³), plus "O3_8h" (sliding or daily max 8-h) and, for a day, "O3_1h".
   Named<double> conc;
+  // Stations: the concentrations of `conc` that are rounded statistics (daily means,
+  // O3 8-h means and maxima) before their rounding, written [sum, n]. District and
+  // city means take these so that a value is rounded once (GB/T 8170); a `conc` with
+  // no entry here is its own exact value. Absent from rows written before.
+  Named<UnroundedValue> unrounded;
   std::optional<std::string> time_label;  // hourly: "start" (CNEMC labels by the end)
   std::optional<Coverage> coverage;       // hours, and the days of areas
+  // Districts and the city: the stations whose value of each indicator went into the
+  // mean ("PM2.5": 11); an indicator with fewer than coverage.required has no value.
+  Named<int> stations;
   // A station-day's validity per pollutant: values (hours) or, for "O3_8h", 8-h
   // windows counted. Empty for hours and areas.
   struct Validity {
@@ -76,6 +94,7 @@ struct AqiBody : AqiResultBody {
   std::optional<std::string> district_name;  // districts
 
   const double* Conc(std::string_view name) const { return Find(conc, name); }
+  const UnroundedValue* UnroundedOf(std::string_view name) const { return Find(unrounded, name); }
 };
 
 // "water_day" of a water section: its GB 3838 class from the day's item means.

@@ -40,6 +40,20 @@ const char* const kAqiRows[] = {
     R"j(康有较弱影响","advice":"极少数异常敏感人群应减少户外活动","conc":{"SO2":10.0,"NO2":37.0,"PM10")j"
     R"j(:73.0,"CO":2.6,"O3_1h":156.0,"O3_8h":150.0,"PM2.5":66.0},"coverage":{"un)j"
     R"j(it":"stations","expected":2,"present":2},"standard":"GB3095-2012"})j",
+    // a station's day with its unrounded statistics, and a city day with the stations
+    // per indicator and the minimum (both hand-made: the format since round-once)
+    R"j({"aqi":15,"level":1,"category":"优","primary":[],"iaqi":{"PM2.5_24h":15},)j"
+    R"j("published":true,"color":"#00E400","edition":"HJ633-2012","mode":"daily",)j"
+    R"j("level_name":"一级","category_en":"Excellent","missing":[],"not_monitored")j"
+    R"j(:[],"over_standard":[],"health_effect":"x","advice":"y","conc":{"O3_8h":1)j"
+    R"j(00.0,"PM2.5":10.0},"unrounded":{"O3_8h":[804.0,8],"PM2.5":[252.0,24]},"v)j"
+    R"j(alidity":{"PM2.5":{"hours":24,"valid":true}},"standard":"GB3095-2012"})j",
+    R"j({"aqi":16,"level":1,"category":"优","primary":[],"iaqi":{"PM2.5_24h":16},)j"
+    R"j("published":true,"color":"#00E400","edition":"HJ633-2012","mode":"daily",)j"
+    R"j("level_name":"一级","category_en":"Excellent","missing":[],"not_monitored")j"
+    R"j(:[],"over_standard":[],"health_effect":"x","advice":"y","conc":{"PM2.5":1)j"
+    R"j(1.0},"coverage":{"unit":"stations","expected":4,"present":3,"required":3)j"
+    R"j(},"stations":{"PM2.5":3},"standard":"GB3095-2012"})j",
     // nothing to compute an AQI from (hand-made in the same shape)
     R"j({"aqi":null,"level":null,"category":null,"primary":[],"iaqi":{},"publish)j"
     R"j(ed":false,"color":null,"edition":"HJ633-2012","mode":"hourly","level_nam)j"
@@ -97,11 +111,28 @@ TEST(Bodies, AqiFieldsAreTyped) {
   ASSERT_TRUE(o3);
   EXPECT_TRUE(o3->windows);
   EXPECT_EQ(o3->count, 17);
-  auto none = ParseAqiBody(kAqiRows[3]);
+  auto none = ParseAqiBody(kAqiRows[5]);
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->aqi);
   EXPECT_FALSE(none->health_effect);
   EXPECT_EQ(none->coverage->present, 0);
+  EXPECT_FALSE(none->coverage->required);
+  auto station = ParseAqiBody(kAqiRows[3]);
+  ASSERT_TRUE(station);
+  const UnroundedValue* pm = station->UnroundedOf("PM2.5");
+  ASSERT_TRUE(pm);
+  EXPECT_EQ(pm->sum, 252.0);
+  EXPECT_EQ(pm->n, 24);
+  EXPECT_FALSE(station->UnroundedOf("SO2"));
+  auto city = ParseAqiBody(kAqiRows[4]);
+  ASSERT_TRUE(city);
+  EXPECT_EQ(city->coverage->required, 3);
+  EXPECT_EQ(*Find(city->stations, "PM2.5"), 3);
+  // An unrounded value that is not [number, integer >= 1] reads as absent.
+  auto odd = ParseAqiBody(R"({"unrounded":{"A":[1.5,0],"B":[1.5],"C":"x","D":[2.5,2]}})");
+  ASSERT_TRUE(odd);
+  ASSERT_EQ(odd->unrounded.size(), 1u);
+  EXPECT_EQ(odd->unrounded[0].first, "D");
 }
 
 TEST(Bodies, WaterExceedanceQualityRowsAsStoredRoundTrip) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "derive/aqi_json.h"
 #include "derive/bodies.h"
@@ -32,6 +33,7 @@ UnixSeconds DayOf(UnixSeconds t) { return FloorBeijing(t, kDay); }
 struct HourConc {
   std::array<std::optional<Decimal>, kPollutantCount> c;  // 1-h values
   std::optional<Decimal> o3_8h;                           // sliding, valid only
+  std::optional<Unrounded> o3_8h_exact;                   // a station's, before rounding
 };
 
 // 1-h indicator of a pollutant.
@@ -68,14 +70,33 @@ store::DerivedRow AqiRow(const char* kind, std::string scope, UnixSeconds t, con
   return {kind, std::move(scope), t, v, ToJson(b).dump()};
 }
 
-// The mean of the stations' concentrations `key`, rounded to `decimals`.
+UnroundedValue ToRow(const Unrounded& u) { return {Num(u.sum), u.n}; }
+
+// A station's value `key` before rounding: its "unrounded" entry, else its
+// concentration (a 1-h value, or a row written before stations kept them).
+std::optional<Unrounded> ExactOf(const AqiBody& b, std::string_view key) {
+  if (const UnroundedValue* u = b.UnroundedOf(key))
+    if (auto d = DecimalFromDouble(u->sum); d && u->n <= kMaxUnroundedN) return Unrounded{*d, u->n};
+  if (const double* c = b.Conc(key))
+    if (auto d = DecimalFromDouble(*c)) return Unrounded{*d, 1};
+  return std::nullopt;
+}
+
+// The stations an area's value needs: 75 % of those expected, rounded up (EcoHub's
+// rule where HJ 663 is silent; docs/standards-air.md), at least one.
+int RequiredStations(int expected) { return std::max(1, (3 * expected + 3) / 4); }
+
+// The mean of the stations' values `key`, from their unrounded values and rounded
+// once to `decimals` (GB/T 8170: no successive rounding). None with fewer than
+// `required` stations; `*count` says how many had a value.
 std::optional<Decimal> MeanOf(const std::vector<const AqiBody*>& stations, std::string_view key,
-                              int decimals) {
-  std::vector<Decimal> v;
+                              int decimals, int required, int* count) {
+  std::vector<Unrounded> v;
   for (const AqiBody* b : stations)
-    if (const double* c = b->Conc(key))
-      if (auto d = DecimalFromDouble(*c)) v.push_back(*d);
-  return MeanRounded(v, decimals);
+    if (auto u = ExactOf(*b, key)) v.push_back(*u);
+  *count = static_cast<int>(v.size());
+  if (*count < required) return std::nullopt;
+  return MeanOfUnrounded(v, decimals);
 }
 
 // Hourly AQI of one set of concentrations.
@@ -91,6 +112,7 @@ AqiBody HourAqiBody(const HourConc& h, UnixSeconds hour, bool o3_8h_in_hourly, i
   AqiBody body = WithResult(in);
   body.conc = ConcOf(h.c);
   if (h.o3_8h) body.conc.emplace_back("O3_8h", Num(*h.o3_8h));
+  if (h.o3_8h && h.o3_8h_exact) body.unrounded.emplace_back("O3_8h", ToRow(*h.o3_8h_exact));
   body.time_label = "start";  // the hour [time, time+1h); CNEMC labels it by its end
   body.coverage = Coverage{coverage_unit, expected, present};
   return body;
@@ -126,8 +148,8 @@ Status Deriver::Reload() {
   std::unordered_map<int64_t, size_t> by_id;
   for (const auto& s : snapshot->sites) {
     by_id[s.id] = out.size();
-    out.push_back(
-        SiteInfo{s.id, s.code, s.name, s.kind, district_code[s.district_id], "", s.attrs_json});
+    out.push_back(SiteInfo{s.id, s.code, s.name, s.kind, district_code[s.district_id], "",
+                           s.attrs_json, s.active});
   }
   std::unordered_map<std::string, size_t> by_mn;
   for (const auto& d : snapshot->devices) {
@@ -291,6 +313,7 @@ store::DerivedRow StationDayRow(const SiteInfo& site, const SeriesWindow& w, Uni
   in.edition = EditionForDayStart(day);
   in.mode = AqiMode::kDaily;
   Named<double> conc;
+  Named<UnroundedValue> unrounded;
   Named<AqiBody::Validity> validity;
   for (int k = 0; k < kPollutantCount; ++k) {
     auto p = static_cast<Pollutant>(k);
@@ -301,6 +324,7 @@ store::DerivedRow StationDayRow(const SiteInfo& site, const SeriesWindow& w, Uni
       if (m.value && m.valid) {
         in.Set(Indicator::kO3_8h, *m.value);
         conc.emplace_back("O3_8h", Num(*m.value));
+        if (m.exact) unrounded.emplace_back("O3_8h", ToRow(*m.exact));
       }
       // 2012 daily report: O3 daily maximum 1-h as well (needs the day valid too).
       std::optional<Decimal> max1;
@@ -323,47 +347,62 @@ store::DerivedRow StationDayRow(const SiteInfo& site, const SeriesWindow& w, Uni
     if (m.value && m.valid) {
       in.Set(DayIndicator(p), *m.value);
       conc.emplace_back(PollutantName(p), Num(*m.value));
+      if (m.exact) unrounded.emplace_back(PollutantName(p), ToRow(*m.exact));
     }
   }
   AqiBody body = WithResult(in);
   body.conc = std::move(conc);
+  body.unrounded = std::move(unrounded);
   body.validity = std::move(validity);
   body.standard = StageName(StageForDayStart(day));
   return AqiRow(kKindAqiDay, SiteScope(site.code), day, body);
 }
 
-// Daily AQI of an area from its stations' valid daily values (mean per indicator).
+// Daily AQI of an area from its stations' valid daily values: per indicator the
+// mean of the stations' unrounded values, rounded once, when at least `required`
+// stations have one.
 AqiBody AreaDayBody(const std::vector<const AqiBody*>& stations, UnixSeconds day, int expected) {
   AqiInput in;
   in.edition = EditionForDayStart(day);
   in.mode = AqiMode::kDaily;
   Named<double> conc;
+  Named<int> counts;
   static const std::pair<const char*, Indicator> kKeys[] = {
       {"SO2", Indicator::kSO2_24h},   {"NO2", Indicator::kNO2_24h}, {"PM10", Indicator::kPM10_24h},
       {"CO", Indicator::kCO_24h},     {"O3_1h", Indicator::kO3_1h}, {"O3_8h", Indicator::kO3_8h},
       {"PM2.5", Indicator::kPM25_24h}};
   int present = 0;
   for (const AqiBody* b : stations) present += b->aqi.has_value();
+  int required = RequiredStations(expected);
   for (auto [key, ind] : kKeys) {
-    auto mean = MeanOf(stations, key, InputDecimals(ind));
+    int count = 0;
+    auto mean = MeanOf(stations, key, InputDecimals(ind), required, &count);
+    if (count > 0) counts.emplace_back(key, count);
     if (!mean) continue;
     in.Set(ind, *mean);
     conc.emplace_back(key, Num(*mean));
   }
   AqiBody body = WithResult(in);
   body.conc = std::move(conc);
-  body.coverage = Coverage{"stations", expected, present};
+  body.coverage = Coverage{"stations", expected, present, required};
+  body.stations = std::move(counts);
   body.standard = StageName(StageForDayStart(day));
   return body;
 }
 
-HourConc AreaHourConc(const std::vector<const AqiBody*>& stations) {
+// Hourly concentrations of an area, as AreaDayBody; `counts` gets the stations per
+// indicator.
+HourConc AreaHourConc(const std::vector<const AqiBody*>& stations, int required,
+                      Named<int>* counts) {
   HourConc h;
+  int count = 0;
   for (int k = 0; k < kPollutantCount; ++k) {
     auto p = static_cast<Pollutant>(k);
-    h.c[k] = MeanOf(stations, PollutantName(p), ReportDecimals(p));
+    h.c[k] = MeanOf(stations, PollutantName(p), ReportDecimals(p), required, &count);
+    if (count > 0) counts->emplace_back(PollutantName(p), count);
   }
-  h.o3_8h = MeanOf(stations, "O3_8h", 0);
+  h.o3_8h = MeanOf(stations, "O3_8h", 0, required, &count);
+  if (count > 0) counts->emplace_back("O3_8h", count);
   return h;
 }
 
@@ -477,7 +516,10 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
         present += hc.c[k].has_value();
       }
       Stat o3 = SlidingMean8h(w.Hours(static_cast<int>(Pollutant::kO3), h - 7 * kHour, 8));
-      if (o3.valid) hc.o3_8h = o3.value;
+      if (o3.valid) {
+        hc.o3_8h = o3.value;
+        hc.o3_8h_exact = o3.exact;
+      }
       AqiBody body =
           HourAqiBody(hc, h, options_.o3_8h_in_hourly_2012, present, kPollutantCount, "pollutants");
       rows.push_back(AqiRow(kKindAqiHour, SiteScope(site.code), h, body));
@@ -504,15 +546,27 @@ Result<DeriveStats> Deriver::RunSites(const std::map<int64_t, std::set<UnixSecon
 Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
                                       const std::set<UnixSeconds>& area_days) {
   DeriveStats st;
+  // The air stations by area; a station is expected in a period when it exists then:
+  // active and reporting since before the period's end, or reporting in it.
+  struct Station {
+    std::string scope, district;
+    bool active;
+  };
+  std::vector<Station> air;
   std::unordered_map<std::string, std::string> district_of;  // "site:CODE" -> district
-  std::map<std::string, int> expected;                       // district -> air stations
-  int city_expected = 0;
   for (const auto& s : sites_)
     if (s.kind == registry::SiteKind::kAir) {
-      district_of[SiteScope(s.code)] = s.district_code;
-      ++expected[s.district_code];
-      ++city_expected;
+      air.push_back({SiteScope(s.code), s.district_code, s.active});
+      district_of[air.back().scope] = s.district_code;
     }
+  for (const Station& s : air) {
+    if (first_hour_.count(s.scope)) continue;
+    auto first = store_.QueryDerived(kKindAqiHour, s.scope, std::numeric_limits<UnixSeconds>::min(),
+                                     std::numeric_limits<UnixSeconds>::max(), 1);
+    if (!first.ok()) return first.status();
+    first_hour_[s.scope] =
+        first->empty() ? std::numeric_limits<UnixSeconds>::max() : first->front().time;
+  }
   std::vector<store::DerivedRow> rows;
   for (int pass = 0; pass < 2; ++pass) {
     bool daily = pass == 1;
@@ -526,31 +580,46 @@ Result<DeriveStats> Deriver::RunAreas(const std::set<UnixSeconds>& area_hours,
         if (!got.ok()) return got.status();
         std::vector<std::optional<AqiBody>> bodies(got->size());
         std::map<UnixSeconds, std::map<std::string, std::vector<const AqiBody*>>> by_time;
+        std::map<UnixSeconds, std::set<std::string_view>> reported;
         for (size_t i = 0; i < got->size(); ++i) {
           const auto& r = (*got)[i];
-          bodies[i] = ParseAqiBody(r.body);
-          if (!bodies[i]) continue;
           auto d = district_of.find(r.scope);
           if (d == district_of.end()) continue;
+          // Rows written in this pass (new or late data) move a station's start back.
+          if (!daily) first_hour_[r.scope] = std::min(first_hour_[r.scope], r.time);
+          reported[r.time].insert(d->first);
+          bodies[i] = ParseAqiBody(r.body);
+          if (!bodies[i]) continue;
           by_time[r.time][d->second].push_back(&*bodies[i]);
           by_time[r.time][""].push_back(&*bodies[i]);  // the city
         }
-        for (auto& [t, areas] : by_time)
+        for (auto& [t, areas] : by_time) {
+          // Stations that exist in [t, t + step), per district ("" the city).
+          std::map<std::string, int> expected;
+          for (const Station& s : air)
+            if ((s.active && first_hour_[s.scope] < t + step) || reported[t].count(s.scope)) {
+              ++expected[s.district];
+              ++expected[""];
+            }
           for (auto& [code, stations] : areas) {
-            int exp = code.empty() ? city_expected : expected[code];
+            int exp = expected[code];
             AqiBody body;
             if (daily) {
               body = AreaDayBody(stations, t, exp);
             } else {
-              HourConc hc = AreaHourConc(stations);
+              Named<int> counts;
+              HourConc hc = AreaHourConc(stations, RequiredStations(exp), &counts);
               body = HourAqiBody(hc, t, options_.o3_8h_in_hourly_2012,
                                  static_cast<int>(stations.size()), exp, "stations");
+              body.coverage->required = RequiredStations(exp);
+              body.stations = std::move(counts);
             }
             if (!code.empty()) body.district_name = district_names_[code];
             rows.push_back(AqiRow(
                 kind, code.empty() ? std::string(kScopeCity) : DistrictScope(code), t, body));
             ++(daily ? st.area_days : st.area_hours);
           }
+        }
         Status s = PutInSlices(store_, rows);
         if (!s.ok()) return s;
         st.rows_written += rows.size();

@@ -16,7 +16,9 @@
 //
 // Every derived row is a JSON document that says which edition/standard and what
 // coverage it was computed with. District and city concentrations are the
-// arithmetic mean of their stations' values (HJ 663 city practice, digest §1.3).
+// arithmetic mean of their stations' unrounded values, rounded once (HJ 663 city
+// practice, digest §1.3; GB/T 8170), and need 75 % of the stations that exist in the
+// period (EcoHub's rule, docs/standards-air.md).
 //
 // Thread-safety: Touch may be called from any thread; Flush/RecomputeRange must not
 // run concurrently with each other (Start runs them on one background thread).
@@ -75,6 +77,7 @@ struct SiteInfo {
   std::string district_code;
   std::string mn;          // the device that reports for it (first registered)
   std::string attrs_json;  // limits, water body type...
+  bool active = true;      // false once disabled (撤销); its history stays
 };
 
 class Deriver {
@@ -146,6 +149,11 @@ class Deriver {
   std::unordered_map<std::string, size_t> site_by_mn_;
   std::unordered_map<int64_t, size_t> site_by_id_;
   std::map<std::string, std::string> district_names_;
+  // The first hour each air station has a row ("site:CODE" -> hour start; max when
+  // none yet): the registry keeps no commissioning date, so a station exists from its
+  // first data on (docs/standards-air.md). Read once per station, then lowered by the
+  // rows RunAreas sees. Used by RunAreas only.
+  std::unordered_map<std::string, UnixSeconds> first_hour_;
   // Hourly series (factor codes with an Avg) per site id, from the store at Reload
   // and from every batch Touch sees. Guarded by mu_.
   std::unordered_map<int64_t, std::set<std::string>> hourly_factors_;

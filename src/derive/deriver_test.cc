@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "derive/annual.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/sqlite_store.h"
 
@@ -363,6 +364,121 @@ TEST_P(DeriverTest, SitesComeFromThePublishedSnapshot) {
   Put("MN4", "a34004", day, 1, "40");
   ASSERT_TRUE(deriver_->Flush().ok());
   EXPECT_EQ(Row("aqi_hour", "site:S4", day)["aqi"], 57);
+}
+
+// Regression: a district's day was the mean of its stations' ROUNDED daily values,
+// rounded again (GB/T 8170 forbids successive rounding). S1 PM2.5 10.5 (-> 10), S2
+// 10.6 (-> 11): the district is 10.55 -> 11, not (10 + 11)/2 = 10.5 -> 10. O3: the
+// first 8-h window 804/8 = 100.5 (-> 100) and 811/8 = 101.375 (-> 101): 100.9375 ->
+// 101, not 100.5 -> 100, for the day's maximum and for the hour's sliding mean.
+TEST_P(DeriverTest, AreaValuesAreMeansOfUnroundedStationValuesRoundedOnce) {
+  UnixSeconds day = BeijingDay(2015, 6, 1);
+  Put("MN1", "a34004", day, 24, "10.5");
+  Put("MN2", "a34004", day, 24, "10.6");
+  Put("MN3", "a34004", day, 24, "10.6");
+  Put("MN1", "a05024", day, 1, "104");
+  Put("MN1", "a05024", day + kHour, 23, "100");
+  Put("MN2", "a05024", day, 1, "111");
+  Put("MN2", "a05024", day + kHour, 23, "100");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  json s1 = Row("aqi_day", "site:S1", day), s2 = Row("aqi_day", "site:S2", day);
+  EXPECT_EQ(s1["conc"]["PM2.5"], 10);
+  EXPECT_EQ(s2["conc"]["PM2.5"], 11);
+  EXPECT_EQ(s1["unrounded"]["PM2.5"], json::array({252.0, 24}));
+  EXPECT_EQ(s1["conc"]["O3_8h"], 100);
+  EXPECT_EQ(s1["unrounded"]["O3_8h"], json::array({804, 8}));
+  EXPECT_EQ(s2["conc"]["O3_8h"], 101);
+  json d1 = Row("aqi_day", "district:D1", day);
+  EXPECT_EQ(d1["conc"]["PM2.5"], 11) << d1.dump();
+  EXPECT_EQ(d1["conc"]["O3_8h"], 101) << d1.dump();
+  EXPECT_FALSE(d1.contains("unrounded"));
+  // The hour whose 8-h window is hours 0..7.
+  json s1h = Row("aqi_hour", "site:S1", day + 7 * kHour);
+  EXPECT_EQ(s1h["conc"]["O3_8h"], 100);
+  EXPECT_EQ(s1h["unrounded"]["O3_8h"], json::array({804, 8}));
+  json d1h = Row("aqi_hour", "district:D1", day + 7 * kHour);
+  EXPECT_EQ(d1h["conc"]["O3_8h"], 101) << d1h.dump();
+  EXPECT_EQ(d1h["conc"]["PM2.5"], 11);  // 1-h values: (10.5 + 10.6)/2 = 10.55 -> 11
+  // The city: PM2.5 (10.5 + 10.6 + 10.6)/3 -> 11.
+  EXPECT_EQ(Row("aqi_day", "city", day)["conc"]["PM2.5"], 11);
+}
+
+// Regression: a city day counted from one station of twelve, and coverage.expected
+// counted every air site of the registry. An area's indicator now needs 75 % of the
+// stations that exist in the period (rounded up), and a station exists from its first
+// data on, while active (a disabled one only where it reported).
+TEST_P(DeriverTest, AreaNeedsThreeQuartersOfTheStationsThatExistInThePeriod) {
+  UnixSeconds day1 = BeijingDay(2015, 6, 1), day2 = day1 + kDay, day3 = day2 + kDay;
+  Put("MN1", "a34004", day1, 24, "40");
+  Put("MN2", "a34004", day1, 24, "50");
+  Put("MN3", "a34004", day1, 24, "60");
+  // S4 joins D2 and reports from day 2 on; S3 is disabled after day 1.
+  int64_t d2 = *store_->PutDistrict({0, "D2", "西城区"});
+  store::Site s4;
+  s4.code = "S4";
+  s4.name = "S4";
+  s4.district_id = d2;
+  ASSERT_TRUE(store_->PutDevice({"MN4", *store_->PutSite(s4), "pw"}).ok());
+  store::Site s3;
+  s3.code = "S3";
+  s3.name = "S3";
+  s3.district_id = d2;
+  s3.active = false;
+  ASSERT_TRUE(store_->PutSite(s3).ok());
+  Publish();
+  Put("MN1", "a34004", day2, 24, "40");
+  Put("MN2", "a34004", day2, 24, "50");
+  Put("MN4", "a34004", day2, 24, "70");
+  Put("MN1", "a34004", day3, 24, "40");  // day 3: S1 alone
+  ASSERT_TRUE(deriver_->RecomputeRange(day1, day3 + kDay).ok());
+
+  // Day 1: S1, S2, S3 existed (S4 had no data yet, S3 reported): 3 of 3.
+  json c1 = Row("aqi_day", "city", day1);
+  EXPECT_EQ(c1["coverage"]["expected"], 3) << c1.dump();
+  EXPECT_EQ(c1["coverage"]["required"], 3);
+  EXPECT_EQ(c1["stations"]["PM2.5"], 3);
+  EXPECT_EQ(c1["conc"]["PM2.5"], 50);
+  // Day 2: S1, S2, S4 (S3 disabled and silent): 3 of 3.
+  json c2 = Row("aqi_day", "city", day2);
+  EXPECT_EQ(c2["coverage"]["expected"], 3) << c2.dump();
+  EXPECT_EQ(c2["conc"]["PM2.5"], 53);  // 160/3
+  // Day 3: S1 of 3 expected: no city value, nor for D1 (1 of 2) or its hours.
+  json c3 = Row("aqi_day", "city", day3);
+  EXPECT_EQ(c3["coverage"]["expected"], 3) << c3.dump();
+  EXPECT_EQ(c3["coverage"]["present"], 1);
+  EXPECT_EQ(c3["stations"]["PM2.5"], 1);
+  EXPECT_FALSE(c3["conc"].contains("PM2.5")) << c3.dump();
+  EXPECT_TRUE(c3["aqi"].is_null());
+  json d1 = Row("aqi_day", "district:D1", day3);
+  EXPECT_EQ(d1["coverage"]["expected"], 2);
+  EXPECT_EQ(d1["coverage"]["required"], 2);
+  EXPECT_TRUE(d1["aqi"].is_null()) << d1.dump();
+  json h = Row("aqi_hour", "city", day3 + 5 * kHour);
+  EXPECT_EQ(h["coverage"]["expected"], 3) << h.dump();
+  EXPECT_TRUE(h["aqi"].is_null()) << h.dump();
+  // D2 on day 2: S4 alone is all D2 has (S3 disabled): 1 of 1.
+  json d2row = Row("aqi_day", "district:D2", day2);
+  EXPECT_EQ(d2row["coverage"]["expected"], 1) << d2row.dump();
+  EXPECT_EQ(d2row["conc"]["PM2.5"], 70);
+}
+
+// `report air` and /air/report: fewer daily values than days is said in "warnings".
+TEST_P(DeriverTest, PeriodReportWarnsOfMissingDays) {
+  UnixSeconds day = BeijingDay(2015, 6, 1);
+  for (const char* mn : {"MN1", "MN2", "MN3"}) Put(mn, "a34004", day, 24, "40");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  auto [from, to] = BeijingMonth(2015, 6);
+  auto r = PeriodReport(*store_, "city", from, to, false);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ((*r)["warnings"].size(), 2u) << r->dump();
+  EXPECT_EQ((*r)["warnings"][0],
+            "1 of the period's 30 days have a daily AQI: the day counts and "
+            "the ratio cover those days only");
+  EXPECT_NE((*r)["warnings"][1].get<std::string>().find("PM2.5 1"), std::string::npos);
+  // A period whose every day has every value: no warning.
+  nlohmann::ordered_json full = {
+      {"days_in_period", 2}, {"days_with_aqi", 2}, {"statistics", {{"PM2.5", {{"days", 2}}}}}};
+  EXPECT_TRUE(PeriodWarnings(full).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Prefetch, DeriverTest, testing::Values(1000, 1), [](const auto& info) {

@@ -80,6 +80,11 @@ struct ExactSum {
     Decimal q = RoundRatio(sum, den * Pow10(scale), digits);
     return q;
   }
+  // The mean before rounding; nullopt when empty or the sum does not fit a Decimal.
+  std::optional<Unrounded> Exact() const {
+    if (n == 0 || sum > INT64_MAX || sum < -INT64_MAX) return std::nullopt;
+    return Unrounded{MakeDecimal(static_cast<int64_t>(sum), scale), n};
+  }
 };
 
 }  // namespace
@@ -131,11 +136,35 @@ std::optional<Decimal> MeanRounded(std::span<const Decimal> values, int digits) 
   return s.Mean(digits);
 }
 
+std::optional<Decimal> MeanOfUnrounded(std::span<const Unrounded> values, int digits) {
+  if (values.empty()) return std::nullopt;
+  int scale = 0;
+  for (const Unrounded& u : values) {
+    if (u.n < 1 || u.n > kMaxUnroundedN) return std::nullopt;
+    scale = std::max<int>(scale, u.sum.scale);
+  }
+  // Sum of fractions a_i / n_i (a_i at the common scale), reduced as it goes, so the
+  // denominator stays the lcm of the counts (lcm(1..24) = 5354228880).
+  constexpr __int128 kMaxDen = static_cast<__int128>(1) << 80;
+  __int128 num = 0, den = 1;
+  for (const Unrounded& u : values) {
+    __int128 a = ScaledTo(u.sum, scale), n = u.n;
+    num = num * n + a * den;
+    den *= n;
+    __int128 g = std::gcd(num < 0 ? -num : num, den);
+    if (g > 1) num /= g, den /= g;
+    if (den > kMaxDen) return std::nullopt;
+  }
+  __int128 total_den = den * static_cast<__int128>(values.size());
+  if (total_den > kMaxDen) return std::nullopt;
+  return RoundRatio(num, total_den * Pow10(scale), digits);
+}
+
 Stat DailyMean(std::span<const std::optional<Decimal>> hours, int digits) {
   ExactSum s;
   for (const auto& h : hours)
     if (h) s.Add(*h);
-  return Stat{s.Mean(digits), s.n, s.n >= ValidityMinimum::kHourlyValuesPerDay};
+  return Stat{s.Mean(digits), s.n, s.n >= ValidityMinimum::kHourlyValuesPerDay, s.Exact()};
 }
 
 Stat SlidingMean8h(std::span<const std::optional<Decimal>> hours) {
@@ -143,7 +172,7 @@ Stat SlidingMean8h(std::span<const std::optional<Decimal>> hours) {
   ExactSum s;
   for (const auto& h : hours)
     if (h) s.Add(*h);
-  return Stat{s.Mean(0), s.n, s.n >= ValidityMinimum::kHoursPer8hWindow};
+  return Stat{s.Mean(0), s.n, s.n >= ValidityMinimum::kHoursPer8hWindow, s.Exact()};
 }
 
 O3Max8h DailyMax8hO3(std::span<const std::optional<Decimal>> hours24, int limit) {
@@ -152,7 +181,7 @@ O3Max8h DailyMax8hO3(std::span<const std::optional<Decimal>> hours24, int limit)
   // The max is taken over exact window means; rounding comes last.
   bool have = false;
   __int128 best_num = 0, best_den = 1;
-  int best_scale = 0;
+  std::optional<Unrounded> best_exact;
   for (size_t start = 0; start + 8 <= hours24.size() && start < 17; ++start) {
     ExactSum s;
     for (size_t h = start; h < start + 8; ++h)
@@ -164,13 +193,13 @@ O3Max8h DailyMax8hO3(std::span<const std::optional<Decimal>> hours24, int limit)
     if (!have || s.sum * best_den > best_num * den) {
       best_num = s.sum;
       best_den = den;
-      best_scale = s.scale;
+      best_exact = s.Exact();
       have = true;
     }
   }
-  (void)best_scale;
   if (!have) return out;
   out.value = RoundRatio(best_num, best_den, 0);
+  out.exact = best_exact;
   // Valid with >= 14 windows, or when the maximum exceeds the limit anyway
   // (HJ 663 §6.1.2; which limit is meant is unconfirmed, digest §8.2).
   bool exceeds = best_num > static_cast<__int128>(limit) * best_den;

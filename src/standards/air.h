@@ -59,15 +59,33 @@ struct ValidityMinimum {
 
 // ---- HJ 663 statistics ---------------------------------------------------------
 
+// A mean before its rounding, exactly: sum / n (n >= 1). GB/T 8170 rounds a value
+// once, at the end, never a value that is rounded again later (no successive
+// rounding): a district or city mean is taken over its stations' unrounded values.
+struct Unrounded {
+  Decimal sum;
+  int64_t n = 1;
+};
+
 // A statistic with how it was obtained.
 struct Stat {
-  std::optional<Decimal> value;  // rounded to the report precision
-  int n = 0;                     // values it was computed from
-  bool valid = false;            // meets the validity rule
+  std::optional<Decimal> value;    // rounded to the report precision
+  int n = 0;                       // values it was computed from
+  bool valid = false;              // meets the validity rule
+  std::optional<Unrounded> exact;  // `value` before rounding (absent when the sum
+                                   // does not fit a Decimal, never for real data)
 };
 
 // Exact mean of `values` rounded per GB/T 8170 to `digits` decimals; nullopt when empty.
 std::optional<Decimal> MeanRounded(std::span<const Decimal> values, int digits);
+
+// The mean of unrounded values, each sum/n, computed exactly and rounded once per
+// GB/T 8170 to `digits` decimals: (10.5 + 10.6)/2 = 10.55 -> 11, where the mean of
+// the rounded values (10 + 11)/2 = 10.5 -> 10 would be a second rounding. Nullopt
+// when empty, when an n is not in 1..kMaxUnroundedN, or when the common denominator
+// would overflow (not with counts of hours or 8-h windows).
+inline constexpr int64_t kMaxUnroundedN = 1000;
+std::optional<Decimal> MeanOfUnrounded(std::span<const Unrounded> values, int digits);
 
 // Daily (24-h) mean from the day's hourly values (nullopt = missing or invalid
 // hour): valid with >= 20 hours. The value is computed even when invalid.
@@ -86,6 +104,7 @@ struct O3Max8h {
   std::optional<Decimal> value;  // integer ug/m3
   int windows = 0;               // valid windows
   bool valid = false;
+  std::optional<Unrounded> exact;  // the maximum window's mean before rounding
 };
 O3Max8h DailyMax8hO3(std::span<const std::optional<Decimal>> hours24, int limit = 160);
 

@@ -106,6 +106,68 @@ TEST(Air, SlidingMean8h) {
   EXPECT_FALSE(SlidingMean8h(h).valid);
 }
 
+// GB/T 8170 forbids successive rounding: an area's mean is taken over its stations'
+// unrounded values and rounded once. Each case gives the stations' unrounded means
+// (sum/n), the single rounding and what rounding each station first would give.
+TEST(Air, AreaMeanRoundsOnceNotTwice) {
+  struct Case {
+    const char* name;
+    std::vector<std::pair<const char*, int64_t>> stations;  // sum, n
+    int digits;
+    const char* once;
+    const char* twice;  // mean of the stations' rounded values, rounded again
+  };
+  const Case kCases[] = {
+      // 10.5 -> 10 and 10.6 -> 11: (10 + 11)/2 = 10.5 -> 10; exactly 10.55 -> 11.
+      {"daily means 10.5 and 10.6", {{"252", 24}, {"254.4", 24}}, 0, "11", "10"},
+      // O3 max 8-h windows 804/8 = 100.5 -> 100 and 811/8 = 101.375 -> 101:
+      // 100.5 -> 100 twice; exactly 100.9375 -> 101.
+      {"O3 8-h 100.5 and 101.375", {{"804", 8}, {"811", 8}}, 0, "101", "100"},
+      // Thirds: 73.33 -> 73 twice and 74: 73.33 -> 73; exactly 662/9 = 73.56 -> 74.
+      {"thirds", {{"220", 3}, {"220", 3}, {"222", 3}}, 0, "74", "73"},
+      // CO to one decimal: 1.25 -> 1.2 and 1.36 -> 1.4: 1.3 twice; exactly 1.305 -> 1.3.
+      {"CO agrees", {{"30", 24}, {"32.64", 24}}, 1, "1.3", "1.3"},
+      // Different counts: 20 hours mean 75.5 and 24 hours mean 74.5 -> 75, exactly 75.
+      {"exact half, different n", {{"1510", 20}, {"1788", 24}}, 0, "75", "75"},
+      {"one station", {{"252", 24}}, 0, "10", "10"},
+  };
+  for (const Case& c : kCases) {
+    std::vector<Unrounded> v;
+    std::vector<Decimal> rounded;
+    for (auto [sum, n] : c.stations) {
+      v.push_back({S(sum), n});
+      rounded.push_back(RoundRatio(ScaledTo(S(sum), 3), static_cast<__int128>(n) * 1000, c.digits));
+    }
+    auto once = MeanOfUnrounded(v, c.digits);
+    ASSERT_TRUE(once) << c.name;
+    EXPECT_EQ(once->ToString(), c.once) << c.name;
+    EXPECT_EQ(MeanRounded(rounded, c.digits)->ToString(), c.twice) << c.name;
+  }
+  EXPECT_FALSE(MeanOfUnrounded({}, 0));
+  std::vector<Unrounded> bad = {{S("1"), 0}};
+  EXPECT_FALSE(MeanOfUnrounded(bad, 0));  // n must be at least 1
+}
+
+// The statistics hand out the value before rounding, which MeanOfUnrounded takes.
+TEST(Air, StatisticsKeepTheirUnroundedValue) {
+  std::vector<std::optional<Decimal>> hours(24, S("10.5"));
+  Stat d = DailyMean(hours, 0);
+  EXPECT_EQ(d.value->ToString(), "10");
+  ASSERT_TRUE(d.exact);
+  EXPECT_EQ(d.exact->sum.ToString(), "252.0");
+  EXPECT_EQ(d.exact->n, 24);
+  std::vector<std::optional<Decimal>> o3(24, std::nullopt);
+  for (int h = 0; h < 8; ++h) o3[h] = MakeDecimal(h == 0 ? 104 : 100, 0);  // 804/8 = 100.5
+  O3Max8h m = DailyMax8hO3(o3);
+  EXPECT_EQ(m.value->ToString(), "100");
+  ASSERT_TRUE(m.exact);
+  EXPECT_EQ(m.exact->sum.ToString(), "804");
+  EXPECT_EQ(m.exact->n, 8);
+  Stat w = SlidingMean8h(std::span(o3).subspan(0, 8));
+  EXPECT_EQ(w.value->ToString(), "100");
+  EXPECT_EQ(w.exact->sum.ToString(), "804");
+}
+
 // HJ 633's six pollutants keep their own names and HJ 212 codes here (the standard
 // stays self-contained); the factor table must agree on both.
 TEST(Air, PollutantsAreTheFactorTablesAirFactors) {

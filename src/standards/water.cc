@@ -281,6 +281,7 @@ bool IsReferenceItem(WaterItem i) { return i == WaterItem::kTN || i == WaterItem
 WaterItemSet WaterItemSet::Routine() {
   WaterItemSet s;
   for (int i = 0; i < kWaterItemCount; ++i) s.Add(static_cast<WaterItem>(i));
+  s.named_ = false;
   return s;
 }
 
@@ -290,6 +291,7 @@ WaterItemSet WaterItemSet::AutoStation() {
        {WaterItem::kPH, WaterItem::kDO, WaterItem::kCODMn, WaterItem::kNH3N, WaterItem::kTP}) {
     s.Add(i);
   }
+  s.named_ = false;
   return s;
 }
 
@@ -347,13 +349,14 @@ Result<WaterResult> ClassifySite(const WaterSample& sample, WaterBody body,
     if (IsNegative(*v)) {
       return Status::InvalidInput(std::string("negative value of ") + WaterItemName(item));
     }
-    // 2011 method: "河流总氮除外" — TN of a river is not evaluated at all.
-    if (item == WaterItem::kTN && body == WaterBody::kRiver) continue;
+    // 2011 method: "河流总氮除外" — TN of a river is not evaluated at all, unless the
+    // caller named it.
+    if (item == WaterItem::kTN && body == WaterBody::kRiver && !items.named()) continue;
     auto cls = ClassifyItem(item, *v, body,
                             item == WaterItem::kDO ? sample.do_saturation_percent : std::nullopt);
     if (!cls) continue;  // unreachable: negative values were refused above
     WaterItemResult r{item, *v, *cls, std::nullopt};
-    if (IsReferenceItem(item)) {
+    if (IsReferenceItem(item) && !items.named()) {
       out.reference_only.push_back(r);
       continue;
     }

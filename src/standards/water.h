@@ -101,9 +101,10 @@ bool IsUnclassifiedWaterParameter(std::string_view name);
 // class (2011 method: 21 items = Table 1 minus water temperature, TN, fecal coliform).
 bool IsReferenceItem(WaterItem i);
 
-// A set of items to evaluate.
+// A set of items to evaluate: one of the method's sets, or the items a caller named.
 class WaterItemSet {
  public:
+  // Empty, and named: the caller's list, built with Add.
   constexpr WaterItemSet() = default;
   // The 21 routine items that decide the class, plus the reference items TN and
   // fecal coliform (reported apart, see ClassifySite).
@@ -113,11 +114,15 @@ class WaterItemSet {
 
   void Add(WaterItem i) { bits_ |= Bit(i); }
   bool Contains(WaterItem i) const { return (bits_ & Bit(i)) != 0; }
+  // True for a caller's list, false for Routine() and AutoStation(): every named
+  // item is evaluated and decides the class, TN and fecal coliform included.
+  bool named() const { return named_; }
   bool operator==(const WaterItemSet&) const = default;
 
  private:
   static constexpr uint32_t Bit(WaterItem i) { return 1u << static_cast<int>(i); }
   uint32_t bits_ = 0;
+  bool named_ = true;
 };
 
 // The limit of `item` for `cls` (kI..kV) in Table 1: an upper limit for pollutants,
@@ -163,7 +168,8 @@ struct WaterResult {
   std::optional<WaterClass> site_class;
   // Items that decided the class, in Table 1 order.
   std::vector<WaterItemResult> items;
-  // TN (lakes only) and fecal coliform, classed but outside the site class.
+  // TN (lakes only) and fecal coliform, classed but outside the site class; only
+  // with one of the method's sets (a named list evaluates them as any other item).
   std::vector<WaterItemResult> reference_only;
   // 超标指标: items worse than III, worst class first, then multiple descending
   // (exact ratios compared; items without a multiple, pH and DO, after those with
@@ -174,10 +180,13 @@ struct WaterResult {
 };
 
 // The class of a site sample over `items`: items in the sample but not in the set are
-// ignored, items in the set but not in the sample are not evaluated. TN and fecal
-// coliform, when in the set, go to reference_only (TN only for lakes: "河流总氮除外",
-// for rivers it is ignored). Fails (kInvalidInput, naming the item) when a value of an
-// item of the set, or the DO saturation, is negative.
+// ignored, items in the set but not in the sample are not evaluated. With one of the
+// method's sets (Routine, AutoStation), TN and fecal coliform go to reference_only
+// (TN only for lakes: "河流总氮除外", for rivers it is ignored). With items a caller
+// named, every named item decides the class, TN included (against Table 1's TN
+// limits, the lake column, whatever the body) and fecal coliform: naming an item is
+// asking for it to be evaluated. Fails (kInvalidInput, naming the item) when a value
+// of an item of the set, or the DO saturation, is negative.
 Result<WaterResult> ClassifySite(const WaterSample& sample, WaterBody body,
                                  const WaterItemSet& items = WaterItemSet::Routine());
 

@@ -266,6 +266,41 @@ TEST(WaterSite, TnOnlyForLakesAndNeverInTheClass) {
   EXPECT_EQ(ClassOf(Classify({{"TN", "0.3"}}, WaterBody::kLake)), "null");
 }
 
+// Regression: a caller who named TN got it back as reference-only (lakes) or not at
+// all (rivers). Named items are all evaluated; the method's sets keep TN apart.
+TEST(WaterSite, NamedItemsAreAllEvaluatedTnIncluded) {
+  std::map<std::string, std::string> v = {
+      {"CODMn", "3"}, {"TN", "1.2"}, {"FecalColiform", "50000"}};
+  WaterItemSet named;
+  for (WaterItem i : {WaterItem::kCODMn, WaterItem::kTN, WaterItem::kFecalColiform}) named.Add(i);
+  EXPECT_TRUE(named.named());
+  EXPECT_FALSE(WaterItemSet::Routine().named());
+  EXPECT_FALSE(WaterItemSet::AutoStation().named());
+  for (WaterBody body : {WaterBody::kLake, WaterBody::kRiver}) {
+    SCOPED_TRACE(static_cast<int>(body));
+    WaterResult r = Classify(v, body, named);
+    EXPECT_EQ(ClassOf(r), "劣V");  // fecal coliform 50000 > 40000
+    EXPECT_TRUE(r.reference_only.empty());
+    ASSERT_NE(r.Find(WaterItem::kTN), nullptr);
+    EXPECT_EQ(r.Find(WaterItem::kTN)->cls, WaterClass::kIV);  // 1.0 < 1.2 <= 1.5
+    EXPECT_EQ(r.items.size(), 3u);
+  }
+  // TN alone, named: it decides the class.
+  WaterItemSet tn;
+  tn.Add(WaterItem::kTN);
+  EXPECT_EQ(ClassOf(Classify({{"TN", "0.3"}}, WaterBody::kLake, tn)), "II");
+  EXPECT_EQ(ClassOf(Classify({{"TN", "0.3"}}, WaterBody::kRiver, tn)), "II");
+  // Not named (the routine set): TN stays reference-only for lakes, ignored for rivers.
+  WaterResult lake = Classify(v, WaterBody::kLake);
+  EXPECT_EQ(ClassOf(lake), "II");
+  ASSERT_EQ(lake.reference_only.size(), 2u);
+  EXPECT_EQ(lake.reference_only[0].item, WaterItem::kTN);
+  WaterResult river = Classify(v, WaterBody::kRiver);
+  EXPECT_EQ(ClassOf(river), "II");
+  ASSERT_EQ(river.reference_only.size(), 1u);
+  EXPECT_EQ(river.reference_only[0].item, WaterItem::kFecalColiform);
+}
+
 TEST(WaterSite, FecalColiformIsReferenceOnly) {
   WaterResult r = Classify({{"CODMn", "3"}, {"FecalColiform", "50000"}}, WaterBody::kRiver);
   EXPECT_EQ(ClassOf(r), "II");
@@ -293,11 +328,13 @@ TEST(WaterSite, CustomItemSets) {
   WaterResult c = Classify(v, WaterBody::kRiver, s);
   EXPECT_EQ(ClassOf(c), "II");
   EXPECT_EQ(c.items.size(), 1u);
-  // TN named in a lake's list: still a reference item.
+  // TN named in a lake's list: evaluated like every named item (TN 3 is 劣V).
   s.Add(WaterItem::kTN);
   WaterResult t = Classify(v, WaterBody::kLake, s);
-  EXPECT_EQ(ClassOf(t), "II");
-  EXPECT_EQ(t.reference_only.size(), 1u);
+  EXPECT_EQ(ClassOf(t), "劣V");
+  EXPECT_TRUE(t.reference_only.empty());
+  ASSERT_NE(t.Find(WaterItem::kTN), nullptr);
+  EXPECT_EQ(t.exceeding, std::vector<WaterItem>{WaterItem::kTN});
   // Nothing evaluable: no class.
   EXPECT_EQ(ClassOf(Classify(v, WaterBody::kRiver, WaterItemSet())), "null");
   EXPECT_EQ(ClassOf(Classify({}, WaterBody::kRiver)), "null");

@@ -17,22 +17,35 @@ work_dir
 if [ ! -f "$DATASET/PRSA_Data_Dongsi_20130301-20170228.csv.gz" ]; then
   echo "dataset not found at $DATASET: skipped"; exit 77
 fi
-"$BIN" import beijing --data "$WORK/data" --dataset "$DATASET" --from 20140101 --to 20140105 \
+# --to names the last day taken (included), like every date range a user types.
+"$BIN" import beijing --data "$WORK/data" --dataset "$DATASET" --from 20140101 --to 20140104 \
   >"$WORK/import.json" 2>"$WORK/import.log"
 cat "$WORK/import.json"
+grep -q "took 2014-01-01 .. 2014-01-04" "$WORK/import.log" || { echo "FAIL: import stderr"; exit 1; }
+if "$BIN" import beijing --data "$WORK/bad" --dataset "$DATASET" --from 20140105 --to 20140104 \
+  >/dev/null 2>&1; then echo "FAIL: --to before --from accepted"; exit 1; fi
+# A month with four days of data: report air says so on stderr and in "warnings".
+"$BIN" report air --data "$WORK/data" --year 2014 --month 1 >"$WORK/report.json" 2>"$WORK/report.err"
+grep -q "warning: 4 of the period's 31 days have a daily AQI" "$WORK/report.err" \
+  || { echo "FAIL: report air warning"; cat "$WORK/report.err"; exit 1; }
 # Derived values are rebuilt from the readings alone: drop them and derive again.
 rm -f "$WORK/data/derived.db" "$WORK/data/derived.db-wal" "$WORK/data/derived.db-shm"
 "$BIN" derive --data "$WORK/data" --from 20140101 --to 20140105 2>/dev/null
 GW=$(free_port)
 start_server "$BIN" "$WORK/data" "$GW" "$WORK/serve.log"
 
-PYTHONPATH="$(dirname "$0")" python3 - "$HTTP_PORT" "$WORK/import.json" <<'PY'
+PYTHONPATH="$(dirname "$0")" python3 - "$HTTP_PORT" "$WORK/import.json" "$WORK/report.json" <<'PY'
 import json, sys, urllib.request
 from ehtest import check, finish, login
 http = sys.argv[1]
 summary = json.load(open(sys.argv[2]))
 check(summary["readings"] == 6758 and summary["missing_values"] == 154 and summary["bad_values"] == 0,
       f"4 days x 24 hours x 12 stations x 6 pollutants, NA kept as gaps: {summary}")
+check(summary["first_day"] == "2014-01-01" and summary["last_day"] == "2014-01-04",
+      f"the summary names the first and last day taken: {summary}")
+report = json.load(open(sys.argv[3]))
+check(len(report["warnings"]) == 2 and report["warnings"][0].startswith("4 of the period's 31 days"),
+      f"report air warnings: {report['warnings']}")
 
 def day(code, date):
     with urllib.request.urlopen(f"http://127.0.0.1:{http}/api/v1/aqi?scope=site:{code}"
@@ -66,7 +79,8 @@ with urllib.request.urlopen(urllib.request.Request(
         headers={"Authorization": "Bearer " + login(http)}),
                             timeout=10) as r:
     rep = json.load(r)
-check(rep["days_with_aqi"] == 4 and rep["statistics"]["PM2.5"]["valid"] is False,
+check(rep["days_with_aqi"] == 4 and rep["statistics"]["PM2.5"]["valid"] is False
+      and rep["warnings"] == report["warnings"],
       f"January 2014 report: {rep['days_with_aqi']} days, PM2.5 statistic marked invalid (< 27 days)")
 finish()
 PY

@@ -115,6 +115,23 @@ if rc != 0 or out != [{"class": "I", "exceeding": [], "exceed_multiple": {}, "it
                        "grade": "优", "items_used": "routine"}]:
     failures.append(f"null value / unclassified parameter: rc {rc}, got {out} {err}")
 
+# Named items are all evaluated, TN included (lake and river); without a list TN stays
+# reference-only for a lake and is ignored for a river.
+rc, out, err = run(['{"site_type":"lake","values":{"TP":0.03,"TN":1.2},"items":["TP","TN"]}',
+                    '{"site_type":"river","values":{"TP":0.03,"TN":1.2},"items":["TP","TN"]}',
+                    '{"site_type":"lake","values":{"TP":0.03,"TN":1.2}}',
+                    '{"site_type":"river","values":{"TP":0.03,"TN":1.2}}'])
+want = [{"class": "IV", "exceeding": ["TN"], "exceed_multiple": {"TN": Decimal("0.2")},
+         "item_class": {"TP": "III", "TN": "IV"}, "grade": "轻度污染", "items_used": "custom"},
+        {"class": "IV", "exceeding": ["TN"], "exceed_multiple": {"TN": Decimal("0.2")},
+         "item_class": {"TP": "II", "TN": "IV"}, "grade": "轻度污染", "items_used": "custom"},
+        {"class": "III", "exceeding": [], "exceed_multiple": {}, "item_class": {"TP": "III"},
+         "reference_only": {"TN": "IV"}, "grade": "良好", "items_used": "routine"},
+        {"class": "II", "exceeding": [], "exceed_multiple": {}, "item_class": {"TP": "II"},
+         "grade": "优", "items_used": "routine"}]
+if rc != 0 or out != want:
+    failures.append(f"named TN: rc {rc}\n got  {out}\n want {want}\n{err}")
+
 if failures:
     print(f"{len(failures)} mismatch(es):")
     print("\n".join(failures))
