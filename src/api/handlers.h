@@ -21,7 +21,8 @@
 
 namespace ecohub::ingest {
 class DeviceStatusBoard;
-}
+class ImportBatchStore;
+}  // namespace ecohub::ingest
 
 namespace ecohub::auth::oidc {
 class Client;
@@ -70,6 +71,13 @@ struct ApiContext {
   auth::Accounts* accounts = nullptr;
   // The pollutant discharge permits (permits.db); null: the permit routes answer 503.
   permit::PermitStore* permits = nullptr;
+  // The record of imports (imports.db); null: the import routes answer 503.
+  ingest::ImportBatchStore* imports = nullptr;
+  // Called after an import over HTTP stored readings, with what it wrote: the
+  // server's after-commit work (latest values, derivation), as for the gateway's.
+  std::function<void(const store::Batch&)> readings_imported;
+  // Where the mappings the import routes offer are (ingest/readings_file.h).
+  std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.
   auth::oidc::Client* oidc = nullptr;
   // Called after a device is created or changed through the API (the gateway's

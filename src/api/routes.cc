@@ -16,6 +16,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddRegistryImportRoutes(api, ctx);
   AddReadingsRoutes(api, ctx);
   AddPermitRoutes(api, ctx);
+  AddImportRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

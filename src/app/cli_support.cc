@@ -57,6 +57,12 @@ std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& dat
   return nullptr;
 }
 
+Result<std::unique_ptr<ingest::ImportBatchStore>> OpenImportBatchStore(
+    const std::string& store_url, const std::string& data_dir) {
+  return store_url.empty() ? ingest::OpenSqliteBatchStore(data_dir)
+                           : ingest::OpenPostgresBatchStore(store_url);
+}
+
 Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& store_url,
                                                              const std::string& data_dir) {
   return store_url.empty() ? permit::OpenSqlitePermitStore(data_dir)

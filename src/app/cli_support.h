@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "derive/deriver.h"
+#include "ingest/batch_store.h"
 #include "permit/permit_store.h"
 #include "store/store.h"
 
@@ -44,6 +45,10 @@ std::unique_ptr<store::Store> OpenStore(const char* what, const std::string& dat
 // permits.db of `data_dir` when it is empty.
 Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& store_url,
                                                              const std::string& data_dir);
+
+// The record of imports beside the store (ingest/batch_store.h), as OpenPermitStore.
+Result<std::unique_ptr<ingest::ImportBatchStore>> OpenImportBatchStore(const std::string& store_url,
+                                                                       const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

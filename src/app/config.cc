@@ -125,6 +125,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["http"]["tls_cert"].value<std::string>()) c->http.tls_cert_file = *v;
   if (auto v = t["http"]["tls_key"].value<std::string>()) c->http.tls_key_file = *v;
   if (auto v = t["http"]["web_dir"].value<std::string>()) c->web_dir = *v;
+  if (auto v = t["imports"]["mappings_dir"].value<std::string>()) c->mappings_dir = *v;
   if (auto v = t["http"]["handler_threads"].value<int64_t>()) {
     if (*v < 0 || *v > static_cast<int64_t>(kMaxHandlerThreads))
       return Status::InvalidInput("http handler_threads must be 0..256");

@@ -69,6 +69,9 @@ struct ServeConfig {
   // The built web front end served on the HTTP port; empty: the source tree's
   // web/dist when it has been built, else the API alone. "none" turns pages off.
   std::string web_dir;
+  // The mappings the import routes offer (docs/data-import.md); empty: this source
+  // tree's mappings/. TOML: [imports] mappings_dir.
+  std::string mappings_dir;
   // Alarms: a device silent this long is offline (and raises an alarm); alarms are
   // synced from exceedances, anomalies and device status this often.
   int offline_minutes = 30;

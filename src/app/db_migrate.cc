@@ -3,9 +3,10 @@
 // counts of both sides, the ids the audit log names, and the audit chain (copied
 // row for row, so its signatures and the anchors outside still hold).
 //
-// Accounts and permits (accounts.db and permits.db of the data directory) are copied
-// table by table, ids, password hashes and sealed keys as they are, so that every
-// user signs in on PostgreSQL as before; login sessions come along too.
+// Accounts, permits and the record of imports (accounts.db, permits.db and imports.db
+// of the data directory) are copied table by table, ids, password hashes and sealed
+// keys as they are, so that every user signs in on PostgreSQL as before; login
+// sessions come along too.
 //
 // Not copied: raw packets (a short-lived trace; the store keeps them by time and
 // device only).
@@ -171,6 +172,7 @@ Status CopyDerivedAndAlarms(store::Store& from, store::Store& to) {
 struct Side {
   std::unique_ptr<auth::AccountStore> accounts;
   std::unique_ptr<permit::PermitStore> permits;
+  std::unique_ptr<ingest::ImportBatchStore> imports;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -182,6 +184,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto permits = OpenPermitStore(url, data_dir);
   if (!permits.ok()) return permits.status();
   side.permits = std::move(*permits);
+  auto imports = OpenImportBatchStore(url, data_dir);
+  if (!imports.ok()) return imports.status();
+  side.imports = std::move(*imports);
   return side;
 }
 
@@ -191,8 +196,11 @@ Status CountSide(Side& side, Counts* c) {
   auto keys = side.accounts->Keys(0);
   auto requests = side.accounts->Requests();
   auto permits = side.permits->List();
-  for (auto s : {users.status(), keys.status(), requests.status(), permits.status()})
+  auto imports = side.imports->List(0, SIZE_MAX);
+  for (auto s :
+       {users.status(), keys.status(), requests.status(), permits.status(), imports.status()})
     if (!s.ok()) return s;
+  (*c)["import batches"] = imports->size();
   (*c)["users"] = users->size();
   (*c)["api keys"] = keys->size();
   (*c)["data requests"] = requests->size();
@@ -213,7 +221,10 @@ Status CopySide(Side& from, Side& to) {
   if (Status s = to.accounts->ImportTables(*accounts); !s.ok()) return s;
   auto permits = from.permits->ExportTables();
   if (!permits.ok()) return permits.status();
-  return to.permits->ImportTables(*permits);
+  if (Status s = to.permits->ImportTables(*permits); !s.ok()) return s;
+  auto imports = from.imports->ExportTables();
+  if (!imports.ok()) return imports.status();
+  return to.imports->ImportTables(*imports);
 }
 
 Status CopyAudit(store::Store& from, store::Store& to) {

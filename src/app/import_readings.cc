@@ -11,7 +11,7 @@
 #include "app/cli_support.h"
 #include "app/commands.h"
 #include "core/file.h"
-#include "ingest/readings_import.h"
+#include "ingest/import_run.h"
 #include "registry/snapshot.h"
 
 namespace ecohub::app {
@@ -63,22 +63,16 @@ int ImportReadingsCmd(const ReadingsArgs& a) {
   if (!a.mapping.empty()) {
     auto text = ReadFileBytes(a.mapping);
     if (!text.ok()) return fail(2, text.status().message());
-    bool toml = a.mapping.ends_with(".toml");
-    auto m = ingest::ParseMapping(*text, toml);
+    auto m = ingest::ParseMapping(*text, a.mapping.ends_with(".toml"));
     if (!m.ok()) return fail(2, a.mapping + ": " + m.status().message());
     mapping = std::move(*m);
   }
   auto bytes = ReadMaybeGzip(a.file);
   if (!bytes.ok()) return fail(2, bytes.status().message());
-  // The command line reads what it is given; the HTTP push keeps the 50,000-row limit.
-  constexpr size_t kMaxRows = 20'000'000;
-  auto values = ingest::ReadValues(*bytes, mapping ? &*mapping : nullptr, kMaxRows);
-  if (!values.ok()) return fail(2, a.file + ": " + values.status().message());
-  bytes->clear();
-  bytes->shrink_to_fit();
-  std::string format = values->format;
   auto store = OpenStore(what, a.data_dir, /*read_only=*/false);
   if (!store) return 1;
+  auto batches = OpenImportBatchStore(StoreUrl(), a.data_dir);
+  if (!batches.ok()) return fail(1, batches.status().ToString());
   registry::Registry registry;
   {
     auto d = store->Districts();
@@ -89,56 +83,51 @@ int ImportReadingsCmd(const ReadingsArgs& a) {
       if (!st.ok()) return fail(1, st.ToString());
     registry.Publish(std::move(*d), std::move(*e), std::move(*s), std::move(*v));
   }
-  auto result = ingest::ImportValues(
-      *store, *registry.Current(), std::move(*values), {}, a.dry_run, [](size_t done, size_t n) {
-        Progress("comparing", static_cast<int>(done), static_cast<int>(n));
-      });
-  if (!result.ok()) return fail(1, result.status().ToString());
-  const ingest::ImportResult& r = *result;
+  ingest::ImportRequest req;
+  req.bytes = *bytes;
+  req.mapping = mapping ? &*mapping : nullptr;
+  req.mapping_name = a.mapping;
+  req.file_name = a.file;
+  req.principal = "cli";
+  req.via = "cli";
+  req.dry_run = a.dry_run;
+  req.max_rows = 20'000'000;  // the command line reads what it is given
+  req.now = WallSeconds();
+  auto run = ingest::RunImport(*store, *registry.Current(), batches->get(), req,
+                               [](size_t done, size_t n) {
+                                 Progress("comparing", static_cast<int>(done), static_cast<int>(n));
+                               });
+  if (!run.ok())
+    return fail(run.status().code() == Code::kInvalidInput ? 2 : 1,
+                a.file + ": " + run.status().message());
+  const ingest::ImportResult& r = run->result;
+  nlohmann::ordered_json report = run->report;
   PrintErrors(r.errors);
-  nlohmann::ordered_json out = {{"file", a.file},
-                                {"format", format},
-                                {"rows", r.rows},
-                                {"values", r.values},
-                                {"stored", r.created + r.replaced},
-                                {"created", r.created},
-                                {"replaced", r.replaced},
-                                {"unchanged", r.unchanged},
-                                {"missing", r.missing},
-                                {"skipped", r.skipped},
-                                {"bad_values", r.errors.size()},
-                                {"sites", r.sites},
-                                {"committed", r.committed},
-                                {"dry_run", a.dry_run}};
-  out["first"] = r.values ? nlohmann::json(FormatRfc3339Beijing(r.first)) : nlohmann::json();
-  out["last"] = r.values ? nlohmann::json(FormatRfc3339Beijing(r.last)) : nlohmann::json();
-  if (!r.devices_created.empty() && r.committed) out["devices_created"] = r.devices_created;
+  report.erase("errors");  // on stderr, one per line
   if (!r.errors.empty()) {
     std::fprintf(stderr, "ecohub %s: %zu bad values in %s; nothing stored\n", what, r.errors.size(),
                  a.file.c_str());
-    std::printf("%s\n", out.dump().c_str());
+    std::printf("%s\n", report.dump().c_str());
     return 1;
   }
   if (r.committed) {
-    if (!AuditCli(*store, "readings.import", "file:" + a.file,
+    if (!AuditCli(*store, "readings.import", "import:" + report["batch"].dump(),
                   {{"file", a.file},
                    {"mapping", a.mapping},
-                   {"format", format},
-                   {"rows", r.rows},
                    {"created", r.created},
                    {"replaced", r.replaced},
                    {"unchanged", r.unchanged},
                    {"sites", r.sites},
-                   {"first", FormatRfc3339Beijing(r.first)},
-                   {"last", FormatRfc3339Beijing(r.last)}}))
+                   {"first", report["first"]},
+                   {"last", report["last"]}}))
       return 1;
     auto permits = OpenPermitStore(StoreUrl(), a.data_dir);
     if (!permits.ok()) return fail(1, permits.status().ToString());
     auto stats = Rederive(*store, FloorBeijing(r.first, 86400), r.last_end, permits->get());
     if (!stats.ok()) return fail(1, "stored, but deriving failed: " + stats.status().ToString());
-    out["derived_rows"] = stats->rows_written;
+    report["derived_rows"] = stats->rows_written;
   }
-  std::printf("%s\n", out.dump().c_str());
+  std::printf("%s\n", report.dump().c_str());
   return 0;
 }
 

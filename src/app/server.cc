@@ -51,6 +51,9 @@ Status Server::Open() {
   auto permits = OpenPermitStore(options_.store_url, options_.data_dir);
   if (!permits.ok()) return permits.status();
   permits_ = std::move(permits).value();
+  auto imports = OpenImportBatchStore(options_.store_url, options_.data_dir);
+  if (!imports.ok()) return imports.status();
+  imports_ = std::move(imports).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -313,6 +316,9 @@ void Server::WireApi() {
   ctx_.metrics = &metrics_;
   ctx_.accounts = accounts_.get();
   ctx_.permits = permits_.get();
+  ctx_.imports = imports_.get();
+  ctx_.readings_imported = [this](const store::Batch& b) { AfterCommit({b}); };
+  ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();
   ctx_.sites =
       std::make_shared<api::SiteDirectory>(registry_, [this] { return RegistryChanged(); });

@@ -51,6 +51,7 @@
 #include "core/status.h"
 #include "crypto/keyring.h"
 #include "derive/deriver.h"
+#include "ingest/batch_store.h"
 #include "ingest/device_status.h"
 #include "ingest/gateway.h"
 #include "permit/permit_store.h"
@@ -158,6 +159,7 @@ class Server {
   std::unique_ptr<auth::oidc::Client> oidc_;  // null: no [oidc] issuer
   // permits.db, read by the deriver and the API.
   std::unique_ptr<permit::PermitStore> permits_;
+  std::unique_ptr<ingest::ImportBatchStore> imports_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

@@ -119,8 +119,12 @@ Result<ImportResult> ImportValues(store::Store& store, const registry::Snapshot&
     ++(it == have.end() ? r.created : r.replaced);
     batch.readings.push_back(
         {mns[i], v.period, v.time, v.factor, "Avg", std::move(v.value), v.flag});
+    r.written_rows.push_back(v.row);
   }
-  if (dry_run || batch.readings.empty()) return r;
+  if (dry_run || batch.readings.empty()) {
+    r.written_rows.clear();
+    return r;
+  }
   for (const std::string& mn : r.devices_created) {
     registry::Device d;
     d.mn = mn;
@@ -132,6 +136,7 @@ Result<ImportResult> ImportValues(store::Store& store, const registry::Snapshot&
   const store::Batch* one = &batch;
   if (Status s = store.Append(std::span<const store::Batch* const>(&one, 1)); !s.ok()) return s;
   r.committed = true;
+  r.written = std::move(batch);
   return r;
 }
 

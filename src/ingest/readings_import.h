@@ -46,6 +46,11 @@ struct ImportResult {
   std::vector<std::string> devices_created;  // "import:<code>" devices made for sites
   std::vector<RowError> errors;
   bool committed = false;
+  // What was written (created and replaced values; empty on a dry run or an error),
+  // and the file row of each reading, for the batch's record and the after-commit
+  // work (latest values, derivation) of a server.
+  store::Batch written;
+  std::vector<int> written_rows;
 };
 
 // Checks `file` against `snapshot` and `scope`; unless there is an error or
