@@ -17,6 +17,7 @@
 #include "derive/bodies.h"
 #include "derive/kinds.h"
 #include "derive/noise_jobs.h"
+#include "review/review_store.h"
 
 namespace ecohub::api {
 namespace {
@@ -105,6 +106,16 @@ bool YearMonth(const ApiContext& ctx, const Request& req, int default_month, int
 
 // --- AQI ------------------------------------------------------------------------------
 
+// Each day item's `reviewed`: whether its day is closed as reviewed (审核完成), its
+// figures final; false while they may still change.
+void MarkReviewed(const ApiContext& ctx, UnixSeconds from, UnixSeconds to, ordered_json* items) {
+  std::set<UnixSeconds> closed;
+  if (ctx.reviews)
+    if (auto days = ctx.reviews->ClosedDays(FloorBeijing(from, kDay), to + kDay); days.ok())
+      for (const auto& d : *days) closed.insert(d.day);
+  for (auto& it : *items) it["reviewed"] = closed.count(it["time"].get<UnixSeconds>()) > 0;
+}
+
 // AQI history of a station, a district or the city.
 Response GetAqiHistory(const ApiContext& ctx, const Request& req, const Principal&) {
   std::string scope = Param(req, "scope", derive::kScopeCity),
@@ -123,6 +134,7 @@ Response GetAqiHistory(const ApiContext& ctx, const Request& req, const Principa
   if (!rows.ok()) return StoreProblem(rows.status());
   ordered_json items = ordered_json::array();
   for (const auto& r : *rows) items.push_back(Item(r));
+  if (period == "day") MarkReviewed(ctx, from, to, &items);
   return JsonResponse<ordered_json>({{"scope", scope},
                                      {"period", period},
                                      {"time_label", "start of the period; *_text in Beijing time"},

@@ -28,6 +28,10 @@ namespace ecohub::auth::oidc {
 class Client;
 }
 
+namespace ecohub::review {
+class ReviewStore;
+}
+
 namespace ecohub::permit {
 class PermitStore;
 }
@@ -73,9 +77,12 @@ struct ApiContext {
   permit::PermitStore* permits = nullptr;
   // The record of imports (imports.db); null: the import routes answer 503.
   ingest::ImportBatchStore* imports = nullptr;
-  // Called after an import over HTTP stored readings, with what it wrote: the
-  // server's after-commit work (latest values, derivation), as for the gateway's.
-  std::function<void(const store::Batch&)> readings_imported;
+  // Called after readings were written outside the gateway (an import over HTTP, a
+  // review), with what was written: the server's after-commit work (latest values,
+  // derivation), as for the gateway's.
+  std::function<void(const store::Batch&)> readings_written;
+  // The record of reviews (reviews.db); null: the review routes answer 503.
+  review::ReviewStore* reviews = nullptr;
   // Where the mappings the import routes offer are (ingest/readings_file.h).
   std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.

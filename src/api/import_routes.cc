@@ -11,6 +11,7 @@
 #include "api/routes.h"
 #include "core/file.h"
 #include "ingest/import_run.h"
+#include "review/review_store.h"
 
 namespace ecohub::api {
 
@@ -100,7 +101,7 @@ Response PostReadings(const ApiContext& ctx, const Request& req, const Principal
   }
   const ingest::ImportResult& res = run->result;
   if (res.committed) {
-    if (ctx.readings_imported) ctx.readings_imported(res.written);
+    if (ctx.readings_written) ctx.readings_written(res.written);
     if (!res.devices_created.empty()) ctx.sites->Invalidate();
     Audit(ctx, who, "readings.import", "import:" + run->report["batch"].dump(),
           {{"via", r.via},
@@ -220,13 +221,25 @@ Response GetSource(const ApiContext& ctx, const Request& req, const Principal& w
                       {"mn", mn},
                       {"source", "device"},
                       {"import", nullptr}};
+    // The newest review of the key, and the value it started from.
+    std::optional<std::pair<review::Review, review::ReviewedValue>> reviewed;
+    if (ctx.reviews) {
+      auto rev = ctx.reviews->LatestFor(mn, *period, factor, t);
+      if (!rev.ok()) return StoreError(rev.status());
+      reviewed = std::move(*rev);
+    }
+    bool by_review = reviewed && reviewed->second.new_value == x.value &&
+                     (reviewed->second.new_value != reviewed->second.old_value ||
+                      reviewed->second.new_flag != reviewed->second.old_flag);
+    const std::string& before = by_review ? reviewed->second.old_value : x.value;
+    if (by_review) j["source"] = "review";
     if (ctx.imports) {
       auto src = ctx.imports->SourceOf(mn, *period, factor, t);
       if (!src.ok()) return StoreError(src.status());
-      // The newest import of the key wrote this value: unless a device sent another
-      // since, it is where the value came from.
-      if (src->has_value() && (*src)->value == x.value) {
-        j["source"] = "import";
+      // The newest import of the key wrote this value (or the one a review started
+      // from): unless a device sent another since, it is where the value came from.
+      if (src->has_value() && (*src)->value == before) {
+        if (!by_review) j["source"] = "import";
         bool may = !Check(who, Action::kRead, {Area::kImports, nullptr, site->district_id}, now);
         const ingest::ImportBatch& b = (*src)->batch;
         j["import"] = may ? ordered_json{{"batch", b.id},
@@ -237,6 +250,19 @@ Response GetSource(const ApiContext& ctx, const Request& req, const Principal& w
                                          {"created", FormatRfc3339Beijing(b.created)}}
                           : ordered_json{{"batch", b.id}};
       }
+    }
+    j["review"] = nullptr;
+    if (reviewed) {
+      const auto& [r, v] = *reviewed;
+      j["review"] = {{"id", r.id},
+                     {"action", r.action},
+                     {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)},
+                     {"comment", r.comment},
+                     {"requested_by", r.requested_by},
+                     {"decided_by", r.decided_by},
+                     {"at", FormatRfc3339Beijing(r.decided_at)},
+                     {"original_value", v.old_value},
+                     {"original_flag", std::string(1, v.old_flag)}};
     }
     return JsonResponse(j);
   }
@@ -281,18 +307,21 @@ void AddImportRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/imports/{id}",
           {.summary = "One import batch", .tag = "Imports", .id = "getImport"},
           Bind(ctx, GetBatch));
-  api.Add("GET", "/api/v1/readings/source",
-          {.summary = "Where a stored value came from: the import batch and file row that wrote "
-                      "it, or the site's device",
-           .tag = "Data",
-           .query = {{"site", "string", "site code or id", true},
-                     {"factor", "string", "factor code", true},
-                     {"period", "string", "minute, hour (default) or day"},
-                     {"time", "time", "the start of the period", true}},
-           .response = "{site, factor, period, time, value, flag, mn, source: import|device, "
-                       "import: {batch, via, principal, file, row, created}}",
-           .id = "getReadingSource"},
-          Bind(ctx, GetSource));
+  api.Add(
+      "GET", "/api/v1/readings/source",
+      {.summary = "Where a stored value came from: the import batch and file row that wrote "
+                  "it, or the site's device",
+       .tag = "Data",
+       .query = {{"site", "string", "site code or id", true},
+                 {"factor", "string", "factor code", true},
+                 {"period", "string", "minute, hour (default) or day"},
+                 {"time", "time", "the start of the period", true}},
+       .response = "{site, factor, period, time, value, flag, mn, source: import|review|device, "
+                   "import: {batch, via, principal, file, row, created}, review: {id, action, "
+                   "reason, comment, requested_by, decided_by, at, original_value, "
+                   "original_flag}}",
+       .id = "getReadingSource"},
+      Bind(ctx, GetSource));
 }
 
 }  // namespace ecohub::api

@@ -17,6 +17,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddReadingsRoutes(api, ctx);
   AddPermitRoutes(api, ctx);
   AddImportRoutes(api, ctx);
+  AddReviewRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

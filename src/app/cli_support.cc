@@ -63,6 +63,12 @@ Result<std::unique_ptr<ingest::ImportBatchStore>> OpenImportBatchStore(
                            : ingest::OpenPostgresBatchStore(store_url);
 }
 
+Result<std::unique_ptr<review::ReviewStore>> OpenReviewStore(const std::string& store_url,
+                                                             const std::string& data_dir) {
+  return store_url.empty() ? review::OpenSqliteReviewStore(data_dir)
+                           : review::OpenPostgresReviewStore(store_url);
+}
+
 Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& store_url,
                                                              const std::string& data_dir) {
   return store_url.empty() ? permit::OpenSqlitePermitStore(data_dir)

@@ -14,6 +14,7 @@
 #include "derive/deriver.h"
 #include "ingest/batch_store.h"
 #include "permit/permit_store.h"
+#include "review/review_store.h"
 #include "store/store.h"
 
 namespace CLI {
@@ -49,6 +50,10 @@ Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& 
 // The record of imports beside the store (ingest/batch_store.h), as OpenPermitStore.
 Result<std::unique_ptr<ingest::ImportBatchStore>> OpenImportBatchStore(const std::string& store_url,
                                                                        const std::string& data_dir);
+
+// The record of reviews beside the store (review/review_store.h).
+Result<std::unique_ptr<review::ReviewStore>> OpenReviewStore(const std::string& store_url,
+                                                             const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

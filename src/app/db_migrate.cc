@@ -3,10 +3,10 @@
 // counts of both sides, the ids the audit log names, and the audit chain (copied
 // row for row, so its signatures and the anchors outside still hold).
 //
-// Accounts, permits and the record of imports (accounts.db, permits.db and imports.db
-// of the data directory) are copied table by table, ids, password hashes and sealed
-// keys as they are, so that every user signs in on PostgreSQL as before; login
-// sessions come along too.
+// Accounts, permits, the record of imports and the reviews (accounts.db, permits.db,
+// imports.db and reviews.db of the data directory) are copied table by table, ids,
+// password hashes and sealed keys as they are, so that every user signs in on
+// PostgreSQL as before; login sessions come along too.
 //
 // Not copied: raw packets (a short-lived trace; the store keeps them by time and
 // device only).
@@ -173,6 +173,7 @@ struct Side {
   std::unique_ptr<auth::AccountStore> accounts;
   std::unique_ptr<permit::PermitStore> permits;
   std::unique_ptr<ingest::ImportBatchStore> imports;
+  std::unique_ptr<review::ReviewStore> reviews;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -187,6 +188,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto imports = OpenImportBatchStore(url, data_dir);
   if (!imports.ok()) return imports.status();
   side.imports = std::move(*imports);
+  auto reviews = OpenReviewStore(url, data_dir);
+  if (!reviews.ok()) return reviews.status();
+  side.reviews = std::move(*reviews);
   return side;
 }
 
@@ -197,10 +201,12 @@ Status CountSide(Side& side, Counts* c) {
   auto requests = side.accounts->Requests();
   auto permits = side.permits->List();
   auto imports = side.imports->List(0, SIZE_MAX);
-  for (auto s :
-       {users.status(), keys.status(), requests.status(), permits.status(), imports.status()})
+  auto reviews = side.reviews->List(0, SIZE_MAX);
+  for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
+                 imports.status(), reviews.status()})
     if (!s.ok()) return s;
   (*c)["import batches"] = imports->size();
+  (*c)["reviews"] = reviews->size();
   (*c)["users"] = users->size();
   (*c)["api keys"] = keys->size();
   (*c)["data requests"] = requests->size();
@@ -224,7 +230,10 @@ Status CopySide(Side& from, Side& to) {
   if (Status s = to.permits->ImportTables(*permits); !s.ok()) return s;
   auto imports = from.imports->ExportTables();
   if (!imports.ok()) return imports.status();
-  return to.imports->ImportTables(*imports);
+  if (Status s = to.imports->ImportTables(*imports); !s.ok()) return s;
+  auto reviews = from.reviews->ExportTables();
+  if (!reviews.ok()) return reviews.status();
+  return to.reviews->ImportTables(*reviews);
 }
 
 Status CopyAudit(store::Store& from, store::Store& to) {

@@ -54,6 +54,9 @@ Status Server::Open() {
   auto imports = OpenImportBatchStore(options_.store_url, options_.data_dir);
   if (!imports.ok()) return imports.status();
   imports_ = std::move(imports).value();
+  auto reviews = OpenReviewStore(options_.store_url, options_.data_dir);
+  if (!reviews.ok()) return reviews.status();
+  reviews_ = std::move(reviews).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -317,7 +320,8 @@ void Server::WireApi() {
   ctx_.accounts = accounts_.get();
   ctx_.permits = permits_.get();
   ctx_.imports = imports_.get();
-  ctx_.readings_imported = [this](const store::Batch& b) { AfterCommit({b}); };
+  ctx_.reviews = reviews_.get();
+  ctx_.readings_written = [this](const store::Batch& b) { AfterCommit({b}); };
   ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();
   ctx_.sites =

@@ -56,6 +56,7 @@
 #include "ingest/gateway.h"
 #include "permit/permit_store.h"
 #include "registry/snapshot.h"
+#include "review/review_store.h"
 #include "store/audit_queue.h"
 #include "store/coordinator.h"
 #include "store/latest_cache.h"
@@ -160,6 +161,7 @@ class Server {
   // permits.db, read by the deriver and the API.
   std::unique_ptr<permit::PermitStore> permits_;
   std::unique_ptr<ingest::ImportBatchStore> imports_;
+  std::unique_ptr<review::ReviewStore> reviews_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

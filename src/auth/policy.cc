@@ -185,6 +185,19 @@ Decision ImportAccess(const Principal& p, Action a, const Target& t) {
   return Deny("imports are seen by administrators, leaders and staff");
 }
 
+Decision ReviewAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys do not review data");
+  if (a == Action::kRead || a == Action::kExport)
+    return p.role == Role::kAdmin || p.role == Role::kLeader ||
+                   (p.role == Role::kStaff && InDistrict(p, t))
+               ? Allow()
+               : Deny("reviews are seen by administrators, leaders and staff");
+  if (a != Action::kWrite && a != Action::kDecide) return Deny("reviews are written or decided");
+  if (p.role == Role::kAdmin) return Allow();
+  if (p.role == Role::kStaff && InDistrict(p, t)) return Allow();
+  return Deny("data is reviewed by administrators and the staff of its district");
+}
+
 }  // namespace
 
 std::optional<PushScope> PushScopeOf(const std::vector<std::string>& key_datasets) {
@@ -207,6 +220,7 @@ std::vector<std::string> PushDatasets(const PushScope& scope) {
 
 Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds now) {
   if (t.area == Area::kImports) return ImportAccess(p, a, t);
+  if (t.area == Area::kReviews) return ReviewAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -264,6 +278,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return AlarmAccess(p, a, t, now);
     case Area::kImports:
       return ImportAccess(p, a, t);
+    case Area::kReviews:
+      return ReviewAccess(p, a, t);
   }
   return Deny("unknown area");
 }

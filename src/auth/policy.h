@@ -110,6 +110,10 @@ enum class Area {
   // for the whole city) and by push keys; read (batches, where a value came from) by
   // administrators, leaders and staff of the district.
   kImports,
+  // Review (审核) of stored values: reviews requested, approved or refused by
+  // administrators and staff of the site's district (district_id); read by them and
+  // by leaders. Never by an API key.
+  kReviews,
 };
 
 struct Target {
