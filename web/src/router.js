@@ -37,6 +37,7 @@ const routes = [
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
       { path: 'registry/:tab?', name: 'registry', component: () => import('./pages/console/Registry.vue'), props: true },
+      { path: 'imports', name: 'imports', component: () => import('./pages/console/Imports.vue') },
       { path: 'query', name: 'query', component: () => import('./pages/console/Query.vue') },
       { path: 'quality', name: 'quality', component: () => import('./pages/console/Quality.vue') },
       { path: 'catalog', name: 'catalog', component: () => import('./pages/console/Catalog.vue') },

@@ -45,24 +45,28 @@ async function request(method, path, { params, body, raw, rawType, answers = [] 
   if (body !== undefined) init.body = JSON.stringify(body);
   if (raw !== undefined) init.body = raw;
   const res = await fetch(`/api/v1${path}${query(params)}`, init);
-  if (res.status === 401 && session.token) {
+  if (res.status === 204) return settle(204, null, answers);
+  const type = res.headers.get('Content-Type') || '';
+  const data = type.includes('json') ? await res.json() : await res.text();
+  return settle(res.status, data, answers);
+}
+
+// What an answer means to the page: its body, or an ApiError thrown; a 401 ends the
+// session, a 403 "change your password first" restricts it.
+function settle(status, data, answers) {
+  if (status === 401 && session.token) {
     // The token expired or was revoked: start again at the login page.
     clearSession();
     if (!location.pathname.startsWith('/login')) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
   }
-  if (res.status === 204) return null;
-  const type = res.headers.get('Content-Type') || '';
-  const data = type.includes('json') ? await res.json() : await res.text();
-  if (!res.ok && !answers.includes(res.status)) {
-    const err = new ApiError(res.status, typeof data === 'object' ? data : { title: data });
-    // A 409 second-factor-required (disabling a required factor) is an answer, not a restriction.
-    if (res.status === 403 && RESTRICTIONS[err.kind] && session.token) {
-      restrict(RESTRICTIONS[err.kind]);
-      restrictedHandler(RESTRICTIONS[err.kind]);
-    }
-    throw err;
+  if ((status >= 200 && status < 300) || answers.includes(status)) return data;
+  const err = new ApiError(status, typeof data === 'object' && data ? data : { title: data });
+  // A 409 second-factor-required (disabling a required factor) is an answer, not a restriction.
+  if (status === 403 && RESTRICTIONS[err.kind] && session.token) {
+    restrict(RESTRICTIONS[err.kind]);
+    restrictedHandler(RESTRICTIONS[err.kind]);
   }
-  return data;
+  throw err;
 }
 
 export const api = {
@@ -75,8 +79,35 @@ export const api = {
 
 // A file's bytes POSTed as they are (an upload) as `type`, with query `params`; a
 // status in `answers` (e.g. 422, a validation report) resolves with its body like a 2xx.
-export function upload(path, params, file, { type = file.type || 'application/octet-stream', answers = [] } = {}) {
-  return request('POST', path, { params, raw: file, rawType: type, answers });
+// With `onProgress` the bytes go through XMLHttpRequest, the one browser API that
+// reports an upload's progress (fetch does not): onProgress(sent, total) as they
+// leave, then onProgress(total, total) once all are sent and the server is working.
+export function upload(path, params, file, { type = file.type || 'application/octet-stream', answers = [], onProgress } = {}) {
+  if (!onProgress) return request('POST', path, { params, raw: file, rawType: type, answers });
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1${path}${query(params)}`);
+    for (const [k, v] of Object.entries(headers({ 'Content-Type': type }))) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.upload.onload = () => onProgress(file.size, file.size);
+    xhr.onerror = () => reject(new ApiError(0, { title: 'Network error' }));
+    xhr.onload = () => {
+      let data = xhr.status === 204 ? null : xhr.responseText;
+      if (data && (xhr.getResponseHeader('Content-Type') || '').includes('json')) {
+        try {
+          data = JSON.parse(data);
+        } catch {
+          /* kept as text */
+        }
+      }
+      try {
+        resolve(settle(xhr.status, data, answers));
+      } catch (e) {
+        reject(e);
+      }
+    };
+    xhr.send(file);
+  });
 }
 
 // Every page of a cursor-paged list, up to `max` rows.
