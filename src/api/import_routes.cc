@@ -139,15 +139,9 @@ Response ListBatches(const ApiContext& ctx, const Request& req, const Principal&
   if (!ctx.imports) return Problem(503, "unavailable", "Imports are not set up on this server");
   if (auto denied = Check(who, Action::kRead, {Area::kImports}, ctx.clock->WallSeconds()))
     return *denied;
-  std::string bad;
-  auto page = PageParams(req, 500, &bad);
-  if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
-  auto list = ctx.imports->List(page->after, page->limit);
-  if (!list.ok()) return StoreError(list.status());
-  ordered_json items = ordered_json::array();
-  for (const auto& b : *list) items.push_back(BatchJson(b));
-  json next = list->size() == page->limit ? json(CursorAfter(list->back().id)) : json(nullptr);
-  return JsonResponse<ordered_json>({{"items", std::move(items)}, {"next_cursor", next}});
+  return NewestFirstPage(
+      req, 500, [&](int64_t before, size_t limit) { return ctx.imports->List(before, limit); },
+      BatchJson);
 }
 
 Response GetBatch(const ApiContext& ctx, const Request& req, const Principal& who) {

@@ -219,15 +219,9 @@ Response ListReviews(const ApiContext& ctx, const Request& req, const Principal&
   if (!ctx.reviews) return Problem(503, "unavailable", "Reviews are not set up on this server");
   if (auto denied = Check(who, Action::kRead, {Area::kReviews}, ctx.clock->WallSeconds()))
     return *denied;
-  std::string bad;
-  auto page = PageParams(req, 500, &bad);
-  if (!page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
-  auto list = ctx.reviews->List(page->after, page->limit);
-  if (!list.ok()) return StoreError(list.status());
-  ordered_json items = ordered_json::array();
-  for (const auto& r : *list) items.push_back(ReviewJson(r));
-  json next = list->size() == page->limit ? json(CursorAfter(list->back().id)) : json(nullptr);
-  return JsonResponse<ordered_json>({{"items", std::move(items)}, {"next_cursor", next}});
+  return NewestFirstPage(
+      req, 500, [&](int64_t before, size_t limit) { return ctx.reviews->List(before, limit); },
+      ReviewJson);
 }
 
 Response GetReview(const ApiContext& ctx, const Request& req, const Principal& who) {

@@ -125,9 +125,8 @@ class PgBatchStore final : public ImportBatchStore {
 }  // namespace
 
 Result<std::unique_ptr<ImportBatchStore>> OpenPostgresBatchStore(const std::string& url) {
-  auto pool = Pool::Open(url, 2, store::pg::ConnOptions{.application = "ecohub imports"});
+  auto pool = store::pg::OpenModulePool(url, "ecohub imports", "imports", kSteps);
   if (!pool.ok()) return pool.status();
-  if (Status s = store::pg::Migrate(**pool, "imports", kSteps); !s.ok()) return s;
   return std::unique_ptr<ImportBatchStore>(std::make_unique<PgBatchStore>(std::move(*pool)));
 }
 

@@ -132,15 +132,8 @@ class SqliteBatchStore final : public ImportBatchStore {
 }  // namespace
 
 Result<std::unique_ptr<ImportBatchStore>> OpenSqliteBatchStore(const std::string& data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  std::string path = (std::filesystem::path(data_dir) / "imports.db").string();
-  auto db = Db::Open(path, {});
+  auto db = store::sqlite::OpenModuleFile(data_dir, "imports.db", kMigrations);
   if (!db.ok()) return db.status();
-  Status s = (*db)->Exec("PRAGMA journal_mode=WAL");
-  if (s.ok()) s = (*db)->Exec("PRAGMA synchronous=FULL");
-  if (s.ok()) s = (*db)->Migrate(kMigrations);
-  if (!s.ok()) return s;
   return std::unique_ptr<ImportBatchStore>(std::make_unique<SqliteBatchStore>(std::move(*db)));
 }
 

@@ -107,9 +107,8 @@ class PgPermitStore final : public PermitStore {
 }  // namespace
 
 Result<std::unique_ptr<PermitStore>> OpenPostgresPermitStore(const std::string& url) {
-  auto pool = Pool::Open(url, 2, store::pg::ConnOptions{.application = "ecohub permits"});
+  auto pool = store::pg::OpenModulePool(url, "ecohub permits", "permits", kSteps);
   if (!pool.ok()) return pool.status();
-  if (Status s = store::pg::Migrate(**pool, "permits", kSteps); !s.ok()) return s;
   return std::unique_ptr<PermitStore>(std::make_unique<PgPermitStore>(std::move(*pool)));
 }
 

@@ -108,15 +108,8 @@ class SqlitePermitStore final : public PermitStore {
 }  // namespace
 
 Result<std::unique_ptr<PermitStore>> OpenSqlitePermitStore(const std::string& data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  std::string path = (std::filesystem::path(data_dir) / "permits.db").string();
-  auto db = Db::Open(path, {});
+  auto db = store::sqlite::OpenModuleFile(data_dir, "permits.db", kMigrations);
   if (!db.ok()) return db.status();
-  Status s = (*db)->Exec("PRAGMA journal_mode=WAL");
-  if (s.ok()) s = (*db)->Exec("PRAGMA synchronous=FULL");
-  if (s.ok()) s = (*db)->Migrate(kMigrations);
-  if (!s.ok()) return s;
   return std::unique_ptr<PermitStore>(std::make_unique<SqlitePermitStore>(std::move(*db)));
 }
 

@@ -189,9 +189,8 @@ class PgReviewStore final : public ReviewStore {
 }  // namespace
 
 Result<std::unique_ptr<ReviewStore>> OpenPostgresReviewStore(const std::string& url) {
-  auto pool = Pool::Open(url, 2, store::pg::ConnOptions{.application = "ecohub reviews"});
+  auto pool = store::pg::OpenModulePool(url, "ecohub reviews", "reviews", kSteps);
   if (!pool.ok()) return pool.status();
-  if (Status s = store::pg::Migrate(**pool, "reviews", kSteps); !s.ok()) return s;
   return std::unique_ptr<ReviewStore>(std::make_unique<PgReviewStore>(std::move(*pool)));
 }
 

@@ -189,15 +189,8 @@ class SqliteReviewStore final : public ReviewStore {
 }  // namespace
 
 Result<std::unique_ptr<ReviewStore>> OpenSqliteReviewStore(const std::string& data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  std::string path = (std::filesystem::path(data_dir) / "reviews.db").string();
-  auto db = Db::Open(path, {});
+  auto db = store::sqlite::OpenModuleFile(data_dir, "reviews.db", kMigrations);
   if (!db.ok()) return db.status();
-  Status s = (*db)->Exec("PRAGMA journal_mode=WAL");
-  if (s.ok()) s = (*db)->Exec("PRAGMA synchronous=FULL");
-  if (s.ok()) s = (*db)->Migrate(kMigrations);
-  if (!s.ok()) return s;
   return std::unique_ptr<ReviewStore>(std::make_unique<SqliteReviewStore>(std::move(*db)));
 }
 

@@ -52,6 +52,19 @@ def long_csv(sites, day="2026-03-01", values=DAY):
     return "\n".join(lines) + "\n"
 
 
+def setup_city(bin_, data):
+    """Beijing's registry (districts, enterprises, sites; no devices) in `data`, as a
+    bureau sets its city up: city init, then the registry files."""
+    r = run(bin_, "city", "init", "--data", data, "--name", "北京市", "--code", "110000",
+            "--districts", os.path.join(DEMO, "districts.geojson"))
+    for kind in ("enterprises", "sites"):
+        if r.returncode == 0:
+            r = run(bin_, "registry", "import", "--data", data, "--kind", kind,
+                    "--file", os.path.join(DEMO, kind + ".csv"))
+    if r.returncode != 0:
+        raise RuntimeError(f"city setup: {r.stdout} {r.stderr}")
+
+
 def upload(auth, body, query=""):
     return call("POST", "/api/v1/imports/readings" + query, auth,
                 raw=body.encode() if isinstance(body, str) else body,
@@ -249,14 +262,7 @@ def main():
     data = os.path.join(work, "data")
     proc = None
     try:
-        r = run(bin_, "city", "init", "--data", data, "--name", "北京市", "--code", "110000",
-                "--districts", os.path.join(DEMO, "districts.geojson"))
-        for kind in ("enterprises", "sites"):
-            if r.returncode == 0:
-                r = run(bin_, "registry", "import", "--data", data, "--kind", kind,
-                        "--file", os.path.join(DEMO, kind + ".csv"))
-        if r.returncode != 0:
-            raise RuntimeError(f"city setup: {r.stdout} {r.stderr}")
+        setup_city(bin_, data)
         good, bad = command_line(bin_, work, data, dataset)
         proc = aat.start_server(bin_, work, demo=False)
         server_side(bin_, work, good, bad, dataset)

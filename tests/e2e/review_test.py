@@ -15,7 +15,6 @@ with a day of hourly data for three stations imported:
 """
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -62,17 +61,11 @@ def main():
     data = os.path.join(work, "data")
     proc = None
     try:
-        r = rit.run(bin_, "city", "init", "--data", data, "--name", "北京市", "--code", "110000",
-                    "--districts", os.path.join(rit.DEMO, "districts.geojson"))
-        for kind in ("enterprises", "sites"):
-            if r.returncode == 0:
-                r = rit.run(bin_, "registry", "import", "--data", data, "--kind", kind,
-                            "--file", os.path.join(rit.DEMO, kind + ".csv"))
+        rit.setup_city(bin_, data)
         day = os.path.join(work, "day.csv")
         with open(day, "w") as f:
             f.write(rit.long_csv(STATIONS))
-        if r.returncode == 0:
-            r = rit.run(bin_, "import", "readings", "--data", data, "--file", day)
+        r = rit.run(bin_, "import", "readings", "--data", data, "--file", day)
         if r.returncode != 0:
             raise RuntimeError(f"set-up: {r.stdout} {r.stderr}")
         proc = aat.start_server(bin_, work, demo=False)

@@ -115,6 +115,13 @@ inline Status NoExportFromPostgres(std::string_view module) {
                               ": tables are copied from SQLite into PostgreSQL only");
 }
 
+// A module's pool of `connections` to `url`, named `application` on the server,
+// with the module's migrations applied.
+inline Result<std::unique_ptr<Pool>> OpenModulePool(const std::string& url, const char* application,
+                                                    std::string_view module,
+                                                    std::span<const char* const> steps,
+                                                    int connections = 2);
+
 // Conn::Migrate on a leased connection.
 inline Status Migrate(Pool& pool, std::string_view module, std::span<const char* const> steps) {
   auto db = pool.Get();
@@ -191,6 +198,16 @@ Result<ReadType<F>> ReadOne(Db& db, const char* sql, const std::string& not_foun
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::NotFound(not_found);
   return std::move(rows->front());
+}
+
+inline Result<std::unique_ptr<Pool>> OpenModulePool(const std::string& url, const char* application,
+                                                    std::string_view module,
+                                                    std::span<const char* const> steps,
+                                                    int connections) {
+  auto pool = Pool::Open(url, connections, ConnOptions{.application = application});
+  if (!pool.ok()) return pool.status();
+  if (Status s = Migrate(**pool, module, steps); !s.ok()) return s;
+  return std::move(*pool);
 }
 
 }  // namespace ecohub::store::pg

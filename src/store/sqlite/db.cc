@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 namespace ecohub::store::sqlite {
 
@@ -245,6 +246,19 @@ Result<std::vector<TableRows>> ReadTables(Db& db, std::span<const char* const> t
 Status NoImportIntoSqlite(std::string_view module) {
   return Status::InvalidInput(std::string(module) +
                               ": tables are copied from SQLite into PostgreSQL only");
+}
+
+Result<std::unique_ptr<Db>> OpenModuleFile(const std::string& data_dir, const char* file,
+                                           std::span<const char* const> migrations) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  auto db = Db::Open((std::filesystem::path(data_dir) / file).string(), {});
+  if (!db.ok()) return db.status();
+  Status s = (*db)->Exec("PRAGMA journal_mode=WAL");
+  if (s.ok()) s = (*db)->Exec("PRAGMA synchronous=FULL");
+  if (s.ok()) s = (*db)->Migrate(migrations);
+  if (!s.ok()) return s;
+  return std::move(*db);
 }
 
 }  // namespace ecohub::store::sqlite

@@ -277,4 +277,10 @@ Result<std::vector<TableRows>> ReadTables(Db& db, std::span<const char* const> t
 // What the SQLite half of a module's ImportTables says: db migrate goes one way.
 Status NoImportIntoSqlite(std::string_view module);
 
+// A module's own file (permits.db, imports.db, reviews.db...): `data_dir`/`file`
+// opened or created (and `data_dir`), WAL, fsynced on every commit, `migrations`
+// applied.
+Result<std::unique_ptr<Db>> OpenModuleFile(const std::string& data_dir, const char* file,
+                                           std::span<const char* const> migrations);
+
 }  // namespace ecohub::store::sqlite
