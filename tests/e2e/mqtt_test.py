@@ -32,6 +32,11 @@ import urllib.parse
 try:
     import paho.mqtt.client as mqtt
 except ImportError:
+    # Debian's python3-paho-mqtt is for Debian's python3; another python3 may come
+    # first in PATH (pyenv).
+    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != \
+            os.path.realpath("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
     print("skip: python3-paho-mqtt is not installed")
     sys.exit(77)
 if not shutil.which("mosquitto"):
@@ -98,7 +103,7 @@ class Broker:
                     f"persistence true\npersistence_location {work}/mosq/\n"
                     "autosave_interval 1\nmax_queued_messages 0\nmax_inflight_messages 20\n"
                     f"user {getpass.getuser()}\nlog_type error\nlog_type warning\n"
-                    "log_type notice\nlog_type information\n")
+                    "log_type notice\n")
         self.proc = None
 
     def start(self):
@@ -155,13 +160,13 @@ def readings(admin, site, factor, period, t0, t1):
 
 
 def points(resp):
-    """(time, value) of every point of a readings answer, whatever its nesting."""
+    """(time, value) of every point of a readings answer (series[].points[].t/v)."""
     out = []
 
     def walk(x):
         if isinstance(x, dict):
-            if "time" in x and "value" in x:
-                out.append((x["time"], x["value"]))
+            if "t" in x and "v" in x:
+                out.append((x["t"], x["v"]))
             for v in x.values():
                 walk(v)
         elif isinstance(x, list):
