@@ -75,7 +75,9 @@ void LoadMqtt(const toml::table& t, ingest::MqttBridgeOptions* m) {
         std::pair{"cafile", &c.cafile}, std::pair{"certfile", &c.certfile},
         std::pair{"keyfile", &c.keyfile}, std::pair{"topic_prefix", &m->ingest.topic_prefix}})
     if (auto v = q[key].value<std::string>()) *field = *v;
-  if (auto v = q["port"].value<int64_t>()) c.port = static_cast<uint16_t>(*v);
+  // Out of range becomes 0, which ValidateMqtt refuses.
+  if (auto v = q["port"].value<int64_t>())
+    c.port = *v >= 1 && *v <= 65535 ? static_cast<uint16_t>(*v) : 0;
   if (auto v = q["tls"].value<bool>()) c.tls = *v;
   if (auto v = q["keepalive_seconds"].value<int64_t>())
     c.keepalive_seconds = static_cast<uint16_t>(*v);
