@@ -30,6 +30,8 @@ PKGS=(
   libgeos-dev                        # GEOS: district boundaries (registry/boundaries.h)
   libzip-dev libexpat1-dev           # reading uploaded XLSX files (core/table.h)
   libarchive-dev                     # tar archives of `ecohub backup` (app/backup.h)
+  mosquitto mosquitto-clients        # the MQTT broker devices publish to, mosquitto_pub (docs/mqtt.md)
+  python3-paho-mqtt                  # the MQTT test's devices (tests/e2e/mqtt_test.py)
   procps psmisc                      # ps/kill used by the end-to-end tests
   chromium                           # headless browser of the web tests (tests/web)
   fonts-noto-cjk                     # Chinese text in screenshots (boxes without it)

@@ -35,6 +35,7 @@ void AddKeysCommand(CLI::App& app);      // admin_commands.cc: rotate
 void AddDeriveCommand(CLI::App& app);    // derive_commands.cc
 void AddReportCommand(CLI::App& app);    // derive_commands.cc: air
 void AddBackupCommand(CLI::App& app);    // backup_command.cc: backup, restore
+void AddMqttCommand(CLI::App& app);      // mqtt_command.cc: broker-files
 
 // Ends the running subcommand's callback with `exit_code` as the process's exit
 // code (nothing more is printed); returns normally for 0. CLI11 carries the code

@@ -65,6 +65,25 @@ void LoadGatewayLimits(const toml::table& t, ingest::GatewayOptions* g) {
   count("horizon_days", &g->admission.horizon_days);
 }
 
+// [mqtt]: the broker EcoHub subscribes to (docs/mqtt.md).
+void LoadMqtt(const toml::table& t, ingest::MqttBridgeOptions* m) {
+  auto q = t["mqtt"];
+  ingest::MqttClientOptions& c = m->client;
+  for (auto [key, field] :
+       {std::pair{"host", &c.host}, std::pair{"client_id", &c.client_id},
+        std::pair{"username", &c.username}, std::pair{"password_file", &m->password_file},
+        std::pair{"cafile", &c.cafile}, std::pair{"certfile", &c.certfile},
+        std::pair{"keyfile", &c.keyfile}, std::pair{"topic_prefix", &m->ingest.topic_prefix}})
+    if (auto v = q[key].value<std::string>()) *field = *v;
+  // Out of range becomes 0, which ValidateMqtt refuses.
+  if (auto v = q["port"].value<int64_t>())
+    c.port = *v >= 1 && *v <= 65535 ? static_cast<uint16_t>(*v) : 0;
+  if (auto v = q["tls"].value<bool>()) c.tls = *v;
+  if (auto v = q["keepalive_seconds"].value<int64_t>())
+    c.keepalive_seconds = static_cast<uint16_t>(*v);
+  if (auto v = q["keep_raw"].value<bool>()) m->ingest.keep_raw = *v;
+}
+
 // [oidc]: the unified identity provider (auth/oidc.h). The client secret is read from
 // its file at start-up, so that it stays out of the config. A role value that is no
 // role is an error here; one claims may not give, in Validate.
@@ -186,6 +205,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["security"]["key_file"].value<std::string>()) c->security.key_file = *v;
   if (auto v = t["security"]["audit_anchor_file"].value<std::string>())
     c->security.audit_anchor_file = *v;
+  LoadMqtt(t, &c->mqtt);
   return LoadOidc(t, c);
 }
 
@@ -257,6 +277,7 @@ Status Validate(const ServeConfig& c) {
   if (!c.oidc_client_secret_file.empty() && !std::ifstream(c.oidc_client_secret_file).good())
     return Status::InvalidInput("oidc.client_secret_file '" + c.oidc_client_secret_file +
                                 "' cannot be read");
+  if (Status s = ingest::ValidateMqtt(c.mqtt); !s.ok()) return s;
   for (int d : {c.retention.raw_days, c.retention.realtime_days, c.retention.minute_days,
                 c.retention.hour_days, c.retention.day_days})
     if (d < 0) return Status::InvalidInput("retention days must be >= 0");

@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "derive/deriver.h"
 #include "ingest/gateway.h"
+#include "ingest/mqtt_bridge.h"
 #include "store/writer.h"
 
 namespace ecohub::app {
@@ -45,6 +46,8 @@ struct ServeConfig {
   // empty for the SQLite store in data_dir. data_dir still holds the local files.
   std::string store_url;
   ingest::GatewayOptions gateway;
+  // [mqtt]: the MQTT bridge (docs/mqtt.md); off while its host is empty.
+  ingest::MqttBridgeOptions mqtt;
   api::HttpOptions http;
   store::WriterOptions writer;
   RetentionOptions retention;

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   AddDeriveCommand(app);
   AddReportCommand(app);
   AddBackupCommand(app);
+  AddMqttCommand(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -22,7 +22,7 @@ namespace {
 struct ServeArgs {
   ServeConfig config;
   std::string config_file, gateway_listen, http_listen, tls_cert, tls_key, web_dir, key_file,
-      store_url;
+      store_url, mqtt, mqtt_password_file;
 };
 
 // The options of this run; a wrong option is a usage error (exit 2), found before
@@ -42,6 +42,13 @@ Status Assemble(ServeArgs& a) {
   if (!a.web_dir.empty()) config.web_dir = a.web_dir;
   if (!a.key_file.empty()) config.security.key_file = a.key_file;
   if (!a.store_url.empty()) config.store_url = a.store_url;
+  if (!a.mqtt.empty())
+    if (Status s = ParseListen(a.mqtt, &config.mqtt.client.host, &config.mqtt.client.port); !s.ok())
+      return s;
+  if (!a.mqtt_password_file.empty()) config.mqtt.password_file = a.mqtt_password_file;
+  // The gateway's limits apply to MQTT frames too.
+  config.mqtt.ingest.framer.max_segment = config.gateway.framer.max_segment;
+  config.mqtt.ingest.admission = config.gateway.admission;
   return Validate(config);
 }
 
@@ -100,6 +107,9 @@ void AddServeCommand(CLI::App& app) {
                     "With no account yet: create 'admin' with the password in this file");
   serve->add_option("--key-file", a->key_file,
                     "Master keys (default: ECOHUB_KEYS, else <data>/keys, created 0600)");
+  serve->add_option("--mqtt", a->mqtt, "MQTT broker HOST:PORT to subscribe to (docs/mqtt.md)");
+  serve->add_option("--mqtt-password-file", a->mqtt_password_file,
+                    "EcoHub's broker password (first line; user: [mqtt] username, ecohub)");
   serve->add_flag("--demo", config.demo, "Seed the demo city into a new data directory");
   serve->add_option("--demo-city", config.demo_city,
                     "The demo's city: beijing, xianyang, or a directory (demo/README.md)");

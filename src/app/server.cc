@@ -82,6 +82,11 @@ Status Server::Open() {
   gateway_->SetDeviceStatus(device_status_.get());
   gateway_audit_ = std::make_unique<GatewayAudit>(*audit_queue_, clock_);
   gateway_->SetSecurityEvents(gateway_audit_.get());
+  if (options_.mqtt.enabled()) {
+    mqtt_ = std::make_unique<ingest::MqttBridge>(io_, options_.mqtt, registry_, *writer_, metrics_,
+                                                 clock_);
+    mqtt_->SetDeviceStatus(device_status_.get());
+  }
   WireApi();
   if (Status s = LoadWebSite(); !s.ok()) return s;
   http_ = std::make_unique<api::HttpServer>(io_, options_.http, router_, metrics_);
@@ -96,6 +101,8 @@ Status Server::Start() {
   auto http_port = http_->Start();
   if (!http_port.ok()) return http_port.status();
   http_port_ = *http_port;
+  if (mqtt_)
+    if (Status s = mqtt_->Start(); !s.ok()) return s;
   RefreshWriterMetrics();
   ReloadRegistryLater();
   housekeeper_->Start();
@@ -434,6 +441,7 @@ void Server::ReloadRegistryLater() {
 
 void Server::Shutdown() {
   gateway_->Stop();
+  if (mqtt_) mqtt_->Stop();
   if (http_) http_->Stop();  // gone once Wait() returned
   housekeeper_->Stop();
   alarms_->Stop();

@@ -54,6 +54,7 @@
 #include "ingest/batch_store.h"
 #include "ingest/device_status.h"
 #include "ingest/gateway.h"
+#include "ingest/mqtt_bridge.h"
 #include "permit/permit_store.h"
 #include "registry/snapshot.h"
 #include "review/review_store.h"
@@ -177,6 +178,7 @@ class Server {
   std::unique_ptr<store::Writer> writer_;        // its hook reaches latest_ and deriver_
   std::unique_ptr<GatewayAudit> gateway_audit_;  // the gateway's security events, audited
   std::unique_ptr<ingest::Gateway> gateway_;
+  std::unique_ptr<ingest::MqttBridge> mqtt_;  // null: no [mqtt] host
   api::Router router_;
   api::RateLimiter limiter_;
   std::unique_ptr<api::Api> api_;
