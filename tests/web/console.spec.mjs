@@ -9,10 +9,10 @@ import { test, assert } from './lib.mjs';
 // again here so that a change there is a visible change here).
 // The three administrator roles have their own tests (security.spec.mjs).
 const MENUS = {
-  admin: ['alarms', 'sites', 'registry', 'imports', 'query', 'quality', 'catalog', 'users', 'audit'],
+  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog', 'users', 'audit'],
   leader: ['alarms', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'sites', 'registry', 'imports', 'query', 'quality', 'catalog'],
-  district_staff: ['alarms', 'sites', 'registry', 'imports', 'query', 'quality', 'catalog'],
+  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog'],
+  district_staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog'],
   inspector: ['alarms', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
   enterprise: ['enterprise', 'alarms', 'query'],
@@ -300,6 +300,7 @@ for (const viewport of ['phone', 'desktop']) {
       ['device', `/console/devices/${mn}`, 'admin'],
       ['registry', '/console/registry/sites', 'district_staff'],
       ['imports', '/console/imports', 'staff'],
+      ['review', '/console/review', 'staff'],
       ['query', '/console/query', 'admin'],
       ['quality', '/console/quality', 'leader'],
       ['catalog', '/console/catalog', 'admin'],

@@ -38,6 +38,7 @@ const routes = [
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
       { path: 'registry/:tab?', name: 'registry', component: () => import('./pages/console/Registry.vue'), props: true },
       { path: 'imports', name: 'imports', component: () => import('./pages/console/Imports.vue') },
+      { path: 'review', name: 'review', component: () => import('./pages/console/Review.vue') },
       { path: 'query', name: 'query', component: () => import('./pages/console/Query.vue') },
       { path: 'quality', name: 'quality', component: () => import('./pages/console/Quality.vue') },
       { path: 'catalog', name: 'catalog', component: () => import('./pages/console/Catalog.vue') },
