@@ -4,7 +4,13 @@
 //      (TimeParam, Limit, PageParams, ParseTime of every value); a parsed query
 //      re-encoded must parse back to the same map;
 //   1  ParseTime;
-//   2+ ParseBody against one of a few documented field lists (strings, integers,
+//   3  ReadValues (an uploaded file of readings, ingest/readings_file.h) as EcoHub's
+//      long CSV and by two mappings (a wide and a per-site table): every value it
+//      gives has a period's start and a plain decimal;
+//   4  ParseMapping of the JSON before the first NUL, then ReadValues of the rest by
+//      it (TOML mappings are only read from the operator's own files, never from a
+//      request: Debian's toml++ 3 asserts on some malformed keys, found here);
+//   2, 5-7 ParseBody against one of a few documented field lists (strings, integers,
 //      numbers, booleans, times, arrays, objects, required fields; chosen by the
 //      first byte), and DatasetFromJson on whatever JSON parses; a dataset read
 //      must survive DatasetToJson -> DatasetFromJson unchanged.
@@ -21,6 +27,7 @@
 #include "api/params.h"
 #include "api/router.h"
 #include "auth/catalog.h"
+#include "ingest/readings_file.h"
 
 namespace {
 
@@ -143,6 +150,48 @@ void FuzzBody(uint8_t selector, std::string_view in) {
 
 }  // namespace
 
+void CheckValues(const ecohub::ingest::FileValues& f) {
+  for (const auto& v : f.values) {
+    int64_t step = v.period == ecohub::Period::kMinute ? 60
+                   : v.period == ecohub::Period::kHour ? 3600
+                                                       : 86400;
+    if (v.period != ecohub::Period::kMinute && v.period != ecohub::Period::kHour &&
+        v.period != ecohub::Period::kDay)
+      __builtin_trap();
+    if (step < 86400 && v.time % step != 0) __builtin_trap();
+    if (!ecohub::Decimal::Parse(v.value)) __builtin_trap();
+  }
+}
+
+void FuzzImportFile(std::string_view in) {
+  static const auto kWide = ecohub::ingest::ParseMapping(
+      R"({"shape": "wide", "period": "hour", "site_prefix": "AIR-",
+          "columns": {"site": "station", "year": "year", "month": "month", "day": "day",
+                      "hour": "hour"},
+          "factors": {"PRES": {"code": "a01006", "unit": "hPa", "decimals": 1},
+                      "DEWP": {"code": "a01002", "convert": "dew_point", "with": "TEMP"},
+                      "TEMP": "a01001", "wd": {"code": "a01008", "convert": "compass"},
+                      "WSPM": {"code": "a01007", "unit": "km/h"}}})",
+      false);
+  static const auto kSites = ecohub::ingest::ParseMapping(
+      R"({"shape": "sites", "period": "hour", "hour_label": "end", "time_zone": "Z",
+          "columns": {"date": "date", "hour": "hour", "factor": "type"},
+          "factors": {"PM2.5": "a34004", "CO": {"code": "a21005", "unit": "ug/m3"}}})",
+      false);
+  if (!kWide.ok() || !kSites.ok()) __builtin_trap();
+  for (const ecohub::ingest::Mapping* m :
+       {static_cast<const ecohub::ingest::Mapping*>(nullptr), &*kWide, &*kSites})
+    if (auto f = ecohub::ingest::ReadValues(in, m, 2000); f.ok()) CheckValues(*f);
+}
+
+void FuzzMapping(std::string_view in) {
+  size_t nul = in.find('\0');
+  std::string_view text = in.substr(0, nul);
+  auto m = ecohub::ingest::ParseMapping(text, /*toml=*/false);
+  if (!m.ok() || nul == std::string_view::npos) return;
+  if (auto f = ecohub::ingest::ReadValues(in.substr(nul + 1), &*m, 2000); f.ok()) CheckValues(*f);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
@@ -152,6 +201,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 1:
       FuzzTime(in);
+      break;
+    case 3:
+      FuzzImportFile(in);
+      break;
+    case 4:
+      FuzzMapping(in);
       break;
     default:
       FuzzBody(static_cast<uint8_t>(data[0] / 8), in);

@@ -3,7 +3,8 @@
 # into BUILD_DIR/fuzz, seeds their corpora and fuzzes each for half of SECONDS:
 #   hj212_fuzz  every parser of device bytes (corpus: every HJ 212 reference vector);
 #   api_fuzz    the HTTP API's parsers of outside input: query strings, times, JSON
-#               bodies against documented fields, catalog datasets (a few seeds).
+#               bodies against documented fields, catalog datasets, uploaded files
+#               of readings and mappings (a few seeds).
 # Runs both even when the first crashes; exits non-zero on any crash (the crashing
 # input is left in BUILD_DIR/fuzz, named after its target).
 # Debian's clang (14) builds both; FUZZ_CXX chooses another compiler, and a newer
@@ -35,13 +36,15 @@ mkdir -p "$OBJ"
 # (spdlog), TOTP and sealing (OpenSSL): those link in, though the parsers never call them.
 API_DEFS=(-DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_SHARED)
 HJ212_SRCS=("$ROOT/fuzz/hj212_fuzz.cc" "$SRC"/hj212/{crc,error,framer,packet,builder,reply}.cc
+            "$SRC"/ingest/{mqtt_codec,mqtt_payload}.cc
             "$SRC"/core/{status,time,reading}.cc)
 API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
           "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store,pg_account_store}.cc
           "$SRC"/auth/{login_guard,password_workers,password_rules,totp}.cc
           "$SRC"/crypto/{sm,keyring,sealer}.cc
           "$SRC"/store/sqlite/db.cc "$SRC"/store/pg/{db,lease}.cc
-          "$SRC"/core/{status,time,clock,escape}.cc)
+          "$SRC"/ingest/{readings_file,readings_mapping,units}.cc
+          "$SRC"/core/{status,time,clock,escape,reading,factors,table}.cc)
 PQ_CFLAGS=$(pkg-config --cflags libpq 2>/dev/null || echo "-I/usr/include/postgresql")
 PQ_LIBS=$(pkg-config --libs libpq 2>/dev/null || echo "-lpq")
 XLSX_LIBS=$(pkg-config --libs xlsxwriter 2>/dev/null || echo "-lxlsxwriter -lz")
@@ -79,6 +82,7 @@ for f in "${API_SRCS[@]}"; do api_objs+=("$(obj_of api "$f")"); done
 "$CXX" "${FLAGS[@]}" "${hj212_objs[@]}" -o "$OUT/hj212_fuzz"
 # shellcheck disable=SC2086  # XLSX_LIBS and PQ_LIBS are word lists
 "$CXX" "${FLAGS[@]}" "${api_objs[@]}" -lspdlog -lfmt -lsqlite3 $PQ_LIBS -lsodium -lcrypto $XLSX_LIBS \
+  -lzip -lexpat \
   -o "$OUT/api_fuzz"
 
 VECTORS="$ROOT/../shared/reference/hj212_vectors.json"
@@ -119,6 +123,14 @@ seeds = [
                               coverage=None, fields=None)).encode(),
     b"\x0a" + json.dumps({"name": "x" * 4001}).encode(),  # over the 4,000-byte limit
     b"\x22{}", b"\x22[1,2,\"x\"]", b"\x02\"\\ud800\"", b"\x0a{\"name\":\"\xff\"}",
+    b"\x03site,factor,period,time,value,flag\nAIR-1,a34004,hour,2026-03-01 08:00,35,N\n"
+    b"AIR-1,a21005,day,2026-03-01T00:00:00+08:00,0.8,\n",
+    b"\x03No,year,month,day,hour,TEMP,PRES,DEWP,wd,WSPM,station\n"
+    b"1,2013,3,1,0,-0.5,1024.5,-21.4,NNW,5.7,Dongsi\n2,2013,3,1,1,0.0333333333333333,1025,x,C,3,Dongsi\n",
+    b"\x03date,hour,type,1001A,1002A\n20140513,24,PM2.5,35,\n20140513,1,CO,0.9,1.1\n",
+    b"\x03[{\"site\":\"A\",\"factor\":\"a34004\",\"period\":\"hour\",\"time\":\"2026-03-01 08:00\",\"value\":35.7}]",
+    b"\x04{\"shape\":\"wide\",\"site\":\"S\",\"period\":\"day\",\"factors\":{\"v\":\"w01018\"}}\x00time,v\n2026-03-01,12.5\n",
+    b"\x04{\"columns\":{\"value\":\"v\"}}\x00site,factor,period,time,v\nS,a34004,minute,2026-03-01 08:01,1\n",
 ]
 for s in seeds:
     open(os.path.join(sys.argv[1], hashlib.sha1(s).hexdigest()), "wb").write(s)
