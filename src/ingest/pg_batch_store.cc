@@ -1,5 +1,6 @@
 // The PostgreSQL ImportBatchStore: the same tables as imports.db, written once across
 // a failover (store/pg/lease.h WriteOnceReturning), the values of a batch by COPY.
+#include <algorithm>
 #include <charconv>
 
 #include "ingest/batch_store.h"
@@ -94,7 +95,8 @@ class PgBatchStore final : public ImportBatchStore {
 
   Result<std::vector<ImportBatch>> List(int64_t before, size_t limit) override {
     return store::pg::Read(*pool_, kList, "list import batches", ReadBatch,
-                           before > 0 ? before : INT64_MAX, static_cast<int64_t>(limit));
+                           before > 0 ? before : INT64_MAX,
+                           static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   }
 
   Result<std::optional<ValueSource>> SourceOf(const std::string& mn, Period period,

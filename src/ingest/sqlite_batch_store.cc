@@ -1,6 +1,7 @@
 // The SQLite ImportBatchStore: its own file imports.db under the data directory,
 // fsynced on every commit, its schema in numbered migrations, over the store
 // module's SQLite helper (store/sqlite/db.h). One connection behind its mutex.
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -93,7 +94,7 @@ class SqliteBatchStore final : public ImportBatchStore {
   Result<std::vector<ImportBatch>> List(int64_t before, size_t limit) override {
     std::lock_guard lock(db_->mu());
     return db_->Query(Sql(list_), "list import batches", Read0, before > 0 ? before : INT64_MAX,
-                      static_cast<int64_t>(limit));
+                      static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   }
 
   Result<std::optional<ValueSource>> SourceOf(const std::string& mn, Period period,

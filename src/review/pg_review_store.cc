@@ -1,5 +1,6 @@
 // The PostgreSQL ReviewStore: the same tables as reviews.db, every write applied once
 // across a failover (store/pg/lease.h).
+#include <algorithm>
 #include <charconv>
 
 #include "review/review_store.h"
@@ -134,7 +135,8 @@ class PgReviewStore final : public ReviewStore {
 
   Result<std::vector<Review>> List(int64_t before, size_t limit) override {
     return store::pg::Read(*pool_, kList, "list reviews", ReadReview,
-                           before > 0 ? before : INT64_MAX, static_cast<int64_t>(limit));
+                           before > 0 ? before : INT64_MAX,
+                           static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   }
 
   Result<std::vector<ReviewedValue>> Values(int64_t id) override {

@@ -1,6 +1,7 @@
 // The SQLite ReviewStore: its own file reviews.db under the data directory, fsynced
 // on every commit, over the store module's SQLite helper. One connection behind its
 // mutex.
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 
@@ -122,7 +123,7 @@ class SqliteReviewStore final : public ReviewStore {
   Result<std::vector<Review>> List(int64_t before, size_t limit) override {
     std::lock_guard lock(db_->mu());
     return db_->Query(kList, "list reviews", ReadReview, before > 0 ? before : INT64_MAX,
-                      static_cast<int64_t>(limit));
+                      static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   }
 
   Result<std::vector<ReviewedValue>> Values(int64_t id) override {
