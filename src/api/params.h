@@ -10,15 +10,9 @@
 
 namespace ecohub::api {
 
-// A time as a caller writes it (docs/api.md, "Times"):
-// - "2026-03-01", "2026-03-01T08", "2026-03-01T08:00", "2026-03-01 08:00:00": Beijing;
-// - RFC 3339 with an offset, the form the API writes: "2026-03-01T08:00:00+08:00",
-//   "2026-03-01T00:00:00Z", "-05:30"; seconds are required before the offset; a
-//   fraction of a second (1-9 digits) is truncated to the whole second; a space in
-//   place of the "+" is read as "+" ("...T08:00:00 08:00": a "+" left unencoded in a
-//   query string arrives as a space); offsets up to ±23:59;
-// - a plain number (more than 8 digits) of UTC seconds.
-// Nullopt for anything else: impossible dates and hours, years before 1970, "+0800".
+// A time as a caller writes it (docs/api.md, "Times"): any form of ParseDateTime
+// (core/time.h), Beijing time unless an offset is given, or a plain number of more
+// than 8 digits as UTC seconds. Nullopt for anything else.
 std::optional<UnixSeconds> ParseTime(std::string_view s);
 // A query parameter as a time; `fallback` when absent; sets *bad on a bad value.
 UnixSeconds TimeParam(const Request& req, const char* name, UnixSeconds fallback, std::string* bad);

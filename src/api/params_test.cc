@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/parse_time.h"
+
 namespace ecohub::api {
 namespace {
 
@@ -36,6 +38,9 @@ TEST(ParseTime, AcceptsBeijingFormsRfc3339AndUtcSeconds) {
       {"2026-03-01T08:00:00.999999999Z", kMarch1 + 16 * 3600},
       {"2026-03-01T08:00:59.5+08:00", kMarch1 + 8 * 3600 + 59},
       {"2026-03-01T23:59:59+23:59", kMarch1 + 8 * 3600 + 59},
+      // The shorter forms people type: compact date, minutes without seconds.
+      {"20260301", kMarch1},
+      {"2026-03-01T08:00+08:00", kMarch1 + 8 * 3600},
       {"2026-03-01T00:00:00-23:59", kMarch1 + 8 * 3600 + 23 * 3600 + 59 * 60},
   };
   for (const Case& c : kGood) {
@@ -57,7 +62,6 @@ TEST(ParseTime, RefusesBadOffsetsAndOutOfRangeFields) {
       "2026-03-01T08:00:00UTC",
       "2026-03-01T08:00:00 Z",
       "2026-03-01T08:00:00ZZ",
-      "2026-03-01T08:00+08:00",  // RFC 3339 needs the seconds
       "2026-03-01+08:00",
       "2026-03-01T08:00:00.+08:00",       // a point without digits
       "2026-03-01T08:00:00.0000000000Z",  // ten digits
@@ -71,7 +75,7 @@ TEST(ParseTime, RefusesBadOffsetsAndOutOfRangeFields) {
       "2026-03-01x08:00:00+08:00",
       "2026-03-01T08:00:00+08:00 ",
       "2026-03-01T08:00:00-",
-      "20260301",  // 8 digits: neither a date form nor UTC seconds
+      "2026030",  // neither a date form nor UTC seconds
   };
   for (const char* text : kBad) EXPECT_FALSE(ParseTime(text)) << '"' << text << '"';
 }

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "core/parse_time.h"
+
 namespace ecohub {
 
 UnixMillis WallMillis() {
@@ -77,6 +79,85 @@ std::optional<UnixSeconds> ParseCompactLocal(std::string_view s, int64_t offset)
     return std::nullopt;
   return DaysFromCivil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second -
          offset;
+}
+
+namespace {
+
+// Reads digits from a string_view left to right.
+struct Scan {
+  std::string_view s;
+  size_t i = 0;
+  bool End() const { return i >= s.size(); }
+  bool Eat(char c) {
+    if (i < s.size() && s[i] == c) return ++i, true;
+    return false;
+  }
+  // min..max digits as a number.
+  std::optional<int> Number(size_t min, size_t max) {
+    size_t start = i;
+    int v = 0;
+    while (i < s.size() && i - start < max && s[i] >= '0' && s[i] <= '9')
+      v = v * 10 + (s[i++] - '0');
+    if (i - start < min) return std::nullopt;
+    return v;
+  }
+};
+
+}  // namespace
+
+std::optional<int64_t> ParseUtcOffset(std::string_view s) {
+  if (s == "Z" || s == "z") return 0;
+  if (s.size() != 6 || (s[0] != '+' && s[0] != '-' && s[0] != ' ') || s[3] != ':')
+    return std::nullopt;
+  int h = 0, m = 0;
+  if (!Digits(s, 1, 2, &h) || !Digits(s, 4, 2, &m) || h > 23 || m > 59) return std::nullopt;
+  int64_t off = h * 3600 + m * 60;
+  return s[0] == '-' ? -off : off;
+}
+
+std::optional<UnixSeconds> ParseDateTime(std::string_view text,
+                                         std::optional<int64_t> default_offset) {
+  Scan c{text};
+  std::optional<int> y = c.Number(4, 4), mo, d;
+  if (!y) return std::nullopt;
+  if (c.Eat('-') || c.Eat('/')) {
+    char sep = text[c.i - 1];
+    mo = c.Number(1, 2);
+    if (!mo || !c.Eat(sep)) return std::nullopt;
+    d = c.Number(1, 2);
+  } else {
+    mo = c.Number(2, 2);
+    if (mo) d = c.Number(2, 2);
+  }
+  if (!mo || !d || *y < 1970 || *mo < 1 || *mo > 12 || *d < 1 || *d > DaysInMonth(*y, *mo))
+    return std::nullopt;
+  int h = 0, mi = 0, sec = 0;
+  bool timed = false;
+  if (c.Eat('T') || c.Eat('t') || c.Eat(' ')) {
+    timed = true;
+    auto hh = c.Number(1, 2);
+    if (!hh) return std::nullopt;
+    h = *hh;
+    if (c.Eat(':')) {
+      auto mm = c.Number(2, 2);
+      if (!mm) return std::nullopt;
+      mi = *mm;
+      if (c.Eat(':')) {
+        auto ss = c.Number(2, 2);
+        if (!ss) return std::nullopt;
+        sec = *ss;
+        if (c.Eat('.') && !c.Number(1, 9)) return std::nullopt;
+      }
+    }
+    if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  }
+  std::optional<int64_t> offset = default_offset;
+  if (!c.End()) {
+    if (!timed) return std::nullopt;  // "2026-03-01+08:00" is neither form
+    offset = ParseUtcOffset(text.substr(c.i));
+  }
+  if (!offset) return std::nullopt;
+  return DaysFromCivil(*y, *mo, *d) * 86400 + h * 3600 + mi * 60 + sec - *offset;
 }
 
 std::string FormatCompactLocal(UnixSeconds t, int64_t offset) {

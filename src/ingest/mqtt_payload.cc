@@ -5,6 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/parse_time.h"
 #include "hj212/builder.h"
 
 namespace ecohub::ingest {
@@ -42,17 +43,6 @@ std::optional<std::string_view> CanonicalField(std::string_view name) {
     if (same) return f;
   }
   return std::nullopt;
-}
-
-bool Digits(std::string_view s, size_t at, size_t n, int* out) {
-  if (at + n > s.size()) return false;
-  int v = 0;
-  for (size_t i = at; i < at + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  *out = v;
-  return true;
 }
 
 // A JSON value as HJ 212 value text; nullopt when it is neither a finite number nor
@@ -100,39 +90,6 @@ Result<MqttTopic> ParseMqttTopic(std::string_view topic, std::string_view prefix
   return t;
 }
 
-std::optional<UnixSeconds> ParseRfc3339(std::string_view s) {
-  int y, mo, d, h, mi, sec;
-  if (!Digits(s, 0, 4, &y) || s.size() < 20 || s[4] != '-' || !Digits(s, 5, 2, &mo) ||
-      s[7] != '-' || !Digits(s, 8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !Digits(s, 11, 2, &h) || s[13] != ':' || !Digits(s, 14, 2, &mi) || s[16] != ':' ||
-      !Digits(s, 17, 2, &sec))
-    return std::nullopt;
-  size_t at = 19;
-  if (at < s.size() && s[at] == '.') {
-    ++at;
-    size_t start = at;
-    while (at < s.size() && std::isdigit(static_cast<unsigned char>(s[at]))) ++at;
-    if (at == start) return std::nullopt;
-  }
-  int64_t offset = 0;
-  if (at < s.size() && (s[at] == 'Z' || s[at] == 'z') && at + 1 == s.size()) {
-    offset = 0;
-  } else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
-    int oh, om;
-    if (!Digits(s, at + 1, 2, &oh) || !Digits(s, at + 4, 2, &om) || oh > 23 || om > 59)
-      return std::nullopt;
-    offset = (oh * 3600 + om * 60) * (s[at] == '-' ? -1 : 1);
-  } else {
-    return std::nullopt;
-  }
-  static constexpr int kMonthDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || d < 1 || d > kMonthDays[mo - 1] || h > 23 || mi > 59 || sec > 59)
-    return std::nullopt;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo == 2 && d == 29 && !leap) return std::nullopt;
-  return DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
-}
-
 Result<std::string> JsonUploadToFrame(std::string_view text, std::string_view mn,
                                       int64_t utc_offset, size_t max_bytes) {
   if (text.size() > max_bytes)
@@ -171,7 +128,7 @@ Result<std::string> JsonUploadToFrame(std::string_view text, std::string_view mn
     if (!ParseCompactLocal(data_time, utc_offset)) return Bad("\"data_time\" is not a valid time");
     compact = data_time;
   } else {
-    auto t = ParseRfc3339(data_time);
+    auto t = ParseDateTime(data_time, std::nullopt);
     if (!t) return Bad("\"data_time\" is neither RFC 3339 with an offset nor YYYYMMDDhhmmss");
     compact = FormatCompactLocal(*t, utc_offset);
   }

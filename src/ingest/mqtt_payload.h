@@ -52,7 +52,4 @@ Result<std::string> JsonUploadToFrame(std::string_view json, std::string_view mn
                                       int64_t utc_offset = kBeijingOffsetSeconds,
                                       size_t max_bytes = 64 * 1024);
 
-// "2026-03-01T08:00:00+08:00", "...Z", fractional seconds allowed -> Unix seconds.
-std::optional<UnixSeconds> ParseRfc3339(std::string_view text);
-
 }  // namespace ecohub::ingest

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/parse_time.h"
 #include "hj212/framer.h"
 #include "hj212/packet.h"
 
@@ -37,14 +38,14 @@ TEST(MqttTopicTest, SchemeAndItsRefusals) {
 }
 
 TEST(MqttRfc3339Test, OffsetsAndRefusals) {
-  EXPECT_EQ(ParseRfc3339("2026-03-01T08:00:00+08:00"), 1772323200);
-  EXPECT_EQ(ParseRfc3339("2026-03-01T00:00:00Z"), 1772323200);
-  EXPECT_EQ(ParseRfc3339("2026-03-01T00:00:00.250Z"), 1772323200);
-  EXPECT_EQ(ParseRfc3339("2026-02-28T19:00:00-05:00"), 1772323200);
+  EXPECT_EQ(ParseDateTime("2026-03-01T08:00:00+08:00", std::nullopt), 1772323200);
+  EXPECT_EQ(ParseDateTime("2026-03-01T00:00:00Z", std::nullopt), 1772323200);
+  EXPECT_EQ(ParseDateTime("2026-03-01T00:00:00.250Z", std::nullopt), 1772323200);
+  EXPECT_EQ(ParseDateTime("2026-02-28T19:00:00-05:00", std::nullopt), 1772323200);
   for (const char* bad : {"2026-03-01T08:00:00", "2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z",
                           "2026-03-01T24:00:00Z", "2026-03-01T08:00:00+8:00", "20260301080000",
                           "2026-03-01T08:00:00Zjunk", ""})
-    EXPECT_FALSE(ParseRfc3339(bad)) << bad;
+    EXPECT_FALSE(ParseDateTime(bad, std::nullopt)) << bad;
 }
 
 // The segment of the frame a JSON upload becomes.

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "core/factors.h"
+#include "core/parse_time.h"
 #include "core/table.h"
 #include "ingest/units.h"
 
@@ -111,53 +112,11 @@ int64_t PeriodSeconds(Period p) {
 
 // --- times -----------------------------------------------------------------------------
 
-struct Cursor {
-  std::string_view s;
-  size_t i = 0;
-  bool End() const { return i >= s.size(); }
-  // 1..max_digits digits (exactly `max_digits` when `exact`).
-  std::optional<int> Digits(int max_digits, bool exact) {
-    size_t start = i;
-    int v = 0;
-    while (i < s.size() && i - start < static_cast<size_t>(max_digits) && s[i] >= '0' &&
-           s[i] <= '9')
-      v = v * 10 + (s[i++] - '0');
-    size_t n = i - start;
-    if (n == 0 || (exact && n != static_cast<size_t>(max_digits))) return std::nullopt;
-    return v;
-  }
-  bool Eat(char c) {
-    if (i < s.size() && s[i] == c) return ++i, true;
-    return false;
-  }
-};
-
-bool ValidCivil(int y, int mo, int d, int h, int mi, int sec) {
-  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59)
-    return false;
+bool ValidCivil(int y, int mo, int d) {
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1) return false;
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   return d <= (mo == 2 && !leap ? 28 : kDays[mo - 1]);
-}
-
-// "2014-01-31", "2014/1/31" or "20140131".
-std::optional<int64_t> ParseDate(Cursor& c) {
-  size_t start = c.i;
-  auto y = c.Digits(4, true);
-  if (!y) return std::nullopt;
-  std::optional<int> mo, d;
-  if (c.Eat('-') || c.Eat('/')) {
-    char sep = c.s[c.i - 1];
-    mo = c.Digits(2, false);
-    if (!mo || !c.Eat(sep)) return std::nullopt;
-    d = c.Digits(2, false);
-  } else {
-    c.i = start + 4;
-    mo = c.Digits(2, true);
-    if (mo) d = c.Digits(2, true);
-  }
-  if (!mo || !d || !ValidCivil(*y, *mo, *d, 0, 0, 0)) return std::nullopt;
-  return DaysFromCivil(*y, *mo, *d);
 }
 
 // Excel's serial date (days since 1899-12-30, a fraction for the time of day), as an
@@ -237,38 +196,6 @@ std::string Trim(std::string_view s) {
 }
 
 }  // namespace
-
-std::optional<UnixSeconds> ParseImportTime(std::string_view text, int64_t offset_seconds) {
-  Cursor c{text};
-  auto days = ParseDate(c);
-  if (!days) return std::nullopt;
-  int h = 0, mi = 0, sec = 0;
-  if (c.Eat('T') || c.Eat(' ')) {
-    auto hh = c.Digits(2, false);
-    if (!hh || !c.Eat(':')) return std::nullopt;
-    auto mm = c.Digits(2, true);
-    if (!mm) return std::nullopt;
-    h = *hh, mi = *mm;
-    if (c.Eat(':')) {
-      auto ss = c.Digits(2, true);
-      if (!ss) return std::nullopt;
-      sec = *ss;
-      if (c.Eat('.')) {
-        size_t start = c.i;
-        while (!c.End() && c.s[c.i] == '0') ++c.i;
-        if (c.i == start || (!c.End() && c.s[c.i] >= '1' && c.s[c.i] <= '9')) return std::nullopt;
-      }
-    }
-  }
-  if (!ValidCivil(2000, 1, 1, h, mi, sec)) return std::nullopt;
-  int64_t offset = offset_seconds;
-  if (!c.End()) {
-    auto off = ParseUtcOffset(text.substr(c.i));
-    if (!off) return std::nullopt;
-    offset = *off;
-  }
-  return *days * 86400 + h * 3600 + mi * 60 + sec - offset;
-}
 
 namespace {
 
@@ -385,7 +312,7 @@ class Reader {
     std::optional<UnixSeconds> t;
     if (time_.time >= 0) {
       std::string text = Cell(row, time_.time);
-      t = ParseImportTime(text, off);
+      t = ParseDateTime(text, off);
       if (!t && (format_ == "xlsx" || format_ == "json")) t = ParseSerialDate(text, off);
       if (!t) {
         Error(line, Name(time_.time),
@@ -411,9 +338,9 @@ class Reader {
       std::optional<int64_t> days;
       if (time_.date >= 0) {
         std::string text = Cell(row, time_.date);
-        Cursor c{text};
-        days = ParseDate(c);
-        if (!days || !c.End()) {
+        auto t = ParseDateTime(text, 0);
+        if (t && *t % 86400 == 0) days = *t / 86400;
+        if (!days) {
           Error(line, Name(time_.date), "\"" + text + "\" is not a date");
           return std::nullopt;
         }
@@ -422,7 +349,7 @@ class Reader {
         if (!num(time_.year, 1900, 2200, &y) || !num(time_.month, 1, 12, &mo) ||
             !num(time_.day, 1, 31, &d))
           return std::nullopt;
-        if (!ValidCivil(*y, *mo, *d, 0, 0, 0)) {
+        if (!ValidCivil(*y, *mo, *d)) {
           Error(line, Name(time_.day), "no such day");
           return std::nullopt;
         }

@@ -105,14 +105,6 @@ struct FileValues {
 Result<FileValues> ReadValues(std::string_view bytes, const Mapping* mapping,
                               size_t max_rows = 50000);
 
-// "2026-03-01 08:00[:SS]", "2026-03-01T08:00[:SS]", "2026/03/01 08:00" at
-// `offset_seconds` from UTC, or RFC 3339 with its own offset ("…+08:00", "…Z").
-// Fractions of a second must be zero. nullopt for anything else.
-std::optional<UnixSeconds> ParseImportTime(std::string_view text, int64_t offset_seconds);
-
-// "+08:00", "-05:30", "Z" or "UTC" as seconds east of UTC; nullopt otherwise.
-std::optional<int64_t> ParseUtcOffset(std::string_view text);
-
 // Whether `code` is a factor code: in EcoHub's table, an HJ 212-2017 code's shape
 // (a lower-case letter and five digits or letters: a34004, e10101, i12001), or one
 // of the sound levels of Table B.3 (LA, Leq, L10 ...).

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/parse_time.h"
 #include "ingest/units.h"
 
 namespace ecohub::ingest {
@@ -32,32 +33,6 @@ Mapping Map(std::string_view json) {
   auto m = ParseMapping(json, false);
   EXPECT_TRUE(m.ok()) << m.status().ToString();
   return m.ok() ? *m : Mapping{};
-}
-
-TEST(ImportTime, Forms) {
-  struct Case {
-    const char* text;
-    std::optional<UnixSeconds> want;
-  } cases[] = {
-      {"2026-03-01 08:00", kMar1 + 8 * 3600},
-      {"2026-03-01 08:00:00", kMar1 + 8 * 3600},
-      {"2026-03-01T08:00", kMar1 + 8 * 3600},
-      {"2026/3/1 8:00", kMar1 + 8 * 3600},
-      {"2026-03-01", kMar1},
-      {"2026-03-01T08:00:00+08:00", kMar1 + 8 * 3600},
-      {"2026-03-01T00:00:00Z", kMar1 + 8 * 3600},
-      {"2026-03-01T00:00:00.000Z", kMar1 + 8 * 3600},
-      {"2026-03-01T08:00:00-05:00", kMar1 + 21 * 3600},
-      {"2026-03-01T00:00:00.5Z", std::nullopt},
-      {"2026-02-29 08:00", std::nullopt},
-      {"2026-03-01 24:00", std::nullopt},
-      {"2026-03-01 08:60", std::nullopt},
-      {"2026-03-01 08", std::nullopt},
-      {"2026-03-01T08:00:00+8", std::nullopt},
-      {"01/03/2026 08:00", std::nullopt},
-      {"", std::nullopt},
-  };
-  for (const auto& c : cases) EXPECT_EQ(ParseImportTime(c.text, 8 * 3600), c.want) << c.text;
 }
 
 TEST(ReadValues, LongCsv) {

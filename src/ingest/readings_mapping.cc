@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/parse_time.h"
 #include "ingest/readings_file.h"
 #include "ingest/units.h"
 
@@ -59,16 +60,6 @@ Result<FactorSpec> ParseFactorSpec(const json& j, const std::string& key) {
 
 }  // namespace
 
-std::optional<int64_t> ParseUtcOffset(std::string_view s) {
-  if (s == "Z" || s == "UTC") return 0;
-  if (s.size() != 6 || (s[0] != '+' && s[0] != '-') || s[3] != ':') return std::nullopt;
-  auto digit = [&](size_t i) { return s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -100; };
-  int h = digit(1) * 10 + digit(2), m = digit(4) * 10 + digit(5);
-  if (h < 0 || m < 0 || h > 14 || m > 59) return std::nullopt;
-  int64_t off = h * 3600 + m * 60;
-  return s[0] == '-' ? -off : off;
-}
-
 Result<Mapping> ParseMapping(std::string_view text, bool toml) {
   json j;
   if (toml) {
@@ -118,7 +109,7 @@ Result<Mapping> ParseMapping(std::string_view text, bool toml) {
     } else if (k == "time_zone") {
       auto s = Str(v, k);
       if (!s.ok()) return s.status();
-      auto off = ParseUtcOffset(*s);
+      auto off = *s == "UTC" ? std::optional<int64_t>(0) : ParseUtcOffset(*s);
       if (!off) return Wrong(k, "must be an offset such as \"+08:00\" or \"Z\"");
       m.utc_offset_seconds = *off;
     } else if (k == "hour_label") {
