@@ -101,8 +101,7 @@ Status Server::Start() {
   auto http_port = http_->Start();
   if (!http_port.ok()) return http_port.status();
   http_port_ = *http_port;
-  if (mqtt_)
-    if (Status s = mqtt_->Start(); !s.ok()) return s;
+  if (Status s = FollowMqttLease(); !s.ok()) return s;
   RefreshWriterMetrics();
   ReloadRegistryLater();
   housekeeper_->Start();
@@ -428,6 +427,24 @@ void Server::RefreshWriterMetrics() {
   });
 }
 
+// The broker keys a persistent session, and the messages it holds unacknowledged, by
+// the client id, so EcoHub subscribes from one node at a time: two nodes with the
+// same id would take the session from each other over and over. The node holding
+// the "mqtt" lease subscribes; when it dies, another takes the lease within a reload
+// period and the broker hands it what the dead one left unacknowledged.
+Status Server::FollowMqttLease() {
+  if (!mqtt_) return Status::Ok();
+  bool lead = coordinator_->Leads("mqtt");
+  if (lead && !mqtt_->running()) {
+    if (Status s = mqtt_->Start(); !s.ok()) return s;
+    spdlog::info("mqtt: this node now subscribes");
+  } else if (!lead && mqtt_->running()) {
+    mqtt_->Stop();
+    spdlog::warn("mqtt: the lease went to another node; this one stops subscribing");
+  }
+  return Status::Ok();
+}
+
 void Server::ReloadRegistryLater() {
   registry_timer_.expires_after(std::chrono::seconds(5));
   registry_timer_.async_wait([this](boost::system::error_code ec) {
@@ -435,6 +452,8 @@ void Server::ReloadRegistryLater() {
     // Also catches changed passwords and disabled devices.
     if (Status s = ReloadRegistry(); !s.ok())
       spdlog::error("registry reload failed; the current snapshot stays: {}", s.ToString());
+    if (Status s = FollowMqttLease(); !s.ok())
+      spdlog::error("mqtt: cannot subscribe: {}", s.ToString());
     ReloadRegistryLater();
   });
 }
@@ -449,6 +468,7 @@ void Server::Shutdown() {
   // ends.
   coordinator_->Release("housekeeper");
   coordinator_->Release("alarm-sync");
+  if (mqtt_) coordinator_->Release("mqtt");
   deriver_->Stop();
   stats_timer_.cancel();
   registry_timer_.cancel();

@@ -148,6 +148,8 @@ class Server {
   // put`, another node) are published to the gateway, the cache, the deriver and
   // the API.
   void ReloadRegistryLater();
+  // Subscribes to MQTT while this node holds the "mqtt" lease, stops when it lost it.
+  Status FollowMqttLease();
   // io thread, once, on SIGINT/SIGTERM or Stop(): stops accepting, stops the
   // background passes and lets every io thread return.
   void Shutdown();

@@ -57,7 +57,10 @@ Status MqttBridge::Start() {
 }
 
 void MqttBridge::Stop() {
+  // The client's handlers keep its state alive until they finish; a later Start
+  // makes a new one.
   if (client_) client_->Stop();
+  client_.reset();
 }
 
 }  // namespace ecohub::ingest

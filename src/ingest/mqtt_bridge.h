@@ -46,8 +46,10 @@ class MqttBridge {
   void SetDeviceStatus(DeviceStatusBoard* board) { ingest_.SetDeviceStatus(board); }
   // Reads the password file, loads the TLS files and starts connecting (a broker that
   // is down is retried in the background).
+  // Start again after Stop is allowed (a node given the subscription back).
   Status Start();
   void Stop();
+  bool running() const { return client_ != nullptr; }
   bool connected() const { return client_ && client_->connected(); }
 
  private:

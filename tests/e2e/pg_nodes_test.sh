@@ -23,8 +23,12 @@ start_pg_or_exit
 DEVICES=200
 GW_A=$(free_port)
 GW_B=$(free_port)
-# Short periods, so that take-overs happen within the run.
-printf '[alarms]\nsync_seconds = 5\n[store]\ncompact_every_seconds = 10\n' >"$WORK/nodes.toml"
+# Short periods, so that take-overs happen within the run. MQTT points at a port with
+# no broker (the client retries in the background): what is watched is which node
+# holds the subscription, one at a time.
+printf 'ecohub-mqtt-pass\n' >"$WORK/mqtt.pw"
+printf '[alarms]\nsync_seconds = 5\n[store]\ncompact_every_seconds = 10\n[mqtt]\nhost = "127.0.0.1"\nport = %s\npassword_file = "%s"\n' \
+  "$(free_port)" "$WORK/mqtt.pw" >"$WORK/nodes.toml"
 # One key file for both nodes: device passwords sealed by one are opened by the other.
 node() {  # node NAME GWPORT: starts it, sets SERVER_PID
   start_server "$BIN" "$WORK/$1" "$2" "$WORK/$1.log" --store "$PG_URL" --config "$WORK/nodes.toml" \
@@ -39,7 +43,9 @@ node b "$GW_B"; B_PID=$SERVER_PID
 SIM_PID=$!
 
 acked() { wc -l <"$WORK/acked.log" 2>/dev/null || echo 0; }
+subscribes() { grep -c "mqtt: this node now subscribes" "$WORK/$1.log" || true; }
 sleep 10
+mqtt_start="a:$(subscribes a) b:$(subscribes b)"
 kill -9 "$A_PID"; wait "$A_PID" 2>/dev/null || true
 echo "node A killed after $(acked) acked readings"
 sleep 10
@@ -93,6 +99,12 @@ takeovers=$(cat "$WORK/a.log" "$WORK/b.log" | grep -c "this node now runs alarm-
 echo "alarm-sync leadership taken $takeovers times"
 if [ "$takeovers" -lt 2 ]; then
   echo "FAIL: the alarm sync was not taken over after a node died"; fail=1
+fi
+# MQTT: A subscribed alone at first; B took over when A died, A when B died.
+mqtt_end="a:$(subscribes a) b:$(subscribes b)"
+echo "mqtt subscriptions taken: before the first kill $mqtt_start, at the end $mqtt_end"
+if [ "$mqtt_start" != "a:1 b:0" ] || [ "$mqtt_end" != "a:2 b:1" ]; then
+  echo "FAIL: the MQTT subscription was not held by one node at a time"; fail=1
 fi
 [ "$fail" -eq 0 ] && echo "PASS"
 exit "$fail"
