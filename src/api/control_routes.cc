@@ -1,0 +1,1 @@
+// Reverse control routes (filled in below).
