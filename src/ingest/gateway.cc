@@ -467,9 +467,12 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
       if (!done.ok())
         spdlog::warn("[conn {}][MN {}] command {} -> {} not recorded: {}", id_,
                      EscapeForLog(session_.mn()), e.command_id, e.status, done.status().ToString());
-      else if (control::Terminal(e.status))
+      else if (control::Terminal(e.status) && *done) {
         spdlog::info("[conn {}][MN {}] command {} {}{}{}", id_, EscapeForLog(session_.mn()),
                      e.command_id, e.status, e.code.empty() ? "" : " ", EscapeForLog(e.code));
+        if (gw_.events_ && !e.recovery)
+          gw_.events_->CommandEnded(session_.mn(), e.command_id, e.cn, e.status, e.code);
+      }
     }
   }
 

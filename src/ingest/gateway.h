@@ -85,7 +85,11 @@ class Gateway {
   void SetDeviceStatus(DeviceStatusBoard* board) { status_ = board; }
   // Where device authentication failures are reported for the security audit
   // (optional; set before Start, outlives the gateway).
-  void SetSecurityEvents(SecurityEvents* events) { guard_->SetSecurityEvents(events); }
+  // Also told when a staff command ends, for the audit.
+  void SetSecurityEvents(SecurityEvents* events) {
+    guard_->SetSecurityEvents(events);
+    events_ = events;
+  }
   // Where commands to devices are kept (optional; set before Start, outlives the
   // gateway). Without it no command is sent and history pulls are not recorded.
   void SetCommandStore(control::CommandStore* commands) { commands_ = commands; }
@@ -119,6 +123,7 @@ class Gateway {
   DeviceStatusBoard* status_ = nullptr;
   boost::asio::ip::tcp::acceptor acceptor_;
   control::CommandStore* commands_ = nullptr;
+  SecurityEvents* events_ = nullptr;
   boost::asio::steady_timer accept_timer_, report_timer_, sweep_timer_;
   int64_t accept_pause_ms_ = 0;          // 0: accepting normally
   uint64_t accept_errors_ = 0;           // in the current episode

@@ -132,6 +132,7 @@ RequestEvent Session::EventOf(const PendingRequest& r, std::string status, std::
   e.code = std::move(code);
   e.result = r.result;
   e.records = static_cast<int64_t>(r.got.size());
+  e.recovery = r.gap_id != 0;
   return e;
 }
 

@@ -72,9 +72,10 @@ struct RequestEvent {
   // A history-recovery pull just sent (command_id 0): record it as a command of
   // origin "gateway", then hand its id to Session::SetCommandId.
   bool started = false;
-  std::string status;  // accepted, done, failed, refused, timed_out (started: sent)
-  std::string code;    // QnRtn / ExeRtn when not 1, or why it ended
-  std::string result;  // data reply fields so far
+  bool recovery = false;  // a history-recovery pull (not a staff command)
+  std::string status;     // accepted, done, failed, refused, timed_out (started: sent)
+  std::string code;       // QnRtn / ExeRtn when not 1, or why it ended
+  std::string result;     // data reply fields so far
   int64_t records = 0;
   // started only: the request's CP fields, the records the range should hold, and
   // the first pull of the same gap (0: this is the first).
