@@ -56,6 +56,13 @@ int64_t IntervalSeconds(Period p, int64_t minute_step) {
   }
 }
 
+std::optional<int64_t> ParseInt(std::string_view s) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
 std::optional<std::vector<Reading>> ExtractReadings(const hj212::Packet& packet, Period period,
@@ -138,6 +145,9 @@ RequestEvent Session::EventOf(const PendingRequest& r, std::string status, std::
 
 void Session::Finish(PendingRequest& r, std::string status, std::string code, int64_t now_ms,
                      Outcome* out) {
+  // A device told its new minute interval has it from now on: gaps are measured in
+  // it (a longer one must not look like skipped records).
+  if (r.min_interval > 0 && status == "done") minute_step_ = r.min_interval;
   if (r.command_id != 0 || r.gap_id != 0)
     out->events.push_back(EventOf(r, std::move(status), std::move(code)));
   if (r.gap_id == 0) return;
@@ -412,6 +422,9 @@ Outcome Session::SendCommand(const control::Command& c, const std::string& qn, i
   for (auto& [k, v] : control::RequestFields(c, now_ms / 1000, utc_offset_)) cp.push_back({k, v});
   PendingRequest& r = SendRequest(c.cn, cp, now_ms, &out, qn);
   r.command_id = c.id;
+  for (const auto& f : cp)
+    if (c.cn == "1064" && f.key == "MinInterval")
+      r.min_interval = 60 * ParseInt(f.value).value_or(0);
   if (auto step = PeriodFromCn(c.cn); step && *step != Period::kRealtime) {
     // A history command: count the records of its range as they arrive.
     for (const auto& f : cp) {

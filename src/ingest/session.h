@@ -61,7 +61,8 @@ struct PendingRequest {
   // History pulls: the range asked and the record times received in it.
   UnixSeconds begin = 0, end = 0;
   std::set<UnixSeconds> got;
-  std::string result;  // the device's data reply fields, "k=v;k=v"
+  std::string result;        // the device's data reply fields, "k=v;k=v"
+  int64_t min_interval = 0;  // 1064: the MinInterval set, in seconds
 };
 
 // What happened to a tracked request, for the command store (control/command.h).

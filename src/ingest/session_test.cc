@@ -378,6 +378,16 @@ TEST_F(SessionTest, MinuteGapIsPulledAndAskedAgainWhileOpen) {
   EXPECT_EQ(s.open_gaps(), 0u);
   EXPECT_TRUE(s.OnTick(at + 600'000).send_now.empty());
   EXPECT_EQ(metrics_.Value("ecohub_gateway_backfill_gaps_abandoned_total"), 1);
+
+  // Told to send every 30 minutes, the device's longer steps are no gaps.
+  auto cmd = control::NewCommand(kMn, "set_min_interval", {{"MinInterval", "30"}}, "u", 0);
+  ASSERT_TRUE(cmd.ok());
+  qn = s.NextQn(at);
+  s.SendCommand(*cmd, qn, at);
+  s.OnPacket(P("QN=" + qn + ";ST=91;CN=9012;PW=123456;MN=" + kMn + ";Flag=4;CP=&&ExeRtn=1&&"), at);
+  EXPECT_TRUE(minute("5", "20160801092000", at).send_now.empty());  // last was 08:50
+  EXPECT_TRUE(minute("6", "20160801095000", at).send_now.empty());
+  EXPECT_EQ(minute("7", "20160801105000", at).send_now.size(), 1u);  // 10:20 missing
 }
 
 }  // namespace
