@@ -36,6 +36,11 @@ namespace ecohub::permit {
 class PermitStore;
 }
 
+namespace ecohub::control {
+class CommandStore;
+struct Command;
+}  // namespace ecohub::control
+
 namespace ecohub::api {
 
 // A JSON document (nlohmann json or ordered_json) as a response; invalid UTF-8 in
@@ -83,6 +88,11 @@ struct ApiContext {
   std::function<void(const store::Batch&)> readings_written;
   // The record of reviews (reviews.db); null: the review routes answer 503.
   review::ReviewStore* reviews = nullptr;
+  // Commands to devices (commands.db); null: the command routes answer 503.
+  control::CommandStore* commands = nullptr;
+  // Called after a command was queued: the gateway sends it at once when the device
+  // is connected to this node (otherwise its sweep does, from the node that has it).
+  std::function<void(const control::Command&)> command_created;
   // Where the mappings the import routes offer are (ingest/readings_file.h).
   std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "control/command_store.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "derive/deriver.h"
@@ -54,6 +55,9 @@ Result<std::unique_ptr<ingest::ImportBatchStore>> OpenImportBatchStore(const std
 // The record of reviews beside the store (review/review_store.h).
 Result<std::unique_ptr<review::ReviewStore>> OpenReviewStore(const std::string& store_url,
                                                              const std::string& data_dir);
+// The command store (commands.db or PostgreSQL), as OpenReviewStore.
+Result<std::unique_ptr<control::CommandStore>> OpenCommandStore(const std::string& store_url,
+                                                                const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

@@ -32,4 +32,10 @@ void GatewayAudit::AddressBlocked(const std::string& address, int64_t seconds, i
                           {{"seconds", seconds}, {"failures", failures}}));
 }
 
+void GatewayAudit::CommandEnded(const std::string& mn, int64_t command_id, const std::string& cn,
+                                const std::string& status, const std::string& code) {
+  queue_.Add(GatewayEntry(clock_, "device.command_result", "command:" + std::to_string(command_id),
+                          {{"mn", mn}, {"cn", cn}, {"status", status}, {"code", code}}));
+}
+
 }  // namespace ecohub::app

@@ -20,6 +20,10 @@ class GatewayAudit final : public ingest::SecurityEvents {
   void DeviceAuthFailed(const ingest::DeviceAuthFailures& f) override;
   // Action "gateway.address_blocked", object "address:<IP>", detail {seconds, failures}.
   void AddressBlocked(const std::string& address, int64_t seconds, int failures) override;
+  // Action "device.command_result", object "command:<id>", detail {mn, cn, status, code}:
+  // the outcome beside the "device.command" row of whoever sent it.
+  void CommandEnded(const std::string& mn, int64_t command_id, const std::string& cn,
+                    const std::string& status, const std::string& code) override;
 
  private:
   store::AuditQueue& queue_;

@@ -57,6 +57,9 @@ Status Server::Open() {
   auto reviews = OpenReviewStore(options_.store_url, options_.data_dir);
   if (!reviews.ok()) return reviews.status();
   reviews_ = std::move(reviews).value();
+  auto commands = OpenCommandStore(options_.store_url, options_.data_dir);
+  if (!commands.ok()) return commands.status();
+  commands_ = std::move(commands).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -82,6 +85,7 @@ Status Server::Open() {
   gateway_->SetDeviceStatus(device_status_.get());
   gateway_audit_ = std::make_unique<GatewayAudit>(*audit_queue_, clock_);
   gateway_->SetSecurityEvents(gateway_audit_.get());
+  gateway_->SetCommandStore(commands_.get());
   if (options_.mqtt.enabled()) {
     mqtt_ = std::make_unique<ingest::MqttBridge>(io_, options_.mqtt, registry_, *writer_, metrics_,
                                                  clock_);
@@ -327,6 +331,8 @@ void Server::WireApi() {
   ctx_.permits = permits_.get();
   ctx_.imports = imports_.get();
   ctx_.reviews = reviews_.get();
+  ctx_.commands = commands_.get();
+  ctx_.command_created = [this](const control::Command& c) { gateway_->Deliver(c); };
   ctx_.readings_written = [this](const store::Batch& b) { AfterCommit({b}); };
   ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();

@@ -46,6 +46,7 @@
 #include "app/housekeeper.h"
 #include "auth/accounts.h"
 #include "auth/oidc_client.h"
+#include "control/command_store.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "core/status.h"
@@ -165,6 +166,7 @@ class Server {
   std::unique_ptr<permit::PermitStore> permits_;
   std::unique_ptr<ingest::ImportBatchStore> imports_;
   std::unique_ptr<review::ReviewStore> reviews_;
+  std::unique_ptr<control::CommandStore> commands_;  // commands.db: sent to devices
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

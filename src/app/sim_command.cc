@@ -42,11 +42,13 @@ int RunSimCommand(SimArgs& a) {
   SimSummary r = RunSimulator(a.sim, *city);
   std::printf(
       "{\"packets_sent\":%llu,\"packets_acked\":%llu,\"readings_acked\":%llu,\"resends\":%llu,"
-      "\"reconnects\":%llu,\"requests_answered\":%llu,\"unacked_left\":%llu}\n",
+      "\"reconnects\":%llu,\"requests_answered\":%llu,\"unacked_left\":%llu,"
+      "\"records_skipped\":%llu,\"commands_refused\":%llu,\"commands_ignored\":%llu}\n",
       (unsigned long long)r.packets_sent, (unsigned long long)r.packets_acked,
       (unsigned long long)r.readings_acked, (unsigned long long)r.resends,
       (unsigned long long)r.reconnects, (unsigned long long)r.requests_answered,
-      (unsigned long long)r.unacked_left);
+      (unsigned long long)r.unacked_left, (unsigned long long)r.records_skipped,
+      (unsigned long long)r.commands_refused, (unsigned long long)r.commands_ignored);
   return r.unacked_left == 0 ? 0 : 3;
 }
 
@@ -76,6 +78,16 @@ void AddSimCommand(CLI::App& app) {
   cmd->add_option("--drain", sim.drain_seconds, "Seconds to wait for late acks at the end");
   cmd->add_option("--demo-city", a->city,
                   "The demo city whose sites the loggers report for (as serve --demo-city)");
+  cmd->add_option("--refuse-commands", sim.refusing_devices,
+                  "Indexes of devices that refuse every command (9011 QnRtn=2)")
+      ->delimiter(',');
+  cmd->add_option("--ignore-commands", sim.ignoring_devices,
+                  "Indexes of devices that answer no command")
+      ->delimiter(',');
+  cmd->add_option("--skip-from", sim.skip_from_seconds,
+                  "Seconds into the run when uploads stop for --skip seconds");
+  cmd->add_option("--skip", sim.skip_seconds,
+                  "Seconds of uploads skipped (the records stay for history pulls)");
   cmd->add_option("--faults", a->faults, "on or off")->check(CLI::IsMember({"on", "off"}));
   cmd->callback([a] { ExitWith(RunSimCommand(*a)); });
 }

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -56,6 +58,8 @@ class Device : public std::enable_shared_from_this<Device> {
   std::string NextQn();
   void SendMinute(int64_t start, int64_t step, std::string_view cn);
   void AnswerHistory(const hj212::Packet& p, std::string_view cn);
+  void AnswerCommand(const hj212::Packet& p, std::string_view cn);
+  bool Skipping() const;
 
   Sim& sim_;
   asio::io_context& io_;
@@ -75,6 +79,9 @@ class Device : public std::enable_shared_from_this<Device> {
   int64_t last_qn_ms_ = 0;
   int64_t vt_;  // virtual time of the next realtime upload
   int64_t tick_ = 0;
+  int64_t rtd_interval_;       // virtual seconds between realtime uploads (1061/1062)
+  int64_t min_interval_ = 10;  // minutes between minute records (1063/1064)
+  int64_t clock_offset_ = 0;   // the logger's clock minus the host's, seconds (1011/1012)
   std::mt19937_64 rng_;
   Clock::time_point next_tick_;
 };
@@ -114,7 +121,7 @@ class Sim {
   std::FILE* log = nullptr;
   double step;
   int64_t vt_start;
-  Clock::time_point end_time;
+  Clock::time_point start_time, end_time;
   bool generating = true;
   SimSummary summary;
 };
@@ -132,6 +139,7 @@ Device::Device(Sim& sim, asio::io_context& io, int index)
       resend_timer_(io),
       reconnect_timer_(io),
       vt_(sim.vt_start),
+      rtd_interval_(static_cast<int64_t>(sim.step)),
       rng_(sim.options.seed * 1000003 + index) {
   st_ = site_.st;
 }
@@ -324,7 +332,9 @@ void Device::Tick() {
                 Clock::now() > sim_.end_time - std::chrono::milliseconds(static_cast<int64_t>(
                                                    sim_.options.duration_seconds * 667));
   std::uniform_real_distribution<double> u(0, 1);
-  if (!silent) {
+  if (!silent && Skipping()) {
+    ++sim_.summary.records_skipped;
+  } else if (!silent) {
     std::vector<hj212::Field> values;
     std::vector<std::string> lines;
     std::string dt = FormatCompactLocal(vt_);
@@ -337,10 +347,11 @@ void Device::Tick() {
       lines.push_back(mn_ + ",2011," + dt + "," + f.code + ",Rtd," + v + "\n");
     }
     Upload("2011", vt_, values, std::move(lines));
-    int64_t next = vt_ + static_cast<int64_t>(sim_.step);
+    int64_t next = vt_ + rtd_interval_;
     // Interval data when the virtual clock crosses its boundary (DataTime = start).
     auto crossed = [&](int64_t step) { return FloorBeijing(next, step) > FloorBeijing(vt_, step); };
-    if (crossed(600)) SendMinute(FloorBeijing(vt_, 600), 600, "2051");
+    int64_t minute = min_interval_ * 60;
+    if (crossed(minute)) SendMinute(FloorBeijing(vt_, minute), minute, "2051");
     if (crossed(3600)) SendMinute(FloorBeijing(vt_, 3600), 3600, "2061");
     if (crossed(86400)) SendMinute(FloorBeijing(vt_, 86400), 86400, "2031");
     if (sim_.options.faults && connected_ && u(rng_) < 0.002) {
@@ -349,10 +360,12 @@ void Device::Tick() {
       socket_.close(ec);
     }
   }
-  vt_ += static_cast<int64_t>(sim_.step);
+  vt_ += rtd_interval_;
   ++tick_;
-  next_tick_ +=
-      std::chrono::microseconds(static_cast<int64_t>(sim_.options.interval_seconds * 1e6));
+  // A longer RtdInterval spaces the uploads in real time too: virtual time keeps
+  // its pace and never runs ahead of the host's clock.
+  next_tick_ += std::chrono::microseconds(static_cast<int64_t>(
+      sim_.options.interval_seconds * 1e6 * static_cast<double>(rtd_interval_) / sim_.step));
   tick_timer_.expires_at(next_tick_);
   tick_timer_.async_wait([self = shared_from_this()](auto ec) {
     if (!ec) self->Tick();
@@ -384,11 +397,82 @@ void Device::AnswerHistory(const hj212::Packet& p, std::string_view cn) {
   std::optional<int64_t> b, e;
   if (begin) b = ParseCompactLocal(*begin);
   if (end) e = ParseCompactLocal(*end);
-  int64_t step = cn == "2061" ? 3600 : cn == "2051" ? 600 : 86400;
+  int64_t step = cn == "2061" ? 3600 : cn == "2051" ? min_interval_ * 60 : 86400;
   int records = 0;
   if (b && e && *e >= *b)
     for (int64_t t = FloorBeijing(*b, step); t <= *e && records < 48; t += step, ++records)
       SendMinute(t, step, cn);
+}
+
+bool Device::Skipping() const {
+  if (sim_.options.skip_seconds <= 0) return false;
+  double elapsed = std::chrono::duration<double>(Clock::now() - sim_.start_time).count();
+  return elapsed >= sim_.options.skip_from_seconds &&
+         elapsed < sim_.options.skip_from_seconds + sim_.options.skip_seconds;
+}
+
+void Device::AnswerCommand(const hj212::Packet& p, std::string_view cn) {
+  static constexpr std::string_view kHandled[] = {"1011", "1012", "1061", "1062", "1063", "1064",
+                                                  "3020", "3021", "2031", "2051", "2061"};
+  if (std::find(std::begin(kHandled), std::end(kHandled), cn) == std::end(kHandled)) return;
+  // Host request: 9011 "ready", the data where there is some, then 9012 "done"
+  // (HJ 212-2017 §6.5.1).
+  std::string q(p.Header("QN").value_or(""));
+  auto send = [&](std::string_view rcn, const char* st, std::vector<hj212::Field> cp) {
+    std::vector<hj212::Field> h = {{"QN", q},   {"ST", st},  {"CN", std::string(rcn)},
+                                   {"PW", pw_}, {"MN", mn_}, {"Flag", "4"}};
+    Send(hj212::Frame(hj212::BuildSegment(h, cp)));
+  };
+  bool history = cn == "2031" || cn == "2051" || cn == "2061";
+  auto listed = [&](const std::vector<int>& v) {
+    return std::find(v.begin(), v.end(), index_) != v.end();
+  };
+  if (!history && cn != "1012") {
+    if (listed(sim_.options.ignoring_devices)) return void(++sim_.summary.commands_ignored);
+    if (listed(sim_.options.refusing_devices)) {
+      send("9011", "91", {{"QnRtn", "2"}});
+      return void(++sim_.summary.commands_refused);
+    }
+  }
+  send("9011", "91", {{"QnRtn", "1"}});
+  std::string rtn = "1";
+  auto number = [&](const char* key, int64_t* out) {
+    auto v = p.Cp(key);
+    return v && std::from_chars(v->data(), v->data() + v->size(), *out).ec == std::errc();
+  };
+  if (cn == "1011") {
+    send("1011", "32", {{"SystemTime", FormatCompactLocal(WallMillis() / 1000 + clock_offset_)}});
+  } else if (cn == "1012") {
+    if (auto t = ParseCompactLocal(p.Cp("SystemTime").value_or("")))
+      clock_offset_ = *t - WallMillis() / 1000;
+  } else if (cn == "1061") {
+    send("1061", "32", {{"RtdInterval", std::to_string(rtd_interval_)}});
+  } else if (cn == "1062") {
+    int64_t v = 0;
+    if (number("RtdInterval", &v) && v >= 30 && v <= 3600)
+      rtd_interval_ = v;
+    else
+      rtn = "3";  // request condition error
+  } else if (cn == "1063") {
+    send("1063", "32", {{"MinInterval", std::to_string(min_interval_)}});
+  } else if (cn == "1064") {
+    int64_t v = 0;
+    if (number("MinInterval", &v) && v >= 1 && v <= 30 && 60 % v == 0)
+      min_interval_ = v;
+    else
+      rtn = "3";
+  } else if (cn == "3020") {
+    // A parameter of the instrument (HJ 212-2017 table B.3: i13xxx are parameters).
+    std::string info(p.Cp("InfoId").value_or("i13004"));
+    send("3020", "32",
+         {{"DataTime", FormatCompactLocal(WallMillis() / 1000)},
+          {"PolId", std::string(p.Cp("PolId").value_or(""))},
+          {info + "-Info", "1.0"}});
+  } else if (history) {
+    AnswerHistory(p, cn);
+  }
+  send("9012", "91", {{"ExeRtn", rtn}});
+  ++sim_.summary.requests_answered;
 }
 
 void Device::OnFrame(std::string_view segment) {
@@ -410,19 +494,7 @@ void Device::OnFrame(std::string_view segment) {
     pending_.erase(it);
     return;
   }
-  if (*cn == "1012" || *cn == "2051" || *cn == "2061" || *cn == "2031") {
-    // Host request: 9011 "ready", then the records, then 9012 "done" (HJ 212-2017 §6.5.1).
-    std::string q(qn ? *qn : "");
-    auto reply = [&](const char* rcn, const char* key, const char* val) {
-      std::vector<hj212::Field> h = {{"QN", q},   {"ST", "91"}, {"CN", rcn},
-                                     {"PW", pw_}, {"MN", mn_},  {"Flag", "4"}};
-      Send(hj212::Frame(hj212::BuildSegment(h, {{key, val}})));
-    };
-    reply("9011", "QnRtn", "1");
-    if (*cn != "1012") AnswerHistory(p, *cn);
-    reply("9012", "ExeRtn", "1");
-    ++sim_.summary.requests_answered;
-  }
+  AnswerCommand(p, *cn);
 }
 
 }  // namespace
@@ -431,6 +503,7 @@ SimSummary RunSimulator(const SimOptions& options, const DemoCity& city) {
   asio::io_context io;
   Sim sim(options, city);
   auto start = Clock::now();
+  sim.start_time = start;
   sim.end_time =
       start + std::chrono::milliseconds(static_cast<int64_t>(options.duration_seconds * 1000));
   std::vector<std::shared_ptr<Device>> devices;

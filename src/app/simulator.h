@@ -2,8 +2,10 @@
 // connection to the gateway and uploads realtime (2011), 10-minute (2051), hourly
 // (2061) and daily (2031) data of its demo site with realistic diurnal values,
 // resends every packet until its 9014 arrives (same QN, as loggers do), reconnects
-// after a disconnect, and answers the host's requests (1012 time set, 2051/2061
-// history pull) with 9011, the records, and 9012.
+// after a disconnect, and answers the host's requests (HJ 212-2017 §6.5.1) with
+// 9011, the data where the command has some, and 9012: 1011/1012 time, 1061/1062
+// realtime interval, 1063/1064 minute interval (a set interval changes what it
+// sends from then on), 3020/3021 parameters, 2031/2051/2061 history.
 //
 // With faults on it misbehaves as real fleets do: a corrupted CRC now and then,
 // split packets (PNUM/PNO), garbage between frames, dropped connections, non-N data
@@ -35,6 +37,13 @@ struct SimOptions {
   bool faults = true;
   double ack_timeout_seconds = 10;  // HJ 212-2017 table 1 default for GPRS
   double drain_seconds = 60;        // after the duration: keep resending this long at most
+  // Devices (by index) that answer every command with 9011 QnRtn=2 (refused), and
+  // those that answer none (the host times out). History pulls and the time sync
+  // are answered as usual.
+  std::vector<int> refusing_devices, ignoring_devices;
+  // Uploads skipped (the records still exist, for history pulls) between these
+  // seconds of the run: a link down for a while, without reconnecting.
+  double skip_from_seconds = 0, skip_seconds = 0;
 };
 
 struct DemoCity;
@@ -42,6 +51,7 @@ struct DemoCity;
 struct SimSummary {
   uint64_t packets_sent = 0, packets_acked = 0, resends = 0, reconnects = 0;
   uint64_t readings_acked = 0, unacked_left = 0, requests_answered = 0;
+  uint64_t records_skipped = 0, commands_refused = 0, commands_ignored = 0;
 };
 
 // Runs until the duration is over and every packet is acked or the drain time ends.

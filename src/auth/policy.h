@@ -114,6 +114,10 @@ enum class Area {
   // administrators and staff of the site's district (district_id); read by them and
   // by leaders. Never by an API key.
   kReviews,
+  // Commands sent to devices (reverse control, docs/control.md): sent by
+  // administrators and staff of the device's district (district_id); read by them
+  // and by leaders. Never by an API key.
+  kCommands,
 };
 
 struct Target {

@@ -6,6 +6,7 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 
 #include "core/escape.h"
 #include "core/listen.h"
@@ -114,6 +115,28 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     asio::post(strand_, [self = shared_from_this()] { self->DoClose(); });
   }
 
+  // Sends command `c` if this connection is its device's and this node wins the claim.
+  void DeliverCommand(control::Command c) {
+    asio::post(strand_, [self = shared_from_this(), c = std::move(c)] {
+      control::CommandStore* store = self->gw_.commands_;
+      if (self->closed_ || !store || self->session_.mn() != c.mn) return;
+      int64_t now = self->clock_.WallMillis();
+      std::string qn = self->session_.NextQn(now);
+      auto won = store->Claim(c.id, self->gw_.options_.node, qn, now / 1000);
+      if (!won.ok()) {
+        spdlog::warn("[conn {}][MN {}] command {} not claimed: {}", self->id_, EscapeForLog(c.mn),
+                     c.id, won.status().ToString());
+        return;
+      }
+      if (!*won) return;  // another node sent it, or it expired
+      spdlog::info("[conn {}][MN {}] command {} {} (CN {}) sent, QN {}", self->id_,
+                   EscapeForLog(c.mn), c.id, c.kind, c.cn, qn);
+      Outcome out = self->session_.SendCommand(c, qn, now);
+      for (auto& f : out.send_now) self->Send(std::move(f));
+      self->Record(out.events);
+    });
+  }
+
   ~Connection() {
     open_gauge_->Add(-1);
     guard_->OnDisconnect(address_);
@@ -124,6 +147,8 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
   void DoClose() {
     if (closed_) return;
     closed_ = true;
+    Record(session_.OnClose().events);
+    gw_.Unregister(session_.mn(), this);
     boost::system::error_code ec;
     socket_.shutdown(tcp::socket::shutdown_both, ec);
     socket_.close(ec);
@@ -188,7 +213,9 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     tick_timer_.expires_after(std::chrono::seconds(1));
     tick_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->closed_) return;
-      for (auto& f : self->session_.OnTick(self->clock_.WallMillis())) self->Send(std::move(f));
+      Outcome out = self->session_.OnTick(self->clock_.WallMillis());
+      for (auto& f : out.send_now) self->Send(std::move(f));
+      self->Record(out.events);
       self->Tick();
     });
   }
@@ -347,6 +374,12 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     Outcome out = session_.OnPacket(packet, clock_.WallMillis());
     CountPacket(out.mn, Accepted(out.verdict));
     for (auto& f : out.send_now) Send(std::move(f));
+    Record(out.events);
+    if (Accepted(out.verdict) && !out.mn.empty() && out.mn == session_.mn() &&
+        commands_mn_ != out.mn) {
+      commands_mn_ = out.mn;
+      gw_.Register(out.mn, weak_from_this());
+    }
     if (AuthFailed(out.verdict)) {
       AuthFailure(out, frame);
       return;
@@ -399,6 +432,50 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
     }
   }
 
+  // What happened to tracked commands, into the command store. Commands are few
+  // (staff actions, gap pulls), so the store's write runs on the strand.
+  void Record(const std::vector<RequestEvent>& events) {
+    control::CommandStore* store = gw_.commands_;
+    if (!store) return;
+    UnixSeconds now = clock_.WallSeconds();
+    for (const RequestEvent& e : events) {
+      if (e.started) {
+        control::Command c;
+        c.mn = session_.mn();
+        c.kind = "history";
+        c.cn = e.cn;
+        c.params = e.params;
+        c.origin = "gateway";
+        c.created_by = "gateway";
+        c.created_at = c.updated_at = now;
+        c.status = "sent";
+        c.node = gw_.options_.node;
+        c.qn = e.qn;
+        c.expected = e.expected;
+        c.follow_up_of = e.follow_up_of;
+        auto id = store->Add(c);
+        if (id.ok()) {
+          session_.SetCommandId(e.qn, *id);
+        } else {
+          spdlog::warn("[conn {}][MN {}] history pull not recorded: {}", id_,
+                       EscapeForLog(session_.mn()), id.status().ToString());
+        }
+        continue;
+      }
+      if (e.command_id == 0) continue;
+      auto done = store->Update(e.command_id, {e.status, e.code, e.result, e.records, now});
+      if (!done.ok())
+        spdlog::warn("[conn {}][MN {}] command {} -> {} not recorded: {}", id_,
+                     EscapeForLog(session_.mn()), e.command_id, e.status, done.status().ToString());
+      else if (control::Terminal(e.status) && *done) {
+        spdlog::info("[conn {}][MN {}] command {} {}{}{}", id_, EscapeForLog(session_.mn()),
+                     e.command_id, e.status, e.code.empty() ? "" : " ", EscapeForLog(e.code));
+        if (gw_.events_ && !e.recovery)
+          gw_.events_->CommandEnded(session_.mn(), e.command_id, e.cn, e.status, e.code);
+      }
+    }
+  }
+
   void Send(std::string frame) {
     if (closed_) return;
     pending_output_ += frame.size();
@@ -445,16 +522,62 @@ class Gateway::Connection : public std::enable_shared_from_this<Gateway::Connect
   bool closed_ = false;
   bool valid_ = false;  // a frame was accepted from an authenticated device
   ConnectionBudget budget_;
-  std::string status_mn_;  // the MN this connection counts as connected on the board
+  std::string status_mn_;    // the MN this connection counts as connected on the board
+  std::string commands_mn_;  // the MN this connection receives commands for
 
   friend class Gateway;
 };
 
-// Connections alive, for Stop(). Weak so a closed connection frees itself.
+// Connections alive, for Stop(), and the connection of each device, for commands.
+// Weak so a closed connection frees itself.
 struct Gateway::ConnectionList {
   std::mutex mu;
   std::list<std::weak_ptr<Gateway::Connection>> items;
+  std::unordered_map<std::string, std::weak_ptr<Gateway::Connection>> by_mn;
 };
+
+void Gateway::Register(const std::string& mn, std::weak_ptr<Connection> conn) {
+  std::lock_guard lock(conns_->mu);
+  conns_->by_mn[mn] = std::move(conn);
+}
+
+void Gateway::Unregister(const std::string& mn, const Connection* conn) {
+  if (mn.empty()) return;
+  std::lock_guard lock(conns_->mu);
+  auto it = conns_->by_mn.find(mn);
+  if (it == conns_->by_mn.end()) return;
+  auto held = it->second.lock();
+  if (!held || held.get() == conn) conns_->by_mn.erase(it);
+}
+
+void Gateway::Deliver(const control::Command& c) {
+  std::shared_ptr<Connection> conn;
+  {
+    std::lock_guard lock(conns_->mu);
+    auto it = conns_->by_mn.find(c.mn);
+    if (it != conns_->by_mn.end()) conn = it->second.lock();
+  }
+  if (conn) conn->DeliverCommand(c);
+}
+
+void Gateway::Sweep() {
+  sweep_timer_.expires_after(options_.command_sweep);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_->load()) return;
+    UnixSeconds now = clock_.WallSeconds();
+    auto expired = commands_->Expire(now - options_.command_ttl.count(), now);
+    if (!expired.ok()) spdlog::warn("commands: expiring: {}", expired.status().ToString());
+    if (expired.ok() && *expired > 0)
+      spdlog::info("commands: {} expired, their devices not connected", *expired);
+    auto queued = commands_->Queued(1000);
+    if (!queued.ok()) {
+      spdlog::warn("commands: queued: {}", queued.status().ToString());
+    } else {
+      for (const auto& c : *queued) Deliver(c);
+    }
+    Sweep();
+  });
+}
 
 Gateway::Gateway(asio::io_context& io, const GatewayOptions& options,
                  const registry::Registry& registry, store::Writer& writer, Metrics& metrics,
@@ -468,6 +591,7 @@ Gateway::Gateway(asio::io_context& io, const GatewayOptions& options,
       acceptor_(io),
       accept_timer_(io),
       report_timer_(io),
+      sweep_timer_(io),
       guard_(std::make_shared<GatewayGuard>(options.guard, clock, metrics)),
       counters_(std::make_unique<Counters>(metrics)),
       stopped_(std::make_shared<std::atomic<bool>>(false)),
@@ -480,6 +604,7 @@ Result<uint16_t> Gateway::Start() {
   if (!port.ok()) return port;
   Accept();
   Report();
+  if (commands_) Sweep();
   return port;
 }
 
@@ -562,6 +687,7 @@ void Gateway::Stop() {
   acceptor_.close(ec);
   accept_timer_.cancel();
   report_timer_.cancel();
+  sweep_timer_.cancel();
   auto& list = *conns_;
   std::lock_guard lock(list.mu);
   for (auto& w : list.items)

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "control/command_store.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "hj212/framer.h"
@@ -59,6 +60,12 @@ struct GatewayOptions {
   bool keep_raw = true;
   GuardOptions guard;
   AdmissionPolicy admission;
+  // Commands (control/command.h): this node's name in the command store, how often
+  // queued commands are looked for (one query for all devices), and how long a
+  // command waits for its device to connect before it expires.
+  std::string node = "gateway";
+  std::chrono::milliseconds command_sweep{5000};
+  std::chrono::seconds command_ttl{600};
 };
 
 class Gateway {
@@ -78,7 +85,17 @@ class Gateway {
   void SetDeviceStatus(DeviceStatusBoard* board) { status_ = board; }
   // Where device authentication failures are reported for the security audit
   // (optional; set before Start, outlives the gateway).
-  void SetSecurityEvents(SecurityEvents* events) { guard_->SetSecurityEvents(events); }
+  // Also told when a staff command ends, for the audit.
+  void SetSecurityEvents(SecurityEvents* events) {
+    guard_->SetSecurityEvents(events);
+    events_ = events;
+  }
+  // Where commands to devices are kept (optional; set before Start, outlives the
+  // gateway). Without it no command is sent and history pulls are not recorded.
+  void SetCommandStore(control::CommandStore* commands) { commands_ = commands; }
+  // Any thread: sends `c` (queued) now if its device is connected to this node; the
+  // periodic sweep sends it otherwise, from whichever node holds the device.
+  void Deliver(const control::Command& c);
   // The limits' state, for tests.
   const GatewayGuard& guard() const { return *guard_; }
 
@@ -91,6 +108,11 @@ class Gateway {
   // Accept failed (out of file descriptors...): pause, longer while it lasts.
   void AcceptFailed(const boost::system::error_code& ec);
   void Report();
+  // Every command_sweep: expires stale commands and delivers the queued ones.
+  void Sweep();
+  // The connection that receives `mn`'s commands (the newest to authenticate it).
+  void Register(const std::string& mn, std::weak_ptr<Connection> conn);
+  void Unregister(const std::string& mn, const Connection* conn);
 
   boost::asio::io_context& io_;
   GatewayOptions options_;
@@ -100,7 +122,9 @@ class Gateway {
   const Clock& clock_;
   DeviceStatusBoard* status_ = nullptr;
   boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer accept_timer_, report_timer_;
+  control::CommandStore* commands_ = nullptr;
+  SecurityEvents* events_ = nullptr;
+  boost::asio::steady_timer accept_timer_, report_timer_, sweep_timer_;
   int64_t accept_pause_ms_ = 0;          // 0: accepting normally
   uint64_t accept_errors_ = 0;           // in the current episode
   std::shared_ptr<GatewayGuard> guard_;  // shared with connections, which may outlive Stop

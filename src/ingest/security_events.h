@@ -34,6 +34,12 @@ class SecurityEvents {
   virtual void DeviceAuthFailed(const DeviceAuthFailures& failures) = 0;
   // `address` is refused for `seconds` after `failures` failures in a short time.
   virtual void AddressBlocked(const std::string& address, int64_t seconds, int failures) = 0;
+  // A command staff sent to device `mn` ended (control/command.h): done, failed,
+  // refused or timed_out, with the device's code.
+  virtual void CommandEnded(const std::string& mn, int64_t command_id, const std::string& cn,
+                            const std::string& status, const std::string& code) {
+    (void)mn, (void)command_id, (void)cn, (void)status, (void)code;
+  }
 };
 
 }  // namespace ecohub::ingest

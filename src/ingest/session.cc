@@ -1,5 +1,6 @@
 #include "ingest/session.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "hj212/reply.h"
@@ -55,6 +56,13 @@ int64_t IntervalSeconds(Period p, int64_t minute_step) {
   }
 }
 
+std::optional<int64_t> ParseInt(std::string_view s) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
 }  // namespace
 
 std::optional<std::vector<Reading>> ExtractReadings(const hj212::Packet& packet, Period period,
@@ -106,10 +114,10 @@ std::string Session::NewQn(int64_t now_ms) {
   return FormatQn(now_ms, utc_offset_);
 }
 
-void Session::SendRequest(std::string_view cn, const std::vector<hj212::Field>& cp, int64_t now_ms,
-                          Outcome* out) {
+PendingRequest& Session::SendRequest(std::string_view cn, const std::vector<hj212::Field>& cp,
+                                     int64_t now_ms, Outcome* out, std::string qn) {
   PendingRequest r;
-  r.qn = NewQn(now_ms);
+  r.qn = qn.empty() ? NewQn(now_ms) : std::move(qn);
   r.cn = cn;
   r.frame = hj212::Request(r.qn, st_.empty() ? "32" : st_, cn, pw_, mn_, version_, cp);
   r.deadline_ms = now_ms + options_.request_timeout_ms;
@@ -118,10 +126,112 @@ void Session::SendRequest(std::string_view cn, const std::vector<hj212::Field>& 
       .counter("ecohub_gateway_host_requests_total{cn=\"" + std::string(cn) + "\"}",
                "Host-side requests sent to devices")
       ->Add();
-  pending_[r.qn] = std::move(r);
+  std::string key = r.qn;
+  return pending_[key] = std::move(r);
 }
 
-void Session::HandleReply(const hj212::Packet& packet, std::string_view cn, Outcome* out) {
+RequestEvent Session::EventOf(const PendingRequest& r, std::string status, std::string code) {
+  RequestEvent e;
+  e.qn = r.qn;
+  e.cn = r.cn;
+  e.command_id = r.command_id;
+  e.status = std::move(status);
+  e.code = std::move(code);
+  e.result = r.result;
+  e.records = static_cast<int64_t>(r.got.size());
+  e.recovery = r.gap_id != 0;
+  return e;
+}
+
+void Session::Finish(PendingRequest& r, std::string status, std::string code, int64_t now_ms,
+                     Outcome* out) {
+  // A device told its new minute interval has it from now on: gaps are measured in
+  // it (a longer one must not look like skipped records).
+  if (r.min_interval > 0 && status == "done") minute_step_ = r.min_interval;
+  if (r.command_id != 0 || r.gap_id != 0)
+    out->events.push_back(EventOf(r, std::move(status), std::move(code)));
+  if (r.gap_id == 0) return;
+  auto gap =
+      std::find_if(gaps_.begin(), gaps_.end(), [&](const Gap& g) { return g.id == r.gap_id; });
+  if (gap == gaps_.end()) return;
+  // Narrow the gap to what is still missing; ask again later while asks remain.
+  UnixSeconds first = 0, last = 0;
+  for (UnixSeconds t = gap->begin; t <= gap->end; t += gap->step)
+    if (!gap->got.count(t)) {
+      if (first == 0) first = t;
+      last = t;
+    }
+  if (first == 0 || gap->asks > options_.backfill_follow_ups) {
+    if (first != 0)
+      metrics_
+          .counter("ecohub_gateway_backfill_gaps_abandoned_total",
+                   "Gaps still open after every follow-up pull")
+          ->Add();
+    gaps_.erase(gap);
+    return;
+  }
+  gap->begin = first;
+  gap->end = last;
+  gap->ask_at_ms = now_ms + options_.backfill_follow_up_ms;
+}
+
+void Session::AskGap(Gap& gap, int64_t now_ms, Outcome* out) {
+  std::vector<hj212::Field> cp = {{"BeginTime", FormatCompactLocal(gap.begin, utc_offset_)},
+                                  {"EndTime", FormatCompactLocal(gap.end, utc_offset_)}};
+  PendingRequest& r = SendRequest(gap.cn, cp, now_ms, out);
+  r.gap_id = gap.id;
+  r.begin = gap.begin;
+  r.end = gap.end;
+  ++gap.asks;
+  gap.ask_at_ms = 0;
+  RequestEvent e = EventOf(r, "sent", "");
+  e.started = true;
+  e.params = "BeginTime=" + cp[0].value + ";EndTime=" + cp[1].value;
+  e.expected = (gap.end - gap.begin) / gap.step + 1;
+  e.follow_up_of = gap.first_command_id;
+  out->events.push_back(std::move(e));
+  metrics_.counter("ecohub_gateway_backfill_requests_total", "History pulls to fill gaps")->Add();
+}
+
+void Session::SetCommandId(const std::string& qn, int64_t id) {
+  auto it = pending_.find(qn);
+  if (it == pending_.end()) return;
+  it->second.command_id = id;
+  for (Gap& g : gaps_)
+    if (g.id == it->second.gap_id && g.first_command_id == 0) g.first_command_id = id;
+}
+
+void Session::CountRecord(std::string_view cn, UnixSeconds t) {
+  for (auto& [qn, r] : pending_)
+    if (r.cn == cn && r.end != 0 && t >= r.begin && t <= r.end) r.got.insert(t);
+  for (Gap& g : gaps_)
+    if (g.cn == cn && t >= g.begin && t <= g.end && (t - g.begin) % g.step == 0) g.got.insert(t);
+}
+
+bool Session::TakeDataReply(const hj212::Packet& packet, std::string_view cn, Outcome* out) {
+  // The data step of a request (HJ 212-2017 §6.5.1): same CN, the request's QN; a
+  // 3020 log may come with new QNs, so one tracked request of that CN also matches.
+  std::string qn(Or(packet.Header("QN")));
+  auto it = pending_.find(qn);
+  if (it == pending_.end() || it->second.cn != cn) {
+    it = pending_.end();
+    int same = 0;
+    for (auto i = pending_.begin(); i != pending_.end(); ++i)
+      if (i->second.cn == cn) it = i, ++same;
+    if (same != 1) return false;
+  }
+  PendingRequest& r = it->second;
+  for (size_t i = 0; i < packet.cp_count(); ++i) {
+    if (r.result.size() > 4096) break;  // a chatty log: keep the start
+    if (!r.result.empty()) r.result += ';';
+    r.result += std::string(packet.cp_key(i)) + "=" + std::string(packet.cp_value(i));
+  }
+  if (r.command_id != 0) out->events.push_back(EventOf(r, r.answered ? "accepted" : "sent", ""));
+  return true;
+}
+
+void Session::HandleReply(const hj212::Packet& packet, std::string_view cn, Outcome* out,
+                          int64_t now_ms) {
   // 2017 replies carry the request QN in the header; 2005 replies inside CP.
   std::string qn(packet.Header("QN") ? *packet.Header("QN") : Or(packet.Cp("QN")));
   auto it = pending_.find(qn);
@@ -133,20 +243,27 @@ void Session::HandleReply(const hj212::Packet& packet, std::string_view cn, Outc
   }
   out->verdict = Verdict::kReply;
   if (cn == "9011") {
-    if (Or(packet.Cp("QnRtn")) == "1") {
-      it->second.answered = true;
-      it->second.deadline_ms += options_.request_timeout_ms;  // now the execution timeout
+    std::string rtn(Or(packet.Cp("QnRtn")));
+    if (rtn == "1") {
+      if (!it->second.answered) {
+        it->second.answered = true;
+        it->second.deadline_ms += options_.request_timeout_ms;  // now the execution timeout
+        if (it->second.command_id != 0) out->events.push_back(EventOf(it->second, "accepted", ""));
+      }
     } else {
       metrics_.counter("ecohub_gateway_host_requests_refused_total", "9011 with QnRtn != 1")->Add();
+      Finish(it->second, "refused", rtn, now_ms, out);
       pending_.erase(it);
     }
   } else if (cn == "9012") {
-    bool ok = Or(packet.Cp("ExeRtn")) == "1";
+    std::string rtn(Or(packet.Cp("ExeRtn")));
+    bool ok = rtn == "1";
     metrics_
         .counter(ok ? "ecohub_gateway_host_requests_done_total"
                     : "ecohub_gateway_host_requests_failed_total",
                  "Host requests finished by 9012")
         ->Add();
+    Finish(it->second, ok ? "done" : "failed", ok ? "" : rtn, now_ms, out);
     pending_.erase(it);
   }
 }
@@ -160,14 +277,16 @@ void Session::MaybeBackfill(Period period, UnixSeconds t, int64_t now_ms, Outcom
   }
   int64_t step = IntervalSeconds(period, minute_step_);
   if (options_.backfill && step > 0 && last && t > *last + step &&
-      t - *last <= options_.backfill_max_seconds && period != Period::kMinute) {
+      t - *last <= options_.backfill_max_seconds && gaps_.size() < options_.max_open_gaps) {
     // The device skipped records between last and t (it was offline): pull them.
-    std::string cn = PeriodCn(period);
-    SendRequest(cn,
-                {{"BeginTime", FormatCompactLocal(*last + step, utc_offset_)},
-                 {"EndTime", FormatCompactLocal(t - step, utc_offset_)}},
-                now_ms, out);
-    metrics_.counter("ecohub_gateway_backfill_requests_total", "History pulls to fill gaps")->Add();
+    Gap gap;
+    gap.id = next_gap_id_++;
+    gap.cn = PeriodCn(period);
+    gap.begin = *last + step;
+    gap.end = t - step;
+    gap.step = step;
+    gaps_.push_back(std::move(gap));
+    AskGap(gaps_.back(), now_ms, out);
   }
   if (!last || t > *last) last = t;
 }
@@ -183,7 +302,7 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
   std::string_view mn = Or(packet.Header("MN"));
   out.mn = mn;
   if (cn == "9011" || cn == "9012" || cn == "9013" || cn == "9014") {
-    HandleReply(packet, cn, &out);
+    HandleReply(packet, cn, &out, now_ms);
     return out;
   }
   const store::Device* device = Lookup(mn);
@@ -227,9 +346,14 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
           ->Add();
     } else {
       out.verdict = readings->empty() ? Verdict::kNoData : Verdict::kStored;
-      if (!readings->empty()) MaybeBackfill(*period, readings->front().time, now_ms, &out);
+      if (!readings->empty()) {
+        CountRecord(cn, readings->front().time);
+        MaybeBackfill(*period, readings->front().time, now_ms, &out);
+      }
       out.readings = std::move(*readings);
     }
+  } else if (TakeDataReply(packet, cn, &out)) {
+    out.verdict = Verdict::kReply;
   } else {
     // Other uploads (2081 restart time, 3019/3020 info...) are kept raw only.
     out.verdict = Verdict::kKeptRaw;
@@ -246,8 +370,8 @@ Outcome Session::OnPacket(const hj212::Packet& packet, int64_t now_ms) {
   return out;
 }
 
-std::vector<std::string> Session::OnTick(int64_t now_ms) {
-  std::vector<std::string> resend;
+Outcome Session::OnTick(int64_t now_ms) {
+  Outcome out;
   for (auto it = pending_.begin(); it != pending_.end();) {
     PendingRequest& r = it->second;
     if (now_ms < r.deadline_ms) {
@@ -257,16 +381,58 @@ std::vector<std::string> Session::OnTick(int64_t now_ms) {
     if (!r.answered && r.attempts <= options_.request_retries) {
       ++r.attempts;
       r.deadline_ms = now_ms + options_.request_timeout_ms;
-      resend.push_back(r.frame);
+      out.send_now.push_back(r.frame);
       metrics_.counter("ecohub_gateway_host_requests_resent_total", "Requests resent on timeout")
           ->Add();
       ++it;
     } else {
       metrics_.counter("ecohub_gateway_host_requests_timeout_total", "Requests abandoned")->Add();
+      Finish(r, "timed_out", r.answered ? "no 9012" : "no 9011", now_ms, &out);
       it = pending_.erase(it);
     }
   }
-  return resend;
+  for (size_t i = 0; i < gaps_.size(); ++i)
+    if (gaps_[i].ask_at_ms != 0 && now_ms >= gaps_[i].ask_at_ms) AskGap(gaps_[i], now_ms, &out);
+  return out;
+}
+
+Outcome Session::OnClose() {
+  Outcome out;
+  for (auto& [qn, r] : pending_)
+    if (r.command_id != 0) out.events.push_back(EventOf(r, "timed_out", "link closed"));
+  pending_.clear();
+  gaps_.clear();
+  return out;
+}
+
+Outcome Session::SendCommand(const control::Command& c, const std::string& qn, int64_t now_ms) {
+  Outcome out;
+  out.mn = mn_;
+  if (mn_.empty()) {
+    RequestEvent e;
+    e.qn = qn;
+    e.cn = c.cn;
+    e.command_id = c.id;
+    e.status = "timed_out";
+    e.code = "device not authenticated";
+    out.events.push_back(std::move(e));
+    return out;
+  }
+  std::vector<hj212::Field> cp;
+  for (auto& [k, v] : control::RequestFields(c, now_ms / 1000, utc_offset_)) cp.push_back({k, v});
+  PendingRequest& r = SendRequest(c.cn, cp, now_ms, &out, qn);
+  r.command_id = c.id;
+  for (const auto& f : cp)
+    if (c.cn == "1064" && f.key == "MinInterval")
+      r.min_interval = 60 * ParseInt(f.value).value_or(0);
+  if (auto step = PeriodFromCn(c.cn); step && *step != Period::kRealtime) {
+    // A history command: count the records of its range as they arrive.
+    for (const auto& f : cp) {
+      if (f.key == "BeginTime") r.begin = ParseCompactLocal(f.value, utc_offset_).value_or(0);
+      if (f.key == "EndTime") r.end = ParseCompactLocal(f.value, utc_offset_).value_or(0);
+    }
+  }
+  return out;
 }
 
 }  // namespace ecohub::ingest

@@ -289,6 +289,31 @@ test('console: the query page exports CSV with a header and rows', async (ctx) =
   ctx.assertClean(page);
 });
 
+test('console: a command sent from the device page is listed with its status', async (ctx) => {
+  const mn = (await list(ctx, '/api/v1/devices', ctx.users.admin.token))[0]?.mn;
+  const page = await ctx.page({ viewport: 'desktop', role: 'admin' });
+  await page.goto(`/console/devices/${mn}`);
+  await ready(page, 'device');
+  // A minute history of four days: the server's rule, shown as it words it.
+  ctx.expectHttpError(page, /^400 POST \/api\/v1\/devices\/[^/]+\/commands/);
+  await page.selectOption('[data-test=cmd-kind]', 'history');
+  await page.selectOption('[data-test=cmd-period]', 'minute');
+  await page.fill('[data-test=cmd-begin]', '2026-03-01T00:00');
+  await page.fill('[data-test=cmd-end]', '2026-03-05T00:00');
+  await page.click('[data-test=cmd-send]');
+  await page.waitForSelector('[data-test=cmd-error]', { timeout: READY });
+  assert.match(await page.textContent('[data-test=cmd-error]'), /at most 1 days/, 'the server names the bad range');
+  await page.selectOption('[data-test=cmd-kind]', 'set_rtd_interval');
+  await page.fill('[data-test=cmd-rtd]', '120');
+  await page.click('[data-test=cmd-send]');
+  await page.waitForSelector('[data-test=cmd-row]', { timeout: READY });
+  const status = await page.getAttribute('[data-test=cmd-row]', 'data-status');
+  assert.ok(['queued', 'sent', 'accepted', 'done', 'timed_out', 'expired'].includes(status), `a status: ${status}`);
+  const api = await ctx.api(`/api/v1/devices/${mn}/commands`, { token: ctx.users.admin.token });
+  assert.equal(api.json.items[0].params.RtdInterval, '120', 'the API has the command the page sent');
+  ctx.assertClean(page);
+});
+
 // Each size is a test of its own: eighteen fresh pages would crowd one test's 120 s.
 for (const viewport of ['phone', 'desktop']) {
   test(`console: every page at ${viewport} size, clean and without sideways scrolling`, async (ctx) => {
