@@ -32,6 +32,10 @@ namespace ecohub::review {
 class ReviewStore;
 }
 
+namespace ecohub::declare {
+class DeclarationStore;
+}
+
 namespace ecohub::permit {
 class PermitStore;
 }
@@ -83,6 +87,8 @@ struct ApiContext {
   std::function<void(const store::Batch&)> readings_written;
   // The record of reviews (reviews.db); null: the review routes answer 503.
   review::ReviewStore* reviews = nullptr;
+  // The record of self-declarations (declarations.db); null: those routes answer 503.
+  declare::DeclarationStore* declarations = nullptr;
   // Where the mappings the import routes offer are (ingest/readings_file.h).
   std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.

@@ -32,6 +32,7 @@ void AddPermitRoutes(Api& api, const ApiContext& ctx);
 void AddImportRoutes(Api& api, const ApiContext& ctx);
 // review_routes.cc: review (审核) of stored values, days closed as reviewed.
 void AddReviewRoutes(Api& api, const ApiContext& ctx);
+void AddDeclarationRoutes(Api& api, const ApiContext& ctx);
 // The write of POST /api/v1/permits, for a body already read as JSON: its checks, the
 // rights of `who` and the audit record; 201 created, 200 replaced, or the problem.
 // The demo registers its permits through it (app/demo_city.h).

@@ -69,6 +69,12 @@ Result<std::unique_ptr<review::ReviewStore>> OpenReviewStore(const std::string& 
                            : review::OpenPostgresReviewStore(store_url);
 }
 
+Result<std::unique_ptr<declare::DeclarationStore>> OpenDeclarationStore(
+    const std::string& store_url, const std::string& data_dir) {
+  return store_url.empty() ? declare::OpenSqliteDeclarationStore(data_dir)
+                           : declare::OpenPostgresDeclarationStore(store_url);
+}
+
 Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& store_url,
                                                              const std::string& data_dir) {
   return store_url.empty() ? permit::OpenSqlitePermitStore(data_dir)

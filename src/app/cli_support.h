@@ -11,6 +11,7 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "declare/declaration_store.h"
 #include "derive/deriver.h"
 #include "ingest/batch_store.h"
 #include "permit/permit_store.h"
@@ -54,6 +55,10 @@ Result<std::unique_ptr<ingest::ImportBatchStore>> OpenImportBatchStore(const std
 // The record of reviews beside the store (review/review_store.h).
 Result<std::unique_ptr<review::ReviewStore>> OpenReviewStore(const std::string& store_url,
                                                              const std::string& data_dir);
+
+// The record of self-declarations beside the store (declare/declaration_store.h).
+Result<std::unique_ptr<declare::DeclarationStore>> OpenDeclarationStore(
+    const std::string& store_url, const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

@@ -57,6 +57,9 @@ Status Server::Open() {
   auto reviews = OpenReviewStore(options_.store_url, options_.data_dir);
   if (!reviews.ok()) return reviews.status();
   reviews_ = std::move(reviews).value();
+  auto declarations = OpenDeclarationStore(options_.store_url, options_.data_dir);
+  if (!declarations.ok()) return declarations.status();
+  declarations_ = std::move(declarations).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -298,6 +301,7 @@ void Server::WireAlarms() {
       *store_, [this] { return DevicesSeen(); }, device_status_->started(), alarm_options,
       &metrics_, clock_);
   alarms_->OnlyWhen([this] { return coordinator_->Leads("alarm-sync"); });
+  alarms_->Declarations(declarations_.get());
 }
 
 // The unified identity provider's login, when configured. Nothing is fetched here:
@@ -328,6 +332,7 @@ void Server::WireApi() {
   ctx_.permits = permits_.get();
   ctx_.imports = imports_.get();
   ctx_.reviews = reviews_.get();
+  ctx_.declarations = declarations_.get();
   ctx_.readings_written = [this](const store::Batch& b) { AfterCommit({b}); };
   ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();

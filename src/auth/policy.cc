@@ -198,6 +198,33 @@ Decision ReviewAccess(const Principal& p, Action a, const Target& t) {
   return Deny("data is reviewed by administrators and the staff of its district");
 }
 
+Decision DeclarationAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys do not see declarations");
+  if (p.role == Role::kPublic) return Deny("login required");
+  bool own =
+      p.role == Role::kEnterprise && p.enterprise_id != 0 && t.enterprise_id == p.enterprise_id;
+  switch (a) {
+    case Action::kRead:
+    case Action::kExport:
+      if (p.role == Role::kEnterprise)
+        return own ? Allow() : Deny("an enterprise sees only its own declarations");
+      if (p.role == Role::kAdmin) return Allow();
+      if (p.role == Role::kLeader || p.role == Role::kStaff || p.role == Role::kInspector)
+        return InDistrict(p, t) ? Allow() : Deny("outside your district");
+      return Deny("declarations are seen by the bureau and the enterprise");
+    case Action::kWrite:
+      if (p.role == Role::kEnterprise)
+        return own ? Allow() : Deny("an enterprise declares only for its own outlets");
+      [[fallthrough]];
+    case Action::kDecide:
+      if (p.role == Role::kAdmin) return Allow();
+      if (p.role == Role::kStaff) return InDistrict(p, t) ? Allow() : Deny("outside your district");
+      return Deny("declarations are decided by administrators and the staff of the district");
+    default:
+      return Deny("declarations are submitted and decided");
+  }
+}
+
 }  // namespace
 
 std::optional<PushScope> PushScopeOf(const std::vector<std::string>& key_datasets) {
@@ -221,6 +248,7 @@ std::vector<std::string> PushDatasets(const PushScope& scope) {
 Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds now) {
   if (t.area == Area::kImports) return ImportAccess(p, a, t);
   if (t.area == Area::kReviews) return ReviewAccess(p, a, t);
+  if (t.area == Area::kDeclarations) return DeclarationAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -280,6 +308,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return ImportAccess(p, a, t);
     case Area::kReviews:
       return ReviewAccess(p, a, t);
+    case Area::kDeclarations:
+      return DeclarationAccess(p, a, t);
   }
   return Deny("unknown area");
 }
