@@ -262,7 +262,7 @@ Response Reject(const ApiContext& ctx, const Request& req, const Principal& who)
 Response Withdraw(const ApiContext& ctx, const Request& req, const Principal& who) {
   declare::Declaration d;
   if (auto no = Load(ctx, req, who, Action::kWrite, &d)) return *no;
-  json b;
+  json b = json::object();
   if (!req.body.empty())
     if (auto bad = ParseBody(req, kWithdrawBody, &b)) return *bad;
   // The enterprise withdraws its own; staff only what they filed themselves.
@@ -282,7 +282,7 @@ Response Withdraw(const ApiContext& ctx, const Request& req, const Principal& wh
 Response End(const ApiContext& ctx, const Request& req, const Principal& who) {
   declare::Declaration d;
   if (auto no = Load(ctx, req, who, Action::kWrite, &d)) return *no;
-  json b;
+  json b = json::object();
   if (!req.body.empty())
     if (auto bad = ParseBody(req, kEndBody, &b)) return *bad;
   UnixSeconds now = ctx.clock->WallSeconds();
