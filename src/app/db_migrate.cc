@@ -3,10 +3,11 @@
 // counts of both sides, the ids the audit log names, and the audit chain (copied
 // row for row, so its signatures and the anchors outside still hold).
 //
-// Accounts, permits, the record of imports and the reviews (accounts.db, permits.db,
-// imports.db and reviews.db of the data directory) are copied table by table, ids,
-// password hashes and sealed keys as they are, so that every user signs in on
-// PostgreSQL as before; login sessions come along too.
+// Accounts, permits, the record of imports, the reviews and the declarations
+// (accounts.db, permits.db, imports.db, reviews.db and declarations.db of the data
+// directory) are copied table by table, ids, password hashes and sealed keys as they
+// are, so that every user signs in on PostgreSQL as before; login sessions come along
+// too.
 //
 // Not copied: raw packets (a short-lived trace; the store keeps them by time and
 // device only).
@@ -174,6 +175,7 @@ struct Side {
   std::unique_ptr<permit::PermitStore> permits;
   std::unique_ptr<ingest::ImportBatchStore> imports;
   std::unique_ptr<review::ReviewStore> reviews;
+  std::unique_ptr<declare::DeclarationStore> declarations;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -191,6 +193,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto reviews = OpenReviewStore(url, data_dir);
   if (!reviews.ok()) return reviews.status();
   side.reviews = std::move(*reviews);
+  auto declarations = OpenDeclarationStore(url, data_dir);
+  if (!declarations.ok()) return declarations.status();
+  side.declarations = std::move(*declarations);
   return side;
 }
 
@@ -202,9 +207,13 @@ Status CountSide(Side& side, Counts* c) {
   auto permits = side.permits->List();
   auto imports = side.imports->List(0, SIZE_MAX);
   auto reviews = side.reviews->List(0, SIZE_MAX);
+  declare::DeclarationFilter all;
+  all.limit = SIZE_MAX;
+  auto declarations = side.declarations->List(all);
   for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
-                 imports.status(), reviews.status()})
+                 imports.status(), reviews.status(), declarations.status()})
     if (!s.ok()) return s;
+  (*c)["declarations"] = declarations->size();
   (*c)["import batches"] = imports->size();
   (*c)["reviews"] = reviews->size();
   (*c)["users"] = users->size();
@@ -233,7 +242,10 @@ Status CopySide(Side& from, Side& to) {
   if (Status s = to.imports->ImportTables(*imports); !s.ok()) return s;
   auto reviews = from.reviews->ExportTables();
   if (!reviews.ok()) return reviews.status();
-  return to.reviews->ImportTables(*reviews);
+  if (Status s = to.reviews->ImportTables(*reviews); !s.ok()) return s;
+  auto declarations = from.declarations->ExportTables();
+  if (!declarations.ok()) return declarations.status();
+  return to.declarations->ImportTables(*declarations);
 }
 
 Status CopyAudit(store::Store& from, store::Store& to) {

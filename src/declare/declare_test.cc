@@ -295,6 +295,35 @@ TEST_P(DeclarationStoreContract, DeclarationsKeepTheirLifecycleAcrossARestart) {
   EXPECT_EQ(store_->List(f)->size(), 1u);
 }
 
+// `ecohub db migrate`: the SQLite tables copied into PostgreSQL, an open window (NULL)
+// and the ids as they were.
+TEST(DeclarationMigrate, SqliteTablesCopyIntoPostgres) {
+  Backend pg = store::pg::PostgresBackend<DeclarationStore>(OpenPostgres);
+  if (pg.unavailable && !pg.unavailable().empty()) GTEST_SKIP() << pg.unavailable();
+  std::string dir = store::FreshTestDir("/ecohub_declare_migrate_");
+  auto from = OpenSqlite(dir);
+  ASSERT_NE(from, nullptr);
+  Declaration open = Make("stopped", kDay, std::nullopt);
+  Declaration closed = Make("fault", kDay + 86400, kDay + 2 * 86400);
+  ASSERT_TRUE(from->Add(open).ok());
+  auto id = from->Add(closed);
+  ASSERT_TRUE(id.ok());
+  auto tables = from->ExportTables();
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  auto to = pg.open(dir + "_pg");
+  ASSERT_NE(to, nullptr);
+  ASSERT_TRUE(to->ImportTables(*tables).ok());
+  auto got = to->List({});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->size(), 2u);
+  closed.id = *id;
+  EXPECT_EQ((*got)[0], closed);
+  EXPECT_FALSE((*got)[1].to.has_value());
+  auto next = to->Add(open);  // the identity moved past the copied ids
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_GT(*next, *id);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Backends, DeclarationStoreContract,
     testing::Values(Backend{"sqlite", OpenSqlite},
