@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "declare/alarms.h"
 #include "derive/bodies.h"
 #include "derive/kinds.h"
 
@@ -180,12 +181,14 @@ SyncOutput BuildAlarms(const SyncInput& in, const SyncOptions& o) {
     }
   }
   Offline(in, sites, o, &out.alarms);
+  if (!in.declarations.empty())
+    for (auto& a : out.alarms) declare::Annotate(in.declarations, &a);
   return out;
 }
 
 Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>& devices,
                              UnixSeconds now, UnixSeconds started, const SyncOptions& o,
-                             Metrics* metrics) {
+                             Metrics* metrics, declare::DeclarationStore* declarations) {
   SyncInput in;
   in.now = now;
   in.started = started;
@@ -209,6 +212,14 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
   auto off = store.QueryAlarms(f);
   if (!off.ok()) return off.status();
   in.ongoing_offline = std::move(*off);
+  if (declarations) {
+    declare::DeclarationFilter df;
+    df.statuses = {"accepted", "ended"};
+    df.limit = 1'000'000;
+    auto d = declarations->List(df);
+    if (!d.ok()) return d.status();
+    in.declarations = std::move(*d);
+  }
 
   SyncOutput built = BuildAlarms(in, o);
   // Only what is new or changed is written: most passes change nothing.
@@ -221,6 +232,13 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
   if (!known.ok()) return known.status();
   std::unordered_map<std::string, const store::Alarm*> by_key;
   for (const auto& a : *known) by_key[a.key] = &a;
+  // Suppressed by a declaration and not closed yet: closed once written.
+  std::vector<store::Alarm> suppressed;
+  for (const auto& a : built.alarms) {
+    if (!declare::Suppressed(a)) continue;
+    auto it = by_key.find(a.key);
+    if (it == by_key.end() || it->second->status != "closed") suppressed.push_back(a);
+  }
   std::vector<store::Alarm> changed;
   for (auto& a : built.alarms) {
     auto it = by_key.find(a.key);
@@ -239,20 +257,25 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
         ->Add(static_cast<uint64_t>(built.skipped));
   Status s = store.UpsertAlarms(changed);
   if (!s.ok()) return s;
+  auto closed = declare::CloseSuppressed(store, suppressed, now);
+  if (!closed.ok()) return closed.status();
+  stats.closed = *closed;
   return stats;
 }
 
 void AlarmSyncer::RunOnce() {
   if (leads_ && !leads_()) return;
   std::lock_guard lock(run_mu_);
-  auto r = SyncAlarms(store_, devices_(), clock_.WallSeconds(), started_, options_, metrics_);
+  auto r = SyncAlarms(store_, devices_(), clock_.WallSeconds(), started_, options_, metrics_,
+                      declarations_);
   if (!r.ok()) {
     if (metrics_)
       metrics_->counter("ecohub_alarm_sync_failures_total", "Alarm sync passes that failed")->Add();
     spdlog::error("[alarm] sync failed: {}", r.status().ToString());
-  } else if (r->written || r->skipped) {
-    spdlog::info("[alarm] {} alarms raised or updated ({} current, {} rows skipped)", r->written,
-                 r->built, r->skipped);
+  } else if (r->written || r->skipped || r->closed) {
+    spdlog::info(
+        "[alarm] {} alarms raised or updated ({} current, {} rows skipped, {} closed as declared)",
+        r->written, r->built, r->skipped, r->closed);
   }
 }
 

@@ -19,6 +19,7 @@
 
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "declare/declaration_store.h"
 #include "store/store.h"
 
 namespace ecohub::alarm {
@@ -51,6 +52,9 @@ struct SyncInput {
   std::vector<store::Alarm> ongoing_offline;
   UnixSeconds now = 0;
   UnixSeconds started = 0;  // when this process started listening for devices
+  // Accepted (and ended) self-declarations: an alarm of an outlet in a declared
+  // window is annotated or marked suppressed (declare/alarms.h).
+  std::vector<declare::Declaration> declarations;
 };
 
 struct SyncOutput {
@@ -62,14 +66,17 @@ SyncOutput BuildAlarms(const SyncInput& in, const SyncOptions& options);
 
 struct SyncStats {
   int64_t built = 0, written = 0, skipped = 0;
+  int64_t closed = 0;  // suppressed by a declaration
 };
 
 // Reads the derived rows, sites and ongoing offline alarms, builds the alarms and
 // upserts those that are new or changed. `metrics` (optional) gets
 // ecohub_alarm_sync_skipped_rows_total and ecohub_alarm_sync_failures_total.
+// With `declarations`, the accepted ones apply: alarms they suppress are closed with
+// a comment naming the declaration.
 Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>& devices,
                              UnixSeconds now, UnixSeconds started, const SyncOptions& options,
-                             Metrics* metrics);
+                             Metrics* metrics, declare::DeclarationStore* declarations = nullptr);
 
 // Runs SyncAlarms every options.interval_seconds on its own thread (store I/O stays
 // off the network threads). `devices` is called on that thread; each pass's "now"
@@ -90,6 +97,8 @@ class AlarmSyncer {
   // On several nodes sharing a store, only the one `leads` says syncs
   // (store/coordinator.h), so that no alarm is raised twice. Set before Start.
   void OnlyWhen(std::function<bool()> leads) { leads_ = std::move(leads); }
+  // The self-declarations to apply (null: none). Set before Start.
+  void Declarations(declare::DeclarationStore* d) { declarations_ = d; }
   // One pass now, on the caller's thread (start-up, tests).
   void RunOnce();
   void Start();
@@ -99,6 +108,7 @@ class AlarmSyncer {
   store::Store& store_;
   std::function<std::vector<DeviceSeen>()> devices_;
   std::function<bool()> leads_;
+  declare::DeclarationStore* declarations_ = nullptr;
   UnixSeconds started_;
   SyncOptions options_;
   Metrics* metrics_;

@@ -32,6 +32,10 @@ namespace ecohub::review {
 class ReviewStore;
 }
 
+namespace ecohub::declare {
+class DeclarationStore;
+}
+
 namespace ecohub::permit {
 class PermitStore;
 }
@@ -93,6 +97,8 @@ struct ApiContext {
   // Called after a command was queued: the gateway sends it at once when the device
   // is connected to this node (otherwise its sweep does, from the node that has it).
   std::function<void(const control::Command&)> command_created;
+  // The record of self-declarations (declarations.db); null: those routes answer 503.
+  declare::DeclarationStore* declarations = nullptr;
   // Where the mappings the import routes offer are (ingest/readings_file.h).
   std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.

@@ -19,6 +19,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddImportRoutes(api, ctx);
   AddReviewRoutes(api, ctx);
   AddControlRoutes(api, ctx);
+  AddDeclarationRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

@@ -34,6 +34,7 @@ void AddImportRoutes(Api& api, const ApiContext& ctx);
 void AddReviewRoutes(Api& api, const ApiContext& ctx);
 // control_routes.cc: commands to devices (reverse control), history recovery report.
 void AddControlRoutes(Api& api, const ApiContext& ctx);
+void AddDeclarationRoutes(Api& api, const ApiContext& ctx);
 // The write of POST /api/v1/permits, for a body already read as JSON: its checks, the
 // rights of `who` and the audit record; 201 created, 200 replaced, or the problem.
 // The demo registers its permits through it (app/demo_city.h).

@@ -75,6 +75,12 @@ Result<std::unique_ptr<control::CommandStore>> OpenCommandStore(const std::strin
                            : control::OpenPostgresCommandStore(store_url);
 }
 
+Result<std::unique_ptr<declare::DeclarationStore>> OpenDeclarationStore(
+    const std::string& store_url, const std::string& data_dir) {
+  return store_url.empty() ? declare::OpenSqliteDeclarationStore(data_dir)
+                           : declare::OpenPostgresDeclarationStore(store_url);
+}
+
 Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& store_url,
                                                              const std::string& data_dir) {
   return store_url.empty() ? permit::OpenSqlitePermitStore(data_dir)

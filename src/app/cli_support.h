@@ -12,6 +12,7 @@
 #include "control/command_store.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "declare/declaration_store.h"
 #include "derive/deriver.h"
 #include "ingest/batch_store.h"
 #include "permit/permit_store.h"
@@ -58,6 +59,10 @@ Result<std::unique_ptr<review::ReviewStore>> OpenReviewStore(const std::string& 
 // The command store (commands.db or PostgreSQL), as OpenReviewStore.
 Result<std::unique_ptr<control::CommandStore>> OpenCommandStore(const std::string& store_url,
                                                                 const std::string& data_dir);
+
+// The record of self-declarations beside the store (declare/declaration_store.h).
+Result<std::unique_ptr<declare::DeclarationStore>> OpenDeclarationStore(
+    const std::string& store_url, const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

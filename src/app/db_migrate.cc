@@ -3,10 +3,11 @@
 // counts of both sides, the ids the audit log names, and the audit chain (copied
 // row for row, so its signatures and the anchors outside still hold).
 //
-// Accounts, permits, the record of imports and the reviews (accounts.db, permits.db,
-// imports.db, reviews.db and commands.db of the data directory) are copied table by table, ids,
-// password hashes and sealed keys as they are, so that every user signs in on
-// PostgreSQL as before; login sessions come along too.
+// Accounts, permits, the record of imports, the reviews, the device commands and the
+// declarations (accounts.db, permits.db, imports.db, reviews.db, commands.db and
+// declarations.db of the data directory) are copied table by table, ids, password hashes and sealed keys as they
+// are, so that every user signs in on PostgreSQL as before; login sessions come along
+// too.
 //
 // Not copied: raw packets (a short-lived trace; the store keeps them by time and
 // device only).
@@ -175,6 +176,7 @@ struct Side {
   std::unique_ptr<ingest::ImportBatchStore> imports;
   std::unique_ptr<review::ReviewStore> reviews;
   std::unique_ptr<control::CommandStore> commands;
+  std::unique_ptr<declare::DeclarationStore> declarations;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -195,6 +197,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto commands = OpenCommandStore(url, data_dir);
   if (!commands.ok()) return commands.status();
   side.commands = std::move(*commands);
+  auto declarations = OpenDeclarationStore(url, data_dir);
+  if (!declarations.ok()) return declarations.status();
+  side.declarations = std::move(*declarations);
   return side;
 }
 
@@ -207,10 +212,14 @@ Status CountSide(Side& side, Counts* c) {
   auto imports = side.imports->List(0, SIZE_MAX);
   auto reviews = side.reviews->List(0, SIZE_MAX);
   auto commands = side.commands->Created("", INT64_MIN, INT64_MAX);
+  declare::DeclarationFilter all;
+  all.limit = SIZE_MAX;
+  auto declarations = side.declarations->List(all);
   for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
-                 imports.status(), reviews.status(), commands.status()})
+                 imports.status(), reviews.status(), commands.status(), declarations.status()})
     if (!s.ok()) return s;
   (*c)["device commands"] = commands->size();
+  (*c)["declarations"] = declarations->size();
   (*c)["import batches"] = imports->size();
   (*c)["reviews"] = reviews->size();
   (*c)["users"] = users->size();
@@ -242,7 +251,10 @@ Status CopySide(Side& from, Side& to) {
   if (Status s = to.reviews->ImportTables(*reviews); !s.ok()) return s;
   auto commands = from.commands->ExportTables();
   if (!commands.ok()) return commands.status();
-  return to.commands->ImportTables(*commands);
+  if (Status s = to.commands->ImportTables(*commands); !s.ok()) return s;
+  auto declarations = from.declarations->ExportTables();
+  if (!declarations.ok()) return declarations.status();
+  return to.declarations->ImportTables(*declarations);
 }
 
 Status CopyAudit(store::Store& from, store::Store& to) {

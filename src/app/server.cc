@@ -60,6 +60,9 @@ Status Server::Open() {
   auto commands = OpenCommandStore(options_.store_url, options_.data_dir);
   if (!commands.ok()) return commands.status();
   commands_ = std::move(commands).value();
+  auto declarations = OpenDeclarationStore(options_.store_url, options_.data_dir);
+  if (!declarations.ok()) return declarations.status();
+  declarations_ = std::move(declarations).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -301,6 +304,7 @@ void Server::WireAlarms() {
       *store_, [this] { return DevicesSeen(); }, device_status_->started(), alarm_options,
       &metrics_, clock_);
   alarms_->OnlyWhen([this] { return coordinator_->Leads("alarm-sync"); });
+  alarms_->Declarations(declarations_.get());
 }
 
 // The unified identity provider's login, when configured. Nothing is fetched here:
@@ -333,6 +337,7 @@ void Server::WireApi() {
   ctx_.reviews = reviews_.get();
   ctx_.commands = commands_.get();
   ctx_.command_created = [this](const control::Command& c) { gateway_->Deliver(c); };
+  ctx_.declarations = declarations_.get();
   ctx_.readings_written = [this](const store::Batch& b) { AfterCommit({b}); };
   ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();

@@ -167,6 +167,7 @@ class Server {
   std::unique_ptr<ingest::ImportBatchStore> imports_;
   std::unique_ptr<review::ReviewStore> reviews_;
   std::unique_ptr<control::CommandStore> commands_;  // commands.db: sent to devices
+  std::unique_ptr<declare::DeclarationStore> declarations_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

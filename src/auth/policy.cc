@@ -211,6 +211,33 @@ Decision CommandAccess(const Principal& p, Action a, const Target& t) {
   return Deny("devices are commanded by administrators and the staff of their district");
 }
 
+Decision DeclarationAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys do not see declarations");
+  if (p.role == Role::kPublic) return Deny("login required");
+  bool own =
+      p.role == Role::kEnterprise && p.enterprise_id != 0 && t.enterprise_id == p.enterprise_id;
+  switch (a) {
+    case Action::kRead:
+    case Action::kExport:
+      if (p.role == Role::kEnterprise)
+        return own ? Allow() : Deny("an enterprise sees only its own declarations");
+      if (p.role == Role::kAdmin) return Allow();
+      if (p.role == Role::kLeader || p.role == Role::kStaff || p.role == Role::kInspector)
+        return InDistrict(p, t) ? Allow() : Deny("outside your district");
+      return Deny("declarations are seen by the bureau and the enterprise");
+    case Action::kWrite:
+      if (p.role == Role::kEnterprise)
+        return own ? Allow() : Deny("an enterprise declares only for its own outlets");
+      [[fallthrough]];
+    case Action::kDecide:
+      if (p.role == Role::kAdmin) return Allow();
+      if (p.role == Role::kStaff) return InDistrict(p, t) ? Allow() : Deny("outside your district");
+      return Deny("declarations are decided by administrators and the staff of the district");
+    default:
+      return Deny("declarations are submitted and decided");
+  }
+}
+
 }  // namespace
 
 std::optional<PushScope> PushScopeOf(const std::vector<std::string>& key_datasets) {
@@ -235,6 +262,7 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
   if (t.area == Area::kImports) return ImportAccess(p, a, t);
   if (t.area == Area::kReviews) return ReviewAccess(p, a, t);
   if (t.area == Area::kCommands) return CommandAccess(p, a, t);
+  if (t.area == Area::kDeclarations) return DeclarationAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -296,6 +324,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return ReviewAccess(p, a, t);
     case Area::kCommands:
       return CommandAccess(p, a, t);
+    case Area::kDeclarations:
+      return DeclarationAccess(p, a, t);
   }
   return Deny("unknown area");
 }

@@ -118,6 +118,13 @@ enum class Area {
   // administrators and staff of the device's district (district_id); read by them
   // and by leaders. Never by an API key.
   kCommands,
+  // Self-declarations of enterprises (停产, 故障, 检修, 异常; docs/declarations.md), of
+  // an outlet (district_id, enterprise_id: the outlet's). Write (submit, withdraw,
+  // end): an enterprise for its own outlets only, administrators, staff of the
+  // district (on an enterprise's behalf). Decide (accept, reject): administrators and
+  // staff of the district. Read: the enterprise its own; administrators, leaders,
+  // staff and inspectors of the district. Never the public or an API key.
+  kDeclarations,
 };
 
 struct Target {

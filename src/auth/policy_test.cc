@@ -309,6 +309,52 @@ TEST(Policy, Table) {
     EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;
 }
 
+// Declarations: an outlet of enterprise 11 in district 1.
+TEST(Policy, Declarations) {
+  const Target kMine{Area::kDeclarations, nullptr, 1, 11};
+  const Target kTheirs{Area::kDeclarations, nullptr, 1, 12};
+  const Target kOwnList{Area::kDeclarations, nullptr, 0, 11};  // an enterprise's list
+  Principal key = Who(Role::kAdmin);
+  key.key_id = 5;
+  Principal enterprise = Who(Role::kEnterprise, 0, 11);
+  Principal no_enterprise = Who(Role::kEnterprise, 0, 0);
+  Principal audit = Who(Role::kAuditAdmin);
+  const Case cases[] = {
+      {"enterprise declares for its outlet", enterprise, Action::kWrite, kMine, true},
+      {"enterprise never for another's outlet", enterprise, Action::kWrite, kTheirs, false},
+      {"enterprise reads its own", enterprise, Action::kRead, kMine, true},
+      {"enterprise reads its own list", enterprise, Action::kRead, kOwnList, true},
+      {"enterprise reads no other's", enterprise, Action::kRead, kTheirs, false},
+      {"enterprise does not accept its own", enterprise, Action::kDecide, kMine, false},
+      {"an enterprise account without enterprise: nothing",
+       no_enterprise,
+       Action::kWrite,
+       {Area::kDeclarations, nullptr, 1, 0},
+       false},
+      {"staff of the district files on behalf", Who(Role::kStaff, 1), Action::kWrite, kTheirs,
+       true},
+      {"staff of the district accepts", Who(Role::kStaff, 1), Action::kDecide, kMine, true},
+      {"staff of another district does not", Who(Role::kStaff, 2), Action::kDecide, kMine, false},
+      {"staff of another district reads none", Who(Role::kStaff, 2), Action::kRead, kMine, false},
+      {"city staff accepts", Who(Role::kStaff), Action::kDecide, kMine, true},
+      {"admin accepts", Who(Role::kAdmin), Action::kDecide, kMine, true},
+      {"leader reads", Who(Role::kLeader), Action::kRead, kMine, true},
+      {"leader does not decide", Who(Role::kLeader), Action::kDecide, kMine, false},
+      {"inspector reads in district", Who(Role::kInspector, 1), Action::kRead, kMine, true},
+      {"inspector does not file", Who(Role::kInspector, 1), Action::kWrite, kMine, false},
+      {"partner sees none", Who(Role::kPartner, 0, 0, "meteorology"), Action::kRead, kMine, false},
+      {"audit admin changes nothing", audit, Action::kDecide, kMine, false},
+      {"public nothing", Principal{}, Action::kRead, kMine, false},
+      {"public files nothing", Principal{}, Action::kWrite, kMine, false},
+      {"API key reads nothing", key, Action::kRead, kMine, false},
+      {"API key files nothing", key, Action::kWrite, kMine, false},
+      {"acknowledge is not a declaration act", Who(Role::kAdmin), Action::kAcknowledge, kMine,
+       false},
+  };
+  for (const auto& c : cases)
+    EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;
+}
+
 TEST(Policy, PushScopeRoundTrips) {
   PushScope scope{{"AIR-1", "AIR-2"}, {"a01001"}};
   auto back = PushScopeOf(PushDatasets(scope));

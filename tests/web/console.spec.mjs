@@ -9,13 +9,13 @@ import { test, assert } from './lib.mjs';
 // again here so that a change there is a visible change here).
 // The three administrator roles have their own tests (security.spec.mjs).
 const MENUS = {
-  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog', 'users', 'audit'],
-  leader: ['alarms', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog'],
-  district_staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog'],
-  inspector: ['alarms', 'sites', 'query', 'quality'],
+  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'query', 'quality', 'catalog', 'users', 'audit'],
+  leader: ['alarms', 'declarations', 'sites', 'query', 'quality', 'catalog', 'audit'],
+  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'query', 'quality', 'catalog'],
+  district_staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'query', 'quality', 'catalog'],
+  inspector: ['alarms', 'declarations', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
-  enterprise: ['enterprise', 'alarms', 'query'],
+  enterprise: ['enterprise', 'alarms', 'declarations', 'query'],
 };
 
 const READY = 30000;
@@ -326,6 +326,7 @@ for (const viewport of ['phone', 'desktop']) {
       ['registry', '/console/registry/sites', 'district_staff'],
       ['imports', '/console/imports', 'staff'],
       ['review', '/console/review', 'staff'],
+      ['declarations', '/console/declarations', 'enterprise'],
       ['query', '/console/query', 'admin'],
       ['quality', '/console/quality', 'leader'],
       ['catalog', '/console/catalog', 'admin'],

@@ -39,6 +39,7 @@ const routes = [
       { path: 'registry/:tab?', name: 'registry', component: () => import('./pages/console/Registry.vue'), props: true },
       { path: 'imports', name: 'imports', component: () => import('./pages/console/Imports.vue') },
       { path: 'review', name: 'review', component: () => import('./pages/console/Review.vue') },
+      { path: 'declarations', name: 'declarations', component: () => import('./pages/console/Declarations.vue') },
       { path: 'query', name: 'query', component: () => import('./pages/console/Query.vue') },
       { path: 'quality', name: 'quality', component: () => import('./pages/console/Quality.vue') },
       { path: 'catalog', name: 'catalog', component: () => import('./pages/console/Catalog.vue') },

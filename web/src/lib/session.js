@@ -57,14 +57,14 @@ export function restrict(kind) {
 // duties (then those pages show 无权限); the audit administrator reads users too, with
 // no buttons. Every logged-in user also has the account page (not in the menu).
 const PAGES = {
-  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog', 'users', 'audit'],
+  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'query', 'quality', 'catalog', 'users', 'audit'],
   security_admin: ['users'],
   audit_admin: ['audit', 'users'],
-  leader: ['alarms', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'query', 'quality', 'catalog'],
-  inspector: ['alarms', 'sites', 'query', 'quality'],
+  leader: ['alarms', 'declarations', 'sites', 'query', 'quality', 'catalog', 'audit'],
+  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'query', 'quality', 'catalog'],
+  inspector: ['alarms', 'declarations', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
-  enterprise: ['enterprise', 'alarms', 'query'],
+  enterprise: ['enterprise', 'alarms', 'declarations', 'query'],
 };
 
 // A restricted session has no pages but its account page.
