@@ -32,6 +32,10 @@ namespace ecohub::review {
 class ReviewStore;
 }
 
+namespace ecohub::samples {
+class SampleStore;
+}
+
 namespace ecohub::permit {
 class PermitStore;
 }
@@ -83,6 +87,8 @@ struct ApiContext {
   std::function<void(const store::Batch&)> readings_written;
   // The record of reviews (reviews.db); null: the review routes answer 503.
   review::ReviewStore* reviews = nullptr;
+  // The record of manual samples (samples.db); null: the sample routes answer 503.
+  samples::SampleStore* samples = nullptr;
   // Where the mappings the import routes offer are (ingest/readings_file.h).
   std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.

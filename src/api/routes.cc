@@ -18,6 +18,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddPermitRoutes(api, ctx);
   AddImportRoutes(api, ctx);
   AddReviewRoutes(api, ctx);
+  AddSampleRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

@@ -32,6 +32,12 @@ void AddPermitRoutes(Api& api, const ApiContext& ctx);
 void AddImportRoutes(Api& api, const ApiContext& ctx);
 // review_routes.cc: review (审核) of stored values, days closed as reviewed.
 void AddReviewRoutes(Api& api, const ApiContext& ctx);
+// sample_routes.cc: manual and laboratory samples (手工监测): entry, CSV import, list.
+void AddSampleRoutes(Api& api, const ApiContext& ctx);
+// GET /water/history?source=manual: a section's GB 3838 class per day from its
+// manual samples (sample_routes.cc); the caller checked that `site` is a section.
+Response ManualWaterHistory(const ApiContext& ctx, const Request& req, const auth::Principal& who,
+                            const store::Site& site);
 // The write of POST /api/v1/permits, for a body already read as JSON: its checks, the
 // rights of `who` and the audit record; 201 created, 200 replaced, or the problem.
 // The demo registers its permits through it (app/demo_city.h).

@@ -15,6 +15,7 @@
 #include "ingest/batch_store.h"
 #include "permit/permit_store.h"
 #include "review/review_store.h"
+#include "samples/sample_store.h"
 #include "store/store.h"
 
 namespace CLI {
@@ -54,6 +55,10 @@ Result<std::unique_ptr<ingest::ImportBatchStore>> OpenImportBatchStore(const std
 // The record of reviews beside the store (review/review_store.h).
 Result<std::unique_ptr<review::ReviewStore>> OpenReviewStore(const std::string& store_url,
                                                              const std::string& data_dir);
+
+// The record of manual samples beside the store (samples/sample_store.h).
+Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,
+                                                              const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

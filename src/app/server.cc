@@ -57,6 +57,9 @@ Status Server::Open() {
   auto reviews = OpenReviewStore(options_.store_url, options_.data_dir);
   if (!reviews.ok()) return reviews.status();
   reviews_ = std::move(reviews).value();
+  auto samples = OpenSampleStore(options_.store_url, options_.data_dir);
+  if (!samples.ok()) return samples.status();
+  samples_ = std::move(samples).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -328,6 +331,7 @@ void Server::WireApi() {
   ctx_.permits = permits_.get();
   ctx_.imports = imports_.get();
   ctx_.reviews = reviews_.get();
+  ctx_.samples = samples_.get();
   ctx_.readings_written = [this](const store::Batch& b) { AfterCommit({b}); };
   ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();

@@ -198,6 +198,19 @@ Decision ReviewAccess(const Principal& p, Action a, const Target& t) {
   return Deny("data is reviewed by administrators and the staff of its district");
 }
 
+Decision SampleAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys do not reach manual samples");
+  if (a == Action::kRead || a == Action::kExport)
+    return p.role == Role::kAdmin || p.role == Role::kLeader ||
+                   (p.role == Role::kStaff && InDistrict(p, t))
+               ? Allow()
+               : Deny("manual samples are seen by administrators, leaders and staff");
+  if (a != Action::kWrite) return Deny("manual samples are entered, never decided");
+  if (p.role == Role::kAdmin) return Allow();
+  if (p.role == Role::kStaff && InDistrict(p, t)) return Allow();
+  return Deny("manual samples are entered by administrators and the staff of the site's district");
+}
+
 }  // namespace
 
 std::optional<PushScope> PushScopeOf(const std::vector<std::string>& key_datasets) {
@@ -221,6 +234,7 @@ std::vector<std::string> PushDatasets(const PushScope& scope) {
 Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds now) {
   if (t.area == Area::kImports) return ImportAccess(p, a, t);
   if (t.area == Area::kReviews) return ReviewAccess(p, a, t);
+  if (t.area == Area::kSamples) return SampleAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -280,6 +294,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return ImportAccess(p, a, t);
     case Area::kReviews:
       return ReviewAccess(p, a, t);
+    case Area::kSamples:
+      return SampleAccess(p, a, t);
   }
   return Deny("unknown area");
 }

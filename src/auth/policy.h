@@ -114,6 +114,10 @@ enum class Area {
   // administrators and staff of the site's district (district_id); read by them and
   // by leaders. Never by an API key.
   kReviews,
+  // Manual and laboratory samples (手工监测, docs/manual-samples.md): entered or
+  // imported by administrators and staff of the site's district (district_id); read by
+  // them and by leaders. Not by the public, enterprises, inspectors or API keys.
+  kSamples,
 };
 
 struct Target {

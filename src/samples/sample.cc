@@ -199,6 +199,7 @@ Result<CsvSamples> ReadSamplesCsv(std::string_view bytes, size_t max_rows) {
       s.report_no = std::get<5>(key);
       s.sampler = std::get<6>(key);
       out.samples.push_back(std::move(s));
+      out.first_rows.push_back(line);
     }
     Sample& s = out.samples[it->second];
     if (std::any_of(s.values.begin(), s.values.end(),

@@ -84,6 +84,7 @@ struct RowError {
 
 struct CsvSamples {
   std::vector<Sample> samples;  // site_id unset: the caller resolves the codes
+  std::vector<int> first_rows;  // the file row each sample starts on
   std::vector<RowError> errors;
   int rows = 0;  // data rows
 };

@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "samples/evaluate.h"
 #include "samples/sample_store.h"
 #include "store/contract_fixture.h"
 #include "store/pg/test_backend.h"
@@ -146,6 +147,34 @@ TEST(Sample, CsvGroupsRowsIntoSamplesAndNamesEveryBadRow) {
   EXPECT_EQ(got->errors[2].row, 7);
   EXPECT_EQ(got->errors[2].column, "value");
   EXPECT_EQ(ReadSamplesCsv("site,factor\nW-1,w21003\n").status().code(), Code::kInvalidInput);
+}
+
+TEST(Sample, WaterDaysAreClassedByGb3838FromManualValues) {
+  // NH3-N 0.52 is class III (≤ 1.0, > 0.5); TP below detection at 0.01 enters at
+  // 0.005, class I; the day is class III, nothing exceeding. A second day: TP 0.35 in a
+  // river is class V (≤ 0.4), exceeding III; CODMn 16 is worse than V.
+  Sample a = Water();
+  std::vector<Reading> values = ToReadings(a);
+  values.push_back({"manual:W-1", Period::kDay, kDay + 86400, "w21011", "Avg", "0.35", 'N'});
+  values.push_back({"manual:W-1", Period::kDay, kDay + 86400, "w01019", "Avg", "16", 'N'});
+  values.push_back({"manual:W-1", Period::kDay, kDay + 86400, "w21003", "Avg", "9", 'C'});
+  values.push_back({"manual:W-1", Period::kDay, kDay + 86400, "a34004", "Avg", "30", 'N'});
+  auto days = EvaluateWaterDays(values, standards::WaterBody::kRiver);
+  ASSERT_TRUE(days.ok()) << days.status().ToString();
+  ASSERT_EQ(days->size(), 2u);
+  EXPECT_EQ((*days)[0].day, kDay);
+  EXPECT_EQ((*days)[0].site_class, standards::WaterClass::kIII);
+  ASSERT_EQ((*days)[0].items.size(), 2u);
+  EXPECT_EQ((*days)[0].items[0].factor, "w21003");
+  EXPECT_EQ((*days)[0].items[1].value, "0.005");
+  EXPECT_EQ((*days)[0].items[1].cls, standards::WaterClass::kI);
+  EXPECT_TRUE((*days)[0].exceeding.empty());
+  EXPECT_EQ((*days)[1].site_class, standards::WaterClass::kWorseV);
+  EXPECT_EQ((*days)[1].items.size(), 2u);  // the NH3-N flagged C is left out
+  EXPECT_EQ((*days)[1].exceeding, (std::vector<std::string>{"w01019", "w21011"}));
+  values.push_back({"manual:W-1", Period::kDay, kDay, "w01009", "Avg", "-1", 'N'});
+  EXPECT_EQ(EvaluateWaterDays(values, standards::WaterBody::kRiver).status().code(),
+            Code::kInvalidInput);
 }
 
 using Backend = store::BackendOf<SampleStore>;
