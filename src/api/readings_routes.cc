@@ -355,7 +355,8 @@ std::string SeriesBody(const SeriesQuery& q, const std::vector<Series>& series) 
   out += JsonText(q.site->code);
   out += "},\"period\":\"" + std::string(PeriodName(q.period)) + "\",\"field\":";
   out += JsonText(q.field);
-  out += ",\"agg\":\"" + q.agg + "\",\"time_label\":\"" + kTimeLabel + "\",\"series\":[";
+  out += ",\"agg\":\"" + q.agg + "\",\"source\":\"" + q.source;
+  out += std::string("\",\"time_label\":\"") + kTimeLabel + "\",\"series\":[";
   for (size_t i = 0; i < series.size(); ++i) {
     if (i) out += ',';
     out += "{\"factor\":" + JsonText(series[i].first);

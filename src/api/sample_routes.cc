@@ -169,13 +169,13 @@ Response ImportSamples(const ApiContext& ctx, const Request& req, const Principa
   auto csv = samples::ReadSamplesCsv(req.body);
   if (!csv.ok()) return Problem(400, "bad-file", "The file cannot be read", csv.status().message());
   auto snap = ctx.sites->Get();
-  samples::RecordOutcome out;
-  if (csv->errors.empty()) {
-    auto rec = samples::RecordSamples(*ctx.store, *ctx.samples, *snap, csv->samples,
-                                      PrincipalName(who), now, dry == "true", MayWrite(ctx, who));
-    if (!rec.ok()) return StoreError(rec.status());
-    out = std::move(*rec);
-  }
+  // The rows that read well are checked too (sites, rights), so that the report names
+  // every bad row; nothing is stored when any is bad.
+  auto rec =
+      samples::RecordSamples(*ctx.store, *ctx.samples, *snap, csv->samples, PrincipalName(who), now,
+                             dry == "true" || !csv->errors.empty(), MayWrite(ctx, who));
+  if (!rec.ok()) return StoreError(rec.status());
+  samples::RecordOutcome out = std::move(*rec);
   ordered_json errors = ordered_json::array();
   for (const auto& e : csv->errors)
     errors.push_back({{"row", e.row}, {"column", e.column}, {"reason", e.reason}});

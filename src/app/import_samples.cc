@@ -46,13 +46,11 @@ int ImportSamplesCmd(const SamplesArgs& a) {
       if (!st.ok()) return fail(1, st.ToString());
     registry.Publish(std::move(*d), std::move(*e), std::move(*s), std::move(*v));
   }
-  samples::RecordOutcome out;
-  if (csv->errors.empty()) {
-    auto rec = samples::RecordSamples(*store, **sample_store, *registry.Current(), csv->samples,
-                                      "cli", WallSeconds(), a.dry_run, {});
-    if (!rec.ok()) return fail(1, a.file + ": " + rec.status().ToString());
-    out = std::move(*rec);
-  }
+  // The rows that read well are checked too, so that every bad row is named.
+  auto rec = samples::RecordSamples(*store, **sample_store, *registry.Current(), csv->samples,
+                                    "cli", WallSeconds(), a.dry_run || !csv->errors.empty(), {});
+  if (!rec.ok()) return fail(1, a.file + ": " + rec.status().ToString());
+  samples::RecordOutcome out = std::move(*rec);
   size_t bad = csv->errors.size() + out.errors.size();
   for (const auto& e : csv->errors)
     std::fprintf(stderr, "row %d, column %s: %s\n", e.row, e.column.c_str(), e.reason.c_str());
