@@ -183,9 +183,8 @@ Response ListMappings(const ApiContext& ctx, const Request&, const Principal& wh
 }
 
 // A value of a site's manual device: the sample that gave it (the newest of its day
-// with the factor), for those who may read samples; its id only for the others.
-Response ManualSource(const ApiContext& ctx, const Principal& who, const store::Site& site,
-                      const Reading& x) {
+// with the factor). The caller may read samples of the site.
+Response ManualSource(const ApiContext& ctx, const store::Site& site, const Reading& x) {
   ordered_json j = {{"site", site.code},
                     {"factor", x.factor},
                     {"period", PeriodName(x.period)},
@@ -203,12 +202,6 @@ Response ManualSource(const ApiContext& ctx, const Principal& who, const store::
   if (!s.ok()) return StoreError(s.status());
   if (!s->has_value()) return JsonResponse(j);
   const samples::Sample& got = **s;
-  bool may = !Check(who, Action::kRead, {Area::kSamples, nullptr, site.district_id},
-                    ctx.clock->WallSeconds());
-  if (!may) {
-    j["sample"] = {{"id", got.id}};
-    return JsonResponse(j);
-  }
   ordered_json sample = {{"id", got.id},
                          {"sampled_at", FormatRfc3339Beijing(got.sampled_at)},
                          {"kind", got.kind},
@@ -260,11 +253,14 @@ Response GetSource(const ApiContext& ctx, const Request& req, const Principal& w
   for (const std::string& mn : mns) {
     bool manual = registry::IsManualMn(mn);
     if ((source == "auto" && manual) || (source == "manual" && !manual)) continue;
+    // Manual values only for those who may read samples (the public reads none).
+    if (manual && Check(who, Action::kRead, {Area::kSamples, nullptr, site->district_id}, now))
+      continue;
     auto got = ctx.store->Range(mn, *period, factor, "Avg", t, t + 1);
     if (!got.ok()) return StoreError(got.status());
     if (got->empty()) continue;
     const Reading& x = got->front();
-    if (manual) return ManualSource(ctx, who, *site, x);
+    if (manual) return ManualSource(ctx, *site, x);
     ordered_json j = {{"site", site->code},
                       {"factor", factor},
                       {"period", PeriodName(*period)},

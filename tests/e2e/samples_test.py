@@ -157,6 +157,14 @@ def main():
               and smp.get("below_detection") is True and smp.get("detection_limit") == "0.01",
               f"the value says manual, with its sample: {src}")
 
+        r = call("GET", "/api/v1/readings/source?site=WAT-01&factor=w21011&period=day&time=2026-03-01")
+        check(r.status in (401, 404), f"the public is not shown a manual value: {r.status}")
+        ld_src = call("GET", "/api/v1/readings/source?site=WAT-02&factor=w21003&period=day"
+                             "&time=2026-03-02&source=manual", admin)
+        check(ld_src.status == 200 and ld_src.json["value"] == "1.2"
+              and ld_src.json["sample"]["entered_by"] == "cli",
+              f"source=manual picks the manual value beside an automatic site: {ld_src.body[:200]}")
+
         # 4. The same evaluation.
         hist = must(call("GET", "/api/v1/water/history?section=WAT-01&source=manual"
                                 "&from=2026-03-01&to=2026-03-03", admin), 200, "water history")
