@@ -355,13 +355,18 @@ Response SiteDays(const ApiContext& ctx, const Request& req, const store::Site& 
 }
 
 // One section's daily classes over a period: the trend a water page draws.
-Response GetWaterHistory(const ApiContext& ctx, const Request& req, const Principal&) {
+Response GetWaterHistory(const ApiContext& ctx, const Request& req, const Principal& who) {
   std::string code = Param(req, "section", "");
   auto snap = ctx.sites->Get();
   const store::Site* site = code.empty() ? nullptr : snap->SiteByCode(code);
   if (!site || (site->kind != registry::SiteKind::kWater &&
                 site->kind != registry::SiteKind::kDrinkingWater))
     return Problem(404, "not-found", "No such water section or drinking-water source", code);
+  // The same evaluation of the section's manual samples, apart from its automatic data.
+  std::string source = Param(req, "source", "auto");
+  if (source == "manual") return ManualWaterHistory(ctx, req, who, *site);
+  if (source != "auto")
+    return Problem(400, "bad-parameter", "source must be auto or manual", source);
   return SiteDays(
       ctx, req, *site, derive::kKindWaterDay,
       {{"section", code}, {"standard", "GB3838-2002, single-factor, automatic-station items"}});
@@ -546,7 +551,11 @@ void AddDerivedRoutes(Api& api, const ApiContext& ctx) {
            .tag = "Data",
            .query = {{"section", "string", "the section's site code (required)"},
                      {"from", "time", "start (default: 30 days before `to`)"},
-                     {"to", "time", "end, exclusive (default: now)"}},
+                     {"to", "time", "end, exclusive (default: now)"},
+                     {"source", "string",
+                      "auto (default: the automatic station's days) or manual (the days it was "
+                      "sampled, from its manual and laboratory samples; administrators, leaders "
+                      "and staff)"}},
            .login = false,
            .dataset = "water-classes",
            .exportable = true,

@@ -36,6 +36,10 @@ namespace ecohub::declare {
 class DeclarationStore;
 }
 
+namespace ecohub::samples {
+class SampleStore;
+}
+
 namespace ecohub::permit {
 class PermitStore;
 }
@@ -99,6 +103,8 @@ struct ApiContext {
   std::function<void(const control::Command&)> command_created;
   // The record of self-declarations (declarations.db); null: those routes answer 503.
   declare::DeclarationStore* declarations = nullptr;
+  // The record of manual samples (samples.db); null: the sample routes answer 503.
+  samples::SampleStore* samples = nullptr;
   // Where the mappings the import routes offer are (ingest/readings_file.h).
   std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.

@@ -12,6 +12,7 @@
 #include "core/file.h"
 #include "ingest/import_run.h"
 #include "review/review_store.h"
+#include "samples/sample_store.h"
 
 namespace ecohub::api {
 
@@ -181,8 +182,49 @@ Response ListMappings(const ApiContext& ctx, const Request&, const Principal& wh
   return JsonResponse<ordered_json>({{"items", std::move(items)}});
 }
 
-// GET /readings/source?site=&factor=&period=&time=: the stored value and where it
-// came from: the import batch and file row that wrote it, or the site's device.
+// A value of a site's manual device: the sample that gave it (the newest of its day
+// with the factor). The caller may read samples of the site.
+Response ManualSource(const ApiContext& ctx, const store::Site& site, const Reading& x) {
+  ordered_json j = {{"site", site.code},
+                    {"factor", x.factor},
+                    {"period", PeriodName(x.period)},
+                    {"time", FormatRfc3339Beijing(x.time)},
+                    {"value", x.value},
+                    {"flag", std::string(1, x.flag ? x.flag : 'N')},
+                    {"mn", x.mn},
+                    {"source", "manual"},
+                    {"import", nullptr},
+                    {"review", nullptr},
+                    {"sample", nullptr}};
+  if (!ctx.samples) return JsonResponse(j);
+  UnixSeconds day = FloorBeijing(x.time, 86400);
+  auto s = ctx.samples->LatestFor(site.code, x.factor, day, day + 86400);
+  if (!s.ok()) return StoreError(s.status());
+  if (!s->has_value()) return JsonResponse(j);
+  const samples::Sample& got = **s;
+  ordered_json sample = {{"id", got.id},
+                         {"sampled_at", FormatRfc3339Beijing(got.sampled_at)},
+                         {"kind", got.kind},
+                         {"method", got.method},
+                         {"lab", got.lab},
+                         {"sampler", got.sampler},
+                         {"report_no", got.report_no},
+                         {"entered_by", got.entered_by},
+                         {"entered_at", FormatRfc3339Beijing(got.entered_at)}};
+  for (const samples::SampleValue& v : got.values)
+    if (v.factor == x.factor) {
+      sample["entered_value"] = v.below_detection ? "ND" : v.value;
+      sample["below_detection"] = v.below_detection;
+      sample["detection_limit"] =
+          v.detection_limit.empty() ? json(nullptr) : json(v.detection_limit);
+    }
+  j["sample"] = std::move(sample);
+  return JsonResponse(j);
+}
+
+// GET /readings/source?site=&factor=&period=&time=[&source=]: the stored value and
+// where it came from: the import batch and file row that wrote it, the site's
+// device, or the manual sample that gave it.
 Response GetSource(const ApiContext& ctx, const Request& req, const Principal& who) {
   auto snap = ctx.sites->Get();
   std::string site_text = Param(req, "site", "");
@@ -201,11 +243,24 @@ Response GetSource(const ApiContext& ctx, const Request& req, const Principal& w
   UnixSeconds t = TimeParam(req, "time", INT64_MIN, &bad);
   if (factor.empty() || t == INT64_MIN || !bad.empty())
     return Problem(400, "bad-parameter", "factor and time are required", bad);
-  for (const std::string& mn : snap->MnsOf(site->id)) {
+  std::string source = Param(req, "source", "");
+  if (source != "" && source != "auto" && source != "manual")
+    return Problem(400, "bad-parameter", "source must be auto or manual", source);
+  // The automatic devices first, then the manual samples (registry::ManualMn).
+  std::vector<std::string> mns = snap->MnsOf(site->id);
+  std::stable_partition(mns.begin(), mns.end(),
+                        [](const std::string& mn) { return !registry::IsManualMn(mn); });
+  for (const std::string& mn : mns) {
+    bool manual = registry::IsManualMn(mn);
+    if ((source == "auto" && manual) || (source == "manual" && !manual)) continue;
+    // Manual values only for those who may read samples (the public reads none).
+    if (manual && Check(who, Action::kRead, {Area::kSamples, nullptr, site->district_id}, now))
+      continue;
     auto got = ctx.store->Range(mn, *period, factor, "Avg", t, t + 1);
     if (!got.ok()) return StoreError(got.status());
     if (got->empty()) continue;
     const Reading& x = got->front();
+    if (manual) return ManualSource(ctx, *site, x);
     ordered_json j = {{"site", site->code},
                       {"factor", factor},
                       {"period", PeriodName(*period)},
@@ -301,21 +356,26 @@ void AddImportRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/imports/{id}",
           {.summary = "One import batch", .tag = "Imports", .id = "getImport"},
           Bind(ctx, GetBatch));
-  api.Add(
-      "GET", "/api/v1/readings/source",
-      {.summary = "Where a stored value came from: the import batch and file row that wrote "
-                  "it, or the site's device",
-       .tag = "Data",
-       .query = {{"site", "string", "site code or id", true},
-                 {"factor", "string", "factor code", true},
-                 {"period", "string", "minute, hour (default) or day"},
-                 {"time", "time", "the start of the period", true}},
-       .response = "{site, factor, period, time, value, flag, mn, source: import|review|device, "
-                   "import: {batch, via, principal, file, row, created}, review: {id, action, "
-                   "reason, comment, requested_by, decided_by, at, original_value, "
-                   "original_flag}}",
-       .id = "getReadingSource"},
-      Bind(ctx, GetSource));
+  api.Add("GET", "/api/v1/readings/source",
+          {.summary = "Where a stored value came from: the import batch and file row that wrote "
+                      "it, or the site's device",
+           .tag = "Data",
+           .query = {{"site", "string", "site code or id", true},
+                     {"factor", "string", "factor code", true},
+                     {"period", "string", "minute, hour (default) or day"},
+                     {"time", "time", "the start of the period", true},
+                     {"source", "string",
+                      "auto (the site's devices) or manual (its samples); default: the devices, "
+                      "then the samples"}},
+           .response = "{site, factor, period, time, value, flag, mn, source: "
+                       "import|review|device|manual, sample: {id, sampled_at, kind, method, lab, "
+                       "sampler, report_no, entered_by, entered_at, entered_value, "
+                       "below_detection, detection_limit}, "
+                       "import: {batch, via, principal, file, row, created}, review: {id, action, "
+                       "reason, comment, requested_by, decided_by, at, original_value, "
+                       "original_flag}}",
+           .id = "getReadingSource"},
+          Bind(ctx, GetSource));
 }
 
 }  // namespace ecohub::api

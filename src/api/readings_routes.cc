@@ -67,7 +67,7 @@ ordered_json LatestBySite(const ApiContext& ctx, const Principal& who, const std
   std::map<int64_t, ordered_json> by_site;
   for (const auto& v : ctx.latest->All()) {
     auto it = site_of.find(v.mn);
-    if (it == site_of.end()) continue;
+    if (it == site_of.end() || registry::IsManualMn(v.mn)) continue;
     const store::Site* s = snap->Site(it->second);
     if (!s || !kind_matches(s->kind)) continue;
     auto [vis, fresh] = visible.try_emplace(s->id, false);
@@ -126,6 +126,7 @@ Response GetSiteLatestValues(const ApiContext& ctx, const Request& req, const Pr
     return *denied;
   ordered_json values = ordered_json::array();
   for (const auto& v : ctx.latest->ForSite(id)) {
+    if (registry::IsManualMn(v.mn)) continue;  // manual samples: source=manual of /readings
     ordered_json j = {{"mn", v.mn},         {"period", PeriodName(v.period)},
                       {"factor", v.factor}, {"field", v.field},
                       {"value", v.value},   {"time", FormatRfc3339Beijing(v.time)}};
@@ -210,6 +211,9 @@ struct SeriesQuery {
   std::string factor_list;  // as given
   std::vector<std::string> factors;
   UnixSeconds from = 0, to = 0;
+  // "auto": the site's devices (the automatic series); "manual": its manual and
+  // laboratory samples (registry::ManualMn), never mixed with it.
+  std::string source = "auto";
 };
 
 // "a,b,c" as at most 20 factor codes of 1-16 bytes; nullopt when bad.
@@ -248,6 +252,14 @@ std::optional<Response> ParseSeriesQuery(const ApiContext& ctx, const Request& r
   q->agg = Param(req, "agg", "none");
   if (q->agg != "none" && q->agg != "hour" && q->agg != "day" && q->agg != "month")
     return Problem(400, "bad-parameter", "agg must be none, hour, day or month", q->agg);
+  q->source = Param(req, "source", "auto");
+  if (q->source != "auto" && q->source != "manual")
+    return Problem(400, "bad-parameter", "source must be auto or manual", q->source);
+  if (q->source == "manual")
+    if (auto denied =
+            Check(who, Action::kRead, {auth::Area::kSamples, nullptr, q->site->district_id},
+                  ctx.clock->WallSeconds()))
+      return *denied;
   q->factor_list = Param(req, "factor", "");
   auto factors = FactorList(q->factor_list);
   if (!factors) return Problem(400, "bad-parameter", "Bad factor list", q->factor_list);
@@ -272,6 +284,9 @@ std::optional<Response> ParseSeriesQuery(const ApiContext& ctx, const Request& r
 Result<std::vector<Series>> ReadSeries(const ApiContext& ctx, const SiteDirectory::Snapshot& snap,
                                        const SeriesQuery& q) {
   auto mns = snap.MnsOf(q.site->id);
+  std::erase_if(mns, [&](const std::string& mn) {
+    return registry::IsManualMn(mn) != (q.source == "manual");
+  });
   std::vector<Series> series;
   for (const auto& f : q.factors) {
     std::vector<Reading> rows;
@@ -340,7 +355,8 @@ std::string SeriesBody(const SeriesQuery& q, const std::vector<Series>& series) 
   out += JsonText(q.site->code);
   out += "},\"period\":\"" + std::string(PeriodName(q.period)) + "\",\"field\":";
   out += JsonText(q.field);
-  out += ",\"agg\":\"" + q.agg + "\",\"time_label\":\"" + kTimeLabel + "\",\"series\":[";
+  out += ",\"agg\":\"" + q.agg + "\",\"source\":\"" + q.source;
+  out += std::string("\",\"time_label\":\"") + kTimeLabel + "\",\"series\":[";
   for (size_t i = 0; i < series.size(); ++i) {
     if (i) out += ',';
     out += "{\"factor\":" + JsonText(series[i].first);
@@ -432,7 +448,10 @@ void AddReadingsRoutes(Api& api, const ApiContext& ctx) {
                  {"field", "string", "Avg (default; Rtd for realtime), Min, Max, Cou, ZsAvg..."},
                  {"from", "time", "default: 1 day before `to`"},
                  {"to", "time", "end, exclusive (default: now)"},
-                 {"agg", "string", "none (default), hour, day or month: mean of valid values"}},
+                 {"agg", "string", "none (default), hour, day or month: mean of valid values"},
+                 {"source", "string",
+                  "auto (default: the site's devices) or manual (its manual and laboratory "
+                  "samples, day values; administrators, leaders and staff)"}},
        .exportable = true,
        .id = "getReadings"},
       Bind(ctx, GetReadings));

@@ -78,6 +78,7 @@ Result<std::vector<review::ReviewedValue>> Apply(const ApiContext& ctx, const re
   auto snap = ctx.sites->Get();
   std::vector<Reading> stored;
   for (const std::string& mn : snap->MnsOf(r.site_id)) {
+    if (registry::IsManualMn(mn)) continue;  // manual samples are not the automatic data
     auto got = ctx.store->Range(mn, r.period, r.factor, "Avg", r.from, r.to);
     if (!got.ok()) return got.status();
     stored.insert(stored.end(), got->begin(), got->end());

@@ -20,6 +20,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddReviewRoutes(api, ctx);
   AddControlRoutes(api, ctx);
   AddDeclarationRoutes(api, ctx);
+  AddSampleRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

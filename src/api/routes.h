@@ -35,6 +35,12 @@ void AddReviewRoutes(Api& api, const ApiContext& ctx);
 // control_routes.cc: commands to devices (reverse control), history recovery report.
 void AddControlRoutes(Api& api, const ApiContext& ctx);
 void AddDeclarationRoutes(Api& api, const ApiContext& ctx);
+// sample_routes.cc: manual and laboratory samples (手工监测): entry, CSV import, list.
+void AddSampleRoutes(Api& api, const ApiContext& ctx);
+// GET /water/history?source=manual: a section's GB 3838 class per day from its
+// manual samples (sample_routes.cc); the caller checked that `site` is a section.
+Response ManualWaterHistory(const ApiContext& ctx, const Request& req, const auth::Principal& who,
+                            const store::Site& site);
 // The write of POST /api/v1/permits, for a body already read as JSON: its checks, the
 // rights of `who` and the audit record; 201 created, 200 replaced, or the problem.
 // The demo registers its permits through it (app/demo_city.h).

@@ -87,6 +87,12 @@ Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& 
                            : permit::OpenPostgresPermitStore(store_url);
 }
 
+Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,
+                                                              const std::string& data_dir) {
+  return store_url.empty() ? samples::OpenSqliteSampleStore(data_dir)
+                           : samples::OpenPostgresSampleStore(store_url);
+}
+
 bool AuditCli(store::Store& st, const char* action, const std::string& object,
               const nlohmann::json& detail) {
   store::AuditEntry e;

@@ -17,6 +17,7 @@
 #include "ingest/batch_store.h"
 #include "permit/permit_store.h"
 #include "review/review_store.h"
+#include "samples/sample_store.h"
 #include "store/store.h"
 
 namespace CLI {
@@ -63,6 +64,10 @@ Result<std::unique_ptr<control::CommandStore>> OpenCommandStore(const std::strin
 // The record of self-declarations beside the store (declare/declaration_store.h).
 Result<std::unique_ptr<declare::DeclarationStore>> OpenDeclarationStore(
     const std::string& store_url, const std::string& data_dir);
+
+// The record of manual samples beside the store (samples/sample_store.h).
+Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,
+                                                              const std::string& data_dir);
 
 // Appends a change made from the command line (actor "cli") to the audit log.
 // Returns false after printing the error when it cannot be recorded.

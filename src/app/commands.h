@@ -28,6 +28,7 @@ void AddWaterCommand(CLI::App& app);     // water_cli.cc: water-class
 void AddNoiseCommand(CLI::App& app);     // noise_cli.cc: noise
 void AddImportCommand(CLI::App& app);    // import_beijing.cc: beijing
 void AddImportReadings(CLI::App& app);   // import_readings.cc: import readings
+void AddImportSamples(CLI::App& app);    // import_samples.cc: import samples (手工监测)
 void AddUserCommand(CLI::App& app);      // admin_commands.cc: add, reset-password
 void AddKeyCommand(CLI::App& app);       // admin_commands.cc: add
 void AddAuditCommand(CLI::App& app);     // admin_commands.cc: verify

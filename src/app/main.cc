@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   AddNoiseCommand(app);
   AddImportCommand(app);
   AddImportReadings(app);
+  AddImportSamples(app);
   AddUserCommand(app);
   AddKeyCommand(app);
   AddAuditCommand(app);

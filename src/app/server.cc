@@ -63,6 +63,9 @@ Status Server::Open() {
   auto declarations = OpenDeclarationStore(options_.store_url, options_.data_dir);
   if (!declarations.ok()) return declarations.status();
   declarations_ = std::move(declarations).value();
+  auto samples = OpenSampleStore(options_.store_url, options_.data_dir);
+  if (!samples.ok()) return samples.status();
+  samples_ = std::move(samples).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -338,6 +341,7 @@ void Server::WireApi() {
   ctx_.commands = commands_.get();
   ctx_.command_created = [this](const control::Command& c) { gateway_->Deliver(c); };
   ctx_.declarations = declarations_.get();
+  ctx_.samples = samples_.get();
   ctx_.readings_written = [this](const store::Batch& b) { AfterCommit({b}); };
   ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();

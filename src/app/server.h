@@ -59,6 +59,7 @@
 #include "permit/permit_store.h"
 #include "registry/snapshot.h"
 #include "review/review_store.h"
+#include "samples/sample_store.h"
 #include "store/audit_queue.h"
 #include "store/coordinator.h"
 #include "store/latest_cache.h"
@@ -168,6 +169,7 @@ class Server {
   std::unique_ptr<review::ReviewStore> reviews_;
   std::unique_ptr<control::CommandStore> commands_;  // commands.db: sent to devices
   std::unique_ptr<declare::DeclarationStore> declarations_;
+  std::unique_ptr<samples::SampleStore> samples_;  // samples.db
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

@@ -185,31 +185,41 @@ Decision ImportAccess(const Principal& p, Action a, const Target& t) {
   return Deny("imports are seen by administrators, leaders and staff");
 }
 
-Decision ReviewAccess(const Principal& p, Action a, const Target& t) {
-  if (p.key_id != 0) return Deny("API keys do not review data");
+// The bureau's own work on a district's objects (reviews, device commands, manual
+// samples): done by administrators and the staff of the object's district, seen by
+// them and by leaders, never by an API key. The reasons are static: Decision keeps a
+// view of them.
+struct StaffWork {
+  std::string_view key_denied, read_denied, other_denied, write_denied;
+  bool decided;  // kDecide is part of the work (a second person's approval)
+};
+
+Decision StaffWorkAccess(const Principal& p, Action a, const Target& t, const StaffWork& w) {
+  if (p.key_id != 0) return Deny(w.key_denied);
   if (a == Action::kRead || a == Action::kExport)
     return p.role == Role::kAdmin || p.role == Role::kLeader ||
                    (p.role == Role::kStaff && InDistrict(p, t))
                ? Allow()
-               : Deny("reviews are seen by administrators, leaders and staff");
-  if (a != Action::kWrite && a != Action::kDecide) return Deny("reviews are written or decided");
+               : Deny(w.read_denied);
+  if (a != Action::kWrite && !(w.decided && a == Action::kDecide)) return Deny(w.other_denied);
   if (p.role == Role::kAdmin) return Allow();
   if (p.role == Role::kStaff && InDistrict(p, t)) return Allow();
-  return Deny("data is reviewed by administrators and the staff of its district");
+  return Deny(w.write_denied);
 }
 
-Decision CommandAccess(const Principal& p, Action a, const Target& t) {
-  if (p.key_id != 0) return Deny("API keys do not command devices");
-  if (a == Action::kRead || a == Action::kExport)
-    return p.role == Role::kAdmin || p.role == Role::kLeader ||
-                   (p.role == Role::kStaff && InDistrict(p, t))
-               ? Allow()
-               : Deny("commands are seen by administrators, leaders and staff");
-  if (a != Action::kWrite) return Deny("commands are sent, not decided");
-  if (p.role == Role::kAdmin) return Allow();
-  if (p.role == Role::kStaff && InDistrict(p, t)) return Allow();
-  return Deny("devices are commanded by administrators and the staff of their district");
-}
+constexpr StaffWork kReviewWork{
+    "API keys do not review data", "reviews are seen by administrators, leaders and staff",
+    "reviews are written or decided",
+    "data is reviewed by administrators and the staff of its district", true};
+constexpr StaffWork kCommandWork{
+    "API keys do not command devices", "commands are seen by administrators, leaders and staff",
+    "commands are sent, not decided",
+    "devices are commanded by administrators and the staff of their district", false};
+constexpr StaffWork kSampleWork{
+    "API keys do not reach manual samples",
+    "manual samples are seen by administrators, leaders and staff",
+    "manual samples are entered, never decided",
+    "manual samples are entered by administrators and the staff of the site's district", false};
 
 Decision DeclarationAccess(const Principal& p, Action a, const Target& t) {
   if (p.key_id != 0) return Deny("API keys do not see declarations");
@@ -260,8 +270,9 @@ std::vector<std::string> PushDatasets(const PushScope& scope) {
 
 Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds now) {
   if (t.area == Area::kImports) return ImportAccess(p, a, t);
-  if (t.area == Area::kReviews) return ReviewAccess(p, a, t);
-  if (t.area == Area::kCommands) return CommandAccess(p, a, t);
+  if (t.area == Area::kReviews) return StaffWorkAccess(p, a, t, kReviewWork);
+  if (t.area == Area::kCommands) return StaffWorkAccess(p, a, t, kCommandWork);
+  if (t.area == Area::kSamples) return StaffWorkAccess(p, a, t, kSampleWork);
   if (t.area == Area::kDeclarations) return DeclarationAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
@@ -321,9 +332,11 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
     case Area::kImports:
       return ImportAccess(p, a, t);
     case Area::kReviews:
-      return ReviewAccess(p, a, t);
+      return StaffWorkAccess(p, a, t, kReviewWork);
     case Area::kCommands:
-      return CommandAccess(p, a, t);
+      return StaffWorkAccess(p, a, t, kCommandWork);
+    case Area::kSamples:
+      return StaffWorkAccess(p, a, t, kSampleWork);
     case Area::kDeclarations:
       return DeclarationAccess(p, a, t);
   }

@@ -125,6 +125,10 @@ enum class Area {
   // staff of the district. Read: the enterprise its own; administrators, leaders,
   // staff and inspectors of the district. Never the public or an API key.
   kDeclarations,
+  // Manual and laboratory samples (手工监测, docs/manual-samples.md): entered or
+  // imported by administrators and staff of the site's district (district_id); read by
+  // them and by leaders. Not by the public, enterprises, inspectors or API keys.
+  kSamples,
 };
 
 struct Target {

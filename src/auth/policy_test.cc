@@ -53,6 +53,7 @@ TEST(Policy, Table) {
   push_key.key_id = 5;
   push_key.key_datasets = PushDatasets({{"AIR-1"}, {"a01001"}});
   const Target kImportsA{Area::kImports, nullptr, 1}, kImportsCity{Area::kImports};
+  const Target kSamplesA{Area::kSamples, nullptr, 1};
   Principal granted = Who(Role::kPartner, 0, 0, "meteorology");
   granted.grants = {{"enterprise-emissions", kNow + 10}};
   Principal lapsed = granted;
@@ -350,6 +351,22 @@ TEST(Policy, Declarations) {
       {"API key files nothing", key, Action::kWrite, kMine, false},
       {"acknowledge is not a declaration act", Who(Role::kAdmin), Action::kAcknowledge, kMine,
        false},
+      {"samples: admin enters", Who(Role::kAdmin), Action::kWrite, kSamplesA, true},
+      {"samples: district staff enters in its district", Who(Role::kStaff, 1), Action::kWrite,
+       kSamplesA, true},
+      {"samples: district staff not in another", Who(Role::kStaff, 2), Action::kWrite, kSamplesA,
+       false},
+      {"samples: district staff reads its district", Who(Role::kStaff, 1), Action::kRead, kSamplesA,
+       true},
+      {"samples: leader reads", Who(Role::kLeader), Action::kRead, kSamplesA, true},
+      {"samples: leader does not enter", Who(Role::kLeader), Action::kWrite, kSamplesA, false},
+      {"samples: inspector does not read", Who(Role::kInspector, 1), Action::kRead, kSamplesA,
+       false},
+      {"samples: enterprise does not read", Who(Role::kEnterprise, 0, 11), Action::kRead, kSamplesA,
+       false},
+      {"samples: public nothing", Who(Role::kPublic), Action::kRead, kSamplesA, false},
+      {"samples: no API key", key, Action::kRead, kSamplesA, false},
+      {"samples: nothing is decided", Who(Role::kAdmin), Action::kDecide, kSamplesA, false},
   };
   for (const auto& c : cases)
     EXPECT_EQ(Authorize(c.who, c.action, c.target, kNow).allow, c.allow) << c.what;

@@ -161,8 +161,11 @@ Status Deriver::Reload() {
   // A site with no enabled device is still evaluated from its first device: a site
   // disabled with its devices keeps its history, and imported data of a site without
   // a data logger is kept under a disabled device (ingest/readings_import.h).
+  // Never its manual device: manual samples stay apart from the automatic series
+  // (registry::ManualMn).
   for (const auto& d : snapshot->devices)
-    if (auto it = by_id.find(d.site_id); it != by_id.end() && out[it->second].mn.empty())
+    if (auto it = by_id.find(d.site_id);
+        it != by_id.end() && out[it->second].mn.empty() && !registry::IsManualMn(d.mn))
       out[it->second].mn = d.mn;
   auto latest = store_.LatestAll();
   if (!latest.ok()) return latest.status();

@@ -15,9 +15,11 @@ struct SeriesKey {
   auto operator<=>(const SeriesKey&) const = default;
 };
 
-// The device a site's values are kept under, or "" when it has none.
+// The device a site's values are kept under, or "" when it has none. Never its
+// manual device (registry::ManualMn): manual samples stay apart.
 std::string ReportingMn(const registry::Snapshot& snap, int64_t site_id) {
   std::vector<std::string> mns = snap.MnsOf(site_id);
+  std::erase_if(mns, [](const std::string& mn) { return registry::IsManualMn(mn); });
   for (const auto& mn : mns)
     if (const auto* d = snap.DeviceByMn(mn); d && d->enabled) return mn;
   return mns.empty() ? "" : mns.front();

@@ -26,6 +26,15 @@
 
 namespace ecohub::registry {
 
+// Manual and laboratory results of a site (samples/sample.h) are kept under a device
+// of their own, MN "manual:<site code>", disabled (the gateway refuses it, no offline
+// alarm): never the site's reporting device, so they stay apart from its automatic
+// series.
+inline std::string ManualMn(std::string_view site_code) {
+  return "manual:" + std::string(site_code);
+}
+inline bool IsManualMn(std::string_view mn) { return mn.starts_with("manual:"); }
+
 class Snapshot {
  public:
   Snapshot() = default;
