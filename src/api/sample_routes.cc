@@ -8,8 +8,8 @@
 #include "api/params.h"
 #include "api/route_util.h"
 #include "api/routes.h"
+#include "core/parse_time.h"
 #include "core/time.h"
-#include "ingest/readings_file.h"
 #include "samples/evaluate.h"
 #include "samples/record.h"
 
@@ -72,7 +72,7 @@ ordered_json SampleJson(const samples::Sample& s) {
 }
 
 std::optional<UnixSeconds> SampleTime(const std::string& text) {
-  if (auto t = ingest::ParseImportTime(text, kBeijingOffsetSeconds)) return t;
+  if (auto t = ParseDateTime(text, kBeijingOffsetSeconds)) return t;
   return ParseTime(text);
 }
 

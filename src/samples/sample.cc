@@ -7,8 +7,8 @@
 
 #include "core/factors.h"
 #include "core/table.h"
+#include "core/parse_time.h"
 #include "core/time.h"
-#include "ingest/readings_file.h"
 #include "registry/snapshot.h"
 
 namespace ecohub::samples {
@@ -161,7 +161,7 @@ Result<CsvSamples> ReadSamplesCsv(std::string_view bytes, size_t max_rows) {
       out.errors.push_back({line, "site", "the site is empty"});
       continue;
     }
-    auto at = ingest::ParseImportTime(at_text, kBeijingOffsetSeconds);
+    auto at = ParseDateTime(at_text, kBeijingOffsetSeconds);
     if (!at) {
       out.errors.push_back(
           {line, "sampled_at", "not a time (YYYY-MM-DD HH:MM[:SS] or RFC 3339): " + at_text});
@@ -169,7 +169,7 @@ Result<CsvSamples> ReadSamplesCsv(std::string_view bytes, size_t max_rows) {
     }
     UnixSeconds end = 0;
     if (!end_text.empty()) {
-      auto e = ingest::ParseImportTime(end_text, kBeijingOffsetSeconds);
+      auto e = ParseDateTime(end_text, kBeijingOffsetSeconds);
       if (!e) {
         out.errors.push_back({line, "sampled_end", "not a time: " + end_text});
         continue;
