@@ -157,8 +157,8 @@ Response Recovery(const ApiContext& ctx, const Request& req, const Principal& wh
   auto snap = ctx.sites->Get();
   if (!only.empty() && !snap->SiteByCode(only))
     return Problem(400, "bad-parameter", "site names no site", only);
-  if (auto denied = Check(who, Action::kRead, {Area::kCommands}, now);
-      denied && who.district_id == 0)
+  // Who may read commands at all (in their own district); the sites follow below.
+  if (auto denied = Check(who, Action::kRead, {Area::kCommands, nullptr, who.district_id}, now))
     return *denied;
   auto pulls = ctx.commands->Created("gateway", from, to);
   if (!pulls.ok()) return StoreError(pulls.status());

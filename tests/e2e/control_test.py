@@ -127,6 +127,10 @@ def main():
               f"a leader reads them: {r.status} {len((r.json or {}).get('items', []))}")
         r = call("GET", f"/api/v1/devices/{mn(0)}/commands")
         check(r.status == 401, f"the public: {r.status}")
+        aat.create_user(types.SimpleNamespace(auth=admin), "xuncha", "inspector", district=1)
+        inspector = bearer(must(login("xuncha", aat.PASSWORD), 200, "inspector login")["token"])
+        r = call("GET", "/api/v1/quality/recovery", inspector)
+        check(r.status == 403, f"an inspector does not read the recovery report: {r.status}")
 
         # 4. The gap of 8..12 s is pulled back.
         deadline, rows = time.time() + 45, []
