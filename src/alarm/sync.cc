@@ -217,8 +217,12 @@ Result<SyncStats> SyncAlarms(store::Store& store, const std::vector<DeviceSeen>&
     df.statuses = {"accepted", "ended"};
     df.limit = 1'000'000;
     auto d = declarations->List(df);
-    if (!d.ok()) return d.status();
-    in.declarations = std::move(*d);
+    // Alarms are raised without them rather than not at all; a later pass applies them.
+    if (d.ok())
+      in.declarations = std::move(*d);
+    else
+      spdlog::warn("[alarm] declarations unavailable, alarms raised without them: {}",
+                   d.status().ToString());
   }
 
   SyncOutput built = BuildAlarms(in, o);
