@@ -3,8 +3,8 @@
 // counts of both sides, the ids the audit log names, and the audit chain (copied
 // row for row, so its signatures and the anchors outside still hold).
 //
-// Accounts, permits, the record of imports and the reviews (accounts.db, permits.db,
-// imports.db and reviews.db of the data directory) are copied table by table, ids,
+// Accounts, permits, the record of imports, the reviews and the manual samples
+// (accounts.db, permits.db, imports.db, reviews.db and samples.db of the data directory) are copied table by table, ids,
 // password hashes and sealed keys as they are, so that every user signs in on
 // PostgreSQL as before; login sessions come along too.
 //
@@ -174,6 +174,7 @@ struct Side {
   std::unique_ptr<permit::PermitStore> permits;
   std::unique_ptr<ingest::ImportBatchStore> imports;
   std::unique_ptr<review::ReviewStore> reviews;
+  std::unique_ptr<samples::SampleStore> samples;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -191,6 +192,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto reviews = OpenReviewStore(url, data_dir);
   if (!reviews.ok()) return reviews.status();
   side.reviews = std::move(*reviews);
+  auto samples = OpenSampleStore(url, data_dir);
+  if (!samples.ok()) return samples.status();
+  side.samples = std::move(*samples);
   return side;
 }
 
@@ -202,9 +206,11 @@ Status CountSide(Side& side, Counts* c) {
   auto permits = side.permits->List();
   auto imports = side.imports->List(0, SIZE_MAX);
   auto reviews = side.reviews->List(0, SIZE_MAX);
+  auto samples = side.samples->List({.limit = SIZE_MAX});
   for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
-                 imports.status(), reviews.status()})
+                 imports.status(), reviews.status(), samples.status()})
     if (!s.ok()) return s;
+  (*c)["samples"] = samples->size();
   (*c)["import batches"] = imports->size();
   (*c)["reviews"] = reviews->size();
   (*c)["users"] = users->size();
@@ -233,7 +239,10 @@ Status CopySide(Side& from, Side& to) {
   if (Status s = to.imports->ImportTables(*imports); !s.ok()) return s;
   auto reviews = from.reviews->ExportTables();
   if (!reviews.ok()) return reviews.status();
-  return to.reviews->ImportTables(*reviews);
+  if (Status s = to.reviews->ImportTables(*reviews); !s.ok()) return s;
+  auto samples = from.samples->ExportTables();
+  if (!samples.ok()) return samples.status();
+  return to.samples->ImportTables(*samples);
 }
 
 Status CopyAudit(store::Store& from, store::Store& to) {
