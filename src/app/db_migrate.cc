@@ -4,8 +4,8 @@
 // row for row, so its signatures and the anchors outside still hold).
 //
 // Accounts, permits, the record of imports, the reviews and the manual samples
-// (accounts.db, permits.db, imports.db, reviews.db and samples.db of the data directory) are copied table by table, ids,
-// password hashes and sealed keys as they are, so that every user signs in on
+// (accounts.db, permits.db, imports.db, reviews.db and samples.db of the data directory) are copied
+// table by table, ids, password hashes and sealed keys as they are, so that every user signs in on
 // PostgreSQL as before; login sessions come along too.
 //
 // Not copied: raw packets (a short-lived trace; the store keeps them by time and
