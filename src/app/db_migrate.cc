@@ -3,17 +3,18 @@
 // counts of both sides, the ids the audit log names, and the audit chain (copied
 // row for row, so its signatures and the anchors outside still hold).
 //
-// Accounts, permits, the record of imports, the reviews, the device commands and the
-// declarations (accounts.db, permits.db, imports.db, reviews.db, commands.db and
-// declarations.db of the data directory) are copied table by table, ids, password hashes and sealed keys as they
-// are, so that every user signs in on PostgreSQL as before; login sessions come along
-// too.
+// Accounts, permits, the record of imports, the reviews, the device commands, the
+// declarations and the manual samples (accounts.db, permits.db, imports.db,
+// reviews.db, commands.db, declarations.db and samples.db of the data directory) are
+// copied table by table, ids, password hashes and sealed keys as they are, so that
+// every user signs in on PostgreSQL as before; login sessions come along too.
 //
 // Not copied: raw packets (a short-lived trace; the store keeps them by time and
 // device only).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -177,6 +178,7 @@ struct Side {
   std::unique_ptr<review::ReviewStore> reviews;
   std::unique_ptr<control::CommandStore> commands;
   std::unique_ptr<declare::DeclarationStore> declarations;
+  std::unique_ptr<samples::SampleStore> samples;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -200,6 +202,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto declarations = OpenDeclarationStore(url, data_dir);
   if (!declarations.ok()) return declarations.status();
   side.declarations = std::move(*declarations);
+  auto samples = OpenSampleStore(url, data_dir);
+  if (!samples.ok()) return samples.status();
+  side.samples = std::move(*samples);
   return side;
 }
 
@@ -215,11 +220,14 @@ Status CountSide(Side& side, Counts* c) {
   declare::DeclarationFilter all;
   all.limit = SIZE_MAX;
   auto declarations = side.declarations->List(all);
+  auto samples = side.samples->List({.limit = SIZE_MAX});
   for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
-                 imports.status(), reviews.status(), commands.status(), declarations.status()})
+                 imports.status(), reviews.status(), commands.status(), declarations.status(),
+                 samples.status()})
     if (!s.ok()) return s;
   (*c)["device commands"] = commands->size();
   (*c)["declarations"] = declarations->size();
+  (*c)["samples"] = samples->size();
   (*c)["import batches"] = imports->size();
   (*c)["reviews"] = reviews->size();
   (*c)["users"] = users->size();
@@ -236,25 +244,28 @@ Status CountSide(Side& side, Counts* c) {
   return Status::Ok();
 }
 
+// One module's tables, exported from one side and imported into the other.
+template <typename StorePtr>
+Status CopyTables(const StorePtr& from, const StorePtr& to) {
+  auto tables = from->ExportTables();
+  if (!tables.ok()) return tables.status();
+  return to->ImportTables(*tables);
+}
+
 Status CopySide(Side& from, Side& to) {
-  auto accounts = from.accounts->ExportTables();
-  if (!accounts.ok()) return accounts.status();
-  if (Status s = to.accounts->ImportTables(*accounts); !s.ok()) return s;
-  auto permits = from.permits->ExportTables();
-  if (!permits.ok()) return permits.status();
-  if (Status s = to.permits->ImportTables(*permits); !s.ok()) return s;
-  auto imports = from.imports->ExportTables();
-  if (!imports.ok()) return imports.status();
-  if (Status s = to.imports->ImportTables(*imports); !s.ok()) return s;
-  auto reviews = from.reviews->ExportTables();
-  if (!reviews.ok()) return reviews.status();
-  if (Status s = to.reviews->ImportTables(*reviews); !s.ok()) return s;
-  auto commands = from.commands->ExportTables();
-  if (!commands.ok()) return commands.status();
-  if (Status s = to.commands->ImportTables(*commands); !s.ok()) return s;
-  auto declarations = from.declarations->ExportTables();
-  if (!declarations.ok()) return declarations.status();
-  return to.declarations->ImportTables(*declarations);
+  // In order, stopping at the first failure.
+  const std::function<Status()> steps[] = {
+      [&] { return CopyTables(from.accounts, to.accounts); },
+      [&] { return CopyTables(from.permits, to.permits); },
+      [&] { return CopyTables(from.imports, to.imports); },
+      [&] { return CopyTables(from.reviews, to.reviews); },
+      [&] { return CopyTables(from.commands, to.commands); },
+      [&] { return CopyTables(from.declarations, to.declarations); },
+      [&] { return CopyTables(from.samples, to.samples); },
+  };
+  for (const auto& step : steps)
+    if (Status s = step(); !s.ok()) return s;
+  return Status::Ok();
 }
 
 Status CopyAudit(store::Store& from, store::Store& to) {

@@ -366,6 +366,28 @@ TEST_P(DeriverTest, SitesComeFromThePublishedSnapshot) {
   EXPECT_EQ(Row("aqi_hour", "site:S4", day)["aqi"], 57);
 }
 
+// Regression: a site whose only device is its manual one (samples/record.h) must not be
+// evaluated from the laboratory's day values as if they were its automatic series: its
+// manual device is never the one it reports from.
+TEST_P(DeriverTest, TheManualDeviceNeverReportsForTheSite) {
+  store::Site s4;
+  s4.code = "S4";
+  s4.name = "S4";
+  s4.district_id = *store_->PutDistrict({0, "D2", "西城区"});
+  int64_t id = *store_->PutSite(s4);
+  registry::Device manual{registry::ManualMn("S4"), id, "pw"};
+  manual.enabled = false;
+  ASSERT_TRUE(store_->PutDevice(manual).ok());
+  Publish();
+  ASSERT_EQ(deriver_->sites().size(), 4u);
+  EXPECT_EQ(deriver_->sites().back().code, "S4");
+  EXPECT_EQ(deriver_->sites().back().mn, "");
+  UnixSeconds day = BeijingDay(2015, 6, 1);
+  Put(registry::ManualMn("S4"), "a34004", day, 1, "40");
+  ASSERT_TRUE(deriver_->Flush().ok());
+  EXPECT_TRUE(Row("aqi_hour", "site:S4", day).is_null());
+}
+
 // Regression: a district's day was the mean of its stations' ROUNDED daily values,
 // rounded again (GB/T 8170 forbids successive rounding). S1 PM2.5 10.5 (-> 10), S2
 // 10.6 (-> 11): the district is 10.55 -> 11, not (10 + 11)/2 = 10.5 -> 10. O3: the

@@ -107,6 +107,20 @@ TEST_F(ReadingsImportTest, StoresUnderEachSitesDeviceAndTwiceChangesNothing) {
   EXPECT_EQ(Value("MN-B", k8), "35.0");
 }
 
+// Regression: a site whose only device is its manual one (samples/record.h) must not
+// have its automatic values written there, mixed with the laboratory's.
+TEST_F(ReadingsImportTest, NeverUnderTheManualDevice) {
+  registry::Device manual{registry::ManualMn("AIR-2"), sites_["AIR-2"], "pw"};
+  manual.enabled = false;
+  ASSERT_TRUE(store_->PutDevice(manual).ok());
+  ImportResult r = Import(
+      "site,factor,period,time,value\n"
+      "AIR-2,a34004,hour,2026-03-01 08:00,35\n");
+  ASSERT_TRUE(r.committed);
+  EXPECT_EQ(r.devices_created, std::vector<std::string>{"import:AIR-2"});
+  EXPECT_EQ(r.written.readings.at(0).mn, "import:AIR-2");
+}
+
 TEST_F(ReadingsImportTest, AnyBadValueStoresNothing) {
   ImportResult r = Import(
       "site,factor,period,time,value\n"
