@@ -221,9 +221,9 @@ Status CountSide(Side& side, Counts* c) {
   all.limit = SIZE_MAX;
   auto declarations = side.declarations->List(all);
   auto samples = side.samples->List({.limit = SIZE_MAX});
-  for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
-                 imports.status(), reviews.status(), commands.status(), declarations.status(),
-                 samples.status()})
+  for (auto s :
+       {users.status(), keys.status(), requests.status(), permits.status(), imports.status(),
+        reviews.status(), commands.status(), declarations.status(), samples.status()})
     if (!s.ok()) return s;
   (*c)["device commands"] = commands->size();
   (*c)["declarations"] = declarations->size();

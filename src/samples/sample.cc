@@ -6,8 +6,8 @@
 #include <tuple>
 
 #include "core/factors.h"
-#include "core/table.h"
 #include "core/parse_time.h"
+#include "core/table.h"
 #include "core/time.h"
 #include "registry/snapshot.h"
 
