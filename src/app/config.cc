@@ -146,6 +146,8 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
     c->gateway.command_sweep = std::chrono::milliseconds(*v);
   if (auto v = t["gateway"]["command_ttl_seconds"].value<int64_t>())
     c->gateway.command_ttl = std::chrono::seconds(*v);
+  if (auto v = t["gateway"]["command_abandon_seconds"].value<int64_t>())
+    c->gateway.command_abandon = std::chrono::seconds(*v);
   if (auto v = t["gateway"]["node"].value<std::string>()) c->gateway.node = *v;
   LoadGatewayLimits(t, &c->gateway);
   if (auto v = t["http"]["listen"].value<std::string>()) {
@@ -235,11 +237,13 @@ Status Validate(const ServeConfig& c) {
     return Status::InvalidInput("max_segment_bytes must be 1024..65536");
   if (c.gateway.idle_timeout.count() < 10) return Status::InvalidInput("idle timeout below 10 s");
   if (c.gateway.session.request_timeout_ms < 100 || c.gateway.command_sweep.count() < 100 ||
-      c.gateway.command_ttl.count() < 1 || c.gateway.session.backfill_follow_up_ms < 1000 ||
-      c.gateway.session.backfill_follow_ups < 0 || c.gateway.session.backfill_follow_ups > 10)
+      c.gateway.command_ttl.count() < 1 || c.gateway.command_abandon.count() < 60 ||
+      c.gateway.session.backfill_follow_up_ms < 1000 || c.gateway.session.backfill_follow_ups < 0 ||
+      c.gateway.session.backfill_follow_ups > 10)
     return Status::InvalidInput(
         "gateway: request_timeout_ms and command_sweep_ms at least 100, command_ttl_seconds and "
-        "backfill_follow_up_seconds at least 1, backfill_follow_ups 0..10");
+        "backfill_follow_up_seconds at least 1, command_abandon_seconds at least 60, "
+        "backfill_follow_ups 0..10");
   const ingest::GuardOptions& guard = c.gateway.guard;
   if (c.gateway.first_frame_timeout.count() < 1 || guard.address_max_auth_failures < 1 ||
       guard.connection_max_auth_failures < 1 || guard.mn_max_auth_failures < 1 ||

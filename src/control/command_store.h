@@ -49,6 +49,10 @@ class CommandStore {
   virtual Result<bool> Update(int64_t id, const Progress& p) = 0;
   // Queued commands created before `created_before` become expired; returns how many.
   virtual Result<int64_t> Expire(UnixSeconds created_before, UnixSeconds at) = 0;
+  // Sent or accepted commands last updated before `updated_before` become timed_out
+  // ("abandoned"): the node that sent them died or lost its device with them in
+  // flight, and no session waits for their answer any more. Returns how many.
+  virtual Result<int64_t> Abandon(UnixSeconds updated_before, UnixSeconds at) = 0;
   // Commands of `origin` ("" any) created in [from, to), oldest first: the history
   // recovery report.
   virtual Result<std::vector<Command>> Created(const std::string& origin, UnixSeconds from,

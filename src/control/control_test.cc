@@ -152,6 +152,41 @@ Command Queued(const std::string& mn, UnixSeconds at) {
   return *c;
 }
 
+// A node that died with commands in flight leaves them sent or accepted: after long
+// silence any node's sweep ends them as timed out, and only them.
+TEST_P(CommandStoreContract, CommandsLeftInFlightAreAbandonedAfterLongSilence) {
+  auto sent = store_->Add(Queued("MN1", kNow));
+  auto accepted = store_->Add(Queued("MN1", kNow));
+  auto done = store_->Add(Queued("MN1", kNow));
+  auto recent = store_->Add(Queued("MN2", kNow));
+  auto queued = store_->Add(Queued("MN3", kNow));
+  ASSERT_TRUE(sent.ok() && accepted.ok() && done.ok() && recent.ok() && queued.ok());
+  for (int64_t id : {*sent, *accepted, *done})
+    ASSERT_TRUE(*store_->Claim(id, "node-1", "q" + std::to_string(id), kNow + 1));
+  ASSERT_TRUE(*store_->Update(*accepted, {"accepted", "", "", 0, kNow + 2}));
+  ASSERT_TRUE(*store_->Update(*done, {"done", "", "", 0, kNow + 2}));
+  ASSERT_TRUE(*store_->Claim(*recent, "node-2", "q-recent", kNow + 100));
+
+  auto n = store_->Abandon(kNow + 50, kNow + 3600);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 2);
+  for (int64_t id : {*sent, *accepted}) {
+    auto got = store_->Get(id);
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->status, "timed_out") << id;
+    EXPECT_EQ(got->code, "abandoned") << id;
+    EXPECT_EQ(got->updated_at, kNow + 3600) << id;
+  }
+  EXPECT_EQ(store_->Get(*done)->status, "done");
+  EXPECT_EQ(store_->Get(*recent)->status, "sent");
+  EXPECT_EQ(store_->Get(*queued)->status, "queued");
+  // A late answer to an abandoned command changes nothing.
+  auto late = store_->Update(*sent, {"done", "", "", 0, kNow + 3601});
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(*late);
+  EXPECT_EQ(*store_->Abandon(kNow + 50, kNow + 3700), 0);
+}
+
 TEST_P(CommandStoreContract, ACommandIsClaimedOnceAndFollowsItsAnswers) {
   auto a = store_->Add(Queued("MN1", kNow));
   auto b = store_->Add(Queued("MN2", kNow + 1));

@@ -51,6 +51,9 @@ constexpr const char* kUpdate =
 constexpr const char* kExpire =
     "UPDATE commands SET status = 'expired', code = 'not connected', updated_at = $1 "
     "WHERE status = 'queued' AND created_at < $2 RETURNING id";
+constexpr const char* kAbandon =
+    "UPDATE commands SET status = 'timed_out', code = 'abandoned', updated_at = $1 "
+    "WHERE status IN ('sent', 'accepted') AND updated_at < $2 RETURNING id";
 constexpr const char* kCreated =
     "SELECT " COLUMNS
     " FROM commands WHERE ($1 = '' OR origin = $1) AND created_at >= $2 AND created_at < $3 "
@@ -113,6 +116,12 @@ class PgCommandStore final : public CommandStore {
 
   Result<int64_t> Expire(UnixSeconds created_before, UnixSeconds at) override {
     auto rows = store::pg::Query(*pool_, kExpire, "expire commands", at, created_before);
+    if (!rows.ok()) return rows.status();
+    return static_cast<int64_t>(rows->size());
+  }
+
+  Result<int64_t> Abandon(UnixSeconds updated_before, UnixSeconds at) override {
+    auto rows = store::pg::Query(*pool_, kAbandon, "abandon commands", at, updated_before);
     if (!rows.ok()) return rows.status();
     return static_cast<int64_t>(rows->size());
   }

@@ -49,6 +49,9 @@ constexpr const char* kUpdate =
 constexpr const char* kExpire =
     "UPDATE commands SET status = 'expired', code = 'not connected', updated_at = ? "
     "WHERE status = 'queued' AND created_at < ?";
+constexpr const char* kAbandon =
+    "UPDATE commands SET status = 'timed_out', code = 'abandoned', updated_at = ? "
+    "WHERE status IN ('sent', 'accepted') AND updated_at < ?";
 constexpr const char* kCreated =
     "SELECT " COLUMNS
     " FROM commands WHERE (? = '' OR origin = ?) AND created_at >= ? AND created_at < ? "
@@ -112,6 +115,12 @@ class SqliteCommandStore final : public CommandStore {
   Result<int64_t> Expire(UnixSeconds created_before, UnixSeconds at) override {
     std::lock_guard lock(db_->mu());
     if (Status s = db_->Run(kExpire, "expire commands", at, created_before); !s.ok()) return s;
+    return db_->Changes();
+  }
+
+  Result<int64_t> Abandon(UnixSeconds updated_before, UnixSeconds at) override {
+    std::lock_guard lock(db_->mu());
+    if (Status s = db_->Run(kAbandon, "abandon commands", at, updated_before); !s.ok()) return s;
     return db_->Changes();
   }
 

@@ -569,6 +569,11 @@ void Gateway::Sweep() {
     if (!expired.ok()) spdlog::warn("commands: expiring: {}", expired.status().ToString());
     if (expired.ok() && *expired > 0)
       spdlog::info("commands: {} expired, their devices not connected", *expired);
+    auto abandoned = commands_->Abandon(now - options_.command_abandon.count(), now);
+    if (!abandoned.ok()) spdlog::warn("commands: abandoning: {}", abandoned.status().ToString());
+    if (abandoned.ok() && *abandoned > 0)
+      spdlog::warn("commands: {} sent without an answer for {} s, now timed out (abandoned)",
+                   *abandoned, options_.command_abandon.count());
     auto queued = commands_->Queued(1000);
     if (!queued.ok()) {
       spdlog::warn("commands: queued: {}", queued.status().ToString());

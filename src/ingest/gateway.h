@@ -62,10 +62,13 @@ struct GatewayOptions {
   AdmissionPolicy admission;
   // Commands (control/command.h): this node's name in the command store, how often
   // queued commands are looked for (one query for all devices), and how long a
-  // command waits for its device to connect before it expires.
+  // command waits for its device to connect before it expires, and how long a sent
+  // command may go without news before it counts as abandoned (its node died with
+  // it in flight; a live session ends its own commands within a minute or two).
   std::string node = "gateway";
   std::chrono::milliseconds command_sweep{5000};
   std::chrono::seconds command_ttl{600};
+  std::chrono::seconds command_abandon{3600};
 };
 
 class Gateway {
