@@ -178,9 +178,9 @@ std::optional<Response> Load(const ApiContext& ctx, const Request& req, const Pr
   if (auto bad = PathId(req, &id)) return *bad;
   auto d = ctx.declarations->Get(id);
   if (!d.ok()) return FromStatus(d.status());
-  // Not one's own to read: as unknown, so that ids tell nothing about others.
-  if (!auth::Authorize(who, Action::kRead, TargetOf(*d), ctx.clock->WallSeconds()))
-    return Problem(404, "not-found", "no such declaration");
+  // 403 like every other object out of one's scope (docs/api.md), 401 for the public.
+  if (auto denied = Check(who, Action::kRead, TargetOf(*d), ctx.clock->WallSeconds()))
+    return *denied;
   if (auto denied = Check(who, action, TargetOf(*d), ctx.clock->WallSeconds())) return *denied;
   *out = std::move(*d);
   return std::nullopt;

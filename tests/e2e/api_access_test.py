@@ -683,6 +683,113 @@ def permit_matrix(principals, city, admin):
               f"a bad permit body naming {field}: {r.status} {r.body[:160]}")
 
 
+def bureau_work(who, district):
+    """Reviews, device commands and manual samples (docs/access.md): read by
+    administrators, leaders and staff of the object's district; never an API key."""
+    if who.key or who.role == "public":
+        return False
+    return who.role in ("admin", "leader") or (
+        who.role == "staff" and who.district in (0, district))
+
+
+def bureau_lists(who):
+    """Their lists: the same people, each list filtered to what they may read."""
+    return not who.key and who.role in ("admin", "leader", "staff")
+
+
+def bureau_writes(who, district):
+    return not who.key and (who.role == "admin" or (
+        who.role == "staff" and who.district in (0, district)))
+
+
+def declaration_reads(who, obj):
+    if who.key or who.role in ("public", "partner"):
+        return False
+    if who.role == "enterprise":
+        return who.enterprise == obj["enterprise"]
+    return who.role == "admin" or who.district in (0, obj["district"])
+
+
+def declaration_writes(who, obj):
+    if who.key:
+        return False
+    if who.role == "enterprise":
+        return who.enterprise == obj["enterprise"]
+    return who.role == "admin" or (who.role == "staff" and who.district in (0, obj["district"]))
+
+
+def issue15_matrix(principals, city, admin):
+    """Issue 15's routes: device commands, manual samples and self-declarations, each
+    object in district A (E1's outlet) and B (E2's), and their lists filtered."""
+    T = city.targets
+    hour = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+
+    def rfc(t):
+        return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def sample_body(site):
+        return {"site": site["code"], "sampled_at": rfc(hour - datetime.timedelta(days=1)),
+                "method": "HJ 535-2009", "lab": "matrix lab",
+                "values": [{"factor": "w21003", "value": "0.5"}]}
+
+    def declaration_body(site, days_ago):
+        start = hour - datetime.timedelta(days=days_ago)
+        return {"site": site["code"], "kind": "maintenance", "from": rfc(start),
+                "to": rfc(start + datetime.timedelta(hours=2)), "reason": "matrix 检修"}
+
+    objects = {}  # (route family, target) -> (id, district, obj)
+    for tname in ("A", "B"):
+        water, air, outlet = T["water_" + tname], T["air_" + tname], T["outlet_E" + ("1" if tname == "A" else "2")]
+        mn = city.devices_of[air["id"]][0]
+        c = must(call("POST", f"/api/v1/devices/{mn}/commands", admin, body={"kind": "get_time"}),
+                 202, "admin queues a command")
+        objects[("command", tname)] = (c["id"], air["district_id"], mn)
+        smp = must(call("POST", "/api/v1/samples", admin, body=sample_body(water)), 201,
+                   "admin enters a sample")
+        objects[("sample", tname)] = (smp["id"], water["district_id"], water)
+        d = must(call("POST", "/api/v1/declarations", admin, body=declaration_body(outlet, 3)),
+                 201, "admin files a declaration")
+        objects[("declaration", tname)] = (d["id"], outlet["district_id"], city.obj_of_site(outlet))
+
+    for who in principals:
+        for tname in ("A", "B"):
+            cid, district, mn = objects[("command", tname)]
+            expect_single(who, "GET /api/v1/devices/{mn}/commands", tname,
+                          f"/api/v1/devices/{mn}/commands", bureau_work(who, district))
+            expect_single(who, "GET /api/v1/commands/{id}", tname, f"/api/v1/commands/{cid}",
+                          bureau_work(who, district))
+            expect_single(who, "POST /api/v1/devices/{mn}/commands", tname,
+                          f"/api/v1/devices/{mn}/commands", bureau_writes(who, district), "POST",
+                          {"kind": "get_time"})
+            sid, district, water = objects[("sample", tname)]
+            expect_single(who, "GET /api/v1/samples/{id}", tname, f"/api/v1/samples/{sid}",
+                          bureau_work(who, district))
+            expect_single(who, "POST /api/v1/samples", tname, "/api/v1/samples",
+                          bureau_writes(who, district), "POST", sample_body(water))
+            did, district, obj = objects[("declaration", tname)]
+            expect_single(who, "GET /api/v1/declarations/{id}", tname,
+                          f"/api/v1/declarations/{did}", declaration_reads(who, obj))
+            outlet = T["outlet_E" + ("1" if tname == "A" else "2")]
+            # A window of its own per principal: submitted ones may not overlap an
+            # accepted one, and none is accepted here.
+            expect_single(who, "POST /api/v1/declarations", tname, "/api/v1/declarations",
+                          declaration_writes(who, obj), "POST",
+                          declaration_body(outlet, 10 + principals.index(who)))
+        expect_single(who, "GET /api/v1/quality/recovery", "city", "/api/v1/quality/recovery",
+                      bureau_lists(who))
+    # The lists after every write, against what the administrator sees then.
+    samples_all = must(call("GET", "/api/v1/samples?limit=500", admin), 200, "samples")["items"]
+    decl_all = must(call("GET", "/api/v1/declarations?limit=1000", admin), 200, "declarations")["items"]
+    for who in principals:
+        expect_list(who, "GET /api/v1/samples", "/api/v1/samples?limit=500",
+                    bureau_lists(who), samples_all, lambda x: x["id"],
+                    lambda x: bureau_work(who, city.site_by_code[x["site"]]["district_id"]))
+        expect_list(who, "GET /api/v1/declarations", "/api/v1/declarations?limit=1000",
+                    not who.key and who.role not in ("public", "partner"), decl_all,
+                    lambda x: x["id"],
+                    lambda x: declaration_reads(who, city.obj_of_site(city.site_by_code[x["site"]])))
+
+
 def outlet_writes(city, admin, staff_a):
     """Issue 11, hole 4: a site is written against its own district and its
     enterprise's, and every id it names must exist."""
@@ -1136,6 +1243,7 @@ def main():
         t0 = time.time()
         run_matrix(principals, city, admin.auth)
         permit_matrix(principals, city, admin.auth)
+        issue15_matrix(principals, city, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()

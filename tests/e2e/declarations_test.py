@@ -108,10 +108,10 @@ def main():
         theirs = must(call("GET", "/api/v1/declarations", other), 200, "other list")["items"]
         check([d["id"] for d in mine] == [did] and theirs == [],
               f"each enterprise lists its own: {len(mine)} / {len(theirs)}")
-        check(call("GET", f"/api/v1/declarations/{did}", other).status == 404,
-              "another enterprise does not see it (404)")
-        check(call("GET", f"/api/v1/declarations/{did}", far).status == 404,
-              "staff of another district do not see it (404)")
+        check(call("GET", f"/api/v1/declarations/{did}", other).status == 403,
+              "another enterprise does not see it (403)")
+        check(call("GET", f"/api/v1/declarations/{did}", far).status == 403,
+              "staff of another district do not see it (403)")
         check(call("POST", f"/api/v1/declarations/{did}/accept", owner,
                    body={"comment": "自己批准"}).status == 403,
               "an enterprise does not accept its own declaration")
