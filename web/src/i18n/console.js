@@ -845,6 +845,7 @@ export default {
   'con.smp.none': ['该时段没有手工监测样品', 'No samples in the period'],
   'con.smp.classOf': ['手工监测水质类别：', 'Water class from samples:'],
   'con.smp.classTitle': ['{site} · 手工监测水质类别（GB 3838-2002）', '{site} · water class from samples (GB 3838-2002)'],
+  'con.smp.standard': ['GB 3838-2002 单因子评价，采样日的常规项目；未检出按检出限的一半计', 'GB 3838-2002, single factor, the routine items sampled; below detection at half the limit'],
   'con.smp.noClass': ['该时段没有可评价的样品', 'No samples to class in the period'],
   'con.smp.day': ['采样日', 'Day'],
   'con.smp.class': ['类别', 'Class'],
