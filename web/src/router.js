@@ -40,6 +40,7 @@ const routes = [
       { path: 'imports', name: 'imports', component: () => import('./pages/console/Imports.vue') },
       { path: 'review', name: 'review', component: () => import('./pages/console/Review.vue') },
       { path: 'declarations', name: 'declarations', component: () => import('./pages/console/Declarations.vue') },
+      { path: 'samples', name: 'samples', component: () => import('./pages/console/Samples.vue') },
       { path: 'query', name: 'query', component: () => import('./pages/console/Query.vue') },
       { path: 'quality', name: 'quality', component: () => import('./pages/console/Quality.vue') },
       { path: 'catalog', name: 'catalog', component: () => import('./pages/console/Catalog.vue') },

@@ -61,6 +61,7 @@ export default {
   'console.menu.imports': ['数据导入', 'Data import'],
   'console.menu.review': ['数据审核', 'Data review'],
   'console.menu.declarations': ['自行申报', 'Self-declarations'],
+  'console.menu.samples': ['手工监测', 'Manual samples'],
   'console.menu.query': ['数据查询', 'Data query'],
   'console.menu.quality': ['数据质量', 'Data quality'],
   'console.menu.catalog': ['资源目录', 'Catalog'],

@@ -57,11 +57,11 @@ export function restrict(kind) {
 // duties (then those pages show 无权限); the audit administrator reads users too, with
 // no buttons. Every logged-in user also has the account page (not in the menu).
 const PAGES = {
-  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'query', 'quality', 'catalog', 'users', 'audit'],
+  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
   security_admin: ['users'],
   audit_admin: ['audit', 'users'],
-  leader: ['alarms', 'declarations', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'query', 'quality', 'catalog'],
+  leader: ['alarms', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
+  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
   inspector: ['alarms', 'declarations', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
   enterprise: ['enterprise', 'alarms', 'declarations', 'query'],
