@@ -5,6 +5,8 @@
 #include <chrono>
 #include <utility>
 
+#include "core/threads.h"
+
 namespace ecohub::app {
 namespace {
 
@@ -16,6 +18,9 @@ void LogFailure(const Status& s) {
 
 void Housekeeper::Start() {
   thread_ = std::thread([this] {
+    // Compaction and retention yield to the network and writer threads (the
+    // compaction hands the connection to waiting appends between slices).
+    MakeThisThreadBackground("ecohub-housekp");
     std::unique_lock lock(mu_);
     // Waits are real time: the pass paces disk work, it keeps no deadline.
     auto next = std::chrono::steady_clock::now() + std::chrono::seconds(30);

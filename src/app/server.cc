@@ -14,6 +14,7 @@
 #include "app/cli_support.h"
 #include "app/demo_city.h"
 #include "auth/secrets.h"
+#include "core/threads.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/audit.h"
 #include "store/open_store.h"
@@ -128,7 +129,11 @@ Status Server::Start() {
 }
 
 void Server::Wait() {
-  for (int i = 1; i < options_.io_threads; ++i) threads_.emplace_back([this] { io_.run(); });
+  for (int i = 1; i < options_.io_threads; ++i)
+    threads_.emplace_back([this] {
+      NameThisThread("ecohub-io");
+      io_.run();
+    });
   io_.run();
   for (auto& t : threads_) t.join();
   threads_.clear();

@@ -1,14 +1,12 @@
 #include "derive/deriver.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <limits>
 
+#include "core/threads.h"
 #include "derive/aqi_json.h"
 #include "derive/bodies.h"
 #include "derive/kinds.h"
@@ -641,7 +639,7 @@ void Deriver::Start() {
   thread_ = std::thread([this] {
     // Recomputation yields to the network and writer threads: devices wait for acks,
     // nobody waits a second for a derived value.
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+    MakeThisThreadBackground("ecohub-derive");
     std::unique_lock lock(mu_);
     while (!stop_) {
       cv_.wait(lock, [&] { return stop_ || reload_ || !pending_.empty(); });

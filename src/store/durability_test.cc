@@ -1,14 +1,18 @@
 // Nothing acknowledged may be lost, even to kill -9 (DESIGN.md, "The way data flows").
 // A child process writes through the Writer with synchronous=FULL and reports every
 // acknowledgement on a pipe; the parent kills it mid-stream with SIGKILL, reopens the
-// data directory and checks that every acknowledged reading is there.
+// data directory and checks that every acknowledged reading is there. The second
+// case kills it while the compaction moves older rows into chunks beside the writer
+// (the moves commit without an fsync of their own: Readings::CompactSlice).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "store/sqlite_store.h"
 #include "store/writer.h"
@@ -16,11 +20,17 @@
 namespace ecohub::store {
 namespace {
 
-[[noreturn]] void Child(const std::string& dir, int fd) {
+[[noreturn]] void Child(const std::string& dir, int fd, bool compacting) {
   auto store = OpenSqliteStore(dir, SqliteOptions{});
   if (!store.ok()) _exit(3);
   Writer w(**store, WriterOptions{});
-  for (int64_t i = 0;; ++i) {
+  std::atomic<int64_t> written{0};
+  if (compacting)
+    std::thread([&] {
+      for (;;)  // everything but the last 50 packets' minutes, again and again
+        if (!(*store)->Compact(1'700'000'000 + (written.load() - 50) * 60).ok()) _exit(5);
+    }).detach();
+  for (int64_t i = 0;; written = ++i) {
     Batch b;
     for (int f = 0; f < 10; ++f)
       b.readings.push_back(Reading{"K" + std::to_string(i % 100), Period::kMinute,
@@ -33,8 +43,8 @@ namespace {
   }
 }
 
-TEST(Durability, AckedReadingsSurviveKill9) {
-  std::string dir = testing::TempDir() + "/ecohub_kill9";
+void KillAndCheck(const std::string& name, bool compacting) {
+  std::string dir = testing::TempDir() + "/" + name;
   std::filesystem::remove_all(dir);
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
@@ -42,7 +52,7 @@ TEST(Durability, AckedReadingsSurviveKill9) {
   ASSERT_GE(pid, 0);
   if (pid == 0) {
     close(fds[0]);
-    Child(dir, fds[1]);
+    Child(dir, fds[1], compacting);
   }
   close(fds[1]);
   std::set<int64_t> acked;
@@ -69,6 +79,12 @@ TEST(Durability, AckedReadingsSurviveKill9) {
   EXPECT_EQ(missing, 0u) << "of " << acked.size() << " acked packets";
   store.reset();
   std::filesystem::remove_all(dir);
+}
+
+TEST(Durability, AckedReadingsSurviveKill9) { KillAndCheck("ecohub_kill9", false); }
+
+TEST(Durability, AckedReadingsSurviveKill9WhileCompacting) {
+  KillAndCheck("ecohub_kill9_compacting", true);
 }
 
 }  // namespace

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 
+#include "core/threads.h"
+
 namespace ecohub::store {
 
 Writer::Writer(Store& store, WriterOptions options, const Clock& clock)
-    : store_(store), options_(options), clock_(clock), thread_([this] { Run(); }) {}
+    : store_(store), options_(options), clock_(clock), thread_([this] {
+        NameThisThread("ecohub-writer");
+        Run();
+      }) {}
 
 Writer::~Writer() {
   {

@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "core/threads.h"
+
 namespace ecohub::store::sqlite {
 
 Result<std::unique_ptr<Checkpointer>> Checkpointer::Start(const std::string& path, Db& writer,
@@ -23,7 +25,10 @@ Checkpointer::Checkpointer(std::unique_ptr<Db> own, Db& writer, const Checkpoint
     std::lock_guard lock(writer_.mu());
     writer_.OnCommitWal([this](int pages) { Committed(pages); });
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("ecohub-ckpt");
+    Run();
+  });
 }
 
 Checkpointer::~Checkpointer() {

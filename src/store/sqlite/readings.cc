@@ -1,8 +1,11 @@
 // The readings module of the SQLite store: the hot table, compressed chunks,
 // series ids, raw packets, retention and compaction (sqlite_store.h has the layout).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <span>
+#include <thread>
 #include <unordered_map>
 
 #include "store/chunk.h"
@@ -13,8 +16,9 @@ namespace ecohub::store::sqlite {
 namespace {
 
 constexpr int64_t kDay = 86400;
-// Hot rows moved into chunks per transaction of the compaction (Readings::CompactDay).
-constexpr int64_t kCompactSliceRows = 10000;
+// Hot rows moved into chunks per transaction of the compaction (Readings::CompactDay):
+// a few milliseconds of the writer's connection, the longest an append waits for it.
+constexpr int64_t kCompactSliceRows = 2000;
 int64_t DayOf(int64_t t) { return (t >= 0 ? t : t - kDay + 1) / kDay * kDay; }
 
 // Packs a plain decimal into one integer column; nullopt when it must stay text.
@@ -42,7 +46,8 @@ struct SeriesKey {
 
 class Readings final : public ReadingStore, private OnEcohubDb {
  public:
-  explicit Readings(Connections& c) : OnEcohubDb(c) {}
+  Readings(Connections& c, bool synchronous_full)
+      : OnEcohubDb(c), synchronous_full_(synchronous_full) {}
 
   // Loads the ids of the known series (a read-only store creates none).
   void LoadSeriesIds() {
@@ -54,7 +59,10 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   }
 
   Status Append(std::span<const Batch* const> batches) override {
+    // The writer's turn: the compaction lets it go first (CompactDay).
+    appends_waiting_.fetch_add(1);
     std::lock_guard lock(w_.mu());
+    appends_waiting_.fetch_sub(1);
     Status s = w_.Exec("BEGIN IMMEDIATE");
     if (!s.ok()) return s;
     Stmt& ins = w_.Cached(
@@ -546,6 +554,10 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     for (size_t from = 0; from < rows.size();) {
       size_t end = std::min(rows.size(), from + static_cast<size_t>(kCompactSliceRows));
       while (end < rows.size() && rows[end].first == rows[end - 1].first) ++end;  // whole series
+      // A mutex is not fair: released and taken again at once, it would keep an
+      // append (and the acks behind it) waiting for several slices.
+      while (appends_waiting_.load() > 0)
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
       std::lock_guard lock(w_.mu());
       Status s = CompactSlice(day, std::span(rows).subspan(from, end - from));
       if (!s.ok()) return s;
@@ -565,6 +577,21 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   // Under w_.mu(): one transaction moving `rows` (by series, then time; all within
   // `day`) into their series' chunks of the day, each only if still as read.
   Status CompactSlice(int64_t day, std::span<const std::pair<int64_t, HotRow>> rows) {
+    // A move needs no fsync of its own: lost in a crash, the rows are still hot, and
+    // the next durable commit (the writer's) syncs the log up to and past it.
+    if (synchronous_full_) {
+      Status s = w_.Exec("PRAGMA synchronous=NORMAL");
+      if (!s.ok()) return s;
+    }
+    Status s = MoveSlice(day, rows);
+    if (synchronous_full_) {
+      Status full = w_.Exec("PRAGMA synchronous=FULL");
+      if (s.ok()) s = full;
+    }
+    return s;
+  }
+
+  Status MoveSlice(int64_t day, std::span<const std::pair<int64_t, HotRow>> rows) {
     Status s = w_.Exec("BEGIN IMMEDIATE");
     if (!s.ok()) return s;
     Stmt take(w_,
@@ -605,6 +632,8 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     return w_.Exec("COMMIT");
   }
 
+  const bool synchronous_full_;  // ecohub.db's setting (SqliteOptions)
+  std::atomic<int> appends_waiting_{0};
   std::unordered_map<std::string, int64_t> series_ids_;  // guarded by w_.mu()
   std::string series_key_;                               // scratch for SeriesId, guarded by w_.mu()
 };
@@ -612,7 +641,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
 }  // namespace
 
 Result<std::unique_ptr<ReadingStore>> OpenReadings(Connections& c, const SqliteOptions& options) {
-  auto r = std::make_unique<Readings>(c);
+  auto r = std::make_unique<Readings>(c, options.synchronous_full);
   if (!options.read_only) r->LoadSeriesIds();
   return std::unique_ptr<ReadingStore>(std::move(r));
 }
