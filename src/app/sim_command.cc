@@ -43,12 +43,15 @@ int RunSimCommand(SimArgs& a) {
   std::printf(
       "{\"packets_sent\":%llu,\"packets_acked\":%llu,\"readings_acked\":%llu,\"resends\":%llu,"
       "\"reconnects\":%llu,\"requests_answered\":%llu,\"unacked_left\":%llu,"
-      "\"records_skipped\":%llu,\"commands_refused\":%llu,\"commands_ignored\":%llu}\n",
+      "\"records_skipped\":%llu,\"commands_refused\":%llu,\"commands_ignored\":%llu,"
+      "\"acks_timed\":%llu,\"ack_p50_ms\":%.3f,\"ack_p99_ms\":%.3f,\"ack_p999_ms\":%.3f,"
+      "\"ack_max_ms\":%.3f}\n",
       (unsigned long long)r.packets_sent, (unsigned long long)r.packets_acked,
       (unsigned long long)r.readings_acked, (unsigned long long)r.resends,
       (unsigned long long)r.reconnects, (unsigned long long)r.requests_answered,
       (unsigned long long)r.unacked_left, (unsigned long long)r.records_skipped,
-      (unsigned long long)r.commands_refused, (unsigned long long)r.commands_ignored);
+      (unsigned long long)r.commands_refused, (unsigned long long)r.commands_ignored,
+      (unsigned long long)r.acks_timed, r.ack_p50_ms, r.ack_p99_ms, r.ack_p999_ms, r.ack_max_ms);
   return r.unacked_left == 0 ? 0 : 3;
 }
 
@@ -88,6 +91,13 @@ void AddSimCommand(CLI::App& app) {
                   "Seconds into the run when uploads stop for --skip seconds");
   cmd->add_option("--skip", sim.skip_seconds,
                   "Seconds of uploads skipped (the records stay for history pulls)");
+  cmd->add_flag("--stagger", sim.stagger,
+                "Spread the loggers' clocks over an hour of virtual time, so that with a short "
+                "--interval the whole fleet does not send its 10-minute and hourly records in "
+                "the same instant");
+  cmd->add_option("--warmup", sim.warmup_seconds,
+                  "Seconds at the start whose acks are left out of the latency figures")
+      ->check(CLI::Range(0.0, 1e7));
   cmd->add_option("--faults", a->faults, "on or off")->check(CLI::IsMember({"on", "off"}));
   cmd->callback([a] { ExitWith(RunSimCommand(*a)); });
 }

@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -31,6 +32,7 @@ struct Pending {
   std::vector<std::string> lines;  // acked-log lines for its readings
   Clock::time_point sent_at;
   bool corrupt_first = false;  // first transmission went out with a bad CRC
+  bool resent = false;         // its ack latency is not the first transmission's
 };
 
 class Sim;
@@ -107,9 +109,16 @@ class Sim {
     if (log) std::fclose(log);
   }
 
-  void Acked(const std::vector<std::string>& lines) {
+  void Acked(const Pending& p) {
+    const std::vector<std::string>& lines = p.lines;
     ++summary.packets_acked;
     summary.readings_acked += lines.size();
+    auto now = Clock::now();
+    if (!p.resent && now >= start_time + std::chrono::microseconds(
+                                             static_cast<int64_t>(options.warmup_seconds * 1e6)))
+      latencies_micros.push_back(static_cast<uint32_t>(std::min<int64_t>(
+          UINT32_MAX,
+          std::chrono::duration_cast<std::chrono::microseconds>(now - p.sent_at).count())));
     if (!log) return;
     for (const auto& l : lines) std::fputs(l.c_str(), log);
     std::fflush(log);
@@ -124,6 +133,7 @@ class Sim {
   Clock::time_point start_time, end_time;
   bool generating = true;
   SimSummary summary;
+  std::vector<uint32_t> latencies_micros;  // see SimSummary::acks_timed
 };
 
 Device::Device(Sim& sim, asio::io_context& io, int index)
@@ -138,7 +148,9 @@ Device::Device(Sim& sim, asio::io_context& io, int index)
       tick_timer_(io),
       resend_timer_(io),
       reconnect_timer_(io),
-      vt_(sim.vt_start),
+      vt_(sim.vt_start - (sim.options.stagger ? index % static_cast<int64_t>(3600 / sim.step + 1) *
+                                                    static_cast<int64_t>(sim.step)
+                                              : 0)),
       rtd_interval_(static_cast<int64_t>(sim.step)),
       rng_(sim.options.seed * 1000003 + index) {
   st_ = site_.st;
@@ -200,6 +212,7 @@ void Device::OnConnected() {
     auto it = pending_.find(qn);
     if (it == pending_.end()) continue;
     it->second.sent_at = Clock::now();
+    it->second.resent = true;
     ++sim_.summary.resends;
     Send(it->second.frame);
   }
@@ -382,6 +395,7 @@ void Device::CheckResends() {
       auto it = pending_.find(qn);
       if (it == pending_.end() || now - it->second.sent_at < timeout) continue;
       it->second.sent_at = now;
+      it->second.resent = true;
       ++sim_.summary.resends;
       Send(it->second.frame);
     }
@@ -485,7 +499,7 @@ void Device::OnFrame(std::string_view segment) {
     std::string q(qn ? *qn : p.Cp("QN").value_or(""));
     auto it = pending_.find(q);
     if (it == pending_.end()) return;
-    sim_.Acked(it->second.lines);
+    sim_.Acked(it->second);
     for (auto o = order_.begin(); o != order_.end(); ++o)
       if (o->second == q) {
         order_.erase(o);
@@ -538,6 +552,19 @@ SimSummary RunSimulator(const SimOptions& options, const DemoCity& city) {
   };
   check();
   io.run();
+  auto& l = sim.latencies_micros;
+  sim.summary.acks_timed = l.size();
+  if (!l.empty()) {
+    std::sort(l.begin(), l.end());
+    auto rank = [&](double q) {
+      size_t i = static_cast<size_t>(std::ceil(q * static_cast<double>(l.size())));
+      return static_cast<double>(l[std::clamp<size_t>(i, 1, l.size()) - 1]) / 1000;
+    };
+    sim.summary.ack_p50_ms = rank(0.5);
+    sim.summary.ack_p99_ms = rank(0.99);
+    sim.summary.ack_p999_ms = rank(0.999);
+    sim.summary.ack_max_ms = static_cast<double>(l.back()) / 1000;
+  }
   return sim.summary;
 }
 

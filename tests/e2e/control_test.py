@@ -15,6 +15,7 @@ loggers streaming into the gateway:
    the recovery report counts the records recovered.
 5. The audit log has the command and its outcome.
 """
+import json
 import os
 import re
 import shutil
@@ -165,7 +166,12 @@ def main():
         check(any("refused" in str(o) for o in outcomes) and any("done" in str(o) for o in outcomes),
               f"and their outcomes: {outcomes}")
         sim.wait(timeout=90)
-        print(open(sim_out.name).read().strip())
+        summary = open(sim_out.name).read().strip()
+        print(summary)
+        got = json.loads(summary.splitlines()[-1])
+        check(got["acks_timed"] > 0 and 0 < got["ack_p50_ms"] <= got["ack_p99_ms"] <= got["ack_max_ms"],
+              f"the loggers timed their acks: {got['acks_timed']} timed, p50 {got['ack_p50_ms']} ms, "
+              f"p99 {got['ack_p99_ms']} ms, max {got['ack_max_ms']} ms")
     finally:
         if sim and sim.poll() is None:
             sim.kill()
