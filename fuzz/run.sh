@@ -38,7 +38,7 @@ API_DEFS=(-DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL -DSPDLOG_SHARED_LIB -DFMT_
 HJ212_SRCS=("$ROOT/fuzz/hj212_fuzz.cc" "$SRC"/hj212/{crc,error,framer,packet,builder,reply}.cc
             "$SRC"/ingest/{mqtt_codec,mqtt_payload}.cc
             "$SRC"/core/{status,time,reading}.cc)
-API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export}.cc
+API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export,run_once}.cc
           "$SRC"/auth/{catalog,policy,accounts,secrets,sqlite_account_store,pg_account_store}.cc
           "$SRC"/auth/{login_guard,password_workers,password_rules,totp}.cc
           "$SRC"/crypto/{sm,keyring,sealer}.cc

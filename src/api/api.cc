@@ -175,7 +175,9 @@ Response Api::Serve(const Entry& route, const Request& req) const {
     denied(*refused);
     return *refused;
   }
-  Response r = Run(route, req, who);
+  bool once =
+      idempotency_ && !req.idempotency_key.empty() && req.method != "GET" && req.method != "HEAD";
+  Response r = once ? RunOnce(route, req, who) : Run(route, req, who);
   denied(r);
   if (route.doc.exportable && r.status == 200 && !r.stream && !r.deferred && Exporting(req))
     r = Export(route.doc, req, who, r);

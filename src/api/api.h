@@ -14,7 +14,9 @@
 //   4. for routes that serve one dataset, asks the access policy (auth/policy.h)
 //      before the handler runs; object-level checks (this site's district, this
 //      outlet's enterprise) are asked by the handlers through Allowed(). A 403
-//      here is put on the record (SetAudit's function, action "access.denied").
+//      here is put on the record (SetAudit's function, action "access.denied");
+//   5. with SetIdempotency, runs a write sent with an `Idempotency-Key` header once
+//      per key and principal (RunOnce): a retry gets the first answer again.
 // A handler's answer may be deferred (Response::Defer): the guard's headers are
 // added when it comes.
 // Thread-safety: built before the server starts; Dispatch is const and reentrant.
@@ -34,6 +36,7 @@
 #include "auth/accounts.h"
 #include "auth/policy.h"
 #include "core/clock.h"
+#include "idempotency/idempotency_store.h"
 
 namespace ecohub::api {
 
@@ -136,6 +139,9 @@ class Api {
   using AuditFn = std::function<void(const auth::Principal&, std::string_view action,
                                      std::string_view object, const nlohmann::json& detail)>;
   void SetAudit(AuditFn fn) { audit_ = std::move(fn); }
+  // Where the answers of writes sent with an Idempotency-Key are kept (null: the
+  // header is ignored). Set before the server starts; must outlive the Api.
+  void SetIdempotency(idempotency::IdempotencyStore* store) { idempotency_ = store; }
   // The datasets' tags by id (built-in and registered), refreshed on Put: TagsOf
   // the accounts the Api was given.
   std::optional<auth::DatasetTags> Tags(const std::string& dataset) const;
@@ -164,6 +170,11 @@ class Api {
                                     const auth::Principal& who) const;
   // The handler's answer; a 500 problem when it throws.
   static Response Run(const Entry& route, const Request& req, const auth::Principal& who);
+  // Run, once per Idempotency-Key of the principal: the first request's answer
+  // again for a retry (header Idempotent-Replayed: true), 409 while the first still
+  // runs, 422 for the key reused on another request. 5xx and streamed answers are
+  // not kept (the key may be sent again).
+  Response RunOnce(const Entry& route, const Request& req, const auth::Principal& who) const;
   // The JSON answer of an exportable route as the CSV or XLSX file asked for,
   // the export put on the record.
   Response Export(const RouteDoc& doc, const Request& req, const auth::Principal& who,
@@ -177,6 +188,8 @@ class Api {
   RateLimiter* limiter_;
   const Clock& clock_;
   AuditFn audit_;
+  idempotency::IdempotencyStore* idempotency_ = nullptr;
+  mutable std::atomic<uint64_t> begun_{0};  // RunOnce purges every 256th time
   // A deque: the router's handlers point at their entries, which must not move.
   std::deque<Entry> entries_;
 };

@@ -1,10 +1,13 @@
 // Api's guard, step by step: authentication, rate limits read on the Api's clock,
-// query parameters, login. Each refusal comes before the handler runs.
+// query parameters, login. Each refusal comes before the handler runs. Then writes
+// sent with an Idempotency-Key, run once.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <optional>
 
 #include "api/api.h"
+#include "store/contract_fixture.h"
 
 namespace ecohub::api {
 namespace {
@@ -125,6 +128,84 @@ TEST_F(GuardTest, DeferredAnswersGetTheGuardsHeadersWhenTheyCome) {
   EXPECT_EQ(answer->status, 201);
   EXPECT_NE(Header(*answer, "RateLimit-Limit"), "");
   EXPECT_EQ(Header(*answer, "Cache-Control"), "");  // public, not a 200: no caching header
+}
+
+// A write with an Idempotency-Key runs once: a retry gets the first answer, a retry
+// while the first runs is told to wait, one whose first never finished is told so, and
+// a server error is not kept.
+TEST_F(GuardTest, WritesWithAnIdempotencyKeyRunOnce) {
+  std::string dir = store::FreshTestDir("/ecohub_guard_idem_");
+  auto kept = idempotency::OpenSqliteIdempotencyStore(dir);
+  ASSERT_TRUE(kept.ok()) << kept.status().ToString();
+  api_.SetIdempotency(kept->get());
+  Response::Done pending;
+  int status = 201;
+  api_.Add("POST", "/make",
+           {.summary = "Makes something", .tag = "Operations", .login = false, .id = "make"},
+           [&](const Request& req, const auth::Principal&) {
+             ++handled_;
+             if (req.body == "slow")
+               return Response::Defer([&](Response::Done done) { pending = std::move(done); });
+             Response r;
+             r.status = status;
+             r.body = "{\"n\":" + std::to_string(handled_) + "}";
+             r.headers.emplace_back("Location", "/made/" + std::to_string(handled_));
+             return r;
+           });
+  auto post = [&](const std::string& key, const std::string& body) {
+    Request r;
+    r.method = "POST";
+    r.path = "/make";
+    r.body = body;
+    r.idempotency_key = key;
+    r.peer = "127.0.0.1";
+    return router_.Dispatch(r);
+  };
+
+  Response first = post("k-1", "a");
+  Response again = post("k-1", "a");
+  EXPECT_EQ(handled_, 1);
+  EXPECT_EQ(again.status, 201);
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(Header(again, "Location"), "/made/1");
+  EXPECT_EQ(Header(again, "Idempotent-Replayed"), "true");
+  EXPECT_EQ(Header(first, "Idempotent-Replayed"), "");
+  EXPECT_EQ(post("k-1", "b").status, 422);
+  EXPECT_EQ(post(std::string(129, 'k'), "a").status, 400);
+  EXPECT_EQ(post("", "a").status, 201);  // no key: runs each time
+  EXPECT_EQ(handled_, 2);
+
+  // The first request still running, then its node presumed dead, then finished.
+  Response slow = post("k-2", "slow");
+  ASSERT_TRUE(slow.deferred);
+  std::optional<Response> answer;
+  slow.deferred([&](Response a) { answer = std::move(a); });
+  Response wait = post("k-2", "slow");
+  EXPECT_EQ(wait.status, 409);
+  EXPECT_NE(wait.body.find("request-in-progress"), std::string::npos);
+  EXPECT_EQ(Header(wait, "Retry-After"), "1");
+  clock_.Advance(std::chrono::seconds(121));
+  Response lost = post("k-2", "slow");
+  EXPECT_EQ(lost.status, 409);
+  EXPECT_NE(lost.body.find("request-outcome-unknown"), std::string::npos);
+  Response late;
+  late.status = 202;
+  late.body = "{\"late\":true}";
+  pending(std::move(late));
+  ASSERT_TRUE(answer);
+  Response replay = post("k-2", "slow");
+  EXPECT_EQ(replay.status, 202);
+  EXPECT_EQ(replay.body, "{\"late\":true}");
+  EXPECT_EQ(handled_, 3);
+
+  // A server error is not kept: the same key runs again.
+  status = 503;
+  EXPECT_EQ(post("k-3", "a").status, 503);
+  status = 201;
+  EXPECT_EQ(post("k-3", "a").status, 201);
+  EXPECT_EQ(handled_, 5);
+  kept->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -377,6 +377,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     req.authorization = std::string(msg[http::field::authorization]);
     req.accept_encoding = std::string(msg[http::field::accept_encoding]);
     req.if_none_match = std::string(msg[http::field::if_none_match]);
+    req.idempotency_key = std::string(msg["Idempotency-Key"]);
     req.peer = peer_;
     Reply reply{msg.keep_alive(), msg.version(), AcceptsGzip(req.accept_encoding)};
     if (q != std::string_view::npos && !ParseQuery(target.substr(q + 1), &req.query))

@@ -138,6 +138,15 @@ nlohmann::ordered_json Api::OpenApi() const {
     op["tags"] = {e.doc.tag};
     op["operationId"] = e.doc.id;
     op["parameters"] = Parameters(e.pattern, e.doc);
+    if (e.method != "GET" && e.method != "HEAD")
+      op["parameters"].push_back(
+          {{"name", "Idempotency-Key"},
+           {"in", "header"},
+           {"required", false},
+           {"description",
+            "a fresh UUID: sent again with the same request, the request runs once and the "
+            "retry gets the first answer (docs/api.md)"},
+           {"schema", {{"type", "string"}, {"minLength", 1}, {"maxLength", 128}}}});
     if (!e.doc.body.empty()) op["requestBody"] = RequestBody(e.doc.body);
     op["responses"] = Responses(e.doc);
     if (!e.doc.login && e.doc.dataset.empty()) op["security"] = oj::array();

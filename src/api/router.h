@@ -21,6 +21,7 @@ struct Request {
   std::string accept_encoding;  // the Accept-Encoding header, as sent
   std::string peer;             // the client's address ("127.0.0.1"), for rate limits
   std::string if_none_match;    // the If-None-Match header, as sent (static files)
+  std::string idempotency_key;  // the Idempotency-Key header, as sent (Api::RunOnce)
 };
 
 struct Response {

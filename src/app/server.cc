@@ -67,6 +67,9 @@ Status Server::Open() {
   auto samples = OpenSampleStore(options_.store_url, options_.data_dir);
   if (!samples.ok()) return samples.status();
   samples_ = std::move(samples).value();
+  auto once = idempotency::OpenIdempotencyStore(options_.store_url, options_.data_dir);
+  if (!once.ok()) return once.status();
+  idempotency_ = std::move(once).value();
   auto seeded = SeedDemoIfNew();
   if (!seeded.ok()) return seeded.status();
   if (Status s = LoadRegistry(); !s.ok()) return s;
@@ -360,6 +363,7 @@ void Server::WireApi() {
   api_->SetAudit(
       [this](const auth::Principal& who, std::string_view action, std::string_view object,
              const nlohmann::json& detail) { AuditChange(who, action, object, detail); });
+  api_->SetIdempotency(idempotency_.get());
   api::AddAllRoutes(*api_, ctx_);
 }
 

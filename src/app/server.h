@@ -170,6 +170,8 @@ class Server {
   std::unique_ptr<control::CommandStore> commands_;  // commands.db: sent to devices
   std::unique_ptr<declare::DeclarationStore> declarations_;
   std::unique_ptr<samples::SampleStore> samples_;  // samples.db
+  // idempotency.db: the answers of writes sent with an Idempotency-Key.
+  std::unique_ptr<idempotency::IdempotencyStore> idempotency_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
   registry::Registry registry_;
   store::LatestCache latest_;

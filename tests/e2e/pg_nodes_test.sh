@@ -77,6 +77,20 @@ def me(port):
     except urllib.error.HTTPError as e:
         return e.code
 check(me(b) == 200, "a token from node A works on node B (and is now in B's cache)")
+# A client whose answer from node A was lost retries on node B with the same
+# Idempotency-Key: the key is created once, and B answers with A's first answer.
+def create_key(port):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/api-keys",
+                                 data=b'{"name": "retried on another node"}', method="POST",
+                                 headers={"Authorization": "Bearer " + token,
+                                          "Content-Type": "application/json",
+                                          "Idempotency-Key": "9d7c3f0e-retry-on-b"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status, r.read(), r.headers.get("Idempotent-Replayed")
+first, retry = create_key(a), create_key(b)
+check(first[0] == 201 and retry[0] == 201 and retry[1] == first[1] and retry[2] == "true",
+      f"a write retried on node B with its Idempotency-Key gets node A's answer: {retry[0]}, "
+      f"same body {retry[1] == first[1]}, replayed {retry[2]}")
 req = urllib.request.Request(f"http://127.0.0.1:{a}/api/v1/auth/logout", data=b"",
                              headers={"Authorization": "Bearer " + token}, method="POST")
 urllib.request.urlopen(req, timeout=10).read()
