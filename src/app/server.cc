@@ -15,6 +15,7 @@
 #include "app/demo_city.h"
 #include "auth/secrets.h"
 #include "core/threads.h"
+#include "idempotency/sealed_store.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/audit.h"
 #include "store/open_store.h"
@@ -363,6 +364,8 @@ void Server::WireApi() {
   api_->SetAudit(
       [this](const auth::Principal& who, std::string_view action, std::string_view object,
              const nlohmann::json& detail) { AuditChange(who, action, object, detail); });
+  // Kept answers may hold a secret shown once: sealed under the deployment's keys.
+  idempotency_ = idempotency::Sealed(std::move(idempotency_), keys_);
   api_->SetIdempotency(idempotency_.get());
   api::AddAllRoutes(*api_, ctx_);
 }

@@ -2,9 +2,11 @@
 // starts (store/pg/test_backend.h).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "idempotency/idempotency_store.h"
+#include "idempotency/sealed_store.h"
 #include "store/contract_fixture.h"
 #include "store/pg/test_backend.h"
 
@@ -67,6 +69,27 @@ TEST_P(IdempotencyStoreContract, ForgottenAndPurgedKeysMayBeUsedAgain) {
   EXPECT_EQ(*gone, 1);
   EXPECT_EQ(Begin(*store_, "public", "old", "fp", t0).kind, Claim::kNew);
   EXPECT_EQ(Begin(*store_, "public", "again", "fp-other", t0 + 2).kind, Claim::kRunning);
+}
+
+// A kept answer (here a new key's secret) lies sealed in the record, and comes back
+// in clear.
+TEST(SealedIdempotencyStore, KeepsAnswersSealed) {
+  std::string dir = store::FreshTestDir("/ecohub_idem_sealed_");
+  auto keys = crypto::KeyRing::Parse("k1:" + std::string(64, 'a'), "test");
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  auto sealed = Sealed(OpenSqlite(dir), std::make_shared<const crypto::KeyRing>(*keys));
+  KeptAnswer a{201, "application/json", R"({"id":3,"secret":"ehk_s3cr3t"})", "[]"};
+  ASSERT_EQ(Begin(*sealed, "user:1", "k", "fp", 100).kind, Claim::kNew);
+  ASSERT_TRUE(sealed->Finish("user:1", "k", a).ok());
+  Claim back = Begin(*sealed, "user:1", "k", "fp", 101);
+  ASSERT_EQ(back.kind, Claim::kDone);
+  EXPECT_EQ(back.answer, a);
+  sealed.reset();
+  Claim raw = Begin(*OpenSqlite(dir), "user:1", "k", "fp", 102);
+  ASSERT_EQ(raw.kind, Claim::kDone);
+  EXPECT_TRUE(raw.answer.body.starts_with("$sm4$k1$")) << raw.answer.body;
+  EXPECT_EQ(raw.answer.body.find("ehk_s3cr3t"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(
