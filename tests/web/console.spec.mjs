@@ -76,8 +76,16 @@ test('console: a login through the form lands each role on its first page with e
       await page.waitForURL(`**/console/${menu[0]}`, { timeout: READY });
     }
     ctx.assertClean(page);
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem('ecohub.session')).token);
     await page.click('[data-test=logout]');
     await page.waitForURL('**/login', { timeout: READY });
+    // The session ends in the browser at once, and on the server: the token is refused.
+    let status = 200;
+    for (let i = 0; i < 50 && status === 200; i++) {
+      status = (await ctx.api('/api/v1/me', { token })).status;
+      if (status === 200) await page.waitForTimeout(100);
+    }
+    assert.equal(status, 401, `${key}'s token after logging out`);
   }
 });
 
