@@ -38,23 +38,45 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
+// Requests on their way, so that logging out can cancel them: one answered after the
+// token is revoked would otherwise come back 401 and end the session a second time.
+const inFlight = new Set();
+
+export function cancelPending() {
+  for (const r of inFlight) r.abort();
+  inFlight.clear();
+}
+
 // `raw` sends bytes (a File or Blob) as they are, as `rawType`; `answers`
 // lists statuses besides 2xx whose body is an answer rather than an error.
+// A request cancelled by cancelPending never settles: the page that asked is leaving.
 async function request(method, path, { params, body, raw, rawType, answers = [] } = {}) {
-  const init = { method, headers: headers(body ? { 'Content-Type': 'application/json' } : raw ? { 'Content-Type': rawType } : {}) };
+  const control = new AbortController();
+  const init = { method, signal: control.signal, headers: headers(body ? { 'Content-Type': 'application/json' } : raw ? { 'Content-Type': rawType } : {}) };
   if (body !== undefined) init.body = JSON.stringify(body);
   if (raw !== undefined) init.body = raw;
-  const res = await fetch(`/api/v1${path}${query(params)}`, init);
-  if (res.status === 204) return settle(204, null, answers);
-  const type = res.headers.get('Content-Type') || '';
-  const data = type.includes('json') ? await res.json() : await res.text();
-  return settle(res.status, data, answers);
+  const sentWith = session.token;
+  inFlight.add(control);
+  try {
+    const res = await fetch(`/api/v1${path}${query(params)}`, init);
+    if (res.status === 204) return settle(204, null, answers, sentWith);
+    const type = res.headers.get('Content-Type') || '';
+    const data = type.includes('json') ? await res.json() : await res.text();
+    return settle(res.status, data, answers, sentWith);
+  } catch (e) {
+    if (control.signal.aborted) return new Promise(() => {});
+    throw e;
+  } finally {
+    inFlight.delete(control);
+  }
 }
 
 // What an answer means to the page: its body, or an ApiError thrown; a 401 ends the
 // session, a 403 "change your password first" restricts it.
-function settle(status, data, answers) {
-  if (status === 401 && session.token) {
+// A 401 for a token the session no longer holds (logged out, or in again as someone
+// else meanwhile) leaves the session alone.
+function settle(status, data, answers, sentWith = session.token) {
+  if (status === 401 && session.token && session.token === sentWith) {
     // The token expired or was revoked: start again at the login page.
     clearSession();
     if (!location.pathname.startsWith('/login')) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
@@ -86,6 +108,8 @@ export function upload(path, params, file, { type = file.type || 'application/oc
   if (!onProgress) return request('POST', path, { params, raw: file, rawType: type, answers });
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    inFlight.add(xhr);
+    xhr.onloadend = () => inFlight.delete(xhr);
     xhr.open('POST', `/api/v1${path}${query(params)}`);
     for (const [k, v] of Object.entries(headers({ 'Content-Type': type }))) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
