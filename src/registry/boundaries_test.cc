@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 namespace ecohub::registry {
@@ -116,7 +115,6 @@ TEST(Boundaries, BadFeaturesAreNamedAndNothingIsPlanned) {
   EXPECT_FALSE(IsAreaCode("11000a"));
 }
 
-
 District Placed(int64_t id, json geometry, bool active = true) {
   District d;
   d.id = id;
@@ -139,12 +137,12 @@ TEST(DistrictLocator, FindsTheDistrictCoveringAPoint) {
     double lon, lat;
     int64_t want;
   } cases[] = {
-      {108.5, 34.5, 7},  {109.5, 34.5, 3},   // inside each square
-      {109.0, 34.5, 3},                      // on the shared side: the lower id
-      {108.0, 34.0, 7},                      // on a corner: the boundary counts
-      {110.5, 34.5, 0},  {107.5, 34.5, 0},   // outside both (the disabled one is ignored)
-      {120.2, 30.5, 11},                     // inside the repaired bowtie's left lobe
-      {std::nan(""), 34.5, 0},               // not a number
+      {108.5, 34.5, 7},        {109.5, 34.5, 3},  // inside each square
+      {109.0, 34.5, 3},                           // on the shared side: the lower id
+      {108.0, 34.0, 7},                           // on a corner: the boundary counts
+      {110.5, 34.5, 0},        {107.5, 34.5, 0},  // outside both (the disabled one is ignored)
+      {120.2, 30.5, 11},                          // inside the repaired bowtie's left lobe
+      {std::nan(""), 34.5, 0},                    // not a number
   };
   for (const Case& c : cases) EXPECT_EQ(where.Find(c.lon, c.lat), c.want) << c.lon << "," << c.lat;
 }
