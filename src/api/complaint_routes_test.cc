@@ -266,6 +266,8 @@ TEST_F(ComplaintRoutesTest, StaffHandleTheirDistrictsComplaintsToTheRatingAndOne
   for (const auto& e : detail["timeline"]) steps.push_back(e["event"]);
   EXPECT_EQ(steps,
             (std::vector<std::string>{"submit", "accept", "reply", "rate", "reopen", "reply"}));
+  EXPECT_EQ(detail["timeline"][0]["actor_name"], "公众");
+  EXPECT_EQ(detail["timeline"][1]["actor_name"], "staff_a");
 }
 
 TEST_F(ComplaintRoutesTest, ADuplicateIsFoundNearAndMergedIntoTheFirst) {
