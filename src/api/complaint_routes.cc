@@ -458,6 +458,7 @@ std::vector<Complaint> Duplicates(const ApiContext& ctx, const Complaint& c, con
 // already looked up. null when the account is gone.
 json ActorName(const ApiContext& ctx, const std::string& actor, std::map<std::string, json>* seen) {
   if (actor == "public") return "公众";
+  if (!actor.starts_with("user:")) return actor;  // "demo", "cli"
   auto [it, fresh] = seen->try_emplace(actor, nullptr);
   int64_t id = 0;
   if (fresh && ctx.accounts && actor.starts_with("user:") && ParseId(actor.substr(5), &id))
@@ -705,8 +706,13 @@ Response ComplaintStats(const ApiContext& ctx, const Request& req, const Princip
         n.status == ComplaintStatus::kMerged)
       s.closed += n.count;
   }
+  // Months in order; districts and categories with the most complaints first.
+  std::vector<std::pair<std::string, Sum>> rows(sums.begin(), sums.end());
+  if (by != "month")
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.second.total > b.second.total; });
   ordered_json items = ordered_json::array();
-  for (const auto& [key, s] : sums)
+  for (const auto& [key, s] : rows)
     items.push_back({{"key", key},
                      {"name", s.name},
                      {"total", s.total},
