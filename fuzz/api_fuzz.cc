@@ -10,7 +10,9 @@
 //   4  ParseMapping of the JSON before the first NUL, then ReadValues of the rest by
 //      it (TOML mappings are only read from the operator's own files, never from a
 //      request: Debian's toml++ 3 asserts on some malformed keys, found here);
-//   2, 5-7 ParseBody against one of a few documented field lists (strings, integers,
+//   5  CleanPhotoBytes (a complaint's photo, casework/photo.h): what it keeps is a
+//      JPEG or PNG no larger than what came in, and cleaning it again changes nothing;
+//   2, 6, 7 ParseBody against one of a few documented field lists (strings, integers,
 //      numbers, booleans, times, arrays, objects, required fields; chosen by the
 //      first byte), and DatasetFromJson on whatever JSON parses; a dataset read
 //      must survive DatasetToJson -> DatasetFromJson unchanged.
@@ -27,6 +29,7 @@
 #include "api/params.h"
 #include "api/router.h"
 #include "auth/catalog.h"
+#include "casework/photo.h"
 #include "ingest/readings_file.h"
 
 namespace {
@@ -192,6 +195,15 @@ void FuzzMapping(std::string_view in) {
   if (auto f = ecohub::ingest::ReadValues(in.substr(nul + 1), &*m, 2000); f.ok()) CheckValues(*f);
 }
 
+void FuzzPhoto(std::string_view in) {
+  auto clean = ecohub::casework::CleanPhotoBytes(in);
+  if (!clean.ok()) return;
+  if (clean->bytes.size() > in.size()) __builtin_trap();
+  auto again = ecohub::casework::CleanPhotoBytes(clean->bytes);
+  if (!again.ok() || again->bytes != clean->bytes || again->media_type != clean->media_type)
+    __builtin_trap();
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view in(reinterpret_cast<const char*>(data) + 1, size - 1);
@@ -207,6 +219,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 4:
       FuzzMapping(in);
+      break;
+    case 5:
+      FuzzPhoto(in);
       break;
     default:
       FuzzBody(static_cast<uint8_t>(data[0] / 8), in);

@@ -43,7 +43,7 @@ API_SRCS=("$ROOT/fuzz/api_fuzz.cc" "$SRC"/api/{router,params,api,export,run_once
           "$SRC"/auth/{login_guard,password_workers,password_rules,totp}.cc
           "$SRC"/crypto/{sm,keyring,sealer}.cc
           "$SRC"/store/sqlite/db.cc "$SRC"/store/pg/{db,lease}.cc
-          "$SRC"/ingest/{readings_file,readings_mapping,units}.cc
+          "$SRC"/ingest/{readings_file,readings_mapping,units}.cc "$SRC"/casework/photo.cc
           "$SRC"/core/{status,time,clock,escape,reading,factors,table}.cc)
 PQ_CFLAGS=$(pkg-config --cflags libpq 2>/dev/null || echo "-I/usr/include/postgresql")
 PQ_LIBS=$(pkg-config --libs libpq 2>/dev/null || echo "-lpq")
@@ -131,6 +131,10 @@ seeds = [
     b"\x03[{\"site\":\"A\",\"factor\":\"a34004\",\"period\":\"hour\",\"time\":\"2026-03-01 08:00\",\"value\":35.7}]",
     b"\x04{\"shape\":\"wide\",\"site\":\"S\",\"period\":\"day\",\"factors\":{\"v\":\"w01018\"}}\x00time,v\n2026-03-01,12.5\n",
     b"\x04{\"columns\":{\"value\":\"v\"}}\x00site,factor,period,time,v\nS,a34004,minute,2026-03-01 08:01,1\n",
+    b"\x05\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    b"\xff\xe1\x00\x0bExif\x00\x00GPS\xff\xfe\x00\x04hi\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x12\xff\xd9",
+    b"\x05\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR" + bytes(13) + bytes(4)
+    + b"\x00\x00\x00\x02tEXtab" + bytes(4) + b"\x00\x00\x00\x00IEND" + bytes(4),
 ]
 for s in seeds:
     open(os.path.join(sys.argv[1], hashlib.sha1(s).hexdigest()), "wb").write(s)

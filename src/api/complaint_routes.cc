@@ -14,6 +14,7 @@
 #include "api/route_util.h"
 #include "api/routes.h"
 #include "casework/complaint_store.h"
+#include "casework/photo.h"
 #include "crypto/sealer.h"
 #include "crypto/sm.h"
 #include "registry/boundaries.h"
@@ -256,6 +257,12 @@ Result<casework::Submission> ReadSubmission(const Request& req) {
   return s;
 }
 
+// Photos come with the submission: up to kMaxPhotos, within a day of it, while open.
+bool MayAddPhoto(const Complaint& c, size_t count, UnixSeconds now) {
+  return count < static_cast<size_t>(casework::kMaxPhotos) && casework::IsOpen(c.status) &&
+         now - c.submitted_at <= casework::kDaySeconds;
+}
+
 Response Refused429(double retry_after) {
   Response r = Problem(429, "rate-limited", "Too many complaints from here",
                        "try again later, or call 12369; see Retry-After");
@@ -335,7 +342,49 @@ Result<Complaint> ByCode(const ApiContext& ctx, const Request& req) {
 Response PublicAnswer(const ApiContext& ctx, const Complaint& c, UnixSeconds now) {
   auto events = ctx.complaints->Events(c.id);
   if (!events.ok()) return StoreError(events.status());
-  Response r = JsonResponse(PublicJson(c, *events, *ctx.sites->Get(), now));
+  auto photos = ctx.complaints->Photos(c.id);
+  if (!photos.ok()) return StoreError(photos.status());
+  ordered_json j = PublicJson(c, *events, *ctx.sites->Get(), now);
+  j["photos"] = photos->size();
+  j["can_add_photos"] = MayAddPhoto(c, photos->size(), now);
+  Response r = JsonResponse(j);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// POST /public/complaints/{code}/photos: a JPEG or PNG as the body, its metadata taken
+// out (casework/photo.h), while the complaint is new. Not counted against the
+// submission limit: four per complaint at most, and a complaint is limited already.
+Response AddPhoto(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  UnixSeconds now = ctx.clock->WallSeconds();
+  auto c = ByCode(ctx, req);
+  if (!c.ok()) return FromStatus(c.status());
+  auto photos = ctx.complaints->Photos(c->id);
+  if (!photos.ok()) return StoreError(photos.status());
+  if (!MayAddPhoto(*c, photos->size(), now))
+    return Problem(409, "not-allowed", "No more photos can be added",
+                   "up to 4, within a day of submitting, while it is open");
+  auto clean = casework::CleanPhotoBytes(req.body);
+  if (!clean.ok()) {
+    spdlog::info("photo for complaint {} from {} refused: {}", c->id, req.peer,
+                 clean.status().message());
+    return Problem(400, "bad-photo", "The photo cannot be kept", clean.status().message());
+  }
+  auto ord =
+      ctx.complaints->AddPhoto(c->id, clean->media_type, clean->bytes, now, casework::kMaxPhotos);
+  if (ord.status().code() == Code::kConflict)
+    return Problem(409, "not-allowed", "No more photos can be added", ord.status().message());
+  if (!ord.ok()) return StoreError(ord.status());
+  Audit(ctx, who, "complaints.photo", "complaint:" + std::to_string(c->id),
+        {{"photo", *ord},
+         {"media_type", clean->media_type},
+         {"bytes", clean->bytes.size()},
+         {"removed_bytes", req.body.size() - clean->bytes.size()}});
+  Response r = JsonResponse(
+      ordered_json{
+          {"photo", *ord}, {"media_type", clean->media_type}, {"size", clean->bytes.size()}},
+      201);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
@@ -435,6 +484,24 @@ Result<Complaint> Reach(const ApiContext& ctx, const Request& req, const Princip
   return c;
 }
 
+// GET /complaints/{id}/photos/{n}: the picture itself, for those who read the complaint.
+Response GetPhoto(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  Response problem;
+  auto c = Reach(ctx, req, who, Action::kRead, &problem);
+  if (!c.ok()) return problem;
+  int64_t n = 0;
+  auto it = req.params.find("n");
+  if (it == req.params.end() || !ParseId(it->second, &n) || n > casework::kMaxPhotos)
+    return Problem(404, "not-found", "No such photo");
+  auto photo = ctx.complaints->Photo(c->id, static_cast<int>(n));
+  if (!photo.ok()) return FromStatus(photo.status());
+  Response r;
+  r.content_type = photo->media_type;
+  r.body = std::move(photo->bytes);
+  return r;
+}
+
 // Near a located complaint (its box of kDuplicateMetres), the open ones of its
 // category submitted within kDuplicateSeconds of it.
 std::vector<Complaint> Duplicates(const ApiContext& ctx, const Complaint& c, const Principal& who,
@@ -487,6 +554,17 @@ Response ComplaintDetail(const ApiContext& ctx, const Complaint& c, const Princi
   ordered_json dups = ordered_json::array();
   for (const auto& d : Duplicates(ctx, c, who, now)) dups.push_back(StaffJson(ctx, d, *snap, now));
   j["duplicates"] = std::move(dups);
+  auto photos = ctx.complaints->Photos(c.id);
+  if (!photos.ok()) return StoreError(photos.status());
+  ordered_json pics = ordered_json::array();
+  for (const auto& p : *photos)
+    pics.push_back({{"n", p.ord},
+                    {"media_type", p.media_type},
+                    {"size", p.size},
+                    {"time", FormatRfc3339Beijing(p.at)},
+                    {"url", "/api/v1/complaints/" + std::to_string(c.id) + "/photos/" +
+                                std::to_string(p.ord)}});
+  j["photos"] = std::move(pics);
   return JsonResponse(j);
 }
 
@@ -771,6 +849,15 @@ void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
                        "event_name, text}], reply, rating, can_rate, can_reopen}",
            .id = "trackComplaint"},
           Bind(ctx, TrackComplaint));
+  api.Add("POST", "/api/v1/public/complaints/{code}/photos",
+          {.summary = "Add a photo to a new complaint: a JPEG or PNG of at most 1 MB as the "
+                      "request body; its metadata (EXIF with the place, text) is removed before "
+                      "it is kept. Up to 4, within a day of submitting",
+           .tag = "Public",
+           .login = false,
+           .response = "201 {photo, media_type, size}; 400 bad-photo saying why; 409 not-allowed",
+           .id = "addComplaintPhoto"},
+          Bind(ctx, AddPhoto));
   api.Add("POST", "/api/v1/public/complaints/{code}/rating",
           {.summary = "The complainant rates the reply (once); this closes the complaint",
            .tag = "Public",
@@ -822,6 +909,13 @@ void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
                        "timeline[{time, event, event_name, actor, text, public}], duplicates[]}",
            .id = "getComplaint"},
           Bind(ctx, GetComplaint));
+  api.Add("GET", "/api/v1/complaints/{id}/photos/{n}",
+          {.summary = "A photo of a complaint (image/jpeg or image/png), as kept",
+           .tag = "Casework",
+           .response = "the picture",
+           .id = "getComplaintPhoto",
+           .media_type = "image/jpeg"},
+          Bind(ctx, GetPhoto));
   api.Add("GET", "/api/v1/complaints/{id}/contact",
           {.summary = "The complainant's phone in clear, for those handling the complaint; "
                       "every read is on the audit record",

@@ -326,6 +326,56 @@ TEST_F(ComplaintRoutesTest, OneAddressIsLimitedAndOthersAreNot) {
   EXPECT_EQ(Submit(Smoke(), "10.9.9.9").status, 201);
 }
 
+// A JPEG as a phone writes it: JFIF, EXIF with the place, a scan.
+std::string PhoneJpeg() {
+  auto segment = [](unsigned char marker, std::string body) {
+    size_t n = body.size() + 2;
+    return std::string{'\xFF', static_cast<char>(marker), static_cast<char>(n >> 8),
+                       static_cast<char>(n & 0xFF)} +
+           body;
+  };
+  return "\xFF\xD8" + segment(0xE0, std::string("JFIF\0\x01\x01\0\0\x01\0\x01\0\0", 14)) +
+         segment(0xE1, std::string("Exif\0\0GPS 34.6N 108.3E", 23)) +
+         segment(0xDA, std::string("\x01\x01\0\0\x3F\0", 6)) + "\x12\x34\xFF\xD9";
+}
+
+TEST_F(ComplaintRoutesTest, PhotosArriveWithoutTheirPlaceAndOnlyWhileNew) {
+  std::string code = Filed(Smoke());
+  auto post = [&](std::string bytes) {
+    Request r;
+    r.method = "POST";
+    r.path = "/api/v1/public/complaints/" + code + "/photos";
+    r.peer = "10.0.3.1";
+    r.body = std::move(bytes);
+    return router_.Dispatch(r);
+  };
+  Response r = post(PhoneJpeg());
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json::parse(r.body)["photo"], 1);
+  EXPECT_EQ(post("GIF89a not a picture we keep").status, 400);
+  EXPECT_EQ(Track(code)["photos"], 1);
+  int64_t id = IdOf(code);
+  Response pic = Call("GET", "/api/v1/complaints/" + std::to_string(id) + "/photos/1", staff_a_);
+  ASSERT_EQ(pic.status, 200);
+  EXPECT_EQ(pic.content_type, "image/jpeg");
+  EXPECT_EQ(pic.body.find("Exif"), std::string::npos);
+  EXPECT_EQ(pic.body.find("GPS"), std::string::npos);
+  EXPECT_NE(pic.body.find("JFIF"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/api/v1/complaints/" + std::to_string(id) + "/photos/1", staff_b_).status,
+            403);
+  EXPECT_EQ(Call("GET", "/api/v1/complaints/" + std::to_string(id) + "/photos/2", staff_a_).status,
+            404);
+  json detail = json::parse(Call("GET", "/api/v1/complaints/" + std::to_string(id), staff_a_).body);
+  ASSERT_EQ(detail["photos"].size(), 1u);
+  EXPECT_EQ(detail["photos"][0]["url"], "/api/v1/complaints/" + std::to_string(id) + "/photos/1");
+  for (int i = 2; i <= 4; ++i) EXPECT_EQ(post(PhoneJpeg()).status, 201) << i;
+  EXPECT_EQ(post(PhoneJpeg()).status, 409);  // four at most
+  std::string later = Filed(Smoke());
+  clock_.SetWallSeconds(kNow + 86400 + 1);
+  code = later;
+  EXPECT_EQ(post(PhoneJpeg()).status, 409);  // a day after submitting
+}
+
 TEST_F(ComplaintRoutesTest, ThePhoneIsNeverInClearInTheDatabaseFile) {
   Filed(Smoke());
   complaints_.reset();  // closes casework.db, so that everything is in the file

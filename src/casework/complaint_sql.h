@@ -51,6 +51,16 @@ inline constexpr const char* kCounts =
     "('submitted', 'accepted', 'dispatched') AND deadline <= $1 THEN 1 ELSE 0 END) "
     "FROM complaints WHERE submitted_at >= $2 AND submitted_at < $3 "
     "GROUP BY district_id, category, month, status ORDER BY district_id, category, month, status";
+inline constexpr const char* kPhotoCount =
+    "SELECT COUNT(*) FROM complaint_photos WHERE complaint_id = $1";
+inline constexpr const char* kInsertPhoto =
+    "INSERT INTO complaint_photos (complaint_id, ord, media_type, size, at, bytes) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+inline constexpr const char* kPhotos =
+    "SELECT ord, media_type, size, at FROM complaint_photos WHERE complaint_id = $1 ORDER BY ord";
+inline constexpr const char* kPhoto =
+    "SELECT ord, media_type, size, at, bytes FROM complaint_photos WHERE complaint_id = $1 "
+    "AND ord = $2";
 #undef COMPLAINT_COLUMNS
 
 // A complaint from a row of COMPLAINT_COLUMNS, read through an accessor with
@@ -119,6 +129,17 @@ auto WithListValues(const ComplaintFilter& f, F&& fn) {
             f.status ? std::string(StatusCode(*f.status)) : std::string(), f.category,
             f.district_id.value_or(-1), f.overdue_at, f.from, f.to,
             static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
+}
+
+// A photo from a row of kPhotos (and its bytes, the fifth column, when `bytes`).
+template <typename Row>
+ComplaintPhoto ReadPhoto(const Row& r) {
+  return {static_cast<int>(r.Int(0)), r.Text(1), r.Int(2), r.Int(3), {}};
+}
+
+inline Status PhotosFull(int64_t id, int max) {
+  return Status(Code::kConflict, "complaint " + std::to_string(id) + " has " +
+                                     std::to_string(max) + " photos already");
 }
 
 inline std::string ConflictMessage(int64_t id) {

@@ -48,6 +48,15 @@ struct ComplaintCount {
   int64_t count = 0, overdue = 0;
 };
 
+// A photo sent with a complaint (photo.h: cleaned before it is kept).
+struct ComplaintPhoto {
+  int ord = 0;  // 1, 2... in the order sent
+  std::string media_type;
+  int64_t size = 0;
+  UnixSeconds at = 0;
+  std::string bytes;  // empty unless asked for
+};
+
 class ComplaintStore {
  public:
   virtual ~ComplaintStore() = default;
@@ -72,6 +81,15 @@ class ComplaintStore {
   // status; overdue as of `now`.
   virtual Result<std::vector<ComplaintCount>> Counts(UnixSeconds from, UnixSeconds to,
                                                      UnixSeconds now) = 0;
+
+  // Keeps a photo of complaint `id` as its next one; its number. kConflict when the
+  // complaint has `max` already.
+  virtual Result<int> AddPhoto(int64_t id, const std::string& media_type, const std::string& bytes,
+                               UnixSeconds at, int max) = 0;
+  // The complaint's photos in order, without their bytes.
+  virtual Result<std::vector<ComplaintPhoto>> Photos(int64_t id) = 0;
+  // One photo with its bytes; kNotFound when there is none of that number.
+  virtual Result<ComplaintPhoto> Photo(int64_t id, int ord) = 0;
 
   // For `ecohub db migrate`, as the other modules' stores.
   virtual Result<std::vector<TableRows>> ExportTables() = 0;

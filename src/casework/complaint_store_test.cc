@@ -207,6 +207,32 @@ TEST_P(ComplaintStoreContract, CountsGroupByDistrictCategoryMonthAndStatus) {
   EXPECT_EQ((*counts)[1].overdue, 0);
 }
 
+TEST_P(ComplaintStoreContract, PhotosKeepTheirBytesInOrderUpToTheMax) {
+  auto c = store_->Add(Smoke("PH0T0S000001", 3, kT0), Submitted(kT0));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  std::string jpeg("\xFF\xD8\xFF\0\x01\\x00'\"", 9);
+  std::string png = "\x89PNG\r\n\x1A\n" + std::string(300, '\0');
+  auto first = store_->AddPhoto(c->id, "image/jpeg", jpeg, kT0 + 1, 2);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, 1);
+  EXPECT_EQ(*store_->AddPhoto(c->id, "image/png", png, kT0 + 2, 2), 2);
+  EXPECT_EQ(store_->AddPhoto(c->id, "image/png", png, kT0 + 3, 2).status().code(), Code::kConflict);
+  Restart();
+  auto list = store_->Photos(c->id);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].media_type, "image/jpeg");
+  EXPECT_EQ((*list)[1].size, static_cast<int64_t>(png.size()));
+  EXPECT_TRUE((*list)[1].bytes.empty());
+  auto one = store_->Photo(c->id, 1);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->bytes, jpeg);
+  EXPECT_EQ(one->at, kT0 + 1);
+  EXPECT_EQ(store_->Photo(c->id, 2)->bytes, png);
+  EXPECT_EQ(store_->Photo(c->id, 3).status().code(), Code::kNotFound);
+  EXPECT_TRUE(store_->Photos(c->id + 1)->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ComplaintStoreContract,
                          testing::Values(Backend{"sqlite", OpenSqlite},
                                          store::pg::PostgresBackend<ComplaintStore>(OpenPostgres)),

@@ -32,6 +32,13 @@ CREATE TABLE complaint_events (
   at BIGINT NOT NULL, step TEXT NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX complaint_events_of ON complaint_events (complaint_id, id);
 )sql",
+    // 2: their photos.
+    R"sql(
+CREATE TABLE complaint_photos (
+  complaint_id BIGINT NOT NULL, ord INTEGER NOT NULL, media_type TEXT NOT NULL,
+  size BIGINT NOT NULL, at BIGINT NOT NULL, bytes BYTEA NOT NULL,
+  PRIMARY KEY (complaint_id, ord));
+)sql",
 };
 
 // Row `i` of a result as the readers of complaint_sql.h take it.
@@ -46,6 +53,7 @@ struct RowAt {
 Complaint ReadRow(const Rows& q, int i) { return sql::ReadComplaint(RowAt{q, i}); }
 ComplaintEvent ReadEventRow(const Rows& q, int i) { return sql::ReadEvent(RowAt{q, i}); }
 ComplaintCount ReadCountRow(const Rows& q, int i) { return sql::ReadCount(RowAt{q, i}); }
+ComplaintPhoto ReadPhotoRow(const Rows& q, int i) { return sql::ReadPhoto(RowAt{q, i}); }
 
 Status AddEvent(Conn& db, int64_t id, const ComplaintEvent& e) {
   auto r = db.Query(sql::kInsertEvent, "record complaint step", id, e.at,
@@ -116,6 +124,42 @@ class PgComplaintStore final : public ComplaintStore {
     auto db = pool_->Get();
     if (!db.ok()) return db.status();
     return store::pg::Read(**db, sql::kCounts, "count complaints", ReadCountRow, now, from, to);
+  }
+
+  Result<int> AddPhoto(int64_t id, const std::string& media_type, const std::string& bytes,
+                       UnixSeconds at, int max) override {
+    auto ord = store::pg::WriteOnceReturning(
+        *pool_, "keep photo", [&](Conn& db) -> Result<std::string> {
+          auto n = db.Query(sql::kPhotoCount, "count photos", id);
+          if (!n.ok()) return n.status();
+          int64_t count = n->Int(0, 0);
+          if (count >= max) return sql::PhotosFull(id, max);
+          auto r = db.Query(sql::kInsertPhoto, "keep photo", id, count + 1, media_type,
+                            static_cast<int64_t>(bytes.size()), at, store::pg::Bytes{bytes});
+          if (!r.ok()) return r.status();
+          return std::to_string(count + 1);
+        });
+    if (!ord.ok()) return ord.status();
+    return std::stoi(*ord);
+  }
+
+  Result<std::vector<ComplaintPhoto>> Photos(int64_t id) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::Read(**db, sql::kPhotos, "complaint photos", ReadPhotoRow, id);
+  }
+
+  Result<ComplaintPhoto> Photo(int64_t id, int ord) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::ReadOne(
+        **db, sql::kPhoto, "no such photo",
+        [](const Rows& q, int i) {
+          ComplaintPhoto p = sql::ReadPhoto(RowAt{q, i});
+          p.bytes = q.Bytea(i, 4);
+          return p;
+        },
+        id, static_cast<int64_t>(ord));
   }
 
   Result<std::vector<TableRows>> ExportTables() override {

@@ -33,11 +33,20 @@ CREATE TABLE IF NOT EXISTS complaint_events (
   step TEXT NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS complaint_events_of ON complaint_events (complaint_id, id);
 )sql",
+    // 2: their photos.
+    R"sql(
+CREATE TABLE IF NOT EXISTS complaint_photos (
+  complaint_id INTEGER NOT NULL, ord INTEGER NOT NULL, media_type TEXT NOT NULL,
+  size INTEGER NOT NULL, at INTEGER NOT NULL, bytes BLOB NOT NULL,
+  PRIMARY KEY (complaint_id, ord));
+)sql",
 };
 
 Complaint ReadRow(const Stmt& q) { return sql::ReadComplaint(q); }
 ComplaintEvent ReadEventRow(const Stmt& q) { return sql::ReadEvent(q); }
 ComplaintCount ReadCountRow(const Stmt& q) { return sql::ReadCount(q); }
+ComplaintPhoto ReadPhotoRow(const Stmt& q) { return sql::ReadPhoto(q); }
+int64_t ReadInt(const Stmt& q) { return q.Int(0); }
 
 class SqliteComplaintStore final : public ComplaintStore {
  public:
@@ -109,9 +118,50 @@ class SqliteComplaintStore final : public ComplaintStore {
     return db_->Query(sql::kCounts, "count complaints", ReadCountRow, now, from, to);
   }
 
+  Result<int> AddPhoto(int64_t id, const std::string& media_type, const std::string& bytes,
+                       UnixSeconds at, int max) override {
+    std::lock_guard lock(db_->mu());
+    int ord = 0;
+    Status s = db_->InTransaction([&]() -> Status {
+      auto n = db_->QueryOne(sql::kPhotoCount, "count photos", ReadInt, id);
+      if (!n.ok()) return n.status();
+      if (*n >= max) return sql::PhotosFull(id, max);
+      ord = static_cast<int>(*n) + 1;
+      store::sqlite::Stmt& q = db_->Cached(sql::kInsertPhoto);
+      q.Bind(1, id)
+          .Bind(2, static_cast<int64_t>(ord))
+          .Bind(3, media_type)
+          .Bind(4, static_cast<int64_t>(bytes.size()))
+          .Bind(5, at)
+          .BindBlob(6, bytes);
+      store::sqlite::StepResult rc = q.Step();
+      q.Reset();
+      return rc == store::sqlite::kDone ? Status::Ok() : db_->Error("keep photo");
+    });
+    if (!s.ok()) return s;
+    return ord;
+  }
+
+  Result<std::vector<ComplaintPhoto>> Photos(int64_t id) override {
+    std::lock_guard lock(db_->mu());
+    return db_->Query(sql::kPhotos, "complaint photos", ReadPhotoRow, id);
+  }
+
+  Result<ComplaintPhoto> Photo(int64_t id, int ord) override {
+    std::lock_guard lock(db_->mu());
+    return db_->QueryOne(
+        sql::kPhoto, "no such photo",
+        [](const Stmt& q) {
+          ComplaintPhoto p = sql::ReadPhoto(q);
+          p.bytes = q.Text(4);
+          return p;
+        },
+        id, static_cast<int64_t>(ord));
+  }
+
   Result<std::vector<TableRows>> ExportTables() override {
     std::lock_guard lock(db_->mu());
-    constexpr const char* kTables[] = {"complaints", "complaint_events"};
+    constexpr const char* kTables[] = {"complaints", "complaint_events", "complaint_photos"};
     return store::sqlite::ReadTables(*db_, kTables);
   }
   Status ImportTables(const std::vector<TableRows>&) override {

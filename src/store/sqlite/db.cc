@@ -61,6 +61,7 @@ std::string Stmt::Text(int c) const {
 
 int Stmt::Columns() const { return sqlite3_column_count(s_); }
 bool Stmt::IsReal(int c) const { return sqlite3_column_type(s_, c) == SQLITE_FLOAT; }
+bool Stmt::IsBlob(int c) const { return sqlite3_column_type(s_, c) == SQLITE_BLOB; }
 std::string Stmt::ColumnName(int c) const {
   const char* n = sqlite3_column_name(s_, c);
   return n ? n : "";
@@ -220,6 +221,12 @@ Result<TableRows> ReadTable(Db& db, const std::string& table) {
     for (int c = 0; c < q.Columns(); ++c) {
       if (q.Null(c)) {
         row.emplace_back();
+      } else if (q.IsBlob(c)) {
+        // As PostgreSQL reads bytea: \x and two hex digits a byte.
+        static constexpr char kHex[] = "0123456789abcdef";
+        std::string bytes = q.Text(c), hex = "\\x";
+        for (unsigned char b : bytes) hex += {kHex[b >> 4], kHex[b & 15]};
+        row.emplace_back(std::move(hex));
       } else if (q.IsReal(c)) {
         char buf[32];  // 17 significant digits: the same double on the other side
         std::snprintf(buf, sizeof buf, "%.17g", q.Real(c));

@@ -85,6 +85,7 @@ class Stmt {
   int Columns() const;
   std::string ColumnName(int c) const;
   bool IsReal(int c) const;  // the value in column c is floating point
+  bool IsBlob(int c) const;  // ... is a BLOB
 
  private:
   template <typename T>
@@ -269,8 +270,8 @@ class ReadPool {
 };
 
 // Every row of `table` in rowid order, as text (TableRows): for copying a module's
-// tables into another kind of store. Under the caller's lock, if the Db has users on
-// other threads.
+// tables into another kind of store (a BLOB as PostgreSQL's bytea text, \x and hex).
+// Under the caller's lock, if the Db has users on other threads.
 Result<TableRows> ReadTable(Db& db, const std::string& table);
 // ReadTable of each of `tables`, in that order.
 Result<std::vector<TableRows>> ReadTables(Db& db, std::span<const char* const> tables);
