@@ -39,6 +39,12 @@ export function normalizeCode(s) {
     .replace(/[\s-]+/g, '');
 }
 
+// "7KQ2-M9XD-4HWT": a 12-character code in fours, easier to read out on the phone.
+export function groupCode(code) {
+  const c = normalizeCode(code);
+  return c.length === 12 ? `${c.slice(0, 4)}-${c.slice(4, 8)}-${c.slice(8)}` : c;
+}
+
 // Beijing wall time now as a datetime-local value (YYYY-MM-DDTHH:MM).
 export function beijingLocalNow(ms = Date.now()) {
   return new Date(ms + 8 * 3600 * 1000).toISOString().slice(0, 16);
