@@ -1,7 +1,7 @@
 // What the complaint pages (public and console) share: statuses and their colours,
 // the tracking code as people type it, and the server's refusals in the reader's words.
 // The API: the complaints contract of issue 16 (routes under /public/complaints and /complaints).
-import { t, tOr } from './i18n.js';
+import { lang, t, tOr } from './i18n.js';
 
 export const STATUSES = ['submitted', 'accepted', 'dispatched', 'replied', 'closed', 'rejected', 'merged'];
 export const CATEGORIES = ['air', 'water', 'noise', 'solid_waste', 'radiation', 'ecology', 'other'];
@@ -30,6 +30,12 @@ export function statusName(s, fromServer) {
 
 export function categoryName(c, fromServer) {
   return tOr(`cmp.cat.${c}`, fromServer || c);
+}
+
+// A time line event's name: the server's (Chinese), or its English by the step's code.
+export function eventName(e) {
+  if (lang.value === 'zh') return e.event_name || tOr(`cmp.event.${e.event}`, e.event);
+  return tOr(`cmp.event.${e.event}`, e.event_name || e.event);
 }
 
 // A code as typed (lower case, spaces, dashes) as the server keeps it.
