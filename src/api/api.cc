@@ -299,10 +299,13 @@ Response Api::Export(const RouteDoc& doc, const Request& req, const Principal& w
 void Api::AddHeaders(const RouteDoc& doc, const Principal& who, const RateLimiter::Verdict& quota,
                      Response* r) const {
   // What the public may read, caches and proxies may keep for a minute; anything
-  // read with credentials stays private.
-  if (r->status == 200 && who.role == auth::Role::kPublic && !doc.login)
+  // read with credentials stays private. A handler that said otherwise is kept (a
+  // complaint's progress is the complainant's and changes).
+  bool said = std::any_of(r->headers.begin(), r->headers.end(),
+                          [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!said && r->status == 200 && who.role == auth::Role::kPublic && !doc.login)
     r->headers.emplace_back("Cache-Control", "public, max-age=60");
-  else if (who.role != auth::Role::kPublic)
+  else if (!said && who.role != auth::Role::kPublic)
     r->headers.emplace_back("Cache-Control", "private, no-store");
   if (limiter_) {
     r->headers.emplace_back("RateLimit-Limit", std::to_string(static_cast<int>(quota.limit)));

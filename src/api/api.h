@@ -85,6 +85,10 @@ struct RateLimitOptions {
   double burst = 200;
   double per_address_per_second = 200;  // all principals from one address together
   double per_address_burst = 400;
+  // Complaints from the public (POST /public/complaints): from one address, and from
+  // everyone together (a flood, or a campaign, must not bury the staff).
+  double complaints_per_address_per_hour = 10;
+  double complaints_per_hour = 600;
 };
 
 class RateLimiter {

@@ -36,6 +36,14 @@ namespace ecohub::declare {
 class DeclarationStore;
 }
 
+namespace ecohub::casework {
+class ComplaintStore;
+}  // namespace ecohub::casework
+
+namespace ecohub::crypto {
+class Sealer;
+}  // namespace ecohub::crypto
+
 namespace ecohub::samples {
 class SampleStore;
 }
@@ -105,6 +113,12 @@ struct ApiContext {
   declare::DeclarationStore* declarations = nullptr;
   // The record of manual samples (samples.db); null: the sample routes answer 503.
   samples::SampleStore* samples = nullptr;
+  // Complaints from the public (casework.db); null: the complaint routes answer 503.
+  casework::ComplaintStore* complaints = nullptr;
+  // Seals personal data at rest (a complainant's phone) under the server's keys.
+  std::shared_ptr<const crypto::Sealer> sealer;
+  // Limits complaint submissions per address and city-wide (flood protection).
+  std::shared_ptr<RateLimiter> complaint_limiter;
   // Where the mappings the import routes offer are (ingest/readings_file.h).
   std::string mappings_dir;
   // The unified identity provider's login (OpenID Connect); null: not configured.

@@ -87,6 +87,12 @@ Result<std::unique_ptr<permit::PermitStore>> OpenPermitStore(const std::string& 
                            : permit::OpenPostgresPermitStore(store_url);
 }
 
+Result<std::unique_ptr<casework::ComplaintStore>> OpenComplaintStore(const std::string& store_url,
+                                                                     const std::string& data_dir) {
+  return store_url.empty() ? casework::OpenSqliteComplaintStore(data_dir)
+                           : casework::OpenPostgresComplaintStore(store_url);
+}
+
 Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,
                                                               const std::string& data_dir) {
   return store_url.empty() ? samples::OpenSqliteSampleStore(data_dir)

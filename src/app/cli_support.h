@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "casework/complaint_store.h"
 #include "control/command_store.h"
 #include "core/status.h"
 #include "core/time.h"
@@ -66,6 +67,8 @@ Result<std::unique_ptr<declare::DeclarationStore>> OpenDeclarationStore(
     const std::string& store_url, const std::string& data_dir);
 
 // The record of manual samples beside the store (samples/sample_store.h).
+Result<std::unique_ptr<casework::ComplaintStore>> OpenComplaintStore(const std::string& store_url,
+                                                                     const std::string& data_dir);
 Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,
                                                               const std::string& data_dir);
 

@@ -193,7 +193,10 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
        {std::pair{"per_second", &c->rate_limits.per_second},
         std::pair{"burst", &c->rate_limits.burst},
         std::pair{"per_address_per_second", &c->rate_limits.per_address_per_second},
-        std::pair{"per_address_burst", &c->rate_limits.per_address_burst}})
+        std::pair{"per_address_burst", &c->rate_limits.per_address_burst},
+        std::pair{"complaints_per_address_per_hour",
+                  &c->rate_limits.complaints_per_address_per_hour},
+        std::pair{"complaints_per_hour", &c->rate_limits.complaints_per_hour}})
     if (auto v = t["limits"][key].value<double>()) *field = *v;
   if (auto v = t["accounts"]["token_ttl_hours"].value<int64_t>())
     c->accounts.token_ttl_seconds = static_cast<int>(*v * 3600);
@@ -277,7 +280,8 @@ Status Validate(const ServeConfig& c) {
   if (c.derive.min_pass_interval_ms < 0 || c.derive.min_pass_interval_ms > 3600000)
     return Status::InvalidInput("derive.min_pass_interval_ms must be 0..3600000");
   if (c.rate_limits.per_second <= 0 || c.rate_limits.burst < 1 ||
-      c.rate_limits.per_address_per_second <= 0 || c.rate_limits.per_address_burst < 1)
+      c.rate_limits.per_address_per_second <= 0 || c.rate_limits.per_address_burst < 1 ||
+      c.rate_limits.complaints_per_address_per_hour < 1 || c.rate_limits.complaints_per_hour < 1)
     return Status::InvalidInput("limits: rates must be > 0 and bursts >= 1");
   if (c.accounts.token_ttl_seconds < 300 || c.accounts.token_ttl_seconds > 30 * 86400)
     return Status::InvalidInput("accounts.token_ttl_hours must give 5 minutes..30 days");

@@ -4,8 +4,9 @@
 // row for row, so its signatures and the anchors outside still hold).
 //
 // Accounts, permits, the record of imports, the reviews, the device commands, the
-// declarations and the manual samples (accounts.db, permits.db, imports.db,
-// reviews.db, commands.db, declarations.db and samples.db of the data directory) are
+// declarations, the manual samples and the complaints (accounts.db, permits.db,
+// imports.db, reviews.db, commands.db, declarations.db, samples.db and casework.db
+// of the data directory) are
 // copied table by table, ids, password hashes and sealed keys as they are, so that
 // every user signs in on PostgreSQL as before; login sessions come along too.
 //
@@ -179,6 +180,7 @@ struct Side {
   std::unique_ptr<control::CommandStore> commands;
   std::unique_ptr<declare::DeclarationStore> declarations;
   std::unique_ptr<samples::SampleStore> samples;
+  std::unique_ptr<casework::ComplaintStore> complaints;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -205,6 +207,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto samples = OpenSampleStore(url, data_dir);
   if (!samples.ok()) return samples.status();
   side.samples = std::move(*samples);
+  auto complaints = OpenComplaintStore(url, data_dir);
+  if (!complaints.ok()) return complaints.status();
+  side.complaints = std::move(*complaints);
   return side;
 }
 
@@ -221,10 +226,12 @@ Status CountSide(Side& side, Counts* c) {
   all.limit = SIZE_MAX;
   auto declarations = side.declarations->List(all);
   auto samples = side.samples->List({.limit = SIZE_MAX});
-  for (auto s :
-       {users.status(), keys.status(), requests.status(), permits.status(), imports.status(),
-        reviews.status(), commands.status(), declarations.status(), samples.status()})
+  auto complaints = side.complaints->List({.limit = SIZE_MAX});
+  for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
+                 imports.status(), reviews.status(), commands.status(), declarations.status(),
+                 samples.status(), complaints.status()})
     if (!s.ok()) return s;
+  (*c)["complaints"] = complaints->size();
   (*c)["device commands"] = commands->size();
   (*c)["declarations"] = declarations->size();
   (*c)["samples"] = samples->size();
@@ -262,6 +269,7 @@ Status CopySide(Side& from, Side& to) {
       [&] { return CopyTables(from.commands, to.commands); },
       [&] { return CopyTables(from.declarations, to.declarations); },
       [&] { return CopyTables(from.samples, to.samples); },
+      [&] { return CopyTables(from.complaints, to.complaints); },
   };
   for (const auto& step : steps)
     if (Status s = step(); !s.ok()) return s;

@@ -15,6 +15,7 @@
 #include "app/demo_city.h"
 #include "auth/secrets.h"
 #include "core/threads.h"
+#include "crypto/sealer.h"
 #include "idempotency/sealed_store.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/audit.h"
@@ -68,6 +69,9 @@ Status Server::Open() {
   auto samples = OpenSampleStore(options_.store_url, options_.data_dir);
   if (!samples.ok()) return samples.status();
   samples_ = std::move(samples).value();
+  auto complaints = OpenComplaintStore(options_.store_url, options_.data_dir);
+  if (!complaints.ok()) return complaints.status();
+  complaints_ = std::move(complaints).value();
   auto once = idempotency::OpenIdempotencyStore(options_.store_url, options_.data_dir);
   if (!once.ok()) return once.status();
   idempotency_ = std::move(once).value();
@@ -351,6 +355,16 @@ void Server::WireApi() {
   ctx_.command_created = [this](const control::Command& c) { gateway_->Deliver(c); };
   ctx_.declarations = declarations_.get();
   ctx_.samples = samples_.get();
+  ctx_.complaints = complaints_.get();
+  ctx_.sealer = std::make_shared<const crypto::Sealer>(keys_);
+  {
+    const auto& l = options_.rate_limits;
+    ctx_.complaint_limiter = std::make_shared<api::RateLimiter>(
+        api::RateLimitOptions{.per_second = l.complaints_per_hour / 3600,
+                              .burst = std::max(1.0, l.complaints_per_hour / 6),
+                              .per_address_per_second = l.complaints_per_address_per_hour / 3600,
+                              .per_address_burst = l.complaints_per_address_per_hour});
+  }
   ctx_.readings_written = [this](const store::Batch& b) { AfterCommit({b}); };
   ctx_.mappings_dir = options_.mappings_dir.empty() ? ECOHUB_MAPPINGS_DIR : options_.mappings_dir;
   ctx_.oidc = oidc_.get();

@@ -46,6 +46,7 @@
 #include "app/housekeeper.h"
 #include "auth/accounts.h"
 #include "auth/oidc_client.h"
+#include "casework/complaint_store.h"
 #include "control/command_store.h"
 #include "core/clock.h"
 #include "core/metrics.h"
@@ -169,7 +170,8 @@ class Server {
   std::unique_ptr<review::ReviewStore> reviews_;
   std::unique_ptr<control::CommandStore> commands_;  // commands.db: sent to devices
   std::unique_ptr<declare::DeclarationStore> declarations_;
-  std::unique_ptr<samples::SampleStore> samples_;  // samples.db
+  std::unique_ptr<samples::SampleStore> samples_;         // samples.db
+  std::unique_ptr<casework::ComplaintStore> complaints_;  // casework.db
   // idempotency.db: the answers of writes sent with an Idempotency-Key.
   std::unique_ptr<idempotency::IdempotencyStore> idempotency_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.

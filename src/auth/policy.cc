@@ -221,6 +221,21 @@ constexpr StaffWork kSampleWork{
     "manual samples are entered, never decided",
     "manual samples are entered by administrators and the staff of the site's district", false};
 
+Decision ComplaintAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys do not reach complaints");
+  // Unlike other district work, a complaint not yet routed (district 0) is the city's.
+  bool reach = p.district_id == 0 || (t.district_id != 0 && t.district_id == p.district_id);
+  if (a == Action::kRead || a == Action::kExport) {
+    if (p.role == Role::kAdmin || p.role == Role::kLeader) return Allow();
+    return p.role == Role::kStaff && reach
+               ? Allow()
+               : Deny("complaints are seen by administrators, leaders and the staff handling them");
+  }
+  if (a != Action::kWrite) return Deny("complaints are handled, not decided");
+  if (p.role == Role::kAdmin || (p.role == Role::kStaff && reach)) return Allow();
+  return Deny("complaints are handled by administrators and the staff of their district");
+}
+
 Decision DeclarationAccess(const Principal& p, Action a, const Target& t) {
   if (p.key_id != 0) return Deny("API keys do not see declarations");
   if (p.role == Role::kPublic) return Deny("login required");
@@ -274,6 +289,7 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
   if (t.area == Area::kCommands) return StaffWorkAccess(p, a, t, kCommandWork);
   if (t.area == Area::kSamples) return StaffWorkAccess(p, a, t, kSampleWork);
   if (t.area == Area::kDeclarations) return DeclarationAccess(p, a, t);
+  if (t.area == Area::kComplaints) return ComplaintAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -339,6 +355,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return StaffWorkAccess(p, a, t, kSampleWork);
     case Area::kDeclarations:
       return DeclarationAccess(p, a, t);
+    case Area::kComplaints:
+      return ComplaintAccess(p, a, t);
   }
   return Deny("unknown area");
 }

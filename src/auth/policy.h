@@ -129,6 +129,13 @@ enum class Area {
   // imported by administrators and staff of the site's district (district_id); read by
   // them and by leaders. Not by the public, enterprises, inspectors or API keys.
   kSamples,
+  // Complaints from the public (12369, docs/complaints.md), of a district (district_id;
+  // 0: not yet routed, the city's). Read by administrators, leaders and staff; handled
+  // (write), and the complainant's contact read, by administrators and staff. Staff of
+  // a district reach their district's only; the city's staff (district 0) reach all.
+  // Never inspectors, enterprises, partners or API keys; the public reaches its own
+  // complaint by its tracking code alone, outside this policy.
+  kComplaints,
 };
 
 struct Target {

@@ -54,6 +54,8 @@ TEST(Policy, Table) {
   push_key.key_datasets = PushDatasets({{"AIR-1"}, {"a01001"}});
   const Target kImportsA{Area::kImports, nullptr, 1}, kImportsCity{Area::kImports};
   const Target kSamplesA{Area::kSamples, nullptr, 1};
+  const Target kComplaintA{Area::kComplaints, nullptr, 1};
+  const Target kComplaintCity{Area::kComplaints, nullptr, 0};
   Principal granted = Who(Role::kPartner, 0, 0, "meteorology");
   granted.grants = {{"enterprise-emissions", kNow + 10}};
   Principal lapsed = granted;
@@ -319,6 +321,26 @@ TEST(Policy, Table) {
       {"samples: enterprise does not read", Who(Role::kEnterprise, 0, 11), Action::kRead, kSamplesA,
        false},
       {"samples: public nothing", Who(Role::kPublic), Action::kRead, kSamplesA, false},
+      {"complaints: admin handles", Who(Role::kAdmin), Action::kWrite, kComplaintA, true},
+      {"complaints: city staff handle any", Who(Role::kStaff), Action::kWrite, kComplaintA, true},
+      {"complaints: district staff handle theirs", Who(Role::kStaff, 1), Action::kWrite,
+       kComplaintA, true},
+      {"complaints: district staff not another's", Who(Role::kStaff, 2), Action::kRead, kComplaintA,
+       false},
+      {"complaints: district staff not the city's", Who(Role::kStaff, 1), Action::kRead,
+       kComplaintCity, false},
+      {"complaints: city staff read the city's", Who(Role::kStaff), Action::kRead, kComplaintCity,
+       true},
+      {"complaints: leader reads", Who(Role::kLeader), Action::kRead, kComplaintA, true},
+      {"complaints: leader does not handle", Who(Role::kLeader), Action::kWrite, kComplaintA,
+       false},
+      {"complaints: inspector does not read", Who(Role::kInspector, 1), Action::kRead, kComplaintA,
+       false},
+      {"complaints: enterprise does not read", Who(Role::kEnterprise, 0, 11), Action::kRead,
+       kComplaintA, false},
+      {"complaints: public nothing", Who(Role::kPublic), Action::kRead, kComplaintA, false},
+      {"complaints: staff do not decide", Who(Role::kStaff, 1), Action::kDecide, kComplaintA,
+       false},
       {"samples: no API key", key, Action::kRead, kSamplesA, false},
       {"samples: nothing is decided", Who(Role::kAdmin), Action::kDecide, kSamplesA, false},
   };

@@ -3,6 +3,7 @@
 #include <geos_c.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -149,6 +150,75 @@ Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view g
   }
   extent.SetOn(&plan.city);
   return plan;
+}
+
+}  // namespace ecohub::registry
+
+namespace ecohub::registry {
+
+struct DistrictLocator::Impl {
+  struct Entry {
+    int64_t id;
+    Geos::Geometry geometry;
+    const GEOSPreparedGeometry* prepared;
+  };
+  Geos geos;
+  std::vector<Entry> entries;
+  GEOSSTRtree* tree = nullptr;
+
+  ~Impl() {
+    if (tree) GEOSSTRtree_destroy_r(geos.h(), tree);
+    for (Entry& e : entries) GEOSPreparedGeom_destroy_r(geos.h(), e.prepared);
+  }
+};
+
+DistrictLocator::DistrictLocator(const std::vector<District>& districts)
+    : impl_(std::make_unique<Impl>()) {
+  GEOSContextHandle_t h = impl_->geos.h();
+  GEOSGeoJSONReader* reader = GEOSGeoJSONReader_create_r(h);
+  for (const District& d : districts) {
+    if (!d.active || d.geojson.empty()) continue;
+    auto g = impl_->geos.Own(GEOSGeoJSONReader_readGeometry_r(h, reader, d.geojson.c_str()));
+    if (!g || GEOSisEmpty_r(h, g.get())) continue;
+    // A ring crossing itself (simplified boundary files) answers on its repaired form.
+    if (GEOSisValid_r(h, g.get()) != 1) {
+      auto fixed = impl_->geos.Own(GEOSMakeValid_r(h, g.get()));
+      if (!fixed) continue;
+      g = std::move(fixed);
+    }
+    const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, g.get());
+    if (!prepared) continue;
+    impl_->entries.push_back({d.id, std::move(g), prepared});
+  }
+  GEOSGeoJSONReader_destroy_r(h, reader);
+  impl_->tree = GEOSSTRtree_create_r(h, 10);
+  // The tree keeps pointers to the entries: the vector is not touched after this.
+  for (Impl::Entry& e : impl_->entries) GEOSSTRtree_insert_r(h, impl_->tree, e.geometry.get(), &e);
+}
+
+DistrictLocator::~DistrictLocator() = default;
+
+size_t DistrictLocator::size() const { return impl_->entries.size(); }
+
+int64_t DistrictLocator::Find(double lon, double lat) const {
+  if (!std::isfinite(lon) || !std::isfinite(lat) || impl_->entries.empty()) return 0;
+  std::lock_guard lock(mu_);
+  GEOSContextHandle_t h = impl_->geos.h();
+  auto point = impl_->geos.Own(GEOSGeom_createPointFromXY_r(h, lon, lat));
+  if (!point) return 0;
+  std::vector<const Impl::Entry*> near;
+  GEOSSTRtree_query_r(
+      h, impl_->tree, point.get(),
+      [](void* item, void* out) {
+        static_cast<std::vector<const Impl::Entry*>*>(out)->push_back(
+            static_cast<const Impl::Entry*>(item));
+      },
+      &near);
+  int64_t found = 0;
+  for (const Impl::Entry* e : near)
+    if ((found == 0 || e->id < found) && GEOSPreparedCovers_r(h, e->prepared, point.get()) == 1)
+      found = e->id;
+  return found;
 }
 
 }  // namespace ecohub::registry

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,5 +66,28 @@ struct CityPlan {
 // for a feature without a name or geometry, a bad code, a code used twice, or a
 // geometry MeasureDistrict refuses; nothing is planned then.
 Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view geojson);
+
+// Which district a point lies in (a complaint's location, a field record's): the
+// active districts' polygons prepared by GEOS behind an STR tree of their envelopes.
+// Build one per registry snapshot; Find may be called from any thread (GEOS prepared
+// geometries build their own index on first use, so calls take turns).
+class DistrictLocator {
+ public:
+  explicit DistrictLocator(const std::vector<District>& districts);
+  ~DistrictLocator();
+  DistrictLocator(const DistrictLocator&) = delete;
+  DistrictLocator& operator=(const DistrictLocator&) = delete;
+
+  // The id of the district covering (lon, lat), its boundary included; where two
+  // cover it (a shared border), the lower id. 0 when none does.
+  int64_t Find(double lon, double lat) const;
+  // How many districts have a usable geometry.
+  size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  mutable std::mutex mu_;
+};
 
 }  // namespace ecohub::registry

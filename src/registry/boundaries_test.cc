@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 namespace ecohub::registry {
@@ -112,6 +113,44 @@ TEST(Boundaries, BadFeaturesAreNamedAndNothingIsPlanned) {
   EXPECT_FALSE(PlanCity("", "610400", "").ok());
   EXPECT_TRUE(IsAreaCode("110000"));
   EXPECT_FALSE(IsAreaCode("11000a"));
+}
+
+District Placed(int64_t id, json geometry, bool active = true) {
+  District d;
+  d.id = id;
+  d.name = "d" + std::to_string(id);
+  d.geojson = geometry.dump();
+  d.active = active;
+  return d;
+}
+
+// Two squares side by side (ids 7 and 3), a disabled one over them, a district with a
+// broken geometry and one with none: each point answers as worked by hand.
+TEST(DistrictLocator, FindsTheDistrictCoveringAPoint) {
+  json bowtie = {{"type", "Polygon"},
+                 {"coordinates", {{{120, 30}, {121, 31}, {121, 30}, {120, 31}, {120, 30}}}}};
+  DistrictLocator where({Placed(7, Square(108, 34)), Placed(3, Square(109, 34)),
+                         Placed(9, Square(107, 33, 5), false), Placed(11, bowtie),
+                         Placed(12, json::object()), District{.id = 13}});
+  EXPECT_EQ(where.size(), 3u);  // 7, 3 and the repaired bowtie
+  struct Case {
+    double lon, lat;
+    int64_t want;
+  } cases[] = {
+      {108.5, 34.5, 7},        {109.5, 34.5, 3},  // inside each square
+      {109.0, 34.5, 3},                           // on the shared side: the lower id
+      {108.0, 34.0, 7},                           // on a corner: the boundary counts
+      {110.5, 34.5, 0},        {107.5, 34.5, 0},  // outside both (the disabled one is ignored)
+      {120.2, 30.5, 11},                          // inside the repaired bowtie's left lobe
+      {std::nan(""), 34.5, 0},                    // not a number
+  };
+  for (const Case& c : cases) EXPECT_EQ(where.Find(c.lon, c.lat), c.want) << c.lon << "," << c.lat;
+}
+
+TEST(DistrictLocator, WithNoDistrictsFindsNone) {
+  DistrictLocator where({});
+  EXPECT_EQ(where.size(), 0u);
+  EXPECT_EQ(where.Find(116.4, 39.9), 0);
 }
 
 }  // namespace

@@ -1,0 +1,843 @@
+// Complaints from the public (12369 环保举报, docs/complaints.md): submitted on the
+// portal with no login, followed by tracking code, rated and reopened once by the
+// complainant; routed to a district by where it was seen, and handled by its staff
+// (accept, reject, dispatch, reply, merge a duplicate, close). The rules are
+// casework/complaint.h; this file checks rights, seals the phone and keeps the record.
+#include <spdlog/spdlog.h>
+
+#include <cmath>
+#include <mutex>
+
+#include "api/handlers.h"
+#include "api/params.h"
+#include "api/route_util.h"
+#include "api/routes.h"
+#include "casework/complaint_store.h"
+#include "crypto/sealer.h"
+#include "crypto/sm.h"
+#include "registry/boundaries.h"
+
+namespace ecohub::api {
+
+using auth::Action;
+using auth::Area;
+using auth::Principal;
+using casework::Complaint;
+using casework::ComplaintEvent;
+using casework::ComplaintStatus;
+using casework::Step;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+constexpr size_t kMaxBody = 16 * 1024;
+
+const std::vector<ParamDoc> kSubmitBody = {
+    {.name = "category",
+     .description = "air, water, noise, solid_waste, radiation, ecology or other",
+     .required = true},
+    {.name = "description", .description = "what was seen, 5-2000 characters", .required = true},
+    {"lon", "number", "where it was seen: longitude (WGS 84 degrees)"},
+    {"lat", "number", "where it was seen: latitude"},
+    {"address", "string", "where it was seen, in words (needed without lon/lat)"},
+    {"observed_at", "time", "when it was seen (Beijing unless an offset is given)"},
+    {"phone", "string", "a number to call back; kept encrypted, shown only to the handling staff"},
+};
+const std::vector<ParamDoc> kRatingBody = {{.name = "score",
+                                            .type = "integer",
+                                            .description = "1 (very dissatisfied) to 5",
+                                            .required = true},
+                                           {"comment", "string", "at most 500 characters"}};
+const std::vector<ParamDoc> kReopenBody = {
+    {.name = "reason",
+     .description = "why the reply does not settle it, 5-500 characters",
+     .required = true}};
+const std::vector<ParamDoc> kNoteBody = {{"note", "string", "a remark for the record"}};
+const std::vector<ParamDoc> kAcceptBody = {
+    {"category", "string", "the category it really is, when the complainant chose another"},
+    {"note", "string", "a remark for the record"}};
+const std::vector<ParamDoc> kRejectBody = {
+    {.name = "reason",
+     .description = "why it is not the bureau's matter: the reply",
+     .required = true}};
+const std::vector<ParamDoc> kDispatchBody = {
+    {"district_id", "integer", "the district to handle it (default: where it is)"},
+    {"note", "string", "what to do, for the record"}};
+const std::vector<ParamDoc> kReplyBody = {
+    {.name = "text",
+     .description = "the answer to the complainant, 5-4000 characters",
+     .required = true}};
+const std::vector<ParamDoc> kMergeBody = {{.name = "into",
+                                           .type = "integer",
+                                           .description = "the complaint it duplicates",
+                                           .required = true},
+                                          {"note", "string", "a remark for the record"}};
+
+// Characters of UTF-8 text.
+size_t Chars(const std::string& s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
+
+std::string Actor(const Principal& who) {
+  return who.role == auth::Role::kPublic ? "public" : "user:" + std::to_string(who.user_id);
+}
+
+// The locator of the snapshot's districts, built once per snapshot.
+std::shared_ptr<const registry::DistrictLocator> LocatorFor(
+    const std::shared_ptr<const registry::Snapshot>& snap) {
+  static std::mutex mu;
+  static std::weak_ptr<const registry::Snapshot> built_for;
+  static std::shared_ptr<const registry::DistrictLocator> locator;
+  std::lock_guard lock(mu);
+  if (!locator || built_for.lock() != snap) {
+    locator = std::make_shared<registry::DistrictLocator>(snap->districts);
+    built_for = snap;
+  }
+  return locator;
+}
+
+// The district a complaint goes to: the one covering its place, else the one its
+// address names, else none (0: the city's staff route it).
+int64_t RouteTo(const std::shared_ptr<const registry::Snapshot>& snap, const Complaint& c) {
+  if (c.lon)
+    if (int64_t id = LocatorFor(snap)->Find(*c.lon, *c.lat)) return id;
+  std::vector<casework::NamedDistrict> named;
+  for (const auto& d : snap->districts)
+    if (d.active) named.push_back({d.id, d.name});
+  return casework::DistrictNamedIn(c.address, named);
+}
+
+json DistrictName(const registry::Snapshot& snap, int64_t id) {
+  const registry::District* d = id ? snap.DistrictById(id) : nullptr;
+  return d ? json(d->name) : json(nullptr);
+}
+
+json CategoryName(const std::string& code) {
+  const casework::Category* c = casework::FindCategory(code);
+  return c ? json(std::string(c->name)) : json(code);
+}
+
+json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
+
+ordered_json ReplyJson(const Complaint& c) {
+  if (c.reply.empty()) return nullptr;
+  return {{"text", c.reply}, {"time", TimeOrNull(c.replied_at)}};
+}
+
+ordered_json RatingJson(const Complaint& c) {
+  if (!c.score) return nullptr;
+  return {{"score", c.score}, {"comment", c.rating_comment}};
+}
+
+// What the public reads of its complaint: progress, never personal data, the place
+// or the description (which may name people).
+ordered_json PublicJson(const Complaint& c, const std::vector<ComplaintEvent>& events,
+                        const registry::Snapshot& snap, UnixSeconds now) {
+  ordered_json timeline = ordered_json::array();
+  for (const auto& e : events) {
+    if (!casework::IsPublicStep(e.step)) continue;
+    // Staff notes on accepting or dispatching stay inside; answers and the
+    // complainant's own words are shown.
+    bool shown = e.step == Step::kReply || e.step == Step::kReject || e.step == Step::kRate ||
+                 e.step == Step::kReopen;
+    timeline.push_back({{"time", FormatRfc3339Beijing(e.at)},
+                        {"event", casework::StepCode(e.step)},
+                        {"event_name", casework::StepName(e.step)},
+                        {"text", shown && !e.text.empty() ? json(e.text) : json(nullptr)}});
+  }
+  return {
+      {"tracking_code", c.tracking_code},
+      {"category", c.category},
+      {"category_name", CategoryName(c.category)},
+      {"status", casework::StatusCode(c.status)},
+      {"status_name", casework::StatusName(c.status)},
+      {"district", DistrictName(snap, c.district_id)},
+      {"submitted_at", FormatRfc3339Beijing(c.submitted_at)},
+      {"observed_at", c.observed_at ? json(FormatRfc3339Beijing(*c.observed_at)) : json(nullptr)},
+      {"deadline", FormatRfc3339Beijing(c.deadline)},
+      {"overdue", casework::IsOverdue(c, now)},
+      {"timeline", std::move(timeline)},
+      {"reply", ReplyJson(c)},
+      {"rating", RatingJson(c)},
+      {"can_rate", casework::CanRate(c)},
+      {"can_reopen", casework::CanReopen(c, now)}};
+}
+
+// What staff read: everything but the phone in clear (GET .../contact, recorded).
+ordered_json StaffJson(const ApiContext& ctx, const Complaint& c, const registry::Snapshot& snap,
+                       UnixSeconds now) {
+  std::string phone;
+  if (!c.phone.empty() && ctx.sealer) {
+    auto open = ctx.sealer->Open(c.phone);
+    phone = open.ok() ? casework::MaskPhone(*open) : "****";
+  }
+  return {
+      {"id", c.id},
+      {"tracking_code", c.tracking_code},
+      {"category", c.category},
+      {"category_name", CategoryName(c.category)},
+      {"status", casework::StatusCode(c.status)},
+      {"status_name", casework::StatusName(c.status)},
+      {"description", c.description},
+      {"lon", c.lon ? json(*c.lon) : json(nullptr)},
+      {"lat", c.lat ? json(*c.lat) : json(nullptr)},
+      {"address", c.address.empty() ? json(nullptr) : json(c.address)},
+      {"observed_at", c.observed_at ? json(FormatRfc3339Beijing(*c.observed_at)) : json(nullptr)},
+      {"submitted_at", FormatRfc3339Beijing(c.submitted_at)},
+      {"district_id", c.district_id ? json(c.district_id) : json(nullptr)},
+      {"district", DistrictName(snap, c.district_id)},
+      {"deadline", FormatRfc3339Beijing(c.deadline)},
+      {"overdue", casework::IsOverdue(c, now)},
+      {"phone_masked", phone.empty() ? json(nullptr) : json(phone)},
+      {"reply", ReplyJson(c)},
+      {"rating", RatingJson(c)},
+      {"reopened", c.reopened},
+      {"merged_into", c.merged_into ? json(c.merged_into) : json(nullptr)},
+      {"source", c.source}};
+}
+
+Response Unavailable() {
+  return Problem(503, "unavailable", "Complaints are not set up on this server");
+}
+
+// A number from JSON, or from a string holding one; nullopt when absent or null.
+Result<std::optional<double>> Number(const json& b, const char* name) {
+  if (!b.contains(name) || b[name].is_null()) return std::optional<double>();
+  const json& v = b[name];
+  if (v.is_number()) return std::optional<double>(v.get<double>());
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    char* end = nullptr;
+    double d = std::strtod(s.c_str(), &end);
+    if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(d))
+      return std::optional<double>(d);
+  }
+  return Status::InvalidInput(std::string(name) + ": a number");
+}
+
+// A text field; "" when absent or null; kInvalidInput when not a string.
+Result<std::string> Text(const json& b, const char* name) {
+  if (!b.contains(name) || b[name].is_null()) return std::string();
+  if (!b[name].is_string()) return Status::InvalidInput(std::string(name) + ": a string");
+  return b[name].get<std::string>();
+}
+
+// The submission in a POST body, read leniently (numbers as strings, nulls as absent,
+// fields it does not know ignored): the portal's form and partner systems both post.
+Result<casework::Submission> ReadSubmission(const Request& req) {
+  if (req.body.size() > kMaxBody) return Status::InvalidInput("the body is larger than 16 KB");
+  json b = json::parse(req.body, nullptr, false);
+  if (!b.is_object()) return Status::InvalidInput("the body is not a JSON object");
+  casework::Submission s;
+  for (auto [name, field] :
+       {std::pair{"category", &s.category}, std::pair{"description", &s.description},
+        std::pair{"address", &s.address}, std::pair{"phone", &s.phone}}) {
+    auto v = Text(b, name);
+    if (!v.ok()) return v.status();
+    *field = std::move(*v);
+  }
+  auto lon = Number(b, "lon");
+  if (!lon.ok()) return lon.status();
+  auto lat = Number(b, "lat");
+  if (!lat.ok()) return lat.status();
+  s.lon = *lon;
+  s.lat = *lat;
+  if (b.contains("observed_at") && !b["observed_at"].is_null()) {
+    const json& v = b["observed_at"];
+    std::optional<UnixSeconds> t;
+    if (v.is_string()) t = ParseTime(v.get<std::string>());
+    if (v.is_number_integer()) t = v.get<int64_t>();
+    if (!t)
+      return Status::InvalidInput("observed_at: a time (RFC 3339, or YYYY-MM-DD HH:MM in Beijing)");
+    s.observed_at = t;
+  }
+  return s;
+}
+
+Response Refused429(double retry_after) {
+  Response r = Problem(429, "rate-limited", "Too many complaints from here",
+                       "try again later, or call 12369; see Retry-After");
+  r.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry_after))));
+  return r;
+}
+
+Response SubmitComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints || !ctx.sealer) return Unavailable();
+  UnixSeconds now = ctx.clock->WallSeconds();
+  if (ctx.complaint_limiter) {
+    auto v = ctx.complaint_limiter->Take("city", req.peer, static_cast<double>(now));
+    if (!v.allowed) {
+      spdlog::warn("complaint from {} refused: over the submission limit", req.peer);
+      return Refused429(v.reset_seconds);
+    }
+  }
+  auto sub = ReadSubmission(req);
+  Status ok = sub.ok() ? casework::CheckSubmission(*sub, now) : sub.status();
+  if (!ok.ok()) {
+    spdlog::info("complaint from {} refused: {}", req.peer, ok.message());
+    return Problem(400, "bad-field", "The complaint is not complete", ok.message());
+  }
+  Complaint c;
+  c.category = sub->category;
+  c.description = sub->description;
+  c.lon = sub->lon;
+  c.lat = sub->lat;
+  c.address = sub->address;
+  c.observed_at = sub->observed_at;
+  c.submitted_at = now;
+  c.deadline = casework::ReplyDeadline(now);
+  c.month = casework::BeijingMonth(now);
+  c.source = "portal";
+  if (!sub->phone.empty()) {
+    auto sealed = ctx.sealer->Seal(casework::NormalisePhone(sub->phone));
+    if (!sealed.ok()) return StoreError(sealed.status());
+    c.phone = std::move(*sealed);
+  }
+  auto snap = ctx.sites->Get();
+  c.district_id = RouteTo(snap, c);
+  Result<Complaint> added = Status(Code::kConflict, "");
+  // A taken code (one in 2^60 per stored complaint) is drawn again.
+  for (int i = 0; i < 3 && added.status().code() == Code::kConflict; ++i) {
+    auto random = crypto::RandomBytes(8);
+    if (!random.ok()) return StoreError(random.status());
+    c.tracking_code = casework::TrackingCode(*random);
+    added = ctx.complaints->Add(c, {0, now, Step::kSubmit, "public", ""});
+  }
+  if (!added.ok()) return StoreError(added.status());
+  Audit(ctx, who, "complaints.submit", "complaint:" + std::to_string(added->id),
+        {{"category", c.category},
+         {"district_id", c.district_id},
+         {"located", c.lon.has_value()},
+         {"peer", req.peer}});
+  spdlog::info("complaint {} ({}) submitted, to district {}", added->id, c.category, c.district_id);
+  ordered_json j = {{"tracking_code", added->tracking_code},
+                    {"status", casework::StatusCode(added->status)},
+                    {"district", DistrictName(*snap, added->district_id)},
+                    {"deadline", FormatRfc3339Beijing(added->deadline)}};
+  Response r = JsonResponse(j, 201);
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// The complaint a tracking code in the path names, or its 404.
+Result<Complaint> ByCode(const ApiContext& ctx, const Request& req) {
+  auto it = req.params.find("code");
+  auto code = casework::NormaliseTrackingCode(it == req.params.end() ? "" : it->second);
+  if (!code) return Status::NotFound("no complaint has this tracking code");
+  auto c = ctx.complaints->GetByCode(*code);
+  if (c.status().code() == Code::kNotFound)
+    return Status::NotFound("no complaint has this tracking code");
+  return c;
+}
+
+Response PublicAnswer(const ApiContext& ctx, const Complaint& c, UnixSeconds now) {
+  auto events = ctx.complaints->Events(c.id);
+  if (!events.ok()) return StoreError(events.status());
+  Response r = JsonResponse(PublicJson(c, *events, *ctx.sites->Get(), now));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+Response TrackComplaint(const ApiContext& ctx, const Request& req, const Principal&) {
+  if (!ctx.complaints) return Unavailable();
+  auto c = ByCode(ctx, req);
+  if (!c.ok()) return FromStatus(c.status());
+  return PublicAnswer(ctx, *c, ctx.clock->WallSeconds());
+}
+
+// Applies one change; 409 when the step is not allowed from where it is, or someone
+// else changed it first.
+std::optional<Response> ApplyChanges(const ApiContext& ctx,
+                                     std::span<const casework::ComplaintChange> changes) {
+  Status s = ctx.complaints->Apply(changes);
+  if (s.code() == Code::kConflict)
+    return Problem(409, "changed-meanwhile", "The complaint was changed meanwhile",
+                   "read it again and retry");
+  if (!s.ok()) return StoreError(s);
+  return std::nullopt;
+}
+
+Response RateComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  json b;
+  if (auto bad = ParseBody(req, kRatingBody, &b)) return *bad;
+  UnixSeconds now = ctx.clock->WallSeconds();
+  auto c = ByCode(ctx, req);
+  if (!c.ok()) return FromStatus(c.status());
+  int64_t score = b["score"].get<int64_t>();
+  std::string comment = b.value("comment", "");
+  if (score < 1 || score > 5) return Problem(400, "bad-field", "score is 1 to 5");
+  if (Chars(comment) > 500) return Problem(400, "bad-field", "comment: at most 500 characters");
+  if (auto why = casework::RefuseStep(*c, Step::kRate, now))
+    return Problem(409, "not-allowed", "The complaint cannot be rated now", *why);
+  Complaint after = *c;
+  after.score = static_cast<int>(score);
+  after.rating_comment = comment;
+  after.status = ComplaintStatus::kClosed;
+  std::string text = std::to_string(score) + "分" + (comment.empty() ? "" : "：" + comment);
+  casework::ComplaintChange change{after, {{c->id, now, Step::kRate, Actor(who), text}}};
+  if (auto refused = ApplyChanges(ctx, {&change, 1})) return *refused;
+  Audit(ctx, who, "complaints.rate", "complaint:" + std::to_string(c->id), {{"score", score}});
+  auto got = ctx.complaints->Get(c->id);
+  if (!got.ok()) return StoreError(got.status());
+  return PublicAnswer(ctx, *got, now);
+}
+
+Response ReopenComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  json b;
+  if (auto bad = ParseBody(req, kReopenBody, &b)) return *bad;
+  UnixSeconds now = ctx.clock->WallSeconds();
+  auto c = ByCode(ctx, req);
+  if (!c.ok()) return FromStatus(c.status());
+  std::string reason = b["reason"];
+  if (Chars(reason) < 5 || Chars(reason) > 500)
+    return Problem(400, "bad-field", "reason: 5 to 500 characters");
+  if (auto why = casework::RefuseStep(*c, Step::kReopen, now))
+    return Problem(409, "not-allowed", "The complaint cannot be reopened", *why);
+  Complaint after = *c;
+  after.status = ComplaintStatus::kAccepted;
+  after.reopened = true;
+  after.reply.clear();
+  // The new reply is rated afresh; the first rating stays on the time line.
+  after.score = 0;
+  after.rating_comment.clear();
+  after.deadline = casework::ReplyDeadline(now);
+  casework::ComplaintChange change{after, {{c->id, now, Step::kReopen, Actor(who), reason}}};
+  if (auto refused = ApplyChanges(ctx, {&change, 1})) return *refused;
+  Audit(ctx, who, "complaints.reopen", "complaint:" + std::to_string(c->id), json::object());
+  auto got = ctx.complaints->Get(c->id);
+  if (!got.ok()) return StoreError(got.status());
+  return PublicAnswer(ctx, *got, now);
+}
+
+auth::Target TargetOf(const Complaint& c) { return {Area::kComplaints, nullptr, c.district_id}; }
+
+// The complaint of the path's id that `who` may `action`, or the problem.
+Result<Complaint> Reach(const ApiContext& ctx, const Request& req, const Principal& who,
+                        Action action, Response* problem) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) {
+    *problem = *bad;
+    return Status::InvalidInput("");
+  }
+  auto c = ctx.complaints->Get(id);
+  if (!c.ok()) {
+    *problem = FromStatus(c.status());
+    return c.status();
+  }
+  if (auto denied = Check(who, action, TargetOf(*c), ctx.clock->WallSeconds())) {
+    *problem = *denied;
+    return Status(Code::kPermissionDenied, "");
+  }
+  return c;
+}
+
+// Near a located complaint (its box of kDuplicateMetres), the open ones of its
+// category submitted within kDuplicateSeconds of it.
+std::vector<Complaint> Duplicates(const ApiContext& ctx, const Complaint& c, const Principal& who,
+                                  UnixSeconds now) {
+  std::vector<Complaint> out;
+  if (!c.lon || !casework::IsOpen(c.status)) return out;
+  double dlat = casework::kDuplicateMetres / 111000.0;
+  double dlon = dlat / std::max(0.1, std::cos(*c.lat * 3.14159265358979323846 / 180));
+  const double box[4] = {*c.lon - dlon, *c.lat - dlat, *c.lon + dlon, *c.lat + dlat};
+  auto near = ctx.complaints->Near(c.category, c.submitted_at - casework::kDuplicateSeconds,
+                                   c.submitted_at + casework::kDuplicateSeconds + 1, box, 50);
+  if (!near.ok()) return out;
+  for (Complaint& o : *near)
+    if (o.id != c.id && casework::IsOpen(o.status) && casework::LikelyDuplicates(c, o) &&
+        !Check(who, Action::kRead, TargetOf(o), now))
+      out.push_back(std::move(o));
+  return out;
+}
+
+Response ComplaintDetail(const ApiContext& ctx, const Complaint& c, const Principal& who) {
+  UnixSeconds now = ctx.clock->WallSeconds();
+  auto snap = ctx.sites->Get();
+  auto events = ctx.complaints->Events(c.id);
+  if (!events.ok()) return StoreError(events.status());
+  ordered_json j = StaffJson(ctx, c, *snap, now);
+  ordered_json timeline = ordered_json::array();
+  for (const auto& e : *events)
+    timeline.push_back({{"time", FormatRfc3339Beijing(e.at)},
+                        {"event", casework::StepCode(e.step)},
+                        {"event_name", casework::StepName(e.step)},
+                        {"actor", e.actor},
+                        {"text", e.text.empty() ? json(nullptr) : json(e.text)},
+                        {"public", casework::IsPublicStep(e.step)}});
+  j["timeline"] = std::move(timeline);
+  ordered_json dups = ordered_json::array();
+  for (const auto& d : Duplicates(ctx, c, who, now)) dups.push_back(StaffJson(ctx, d, *snap, now));
+  j["duplicates"] = std::move(dups);
+  return JsonResponse(j);
+}
+
+Response GetComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  Response problem;
+  auto c = Reach(ctx, req, who, Action::kRead, &problem);
+  if (!c.ok()) return problem;
+  return ComplaintDetail(ctx, *c, who);
+}
+
+Response GetContact(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints || !ctx.sealer) return Unavailable();
+  Response problem;
+  // Personal data: those who handle the complaint, not every reader.
+  auto c = Reach(ctx, req, who, Action::kWrite, &problem);
+  if (!c.ok()) return problem;
+  std::string phone;
+  if (!c->phone.empty()) {
+    auto open = ctx.sealer->Open(c->phone);
+    if (!open.ok()) return StoreError(open.status());
+    phone = std::move(*open);
+  }
+  Audit(ctx, who, "complaints.contact_read", "complaint:" + std::to_string(c->id),
+        {{"had_phone", !phone.empty()}});
+  Response r = JsonResponse(ordered_json{{"phone", phone.empty() ? json(nullptr) : json(phone)}});
+  return r;
+}
+
+Response ListComplaints(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  UnixSeconds now = ctx.clock->WallSeconds();
+  casework::ComplaintFilter f;
+  std::string bad;
+  std::string status = Param(req, "status", "");
+  if (!status.empty()) {
+    f.status = casework::StatusFromCode(status);
+    if (!f.status) return Problem(400, "bad-parameter", "status names no status", status);
+  }
+  f.category = Param(req, "category", "");
+  if (!f.category.empty() && !casework::FindCategory(f.category))
+    return Problem(400, "bad-parameter", "category names no category", f.category);
+  std::string district = Param(req, "district", "");
+  if (!district.empty()) {
+    int64_t id = 0;
+    if (!ParseId(district, &id) && district != "0")
+      return Problem(400, "bad-parameter", "district is a district's id (0: the city's)", district);
+    f.district_id = id;
+  }
+  // Staff of a district see their district's complaints.
+  if (who.role == auth::Role::kStaff && who.district_id != 0) {
+    if (f.district_id && *f.district_id != who.district_id)
+      return Problem(403, "forbidden", "Forbidden", "staff of a district see their district's");
+    f.district_id = who.district_id;
+  }
+  if (auto denied =
+          Check(who, Action::kRead, {Area::kComplaints, nullptr, f.district_id.value_or(0)}, now))
+    return *denied;
+  std::string overdue = Param(req, "overdue", "false");
+  if (overdue != "true" && overdue != "false")
+    return Problem(400, "bad-parameter", "overdue must be true or false", overdue);
+  if (overdue == "true") f.overdue_at = now;
+  f.to = TimeParam(req, "to", INT64_MAX, &bad);
+  f.from = TimeParam(req, "from", INT64_MIN, &bad);
+  auto page = PageParams(req, 500, &bad);
+  if (!bad.empty() || !page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+  f.before = page->after;
+  f.limit = page->limit;
+  auto rows = ctx.complaints->List(f);
+  if (!rows.ok()) return StoreError(rows.status());
+  auto snap = ctx.sites->Get();
+  ordered_json items = ordered_json::array();
+  for (const auto& c : *rows) items.push_back(StaffJson(ctx, c, *snap, now));
+  json next = rows->size() == page->limit ? json(CursorAfter(rows->back().id)) : json(nullptr);
+  return JsonResponse<ordered_json>({{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+// One staff step on the complaint of the path: its body read, the step checked
+// against the status, the change applied with its time line and audit record.
+Response TakeStep(const ApiContext& ctx, const Request& req, const Principal& who, Step step,
+                  const std::vector<ParamDoc>& fields) {
+  if (!ctx.complaints) return Unavailable();
+  json b;
+  if (auto bad = ParseBody(req, fields, &b)) return *bad;
+  Response problem;
+  auto c = Reach(ctx, req, who, Action::kWrite, &problem);
+  if (!c.ok()) return problem;
+  UnixSeconds now = ctx.clock->WallSeconds();
+  if (auto why = casework::RefuseStep(*c, step, now))
+    return Problem(409, "bad-transition", "This step is not possible now", *why);
+  Complaint after = *c;
+  std::string text = b.value("note", "");
+  std::vector<casework::ComplaintChange> changes;
+  json detail = {{"from", casework::StatusCode(c->status)}};
+  switch (step) {
+    case Step::kAccept: {
+      std::string category = b.value("category", c->category);
+      if (!casework::FindCategory(category))
+        return Problem(400, "bad-field", "category names no category", category);
+      after.category = category;
+      after.status = ComplaintStatus::kAccepted;
+      if (category != c->category) detail["category"] = category;
+      break;
+    }
+    case Step::kReject:
+    case Step::kReply: {
+      text = b.value(step == Step::kReject ? "reason" : "text", "");
+      if (Chars(text) < 5 || Chars(text) > 4000)
+        return Problem(400, "bad-field", "The answer is 5 to 4000 characters");
+      after.status = step == Step::kReject ? ComplaintStatus::kRejected : ComplaintStatus::kReplied;
+      after.reply = text;
+      after.replied_at = now;
+      break;
+    }
+    case Step::kDispatch: {
+      if (b.contains("district_id")) {
+        int64_t to = b["district_id"].get<int64_t>();
+        const registry::District* d = ctx.sites->Get()->DistrictById(to);
+        if (!d || !d->active)
+          return Problem(400, "bad-field", "district_id names no active district");
+        // Handing it to another district needs the right to handle it there too.
+        if (auto denied = Check(who, Action::kWrite, {Area::kComplaints, nullptr, to}, now))
+          return *denied;
+        after.district_id = to;
+        detail["district_id"] = to;
+      }
+      after.status = ComplaintStatus::kDispatched;
+      break;
+    }
+    case Step::kMerge: {
+      int64_t into = b["into"].get<int64_t>();
+      auto target = ctx.complaints->Get(into);
+      if (!target.ok() || into == c->id)
+        return Problem(400, "bad-field", "into names no other complaint");
+      if (auto denied = Check(who, Action::kWrite, TargetOf(*target), now)) return *denied;
+      if (!casework::IsOpen(target->status) || target->category != c->category)
+        return Problem(409, "bad-transition", "Only into an open complaint of the same category");
+      after.status = ComplaintStatus::kMerged;
+      after.merged_into = into;
+      changes.push_back({*target, {{into, now, Step::kMergedIn, Actor(who), c->tracking_code}}});
+      detail["into"] = into;
+      break;
+    }
+    case Step::kClose:
+      after.status = ComplaintStatus::kClosed;
+      break;
+    default:
+      return Problem(400, "bad-step", "Not a staff step");
+  }
+  changes.insert(changes.begin(), {after, {{c->id, now, step, Actor(who), text}}});
+  if (auto refused = ApplyChanges(ctx, changes)) return *refused;
+  detail["to"] = casework::StatusCode(after.status);
+  Audit(ctx, who, "complaints." + std::string(casework::StepCode(step)),
+        "complaint:" + std::to_string(c->id), detail);
+  auto got = ctx.complaints->Get(c->id);
+  if (!got.ok()) return StoreError(got.status());
+  return ComplaintDetail(ctx, *got, who);
+}
+
+Response Accept(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return TakeStep(ctx, req, who, Step::kAccept, kAcceptBody);
+}
+Response Reject(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return TakeStep(ctx, req, who, Step::kReject, kRejectBody);
+}
+Response Dispatch(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return TakeStep(ctx, req, who, Step::kDispatch, kDispatchBody);
+}
+Response Reply(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return TakeStep(ctx, req, who, Step::kReply, kReplyBody);
+}
+Response Merge(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return TakeStep(ctx, req, who, Step::kMerge, kMergeBody);
+}
+Response Close(const ApiContext& ctx, const Request& req, const Principal& who) {
+  return TakeStep(ctx, req, who, Step::kClose, kNoteBody);
+}
+
+Response ComplaintStats(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  UnixSeconds now = ctx.clock->WallSeconds();
+  int64_t scope = who.role == auth::Role::kStaff ? who.district_id : 0;
+  if (auto denied = Check(who, Action::kRead, {Area::kComplaints, nullptr, scope}, now))
+    return *denied;
+  std::string bad;
+  UnixSeconds to = TimeParam(req, "to", now + 1, &bad);
+  UnixSeconds from = TimeParam(req, "from", to - 366 * kDay, &bad);
+  if (!bad.empty()) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+  std::string by = Param(req, "by", "district");
+  if (by != "district" && by != "category" && by != "month")
+    return Problem(400, "bad-parameter", "by is district, category or month", by);
+  auto counts = ctx.complaints->Counts(from, to, now);
+  if (!counts.ok()) return StoreError(counts.status());
+  auto snap = ctx.sites->Get();
+  struct Sum {
+    json name;
+    int64_t total = 0, open = 0, replied = 0, closed = 0, overdue = 0;
+  };
+  std::map<std::string, Sum> sums;
+  for (const auto& n : *counts) {
+    if (scope != 0 && n.district_id != scope) continue;
+    std::string key = by == "district"   ? std::to_string(n.district_id)
+                      : by == "category" ? n.category
+                                         : n.month;
+    Sum& s = sums[key];
+    if (by == "district")
+      s.name = n.district_id ? DistrictName(*snap, n.district_id) : json("市级（未分派）");
+    else if (by == "category")
+      s.name = CategoryName(n.category);
+    else
+      s.name = n.month;
+    s.total += n.count;
+    s.overdue += n.overdue;
+    if (casework::IsOpen(n.status)) s.open += n.count;
+    if (n.status == ComplaintStatus::kReplied) s.replied += n.count;
+    if (n.status == ComplaintStatus::kClosed || n.status == ComplaintStatus::kRejected ||
+        n.status == ComplaintStatus::kMerged)
+      s.closed += n.count;
+  }
+  ordered_json items = ordered_json::array();
+  for (const auto& [key, s] : sums)
+    items.push_back({{"key", key},
+                     {"name", s.name},
+                     {"total", s.total},
+                     {"open", s.open},
+                     {"replied", s.replied},
+                     {"closed", s.closed},
+                     {"overdue", s.overdue}});
+  return JsonResponse<ordered_json>({{"by", by},
+                                     {"from", FormatRfc3339Beijing(from)},
+                                     {"to", FormatRfc3339Beijing(to)},
+                                     {"items", std::move(items)}});
+}
+
+Response ListCategories(const ApiContext&, const Request&, const Principal&) {
+  ordered_json items = ordered_json::array();
+  for (const auto& c : casework::Categories())
+    items.push_back({{"code", c.code},
+                     {"name", c.name},
+                     {"name_en", c.name_en},
+                     {"reply_days", casework::kReplyDays}});
+  return JsonResponse<ordered_json>({{"items", std::move(items)}});
+}
+
+const char* kStaffAnswer =
+    "the complaint with its time line and duplicates, as GET /complaints/{id}; 409 "
+    "bad-transition when its status does not allow the step, changed-meanwhile when another "
+    "change came first";
+
+}  // namespace
+
+void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
+  api.Add("GET", "/api/v1/public/complaints/categories",
+          {.summary = "The categories of complaints (举报类别) and their reply deadlines",
+           .tag = "Public",
+           .login = false,
+           .id = "listComplaintCategories",
+           .list = true},
+          Bind(ctx, ListCategories));
+  api.Add("POST", "/api/v1/public/complaints",
+          {.summary = "Submit a complaint (12369 环保举报) with no login; routed to the district "
+                      "covering its place (or named by its address). Limited per address",
+           .tag = "Public",
+           .body = kSubmitBody,
+           .login = false,
+           .response = "201 {tracking_code, status, district, deadline}; 400 bad-field naming "
+                       "the field; 429 with Retry-After",
+           .id = "submitComplaint"},
+          Bind(ctx, SubmitComplaint));
+  api.Add("GET", "/api/v1/public/complaints/{code}",
+          {.summary = "A complaint's progress by its tracking code: status, district, time "
+                      "line, reply; never personal data",
+           .tag = "Public",
+           .login = false,
+           .response = "{tracking_code, category, category_name, status, status_name, district, "
+                       "submitted_at, observed_at, deadline, overdue, timeline[{time, event, "
+                       "event_name, text}], reply, rating, can_rate, can_reopen}",
+           .id = "trackComplaint"},
+          Bind(ctx, TrackComplaint));
+  api.Add("POST", "/api/v1/public/complaints/{code}/rating",
+          {.summary = "The complainant rates the reply (once); this closes the complaint",
+           .tag = "Public",
+           .body = kRatingBody,
+           .login = false,
+           .response = "the progress, as GET; 409 not-allowed before a reply or after a rating",
+           .id = "rateComplaint"},
+          Bind(ctx, RateComplaint));
+  api.Add("POST", "/api/v1/public/complaints/{code}/reopen",
+          {.summary = "The complainant asks again (once, within 30 days of the reply)",
+           .tag = "Public",
+           .body = kReopenBody,
+           .login = false,
+           .response = "the progress, as GET; 409 not-allowed",
+           .id = "reopenComplaint"},
+          Bind(ctx, ReopenComplaint));
+  api.Add("GET", "/api/v1/complaints",
+          {.summary = "Complaints, newest first, the phone masked; administrators, leaders and "
+                      "staff (of their district)",
+           .tag = "Casework",
+           .query = {{"status", "string",
+                      "submitted, accepted, dispatched, replied, closed, "
+                      "rejected or merged"},
+                     {"category", "string", "a category's code"},
+                     {"district", "integer", "a district's id; 0: not routed (the city's)"},
+                     {"overdue", "boolean", "true: open ones past their deadline"},
+                     {"from", "time", "submitted at or after"},
+                     {"to", "time", "submitted before"},
+                     {"cursor", "string", "next_cursor of the previous page"},
+                     {"limit", "integer", "1..500, default 100"}},
+           .id = "listComplaints",
+           .list = true},
+          Bind(ctx, ListComplaints));
+  api.Add("GET", "/api/v1/complaints/stats",
+          {.summary = "Complaints counted by district, category or month: total, open, "
+                      "replied, closed, overdue",
+           .tag = "Casework",
+           .query = {{"by", "string", "district (default), category or month"},
+                     {"from", "time", "submitted at or after (default: a year back)"},
+                     {"to", "time", "submitted before (default: now)"}},
+           .response = "{by, from, to, items[{key, name, total, open, replied, closed, overdue}]}",
+           .id = "complaintStats"},
+          Bind(ctx, ComplaintStats));
+  api.Add("GET", "/api/v1/complaints/{id}",
+          {.summary = "One complaint with its whole time line and its likely duplicates",
+           .tag = "Casework",
+           .response = "{id, tracking_code, category, status, description, lon, lat, address, "
+                       "district_id, district, deadline, overdue, phone_masked, reply, rating, "
+                       "timeline[{time, event, event_name, actor, text, public}], duplicates[]}",
+           .id = "getComplaint"},
+          Bind(ctx, GetComplaint));
+  api.Add("GET", "/api/v1/complaints/{id}/contact",
+          {.summary = "The complainant's phone in clear, for those handling the complaint; "
+                      "every read is on the audit record",
+           .tag = "Casework",
+           .response = "{phone}",
+           .id = "getComplaintContact"},
+          Bind(ctx, GetContact));
+  struct StepRoute {
+    const char* path;
+    const char* summary;
+    const std::vector<ParamDoc>* body;
+    const char* id;
+    Response (*fn)(const ApiContext&, const Request&, const Principal&);
+  };
+  const StepRoute steps[] = {
+      {"/api/v1/complaints/{id}/accept", "Accept (受理) a complaint, perhaps as another category",
+       &kAcceptBody, "acceptComplaint", Accept},
+      {"/api/v1/complaints/{id}/reject",
+       "Refuse (不予受理) a complaint that is not the bureau's matter; the reason is the reply",
+       &kRejectBody, "rejectComplaint", Reject},
+      {"/api/v1/complaints/{id}/dispatch", "Dispatch (派发) a complaint to a district to handle",
+       &kDispatchBody, "dispatchComplaint", Dispatch},
+      {"/api/v1/complaints/{id}/reply", "Reply (答复) to the complainant", &kReplyBody,
+       "replyComplaint", Reply},
+      {"/api/v1/complaints/{id}/merge", "Merge a duplicate into the complaint it repeats",
+       &kMergeBody, "mergeComplaint", Merge},
+      {"/api/v1/complaints/{id}/close", "Close (办结) a replied complaint", &kNoteBody,
+       "closeComplaint", Close},
+  };
+  for (const StepRoute& s : steps)
+    api.Add("POST", s.path,
+            {.summary = s.summary,
+             .tag = "Casework",
+             .body = *s.body,
+             .response = kStaffAnswer,
+             .id = s.id},
+            Bind(ctx, s.fn));
+}
+
+}  // namespace ecohub::api

@@ -1,0 +1,147 @@
+// The PostgreSQL ComplaintStore: the same tables as casework.db, every write applied
+// once across a failover (store/pg/lease.h).
+#include "casework/complaint_sql.h"
+#include "casework/complaint_store.h"
+#include "store/pg/lease.h"
+
+namespace ecohub::casework {
+namespace {
+
+using store::pg::Conn;
+using store::pg::Pool;
+using store::pg::Rows;
+
+// Never edit a released step: add the next one.
+constexpr const char* kSteps[] = {
+    // 1: complaints and their time lines.
+    R"sql(
+CREATE TABLE complaints (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tracking_code TEXT NOT NULL UNIQUE,
+  category TEXT NOT NULL, description TEXT NOT NULL, lon DOUBLE PRECISION,
+  lat DOUBLE PRECISION, address TEXT NOT NULL, observed_at BIGINT, submitted_at BIGINT NOT NULL,
+  phone TEXT NOT NULL, district_id BIGINT NOT NULL, status TEXT NOT NULL,
+  deadline BIGINT NOT NULL, reply TEXT NOT NULL, replied_at BIGINT NOT NULL,
+  score INTEGER NOT NULL, rating_comment TEXT NOT NULL, reopened INTEGER NOT NULL,
+  merged_into BIGINT NOT NULL, source TEXT NOT NULL, month TEXT NOT NULL,
+  version BIGINT NOT NULL);
+CREATE INDEX complaints_district ON complaints (district_id, id);
+CREATE INDEX complaints_category ON complaints (category, submitted_at);
+CREATE INDEX complaints_open ON complaints (status, deadline);
+CREATE TABLE complaint_events (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, complaint_id BIGINT NOT NULL,
+  at BIGINT NOT NULL, step TEXT NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX complaint_events_of ON complaint_events (complaint_id, id);
+)sql",
+};
+
+// Row `i` of a result as the readers of complaint_sql.h take it.
+struct RowAt {
+  const Rows& q;
+  int i;
+  int64_t Int(int c) const { return q.Int(i, c); }
+  std::string Text(int c) const { return std::string(q.Text(i, c)); }
+  std::optional<int64_t> OptInt(int c) const { return q.OptInt(i, c); }
+  std::optional<double> OptReal(int c) const { return q.OptReal(i, c); }
+};
+Complaint ReadRow(const Rows& q, int i) { return sql::ReadComplaint(RowAt{q, i}); }
+ComplaintEvent ReadEventRow(const Rows& q, int i) { return sql::ReadEvent(RowAt{q, i}); }
+ComplaintCount ReadCountRow(const Rows& q, int i) { return sql::ReadCount(RowAt{q, i}); }
+
+Status AddEvent(Conn& db, int64_t id, const ComplaintEvent& e) {
+  auto r = db.Query(sql::kInsertEvent, "record complaint step", id, e.at,
+                    std::string(StepCode(e.step)), e.actor, e.text);
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+class PgComplaintStore final : public ComplaintStore {
+ public:
+  explicit PgComplaintStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
+
+  Result<Complaint> Add(const Complaint& c, const ComplaintEvent& first) override {
+    auto id = store::pg::WriteOnceReturning(
+        *pool_, "record complaint", [&](Conn& db) -> Result<std::string> {
+          auto made = sql::WithInsertValues(c, [&](const auto&... v) {
+            return store::pg::ReturnedId(db.Query(sql::kInsert, "record complaint", v...));
+          });
+          if (!made.ok()) return made.status();
+          if (Status s = AddEvent(db, *made, first); !s.ok()) return s;
+          return std::to_string(*made);
+        });
+    if (!id.ok()) return id.status();
+    return Get(std::stoll(*id));
+  }
+
+  Result<Complaint> Get(int64_t id) override { return One(sql::kById, id); }
+  Result<Complaint> GetByCode(const std::string& code) override { return One(sql::kByCode, code); }
+
+  Result<std::vector<Complaint>> List(const ComplaintFilter& f) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return sql::WithListValues(f, [&](const auto&... v) {
+      return store::pg::Read(**db, sql::kList, "list complaints", ReadRow, v...);
+    });
+  }
+
+  Result<std::vector<ComplaintEvent>> Events(int64_t id) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::Read(**db, sql::kEvents, "complaint time line", ReadEventRow, id);
+  }
+
+  Status Apply(std::span<const ComplaintChange> changes) override {
+    return store::pg::WriteOnce(*pool_, "change complaints", [&](Conn& db) -> Status {
+      for (const ComplaintChange& ch : changes) {
+        auto r = sql::WithUpdateValues(ch.after, [&](const auto&... v) {
+          return db.Query(sql::kUpdate, "change complaint", v...);
+        });
+        if (!r.ok()) return r.status();
+        if (r->Affected() != 1) return Status(Code::kConflict, sql::ConflictMessage(ch.after.id));
+        for (const ComplaintEvent& e : ch.events)
+          if (Status s = AddEvent(db, e.complaint_id, e); !s.ok()) return s;
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<std::vector<Complaint>> Near(const std::string& category, UnixSeconds from, UnixSeconds to,
+                                      const double box[4], size_t limit) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::Read(**db, sql::kNear, "complaints near", ReadRow, category, from, to, box[0],
+                           box[1], box[2], box[3], static_cast<int64_t>(limit));
+  }
+
+  Result<std::vector<ComplaintCount>> Counts(UnixSeconds from, UnixSeconds to,
+                                             UnixSeconds now) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::Read(**db, sql::kCounts, "count complaints", ReadCountRow, now, from, to);
+  }
+
+  Result<std::vector<TableRows>> ExportTables() override {
+    return store::pg::NoExportFromPostgres("casework");
+  }
+  Status ImportTables(const std::vector<TableRows>& tables) override {
+    return store::pg::CopyTables(*pool_, tables);
+  }
+
+ private:
+  template <typename V>
+  Result<Complaint> One(const char* query, const V& key) {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::ReadOne(**db, query, "no such complaint", ReadRow, key);
+  }
+
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ComplaintStore>> OpenPostgresComplaintStore(const std::string& url) {
+  auto pool = store::pg::OpenModulePool(url, "ecohub casework", "casework", kSteps);
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<ComplaintStore>(std::make_unique<PgComplaintStore>(std::move(*pool)));
+}
+
+}  // namespace ecohub::casework
