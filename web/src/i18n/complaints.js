@@ -107,6 +107,7 @@ export default {
 
   // The console page
   'con.cmp.note': ['12369 公众举报的受理、派发、答复与办结', 'Accept, dispatch, answer and close the public’s 12369 reports'],
+  'con.cmp.user': ['用户', 'user'],
   'con.cmp.overdueOnly': ['仅看超期', 'Overdue only'],
   'con.cmp.search': ['查询码或描述', 'Code or description'],
   'con.cmp.none': ['没有符合条件的举报', 'No report matches'],
