@@ -98,6 +98,10 @@ test('complaints: a report from a phone reaches its district\'s staff, is answer
   assert.match(await staff.innerText('[data-test=d-contact]'), /记录/, 'the button says the read is recorded');
   await staff.click('[data-test=d-contact]');
   await staff.waitForSelector('[data-test=d-phone]:has-text("13812345678")', { timeout: READY });
+  const id = await staff.getAttribute('[data-test=cmp-detail]', 'data-id');
+  const audit = await ctx.api(`/api/v1/audit?action=complaints.contact_read&object=complaint:${id}`, { token: ctx.users.leader.token });
+  assert.equal(audit.status, 200, audit.text.slice(0, 200));
+  assert.ok(audit.json.items.some((e) => /web_district_staff/.test(e.actor)), `the read is recorded: ${audit.text.slice(0, 300)}`);
 
   await staff.click('[data-test=act-accept]');
   await staff.click('[data-test=act-confirm]');
