@@ -232,3 +232,68 @@ test('complaints: the server\'s refusals show in the form in Chinese; the Englis
   assert.match(await page.innerText('[data-test=cat-water]'), /Water pollution/);
   ctx.assertClean(page);
 });
+
+test('complaints: city staff merge a likely duplicate, dispatch a report, and reject one the public then reads', async (ctx) => {
+  const d = await staffDistrict(ctx);
+  const submit = async (body) => {
+    const r = await ctx.api('/api/v1/public/complaints', { method: 'POST', body });
+    assert.equal(r.status, 201, r.text.slice(0, 300));
+    return r.json.tracking_code;
+  };
+  // Two reports of one smell about 100 m apart: likely the same.
+  const first = await submit({ category: 'water', description: `河水发黑发臭，有排污口 ${STAMP}`, lon: d.lon, lat: d.lat });
+  const second = await submit({ category: 'water', description: `河边有暗管排放黑水 ${STAMP}`, lon: d.lon + 0.001, lat: d.lat });
+  const third = await submit({ category: 'other', description: `邻居家装修噪音与油漆味 ${STAMP}`, address: `${d.name}某小区 3 号楼` });
+  const all = await ctx.api('/api/v1/complaints?limit=100', { token: ctx.users.admin.token });
+  assert.equal(all.status, 200, all.text.slice(0, 200));
+  const idOf = (code) => all.json.items.find((x) => x.tracking_code === code)?.id;
+  const [a, b, c] = [idOf(first), idOf(second), idOf(third)];
+  assert.ok(a && b && c, 'the three are listed');
+
+  const page = await ctx.page({ viewport: 'desktop', role: 'staff' });
+  await page.goto(`/console/complaints?id=${a}`);
+  await ready(page, 'complaints');
+  const dup = page.locator(`[data-test=d-dup][data-id="${b}"]`);
+  await dup.waitFor({ timeout: READY });
+  await dup.locator('[data-test=d-merge]').click();
+  await dup.locator('[data-test=d-merge-confirm]').click();
+  await dup.waitFor({ state: 'detached', timeout: READY });
+  const merged = await ctx.api(`/api/v1/complaints/${b}`, { token: ctx.users.admin.token });
+  assert.equal(merged.json.status, 'merged');
+  assert.equal(merged.json.merged_into, a);
+  assert.equal((await publicView(ctx, second)).status, 'merged');
+
+  await page.click('[data-test=act-dispatch]');
+  await page.selectOption('[data-test=act-district]', String(d.id));
+  await page.fill('[data-test=act-note]', '请属地核查排污口');
+  await page.click('[data-test=act-confirm]');
+  await page.waitForSelector(`[data-test=cmp-detail][data-id="${a}"][data-status=dispatched]`, { timeout: READY });
+  await page.waitForSelector('[data-test=d-event][data-event=dispatch]', { timeout: READY });
+  assert.ok(await page.locator('[data-test=act-reply]').count(), 'a dispatched report can be answered');
+
+  // Rejected with a reason, which is the public's answer.
+  await page.selectOption('[data-test=f-status]', 'submitted');
+  const item = page.locator(`[data-test=cmp-item][data-id="${c}"]`);
+  await item.click();
+  await page.waitForSelector(`[data-test=cmp-detail][data-id="${c}"] [data-test=act-reject]`, { timeout: READY });
+  await page.click('[data-test=act-reject]');
+  await page.click('[data-test=act-confirm]');
+  assert.match(await page.innerText('[data-test=act-error]'), /必填/, 'a rejection needs its reason');
+  await page.fill('[data-test=act-text]', `属于邻里纠纷，请向物业或街道反映 ${STAMP}`);
+  await page.click('[data-test=act-confirm]');
+  await page.waitForSelector(`[data-test=cmp-detail][data-id="${c}"][data-status=rejected]`, { timeout: READY });
+  await page.selectOption('[data-test=f-status]', 'rejected');
+  await page.waitForSelector(`[data-test=cmp-item][data-id="${c}"][data-status=rejected]`, { timeout: READY });
+  assert.equal(await page.locator('[data-test=cmp-item]:not([data-status=rejected])').count(), 0, 'the filter keeps rejected ones');
+  ctx.assertClean(page);
+
+  const pub = await ctx.page({ viewport: 'phone' });
+  await pub.goto(`/complaint/${third.toLowerCase()}`);
+  await ready(pub, 'complaint-track');
+  assert.equal(await pub.getAttribute('[data-test=t-card]', 'data-status'), 'rejected');
+  assert.match(await pub.innerText('[data-test=t-reply]'), /邻里纠纷/);
+  assert.equal(await pub.getAttribute('[data-step=rejected]', 'data-state'), 'end');
+  assert.equal(await pub.locator('[data-test=t-rate]').count(), 0, 'a rejection is not rated');
+  assert.equal(await pub.locator('[data-test=t-reopen]').count(), 1, 'a rejection may be reopened');
+  ctx.assertClean(pub);
+});
