@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
+#include <map>
 #include <mutex>
 
 #include "api/handlers.h"
@@ -453,6 +454,19 @@ std::vector<Complaint> Duplicates(const ApiContext& ctx, const Complaint& c, con
   return out;
 }
 
+// The display name of a time line's actor ("public" is 公众); `seen` keeps those
+// already looked up. null when the account is gone.
+json ActorName(const ApiContext& ctx, const std::string& actor, std::map<std::string, json>* seen) {
+  if (actor == "public") return "公众";
+  if (!actor.starts_with("user:")) return actor;  // "demo", "cli"
+  auto [it, fresh] = seen->try_emplace(actor, nullptr);
+  int64_t id = 0;
+  if (fresh && ctx.accounts && actor.starts_with("user:") && ParseId(actor.substr(5), &id))
+    if (auto u = ctx.accounts->GetUser(id); u.ok())
+      it->second = u->display_name.empty() ? u->username : u->display_name;
+  return it->second;
+}
+
 Response ComplaintDetail(const ApiContext& ctx, const Complaint& c, const Principal& who) {
   UnixSeconds now = ctx.clock->WallSeconds();
   auto snap = ctx.sites->Get();
@@ -460,11 +474,13 @@ Response ComplaintDetail(const ApiContext& ctx, const Complaint& c, const Princi
   if (!events.ok()) return StoreError(events.status());
   ordered_json j = StaffJson(ctx, c, *snap, now);
   ordered_json timeline = ordered_json::array();
+  std::map<std::string, json> names;  // actor -> who that is, for people to read
   for (const auto& e : *events)
     timeline.push_back({{"time", FormatRfc3339Beijing(e.at)},
                         {"event", casework::StepCode(e.step)},
                         {"event_name", casework::StepName(e.step)},
                         {"actor", e.actor},
+                        {"actor_name", ActorName(ctx, e.actor, &names)},
                         {"text", e.text.empty() ? json(nullptr) : json(e.text)},
                         {"public", casework::IsPublicStep(e.step)}});
   j["timeline"] = std::move(timeline);
@@ -690,8 +706,13 @@ Response ComplaintStats(const ApiContext& ctx, const Request& req, const Princip
         n.status == ComplaintStatus::kMerged)
       s.closed += n.count;
   }
+  // Months in order; districts and categories with the most complaints first.
+  std::vector<std::pair<std::string, Sum>> rows(sums.begin(), sums.end());
+  if (by != "month")
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.second.total > b.second.total; });
   ordered_json items = ordered_json::array();
-  for (const auto& [key, s] : sums)
+  for (const auto& [key, s] : rows)
     items.push_back({{"key", key},
                      {"name", s.name},
                      {"total", s.total},

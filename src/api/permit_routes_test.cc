@@ -1,13 +1,11 @@
 // The permit routes over real stores: create and update by number, the field each
 // refusal names, the enterprise's rights, and a usage worked by hand.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "api/routes.h"
+#include "api/route_test_support.h"
 #include "permit/sqlite_permit_store.h"
 #include "store/sqlite_store.h"
 
@@ -18,25 +16,18 @@ using nlohmann::json;
 
 constexpr UnixSeconds kHour = 3600;
 constexpr UnixSeconds kJan1 = 1767196800;  // 2026-01-01 00:00 Beijing
-constexpr const char* kPassword = "Permit-test-2026";
 
-class PermitRoutesTest : public ::testing::Test {
+class PermitRoutesTest : public RouteTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ecohub_permit_routes_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
     clock_.SetWallSeconds(kJan1 + 48 * kHour + 1800);  // 2026-01-03 00:30
+    OpenFolder("ecohub_permit_routes_");
     auto st = store::OpenSqliteStore(dir_.string(), {});
     ASSERT_TRUE(st.ok()) << st.status().ToString();
     store_ = std::move(*st);
     auto permits = permit::OpenSqlitePermitStore(dir_.string());
     ASSERT_TRUE(permits.ok()) << permits.status().ToString();
     permits_ = std::move(*permits);
-    auto acc = auth::Accounts::Open(dir_.string(), {}, clock_);
-    ASSERT_TRUE(acc.ok()) << acc.status().ToString();
-    accounts_ = std::move(*acc);
     district_a_ = *store_->PutDistrict({0, "610402", "秦都区"});
     district_b_ = *store_->PutDistrict({0, "610403", "杨陵区"});
     e1_ = *store_->PutEnterprise({0, "E1", "91610400MA6TG0001X", "", district_a_});
@@ -45,24 +36,20 @@ class PermitRoutesTest : public ::testing::Test {
     gas_e2_ = Site("G-E2", registry::SiteKind::kOutletGas, district_b_, e2_);
     air_a_ = Site("AIR-A", registry::SiteKind::kAir, district_a_, 0);
     ASSERT_TRUE(store_->PutDevice({"MNW1", water_e1_, "pw"}).ok());
-    api_ = std::make_unique<Api>(router_, accounts_.get(), nullptr, clock_);
-    ctx_.clock = &clock_;
     ctx_.store = store_.get();
     ctx_.latest = &latest_;
-    ctx_.accounts = accounts_.get();
     ctx_.permits = permits_.get();
     ctx_.sites = std::make_shared<SiteDirectory>(store_.get());
-    AddAllRoutes(*api_, ctx_);
+    Wire();
     admin_ = Token("admin", auth::Role::kAdmin, 0, 0);
     staff_b_ = Token("staff_b", auth::Role::kStaff, district_b_, 0);
     ent1_ = Token("ent1", auth::Role::kEnterprise, district_a_, e1_);
   }
   void TearDown() override {
     api_.reset();
-    accounts_.reset();
     permits_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    CloseFolder();
   }
   int64_t Site(const std::string& code, registry::SiteKind kind, int64_t district,
                int64_t enterprise) {
@@ -72,29 +59,6 @@ class PermitRoutesTest : public ::testing::Test {
     s.district_id = district;
     s.enterprise_id = enterprise;
     return *store_->PutSite(s);
-  }
-  std::string Token(const std::string& name, auth::Role role, int64_t district,
-                    int64_t enterprise) {
-    auth::User u;
-    u.username = name;
-    u.role = role;
-    u.district_id = district;
-    u.enterprise_id = enterprise;
-    EXPECT_TRUE(accounts_->CreateUser(u, kPassword).ok());
-    auto login = accounts_->Login(name, kPassword, clock_.WallSeconds());
-    EXPECT_TRUE(login.ok()) << login.status().ToString();
-    return login.ok() ? "Bearer " + login->token : "";
-  }
-  Response Call(const std::string& method, const std::string& path, const std::string& auth,
-                const json& body = nullptr, std::map<std::string, std::string> query = {}) {
-    Request r;
-    r.method = method;
-    r.path = path;
-    r.query = std::move(query);
-    r.peer = "127.0.0.1";
-    r.authorization = auth;
-    if (!body.is_null()) r.body = body.dump();
-    return router_.Dispatch(r);
   }
   // E1's permit: COD at its waste-water outlet, 60 t/a.
   json Body(const std::string& number = "91610400MA6TG0001X001P") const {
@@ -117,15 +81,9 @@ class PermitRoutesTest : public ::testing::Test {
     return json::parse(r.body)["id"].get<int64_t>();
   }
 
-  std::filesystem::path dir_;
-  ManualClock clock_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<permit::PermitStore> permits_;
-  std::unique_ptr<auth::Accounts> accounts_;
   store::LatestCache latest_;
-  Router router_;
-  std::unique_ptr<Api> api_;
-  ApiContext ctx_;
   int64_t district_a_ = 0, district_b_ = 0, e1_ = 0, e2_ = 0;
   int64_t water_e1_ = 0, gas_e2_ = 0, air_a_ = 0;
   std::string admin_, staff_b_, ent1_;

@@ -13,6 +13,7 @@
 #include "app/audit_verdict.h"
 #include "app/cli_support.h"
 #include "app/demo_city.h"
+#include "app/demo_complaints.h"
 #include "auth/secrets.h"
 #include "core/threads.h"
 #include "crypto/sealer.h"
@@ -210,6 +211,10 @@ Result<bool> Server::SeedDemoIfNew() {
   Status s = SeedDemo(*store_, permits_.get(), *city, n, options_.demo_history_days,
                       clock_.WallSeconds(), options_.dataset_dir);
   if (!s.ok()) return Status(s.code(), "demo seeding failed: " + s.message());
+  auto districts = store_->Districts();
+  if (!districts.ok()) return districts.status();
+  s = SeedDemoComplaints(*complaints_, crypto::Sealer(keys_), *districts, clock_.WallSeconds());
+  if (!s.ok()) return Status(s.code(), "demo complaints: " + s.message());
   return true;
 }
 

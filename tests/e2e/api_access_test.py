@@ -790,6 +790,57 @@ def issue15_matrix(principals, city, admin):
                     lambda x: declaration_reads(who, city.obj_of_site(city.site_by_code[x["site"]])))
 
 
+def complaint_reads(who, district):
+    """Complaints (docs/access.md): read by administrators, leaders and staff of the
+    complaint's district (the city's staff: all); never an API key."""
+    return not who.key and (who.role in ("admin", "leader") or (
+        who.role == "staff" and who.district in (0, district)))
+
+
+def complaint_writes(who, district):
+    return not who.key and (who.role == "admin" or (
+        who.role == "staff" and who.district in (0, district)))
+
+
+def complaint_matrix(principals, city, admin):
+    """Issue 16's complaint routes: one complaint filed by the public at the label point
+    of district A and one of B; each principal reads, reads the contact of and accepts
+    each, lists them, and follows each by its tracking code (public: anyone)."""
+    T = city.targets
+    labels = {d["id"]: d for d in must(call("GET", "/api/v1/districts", admin), 200,
+                                       "districts")["items"]}
+    filed = {}
+    for tname in ("A", "B"):
+        district = T["water_" + tname]["district_id"]
+        d = labels[district]
+        made = must(call("POST", "/api/v1/public/complaints", None,
+                         body={"category": "air", "description": f"matrix 黑烟 {tname}",
+                               "lon": d["lon"], "lat": d["lat"], "phone": "13800000000"}),
+                    201, "the public files a complaint")
+        check(made["district"] == d["name"], f"a complaint at {d['name']}'s label point goes there: {made}")
+        listed = must(call("GET", "/api/v1/complaints?limit=500", admin), 200, "complaints")["items"]
+        filed[tname] = (next(x["id"] for x in listed if x["tracking_code"] == made["tracking_code"]),
+                        district, made["tracking_code"])
+    for who in principals:
+        for tname, (cid, district, code) in filed.items():
+            expect_single(who, "GET /api/v1/complaints/{id}", tname, f"/api/v1/complaints/{cid}",
+                          complaint_reads(who, district))
+            expect_single(who, "GET /api/v1/complaints/{id}/contact", tname,
+                          f"/api/v1/complaints/{cid}/contact", complaint_writes(who, district))
+            expect_single(who, "POST /api/v1/complaints/{id}/accept", tname,
+                          f"/api/v1/complaints/{cid}/accept", complaint_writes(who, district),
+                          "POST", {})
+            expect_single(who, "GET /api/v1/public/complaints/{code}", tname,
+                          f"/api/v1/public/complaints/{code}", True)
+        expect_single(who, "GET /api/v1/complaints/stats", "city", "/api/v1/complaints/stats",
+                      not who.key and who.role in ("admin", "leader", "staff"))
+    everything = must(call("GET", "/api/v1/complaints?limit=500", admin), 200, "complaints")["items"]
+    for who in principals:
+        expect_list(who, "GET /api/v1/complaints", "/api/v1/complaints?limit=500",
+                    not who.key and who.role in ("admin", "leader", "staff"), everything,
+                    lambda x: x["id"], lambda x: complaint_reads(who, x["district_id"] or 0))
+
+
 def outlet_writes(city, admin, staff_a):
     """Issue 11, hole 4: a site is written against its own district and its
     enterprise's, and every id it names must exist."""
@@ -1244,6 +1295,7 @@ def main():
         run_matrix(principals, city, admin.auth)
         permit_matrix(principals, city, admin.auth)
         issue15_matrix(principals, city, admin.auth)
+        complaint_matrix(principals, city, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()

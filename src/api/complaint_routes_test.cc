@@ -1,0 +1,344 @@
+// The complaint routes over real stores and a settable clock: a complaint routed by
+// its place and by its address, what the public may and may not read, the staff's
+// steps and who may take them, a duplicate merged, the deadline passing, the flood
+// limit, and the phone never in clear in the database file.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "api/route_test_support.h"
+#include "casework/complaint_store.h"
+#include "crypto/keyring.h"
+#include "crypto/sealer.h"
+#include "store/sqlite_store.h"
+
+namespace ecohub::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr UnixSeconds kNow = 1796000000;  // 2026-11-30 08:53 Beijing
+constexpr const char* kPhone = "13912345678";
+
+std::string Square(double west, double south) {
+  return json{{"type", "Polygon"},
+              {"coordinates",
+               {{{west, south},
+                 {west + 1, south},
+                 {west + 1, south + 1},
+                 {west, south + 1},
+                 {west, south}}}}}
+      .dump();
+}
+
+class ComplaintRoutesTest : public RouteTest {
+ protected:
+  void SetUp() override {
+    clock_.SetWallSeconds(kNow);
+    OpenFolder("ecohub_complaint_routes_");
+    auto st = store::OpenSqliteStore(dir_.string(), {});
+    ASSERT_TRUE(st.ok()) << st.status().ToString();
+    store_ = std::move(*st);
+    auto cs = casework::OpenSqliteComplaintStore(dir_.string());
+    ASSERT_TRUE(cs.ok()) << cs.status().ToString();
+    complaints_ = std::move(*cs);
+    // Two districts side by side: 甲区 over [108, 109] × [34, 35], 乙区 east of it.
+    registry::District a{0, "610402", "甲区", 108.5, 34.5, Square(108, 34)};
+    registry::District b{0, "610403", "乙区", 109.5, 34.5, Square(109, 34)};
+    district_a_ = *store_->PutDistrict(a);
+    district_b_ = *store_->PutDistrict(b);
+    auto keys = crypto::KeyRing::Parse("k1:" + std::string(64, 'b'), "test");
+    ASSERT_TRUE(keys.ok());
+    ctx_.store = store_.get();
+    ctx_.complaints = complaints_.get();
+    ctx_.sealer =
+        std::make_shared<const crypto::Sealer>(std::make_shared<const crypto::KeyRing>(*keys));
+    ctx_.complaint_limiter =
+        std::make_shared<RateLimiter>(RateLimitOptions{.per_second = 1,
+                                                       .burst = 100,
+                                                       .per_address_per_second = 1.0 / 3600,
+                                                       .per_address_burst = 5});
+    ctx_.sites = std::make_shared<SiteDirectory>(store_.get());
+    Wire();
+    admin_ = Token("admin", auth::Role::kAdmin, 0, 0);
+    staff_a_ = Token("staff_a", auth::Role::kStaff, district_a_, 0);
+    staff_b_ = Token("staff_b", auth::Role::kStaff, district_b_, 0);
+    leader_ = Token("leader", auth::Role::kLeader, 0, 0);
+    inspector_ = Token("inspector", auth::Role::kInspector, district_a_, 0);
+  }
+  void TearDown() override {
+    api_.reset();
+    complaints_.reset();
+    store_.reset();
+    CloseFolder();
+  }
+
+  // Submits from `peer`; the response.
+  Response Submit(json body, const std::string& peer = "10.0.0.1") {
+    Request r;
+    r.method = "POST";
+    r.path = "/api/v1/public/complaints";
+    r.peer = peer;
+    r.body = body.dump();
+    return router_.Dispatch(r);
+  }
+  json Smoke(double lon = 108.3, double lat = 34.6) const {
+    return {{"category", "air"},
+            {"description", "工厂烟囱冒黑烟，气味刺鼻"},
+            {"lon", lon},
+            {"lat", lat},
+            {"phone", "139 1234 5678"}};
+  }
+  // The code of a complaint submitted from its own address.
+  std::string Filed(json body) {
+    Response r = Submit(std::move(body), "10.0.1." + std::to_string(++filed_));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? json::parse(r.body)["tracking_code"].get<std::string>() : "";
+  }
+  int64_t IdOf(const std::string& code) {
+    auto c = complaints_->GetByCode(code);
+    EXPECT_TRUE(c.ok());
+    return c.ok() ? c->id : 0;
+  }
+  json Track(const std::string& code) {
+    Response r = Call("GET", "/api/v1/public/complaints/" + code, "");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? json::parse(r.body) : json();
+  }
+  Response Step(const std::string& who, int64_t id, const std::string& step,
+                json body = json::object()) {
+    return Call("POST", "/api/v1/complaints/" + std::to_string(id) + "/" + step, who, body);
+  }
+
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<casework::ComplaintStore> complaints_;
+  int64_t district_a_ = 0, district_b_ = 0;
+  int filed_ = 0;
+  std::string admin_, staff_a_, staff_b_, leader_, inspector_;
+};
+
+TEST_F(ComplaintRoutesTest, AComplaintGoesToTheDistrictCoveringItsPlaceOrNamedByItsAddress) {
+  Response r = Submit(Smoke());
+  ASSERT_EQ(r.status, 201) << r.body;
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["district"], "甲区");
+  EXPECT_EQ(j["status"], "submitted");
+  EXPECT_EQ(j["deadline"], "2026-12-15T08:53:20+08:00");  // 15 days
+  EXPECT_EQ(j["tracking_code"].get<std::string>().size(), 12u);
+  EXPECT_EQ(json::parse(Submit(Smoke(109.2, 34.1)).body)["district"], "乙区");
+  json by_address = {
+      {"category", "noise"}, {"description", "夜间施工噪声扰民"}, {"address", "乙区人民路8号"}};
+  EXPECT_EQ(json::parse(Submit(by_address).body)["district"], "乙区");
+  json nowhere = Smoke(120, 30);  // outside both: the city's staff route it
+  Response city = Submit(nowhere);
+  ASSERT_EQ(city.status, 201);
+  EXPECT_TRUE(json::parse(city.body)["district"].is_null());
+  // Numbers as strings, and fields the route does not know, are read leniently.
+  json lenient = Smoke();
+  lenient["lon"] = "108.3";
+  lenient["photos"] = json::array();
+  EXPECT_EQ(Submit(lenient).status, 201);
+}
+
+TEST_F(ComplaintRoutesTest, BadSubmissionsNameTheirFieldAndStoreNothing) {
+  struct Case {
+    json body;
+    std::string field;
+  } cases[] = {
+      {{{"category", "smell"}, {"description", "工厂烟囱冒黑烟"}, {"address", "甲区"}}, "category"},
+      {{{"category", "air"}, {"description", "黑烟"}, {"address", "甲区"}}, "description"},
+      {{{"category", "air"}, {"description", "工厂烟囱冒黑烟"}}, "lon, lat or address"},
+      {{{"category", "air"}, {"description", "工厂烟囱冒黑烟"}, {"lon", "east"}, {"lat", 34}},
+       "lon"},
+      {{{"category", "air"},
+        {"description", "工厂烟囱冒黑烟"},
+        {"address", "甲区"},
+        {"observed_at", "2027-01-01 10:00"}},
+       "observed_at"},
+      {{{"category", "air"},
+        {"description", "工厂烟囱冒黑烟"},
+        {"address", "甲区"},
+        {"phone", "call me"}},
+       "phone"},
+      {{{"category", 3}, {"description", "工厂烟囱冒黑烟"}, {"address", "甲区"}}, "category"},
+  };
+  int i = 0;
+  for (const Case& c : cases) {
+    Response r = Submit(c.body, "10.0.2." + std::to_string(++i));
+    EXPECT_EQ(r.status, 400) << c.body.dump();
+    EXPECT_NE(json::parse(r.body)["detail"].get<std::string>().find(c.field), std::string::npos)
+        << r.body;
+  }
+  Request raw;
+  raw.method = "POST";
+  raw.path = "/api/v1/public/complaints";
+  raw.peer = "10.0.2.99";
+  raw.body = "not json {";
+  EXPECT_EQ(router_.Dispatch(raw).status, 400);
+  EXPECT_TRUE(complaints_->List({})->empty());
+}
+
+TEST_F(ComplaintRoutesTest, ThePublicFollowsItsComplaintAndSeesNothingPersonal) {
+  std::string code = Filed(Smoke());
+  json t = Track(code);
+  EXPECT_EQ(t["status"], "submitted");
+  EXPECT_EQ(t["status_name"], "已提交");
+  EXPECT_EQ(t["district"], "甲区");
+  EXPECT_EQ(t["can_rate"], false);
+  std::string text = t.dump();
+  for (const char* personal : {"139", "5678", "黑烟", "108.3", "phone", "description", "lon"})
+    EXPECT_EQ(text.find(personal), std::string::npos) << personal << " in " << text;
+  // As typed by a person: lower case, with dashes.
+  std::string typed = code.substr(0, 4) + "-" + code.substr(4, 4) + "-" + code.substr(8);
+  for (char& ch : typed) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(Track(typed)["tracking_code"], code);
+  EXPECT_EQ(Call("GET", "/api/v1/public/complaints/ZZZZZZZZZZZZ", "").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/public/complaints/..%2F..", "").status, 404);
+  // The public reaches no staff route.
+  EXPECT_EQ(Call("GET", "/api/v1/complaints", "").status, 401);
+}
+
+TEST_F(ComplaintRoutesTest, StaffHandleTheirDistrictsComplaintsToTheRatingAndOneReopen) {
+  std::string code = Filed(Smoke());
+  int64_t id = IdOf(code);
+  // Who reaches it.
+  EXPECT_EQ(Call("GET", "/api/v1/complaints/" + std::to_string(id), staff_b_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/complaints/" + std::to_string(id), inspector_).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/complaints/" + std::to_string(id), leader_).status, 200);
+  EXPECT_EQ(Step(leader_, id, "accept").status, 403);
+  EXPECT_EQ(Step(staff_b_, id, "accept").status, 403);
+  json list = json::parse(Call("GET", "/api/v1/complaints", staff_b_).body);
+  EXPECT_TRUE(list["items"].empty());
+  list = json::parse(Call("GET", "/api/v1/complaints", staff_a_).body);
+  ASSERT_EQ(list["items"].size(), 1u);
+  EXPECT_EQ(list["items"][0]["phone_masked"], "139****5678");
+  EXPECT_EQ(Call("GET", "/api/v1/complaints/" + std::to_string(id) + "/contact", leader_).status,
+            403);
+  Response contact = Call("GET", "/api/v1/complaints/" + std::to_string(id) + "/contact", staff_a_);
+  ASSERT_EQ(contact.status, 200);
+  EXPECT_EQ(json::parse(contact.body)["phone"], kPhone);
+
+  // A reply before accepting is refused; then accept, reply, rate.
+  EXPECT_EQ(Step(staff_a_, id, "reply", {{"text", "已核查处理完毕"}}).status, 409);
+  ASSERT_EQ(Step(staff_a_, id, "accept", {{"note", "转大气科"}}).status, 200);
+  clock_.SetWallSeconds(kNow + 86400);
+  staff_a_ = Login("staff_a");
+  Response replied =
+      Step(staff_a_, id, "reply", {{"text", "经现场核查，企业锅炉故障，已责令停产整改。"}});
+  ASSERT_EQ(replied.status, 200) << replied.body;
+  EXPECT_EQ(json::parse(replied.body)["status"], "replied");
+  json t = Track(code);
+  EXPECT_EQ(t["reply"]["text"], "经现场核查，企业锅炉故障，已责令停产整改。");
+  EXPECT_EQ(t["can_rate"], true);
+  // The staff's note on accepting stays inside.
+  EXPECT_EQ(t.dump().find("转大气科"), std::string::npos);
+  Response rated =
+      Call("POST", "/api/v1/public/complaints/" + code + "/rating", "", {{"score", 4}});
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  EXPECT_EQ(json::parse(rated.body)["status"], "closed");
+  EXPECT_EQ(
+      Call("POST", "/api/v1/public/complaints/" + code + "/rating", "", {{"score", 5}}).status,
+      409);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/public/complaints/" + code + "/rating", "", {{"score", 9}}).status,
+      400);
+  // Reopened once: back to the staff with a new deadline, and not twice.
+  clock_.SetWallSeconds(kNow + 2 * 86400);
+  staff_a_ = Login("staff_a");
+  admin_ = Login("admin");
+  Response reopened = Call("POST", "/api/v1/public/complaints/" + code + "/reopen", "",
+                           {{"reason", "夜里还在冒黑烟"}});
+  ASSERT_EQ(reopened.status, 200) << reopened.body;
+  json again = json::parse(reopened.body);
+  EXPECT_EQ(again["status"], "accepted");
+  EXPECT_EQ(again["deadline"], "2026-12-17T08:53:20+08:00");
+  EXPECT_EQ(again["can_reopen"], false);
+  ASSERT_EQ(Step(staff_a_, id, "reply", {{"text", "夜间复查，已查封锅炉。"}}).status, 200);
+  EXPECT_EQ(
+      Call("POST", "/api/v1/public/complaints/" + code + "/reopen", "", {{"reason", "还是不满意"}})
+          .status,
+      409);
+  // Every step is on the time line, in order.
+  json detail = json::parse(Call("GET", "/api/v1/complaints/" + std::to_string(id), admin_).body);
+  std::vector<std::string> steps;
+  for (const auto& e : detail["timeline"]) steps.push_back(e["event"]);
+  EXPECT_EQ(steps,
+            (std::vector<std::string>{"submit", "accept", "reply", "rate", "reopen", "reply"}));
+  EXPECT_EQ(detail["timeline"][0]["actor_name"], "公众");
+  EXPECT_EQ(detail["timeline"][1]["actor_name"], "staff_a");
+}
+
+TEST_F(ComplaintRoutesTest, ADuplicateIsFoundNearAndMergedIntoTheFirst) {
+  std::string first = Filed(Smoke());
+  clock_.SetWallSeconds(kNow + 3600);
+  staff_a_ = Login("staff_a");
+  std::string second = Filed(Smoke(108.305, 34.603));  // about 560 m away, an hour later
+  Filed(Smoke(108.4, 34.6));                           // 9 km away
+  int64_t a = IdOf(first), b = IdOf(second);
+  json detail = json::parse(Call("GET", "/api/v1/complaints/" + std::to_string(b), staff_a_).body);
+  ASSERT_EQ(detail["duplicates"].size(), 1u) << detail.dump();
+  EXPECT_EQ(detail["duplicates"][0]["id"], a);
+  Response merged = Step(staff_a_, b, "merge", {{"into", a}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(json::parse(merged.body)["status"], "merged");
+  EXPECT_EQ(json::parse(merged.body)["merged_into"], a);
+  EXPECT_EQ(Track(second)["status_name"], "已合并");
+  json main = json::parse(Call("GET", "/api/v1/complaints/" + std::to_string(a), staff_a_).body);
+  EXPECT_EQ(main["timeline"].back()["event"], "merged_in");
+  EXPECT_EQ(Step(staff_a_, b, "merge", {{"into", a}}).status, 409);  // not twice
+  EXPECT_EQ(Step(staff_a_, a, "merge", {{"into", a}}).status, 400);  // not into itself
+}
+
+TEST_F(ComplaintRoutesTest, TheDeadlinePassingMakesItOverdue) {
+  std::string code = Filed(Smoke());
+  auto overdue = [&] {
+    return json::parse(Call("GET", "/api/v1/complaints", admin_, nullptr, {{"overdue", "true"}})
+                           .body)["items"]
+        .size();
+  };
+  EXPECT_EQ(overdue(), 0u);
+  clock_.SetWallSeconds(kNow + 15 * 86400);
+  admin_ = Login("admin");
+  staff_a_ = Login("staff_a");
+  EXPECT_EQ(overdue(), 1u);
+  EXPECT_EQ(Track(code)["overdue"], true);
+  json stats = json::parse(Call("GET", "/api/v1/complaints/stats", admin_).body);
+  ASSERT_EQ(stats["items"].size(), 1u);
+  EXPECT_EQ(stats["items"][0]["name"], "甲区");
+  EXPECT_EQ(stats["items"][0]["overdue"], 1);
+  // Replied, it is no longer overdue.
+  ASSERT_EQ(Step(staff_a_, IdOf(code), "accept").status, 200);
+  ASSERT_EQ(Step(staff_a_, IdOf(code), "reply", {{"text", "已核查处理完毕。"}}).status, 200);
+  EXPECT_EQ(overdue(), 0u);
+}
+
+TEST_F(ComplaintRoutesTest, OneAddressIsLimitedAndOthersAreNot) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Submit(Smoke(), "10.9.9.9").status, 201) << i;
+  Response r = Submit(Smoke(), "10.9.9.9");
+  EXPECT_EQ(r.status, 429);
+  bool retry_after = false;
+  for (const auto& [k, v] : r.headers) retry_after |= k == "Retry-After" && std::stoi(v) > 0;
+  EXPECT_TRUE(retry_after);
+  EXPECT_EQ(Submit(Smoke(), "10.9.9.10").status, 201);
+  clock_.SetWallSeconds(kNow + 3600);  // an hour later, one more
+  EXPECT_EQ(Submit(Smoke(), "10.9.9.9").status, 201);
+}
+
+TEST_F(ComplaintRoutesTest, ThePhoneIsNeverInClearInTheDatabaseFile) {
+  Filed(Smoke());
+  complaints_.reset();  // closes casework.db, so that everything is in the file
+  for (const char* file : {"casework.db", "casework.db-wal"}) {
+    std::ifstream in(dir_ / file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(kPhone), std::string::npos) << file;
+    EXPECT_EQ(bytes.find("139 1234 5678"), std::string::npos) << file;
+  }
+  std::ifstream in(dir_ / "casework.db", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(bytes.find("$sm4$"), std::string::npos) << "the sealed phone is there";
+}
+
+}  // namespace
+}  // namespace ecohub::api
