@@ -163,6 +163,7 @@ test('complaints: a leader reads with no actions; phone-size console; an unknown
   await leader.waitForSelector('[data-test=d-readonly]', { timeout: READY });
   assert.equal(await leader.locator('[data-test^=act-]').count(), 0, 'no action buttons for a leader');
   assert.equal(await leader.locator('[data-test=d-merge]').count(), 0, 'no merge for a leader');
+  assert.equal(await leader.locator('[data-test=d-contact]').count(), 0, 'a leader does not read phones');
   ctx.assertClean(leader);
 
   const phone = await ctx.page({ viewport: 'phone', role: 'district_staff' });

@@ -9,7 +9,8 @@ export const CATEGORIES = ['air', 'water', 'noise', 'solid_waste', 'radiation', 
 // The road a report takes when nothing goes wrong; rejected and merged end it early.
 export const STEPS = ['submitted', 'accepted', 'dispatched', 'replied', 'closed'];
 
-export const OPEN = ['submitted', 'accepted', 'dispatched', 'replied'];
+// Still waiting for the bureau (the server's "open": what may be merged, or merged into).
+export const OPEN = ['submitted', 'accepted', 'dispatched'];
 
 // Which actions a status allows (the server's transitions, so that only valid buttons show).
 export const ACTIONS = {
