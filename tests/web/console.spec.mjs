@@ -9,10 +9,10 @@ import { test, assert } from './lib.mjs';
 // again here so that a change there is a visible change here).
 // The three administrator roles have their own tests (security.spec.mjs).
 const MENUS = {
-  admin: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
-  leader: ['alarms', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
-  district_staff: ['alarms', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
+  admin: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
+  leader: ['alarms', 'complaints', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
+  staff: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
+  district_staff: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
   inspector: ['alarms', 'declarations', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
   enterprise: ['enterprise', 'alarms', 'declarations', 'query'],

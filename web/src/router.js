@@ -22,6 +22,8 @@ const routes = [
       { path: 'water', name: 'water', component: () => import('./pages/public/Water.vue') },
       { path: 'enterprises', name: 'enterprises', component: () => import('./pages/public/Enterprises.vue') },
       { path: 'open-data', name: 'open-data', component: () => import('./pages/public/OpenData.vue') },
+      { path: 'complaint', name: 'complaint', component: () => import('./pages/public/Complaint.vue') },
+      { path: 'complaint/:code', name: 'complaint-track', component: () => import('./pages/public/ComplaintTrack.vue'), props: true },
       { path: 'login', name: 'login', component: () => import('./pages/console/Login.vue') },
       // The unified identity provider's return (OpenID Connect redirect_uri): no login needed.
       { path: 'login/oidc', name: 'login-oidc', component: () => import('./pages/console/LoginOidc.vue') },
@@ -34,6 +36,7 @@ const routes = [
     children: [
       { path: '', name: 'console', redirect: () => ({ name: consolePages()[0] || 'account' }) },
       { path: 'alarms', name: 'alarms', component: () => import('./pages/console/Alarms.vue') },
+      { path: 'complaints', name: 'complaints', component: () => import('./pages/console/Complaints.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
       { path: 'registry/:tab?', name: 'registry', component: () => import('./pages/console/Registry.vue'), props: true },

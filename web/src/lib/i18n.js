@@ -6,8 +6,9 @@ import common from '../i18n/common.js';
 import pub from '../i18n/public.js';
 import console_ from '../i18n/console.js';
 import cockpit from '../i18n/cockpit.js';
+import complaints from '../i18n/complaints.js';
 
-const words = { ...common, ...pub, ...console_, ...cockpit };
+const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints };
 
 function initial() {
   const saved = localStorage.getItem('ecohub.lang');

@@ -1,0 +1,300 @@
+// Public complaints (12369 环保举报, issue 16): someone on a phone reports air pollution
+// at a place in a demo district, using the phone's position; the draft survives a
+// reload and is gone once the report is in; the tracking code and the district show.
+// That district's staff find it in the console (投诉处理), read the phone number (a
+// recorded read), accept it and reply; the public page shows the reply, a 4-star
+// rating closes the report, and a reason reopens it. A leader reads with no action
+// buttons; the pages have no sideways scroll on a phone; an unknown code says so; the
+// server's refusals (a bad phone, too many reports) are shown in the form in Chinese.
+import { test, assert } from './lib.mjs';
+
+const READY = 30000;
+
+async function ready(page, name) {
+  await page.waitForSelector(`main[data-page="${name}"][data-ready="${name}"]`, { state: 'attached', timeout: READY });
+}
+
+async function noSidewaysScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${what} scrolls sideways by ${overflow}px`);
+}
+
+// The district of the run's district staff, with its label point (a point on its surface).
+async function staffDistrict(ctx) {
+  const r = await ctx.api('/api/v1/districts', { token: ctx.users.admin.token });
+  assert.equal(r.status, 200, r.text.slice(0, 200));
+  const d = r.json.items.find((x) => x.id === ctx.users.district_staff.district_id);
+  assert.ok(d, `district ${ctx.users.district_staff.district_id} is listed`);
+  assert.ok(Number.isFinite(d.lon) && Number.isFinite(d.lat) && (d.lon || d.lat), `district ${d.name} has a label point: ${JSON.stringify(d)}`);
+  return d;
+}
+
+async function publicView(ctx, code) {
+  const r = await ctx.api(`/api/v1/public/complaints/${code}`);
+  assert.equal(r.status, 200, r.text.slice(0, 200));
+  return r.json;
+}
+
+const STAMP = Date.now().toString(36);
+
+test('complaints: a report from a phone reaches its district\'s staff, is answered, rated and reopened', async (ctx) => {
+  const d = await staffDistrict(ctx);
+  const desc = `工地夜间露天焚烧垃圾，浓烟刺鼻 ${STAMP}`;
+  const reply = `经现场核查，已责令施工单位立即停止焚烧并清运垃圾 ${STAMP}`;
+
+  // 1. The report, from a phone at a point of the district.
+  const page = await ctx.page({ viewport: 'phone' });
+  await page.context().grantPermissions(['geolocation'], { origin: ctx.base });
+  await page.context().setGeolocation({ longitude: d.lon, latitude: d.lat });
+  await page.goto('/');
+  await page.click('.menu-toggle');
+  await page.click('nav >> a[href="/complaint"]');
+  await ready(page, 'complaint');
+  assert.match(await page.innerText('h1'), /举报投诉/);
+  await page.click('[data-test=cat-air]');
+  await page.fill('[data-test=c-desc]', desc);
+  assert.equal(await page.innerText('[data-test=c-count]'), `${desc.length}/2000`);
+  await page.click('[data-test=c-locate]');
+  await page.waitForSelector('[data-test=c-located]', { timeout: READY });
+  await page.fill('[data-test=c-address]', `${d.name}某建筑工地南门`);
+
+  // The draft survives a reload (the phone number is not kept on the device).
+  await page.reload();
+  await ready(page, 'complaint');
+  assert.equal(await page.inputValue('[data-test=c-desc]'), desc);
+  assert.equal(await page.getAttribute('[data-test=cat-air]', 'aria-pressed'), 'true');
+  await page.waitForSelector('[data-test=c-located]', { timeout: READY });
+  await page.fill('[data-test=c-phone]', '13812345678');
+  await noSidewaysScroll(page, 'the form at phone size');
+  await ctx.shot(page, 'complaint-form-phone');
+
+  await page.click('[data-test=c-submit]');
+  await page.waitForSelector('[data-test=c-code]', { timeout: READY });
+  const code = await page.getAttribute('[data-test=c-code]', 'data-code');
+  assert.match(code, /^[0-9A-Z]{12}$/, `a tracking code: ${code}`);
+  assert.equal(await page.innerText('[data-test=c-district]'), d.name);
+  const pub = await publicView(ctx, code);
+  assert.equal(pub.status, 'submitted');
+  assert.equal(pub.district, d.name, 'the report went to the district covering the point');
+  assert.equal(pub.category, 'air');
+  assert.equal(await page.evaluate(() => localStorage.getItem('ecohub.complaint.draft')), null, 'the draft is gone');
+  await noSidewaysScroll(page, 'the tracking code at phone size');
+  await ctx.shot(page, 'complaint-done-phone');
+  ctx.assertClean(page);
+
+  // 2. The district's staff find it, read the phone, accept it and reply.
+  const staff = await ctx.page({ viewport: 'desktop', role: 'district_staff' });
+  await staff.goto('/console/alarms');
+  await staff.click('[data-menu=complaints]');
+  await staff.waitForURL('**/console/complaints', { timeout: READY });
+  await ready(staff, 'complaints');
+  const item = staff.locator(`[data-test=cmp-item][data-code="${code}"]`);
+  await item.waitFor({ timeout: READY });
+  assert.match(await item.innerText(), /已提交/);
+  await item.click();
+  await staff.waitForSelector(`[data-test=cmp-detail][data-status=submitted] [data-test=d-code]`, { timeout: READY });
+  assert.equal(await staff.innerText('[data-test=d-desc]'), desc);
+  assert.equal(await staff.innerText('[data-test=d-phone]'), '138****5678');
+  assert.match(await staff.innerText('[data-test=d-contact]'), /记录/, 'the button says the read is recorded');
+  await staff.click('[data-test=d-contact]');
+  await staff.waitForSelector('[data-test=d-phone]:has-text("13812345678")', { timeout: READY });
+  const id = await staff.getAttribute('[data-test=cmp-detail]', 'data-id');
+  const audit = await ctx.api(`/api/v1/audit?action=complaints.contact_read&object=complaint:${id}`, { token: ctx.users.leader.token });
+  assert.equal(audit.status, 200, audit.text.slice(0, 200));
+  assert.ok(audit.json.items.some((e) => /web_district_staff/.test(e.actor)), `the read is recorded: ${audit.text.slice(0, 300)}`);
+
+  await staff.click('[data-test=act-accept]');
+  await staff.click('[data-test=act-confirm]');
+  await staff.waitForSelector('[data-test=cmp-detail][data-status=accepted]', { timeout: READY });
+  await staff.click('[data-test=act-reply]');
+  await staff.fill('[data-test=act-text]', reply);
+  await staff.click('[data-test=act-confirm]');
+  await staff.waitForSelector('[data-test=cmp-detail][data-status=replied]', { timeout: READY });
+  assert.match(await staff.innerText('[data-test=d-reply]'), new RegExp(STAMP));
+  assert.equal(await item.getAttribute('data-status'), 'replied', 'the list follows');
+  assert.ok(await staff.locator('[data-test=act-close]').count(), 'a replied report offers 办结');
+  await ctx.shot(staff, 'complaints-console-desktop');
+  ctx.assertClean(staff);
+
+  // 3. The public page shows the reply; a rating closes the report.
+  await page.goto(`/complaint/${code}`);
+  await ready(page, 'complaint-track');
+  assert.equal(await page.getAttribute('[data-test=t-card]', 'data-status'), 'replied');
+  assert.equal(await page.innerText('[data-test=t-district]'), d.name);
+  assert.match(await page.innerText('[data-test=t-reply]'), new RegExp(STAMP));
+  await page.click('[data-test=t-star-4]');
+  await page.fill('[data-test=t-rate-comment]', '处理及时');
+  await page.click('[data-test=t-rate-submit]');
+  await page.waitForSelector('[data-test=t-card][data-status=closed]', { timeout: READY });
+  assert.equal(await page.locator('[data-test=t-rate]').count(), 0, 'rated once');
+  const closed = await publicView(ctx, code);
+  assert.equal(closed.status, 'closed');
+  assert.equal(closed.rating?.score, 4);
+  await noSidewaysScroll(page, 'the tracking page at phone size');
+  await ctx.shot(page, 'complaint-closed-phone');
+
+  // 4. Not satisfied after all: reopened with a reason, back to the staff.
+  await page.click('[data-test=t-reopen-open]');
+  await page.fill('[data-test=t-reopen-reason]', '晚上又开始焚烧了，问题没有解决');
+  await page.click('[data-test=t-reopen-submit]');
+  await page.waitForSelector('[data-test=t-card][data-status=accepted]', { timeout: READY });
+  assert.equal(await page.locator('[data-test=t-reopen]').count(), 0, 'reopened once');
+  assert.equal((await publicView(ctx, code)).status, 'accepted');
+  ctx.assertClean(page);
+});
+
+test('complaints: a leader reads with no actions; phone-size console; an unknown code is not found', async (ctx) => {
+  const d = await staffDistrict(ctx);
+  const made = await ctx.api('/api/v1/public/complaints', {
+    method: 'POST',
+    body: { category: 'noise', description: `夜间施工噪声扰民 ${STAMP}`, lon: d.lon, lat: d.lat, address: `${d.name}某小区北侧` },
+  });
+  assert.equal(made.status, 201, made.text.slice(0, 300));
+  const code = made.json.tracking_code;
+  const list = await ctx.api('/api/v1/complaints?limit=100', { token: ctx.users.admin.token });
+  assert.equal(list.status, 200, list.text.slice(0, 200));
+  const id = list.json.items.find((x) => x.tracking_code === code)?.id;
+  assert.ok(id, `the report ${code} is listed`);
+
+  const leader = await ctx.page({ viewport: 'desktop', role: 'leader' });
+  await leader.goto(`/console/complaints?id=${id}`);
+  await ready(leader, 'complaints');
+  await leader.waitForSelector(`[data-test=cmp-detail][data-id="${id}"] [data-test=d-code]`, { timeout: READY });
+  await leader.waitForSelector('[data-test=d-readonly]', { timeout: READY });
+  assert.equal(await leader.locator('[data-test^=act-]').count(), 0, 'no action buttons for a leader');
+  assert.equal(await leader.locator('[data-test=d-merge]').count(), 0, 'no merge for a leader');
+  assert.equal(await leader.locator('[data-test=d-contact]').count(), 0, 'a leader does not read phones');
+  ctx.assertClean(leader);
+
+  const phone = await ctx.page({ viewport: 'phone', role: 'district_staff' });
+  await phone.goto('/console/complaints');
+  await ready(phone, 'complaints');
+  const item = phone.locator(`[data-test=cmp-item][data-code="${code}"]`);
+  await item.waitFor({ timeout: READY });
+  const box = await item.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, `the card fits the phone: ${JSON.stringify(box)}`);
+  await noSidewaysScroll(phone, 'the console list at phone size');
+  await ctx.shot(phone, 'complaints-list-phone');
+  await item.click();
+  await phone.waitForSelector(`[data-test=cmp-detail][data-id="${id}"] [data-test=act-accept]`, { timeout: READY });
+  assert.ok(!(await item.isVisible()), 'on a phone the report takes the screen');
+  await noSidewaysScroll(phone, 'a report at phone size');
+  await ctx.shot(phone, 'complaints-detail-phone');
+  await phone.click('[data-test=back]');
+  await item.waitFor({ timeout: READY });
+  ctx.assertClean(phone);
+
+  const pub = await ctx.page({ viewport: 'phone' });
+  ctx.expectHttpError(pub, /^404 GET \/api\/v1\/public\/complaints\/ZZZZ/);
+  await pub.goto('/complaint');
+  await ready(pub, 'complaint');
+  await pub.fill('[data-test=c-track-code]', 'zzzz-zzzz-zzzz');
+  await pub.click('[data-test=c-track-go]');
+  await ready(pub, 'complaint-track');
+  assert.match(await pub.innerText('[data-test=t-notfound]'), /未找到该举报/);
+  assert.equal(await pub.locator('[data-test=load-error]').count(), 0, 'not an error page');
+  ctx.assertClean(pub);
+});
+
+test('complaints: the server\'s refusals show in the form in Chinese; the English switch works', async (ctx) => {
+  const page = await ctx.page({ viewport: 'phone' });
+  ctx.expectHttpError(page, /^(400|429) POST \/api\/v1\/public\/complaints$/);
+  await page.goto('/complaint');
+  await ready(page, 'complaint');
+
+  // Checked here first: nothing is sent without a category.
+  await page.fill('[data-test=c-desc]', '河道里有死鱼，水面发黑发臭');
+  await page.click('[data-test=c-submit]');
+  assert.match(await page.innerText('[data-test=c-error]'), /请选择举报类别/);
+
+  // The server refuses a phone that is no number, and the form says which field.
+  await page.click('[data-test=cat-water]');
+  await page.fill('[data-test=c-address]', '城东污水处理厂排口下游');
+  await page.fill('[data-test=c-phone]', 'abc');
+  await page.click('[data-test=c-submit]');
+  await page.waitForSelector('[data-test=c-error]:has-text("联系电话")', { timeout: READY });
+  assert.equal(await page.locator('[data-test=c-code]').count(), 0);
+
+  // Too many reports from one place: a 429 in the reader's words (the answer is staged
+  // here so as not to use up the run's own allowance).
+  await page.route('**/api/v1/public/complaints', (route) => route.fulfill({
+    status: 429, contentType: 'application/problem+json', headers: { 'Retry-After': '3600' },
+    body: JSON.stringify({ type: 'https://ecohub.example/problems/rate-limited', title: 'Too many requests', detail: 'limit 5 per hour' }),
+  }));
+  await page.fill('[data-test=c-phone]', '');
+  await page.click('[data-test=c-submit]');
+  await page.waitForSelector('[data-test=c-error]:has-text("提交过于频繁")', { timeout: READY });
+  assert.equal(await page.inputValue('[data-test=c-desc]'), '河道里有死鱼，水面发黑发臭', 'the text is still there');
+  await page.unroute('**/api/v1/public/complaints');
+
+  await page.click('.menu-toggle');
+  await page.click('[data-test=lang]');
+  await page.waitForSelector('h1:has-text("Report an environmental problem")', { timeout: READY });
+  assert.match(await page.innerText('[data-test=cat-water]'), /Water pollution/);
+  ctx.assertClean(page);
+});
+
+test('complaints: city staff merge a likely duplicate, dispatch a report, and reject one the public then reads', async (ctx) => {
+  const d = await staffDistrict(ctx);
+  const submit = async (body) => {
+    const r = await ctx.api('/api/v1/public/complaints', { method: 'POST', body });
+    assert.equal(r.status, 201, r.text.slice(0, 300));
+    return r.json.tracking_code;
+  };
+  // Two reports of one smell about 100 m apart: likely the same.
+  const first = await submit({ category: 'water', description: `河水发黑发臭，有排污口 ${STAMP}`, lon: d.lon, lat: d.lat });
+  const second = await submit({ category: 'water', description: `河边有暗管排放黑水 ${STAMP}`, lon: d.lon + 0.001, lat: d.lat });
+  const third = await submit({ category: 'other', description: `邻居家装修噪音与油漆味 ${STAMP}`, address: `${d.name}某小区 3 号楼` });
+  const all = await ctx.api('/api/v1/complaints?limit=100', { token: ctx.users.admin.token });
+  assert.equal(all.status, 200, all.text.slice(0, 200));
+  const idOf = (code) => all.json.items.find((x) => x.tracking_code === code)?.id;
+  const [a, b, c] = [idOf(first), idOf(second), idOf(third)];
+  assert.ok(a && b && c, 'the three are listed');
+
+  const page = await ctx.page({ viewport: 'desktop', role: 'staff' });
+  await page.goto(`/console/complaints?id=${a}`);
+  await ready(page, 'complaints');
+  const dup = page.locator(`[data-test=d-dup][data-id="${b}"]`);
+  await dup.waitFor({ timeout: READY });
+  await dup.locator('[data-test=d-merge]').click();
+  await dup.locator('[data-test=d-merge-confirm]').click();
+  await dup.waitFor({ state: 'detached', timeout: READY });
+  const merged = await ctx.api(`/api/v1/complaints/${b}`, { token: ctx.users.admin.token });
+  assert.equal(merged.json.status, 'merged');
+  assert.equal(merged.json.merged_into, a);
+  assert.equal((await publicView(ctx, second)).status, 'merged');
+
+  await page.click('[data-test=act-dispatch]');
+  await page.selectOption('[data-test=act-district]', String(d.id));
+  await page.fill('[data-test=act-note]', '请属地核查排污口');
+  await page.click('[data-test=act-confirm]');
+  await page.waitForSelector(`[data-test=cmp-detail][data-id="${a}"][data-status=dispatched]`, { timeout: READY });
+  await page.waitForSelector('[data-test=d-event][data-event=dispatch]', { timeout: READY });
+  assert.ok(await page.locator('[data-test=act-reply]').count(), 'a dispatched report can be answered');
+
+  // Rejected with a reason, which is the public's answer.
+  await page.selectOption('[data-test=f-status]', 'submitted');
+  const item = page.locator(`[data-test=cmp-item][data-id="${c}"]`);
+  await item.click();
+  await page.waitForSelector(`[data-test=cmp-detail][data-id="${c}"] [data-test=act-reject]`, { timeout: READY });
+  await page.click('[data-test=act-reject]');
+  await page.click('[data-test=act-confirm]');
+  assert.match(await page.innerText('[data-test=act-error]'), /必填/, 'a rejection needs its reason');
+  await page.fill('[data-test=act-text]', `属于邻里纠纷，请向物业或街道反映 ${STAMP}`);
+  await page.click('[data-test=act-confirm]');
+  await page.waitForSelector(`[data-test=cmp-detail][data-id="${c}"][data-status=rejected]`, { timeout: READY });
+  await page.selectOption('[data-test=f-status]', 'rejected');
+  await page.waitForSelector(`[data-test=cmp-item][data-id="${c}"][data-status=rejected]`, { timeout: READY });
+  assert.equal(await page.locator('[data-test=cmp-item]:not([data-status=rejected])').count(), 0, 'the filter keeps rejected ones');
+  ctx.assertClean(page);
+
+  const pub = await ctx.page({ viewport: 'phone' });
+  await pub.goto(`/complaint/${third.toLowerCase()}`);
+  await ready(pub, 'complaint-track');
+  assert.equal(await pub.getAttribute('[data-test=t-card]', 'data-status'), 'rejected');
+  assert.match(await pub.innerText('[data-test=t-reply]'), /邻里纠纷/);
+  assert.equal(await pub.getAttribute('[data-step=rejected]', 'data-state'), 'end');
+  assert.equal(await pub.locator('[data-test=t-rate]').count(), 0, 'a rejection is not rated');
+  assert.equal(await pub.locator('[data-test=t-reopen]').count(), 1, 'a rejection may be reopened');
+  ctx.assertClean(pub);
+});
