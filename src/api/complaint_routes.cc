@@ -1,14 +1,14 @@
-// Complaints from the public (12369 环保举报, docs/complaints.md): submitted on the
-// portal with no login, followed by tracking code, rated and reopened once by the
-// complainant; routed to a district by where it was seen, and handled by its staff
-// (accept, reject, dispatch, reply, merge a duplicate, close). The rules are
-// casework/complaint.h; this file checks rights, seals the phone and keeps the record.
+// Complaints as staff handle them (12369 环保举报, docs/complaints.md): the list with the
+// phone masked, one with its time line, duplicates and photos, the phone in clear for
+// those handling it (recorded), the steps (accept, reject, dispatch, reply, merge a
+// duplicate, close) and the counts. The public's side is complaint_public_routes.cc;
+// the rules are casework/complaint.h.
 #include <spdlog/spdlog.h>
 
 #include <cmath>
 #include <map>
-#include <mutex>
 
+#include "api/complaint_views.h"
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/route_util.h"
@@ -16,8 +16,6 @@
 #include "casework/complaint_store.h"
 #include "casework/photo.h"
 #include "crypto/sealer.h"
-#include "crypto/sm.h"
-#include "registry/boundaries.h"
 
 namespace ecohub::api {
 
@@ -33,28 +31,15 @@ using nlohmann::ordered_json;
 
 namespace {
 
-constexpr size_t kMaxBody = 16 * 1024;
+using complaint::Actor;
+using complaint::ApplyChanges;
+using complaint::CategoryName;
+using complaint::Chars;
+using complaint::DistrictName;
+using complaint::RatingJson;
+using complaint::ReplyJson;
+using complaint::Unavailable;
 
-const std::vector<ParamDoc> kSubmitBody = {
-    {.name = "category",
-     .description = "air, water, noise, solid_waste, radiation, ecology or other",
-     .required = true},
-    {.name = "description", .description = "what was seen, 5-2000 characters", .required = true},
-    {"lon", "number", "where it was seen: longitude (WGS 84 degrees)"},
-    {"lat", "number", "where it was seen: latitude"},
-    {"address", "string", "where it was seen, in words (needed without lon/lat)"},
-    {"observed_at", "time", "when it was seen (Beijing unless an offset is given)"},
-    {"phone", "string", "a number to call back; kept encrypted, shown only to the handling staff"},
-};
-const std::vector<ParamDoc> kRatingBody = {{.name = "score",
-                                            .type = "integer",
-                                            .description = "1 (very dissatisfied) to 5",
-                                            .required = true},
-                                           {"comment", "string", "at most 500 characters"}};
-const std::vector<ParamDoc> kReopenBody = {
-    {.name = "reason",
-     .description = "why the reply does not settle it, 5-500 characters",
-     .required = true}};
 const std::vector<ParamDoc> kNoteBody = {{"note", "string", "a remark for the record"}};
 const std::vector<ParamDoc> kAcceptBody = {
     {"category", "string", "the category it really is, when the complainant chose another"},
@@ -75,96 +60,6 @@ const std::vector<ParamDoc> kMergeBody = {{.name = "into",
                                            .description = "the complaint it duplicates",
                                            .required = true},
                                           {"note", "string", "a remark for the record"}};
-
-// Characters of UTF-8 text.
-size_t Chars(const std::string& s) {
-  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
-
-std::string Actor(const Principal& who) {
-  return who.role == auth::Role::kPublic ? "public" : "user:" + std::to_string(who.user_id);
-}
-
-// The locator of the snapshot's districts, built once per snapshot.
-std::shared_ptr<const registry::DistrictLocator> LocatorFor(
-    const std::shared_ptr<const registry::Snapshot>& snap) {
-  static std::mutex mu;
-  static std::weak_ptr<const registry::Snapshot> built_for;
-  static std::shared_ptr<const registry::DistrictLocator> locator;
-  std::lock_guard lock(mu);
-  if (!locator || built_for.lock() != snap) {
-    locator = std::make_shared<registry::DistrictLocator>(snap->districts);
-    built_for = snap;
-  }
-  return locator;
-}
-
-// The district a complaint goes to: the one covering its place, else the one its
-// address names, else none (0: the city's staff route it).
-int64_t RouteTo(const std::shared_ptr<const registry::Snapshot>& snap, const Complaint& c) {
-  if (c.lon)
-    if (int64_t id = LocatorFor(snap)->Find(*c.lon, *c.lat)) return id;
-  std::vector<casework::NamedDistrict> named;
-  for (const auto& d : snap->districts)
-    if (d.active) named.push_back({d.id, d.name});
-  return casework::DistrictNamedIn(c.address, named);
-}
-
-json DistrictName(const registry::Snapshot& snap, int64_t id) {
-  const registry::District* d = id ? snap.DistrictById(id) : nullptr;
-  return d ? json(d->name) : json(nullptr);
-}
-
-json CategoryName(const std::string& code) {
-  const casework::Category* c = casework::FindCategory(code);
-  return c ? json(std::string(c->name)) : json(code);
-}
-
-json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
-
-ordered_json ReplyJson(const Complaint& c) {
-  if (c.reply.empty()) return nullptr;
-  return {{"text", c.reply}, {"time", TimeOrNull(c.replied_at)}};
-}
-
-ordered_json RatingJson(const Complaint& c) {
-  if (!c.score) return nullptr;
-  return {{"score", c.score}, {"comment", c.rating_comment}};
-}
-
-// What the public reads of its complaint: progress, never personal data, the place
-// or the description (which may name people).
-ordered_json PublicJson(const Complaint& c, const std::vector<ComplaintEvent>& events,
-                        const registry::Snapshot& snap, UnixSeconds now) {
-  ordered_json timeline = ordered_json::array();
-  for (const auto& e : events) {
-    if (!casework::IsPublicStep(e.step)) continue;
-    // Staff notes on accepting or dispatching stay inside; answers and the
-    // complainant's own words are shown.
-    bool shown = e.step == Step::kReply || e.step == Step::kReject || e.step == Step::kRate ||
-                 e.step == Step::kReopen;
-    timeline.push_back({{"time", FormatRfc3339Beijing(e.at)},
-                        {"event", casework::StepCode(e.step)},
-                        {"event_name", casework::StepName(e.step)},
-                        {"text", shown && !e.text.empty() ? json(e.text) : json(nullptr)}});
-  }
-  return {
-      {"tracking_code", c.tracking_code},
-      {"category", c.category},
-      {"category_name", CategoryName(c.category)},
-      {"status", casework::StatusCode(c.status)},
-      {"status_name", casework::StatusName(c.status)},
-      {"district", DistrictName(snap, c.district_id)},
-      {"submitted_at", FormatRfc3339Beijing(c.submitted_at)},
-      {"observed_at", c.observed_at ? json(FormatRfc3339Beijing(*c.observed_at)) : json(nullptr)},
-      {"deadline", FormatRfc3339Beijing(c.deadline)},
-      {"overdue", casework::IsOverdue(c, now)},
-      {"timeline", std::move(timeline)},
-      {"reply", ReplyJson(c)},
-      {"rating", RatingJson(c)},
-      {"can_rate", casework::CanRate(c)},
-      {"can_reopen", casework::CanReopen(c, now)}};
-}
 
 // What staff read: everything but the phone in clear (GET .../contact, recorded).
 ordered_json StaffJson(const ApiContext& ctx, const Complaint& c, const registry::Snapshot& snap,
@@ -197,269 +92,6 @@ ordered_json StaffJson(const ApiContext& ctx, const Complaint& c, const registry
       {"reopened", c.reopened},
       {"merged_into", c.merged_into ? json(c.merged_into) : json(nullptr)},
       {"source", c.source}};
-}
-
-Response Unavailable() {
-  return Problem(503, "unavailable", "Complaints are not set up on this server");
-}
-
-// A number from JSON, or from a string holding one; nullopt when absent or null.
-Result<std::optional<double>> Number(const json& b, const char* name) {
-  if (!b.contains(name) || b[name].is_null()) return std::optional<double>();
-  const json& v = b[name];
-  if (v.is_number()) return std::optional<double>(v.get<double>());
-  if (v.is_string()) {
-    const std::string& s = v.get_ref<const std::string&>();
-    char* end = nullptr;
-    double d = std::strtod(s.c_str(), &end);
-    if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(d))
-      return std::optional<double>(d);
-  }
-  return Status::InvalidInput(std::string(name) + ": a number");
-}
-
-// A text field; "" when absent or null; kInvalidInput when not a string.
-Result<std::string> Text(const json& b, const char* name) {
-  if (!b.contains(name) || b[name].is_null()) return std::string();
-  if (!b[name].is_string()) return Status::InvalidInput(std::string(name) + ": a string");
-  return b[name].get<std::string>();
-}
-
-// The submission in a POST body, read leniently (numbers as strings, nulls as absent,
-// fields it does not know ignored): the portal's form and partner systems both post.
-Result<casework::Submission> ReadSubmission(const Request& req) {
-  if (req.body.size() > kMaxBody) return Status::InvalidInput("the body is larger than 16 KB");
-  json b = json::parse(req.body, nullptr, false);
-  if (!b.is_object()) return Status::InvalidInput("the body is not a JSON object");
-  casework::Submission s;
-  for (auto [name, field] :
-       {std::pair{"category", &s.category}, std::pair{"description", &s.description},
-        std::pair{"address", &s.address}, std::pair{"phone", &s.phone}}) {
-    auto v = Text(b, name);
-    if (!v.ok()) return v.status();
-    *field = std::move(*v);
-  }
-  auto lon = Number(b, "lon");
-  if (!lon.ok()) return lon.status();
-  auto lat = Number(b, "lat");
-  if (!lat.ok()) return lat.status();
-  s.lon = *lon;
-  s.lat = *lat;
-  if (b.contains("observed_at") && !b["observed_at"].is_null()) {
-    const json& v = b["observed_at"];
-    std::optional<UnixSeconds> t;
-    if (v.is_string()) t = ParseTime(v.get<std::string>());
-    if (v.is_number_integer()) t = v.get<int64_t>();
-    if (!t)
-      return Status::InvalidInput("observed_at: a time (RFC 3339, or YYYY-MM-DD HH:MM in Beijing)");
-    s.observed_at = t;
-  }
-  return s;
-}
-
-// Photos come with the submission: up to kMaxPhotos, within a day of it, while open.
-bool MayAddPhoto(const Complaint& c, size_t count, UnixSeconds now) {
-  return count < static_cast<size_t>(casework::kMaxPhotos) && casework::IsOpen(c.status) &&
-         now - c.submitted_at <= casework::kDaySeconds;
-}
-
-Response Refused429(double retry_after) {
-  Response r = Problem(429, "rate-limited", "Too many complaints from here",
-                       "try again later, or call 12369; see Retry-After");
-  r.headers.emplace_back("Retry-After", std::to_string(static_cast<int>(std::ceil(retry_after))));
-  return r;
-}
-
-Response SubmitComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
-  if (!ctx.complaints || !ctx.sealer) return Unavailable();
-  UnixSeconds now = ctx.clock->WallSeconds();
-  if (ctx.complaint_limiter) {
-    auto v = ctx.complaint_limiter->Take("city", req.peer, static_cast<double>(now));
-    if (!v.allowed) {
-      spdlog::warn("complaint from {} refused: over the submission limit", req.peer);
-      return Refused429(v.reset_seconds);
-    }
-  }
-  auto sub = ReadSubmission(req);
-  Status ok = sub.ok() ? casework::CheckSubmission(*sub, now) : sub.status();
-  if (!ok.ok()) {
-    spdlog::info("complaint from {} refused: {}", req.peer, ok.message());
-    return Problem(400, "bad-field", "The complaint is not complete", ok.message());
-  }
-  Complaint c;
-  c.category = sub->category;
-  c.description = sub->description;
-  c.lon = sub->lon;
-  c.lat = sub->lat;
-  c.address = sub->address;
-  c.observed_at = sub->observed_at;
-  c.submitted_at = now;
-  c.deadline = casework::ReplyDeadline(now);
-  c.month = casework::BeijingMonth(now);
-  c.source = "portal";
-  if (!sub->phone.empty()) {
-    auto sealed = ctx.sealer->Seal(casework::NormalisePhone(sub->phone));
-    if (!sealed.ok()) return StoreError(sealed.status());
-    c.phone = std::move(*sealed);
-  }
-  auto snap = ctx.sites->Get();
-  c.district_id = RouteTo(snap, c);
-  Result<Complaint> added = Status(Code::kConflict, "");
-  // A taken code (one in 2^60 per stored complaint) is drawn again.
-  for (int i = 0; i < 3 && added.status().code() == Code::kConflict; ++i) {
-    auto random = crypto::RandomBytes(8);
-    if (!random.ok()) return StoreError(random.status());
-    c.tracking_code = casework::TrackingCode(*random);
-    added = ctx.complaints->Add(c, {0, now, Step::kSubmit, "public", ""});
-  }
-  if (!added.ok()) return StoreError(added.status());
-  Audit(ctx, who, "complaints.submit", "complaint:" + std::to_string(added->id),
-        {{"category", c.category},
-         {"district_id", c.district_id},
-         {"located", c.lon.has_value()},
-         {"peer", req.peer}});
-  spdlog::info("complaint {} ({}) submitted, to district {}", added->id, c.category, c.district_id);
-  ordered_json j = {{"tracking_code", added->tracking_code},
-                    {"status", casework::StatusCode(added->status)},
-                    {"district", DistrictName(*snap, added->district_id)},
-                    {"deadline", FormatRfc3339Beijing(added->deadline)}};
-  Response r = JsonResponse(j, 201);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
-
-// The complaint a tracking code in the path names, or its 404.
-Result<Complaint> ByCode(const ApiContext& ctx, const Request& req) {
-  auto it = req.params.find("code");
-  auto code = casework::NormaliseTrackingCode(it == req.params.end() ? "" : it->second);
-  if (!code) return Status::NotFound("no complaint has this tracking code");
-  auto c = ctx.complaints->GetByCode(*code);
-  if (c.status().code() == Code::kNotFound)
-    return Status::NotFound("no complaint has this tracking code");
-  return c;
-}
-
-Response PublicAnswer(const ApiContext& ctx, const Complaint& c, UnixSeconds now) {
-  auto events = ctx.complaints->Events(c.id);
-  if (!events.ok()) return StoreError(events.status());
-  auto photos = ctx.complaints->Photos(c.id);
-  if (!photos.ok()) return StoreError(photos.status());
-  ordered_json j = PublicJson(c, *events, *ctx.sites->Get(), now);
-  j["photos"] = photos->size();
-  j["can_add_photos"] = MayAddPhoto(c, photos->size(), now);
-  Response r = JsonResponse(j);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
-
-// POST /public/complaints/{code}/photos: a JPEG or PNG as the body, its metadata taken
-// out (casework/photo.h), while the complaint is new. Not counted against the
-// submission limit: four per complaint at most, and a complaint is limited already.
-Response AddPhoto(const ApiContext& ctx, const Request& req, const Principal& who) {
-  if (!ctx.complaints) return Unavailable();
-  UnixSeconds now = ctx.clock->WallSeconds();
-  auto c = ByCode(ctx, req);
-  if (!c.ok()) return FromStatus(c.status());
-  auto photos = ctx.complaints->Photos(c->id);
-  if (!photos.ok()) return StoreError(photos.status());
-  if (!MayAddPhoto(*c, photos->size(), now))
-    return Problem(409, "not-allowed", "No more photos can be added",
-                   "up to 4, within a day of submitting, while it is open");
-  auto clean = casework::CleanPhotoBytes(req.body);
-  if (!clean.ok()) {
-    spdlog::info("photo for complaint {} from {} refused: {}", c->id, req.peer,
-                 clean.status().message());
-    return Problem(400, "bad-photo", "The photo cannot be kept", clean.status().message());
-  }
-  auto ord =
-      ctx.complaints->AddPhoto(c->id, clean->media_type, clean->bytes, now, casework::kMaxPhotos);
-  if (ord.status().code() == Code::kConflict)
-    return Problem(409, "not-allowed", "No more photos can be added", ord.status().message());
-  if (!ord.ok()) return StoreError(ord.status());
-  Audit(ctx, who, "complaints.photo", "complaint:" + std::to_string(c->id),
-        {{"photo", *ord},
-         {"media_type", clean->media_type},
-         {"bytes", clean->bytes.size()},
-         {"removed_bytes", req.body.size() - clean->bytes.size()}});
-  Response r = JsonResponse(
-      ordered_json{
-          {"photo", *ord}, {"media_type", clean->media_type}, {"size", clean->bytes.size()}},
-      201);
-  r.headers.emplace_back("Cache-Control", "no-store");
-  return r;
-}
-
-Response TrackComplaint(const ApiContext& ctx, const Request& req, const Principal&) {
-  if (!ctx.complaints) return Unavailable();
-  auto c = ByCode(ctx, req);
-  if (!c.ok()) return FromStatus(c.status());
-  return PublicAnswer(ctx, *c, ctx.clock->WallSeconds());
-}
-
-// Applies one change; 409 when the step is not allowed from where it is, or someone
-// else changed it first.
-std::optional<Response> ApplyChanges(const ApiContext& ctx,
-                                     std::span<const casework::ComplaintChange> changes) {
-  Status s = ctx.complaints->Apply(changes);
-  if (s.code() == Code::kConflict)
-    return Problem(409, "changed-meanwhile", "The complaint was changed meanwhile",
-                   "read it again and retry");
-  if (!s.ok()) return StoreError(s);
-  return std::nullopt;
-}
-
-Response RateComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
-  if (!ctx.complaints) return Unavailable();
-  json b;
-  if (auto bad = ParseBody(req, kRatingBody, &b)) return *bad;
-  UnixSeconds now = ctx.clock->WallSeconds();
-  auto c = ByCode(ctx, req);
-  if (!c.ok()) return FromStatus(c.status());
-  int64_t score = b["score"].get<int64_t>();
-  std::string comment = b.value("comment", "");
-  if (score < 1 || score > 5) return Problem(400, "bad-field", "score is 1 to 5");
-  if (Chars(comment) > 500) return Problem(400, "bad-field", "comment: at most 500 characters");
-  if (auto why = casework::RefuseStep(*c, Step::kRate, now))
-    return Problem(409, "not-allowed", "The complaint cannot be rated now", *why);
-  Complaint after = *c;
-  after.score = static_cast<int>(score);
-  after.rating_comment = comment;
-  after.status = ComplaintStatus::kClosed;
-  std::string text = std::to_string(score) + "分" + (comment.empty() ? "" : "：" + comment);
-  casework::ComplaintChange change{after, {{c->id, now, Step::kRate, Actor(who), text}}};
-  if (auto refused = ApplyChanges(ctx, {&change, 1})) return *refused;
-  Audit(ctx, who, "complaints.rate", "complaint:" + std::to_string(c->id), {{"score", score}});
-  auto got = ctx.complaints->Get(c->id);
-  if (!got.ok()) return StoreError(got.status());
-  return PublicAnswer(ctx, *got, now);
-}
-
-Response ReopenComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
-  if (!ctx.complaints) return Unavailable();
-  json b;
-  if (auto bad = ParseBody(req, kReopenBody, &b)) return *bad;
-  UnixSeconds now = ctx.clock->WallSeconds();
-  auto c = ByCode(ctx, req);
-  if (!c.ok()) return FromStatus(c.status());
-  std::string reason = b["reason"];
-  if (Chars(reason) < 5 || Chars(reason) > 500)
-    return Problem(400, "bad-field", "reason: 5 to 500 characters");
-  if (auto why = casework::RefuseStep(*c, Step::kReopen, now))
-    return Problem(409, "not-allowed", "The complaint cannot be reopened", *why);
-  Complaint after = *c;
-  after.status = ComplaintStatus::kAccepted;
-  after.reopened = true;
-  after.reply.clear();
-  // The new reply is rated afresh; the first rating stays on the time line.
-  after.score = 0;
-  after.rating_comment.clear();
-  after.deadline = casework::ReplyDeadline(now);
-  casework::ComplaintChange change{after, {{c->id, now, Step::kReopen, Actor(who), reason}}};
-  if (auto refused = ApplyChanges(ctx, {&change, 1})) return *refused;
-  Audit(ctx, who, "complaints.reopen", "complaint:" + std::to_string(c->id), json::object());
-  auto got = ctx.complaints->Get(c->id);
-  if (!got.ok()) return StoreError(got.status());
-  return PublicAnswer(ctx, *got, now);
 }
 
 auth::Target TargetOf(const Complaint& c) { return {Area::kComplaints, nullptr, c.district_id}; }
@@ -804,16 +436,6 @@ Response ComplaintStats(const ApiContext& ctx, const Request& req, const Princip
                                      {"items", std::move(items)}});
 }
 
-Response ListCategories(const ApiContext&, const Request&, const Principal&) {
-  ordered_json items = ordered_json::array();
-  for (const auto& c : casework::Categories())
-    items.push_back({{"code", c.code},
-                     {"name", c.name},
-                     {"name_en", c.name_en},
-                     {"reply_days", casework::kReplyDays}});
-  return JsonResponse<ordered_json>({{"items", std::move(items)}});
-}
-
 const char* kStaffAnswer =
     "the complaint with its time line and duplicates, as GET /complaints/{id}; 409 "
     "bad-transition when its status does not allow the step, changed-meanwhile when another "
@@ -822,58 +444,6 @@ const char* kStaffAnswer =
 }  // namespace
 
 void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
-  api.Add("GET", "/api/v1/public/complaints/categories",
-          {.summary = "The categories of complaints (举报类别) and their reply deadlines",
-           .tag = "Public",
-           .login = false,
-           .id = "listComplaintCategories",
-           .list = true},
-          Bind(ctx, ListCategories));
-  api.Add("POST", "/api/v1/public/complaints",
-          {.summary = "Submit a complaint (12369 环保举报) with no login; routed to the district "
-                      "covering its place (or named by its address). Limited per address",
-           .tag = "Public",
-           .body = kSubmitBody,
-           .login = false,
-           .response = "201 {tracking_code, status, district, deadline}; 400 bad-field naming "
-                       "the field; 429 with Retry-After",
-           .id = "submitComplaint"},
-          Bind(ctx, SubmitComplaint));
-  api.Add("GET", "/api/v1/public/complaints/{code}",
-          {.summary = "A complaint's progress by its tracking code: status, district, time "
-                      "line, reply; never personal data",
-           .tag = "Public",
-           .login = false,
-           .response = "{tracking_code, category, category_name, status, status_name, district, "
-                       "submitted_at, observed_at, deadline, overdue, timeline[{time, event, "
-                       "event_name, text}], reply, rating, can_rate, can_reopen}",
-           .id = "trackComplaint"},
-          Bind(ctx, TrackComplaint));
-  api.Add("POST", "/api/v1/public/complaints/{code}/photos",
-          {.summary = "Add a photo to a new complaint: a JPEG or PNG of at most 1 MB as the "
-                      "request body; its metadata (EXIF with the place, text) is removed before "
-                      "it is kept. Up to 4, within a day of submitting",
-           .tag = "Public",
-           .login = false,
-           .response = "201 {photo, media_type, size}; 400 bad-photo saying why; 409 not-allowed",
-           .id = "addComplaintPhoto"},
-          Bind(ctx, AddPhoto));
-  api.Add("POST", "/api/v1/public/complaints/{code}/rating",
-          {.summary = "The complainant rates the reply (once); this closes the complaint",
-           .tag = "Public",
-           .body = kRatingBody,
-           .login = false,
-           .response = "the progress, as GET; 409 not-allowed before a reply or after a rating",
-           .id = "rateComplaint"},
-          Bind(ctx, RateComplaint));
-  api.Add("POST", "/api/v1/public/complaints/{code}/reopen",
-          {.summary = "The complainant asks again (once, within 30 days of the reply)",
-           .tag = "Public",
-           .body = kReopenBody,
-           .login = false,
-           .response = "the progress, as GET; 409 not-allowed",
-           .id = "reopenComplaint"},
-          Bind(ctx, ReopenComplaint));
   api.Add("GET", "/api/v1/complaints",
           {.summary = "Complaints, newest first, the phone masked; administrators, leaders and "
                       "staff (of their district)",

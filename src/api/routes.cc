@@ -21,6 +21,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddControlRoutes(api, ctx);
   AddDeclarationRoutes(api, ctx);
   AddSampleRoutes(api, ctx);
+  AddPublicComplaintRoutes(api, ctx);
   AddComplaintRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);

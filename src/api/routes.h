@@ -37,9 +37,11 @@ void AddControlRoutes(Api& api, const ApiContext& ctx);
 void AddDeclarationRoutes(Api& api, const ApiContext& ctx);
 // sample_routes.cc: manual and laboratory samples (手工监测): entry, CSV import, list.
 void AddSampleRoutes(Api& api, const ApiContext& ctx);
-// complaint_routes.cc: complaints from the public (12369): submit, track, rate,
-// reopen; staff list, read, handle and count them.
+// complaint_routes.cc: complaints (12369) as staff list, read, handle and count them.
 void AddComplaintRoutes(Api& api, const ApiContext& ctx);
+// complaint_public_routes.cc: the public's side of complaints (file, photos, follow,
+// rate, reopen).
+void AddPublicComplaintRoutes(Api& api, const ApiContext& ctx);
 // GET /water/history?source=manual: a section's GB 3838 class per day from its
 // manual samples (sample_routes.cc); the caller checked that `site` is a section.
 Response ManualWaterHistory(const ApiContext& ctx, const Request& req, const auth::Principal& who,

@@ -138,8 +138,8 @@ ComplaintPhoto ReadPhoto(const Row& r) {
 }
 
 inline Status PhotosFull(int64_t id, int max) {
-  return Status(Code::kConflict, "complaint " + std::to_string(id) + " has " +
-                                     std::to_string(max) + " photos already");
+  return Status(Code::kConflict, "complaint " + std::to_string(id) + " has " + std::to_string(max) +
+                                     " photos already");
 }
 
 inline std::string ConflictMessage(int64_t id) {

@@ -128,8 +128,8 @@ class PgComplaintStore final : public ComplaintStore {
 
   Result<int> AddPhoto(int64_t id, const std::string& media_type, const std::string& bytes,
                        UnixSeconds at, int max) override {
-    auto ord = store::pg::WriteOnceReturning(
-        *pool_, "keep photo", [&](Conn& db) -> Result<std::string> {
+    auto ord =
+        store::pg::WriteOnceReturning(*pool_, "keep photo", [&](Conn& db) -> Result<std::string> {
           auto n = db.Query(sql::kPhotoCount, "count photos", id);
           if (!n.ok()) return n.status();
           int64_t count = n->Int(0, 0);

@@ -1,0 +1,33 @@
+// What the complaint routes share: complaint_public_routes.cc (the public files,
+// follows, rates and reopens) and complaint_routes.cc (staff handle them).
+#pragma once
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "api/handlers.h"
+#include "casework/complaint_store.h"
+
+namespace ecohub::api::complaint {
+
+// Characters of UTF-8 text.
+size_t Chars(const std::string& s);
+// "public", or "user:<id>": who took a step, for the time line.
+std::string Actor(const auth::Principal& who);
+// The district's name; null for none (0) or one the snapshot does not hold.
+nlohmann::json DistrictName(const registry::Snapshot& snap, int64_t id);
+// The category's Chinese name; its code when unknown.
+nlohmann::json CategoryName(const std::string& code);
+// {text, time} of the reply, null before one; {score, comment} of the rating.
+nlohmann::ordered_json ReplyJson(const casework::Complaint& c);
+nlohmann::ordered_json RatingJson(const casework::Complaint& c);
+// 503: the server has no complaint store.
+Response Unavailable();
+// Applies the changes; the 409 when another change came first, or the store's error.
+std::optional<Response> ApplyChanges(const ApiContext& ctx,
+                                     std::span<const casework::ComplaintChange> changes);
+
+}  // namespace ecohub::api::complaint
