@@ -3,8 +3,6 @@
 // those handling it (recorded), the steps (accept, reject, dispatch, reply, merge a
 // duplicate, close) and the counts. The public's side is complaint_public_routes.cc;
 // the rules are casework/complaint.h.
-#include <spdlog/spdlog.h>
-
 #include <cmath>
 #include <map>
 
