@@ -307,6 +307,18 @@ Response TakeStep(const ApiContext& ctx, const Request& req, const Principal& wh
       after.status = step == Step::kReject ? ComplaintStatus::kRejected : ComplaintStatus::kReplied;
       after.reply = text;
       after.replied_at = now;
+      // Those merged into it get the same answer: each complainant is told, and may
+      // rate or reopen their own.
+      auto merged = ctx.complaints->List({.merged_into = c->id, .limit = 1000});
+      if (!merged.ok()) return StoreError(merged.status());
+      for (Complaint m : *merged) {
+        if (m.status != ComplaintStatus::kMerged) continue;
+        m.status = after.status;
+        m.reply = text;
+        m.replied_at = now;
+        changes.push_back({m, {{m.id, now, step, Actor(who), text}}});
+      }
+      if (!changes.empty()) detail["merged_answered"] = changes.size();
       break;
     }
     case Step::kDispatch: {

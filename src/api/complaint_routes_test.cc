@@ -289,6 +289,13 @@ TEST_F(ComplaintRoutesTest, ADuplicateIsFoundNearAndMergedIntoTheFirst) {
   EXPECT_EQ(main["timeline"].back()["event"], "merged_in");
   EXPECT_EQ(Step(staff_a_, b, "merge", {{"into", a}}).status, 409);  // not twice
   EXPECT_EQ(Step(staff_a_, a, "merge", {{"into", a}}).status, 400);  // not into itself
+  // The answer to the first reaches the one merged into it.
+  ASSERT_EQ(Step(staff_a_, a, "accept").status, 200);
+  ASSERT_EQ(Step(staff_a_, a, "reply", {{"text", "两处举报为同一企业，已责令整改。"}}).status, 200);
+  json dup = Track(second);
+  EXPECT_EQ(dup["status"], "replied");
+  EXPECT_EQ(dup["reply"]["text"], "两处举报为同一企业，已责令整改。");
+  EXPECT_EQ(dup["can_rate"], true);
 }
 
 TEST_F(ComplaintRoutesTest, TheDeadlinePassingMakesItOverdue) {

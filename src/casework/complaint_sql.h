@@ -37,7 +37,8 @@ inline constexpr const char* kList =
     " FROM complaints WHERE id < $1 AND ($2 = '' OR status = $2) AND ($3 = '' OR category = $3) "
     "AND (CAST($4 AS BIGINT) < 0 OR district_id = $4) AND (CAST($5 AS BIGINT) = 0 OR "
     "(status IN ('submitted', 'accepted', 'dispatched') AND deadline <= $5)) "
-    "AND submitted_at >= $6 AND submitted_at < $7 ORDER BY id DESC LIMIT $8";
+    "AND submitted_at >= $6 AND submitted_at < $7 AND (CAST($8 AS BIGINT) = 0 OR "
+    "merged_into = $8) ORDER BY id DESC LIMIT $9";
 inline constexpr const char* kEvents =
     "SELECT complaint_id, at, step, actor, text FROM complaint_events WHERE complaint_id = $1 "
     "ORDER BY id";
@@ -127,7 +128,7 @@ template <typename F>
 auto WithListValues(const ComplaintFilter& f, F&& fn) {
   return fn(f.before > 0 ? f.before : INT64_MAX,
             f.status ? std::string(StatusCode(*f.status)) : std::string(), f.category,
-            f.district_id.value_or(-1), f.overdue_at, f.from, f.to,
+            f.district_id.value_or(-1), f.overdue_at, f.from, f.to, f.merged_into,
             static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
 }
 

@@ -28,6 +28,7 @@ struct ComplaintFilter {
   std::optional<int64_t> district_id;            // nullopt: every; 0: the city's own
   UnixSeconds overdue_at = 0;                    // >0: open ones whose deadline <= this
   UnixSeconds from = INT64_MIN, to = INT64_MAX;  // submitted_at in [from, to)
+  int64_t merged_into = 0;                       // >0: those merged into this one
   int64_t before = 0;                            // ids below this (0: from the newest)
   size_t limit = 100;
 };

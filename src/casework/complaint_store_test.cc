@@ -170,6 +170,10 @@ TEST_P(ComplaintStoreContract, ChangesApplyAllOrNoneAndStaleOnesAreRefused) {
   EXPECT_EQ(store_->Get(b->id)->status, ComplaintStatus::kMerged);
   EXPECT_EQ(store_->Get(b->id)->merged_into, a->id);
   EXPECT_EQ(store_->Events(a->id)->back().step, Step::kMergedIn);
+  auto into_a = store_->List({.merged_into = a->id});
+  ASSERT_TRUE(into_a.ok()) << into_a.status().ToString();
+  ASSERT_EQ(into_a->size(), 1u);
+  EXPECT_EQ(into_a->front().id, b->id);
 }
 
 TEST_P(ComplaintStoreContract, NearFindsLocatedComplaintsOfTheCategoryInTheBox) {
