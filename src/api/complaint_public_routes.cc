@@ -213,7 +213,7 @@ Response SubmitComplaint(const ApiContext& ctx, const Request& req, const Princi
   c.address = sub->address;
   c.observed_at = sub->observed_at;
   c.submitted_at = now;
-  c.deadline = casework::ReplyDeadline(now);
+  c.deadline = complaint::DeadlineOf(ctx, c.category, now);
   c.month = casework::BeijingMonth(now);
   c.source = "portal";
   if (!sub->phone.empty()) {
@@ -360,7 +360,7 @@ Response ReopenComplaint(const ApiContext& ctx, const Request& req, const Princi
   // The new reply is rated afresh; the first rating stays on the time line.
   after.score = 0;
   after.rating_comment.clear();
-  after.deadline = casework::ReplyDeadline(now);
+  after.deadline = complaint::DeadlineOf(ctx, c->category, now);
   casework::ComplaintChange change{after, {{c->id, now, Step::kReopen, Actor(who), reason}}};
   if (auto refused = ApplyChanges(ctx, {&change, 1})) return *refused;
   Audit(ctx, who, "complaints.reopen", "complaint:" + std::to_string(c->id), json::object());
@@ -369,13 +369,13 @@ Response ReopenComplaint(const ApiContext& ctx, const Request& req, const Princi
   return PublicAnswer(ctx, *got, now);
 }
 
-Response ListCategories(const ApiContext&, const Request&, const Principal&) {
+Response ListCategories(const ApiContext& ctx, const Request&, const Principal&) {
   ordered_json items = ordered_json::array();
   for (const auto& c : casework::Categories())
     items.push_back({{"code", c.code},
                      {"name", c.name},
                      {"name_en", c.name_en},
-                     {"reply_days", casework::kReplyDays}});
+                     {"reply_days", complaint::ReplyDays(ctx, std::string(c.code))}});
   return JsonResponse<ordered_json>({{"items", std::move(items)}});
 }
 

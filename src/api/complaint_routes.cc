@@ -296,7 +296,11 @@ Response TakeStep(const ApiContext& ctx, const Request& req, const Principal& wh
         return Problem(400, "bad-field", "category names no category", category);
       after.category = category;
       after.status = ComplaintStatus::kAccepted;
-      if (category != c->category) detail["category"] = category;
+      if (category != c->category) {
+        // Its deadline is the new category's, counted from when it was filed.
+        after.deadline = complaint::DeadlineOf(ctx, category, c->submitted_at);
+        detail["category"] = category;
+      }
       break;
     }
     case Step::kReject:

@@ -61,6 +61,7 @@ class ComplaintRoutesTest : public RouteTest {
                                                        .per_address_per_second = 1.0 / 3600,
                                                        .per_address_burst = 5});
     ctx_.sites = std::make_shared<SiteDirectory>(store_.get());
+    ctx_.complaint_reply_days = {{"noise", 5}};  // as [complaints.reply_days] would set
     Wire();
     admin_ = Token("admin", auth::Role::kAdmin, 0, 0);
     staff_a_ = Token("staff_a", auth::Role::kStaff, district_a_, 0);
@@ -319,6 +320,22 @@ TEST_F(ComplaintRoutesTest, TheDeadlinePassingMakesItOverdue) {
   ASSERT_EQ(Step(staff_a_, IdOf(code), "accept").status, 200);
   ASSERT_EQ(Step(staff_a_, IdOf(code), "reply", {{"text", "已核查处理完毕。"}}).status, 200);
   EXPECT_EQ(overdue(), 0u);
+}
+
+TEST_F(ComplaintRoutesTest, EachCategoryHasTheCitysDaysToReply) {
+  json noise = {
+      {"category", "noise"}, {"description", "夜间施工噪声扰民"}, {"address", "甲区某工地"}};
+  Response r = Submit(noise);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(json::parse(r.body)["deadline"], "2026-12-05T08:53:20+08:00");  // 5 days
+  json categories = json::parse(Call("GET", "/api/v1/public/complaints/categories", "").body);
+  for (const auto& c : categories["items"])
+    EXPECT_EQ(c["reply_days"], c["code"] == "noise" ? 5 : 15) << c.dump();
+  // Reclassified as air, it has air's 15 days, counted from when it was filed.
+  std::string code = json::parse(r.body)["tracking_code"];
+  Response accepted = Step(staff_a_, IdOf(code), "accept", {{"category", "air"}});
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_EQ(json::parse(accepted.body)["deadline"], "2026-12-15T08:53:20+08:00");
 }
 
 TEST_F(ComplaintRoutesTest, OneAddressIsLimitedAndOthersAreNot) {

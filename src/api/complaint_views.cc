@@ -45,6 +45,15 @@ ordered_json RatingJson(const Complaint& c) {
   return {{"score", c.score}, {"comment", c.rating_comment}};
 }
 
+int ReplyDays(const ApiContext& ctx, const std::string& category) {
+  auto it = ctx.complaint_reply_days.find(category);
+  return it == ctx.complaint_reply_days.end() ? casework::kReplyDays : it->second;
+}
+
+UnixSeconds DeadlineOf(const ApiContext& ctx, const std::string& category, UnixSeconds from) {
+  return casework::ReplyDeadline(from, ReplyDays(ctx, category));
+}
+
 Response Unavailable() {
   return Problem(503, "unavailable", "Complaints are not set up on this server");
 }

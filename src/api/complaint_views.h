@@ -24,6 +24,10 @@ nlohmann::json CategoryName(const std::string& code);
 // {text, time} of the reply, null before one; {score, comment} of the rating.
 nlohmann::ordered_json ReplyJson(const casework::Complaint& c);
 nlohmann::ordered_json RatingJson(const casework::Complaint& c);
+// When a complaint of `category` counted from `from` is due: the city's days for the
+// category ([complaints.reply_days]) or casework::kReplyDays.
+int ReplyDays(const ApiContext& ctx, const std::string& category);
+UnixSeconds DeadlineOf(const ApiContext& ctx, const std::string& category, UnixSeconds from);
 // 503: the server has no complaint store.
 Response Unavailable();
 // Applies the changes; the 409 when another change came first, or the store's error.

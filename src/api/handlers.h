@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -117,6 +118,8 @@ struct ApiContext {
   casework::ComplaintStore* complaints = nullptr;
   // Seals personal data at rest (a complainant's phone) under the server's keys.
   std::shared_ptr<const crypto::Sealer> sealer;
+  // Days to reply to a complaint by category; those not named have the default.
+  std::map<std::string, int> complaint_reply_days;
   // Limits complaint submissions per address and city-wide (flood protection).
   std::shared_ptr<RateLimiter> complaint_limiter;
   // Where the mappings the import routes offer are (ingest/readings_file.h).

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <type_traits>
 
+#include "casework/complaint.h"
 #include "store/open_store.h"
 
 namespace ecohub::app {
@@ -172,6 +173,16 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
     c->offline_minutes = static_cast<int>(std::clamp<int64_t>(*v, INT32_MIN, INT32_MAX));
   if (auto v = t["alarms"]["sync_seconds"].value<int64_t>())
     c->alarm_sync_seconds = static_cast<int>(std::clamp<int64_t>(*v, INT32_MIN, INT32_MAX));
+  if (const toml::table* days = t["complaints"]["reply_days"].as_table()) {
+    for (const auto& [category, v] : *days) {
+      std::string name(category.str());
+      auto d = v.value<int64_t>();
+      if (!casework::FindCategory(name) || !d || *d < 1 || *d > 365)
+        return Status::InvalidInput("complaints reply_days: " + name +
+                                    " must be a complaint category with 1..365 days");
+      c->complaint_reply_days[name] = static_cast<int>(*d);
+    }
+  }
   if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
   if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
   if (auto v = t["store"]["read_connections"].value<int64_t>())

@@ -3,6 +3,7 @@
 // Validated before anything starts; nothing reads configuration on a hot path.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "api/api.h"
@@ -66,6 +67,9 @@ struct ServeConfig {
   derive::DeriveOptions derive;
   auth::AccountOptions accounts;
   api::RateLimitOptions rate_limits;
+  // [complaints.reply_days]: days to reply by category (docs/complaints.md); those not
+  // named have casework::kReplyDays.
+  std::map<std::string, int> complaint_reply_days;
   // The first administrator, created at start-up when there is no account yet; its
   // password is read from this file (kept out of command lines and the config).
   std::string admin_password_file;

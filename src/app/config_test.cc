@@ -68,6 +68,24 @@ TEST(Config, GatewayLimits) {
   std::remove(path.c_str());
 }
 
+TEST(Config, ComplaintDaysToReplyAndLimits) {
+  std::string path =
+      testing::TempDir() + "/ecohub_config_complaints_" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[limits]\ncomplaints_per_address_per_hour = 3\n"
+                         "[complaints.reply_days]\nnoise = 5\nair = 7\n";
+  ServeConfig c;
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.complaint_reply_days, (std::map<std::string, int>{{"air", 7}, {"noise", 5}}));
+  EXPECT_EQ(c.rate_limits.complaints_per_address_per_hour, 3);
+  for (const char* bad : {"smell = 5", "noise = 0", "noise = 400", "noise = \"five\""}) {
+    std::ofstream(path) << "[complaints.reply_days]\n" << bad << "\n";
+    ServeConfig d;
+    Status s = LoadConfigFile(path, &d);
+    EXPECT_EQ(s.code(), Code::kInvalidInput) << bad;
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Config, AlarmsAndWebSettings) {
   std::string path =
       testing::TempDir() + "/ecohub_config_alarms_" + std::to_string(::getpid()) + ".toml";

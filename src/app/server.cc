@@ -361,6 +361,7 @@ void Server::WireApi() {
   ctx_.declarations = declarations_.get();
   ctx_.samples = samples_.get();
   ctx_.complaints = complaints_.get();
+  ctx_.complaint_reply_days = options_.complaint_reply_days;
   ctx_.sealer = std::make_shared<const crypto::Sealer>(keys_);
   {
     const auto& l = options_.rate_limits;
