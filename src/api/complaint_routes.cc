@@ -228,7 +228,6 @@ Response ListComplaints(const ApiContext& ctx, const Request& req, const Princip
   if (!ctx.complaints) return Unavailable();
   UnixSeconds now = ctx.clock->WallSeconds();
   casework::ComplaintFilter f;
-  std::string bad;
   std::string status = Param(req, "status", "");
   if (!status.empty()) {
     f.status = casework::StatusFromCode(status);
@@ -257,18 +256,13 @@ Response ListComplaints(const ApiContext& ctx, const Request& req, const Princip
   if (overdue != "true" && overdue != "false")
     return Problem(400, "bad-parameter", "overdue must be true or false", overdue);
   if (overdue == "true") f.overdue_at = now;
-  f.to = TimeParam(req, "to", INT64_MAX, &bad);
-  f.from = TimeParam(req, "from", INT64_MIN, &bad);
-  auto page = PageParams(req, 500, &bad);
-  if (!bad.empty() || !page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
-  f.before = page->after;
-  f.limit = page->limit;
+  if (auto bad = ReadListWindow(req, 500, &f)) return *bad;
   auto rows = ctx.complaints->List(f);
   if (!rows.ok()) return StoreError(rows.status());
   auto snap = ctx.sites->Get();
   ordered_json items = ordered_json::array();
   for (const auto& c : *rows) items.push_back(StaffJson(ctx, c, *snap, now));
-  json next = rows->size() == page->limit ? json(CursorAfter(rows->back().id)) : json(nullptr);
+  json next = rows->size() == f.limit ? json(CursorAfter(rows->back().id)) : json(nullptr);
   return JsonResponse<ordered_json>({{"items", std::move(items)}, {"next_cursor", next}});
 }
 
@@ -368,25 +362,6 @@ Response TakeStep(const ApiContext& ctx, const Request& req, const Principal& wh
   auto got = ctx.complaints->Get(c->id);
   if (!got.ok()) return StoreError(got.status());
   return ComplaintDetail(ctx, *got, who);
-}
-
-Response Accept(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return TakeStep(ctx, req, who, Step::kAccept, kAcceptBody);
-}
-Response Reject(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return TakeStep(ctx, req, who, Step::kReject, kRejectBody);
-}
-Response Dispatch(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return TakeStep(ctx, req, who, Step::kDispatch, kDispatchBody);
-}
-Response Reply(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return TakeStep(ctx, req, who, Step::kReply, kReplyBody);
-}
-Response Merge(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return TakeStep(ctx, req, who, Step::kMerge, kMergeBody);
-}
-Response Close(const ApiContext& ctx, const Request& req, const Principal& who) {
-  return TakeStep(ctx, req, who, Step::kClose, kNoteBody);
 }
 
 Response ComplaintStats(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -510,24 +485,25 @@ void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
   struct StepRoute {
     const char* path;
     const char* summary;
+    Step step;
     const std::vector<ParamDoc>* body;
     const char* id;
-    Response (*fn)(const ApiContext&, const Request&, const Principal&);
   };
   const StepRoute steps[] = {
       {"/api/v1/complaints/{id}/accept", "Accept (受理) a complaint, perhaps as another category",
-       &kAcceptBody, "acceptComplaint", Accept},
+       Step::kAccept, &kAcceptBody, "acceptComplaint"},
       {"/api/v1/complaints/{id}/reject",
        "Refuse (不予受理) a complaint that is not the bureau's matter; the reason is the reply",
-       &kRejectBody, "rejectComplaint", Reject},
+       Step::kReject, &kRejectBody, "rejectComplaint"},
       {"/api/v1/complaints/{id}/dispatch", "Dispatch (派发) a complaint to a district to handle",
-       &kDispatchBody, "dispatchComplaint", Dispatch},
-      {"/api/v1/complaints/{id}/reply", "Reply (答复) to the complainant", &kReplyBody,
-       "replyComplaint", Reply},
+       Step::kDispatch, &kDispatchBody, "dispatchComplaint"},
+      {"/api/v1/complaints/{id}/reply",
+       "Reply (答复) to the complainant, and to those whose complaints were merged into it",
+       Step::kReply, &kReplyBody, "replyComplaint"},
       {"/api/v1/complaints/{id}/merge", "Merge a duplicate into the complaint it repeats",
-       &kMergeBody, "mergeComplaint", Merge},
-      {"/api/v1/complaints/{id}/close", "Close (办结) a replied complaint", &kNoteBody,
-       "closeComplaint", Close},
+       Step::kMerge, &kMergeBody, "mergeComplaint"},
+      {"/api/v1/complaints/{id}/close", "Close (办结) a replied complaint", Step::kClose,
+       &kNoteBody, "closeComplaint"},
   };
   for (const StepRoute& s : steps)
     api.Add("POST", s.path,
@@ -536,7 +512,9 @@ void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
              .body = *s.body,
              .response = kStaffAnswer,
              .id = s.id},
-            Bind(ctx, s.fn));
+            [ctx, step = s.step, body = s.body](const Request& req, const Principal& who) {
+              return TakeStep(ctx, req, who, step, *body);
+            });
 }
 
 }  // namespace ecohub::api

@@ -33,4 +33,18 @@ struct Page {
 std::optional<Page> PageParams(const Request& req, size_t max, std::string* bad);
 std::string CursorAfter(int64_t id);
 
+// The from/to window (times) and the cursor page (1..max) of a newest-first list,
+// set on a filter with fields from, to, before and limit; the 400 when any is bad.
+template <typename Filter>
+std::optional<Response> ReadListWindow(const Request& req, size_t max, Filter* f) {
+  std::string bad;
+  f->to = TimeParam(req, "to", INT64_MAX, &bad);
+  f->from = TimeParam(req, "from", INT64_MIN, &bad);
+  auto page = PageParams(req, max, &bad);
+  if (!bad.empty() || !page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
+  f->before = page->after;
+  f->limit = page->limit;
+  return std::nullopt;
+}
+
 }  // namespace ecohub::api

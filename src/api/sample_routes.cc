@@ -219,13 +219,7 @@ Response ListSamples(const ApiContext& ctx, const Request& req, const Principal&
   }
   if (auto denied = Check(who, Action::kRead, {Area::kSamples, nullptr, district}, now))
     return *denied;
-  std::string bad;
-  f.to = TimeParam(req, "to", INT64_MAX, &bad);
-  f.from = TimeParam(req, "from", INT64_MIN, &bad);
-  auto page = PageParams(req, 500, &bad);
-  if (!bad.empty() || !page) return Problem(400, "bad-parameter", "Bad query parameter", bad);
-  f.before = page->after;
-  f.limit = page->limit;
+  if (auto bad = ReadListWindow(req, 500, &f)) return *bad;
   auto rows = ctx.samples->List(f);
   if (!rows.ok()) return StoreError(rows.status());
   ordered_json items = ordered_json::array();
@@ -236,7 +230,7 @@ Response ListSamples(const ApiContext& ctx, const Request& req, const Principal&
       continue;
     items.push_back(SampleJson(s));
   }
-  json next = rows->size() == page->limit ? json(CursorAfter(rows->back().id)) : json(nullptr);
+  json next = rows->size() == f.limit ? json(CursorAfter(rows->back().id)) : json(nullptr);
   return JsonResponse<ordered_json>({{"items", std::move(items)}, {"next_cursor", next}});
 }
 
