@@ -61,6 +61,20 @@ async function makeJpeg(page, w, h) {
   return Buffer.from(b64, 'base64');
 }
 
+// `jpeg` as a phone held upright writes it: the pixels as the sensor saw them (sideways)
+// and an EXIF orientation of 6 (turn 90° clockwise to show) in an APP1 segment after SOI.
+function turnedByExif(jpeg) {
+  const tiff = Buffer.from([
+    0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF, IFD0 at 8
+    0x00, 0x01, // one entry:
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, // Orientation SHORT 6
+    0x00, 0x00, 0x00, 0x00, // no next IFD
+  ]);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+  const head = Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
+  return Buffer.concat([jpeg.subarray(0, 2), head, payload, jpeg.subarray(2)]);
+}
+
 // The staff's thumbnails once their pictures have loaded: [{w, h}] of each.
 async function loadedThumbs(page) {
   await page.waitForFunction(() => {
@@ -99,8 +113,9 @@ test('complaints: a report from a phone reaches its district\'s staff, is answer
   await page.waitForSelector('[data-test=c-located]', { timeout: READY });
   await page.fill('[data-test=c-phone]', '13812345678');
 
-  // A photo larger than the server keeps: redrawn at 1600 px before it is sent.
-  const big = await makeJpeg(page, 2000, 1200);
+  // A photo larger than the server keeps, taken upright (sideways pixels, EXIF turns them):
+  // redrawn upright at 1600 px before it is sent, since the server drops the EXIF.
+  const big = turnedByExif(await makeJpeg(page, 2000, 1200));
   await page.setInputFiles('[data-test=p-input]', [{ name: 'smoke.jpg', mimeType: 'image/jpeg', buffer: big }]);
   await page.waitForSelector('[data-test=p-thumb][data-state=ready] img', { timeout: READY });
   assert.equal(await page.locator('[data-test=p-thumb]').count(), 1);
@@ -141,8 +156,8 @@ test('complaints: a report from a phone reaches its district\'s staff, is answer
   await item.click();
   await staff.waitForSelector(`[data-test=cmp-detail][data-status=submitted] [data-test=d-code]`, { timeout: READY });
   assert.equal(await staff.innerText('[data-test=d-desc]'), desc);
-  // The photo, fetched with the staff's token: made 1600×960 in the reporter's browser.
-  assert.deepEqual(await loadedThumbs(staff), [{ w: 1600, h: 960 }]);
+  // The photo, fetched with the staff's token: made upright, 960×1600, in the reporter's browser.
+  assert.deepEqual(await loadedThumbs(staff), [{ w: 960, h: 1600 }]);
   await ctx.shot(staff, 'complaints-console-photo-desktop');
   await staff.click('[data-test=d-photo-open]');
   await staff.waitForSelector('[data-test=d-viewer] [data-test=d-viewer-img]', { timeout: READY });
