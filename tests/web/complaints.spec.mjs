@@ -395,3 +395,35 @@ test('complaints: city staff merge a likely duplicate, dispatch a report, and re
   assert.equal(await pub.locator('[data-test=t-reopen]').count(), 1, 'a rejection may be reopened');
   ctx.assertClean(pub);
 });
+
+test('complaints: a photo the server refuses is named with its reason, and the report stands', async (ctx) => {
+  const page = await ctx.page({ viewport: 'phone' });
+  ctx.expectHttpError(page, /^400 POST \/api\/v1\/public\/complaints\/\w+\/photos$/);
+  await page.goto('/complaint');
+  await ready(page, 'complaint');
+  await page.click('[data-test=cat-solid_waste]');
+  await page.fill('[data-test=c-desc]', `河滩上倾倒建筑垃圾 ${STAMP}`);
+  await page.fill('[data-test=c-address]', '城北河滩公园西门外');
+  const jpeg = await makeJpeg(page, 400, 300);
+  await page.setInputFiles('[data-test=p-input]', [
+    { name: 'a.jpg', mimeType: 'image/jpeg', buffer: jpeg },
+    { name: 'b.jpg', mimeType: 'image/jpeg', buffer: jpeg },
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=p-thumb][data-state=ready]').length === 2, null, { timeout: READY });
+  // The second photo is refused by the server (staged: a real refusal needs a broken file
+  // that the browser's redrawing would never send).
+  let n = 0;
+  await page.route('**/api/v1/public/complaints/*/photos', (route) => (++n === 2
+    ? route.fulfill({ status: 400, contentType: 'application/problem+json', body: JSON.stringify({ type: 'https://ecohub.example/problems/bad-photo', title: 'The photo cannot be kept', detail: 'not a JPEG or PNG' }) })
+    : route.continue()));
+  await page.click('[data-test=c-submit]');
+  await page.waitForSelector('[data-test=c-photos-done][data-sent="1"]', { timeout: READY });
+  const code = await page.getAttribute('[data-test=c-code]', 'data-code');
+  assert.match(await page.innerText('[data-test=c-photo-failed]'), /b\.jpg：照片无法保存：not a JPEG or PNG/);
+  const pub = await publicView(ctx, code);
+  assert.equal(pub.status, 'submitted', 'the report stands');
+  assert.equal(pub.photos, 1);
+  await noSidewaysScroll(page, 'the done panel with a refused photo');
+  await ctx.shot(page, 'complaint-photo-refused-phone');
+  ctx.assertClean(page);
+});
