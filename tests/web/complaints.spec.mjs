@@ -6,6 +6,10 @@
 // rating closes the report, and a reason reopens it. A leader reads with no action
 // buttons; the pages have no sideways scroll on a phone; an unknown code says so; the
 // server's refusals (a bad phone, too many reports) are shown in the form in Chinese.
+// Photos: one chosen on the phone is made smaller in the browser (1600 px at most), sent
+// after the report, counted on the public page and shown to the staff (fetched with
+// their token, opened large); more are added on the tracking page; a file that is no
+// picture is refused in the form.
 import { test, assert } from './lib.mjs';
 
 const READY = 30000;
@@ -37,6 +41,49 @@ async function publicView(ctx, code) {
 
 const STAMP = Date.now().toString(36);
 
+// A JPEG of w×h made by the browser of `page` (a grey scene with a dark block), as bytes.
+async function makeJpeg(page, w, h) {
+  const b64 = await page.evaluate(async ([w, h]) => {
+    const c = document.createElement('canvas');
+    c.width = w;
+    c.height = h;
+    const g = c.getContext('2d');
+    g.fillStyle = '#8fa3ad';
+    g.fillRect(0, 0, w, h);
+    g.fillStyle = '#37474f';
+    g.fillRect(w * 0.2, h * 0.3, w * 0.3, h * 0.5);
+    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.9));
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+    return btoa(s);
+  }, [w, h]);
+  return Buffer.from(b64, 'base64');
+}
+
+// `jpeg` as a phone held upright writes it: the pixels as the sensor saw them (sideways)
+// and an EXIF orientation of 6 (turn 90° clockwise to show) in an APP1 segment after SOI.
+function turnedByExif(jpeg) {
+  const tiff = Buffer.from([
+    0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF, IFD0 at 8
+    0x00, 0x01, // one entry:
+    0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, // Orientation SHORT 6
+    0x00, 0x00, 0x00, 0x00, // no next IFD
+  ]);
+  const payload = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+  const head = Buffer.from([0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
+  return Buffer.concat([jpeg.subarray(0, 2), head, payload, jpeg.subarray(2)]);
+}
+
+// The staff's thumbnails once their pictures have loaded: [{w, h}] of each.
+async function loadedThumbs(page) {
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll('[data-test=d-photo]')];
+    return imgs.length && imgs.every((i) => i.complete && i.naturalWidth > 0);
+  }, null, { timeout: READY });
+  return page.$$eval('[data-test=d-photo]', (imgs) => imgs.map((i) => ({ w: i.naturalWidth, h: i.naturalHeight })));
+}
+
 test('complaints: a report from a phone reaches its district\'s staff, is answered, rated and reopened', async (ctx) => {
   const d = await staffDistrict(ctx);
   const desc = `工地夜间露天焚烧垃圾，浓烟刺鼻 ${STAMP}`;
@@ -65,6 +112,15 @@ test('complaints: a report from a phone reaches its district\'s staff, is answer
   assert.equal(await page.getAttribute('[data-test=cat-air]', 'aria-pressed'), 'true');
   await page.waitForSelector('[data-test=c-located]', { timeout: READY });
   await page.fill('[data-test=c-phone]', '13812345678');
+
+  // A photo larger than the server keeps, taken upright (sideways pixels, EXIF turns them):
+  // redrawn upright at 1600 px before it is sent, since the server drops the EXIF.
+  const big = turnedByExif(await makeJpeg(page, 2000, 1200));
+  await page.setInputFiles('[data-test=p-input]', [{ name: 'smoke.jpg', mimeType: 'image/jpeg', buffer: big }]);
+  await page.waitForSelector('[data-test=p-thumb][data-state=ready] img', { timeout: READY });
+  assert.equal(await page.locator('[data-test=p-thumb]').count(), 1);
+  assert.match(await page.innerText('[data-test=p-picker]'), /现场照片（选填，最多4张）/);
+  assert.match(await page.innerText('[data-test=c-form]'), /照片不保存在本机草稿中/, 'the form says photos are not in the draft');
   await noSidewaysScroll(page, 'the form at phone size');
   await ctx.shot(page, 'complaint-form-phone');
 
@@ -77,6 +133,12 @@ test('complaints: a report from a phone reaches its district\'s staff, is answer
   assert.equal(pub.status, 'submitted');
   assert.equal(pub.district, d.name, 'the report went to the district covering the point');
   assert.equal(pub.category, 'air');
+  await page.waitForSelector('[data-test=c-photos-done][data-sent="1"]', { timeout: READY });
+  assert.match(await page.innerText('[data-test=c-photos-done]'), /已附照片 1 张/);
+  assert.equal(await page.locator('[data-test=c-photo-failed]').count(), 0, 'no photo failed');
+  const withPhoto = await publicView(ctx, code);
+  assert.equal(withPhoto.photos, 1, 'the public view counts the photo');
+  assert.equal(withPhoto.can_add_photos, true, 'more may be added on the first day');
   assert.equal(await page.evaluate(() => localStorage.getItem('ecohub.complaint.draft')), null, 'the draft is gone');
   await noSidewaysScroll(page, 'the tracking code at phone size');
   await ctx.shot(page, 'complaint-done-phone');
@@ -94,6 +156,15 @@ test('complaints: a report from a phone reaches its district\'s staff, is answer
   await item.click();
   await staff.waitForSelector(`[data-test=cmp-detail][data-status=submitted] [data-test=d-code]`, { timeout: READY });
   assert.equal(await staff.innerText('[data-test=d-desc]'), desc);
+  // The photo, fetched with the staff's token: made upright, 960×1600, in the reporter's browser.
+  assert.deepEqual(await loadedThumbs(staff), [{ w: 960, h: 1600 }]);
+  await ctx.shot(staff, 'complaints-console-photo-desktop');
+  await staff.click('[data-test=d-photo-open]');
+  await staff.waitForSelector('[data-test=d-viewer] [data-test=d-viewer-img]', { timeout: READY });
+  assert.ok(await staff.$eval('[data-test=d-viewer-img]', (i) => i.naturalWidth > 0), 'the large picture shows');
+  await ctx.shot(staff, 'complaints-console-photo-open-desktop');
+  await staff.keyboard.press('Escape');
+  await staff.waitForSelector('[data-test=d-viewer]', { state: 'detached', timeout: READY });
   assert.equal(await staff.innerText('[data-test=d-phone]'), '138****5678');
   assert.match(await staff.innerText('[data-test=d-contact]'), /记录/, 'the button says the read is recorded');
   await staff.click('[data-test=d-contact]');
@@ -157,6 +228,9 @@ test('complaints: a leader reads with no actions; phone-size console; an unknown
   assert.ok(id, `the report ${code} is listed`);
 
   const leader = await ctx.page({ viewport: 'desktop', role: 'leader' });
+  // A photo sent as the API takes it (raw bytes), as a partner system would.
+  const sent = await ctx.api(`/api/v1/public/complaints/${code}/photos`, { method: 'POST', body: await makeJpeg(leader, 640, 480), headers: { 'Content-Type': 'image/jpeg' } });
+  assert.equal(sent.status, 201, sent.text.slice(0, 300));
   await leader.goto(`/console/complaints?id=${id}`);
   await ready(leader, 'complaints');
   await leader.waitForSelector(`[data-test=cmp-detail][data-id="${id}"] [data-test=d-code]`, { timeout: READY });
@@ -178,13 +252,28 @@ test('complaints: a leader reads with no actions; phone-size console; an unknown
   await item.click();
   await phone.waitForSelector(`[data-test=cmp-detail][data-id="${id}"] [data-test=act-accept]`, { timeout: READY });
   assert.ok(!(await item.isVisible()), 'on a phone the report takes the screen');
+  assert.deepEqual(await loadedThumbs(phone), [{ w: 640, h: 480 }]);
   await noSidewaysScroll(phone, 'a report at phone size');
   await ctx.shot(phone, 'complaints-detail-phone');
   await phone.click('[data-test=back]');
   await item.waitFor({ timeout: READY });
   ctx.assertClean(phone);
 
+  // The reporter adds a photo on the tracking page (the first day, still open).
   const pub = await ctx.page({ viewport: 'phone' });
+  await pub.goto(`/complaint/${code}`);
+  await ready(pub, 'complaint-track');
+  assert.equal(await pub.getAttribute('[data-test=t-photos]', 'data-count'), '1');
+  assert.match(await pub.innerText('[data-test=t-photos]'), /已附照片 1 张/);
+  await pub.setInputFiles('[data-test=t-add-photos] [data-test=p-input]', [{ name: 'more.jpg', mimeType: 'image/jpeg', buffer: await makeJpeg(pub, 900, 1200) }]);
+  await pub.waitForSelector('[data-test=p-thumb][data-state=ready]', { timeout: READY });
+  await noSidewaysScroll(pub, 'the tracking page with a photo chosen');
+  await ctx.shot(pub, 'complaint-track-photos-phone');
+  await pub.click('[data-test=t-photos-send]');
+  await pub.waitForSelector('[data-test=t-photos][data-count="2"]', { timeout: READY });
+  assert.match(await pub.innerText('[data-test=t-photos-sent]'), /已上传 1 张/);
+  assert.equal((await publicView(ctx, code)).photos, 2);
+
   ctx.expectHttpError(pub, /^404 GET \/api\/v1\/public\/complaints\/ZZZZ/);
   await pub.goto('/complaint');
   await ready(pub, 'complaint');
@@ -201,6 +290,13 @@ test('complaints: the server\'s refusals show in the form in Chinese; the Englis
   ctx.expectHttpError(page, /^(400|429) POST \/api\/v1\/public\/complaints$/);
   await page.goto('/complaint');
   await ready(page, 'complaint');
+
+  // A file that is no picture is refused at once, in words.
+  await page.setInputFiles('[data-test=p-input]', [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') }]);
+  await page.waitForSelector('[data-test=p-error]', { timeout: READY });
+  assert.match(await page.innerText('[data-test=p-error]'), /“notes\.txt”不是图片，请选择 JPEG 或 PNG 照片/);
+  assert.equal(await page.locator('[data-test=p-thumb]').count(), 0, 'nothing is added');
+  await noSidewaysScroll(page, 'the form with a refused file');
 
   // Checked here first: nothing is sent without a category.
   await page.fill('[data-test=c-desc]', '河道里有死鱼，水面发黑发臭');
@@ -231,6 +327,7 @@ test('complaints: the server\'s refusals show in the form in Chinese; the Englis
   await page.click('[data-test=lang]');
   await page.waitForSelector('h1:has-text("Report an environmental problem")', { timeout: READY });
   assert.match(await page.innerText('[data-test=cat-water]'), /Water pollution/);
+  assert.match(await page.innerText('[data-test=p-picker]'), /Photos \(optional, up to 4\)/);
   ctx.assertClean(page);
 });
 
@@ -297,4 +394,36 @@ test('complaints: city staff merge a likely duplicate, dispatch a report, and re
   assert.equal(await pub.locator('[data-test=t-rate]').count(), 0, 'a rejection is not rated');
   assert.equal(await pub.locator('[data-test=t-reopen]').count(), 1, 'a rejection may be reopened');
   ctx.assertClean(pub);
+});
+
+test('complaints: a photo the server refuses is named with its reason, and the report stands', async (ctx) => {
+  const page = await ctx.page({ viewport: 'phone' });
+  ctx.expectHttpError(page, /^400 POST \/api\/v1\/public\/complaints\/\w+\/photos$/);
+  await page.goto('/complaint');
+  await ready(page, 'complaint');
+  await page.click('[data-test=cat-solid_waste]');
+  await page.fill('[data-test=c-desc]', `河滩上倾倒建筑垃圾 ${STAMP}`);
+  await page.fill('[data-test=c-address]', '城北河滩公园西门外');
+  const jpeg = await makeJpeg(page, 400, 300);
+  await page.setInputFiles('[data-test=p-input]', [
+    { name: 'a.jpg', mimeType: 'image/jpeg', buffer: jpeg },
+    { name: 'b.jpg', mimeType: 'image/jpeg', buffer: jpeg },
+  ]);
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=p-thumb][data-state=ready]').length === 2, null, { timeout: READY });
+  // The second photo is refused by the server (staged: a real refusal needs a broken file
+  // that the browser's redrawing would never send).
+  let n = 0;
+  await page.route('**/api/v1/public/complaints/*/photos', (route) => (++n === 2
+    ? route.fulfill({ status: 400, contentType: 'application/problem+json', body: JSON.stringify({ type: 'https://ecohub.example/problems/bad-photo', title: 'The photo cannot be kept', detail: 'not a JPEG or PNG' }) })
+    : route.continue()));
+  await page.click('[data-test=c-submit]');
+  await page.waitForSelector('[data-test=c-photos-done][data-sent="1"]', { timeout: READY });
+  const code = await page.getAttribute('[data-test=c-code]', 'data-code');
+  assert.match(await page.innerText('[data-test=c-photo-failed]'), /b\.jpg：照片无法保存：not a JPEG or PNG/);
+  const pub = await publicView(ctx, code);
+  assert.equal(pub.status, 'submitted', 'the report stands');
+  assert.equal(pub.photos, 1);
+  await noSidewaysScroll(page, 'the done panel with a refused photo');
+  await ctx.shot(page, 'complaint-photo-refused-phone');
+  ctx.assertClean(page);
 });

@@ -85,6 +85,26 @@ export default {
   'cmp.trackGo': ['查询', 'Look up'],
   'cmp.codeHint': ['12 位查询码', '12-character code'],
 
+  // Photos (the form, the tracking page, the console)
+  'cmp.photo.label': ['现场照片（选填，最多4张）', 'Photos (optional, up to 4)'],
+  'cmp.photo.add': ['拍照或选择照片（还可添加 {n} 张）', 'Take or choose photos ({n} more allowed)'],
+  'cmp.photo.preparing': ['正在处理照片…', 'Preparing the photos…'],
+  'cmp.photo.remove': ['移除这张照片', 'Remove this photo'],
+  'cmp.photo.note': ['照片会缩小并去除拍摄位置等信息后上传；照片不保存在本机草稿中', 'Photos are made smaller and stripped of location and camera data before upload; they are not kept in this device’s draft'],
+  'cmp.photo.notImage': ['“{name}”不是图片，请选择 JPEG 或 PNG 照片', '“{name}” is not a picture; choose a JPEG or PNG photo'],
+  'cmp.photo.unreadable': ['无法读取图片“{name}”，请换一张照片', 'Cannot read the picture “{name}”; choose another'],
+  'cmp.photo.tooLarge': ['图片“{name}”过大，请换一张照片', 'The picture “{name}” is too large; choose another'],
+  'cmp.photo.tooMany': ['最多 {n} 张照片，多出的未添加', 'At most {n} photos; the rest were not added'],
+  'cmp.photo.uploading': ['正在上传照片 {i}/{n}', 'Uploading photo {i}/{n}'],
+  'cmp.photo.attached': ['已附照片 {n} 张', '{n} photo(s) attached'],
+  'cmp.photo.bad': ['照片无法保存', 'The photo cannot be kept'],
+  'cmp.photo.full': ['无法再添加照片', 'No more photos can be added'],
+  'cmp.photo.retryLater': ['举报已提交；提交后一天内可在办理进度页补充照片', 'The report is in; for a day you can add photos on its progress page'],
+  'cmp.photo.count': ['现场照片', 'Photos'],
+  'cmp.photo.addMore': ['补充现场照片', 'Add photos'],
+  'cmp.photo.send': ['上传照片', 'Upload'],
+  'cmp.photo.sent': ['已上传 {n} 张', '{n} uploaded'],
+
   // The tracking page
   'cmp.trackTitle': ['举报办理进度', 'Report progress'],
   'cmp.notFound': ['未找到该举报', 'No report has this code'],
@@ -140,5 +160,9 @@ export default {
   'con.cmp.toDistrict': ['派往区县', 'To district'],
   'con.cmp.keepCategory': ['类别（可更正）', 'Category (may be corrected)'],
   'con.cmp.done': ['已{action}', 'Done: {action}'],
+  'con.cmp.photos': ['现场照片（{n}）', 'Photos ({n})'],
+  'con.cmp.photoAlt': ['现场照片 {n}', 'Photo {n}'],
+  'con.cmp.photoFailed': ['照片加载失败', 'The photo did not load'],
+  'con.cmp.photoClose': ['关闭', 'Close'],
   'con.cmp.conflict': ['状态已变化，已刷新', 'The status changed meanwhile; reloaded'],
 };

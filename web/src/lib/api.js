@@ -146,6 +146,22 @@ export async function getAll(path, params = {}, max = 5000) {
   return items;
 }
 
+// The bytes at `url` (a path under /api/v1 as the server gives it) fetched with the
+// session's token, as a Blob: what an <img src> cannot do for a protected picture.
+export async function getBlob(url) {
+  const res = await fetch(url, { headers: headers({ Accept: '*/*' }) });
+  if (!res.ok) {
+    let problem = {};
+    try {
+      problem = await res.json();
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, problem);
+  }
+  return res.blob();
+}
+
 // A download of an exportable list (format=csv|xlsx) with the session's rights:
 // fetched with the token, then handed to the browser as a file.
 export async function download(path, params, filename) {
