@@ -381,7 +381,16 @@ test('complaints: city staff merge a likely duplicate, dispatch a report, and re
   await page.click('[data-test=act-confirm]');
   await page.waitForSelector(`[data-test=cmp-detail][data-id="${c}"][data-status=rejected]`, { timeout: READY });
   await page.selectOption('[data-test=f-status]', 'rejected');
-  await page.waitForSelector(`[data-test=cmp-item][data-id="${c}"][data-status=rejected]`, { timeout: READY });
+  // The list is loaded again for the filter: wait for that list, not the old one whose
+  // card of this report already says rejected.
+  await page.waitForFunction(
+    (id) => {
+      const items = [...document.querySelectorAll('[data-test=cmp-item]')];
+      return items.some((e) => e.dataset.id === String(id)) && items.every((e) => e.dataset.status === 'rejected');
+    },
+    c,
+    { timeout: READY },
+  );
   assert.equal(await page.locator('[data-test=cmp-item]:not([data-status=rejected])').count(), 0, 'the filter keeps rejected ones');
   ctx.assertClean(page);
 
