@@ -33,7 +33,6 @@ namespace {
 using complaint::Actor;
 using complaint::ApplyChanges;
 using complaint::CategoryName;
-using complaint::Chars;
 using complaint::DistrictName;
 using complaint::RatingJson;
 using complaint::ReplyJson;
@@ -325,7 +324,8 @@ Response RateComplaint(const ApiContext& ctx, const Request& req, const Principa
   int64_t score = b["score"].get<int64_t>();
   std::string comment = b.value("comment", "");
   if (score < 1 || score > 5) return Problem(400, "bad-field", "score is 1 to 5");
-  if (Chars(comment) > 500) return Problem(400, "bad-field", "comment: at most 500 characters");
+  if (casework::Characters(comment) > 500)
+    return Problem(400, "bad-field", "comment: at most 500 characters");
   if (auto why = casework::RefuseStep(*c, Step::kRate, now))
     return Problem(409, "not-allowed", "The complaint cannot be rated now", *why);
   Complaint after = *c;
@@ -349,7 +349,7 @@ Response ReopenComplaint(const ApiContext& ctx, const Request& req, const Princi
   auto c = ByCode(ctx, req);
   if (!c.ok()) return FromStatus(c.status());
   std::string reason = b["reason"];
-  if (Chars(reason) < 5 || Chars(reason) > 500)
+  if (casework::Characters(reason) < 5 || casework::Characters(reason) > 500)
     return Problem(400, "bad-field", "reason: 5 to 500 characters");
   if (auto why = casework::RefuseStep(*c, Step::kReopen, now))
     return Problem(409, "not-allowed", "The complaint cannot be reopened", *why);

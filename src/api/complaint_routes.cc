@@ -32,7 +32,6 @@ namespace {
 using complaint::Actor;
 using complaint::ApplyChanges;
 using complaint::CategoryName;
-using complaint::Chars;
 using complaint::DistrictName;
 using complaint::RatingJson;
 using complaint::ReplyJson;
@@ -300,7 +299,7 @@ Response TakeStep(const ApiContext& ctx, const Request& req, const Principal& wh
     case Step::kReject:
     case Step::kReply: {
       text = b.value(step == Step::kReject ? "reason" : "text", "");
-      if (Chars(text) < 5 || Chars(text) > 4000)
+      if (casework::Characters(text) < 5 || casework::Characters(text) > 4000)
         return Problem(400, "bad-field", "The answer is 5 to 4000 characters");
       after.status = step == Step::kReject ? ComplaintStatus::kRejected : ComplaintStatus::kReplied;
       after.reply = text;

@@ -1,7 +1,5 @@
 #include "api/complaint_views.h"
 
-#include <algorithm>
-
 #include "api/route_util.h"
 #include "core/time.h"
 
@@ -16,10 +14,6 @@ namespace {
 json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
 
 }  // namespace
-
-size_t Chars(const std::string& s) {
-  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
 
 std::string Actor(const auth::Principal& who) {
   return who.role == auth::Role::kPublic ? "public" : "user:" + std::to_string(who.user_id);

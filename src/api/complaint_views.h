@@ -13,8 +13,6 @@
 
 namespace ecohub::api::complaint {
 
-// Characters of UTF-8 text.
-size_t Chars(const std::string& s);
 // "public", or "user:<id>": who took a step, for the time line.
 std::string Actor(const auth::Principal& who);
 // The district's name; null for none (0) or one the snapshot does not hold.

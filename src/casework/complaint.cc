@@ -11,11 +11,6 @@ namespace {
 
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-// Characters of UTF-8 text: bytes that do not continue a sequence.
-size_t Characters(std::string_view s) {
-  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
-}
-
 bool Blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
                      [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
@@ -61,6 +56,10 @@ const StepInfo& InfoOf(Step s) {
 }
 
 }  // namespace
+
+size_t Characters(std::string_view s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
 
 const std::vector<Category>& Categories() {
   static const std::vector<Category> kAll = {

@@ -93,6 +93,10 @@ struct ComplaintEvent {
 
 // --- the submission -------------------------------------------------------------
 
+// Characters of UTF-8 text (bytes that do not continue a sequence): how the length
+// limits of every text a complaint carries are counted.
+size_t Characters(std::string_view s);
+
 struct Submission {
   std::string category, description, address, phone;
   std::optional<double> lon, lat;
