@@ -253,6 +253,75 @@ TEST_P(ReadingStoreContract, ScanWindowMergesChunksAndHotRowsOfOnePeriod) {
   EXPECT_EQ(n, 48);
 }
 
+// A year's worth of reads of hourly and daily series (the periods PostgreSQL keeps in
+// day chunks too): the same answer before and after compaction, after late changes
+// to compacted days (an upsert, a day that had no value), after a restart and after
+// retention cuts inside a day; windows that start and end inside days.
+TEST_P(ReadingStoreContract, HourlyAndDailyRangesAcrossCompactionAndLateChanges) {
+  const int64_t d0 = 86400 * 100;
+  std::map<int64_t, std::pair<std::string, char>> model;  // M1's hours
+  Batch b;
+  for (int h = 0; h < 40 * 24; ++h) {
+    if (h / 24 == 17) continue;  // a day without values
+    const char flag = h % 50 == 0 ? 'D' : 0;
+    b.readings.push_back(
+        R("M1", Period::kHour, d0 + h * 3600, "a34004", "Avg", std::to_string(h) + ".5", flag));
+    b.readings.push_back(R("M2", Period::kHour, d0 + h * 3600, "a34004", "Avg", "2"));
+    model[d0 + h * 3600] = {std::to_string(h) + ".5", flag};
+  }
+  for (int d = 0; d < 40; ++d)
+    b.readings.push_back(R("M1", Period::kDay, d0 + d * 86400, "a34004", "Avg", std::to_string(d)));
+  ASSERT_TRUE(Append(b).ok());
+  // Compares M1's hours in [from, to) with the model.
+  auto check = [&](int64_t from, int64_t to, const std::string& when) {
+    auto r = store_->Range("M1", Period::kHour, "a34004", "Avg", from, to);
+    ASSERT_TRUE(r.ok()) << when;
+    std::vector<std::tuple<int64_t, std::string, char>> got, want;
+    for (const Reading& x : *r) got.emplace_back(x.time, x.value, x.flag);
+    for (auto it = model.lower_bound(from); it != model.end() && it->first < to; ++it)
+      want.emplace_back(it->first, it->second.first, it->second.second);
+    EXPECT_EQ(got, want) << when << " [" << from << ", " << to << ")";
+  };
+  auto check_all = [&](const std::string& when) {
+    check(0, INT64_MAX, when);
+    check(d0 + 5 * 3600 + 17, d0 + 39 * 86400 - 7 * 3600, when + ", inside days");
+    check(d0 + 5 * 86400, d0 + 7 * 86400, when + ", whole days");
+    check(d0 + 17 * 86400, d0 + 18 * 86400, when + ", the empty day");
+    check(d0 + 3 * 86400 + 3600, d0 + 3 * 86400 + 7200, when + ", one hour");
+    check(INT64_MIN, d0, when + ", before");
+  };
+  check_all("appended");
+  ASSERT_TRUE(store_->Compact(d0 + 20 * 86400).ok());
+  check_all("half compacted");
+  ASSERT_TRUE(store_->Compact().ok());
+  check_all("compacted");
+  Batch late;
+  late.readings = {R("M1", Period::kHour, d0 + 10 * 86400 + 3 * 3600, "a34004", "Avg", "99", 'M'),
+                   R("M1", Period::kHour, d0 + 17 * 86400 + 5 * 3600, "a34004", "Avg", "new", 0)};
+  model[d0 + 10 * 86400 + 3 * 3600] = {"99", 'M'};
+  model[d0 + 17 * 86400 + 5 * 3600] = {"new", 0};
+  ASSERT_TRUE(Append(late).ok());
+  check_all("late changes");
+  ASSERT_TRUE(store_->Compact().ok());
+  Restart();
+  check_all("compacted again, restarted");
+  auto days = store_->Range("M1", Period::kDay, "a34004", "Avg", d0 + 86400, d0 + 3 * 86400);
+  ASSERT_TRUE(days.ok());
+  ASSERT_EQ(days->size(), 2u);
+  EXPECT_EQ((*days)[1].value, "2");
+  auto m2 = store_->Range("M2", Period::kHour, "a34004", "Avg", d0, d0 + 86400);
+  ASSERT_TRUE(m2.ok());
+  EXPECT_EQ(m2->size(), 24u);
+  EXPECT_TRUE(store_->Range("M9", Period::kHour, "a34004", "Avg", 0, INT64_MAX)->empty());
+  // Retention cuts inside day 12: what is left of it, and what follows, stays.
+  const int64_t cut = d0 + 12 * 86400 + 6 * 3600;
+  ASSERT_TRUE(store_->PruneReadings(Period::kHour, cut).ok());
+  model.erase(model.begin(), model.lower_bound(cut));
+  check_all("pruned");
+  ASSERT_TRUE(store_->Compact().ok());
+  check_all("pruned, compacted");
+}
+
 TEST_P(ReadingStoreContract, PruneCutsInsideACompactedDay) {
   Batch b;
   for (int i = 0; i < 48; ++i)

@@ -329,6 +329,15 @@ Status Conn::Migrate(std::string_view module, std::span<const char* const> steps
   }
 }
 
+void AppendHex(std::string_view v, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->append("\\\\x");
+  for (unsigned char ch : v) {
+    out->push_back(kHex[ch >> 4]);
+    out->push_back(kHex[ch & 15]);
+  }
+}
+
 void CopyField(std::string_view v, std::string* out) {
   for (char ch : v) {
     switch (ch) {

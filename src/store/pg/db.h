@@ -214,6 +214,10 @@ void SetCommitLossForTesting(std::function<CommitLoss()> f);
 // carriage return).
 void CopyField(std::string_view v, std::string* out);
 
+// Appends `v` as a bytea literal in hex: \\x4d31 for "M1", its backslash doubled
+// as COPY's text format and array literals want it.
+void AppendHex(std::string_view v, std::string* out);
+
 // A fixed set of connections to one server, leased one thread at a time. Lost
 // connections are reconnected when leased.
 class Pool {

@@ -31,6 +31,7 @@
 #include <unordered_set>
 
 #include "store/pg/modules.h"
+#include "store/pg/reading_days.h"
 
 namespace ecohub::store::pg {
 
@@ -70,6 +71,7 @@ CREATE TABLE raw_packets (
   bytes BYTEA NOT NULL);
 CREATE INDEX raw_packets_received ON raw_packets (received);
 )sql",
+    kReadingDaysMigration,
 };
 
 // Per writer session (temporary tables live as long as the connection): where a
@@ -138,17 +140,6 @@ Status CreatePartition(Conn& conn, const Partition& p) {
   Status s = conn.Exec(sql);
   // Another node created it at the same moment: it exists now.
   return s.ok() ? s : conn.Exec(sql);
-}
-
-// Appends `v` as a bytea literal in hex: \\x4d31 for "M1", its backslash doubled
-// as COPY's text format and array literals want it.
-void AppendHex(std::string_view v, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->append("\\\\x");
-  for (unsigned char ch : v) {
-    out->push_back(kHex[ch >> 4]);
-    out->push_back(kHex[ch & 15]);
-  }
 }
 
 // A bytea[] literal of `items` ({"\\x41","\\x42"}).
@@ -250,9 +241,19 @@ class Readings final : public ReadingStore {
                                      UnixSeconds to) override {
     auto lease = c_.pool->Get();
     if (!lease.ok()) return lease.status();
+    std::vector<Reading> out;
+    if (DayChunked(static_cast<int>(period))) {
+      // A year of hours: 366 chunks rather than 8,784 rows (reading_days.h).
+      auto entries = ReadDays(**lease, mn, static_cast<int>(period), factor, field, from, to);
+      if (!entries.ok()) return entries.status();
+      out.reserve(entries->size());
+      for (ChunkEntry& e : *entries)
+        out.push_back(Reading{std::string(mn), period, e.time, std::string(factor),
+                              std::string(field), std::move(e.value), e.flag});
+      return out;
+    }
     // The period as a parameter prunes every other period's partitions, the time
-    // bounds every month outside [from, to).
-    // A year of hours is 8,784 rows: in binary, with nothing to parse or unescape.
+    // bounds every month outside [from, to); in binary, nothing to parse or unescape.
     auto rows = (*lease)->QueryBinary(
         "SELECT r.t, r.v, r.flag FROM readings r WHERE r.period = $2 AND r.series = "
         "(SELECT id FROM series WHERE mn = $1 AND period = $2 AND factor = $3 AND field = $4) "
@@ -260,7 +261,6 @@ class Readings final : public ReadingStore {
         "range",
         Params(Bytes{mn}, static_cast<int>(period), Bytes{factor}, Bytes{field}, from, to));
     if (!rows.ok()) return rows.status();
-    std::vector<Reading> out;
     out.reserve(rows->size());
     for (int i = 0; i < rows->size(); ++i)
       out.push_back(Reading{std::string(mn), period, rows->BinaryInt(i, 0), std::string(factor),
@@ -308,6 +308,7 @@ class Readings final : public ReadingStore {
         "SELECT 'readings', (SELECT coalesce(sum(pg_total_relation_size(relid)), 0) "
         "FROM pg_partition_tree('readings'))::bigint "
         "UNION ALL SELECT 'series', pg_total_relation_size('series') "
+        "UNION ALL SELECT 'reading_days', pg_total_relation_size('reading_days') "
         "UNION ALL SELECT 'raw_packets', pg_total_relation_size('raw_packets') ORDER BY 2 DESC",
         "table bytes");
     if (!rows.ok()) return rows.status();
@@ -364,28 +365,33 @@ class Readings final : public ReadingStore {
       });
       if (!dropped.ok() && !conn.Healthy()) return dropped;
     }
+    Status s = PruneDays(conn, p, before);
+    if (!s.ok()) return s;
     return conn.Run("DELETE FROM readings WHERE period = $1 AND t < $2", "prune readings", p,
                     before);
   }
 
-  // PostgreSQL keeps no chunks to merge: rows stay where Append put them, so reads
-  // see the same data before and after by construction. What compaction means here
-  // is VACUUM (ANALYZE): dead row versions left by upserts and prunes become
-  // reusable and the planner's statistics catch up. Compact() does every table; a
-  // partial one the partitions that received times since the previous call's
-  // `before` (older months' late rows are autovacuum's), and it makes the month
-  // after the one holding `before` for each period, ahead of its first append. On a
-  // pool connection: VACUUM refuses a transaction block, and does not block appends.
+  // Rows stay where Append put them; what compaction means here is, first, the day
+  // chunks of hours and days that ended a day ago (reading_days.h: a copy beside the
+  // rows, so reads see the same data before and after), and then VACUUM (ANALYZE):
+  // dead row versions left by upserts and prunes become reusable and the planner's
+  // statistics catch up. Compact() does every table; a partial one the partitions
+  // that received times since the previous call's `before` (older months' late rows
+  // are autovacuum's), and it makes the month after the one holding `before` for each
+  // period, ahead of its first append. On a pool connection: VACUUM refuses a
+  // transaction block, and does not block appends.
   Status Compact(UnixSeconds before) override {
     auto lease = c_.pool->Get();
     if (!lease.ok()) return lease.status();
     Conn& conn = **lease;
-    if (before == INT64_MAX) return conn.Exec("VACUUM (ANALYZE) readings, series, raw_packets");
     std::lock_guard lock(compact_mu_);
+    Status s = BuildDays(conn, before, WallMillis() / 1000);
+    if (!s.ok()) return s;
+    if (before == INT64_MAX)
+      return conn.Exec("VACUUM (ANALYZE) readings, series, raw_packets, reading_days");
     auto leaves = LeafPartitions(conn, "readings");
     if (!leaves.ok()) return leaves.status();
     std::string names;
-    Status s;
     for (const Partition& leaf : *leaves) {
       if (leaf.from < before && leaf.to > compacted_before_)
         names += (names.empty() ? "" : ", ") + leaf.name;
@@ -452,6 +458,12 @@ class Readings final : public ReadingStore {
       data += '\n';
     }
     if (!data.empty()) {
+      std::vector<SeriesTime> times;
+      times.reserve(rows.size());
+      for (const Row& row : rows)
+        times.push_back({row.series, static_cast<int>(row.r->period), row.t});
+      s = ForgetChangedDays(w, times, WallMillis() / 1000);
+      if (!s.ok()) return s;
       s = UpsertRows(w, data);
       if (!s.ok()) return s;
     }
