@@ -3,7 +3,7 @@
 // acknowledgement on a pipe; the parent kills it mid-stream with SIGKILL, reopens the
 // data directory and checks that every acknowledged reading is there. The second
 // case kills it while the compaction moves older rows into chunks beside the writer
-// (the moves commit without an fsync of their own: Readings::CompactSlice).
+// (the moves commit without an fsync of their own: Readings::Unsynced).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <span>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "store/chunk.h"
@@ -16,9 +18,11 @@ namespace ecohub::store::sqlite {
 namespace {
 
 constexpr int64_t kDay = 86400;
-// Hot rows moved into chunks per transaction of the compaction (Readings::CompactDay):
-// a few milliseconds of the writer's connection, the longest an append waits for it.
+// Hot rows merged into chunks, and hot rows deleted, per transaction of the
+// compaction (Readings::CompactDay): a few milliseconds of the writer's connection,
+// the longest an append waits for it.
 constexpr int64_t kCompactSliceRows = 2000;
+constexpr int64_t kDeleteSliceRows = 4000;
 int64_t DayOf(int64_t t) { return (t >= 0 ? t : t - kDay + 1) / kDay * kDay; }
 
 // Packs a plain decimal into one integer column; nullopt when it must stay text.
@@ -528,16 +532,21 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     return s;
   }
 
-  // The hot rows of [day, before) into the day's chunks, a slice of series at a
-  // time (about kCompactSliceRows rows), each slice its own transaction: the writer,
-  // and the acks waiting on it, gets the connection back between slices instead of
-  // waiting for the whole day's merge, and each series' chunk is still rewritten
-  // once. The rows come from a read snapshot, without the writer's lock; in the
-  // slice's transaction a row is moved only if it is still as read (a correction
-  // written meanwhile stays hot, and the hot row wins over the chunk on reading).
-  // Rows that arrive later stay hot until the next pass.
+  // The hot rows of [day, before) into the day's chunks, in two steps, each in short
+  // transactions so that the writer, and the acks waiting on it, gets the connection
+  // back often:
+  //  1. the chunks, a slice of series at a time (about kCompactSliceRows rows), so
+  //     each series' chunk is rewritten once;
+  //  2. the rows leave the hot table in its own order (time, then series), about
+  //     kDeleteSliceRows at a time, so each of its pages is written once. Deleted a
+  //     series slice at a time, a page (rows of a hundred series) was written again
+  //     by every slice with a row on it, and the writer's next fsync carried it all.
+  // The rows come from a read snapshot, without the writer's lock. Between the steps a
+  // row is in both places and the hot row wins on reading, as it does for a
+  // correction; a row is deleted only if it is still as read, so a correction written
+  // meanwhile stays hot. Rows that arrive later stay hot until the next pass.
   Status CompactDay(int64_t day, int64_t before) {
-    std::vector<std::pair<int64_t, HotRow>> rows;  // by series
+    std::vector<std::pair<int64_t, HotRow>> rows;  // (series, row)
     {
       auto db = reads_.Acquire();
       Stmt q(*db, "SELECT series, t, v, txt, flag FROM readings WHERE t >= ? AND t < ?");
@@ -554,14 +563,18 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     for (size_t from = 0; from < rows.size();) {
       size_t end = std::min(rows.size(), from + static_cast<size_t>(kCompactSliceRows));
       while (end < rows.size() && rows[end].first == rows[end - 1].first) ++end;  // whole series
-      // A mutex is not fair: released and taken again at once, it would keep an
-      // append (and the acks behind it) waiting for several slices.
-      while (appends_waiting_.load() > 0)
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-      std::lock_guard lock(w_.mu());
-      Status s = CompactSlice(day, std::span(rows).subspan(from, end - from));
+      Status s =
+          Unsynced([&] { return WriteChunks(day, std::span(rows).subspan(from, end - from)); });
       if (!s.ok()) return s;
       from = end;
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.second.t, a.first) < std::tie(b.second.t, b.first);
+    });
+    for (size_t from = 0; from < rows.size(); from += kDeleteSliceRows) {
+      const size_t n = std::min(rows.size() - from, static_cast<size_t>(kDeleteSliceRows));
+      Status s = Unsynced([&] { return DeleteMoved(std::span(rows).subspan(from, n)); });
+      if (!s.ok()) return s;
     }
     return Status::Ok();
   }
@@ -574,16 +587,25 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     std::optional<int64_t> flag;
   };
 
-  // Under w_.mu(): one transaction moving `rows` (by series, then time; all within
-  // `day`) into their series' chunks of the day, each only if still as read.
-  Status CompactSlice(int64_t day, std::span<const std::pair<int64_t, HotRow>> rows) {
-    // A move needs no fsync of its own: lost in a crash, the rows are still hot, and
-    // the next durable commit (the writer's) syncs the log up to and past it.
+  // `body` (BEGIN IMMEDIATE ... COMMIT) under the write lock, after any append that is
+  // waiting for it, and without an fsync of its own: a compaction step lost in a crash
+  // leaves the rows hot, and the next durable commit (the writer's) syncs the log up
+  // to and past it.
+  Status Unsynced(const std::function<Status()>& body) {
+    // A mutex is not fair: released and taken again at once, it would keep an append
+    // (and the acks behind it) waiting for several steps.
+    while (appends_waiting_.load() > 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+    std::lock_guard lock(w_.mu());
     if (synchronous_full_) {
       Status s = w_.Exec("PRAGMA synchronous=NORMAL");
       if (!s.ok()) return s;
     }
-    Status s = MoveSlice(day, rows);
+    Status s = w_.Exec("BEGIN IMMEDIATE");
+    if (s.ok()) {
+      s = body();
+      if (s.ok()) s = w_.Exec("COMMIT");
+      if (!s.ok()) w_.Exec("ROLLBACK");
+    }
     if (synchronous_full_) {
       Status full = w_.Exec("PRAGMA synchronous=FULL");
       if (s.ok()) s = full;
@@ -591,45 +613,44 @@ class Readings final : public ReadingStore, private OnEcohubDb {
     return s;
   }
 
-  Status MoveSlice(int64_t day, std::span<const std::pair<int64_t, HotRow>> rows) {
-    Status s = w_.Exec("BEGIN IMMEDIATE");
-    if (!s.ok()) return s;
-    Stmt take(w_,
-              "DELETE FROM readings WHERE t = ?1 AND series = ?2 AND v IS ?3 AND txt IS ?4 AND "
-              "flag IS ?5");
+  // Merges `rows` (by series, then time; all within `day`) into their series' chunks.
+  Status WriteChunks(int64_t day, std::span<const std::pair<int64_t, HotRow>> rows) {
     Stmt get(w_, "SELECT day, data FROM chunks WHERE series = ? AND day = ?");
     Stmt put(w_, "INSERT OR REPLACE INTO chunks (series, day, data) VALUES (?,?,?)");
     std::vector<ChunkEntry> entries, old;
-    for (size_t i = 0; s.ok() && i < rows.size();) {
-      int64_t series = rows[i].first;
+    for (size_t i = 0; i < rows.size();) {
+      const int64_t series = rows[i].first;
       entries.clear();
       for (; i < rows.size() && rows[i].first == series; ++i) {
         const HotRow& r = rows[i].second;
-        take.BindAll(r.t, series, r.v, r.txt, r.flag);
-        StepResult rc = take.Step();
-        take.Reset();
-        if (rc != kDone) {
-          s = w_.Error("compact: move hot row");
-          break;
-        }
-        if (w_.Changes() == 1) entries.push_back(EntryOf(r.t, r.v, r.txt.value_or(""), r.flag));
+        entries.push_back(EntryOf(r.t, r.v, r.txt.value_or(""), r.flag));
       }
-      if (!s.ok() || entries.empty()) continue;
       old.clear();
       get.Bind(1, series).Bind(2, day);
+      Status s = Status::Ok();
       if (get.Step() == kRow) s = DecodeChunk(day, get.Text(1), &old);
       get.Reset();
-      if (!s.ok()) break;
+      if (!s.ok()) return s;
       put.Bind(1, series).Bind(2, day).BindBlob(3, EncodeChunk(day, MergeEntries(old, entries)));
       StepResult rc = put.Step();
       put.Reset();
-      if (rc != kDone) s = w_.Error("write chunk");
+      if (rc != kDone) return w_.Error("write chunk");
     }
-    if (!s.ok()) {
-      w_.Exec("ROLLBACK");
-      return s;
+    return Status::Ok();
+  }
+
+  // Deletes the hot rows of `rows` (in the table's order) that are still as read.
+  Status DeleteMoved(std::span<const std::pair<int64_t, HotRow>> rows) {
+    Stmt take(w_,
+              "DELETE FROM readings WHERE t = ?1 AND series = ?2 AND v IS ?3 AND txt IS ?4 AND "
+              "flag IS ?5");
+    for (const auto& [series, r] : rows) {
+      take.BindAll(r.t, series, r.v, r.txt, r.flag);
+      StepResult rc = take.Step();
+      take.Reset();
+      if (rc != kDone) return w_.Error("compact: delete moved row");
     }
-    return w_.Exec("COMMIT");
+    return Status::Ok();
   }
 
   const bool synchronous_full_;  // ecohub.db's setting (SqliteOptions)
