@@ -378,7 +378,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     req.accept_encoding = std::string(msg[http::field::accept_encoding]);
     req.if_none_match = std::string(msg[http::field::if_none_match]);
     req.idempotency_key = std::string(msg["Idempotency-Key"]);
-    req.peer = peer_;
+    auto forwarded = msg["X-Forwarded-For"];
+    req.peer = ClientAddress(peer_, std::string_view(forwarded.data(), forwarded.size()),
+                             options_.trusted_proxies);
     Reply reply{msg.keep_alive(), msg.version(), AcceptsGzip(req.accept_encoding)};
     if (q != std::string_view::npos && !ParseQuery(target.substr(q + 1), &req.query))
       return Answer(Problem(400, "bad-query", "Malformed query string"), reply);

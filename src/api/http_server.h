@@ -43,6 +43,7 @@
 #include <string_view>
 #include <thread>
 
+#include "api/client_address.h"
 #include "api/router.h"
 #include "core/metrics.h"
 #include "core/status.h"
@@ -73,6 +74,9 @@ struct HttpOptions {
   // on each other's locks). 0 runs them on the network threads (a slow handler then
   // holds up every connection and device on its thread).
   size_t handler_threads = std::max<size_t>(2, std::thread::hardware_concurrency());
+  // Reverse proxies whose X-Forwarded-For names the client (client_address.h): the
+  // address rate limits and the audit log see. Empty: the TCP peer, always.
+  TrustedProxies trusted_proxies;
 };
 
 // Smaller bodies are sent as they are: gzip's 18-byte frame and the CPU are not

@@ -417,6 +417,36 @@ TEST_F(HttpServerTest, RequestCarriesPeerAndAcceptEncoding) {
   EXPECT_EQ(r.msg.body(), "127.0.0.1|gzip;q=0.5, br");
 }
 
+// X-Forwarded-For names the client only when the connection comes from a proxy the
+// configuration trusts; anyone else's header is ignored.
+TEST_F(HttpServerTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  const std::string request =
+      "GET /request HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n"
+      "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n\r\n";
+  StartServer();
+  PlainClient spoofer(port_);
+  ASSERT_FALSE(spoofer.SendRaw(request));
+  Reply r = spoofer.Read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.body(), "127.0.0.1|identity");
+}
+
+TEST_F(HttpServerTest, ForwardedForNamesTheClientBehindATrustedProxy) {
+  HttpOptions options;
+  options.trusted_proxies = *TrustedProxies::Parse({"127.0.0.0/8"});
+  StartServer(options);
+  PlainClient proxy(port_);
+  ASSERT_FALSE(
+      proxy.SendRaw("GET /request HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Encoding: identity\r\n"
+                    "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n\r\n"));
+  Reply r = proxy.Read();
+  ASSERT_FALSE(r.ec) << r.ec.message();
+  EXPECT_EQ(r.msg.body(), "203.0.113.7|identity");
+  Reply plain = proxy.Get("/request");  // no header: the proxy itself
+  ASSERT_FALSE(plain.ec) << plain.ec.message();
+  EXPECT_EQ(plain.msg.body(), "127.0.0.1|");
+}
+
 TEST_F(HttpServerTest, OversizedBodyGets413) {
   StartServer();
   PlainClient client(port_);

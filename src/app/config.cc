@@ -169,6 +169,19 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   if (auto v = t["http"]["max_connections_per_address"].value<int64_t>())
     c->http.max_connections_per_address =
         static_cast<size_t>(std::clamp<int64_t>(*v, 1, 1'000'000));
+  if (t["http"]["trusted_proxies"] && !t["http"]["trusted_proxies"].as_array())
+    return Status::InvalidInput("http trusted_proxies: a list of addresses or networks");
+  if (auto* list = t["http"]["trusted_proxies"].as_array()) {
+    std::vector<std::string> entries;
+    for (const auto& v : *list) {
+      auto a = v.value<std::string>();
+      if (!a) return Status::InvalidInput("http trusted_proxies: a list of addresses or networks");
+      entries.push_back(*a);
+    }
+    auto trusted = api::TrustedProxies::Parse(entries);
+    if (!trusted.ok()) return Status::InvalidInput("http " + trusted.status().message());
+    c->http.trusted_proxies = std::move(*trusted);
+  }
   if (auto v = t["alarms"]["offline_minutes"].value<int64_t>())
     c->offline_minutes = static_cast<int>(std::clamp<int64_t>(*v, INT32_MIN, INT32_MAX));
   if (auto v = t["alarms"]["sync_seconds"].value<int64_t>())

@@ -86,6 +86,24 @@ TEST(Config, ComplaintDaysToReplyAndLimits) {
   std::remove(path.c_str());
 }
 
+TEST(Config, TrustedProxies) {
+  std::string path =
+      testing::TempDir() + "/ecohub_config_proxies_" + std::to_string(::getpid()) + ".toml";
+  std::ofstream(path) << "[http]\ntrusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n";
+  ServeConfig c;
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_TRUE(c.http.trusted_proxies.Contains("10.1.2.3"));
+  EXPECT_FALSE(c.http.trusted_proxies.Contains("192.168.0.1"));
+  EXPECT_TRUE(ServeConfig().http.trusted_proxies.empty());  // nobody by default
+  for (const char* bad : {"[\"10.0.0.0/40\"]", "[\"nginx\"]", "[8]", "\"10.0.0.1\""}) {
+    std::ofstream(path) << "[http]\ntrusted_proxies = " << bad << "\n";
+    ServeConfig d;
+    Status s = LoadConfigFile(path, &d);
+    EXPECT_EQ(s.code(), Code::kInvalidInput) << bad;
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Config, AlarmsAndWebSettings) {
   std::string path =
       testing::TempDir() + "/ecohub_config_alarms_" + std::to_string(::getpid()) + ".toml";
