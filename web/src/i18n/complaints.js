@@ -168,7 +168,7 @@ export default {
 
   // Recording a complaint taken by phone, visit or letter (the console)
   'con.rec.button': ['登记举报', 'Record a complaint'],
-  'con.rec.title': ['登记举报（电话、来访、来信）', 'Record a complaint (phone, visit, letter)'],
+  'con.rec.title': ['12369 电话、来访、来信或转办的举报，由工作人员代为登记', 'Taken on the 12369 line, at a visit, by letter or passed on, written down by staff'],
   'con.rec.source': ['来源', 'Source'],
   'con.rec.sourceTag': ['来源：{name}', 'Source: {name}'],
   'con.rec.src.portal': ['网络举报', 'Online'],
