@@ -5,7 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cmath>
-#include <mutex>
 
 #include "api/complaint_views.h"
 #include "api/handlers.h"
@@ -15,8 +14,6 @@
 #include "casework/complaint_store.h"
 #include "casework/photo.h"
 #include "crypto/sealer.h"
-#include "crypto/sm.h"
-#include "registry/boundaries.h"
 
 namespace ecohub::api {
 
@@ -38,20 +35,6 @@ using complaint::RatingJson;
 using complaint::ReplyJson;
 using complaint::Unavailable;
 
-constexpr size_t kMaxBody = 16 * 1024;
-
-const std::vector<ParamDoc> kSubmitBody = {
-    {.name = "category",
-     .description = "air, water, noise, solid_waste, radiation, ecology or other",
-     .required = true},
-    {.name = "description", .description = "what was seen, 5-2000 characters", .required = true},
-    {"lon", "number", "where it was seen: longitude (WGS 84 degrees)"},
-    {"lat", "number", "where it was seen: latitude"},
-    {"address", "string", "where it was seen, in words (needed without lon/lat)"},
-    {"observed_at", "time", "when it was seen (Beijing unless an offset is given)"},
-    {"phone", "string", "a number to call back; kept encrypted, shown only to the handling staff"},
-};
-
 const std::vector<ParamDoc> kRatingBody = {{.name = "score",
                                             .type = "integer",
                                             .description = "1 (very dissatisfied) to 5",
@@ -61,31 +44,6 @@ const std::vector<ParamDoc> kReopenBody = {
     {.name = "reason",
      .description = "why the reply does not settle it, 5-500 characters",
      .required = true}};
-
-// The locator of the snapshot's districts, built once per snapshot.
-std::shared_ptr<const registry::DistrictLocator> LocatorFor(
-    const std::shared_ptr<const registry::Snapshot>& snap) {
-  static std::mutex mu;
-  static std::weak_ptr<const registry::Snapshot> built_for;
-  static std::shared_ptr<const registry::DistrictLocator> locator;
-  std::lock_guard lock(mu);
-  if (!locator || built_for.lock() != snap) {
-    locator = std::make_shared<registry::DistrictLocator>(snap->districts);
-    built_for = snap;
-  }
-  return locator;
-}
-
-// The district a complaint goes to: the one covering its place, else the one its
-// address names, else none (0: the city's staff route it).
-int64_t RouteTo(const std::shared_ptr<const registry::Snapshot>& snap, const Complaint& c) {
-  if (c.lon)
-    if (int64_t id = LocatorFor(snap)->Find(*c.lon, *c.lat)) return id;
-  std::vector<casework::NamedDistrict> named;
-  for (const auto& d : snap->districts)
-    if (d.active) named.push_back({d.id, d.name});
-  return casework::DistrictNamedIn(c.address, named);
-}
 
 // What the public reads of its complaint: progress, never personal data, the place
 // or the description (which may name people).
@@ -121,60 +79,6 @@ ordered_json PublicJson(const Complaint& c, const std::vector<ComplaintEvent>& e
       {"can_reopen", casework::CanReopen(c, now)}};
 }
 
-// A number from JSON, or from a string holding one; nullopt when absent or null.
-Result<std::optional<double>> Number(const json& b, const char* name) {
-  if (!b.contains(name) || b[name].is_null()) return std::optional<double>();
-  const json& v = b[name];
-  if (v.is_number()) return std::optional<double>(v.get<double>());
-  if (v.is_string()) {
-    const std::string& s = v.get_ref<const std::string&>();
-    char* end = nullptr;
-    double d = std::strtod(s.c_str(), &end);
-    if (!s.empty() && end == s.c_str() + s.size() && std::isfinite(d))
-      return std::optional<double>(d);
-  }
-  return Status::InvalidInput(std::string(name) + ": a number");
-}
-
-// A text field; "" when absent or null; kInvalidInput when not a string.
-Result<std::string> Text(const json& b, const char* name) {
-  if (!b.contains(name) || b[name].is_null()) return std::string();
-  if (!b[name].is_string()) return Status::InvalidInput(std::string(name) + ": a string");
-  return b[name].get<std::string>();
-}
-
-// The submission in a POST body, read leniently (numbers as strings, nulls as absent,
-// fields it does not know ignored): the portal's form and partner systems both post.
-Result<casework::Submission> ReadSubmission(const Request& req) {
-  if (req.body.size() > kMaxBody) return Status::InvalidInput("the body is larger than 16 KB");
-  json b = json::parse(req.body, nullptr, false);
-  if (!b.is_object()) return Status::InvalidInput("the body is not a JSON object");
-  casework::Submission s;
-  for (auto [name, field] :
-       {std::pair{"category", &s.category}, std::pair{"description", &s.description},
-        std::pair{"address", &s.address}, std::pair{"phone", &s.phone}}) {
-    auto v = Text(b, name);
-    if (!v.ok()) return v.status();
-    *field = std::move(*v);
-  }
-  auto lon = Number(b, "lon");
-  if (!lon.ok()) return lon.status();
-  auto lat = Number(b, "lat");
-  if (!lat.ok()) return lat.status();
-  s.lon = *lon;
-  s.lat = *lat;
-  if (b.contains("observed_at") && !b["observed_at"].is_null()) {
-    const json& v = b["observed_at"];
-    std::optional<UnixSeconds> t;
-    if (v.is_string()) t = ParseTime(v.get<std::string>());
-    if (v.is_number_integer()) t = v.get<int64_t>();
-    if (!t)
-      return Status::InvalidInput("observed_at: a time (RFC 3339, or YYYY-MM-DD HH:MM in Beijing)");
-    s.observed_at = t;
-  }
-  return s;
-}
-
 // Photos come with the submission: up to kMaxPhotos, within a day of it, while open.
 bool MayAddPhoto(const Complaint& c, size_t count, UnixSeconds now) {
   return count < static_cast<size_t>(casework::kMaxPhotos) && casework::IsOpen(c.status) &&
@@ -198,49 +102,26 @@ Response SubmitComplaint(const ApiContext& ctx, const Request& req, const Princi
       return Refused429(v.reset_seconds);
     }
   }
-  auto sub = ReadSubmission(req);
+  auto sub = complaint::ReadSubmission(req);
   Status ok = sub.ok() ? casework::CheckSubmission(*sub, now) : sub.status();
   if (!ok.ok()) {
     spdlog::info("complaint from {} refused: {}", req.peer, ok.message());
     return Problem(400, "bad-field", "The complaint is not complete", ok.message());
   }
-  Complaint c;
-  c.category = sub->category;
-  c.description = sub->description;
-  c.lon = sub->lon;
-  c.lat = sub->lat;
-  c.address = sub->address;
-  c.observed_at = sub->observed_at;
-  c.submitted_at = now;
-  c.deadline = complaint::DeadlineOf(ctx, c.category, now);
-  c.month = casework::BeijingMonth(now);
-  c.source = "portal";
-  if (!sub->phone.empty()) {
-    auto sealed = ctx.sealer->Seal(casework::NormalisePhone(sub->phone));
-    if (!sealed.ok()) return StoreError(sealed.status());
-    c.phone = std::move(*sealed);
-  }
   auto snap = ctx.sites->Get();
-  c.district_id = RouteTo(snap, c);
-  Result<Complaint> added = Status(Code::kConflict, "");
-  // A taken code (one in 2^60 per stored complaint) is drawn again.
-  for (int i = 0; i < 3 && added.status().code() == Code::kConflict; ++i) {
-    auto random = crypto::RandomBytes(8);
-    if (!random.ok()) return StoreError(random.status());
-    c.tracking_code = casework::TrackingCode(*random);
-    added = ctx.complaints->Add(c, {0, now, Step::kSubmit, "public", ""});
-  }
+  auto added = complaint::File(ctx, snap, *sub, "portal", "public", "", 0, now);
   if (!added.ok()) return StoreError(added.status());
-  Audit(ctx, who, "complaints.submit", "complaint:" + std::to_string(added->id),
+  const Complaint& c = *added;
+  Audit(ctx, who, "complaints.submit", "complaint:" + std::to_string(c.id),
         {{"category", c.category},
          {"district_id", c.district_id},
          {"located", c.lon.has_value()},
          {"peer", req.peer}});
-  spdlog::info("complaint {} ({}) submitted, to district {}", added->id, c.category, c.district_id);
-  ordered_json j = {{"tracking_code", added->tracking_code},
-                    {"status", casework::StatusCode(added->status)},
-                    {"district", DistrictName(*snap, added->district_id)},
-                    {"deadline", FormatRfc3339Beijing(added->deadline)}};
+  spdlog::info("complaint {} ({}) submitted, to district {}", c.id, c.category, c.district_id);
+  ordered_json j = {{"tracking_code", c.tracking_code},
+                    {"status", casework::StatusCode(c.status)},
+                    {"district", DistrictName(*snap, c.district_id)},
+                    {"deadline", FormatRfc3339Beijing(c.deadline)}};
   Response r = JsonResponse(j, 201);
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
@@ -393,7 +274,7 @@ void AddPublicComplaintRoutes(Api& api, const ApiContext& ctx) {
           {.summary = "Submit a complaint (12369 环保举报) with no login; routed to the district "
                       "covering its place (or named by its address). Limited per address",
            .tag = "Public",
-           .body = kSubmitBody,
+           .body = complaint::SubmissionBody(),
            .login = false,
            .response = "201 {tracking_code, status, district, deadline}; 400 bad-field naming "
                        "the field; 429 with Retry-After",

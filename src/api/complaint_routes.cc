@@ -3,6 +3,8 @@
 // those handling it (recorded), the steps (accept, reject, dispatch, reply, merge a
 // duplicate, close) and the counts. The public's side is complaint_public_routes.cc;
 // the rules are casework/complaint.h.
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 #include <map>
 
@@ -36,6 +38,19 @@ using complaint::DistrictName;
 using complaint::RatingJson;
 using complaint::ReplyJson;
 using complaint::Unavailable;
+
+// What staff send to record a complaint: the public's fields, then how it came.
+const std::vector<ParamDoc>& RecordBody() {
+  static const std::vector<ParamDoc> kBody = [] {
+    std::vector<ParamDoc> b = complaint::SubmissionBody();
+    b.push_back(
+        {"source", "string",
+         "hotline (12369 电话, the default), visit (来访), letter (来信) or transfer (转办)"});
+    b.push_back({"note", "string", "a remark for the record, at most 500 characters"});
+    return b;
+  }();
+  return kBody;
+}
 
 const std::vector<ParamDoc> kNoteBody = {{"note", "string", "a remark for the record"}};
 const std::vector<ParamDoc> kAcceptBody = {
@@ -203,6 +218,50 @@ Response GetComplaint(const ApiContext& ctx, const Request& req, const Principal
   auto c = Reach(ctx, req, who, Action::kRead, &problem);
   if (!c.ok()) return problem;
   return ComplaintDetail(ctx, *c, who);
+}
+
+// POST /complaints: staff record a complaint they received on the 12369 line, at the
+// counter, by letter or from another office. Whoever handles complaints in their own
+// scope may record one; it goes where its place is, like the public's, and to the
+// recorder's district when neither the place nor the address names one.
+Response RecordComplaint(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints || !ctx.sealer) return Unavailable();
+  UnixSeconds now = ctx.clock->WallSeconds();
+  if (auto denied = Check(who, Action::kWrite, {Area::kComplaints, nullptr, who.district_id}, now))
+    return *denied;
+  json body;
+  auto sub = complaint::ReadSubmission(req, &body);
+  std::string source = "hotline", note;
+  Status ok = sub.status();
+  if (ok.ok() && body.contains("source") && !body["source"].is_null()) {
+    if (!body["source"].is_string() || !casework::FindSource(body["source"].get<std::string>()))
+      ok = Status::InvalidInput("source: hotline, visit, letter or transfer");
+    else
+      source = body["source"].get<std::string>();
+  }
+  if (ok.ok() && body.contains("note") && !body["note"].is_null()) {
+    if (!body["note"].is_string() || casework::Characters(body["note"].get<std::string>()) > 500)
+      ok = Status::InvalidInput("note: text of at most 500 characters");
+    else
+      note = body["note"].get<std::string>();
+  }
+  if (ok.ok()) ok = casework::CheckSubmission(*sub, now);
+  if (!ok.ok()) {
+    spdlog::info("complaint recorded by user {} refused: {}", who.user_id, ok.message());
+    return Problem(400, "bad-field", "The complaint is not complete", ok.message());
+  }
+  std::string text(casework::FindSource(source)->name);
+  if (!note.empty()) text += ": " + note;
+  auto added =
+      complaint::File(ctx, ctx.sites->Get(), *sub, source, Actor(who), text, who.district_id, now);
+  if (!added.ok()) return StoreError(added.status());
+  Audit(ctx, who, "complaints.record", "complaint:" + std::to_string(added->id),
+        {{"source", source}, {"category", added->category}, {"district_id", added->district_id}});
+  spdlog::info("complaint {} ({}, {}) recorded by user {}, to district {}", added->id,
+               added->category, source, who.user_id, added->district_id);
+  Response r = ComplaintDetail(ctx, *added, who);
+  if (r.status == 200) r.status = 201;
+  return r;
 }
 
 Response GetContact(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -449,6 +508,14 @@ void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
            .id = "listComplaints",
            .list = true},
           Bind(ctx, ListComplaints));
+  api.Add("POST", "/api/v1/complaints",
+          {.summary = "Record a complaint taken on the 12369 line, at the counter, by letter or "
+                      "from another office; administrators and staff",
+           .tag = "Casework",
+           .body = RecordBody(),
+           .response = "the complaint as GET /complaints/{id} gives it (201)",
+           .id = "recordComplaint"},
+          Bind(ctx, RecordComplaint));
   api.Add("GET", "/api/v1/complaints/stats",
           {.summary = "Complaints counted by district, category or month: total, open, "
                       "replied, closed, overdue",

@@ -271,6 +271,78 @@ TEST_F(ComplaintRoutesTest, StaffHandleTheirDistrictsComplaintsToTheRatingAndOne
   EXPECT_EQ(detail["timeline"][1]["actor_name"], "staff_a");
 }
 
+// A complaint taken on the 12369 line (or at the counter, by letter, from another
+// office) is recorded by staff: routed as the public's are, to the recorder's district
+// when nothing names one, with how it came on its time line and in the audit log.
+TEST_F(ComplaintRoutesTest, StaffRecordAComplaintTakenOnTheHotline) {
+  json call = {{"category", "noise"},
+               {"description", "来电反映夜间施工噪声扰民"},
+               {"address", "乙区人民路8号"},
+               {"phone", kPhone},
+               {"note", "来电人不愿留姓名"}};
+  Response r = Call("POST", "/api/v1/complaints", staff_a_, call);
+  ASSERT_EQ(r.status, 201) << r.body;
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["source"], "hotline");
+  EXPECT_EQ(j["district"], "乙区");  // where the address is, not the recorder's
+  EXPECT_EQ(j["status"], "submitted");
+  EXPECT_EQ(j["phone_masked"], "139****5678");
+  EXPECT_EQ(j["deadline"], "2026-12-05T08:53:20+08:00");  // noise: 5 days in this city
+  ASSERT_EQ(j["timeline"].size(), 1u);
+  EXPECT_EQ(j["timeline"][0]["event"], "submit");
+  EXPECT_EQ(j["timeline"][0]["text"], "12369 电话: 来电人不愿留姓名");
+  EXPECT_EQ(j["timeline"][0]["actor"],
+            "user:" + std::to_string(accounts_->FindUser("staff_a")->id));
+  const std::string code = j["tracking_code"];
+  EXPECT_EQ(Track(code)["district"], "乙区");              // the caller follows it like anyone
+  EXPECT_EQ(Track(code)["timeline"][0]["text"], nullptr);  // the note stays inside
+  // A visit whose place names no district goes to the recorder's own.
+  json visit = {{"category", "water"},
+                {"description", "来访反映河道有异味"},
+                {"lon", 120},
+                {"lat", 30},
+                {"source", "visit"}};
+  Response v = Call("POST", "/api/v1/complaints", staff_b_, visit);
+  ASSERT_EQ(v.status, 201) << v.body;
+  EXPECT_EQ(json::parse(v.body)["district_id"], district_b_);
+  EXPECT_EQ(json::parse(v.body)["source"], "visit");
+  // City staff and administrators record for anywhere; without a place it is the city's.
+  visit["source"] = "transfer";
+  Response a = Call("POST", "/api/v1/complaints", admin_, visit);
+  ASSERT_EQ(a.status, 201) << a.body;
+  EXPECT_TRUE(json::parse(a.body)["district"].is_null());
+  // Refusals: who may not, and what is not right; nothing is stored.
+  auto before = complaints_->List(casework::ComplaintFilter{});
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(Call("POST", "/api/v1/complaints", leader_, call).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/complaints", inspector_, call).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/complaints", "", call).status, 401);
+  json bad = call;
+  bad["source"] = "fax";
+  Response b = Call("POST", "/api/v1/complaints", staff_a_, bad);
+  EXPECT_EQ(b.status, 400);
+  EXPECT_NE(b.body.find("source"), std::string::npos) << b.body;
+  bad = call;
+  bad["note"] = std::string(501, 'x');
+  EXPECT_EQ(Call("POST", "/api/v1/complaints", staff_a_, bad).status, 400);
+  bad = call;
+  bad.erase("address");
+  Response nowhere = Call("POST", "/api/v1/complaints", staff_a_, bad);
+  EXPECT_EQ(nowhere.status, 400);
+  EXPECT_NE(nowhere.body.find("address"), std::string::npos) << nowhere.body;
+  auto after = complaints_->List(casework::ComplaintFilter{});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), before->size());
+  int recorded = 0;
+  ASSERT_TRUE(store_
+                  ->ScanAudit([&](const store::AuditEntry& e) {
+                    recorded += e.action == "complaints.record";
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(recorded, 3);
+}
+
 TEST_F(ComplaintRoutesTest, ADuplicateIsFoundNearAndMergedIntoTheFirst) {
   std::string first = Filed(Smoke());
   clock_.SetWallSeconds(kNow + 3600);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -10,6 +11,7 @@
 
 #include "api/handlers.h"
 #include "casework/complaint_store.h"
+#include "registry/snapshot.h"
 
 namespace ecohub::api::complaint {
 
@@ -26,6 +28,22 @@ nlohmann::ordered_json RatingJson(const casework::Complaint& c);
 // category ([complaints.reply_days]) or casework::kReplyDays.
 int ReplyDays(const ApiContext& ctx, const std::string& category);
 UnixSeconds DeadlineOf(const ApiContext& ctx, const std::string& category, UnixSeconds from);
+// The fields of a submission's body (the public's, and the first ones of a recording
+// by staff).
+const std::vector<ParamDoc>& SubmissionBody();
+// The submission in a POST body, read leniently (numbers as strings, nulls as absent,
+// fields it does not know ignored): the portal's form and partner systems both post.
+// kInvalidInput naming the field; `body` receives the parsed object when given.
+Result<casework::Submission> ReadSubmission(const Request& req, nlohmann::json* body = nullptr);
+// Stores a checked submission as a new complaint from `source`, with a fresh tracking
+// code, the phone sealed, routed to the district covering its place, else the one its
+// address names, else `fallback_district` (0: the city's staff route it). Its first
+// event is the submission by `actor` with `text`.
+Result<casework::Complaint> File(const ApiContext& ctx,
+                                 const std::shared_ptr<const registry::Snapshot>& snap,
+                                 const casework::Submission& s, const std::string& source,
+                                 const std::string& actor, const std::string& text,
+                                 int64_t fallback_district, UnixSeconds now);
 // 503: the server has no complaint store.
 Response Unavailable();
 // Applies the changes; the 409 when another change came first, or the store's error.

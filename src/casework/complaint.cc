@@ -77,6 +77,18 @@ const Category* FindCategory(std::string_view code) {
   return nullptr;
 }
 
+const std::vector<Source>& Sources() {
+  static const std::vector<Source> kAll = {
+      {"hotline", "12369 电话"}, {"visit", "来访"}, {"letter", "来信"}, {"transfer", "转办"}};
+  return kAll;
+}
+
+const Source* FindSource(std::string_view code) {
+  for (const Source& s : Sources())
+    if (s.code == code) return &s;
+  return nullptr;
+}
+
 std::string_view StatusCode(ComplaintStatus s) {
   for (const auto& i : kStatuses)
     if (i.status == s) return i.code;

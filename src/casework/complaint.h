@@ -24,6 +24,15 @@ struct Category {
 const std::vector<Category>& Categories();
 const Category* FindCategory(std::string_view code);
 
+// How staff received a complaint they record (a portal submission's source is
+// "portal"): hotline (12369 电话), visit (来访), letter (来信), transfer (转办, passed on
+// by another office). nullptr for another code.
+struct Source {
+  std::string_view code, name;
+};
+const std::vector<Source>& Sources();
+const Source* FindSource(std::string_view code);
+
 enum class ComplaintStatus {
   kSubmitted,   // 已提交: routed to a district (or the city), nobody has looked yet
   kAccepted,    // 已受理: staff took it up (and classified it)
@@ -78,7 +87,7 @@ struct Complaint {
   std::string rating_comment;
   bool reopened = false;
   int64_t merged_into = 0;
-  std::string source;   // "portal", "api", "hotline"
+  std::string source;   // "portal", or one of Sources()
   std::string month;    // YYYY-MM of submitted_at in Beijing time, for statistics
   int64_t version = 0;  // changes with every step (optimistic concurrency)
 };

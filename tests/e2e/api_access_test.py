@@ -834,6 +834,14 @@ def complaint_matrix(principals, city, admin):
                           f"/api/v1/public/complaints/{code}", True)
         expect_single(who, "GET /api/v1/complaints/stats", "city", "/api/v1/complaints/stats",
                       not who.key and who.role in ("admin", "leader", "staff"))
+    # Staff record a complaint taken on the 12369 line: any staff or administrator, in
+    # their own scope; the complaint goes where its place is.
+    a = labels[T["water_A"]["district_id"]]
+    for who in principals:
+        expect_single(who, "POST /api/v1/complaints", "hotline", "/api/v1/complaints",
+                      not who.key and who.role in ("admin", "staff"), "POST",
+                      {"category": "noise", "description": f"matrix 来电 {who.label}",
+                       "lon": a["lon"], "lat": a["lat"], "source": "hotline"})
     everything = must(call("GET", "/api/v1/complaints?limit=500", admin), 200, "complaints")["items"]
     for who in principals:
         expect_list(who, "GET /api/v1/complaints", "/api/v1/complaints?limit=500",

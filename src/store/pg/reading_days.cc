@@ -2,6 +2,7 @@
 #include "store/pg/reading_days.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -92,16 +93,21 @@ char FlagOf(const Rows& r, int row, int col) {
   return r.Null(row, col) ? 0 : static_cast<char>(r.BinaryInt(row, col));
 }
 
-// Inside a transaction: the advisory lock that makes one node the builder (false
-// when another node holds it), then the lock that keeps writers of old times out.
-Result<bool> LockForBuild(Conn& conn) {
-  auto got = conn.Query("SELECT pg_try_advisory_xact_lock(hashtext('ecohub reading days'))",
-                        "reading days lock");
-  if (!got.ok()) return got.status();
-  if (!got->Bool(0, 0)) return false;
-  Status s = conn.Exec("LOCK TABLE reading_days IN SHARE ROW EXCLUSIVE MODE");
-  if (!s.ok()) return s;
-  return true;
+// `body` in a transaction as the builder: the advisory lock that makes one node the
+// builder (when another node holds it, `*skipped` is set and nothing is done), then
+// the lock that keeps writers of old times out.
+Status AsBuilder(Conn& conn, bool* skipped, const std::function<Status()>& body) {
+  return conn.InTransaction([&]() -> Status {
+    auto got = conn.Query("SELECT pg_try_advisory_xact_lock(hashtext('ecohub reading days'))",
+                          "reading days lock");
+    if (!got.ok()) return got.status();
+    if (!got->Bool(0, 0)) {
+      *skipped = true;
+      return Status::Ok();
+    }
+    Status s = conn.Exec("LOCK TABLE reading_days IN SHARE ROW EXCLUSIVE MODE");
+    return s.ok() ? body() : s;
+  });
 }
 
 // The first time of `period` at or after `from`, if any.
@@ -115,13 +121,7 @@ Result<std::optional<int64_t>> FirstTime(Conn& conn, int period, int64_t from) {
 // Builds [day, day + 1) of `period` and records until_day = day + 1; `*built` counts
 // its rows. `*skipped` is set when another node is building.
 Status BuildDay(Conn& conn, int period, int64_t day, int64_t* built, bool* skipped) {
-  return conn.InTransaction([&]() -> Status {
-    auto locked = LockForBuild(conn);
-    if (!locked.ok()) return locked.status();
-    if (!*locked) {
-      *skipped = true;
-      return Status::Ok();
-    }
+  return AsBuilder(conn, skipped, [&]() -> Status {
     ChunkWriter chunks(period);
     auto opened = conn.Query(
         "DECLARE build NO SCROLL CURSOR FOR SELECT series, t, v, flag FROM readings "
@@ -156,13 +156,7 @@ Status BuildDay(Conn& conn, int period, int64_t day, int64_t* built, bool* skipp
 // stale marks of later days (the forward build makes those). `*more` is set when a
 // full batch was taken.
 Status RebuildStale(Conn& conn, int period, int64_t until_day, bool* more, bool* skipped) {
-  return conn.InTransaction([&]() -> Status {
-    auto locked = LockForBuild(conn);
-    if (!locked.ok()) return locked.status();
-    if (!*locked) {
-      *skipped = true;
-      return Status::Ok();
-    }
+  return AsBuilder(conn, skipped, [&]() -> Status {
     Status s = conn.Run("DELETE FROM reading_days_stale WHERE period = $1 AND day >= $2",
                         "reading days: unmark later", period, until_day);
     if (!s.ok()) return s;
