@@ -436,3 +436,106 @@ test('complaints: a photo the server refuses is named with its reason, and the r
   await ctx.shot(page, 'complaint-photo-refused-phone');
   ctx.assertClean(page);
 });
+
+// 登记举报: city staff on a phone write down a complaint taken on the 12369 line. An
+// incomplete one is refused by the server, in Chinese beside the form; the draft
+// survives a reload without the caller's number; the answer shows the code to read out,
+// the district the address names and the deadline; the report opens with its source,
+// the list tags it, and the caller follows it on the public page. A leader cannot record.
+test('complaints: city staff record a hotline complaint on a phone; the caller follows it by its code; a leader cannot', async (ctx) => {
+  const d = await staffDistrict(ctx);
+  const desc = `来电反映：化工厂夜间排放刺激性气味 ${STAMP}`;
+  const page = await ctx.page({ viewport: 'phone', role: 'staff' });
+  ctx.expectHttpError(page, /^400 POST \/api\/v1\/complaints$/);
+  await page.goto('/console/complaints');
+  await ready(page, 'complaints');
+  assert.match(await page.innerText('[data-test=rec-start]'), /登记举报/);
+  await page.click('[data-test=rec-start]');
+  await page.waitForSelector('[data-test=rec-form]', { timeout: READY });
+  assert.equal(await page.getAttribute('[data-test=rec-src-hotline]', 'aria-checked'), 'true', '12369 电话 is the default source');
+  assert.match(await page.innerText('[data-test=rec-src-hotline]'), /12369 电话/);
+
+  // No place: the server refuses, and the form names the field in Chinese.
+  await page.click('[data-test=rec-cat-air]');
+  await page.fill('[data-test=rec-desc]', desc);
+  assert.equal(await page.innerText('[data-test=rec-count]'), `${desc.length}/2000`);
+  await page.click('[data-test=rec-submit]');
+  await page.waitForSelector('[data-test=rec-error]', { timeout: READY });
+  assert.match(await page.innerText('[data-test=rec-error]'), /“地点”填写有误：/, 'the refusal names 地点');
+  assert.equal(await page.locator('[data-test=rec-code]').count(), 0, 'nothing recorded');
+
+  // The draft survives a reload; the caller's number does not rest in it.
+  await page.fill('[data-test=rec-address]', `${d.name}某化工厂东门外`);
+  await page.fill('[data-test=rec-note]', '来电人称已持续一周');
+  await page.fill('[data-test=rec-phone]', '13900001111');
+  await page.reload();
+  await ready(page, 'complaints');
+  await page.waitForSelector('[data-test=rec-form]', { timeout: READY });
+  assert.equal(await page.inputValue('[data-test=rec-desc]'), desc);
+  assert.equal(await page.inputValue('[data-test=rec-address]'), `${d.name}某化工厂东门外`);
+  assert.equal(await page.getAttribute('[data-test=rec-cat-air]', 'aria-pressed'), 'true');
+  assert.equal(await page.inputValue('[data-test=rec-phone]'), '', 'the phone is not in the draft');
+  const draft = await page.evaluate(() => sessionStorage.getItem('ecohub.console.complaint.draft'));
+  assert.ok(draft && !draft.includes('13900001111'), `the draft has no phone: ${draft}`);
+  await page.fill('[data-test=rec-phone]', '13900001111');
+  await noSidewaysScroll(page, 'the record form at phone size');
+  await ctx.shot(page, 'complaints-record-form-phone');
+
+  await page.click('[data-test=rec-submit]');
+  await page.waitForSelector('[data-test=rec-code]', { timeout: READY });
+  const code = await page.getAttribute('[data-test=rec-code]', 'data-code');
+  assert.match(code, /^[0-9A-Z]{12}$/, `a tracking code: ${code}`);
+  assert.equal(await page.innerText('[data-test=rec-code]'), `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}`, 'the code in fours');
+  assert.match(await page.innerText('[data-test=rec-done]'), /请告知来电人查询码/);
+  assert.equal(await page.innerText('[data-test=rec-district]'), d.name, 'the address named the district');
+  assert.match(await page.innerText('[data-test=rec-deadline]'), /\d/);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('ecohub.console.complaint.draft')), null, 'the draft is gone');
+  const box = await page.locator('[data-test=rec-open]').boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390, `the open button fits the phone: ${JSON.stringify(box)}`);
+  await noSidewaysScroll(page, 'the recorded code at phone size');
+  await ctx.shot(page, 'complaints-record-done-phone');
+
+  // Its detail: the source, the code, the masked number; the list tags it too.
+  await page.click('[data-test=rec-open]');
+  await page.waitForSelector('[data-test=cmp-detail] [data-test=d-source]', { timeout: READY });
+  assert.match(await page.innerText('[data-test=d-source]'), /来源：12369 电话/);
+  assert.equal(await page.innerText('[data-test=d-code]'), code);
+  assert.equal(await page.innerText('[data-test=d-phone]'), '139****1111');
+  assert.equal(await page.innerText('[data-test=d-district]'), d.name);
+  await noSidewaysScroll(page, 'the recorded report at phone size');
+  await ctx.shot(page, 'complaints-record-detail-phone');
+  await page.click('[data-test=back]');
+  const item = page.locator(`[data-test=cmp-item][data-code="${code}"]`);
+  await item.waitFor({ timeout: READY });
+  assert.match(await item.locator('[data-test=cmp-source]').innerText(), /12369 电话/);
+  const id = Number(await item.getAttribute('data-id'));
+  const got = await ctx.api(`/api/v1/complaints/${id}`, { token: ctx.users.admin.token });
+  assert.equal(got.status, 200, got.text.slice(0, 200));
+  assert.equal(got.json.source, 'hotline');
+  assert.equal(got.json.category, 'air');
+  // In English the button and the tag follow.
+  await page.click('.menu-toggle');
+  await page.click('[data-test=lang]');
+  await page.waitForSelector('[data-test=rec-start]:has-text("Record a complaint")', { timeout: READY });
+  assert.match(await item.locator('[data-test=cmp-source]').innerText(), /12369 hotline/);
+  await page.click('[data-test=rec-start]');
+  assert.match(await page.innerText('[data-test=rec-form]'), /Caller’s phone/);
+  ctx.assertClean(page);
+
+  // The caller follows it on the public page.
+  const pub = await ctx.page({ viewport: 'phone' });
+  await pub.goto(`/complaint/${code}`);
+  await ready(pub, 'complaint-track');
+  assert.equal(await pub.innerText('[data-test=t-district]'), d.name);
+  assert.equal((await publicView(ctx, code)).status, 'submitted');
+  ctx.assertClean(pub);
+
+  // A leader reads only: no button, and ?record=1 opens no form.
+  const leader = await ctx.page({ viewport: 'phone', role: 'leader' });
+  await leader.goto('/console/complaints?record=1');
+  await ready(leader, 'complaints');
+  await leader.locator(`[data-test=cmp-item][data-code="${code}"]`).waitFor({ timeout: READY });
+  assert.equal(await leader.locator('[data-test=rec-start]').count(), 0, 'no 登记举报 for a leader');
+  assert.equal(await leader.locator('[data-test=rec-form]').count(), 0, 'no form for a leader');
+  ctx.assertClean(leader);
+});
