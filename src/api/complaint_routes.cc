@@ -282,6 +282,89 @@ Response GetContact(const ApiContext& ctx, const Request& req, const Principal& 
   return r;
 }
 
+// A JSON body's text field `name`: "" when absent; kInvalidInput unless a string of
+// `min`..`max` characters.
+Result<std::string> BodyText(const json& body, const char* name, size_t min, size_t max) {
+  std::string v;
+  if (body.contains(name) && !body[name].is_null()) {
+    if (!body[name].is_string()) return Status::InvalidInput(std::string(name) + ": a string");
+    v = body[name].get<std::string>();
+  }
+  size_t n = casework::Characters(v);
+  if (n < min || n > max)
+    return Status::InvalidInput(std::string(name) + ": " + std::to_string(min) + "-" +
+                                std::to_string(max) + " characters");
+  return v;
+}
+
+// POST /complaints/{id}/erase-contact: the complainant asks for their phone to be
+// deleted (个人信息保护法 art. 47) before the keeping time has passed. Those handling the
+// complaint do it, with the request as reason; the complaint itself stays.
+Response EraseContact(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints) return Unavailable();
+  Response problem;
+  auto c = Reach(ctx, req, who, Action::kWrite, &problem);
+  if (!c.ok()) return problem;
+  json body = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
+  if (!body.is_object()) return Problem(400, "bad-body", "The body is not a JSON object");
+  auto reason = BodyText(body, "reason", 2, 500);
+  if (!reason.ok()) return Problem(400, "bad-field", "Say why", reason.status().message());
+  if (c->phone.empty())
+    return Problem(409, "nothing-to-erase", "The complaint keeps no phone", "没有可删除的联系方式");
+  UnixSeconds now = ctx.clock->WallSeconds();
+  casework::ComplaintChange change{
+      *c, {{c->id, now, Step::kNote, Actor(who), "应本人要求删除联系方式：" + *reason}}};
+  change.after.phone.clear();
+  if (auto failed = ApplyChanges(ctx, {&change, 1})) return *failed;
+  Audit(ctx, who, "complaints.contact_erased", "complaint:" + std::to_string(c->id),
+        {{"reason", *reason}});
+  auto after = ctx.complaints->Get(c->id);
+  if (!after.ok()) return StoreError(after.status());
+  return ComplaintDetail(ctx, *after, who);
+}
+
+// POST /complaints/personal-data: every complaint that carries a phone number, for a
+// person who asks what the bureau holds about them (个人信息保护法 art. 45), once their
+// identity is checked. The city's complaint staff and administrators; recorded.
+Response PersonalData(const ApiContext& ctx, const Request& req, const Principal& who) {
+  if (!ctx.complaints || !ctx.sealer) return Unavailable();
+  UnixSeconds now = ctx.clock->WallSeconds();
+  if (auto denied = Check(who, Action::kWrite, {Area::kComplaints, nullptr, 0}, now))
+    return *denied;
+  json body = json::parse(req.body, nullptr, false);
+  if (!body.is_object()) return Problem(400, "bad-body", "The body is not a JSON object");
+  auto phone = BodyText(body, "phone", 1, 40);
+  Status ok = phone.ok() ? casework::CheckPhone(*phone) : phone.status();
+  if (!ok.ok()) return Problem(400, "bad-field", "Give the phone number", ok.message());
+  const std::string wanted = casework::NormalisePhone(*phone);
+  auto snap = ctx.sites->Get();
+  ordered_json items = ordered_json::array();
+  casework::ComplaintFilter f;
+  f.limit = 500;
+  for (;;) {
+    auto page = ctx.complaints->List(f);
+    if (!page.ok()) return StoreError(page.status());
+    for (const Complaint& c : *page) {
+      if (c.phone.empty()) continue;
+      auto open = ctx.sealer->Open(c.phone);
+      if (!open.ok() || casework::NationalNumber(*open) != casework::NationalNumber(wanted))
+        continue;
+      ordered_json j = StaffJson(ctx, c, *snap, now);
+      auto photos = ctx.complaints->Photos(c.id);
+      j["photos"] = photos.ok() ? photos->size() : 0;
+      items.push_back(std::move(j));
+    }
+    if (page->size() < f.limit) break;
+    f.before = page->back().id;
+  }
+  Audit(ctx, who, "complaints.personal_data", "phone:" + casework::MaskPhone(wanted),
+        {{"found", items.size()}});
+  Response r = JsonResponse(
+      ordered_json{{"phone_masked", casework::MaskPhone(wanted)}, {"items", std::move(items)}});
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
 Response ListComplaints(const ApiContext& ctx, const Request& req, const Principal& who) {
   if (!ctx.complaints) return Unavailable();
   UnixSeconds now = ctx.clock->WallSeconds();
@@ -516,6 +599,27 @@ void AddComplaintRoutes(Api& api, const ApiContext& ctx) {
            .response = "the complaint as GET /complaints/{id} gives it (201)",
            .id = "recordComplaint"},
           Bind(ctx, RecordComplaint));
+  api.Add("POST", "/api/v1/complaints/personal-data",
+          {.summary = "Every complaint that carries a phone number, for a person asking what "
+                      "the bureau holds about them (PIPL); the city's staff and "
+                      "administrators, recorded",
+           .tag = "Casework",
+           .body = {{.name = "phone",
+                     .description = "the person's number, 7-20 digits",
+                     .required = true}},
+           .response = "{phone_masked, items[complaint as staff read it, photos]}",
+           .id = "complaintPersonalData"},
+          Bind(ctx, PersonalData));
+  api.Add("POST", "/api/v1/complaints/{id}/erase-contact",
+          {.summary = "Delete the complainant's phone at their request (PIPL); those handling "
+                      "the complaint",
+           .tag = "Casework",
+           .body = {{.name = "reason",
+                     .description = "the request, 2-500 characters",
+                     .required = true}},
+           .response = "the complaint as GET /complaints/{id} gives it",
+           .id = "eraseComplaintContact"},
+          Bind(ctx, EraseContact));
   api.Add("GET", "/api/v1/complaints/stats",
           {.summary = "Complaints counted by district, category or month: total, open, "
                       "replied, closed, overdue",

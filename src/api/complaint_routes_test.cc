@@ -343,6 +343,61 @@ TEST_F(ComplaintRoutesTest, StaffRecordAComplaintTakenOnTheHotline) {
   EXPECT_EQ(recorded, 3);
 }
 
+// A person asks what the bureau holds about them, then for their phone to be deleted
+// (个人信息保护法): the city's staff find every complaint with that number, those
+// handling one delete the phone from it, and both acts are on the audit record.
+TEST_F(ComplaintRoutesTest, APersonsComplaintsAreFoundByPhoneAndTheirPhoneErased) {
+  const std::string mine = Filed(Smoke());
+  json other = Smoke(109.2, 34.1);
+  other["phone"] = "13912345679";  // someone else
+  Filed(other);
+  json same = Smoke(109.3, 34.2);
+  same["phone"] = "+86 139-1234-5678";  // the same number with the country code
+  const std::string mine_too = Filed(same);
+  json pd = {{"phone", "139 1234 5678"}};
+  Response r = Call("POST", "/api/v1/complaints/personal-data", admin_, pd);
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = json::parse(r.body);
+  EXPECT_EQ(j["phone_masked"], "139****5678");
+  ASSERT_EQ(j["items"].size(), 2u);
+  EXPECT_EQ(j["items"][0]["tracking_code"], mine_too);  // newest first
+  EXPECT_EQ(j["items"][1]["tracking_code"], mine);
+  EXPECT_EQ(j["items"][1]["photos"], 0);
+  EXPECT_EQ(r.body.find(kPhone), std::string::npos) << "the number itself is not repeated";
+  // District staff, leaders and inspectors may not search the city by phone.
+  EXPECT_EQ(Call("POST", "/api/v1/complaints/personal-data", staff_a_, pd).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/complaints/personal-data", leader_, pd).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/complaints/personal-data", admin_, json{{"phone", "12"}}).status,
+            400);
+  // The phone of the first is erased at the person's request, by its district's staff.
+  const std::string path = "/api/v1/complaints/" + std::to_string(IdOf(mine)) + "/erase-contact";
+  EXPECT_EQ(Call("POST", path, staff_b_, json{{"reason", "本人来电要求"}}).status, 403);
+  EXPECT_EQ(Call("POST", path, staff_a_, json::object()).status, 400);  // no reason
+  Response erased = Call("POST", path, staff_a_, json{{"reason", "本人来电要求"}});
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  json e = json::parse(erased.body);
+  EXPECT_TRUE(e["phone_masked"].is_null());
+  EXPECT_EQ(e["timeline"].back()["text"], "应本人要求删除联系方式：本人来电要求");
+  EXPECT_EQ(e["description"], "工厂烟囱冒黑烟，气味刺鼻");  // the complaint itself stays
+  EXPECT_EQ(Call("POST", path, staff_a_, json{{"reason", "本人来电要求"}}).status, 409);
+  auto contact =
+      Call("GET", "/api/v1/complaints/" + std::to_string(IdOf(mine)) + "/contact", staff_a_);
+  ASSERT_EQ(contact.status, 200);
+  EXPECT_TRUE(json::parse(contact.body)["phone"].is_null());
+  r = Call("POST", "/api/v1/complaints/personal-data", admin_, pd);
+  EXPECT_EQ(json::parse(r.body)["items"].size(), 1u);
+  int searched = 0, erasures = 0;
+  ASSERT_TRUE(store_
+                  ->ScanAudit([&](const store::AuditEntry& a) {
+                    searched += a.action == "complaints.personal_data";
+                    erasures += a.action == "complaints.contact_erased";
+                    return true;
+                  })
+                  .ok());
+  EXPECT_EQ(searched, 2);
+  EXPECT_EQ(erasures, 1);
+}
+
 TEST_F(ComplaintRoutesTest, ADuplicateIsFoundNearAndMergedIntoTheFirst) {
   std::string first = Filed(Smoke());
   clock_.SetWallSeconds(kNow + 3600);

@@ -196,6 +196,11 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
       c->complaint_reply_days[name] = static_cast<int>(*d);
     }
   }
+  if (auto v = t["complaints"]["keep_contact_days"].value<int64_t>()) {
+    if (*v < casework::kMinKeepContactDays || *v > 3650)
+      return Status::InvalidInput("complaints keep_contact_days must be 60..3650");
+    c->complaint_keep_contact_days = static_cast<int>(*v);
+  }
   if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
   if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
   if (auto v = t["store"]["read_connections"].value<int64_t>())

@@ -10,6 +10,7 @@
 #include "api/http_server.h"
 #include "auth/accounts.h"
 #include "auth/oidc.h"
+#include "casework/contact_retention.h"
 #include "core/status.h"
 #include "derive/deriver.h"
 #include "ingest/gateway.h"
@@ -70,6 +71,9 @@ struct ServeConfig {
   // [complaints.reply_days]: days to reply by category (docs/complaints.md); those not
   // named have casework::kReplyDays.
   std::map<std::string, int> complaint_reply_days;
+  // [complaints] keep_contact_days: days after submission before the phone of an ended
+  // complaint is erased (casework/contact_retention.h).
+  int complaint_keep_contact_days = casework::kKeepContactDays;
   // The first administrator, created at start-up when there is no account yet; its
   // password is read from this file (kept out of command lines and the config).
   std::string admin_password_file;

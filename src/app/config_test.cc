@@ -71,10 +71,18 @@ TEST(Config, GatewayLimits) {
 TEST(Config, ComplaintDaysToReplyAndLimits) {
   std::string path =
       testing::TempDir() + "/ecohub_config_complaints_" + std::to_string(::getpid()) + ".toml";
+  EXPECT_EQ(ServeConfig().complaint_keep_contact_days, 180);
   std::ofstream(path) << "[limits]\ncomplaints_per_address_per_hour = 3\n"
+                         "[complaints]\nkeep_contact_days = 90\n"
                          "[complaints.reply_days]\nnoise = 5\nair = 7\n";
   ServeConfig c;
   ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.complaint_keep_contact_days, 90);
+  for (const char* bad : {"keep_contact_days = 30", "keep_contact_days = 4000"}) {
+    std::ofstream(path) << "[complaints]\n" << bad << "\n";
+    ServeConfig d;
+    EXPECT_EQ(LoadConfigFile(path, &d).code(), Code::kInvalidInput) << bad;
+  }
   EXPECT_EQ(c.complaint_reply_days, (std::map<std::string, int>{{"air", 7}, {"noise", 5}}));
   EXPECT_EQ(c.rate_limits.complaints_per_address_per_hour, 3);
   for (const char* bad : {"smell = 5", "noise = 0", "noise = 400", "noise = \"five\""}) {

@@ -62,6 +62,7 @@ void Housekeeper::Run() {
   for (auto [p, days] : per)
     if (days > 0) LogFailure(store_.PruneReadings(p, now - int64_t{days} * 86400));
   LogFailure(store_.Compact(now - 3600));  // the last hour stays in the write-optimised table
+  for (const auto& job : jobs_) job(now);
 }
 
 }  // namespace ecohub::app

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "app/config.h"
 #include "core/clock.h"
@@ -42,6 +43,9 @@ class Housekeeper {
   // On several nodes sharing a store, only the one `leads` says runs the passes
   // and anchors (store/coordinator.h). Set before Start; unset: always.
   void OnlyWhen(std::function<bool()> leads) { leads_ = std::move(leads); }
+  // Another job of each pass, after retention and compaction (another module's
+  // retention), given the pass's time. Set before Start.
+  void AlsoRun(std::function<void(UnixSeconds now)> job) { jobs_.push_back(std::move(job)); }
   void Start();
   void Stop();
   // Anchors the audit chain's head now (any thread); a failure is logged.
@@ -58,6 +62,7 @@ class Housekeeper {
   const Clock& clock_;
   const std::unique_ptr<store::AuditAnchorLog> anchors_;
   std::function<bool()> leads_;
+  std::vector<std::function<void(UnixSeconds)>> jobs_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // guarded by mu_

@@ -93,6 +93,15 @@ Status Server::Open() {
       *store_, options_.retention, options_.compact_every_seconds, clock_,
       std::make_unique<store::AuditAnchorLog>(AnchorFile(), keys_));
   housekeeper_->OnlyWhen([this] { return coordinator_->Leads("housekeeper"); });
+  housekeeper_->AlsoRun([this](UnixSeconds now) {
+    auto erased =
+        casework::EraseExpiredContacts(*complaints_, now, options_.complaint_keep_contact_days);
+    if (!erased.ok())
+      spdlog::error("housekeeping: complaint contacts: {}", erased.status().ToString());
+    else if (*erased > 0)
+      spdlog::info("housekeeping: the phones of {} ended complaints erased (kept {} days)", *erased,
+                   options_.complaint_keep_contact_days);
+  });
   WireAlarms();
   writer_ = std::make_unique<store::Writer>(*store_, options_.writer, clock_);
   writer_->SetAfterCommit([this](const std::vector<store::Batch>& b) { AfterCommit(b); });

@@ -143,17 +143,19 @@ Status CheckSubmission(const Submission& s, UnixSeconds now) {
     return Status::InvalidInput("observed_at: a time in the future");
   if (s.observed_at && *s.observed_at < now - 366 * kDaySeconds)
     return Status::InvalidInput("observed_at: more than a year ago");
-  if (!s.phone.empty()) {
-    size_t digits = 0;
-    for (size_t i = 0; i < s.phone.size(); ++i) {
-      char c = s.phone[i];
-      if (std::isdigit(static_cast<unsigned char>(c)))
-        ++digits;
-      else if (!(c == ' ' || c == '-' || (c == '+' && i == 0)))
-        return Status::InvalidInput("phone: digits, spaces and dashes only");
-    }
-    if (digits < 7 || digits > 20) return Status::InvalidInput("phone: 7 to 20 digits");
+  return s.phone.empty() ? Status::Ok() : CheckPhone(s.phone);
+}
+
+Status CheckPhone(std::string_view phone) {
+  size_t digits = 0;
+  for (size_t i = 0; i < phone.size(); ++i) {
+    char c = phone[i];
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      ++digits;
+    else if (!(c == ' ' || c == '-' || (c == '+' && i == 0)))
+      return Status::InvalidInput("phone: digits, spaces and dashes only");
   }
+  if (digits < 7 || digits > 20) return Status::InvalidInput("phone: 7 to 20 digits");
   return Status::Ok();
 }
 
@@ -163,6 +165,13 @@ std::string NormalisePhone(std::string_view phone) {
     if (std::isdigit(static_cast<unsigned char>(phone[i])) || (phone[i] == '+' && i == 0))
       out += phone[i];
   return out;
+}
+
+std::string_view NationalNumber(std::string_view normalised) {
+  for (std::string_view prefix : {"+86", "0086"})
+    if (normalised.size() > prefix.size() + 6 && normalised.substr(0, prefix.size()) == prefix)
+      return normalised.substr(prefix.size());
+  return normalised;
 }
 
 std::string MaskPhone(std::string_view phone) {

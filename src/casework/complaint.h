@@ -116,8 +116,14 @@ struct Submission {
 // characters, an observation time not in the future (a minute's slack) and not more
 // than a year back, a phone of 7..20 digits (spaces, dashes, a leading +).
 Status CheckSubmission(const Submission& s, UnixSeconds now);
+// kInvalidInput naming the phone unless it has 7..20 digits (spaces, dashes and a
+// leading + allowed).
+Status CheckPhone(std::string_view phone);
 // The phone as stored before sealing: digits with a leading + kept.
 std::string NormalisePhone(std::string_view phone);
+// A normalised phone without China's country code (+86, 0086), so that one number
+// written both ways compares equal.
+std::string_view NationalNumber(std::string_view normalised);
 // "138****5678": the first three and the last four digits; shorter numbers keep only
 // their last two. Empty for empty.
 std::string MaskPhone(std::string_view phone);

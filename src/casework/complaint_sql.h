@@ -28,7 +28,7 @@ inline constexpr const char* kInsertEvent =
 inline constexpr const char* kUpdate =
     "UPDATE complaints SET category = $1, district_id = $2, status = $3, deadline = $4, "
     "reply = $5, replied_at = $6, score = $7, rating_comment = $8, reopened = $9, "
-    "merged_into = $10, version = version + 1 WHERE id = $11 AND version = $12";
+    "merged_into = $10, phone = $11, version = version + 1 WHERE id = $12 AND version = $13";
 inline constexpr const char* kById = "SELECT " COMPLAINT_COLUMNS " FROM complaints WHERE id = $1";
 inline constexpr const char* kByCode =
     "SELECT " COMPLAINT_COLUMNS " FROM complaints WHERE tracking_code = $1";
@@ -38,7 +38,8 @@ inline constexpr const char* kList =
     "AND (CAST($4 AS BIGINT) < 0 OR district_id = $4) AND (CAST($5 AS BIGINT) = 0 OR "
     "(status IN ('submitted', 'accepted', 'dispatched') AND deadline <= $5)) "
     "AND submitted_at >= $6 AND submitted_at < $7 AND (CAST($8 AS BIGINT) = 0 OR "
-    "merged_into = $8) ORDER BY id DESC LIMIT $9";
+    "merged_into = $8) AND (CAST($9 AS BIGINT) = 0 OR (status IN ('closed', 'rejected', "
+    "'merged') AND phone <> '')) ORDER BY id DESC LIMIT $10";
 inline constexpr const char* kEvents =
     "SELECT complaint_id, at, step, actor, text FROM complaint_events WHERE complaint_id = $1 "
     "ORDER BY id";
@@ -120,7 +121,7 @@ template <typename F>
 auto WithUpdateValues(const Complaint& c, F&& f) {
   return f(c.category, c.district_id, std::string(StatusCode(c.status)), c.deadline, c.reply,
            c.replied_at, static_cast<int64_t>(c.score), c.rating_comment,
-           static_cast<int64_t>(c.reopened), c.merged_into, c.id, c.version);
+           static_cast<int64_t>(c.reopened), c.merged_into, c.phone, c.id, c.version);
 }
 
 // The values of kList, in order.
@@ -129,6 +130,7 @@ auto WithListValues(const ComplaintFilter& f, F&& fn) {
   return fn(f.before > 0 ? f.before : INT64_MAX,
             f.status ? std::string(StatusCode(*f.status)) : std::string(), f.category,
             f.district_id.value_or(-1), f.overdue_at, f.from, f.to, f.merged_into,
+            static_cast<int64_t>(f.ended_with_contact),
             static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
 }
 

@@ -29,7 +29,8 @@ struct ComplaintFilter {
   UnixSeconds overdue_at = 0;                    // >0: open ones whose deadline <= this
   UnixSeconds from = INT64_MIN, to = INT64_MAX;  // submitted_at in [from, to)
   int64_t merged_into = 0;                       // >0: those merged into this one
-  int64_t before = 0;                            // ids below this (0: from the newest)
+  bool ended_with_contact = false;  // true: ended (closed, rejected, merged), phone still kept
+  int64_t before = 0;               // ids below this (0: from the newest)
   size_t limit = 100;
 };
 

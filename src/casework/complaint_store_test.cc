@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "casework/contact_retention.h"
 #include "store/contract_fixture.h"
 #include "store/pg/test_backend.h"
 
@@ -235,6 +236,50 @@ TEST_P(ComplaintStoreContract, PhotosKeepTheirBytesInOrderUpToTheMax) {
   EXPECT_EQ(store_->Photo(c->id, 2)->bytes, png);
   EXPECT_EQ(store_->Photo(c->id, 3).status().code(), Code::kNotFound);
   EXPECT_TRUE(store_->Photos(c->id + 1)->empty());
+}
+
+// The phone of an ended complaint goes after its keeping time, as a change on its time
+// line; open complaints, recent ones and the rest of the record stay.
+TEST_P(ComplaintStoreContract, ExpiredContactsAreErasedFromEndedComplaintsOnly) {
+  const UnixSeconds day = kDaySeconds;
+  struct Made {
+    const char* code;
+    UnixSeconds at;
+    ComplaintStatus status;
+    bool erased;
+  } made[] = {
+      {"AAAAAAAAAAA1", kT0, ComplaintStatus::kClosed, true},
+      {"AAAAAAAAAAA2", kT0 + 10 * day, ComplaintStatus::kRejected, true},
+      {"AAAAAAAAAAA3", kT0 + 20 * day, ComplaintStatus::kMerged, true},
+      {"AAAAAAAAAAA4", kT0, ComplaintStatus::kReplied, false},             // not ended
+      {"AAAAAAAAAAA5", kT0, ComplaintStatus::kAccepted, false},            // open, however old
+      {"AAAAAAAAAAA6", kT0 + 150 * day, ComplaintStatus::kClosed, false},  // too recent
+  };
+  std::vector<int64_t> ids;
+  for (const Made& m : made) {
+    auto c = store_->Add(Smoke(m.code, 3, m.at), Submitted(m.at));
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    ComplaintChange change{*c, {}};
+    change.after.status = m.status;
+    ASSERT_TRUE(store_->Apply({&change, 1}).ok());
+    ids.push_back(c->id);
+  }
+  const UnixSeconds now = kT0 + 200 * day;
+  auto n = EraseExpiredContacts(*store_, now, 60);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 3);
+  for (size_t i = 0; i < std::size(made); ++i) {
+    auto c = store_->Get(ids[i]);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ(c->phone.empty(), made[i].erased) << made[i].code;
+    EXPECT_EQ(c->description, "工厂烟囱冒黑烟，气味刺鼻");
+    EXPECT_EQ(c->status, made[i].status);
+    auto events = store_->Events(ids[i]);
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(events->back().text == kContactErasedByRetention, made[i].erased) << made[i].code;
+  }
+  EXPECT_EQ(*EraseExpiredContacts(*store_, now, 60), 0);              // nothing left to erase
+  EXPECT_EQ(*EraseExpiredContacts(*store_, kT0 + 400 * day, 60), 1);  // the recent one, later
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ComplaintStoreContract,

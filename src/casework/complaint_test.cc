@@ -64,6 +64,11 @@ TEST(Complaint, ASubmissionNamesWhatIsWrong) {
 TEST(Complaint, PhonesAreKeptAsDigitsAndShownMasked) {
   EXPECT_EQ(NormalisePhone("138 1234-5678"), "13812345678");
   EXPECT_EQ(NormalisePhone("+86 138-1234-5678"), "+8613812345678");
+  EXPECT_EQ(NationalNumber("+8613812345678"), "13812345678");
+  EXPECT_EQ(NationalNumber("008613812345678"), "13812345678");
+  EXPECT_EQ(NationalNumber("13812345678"), "13812345678");
+  EXPECT_EQ(NationalNumber("+4420794600"), "+4420794600");
+  EXPECT_EQ(NationalNumber("+86123"), "+86123");  // too short to be a number after it
   EXPECT_EQ(MaskPhone("13812345678"), "138****5678");
   EXPECT_EQ(MaskPhone("01062345678"), "010****5678");
   EXPECT_EQ(MaskPhone("1234567"), "*****67");

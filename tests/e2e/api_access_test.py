@@ -842,6 +842,21 @@ def complaint_matrix(principals, city, admin):
                       not who.key and who.role in ("admin", "staff"), "POST",
                       {"category": "noise", "description": f"matrix 来电 {who.label}",
                        "lon": a["lon"], "lat": a["lat"], "source": "hotline"})
+    # Personal data (PIPL): a search of the city by phone (the city's complaint staff
+    # and administrators), and a phone erased at the person's request (those handling
+    # the complaint; each principal tries on a complaint of its own).
+    for who in principals:
+        expect_single(who, "POST /api/v1/complaints/personal-data", "city",
+                      "/api/v1/complaints/personal-data",
+                      not who.key and (who.role == "admin" or (who.role == "staff" and who.district == 0)),
+                      "POST", {"phone": "13800000000"})
+        own = must(call("POST", "/api/v1/complaints", admin,
+                        body={"category": "air", "description": f"matrix 删除 {who.label}",
+                              "lon": a["lon"], "lat": a["lat"], "phone": "13800000001"}),
+                   201, "a complaint recorded to erase the phone of")
+        expect_single(who, "POST /api/v1/complaints/{id}/erase-contact", "A",
+                      f"/api/v1/complaints/{own['id']}/erase-contact",
+                      complaint_writes(who, own["district_id"]), "POST", {"reason": "本人要求"})
     everything = must(call("GET", "/api/v1/complaints?limit=500", admin), 200, "complaints")["items"]
     for who in principals:
         expect_list(who, "GET /api/v1/complaints", "/api/v1/complaints?limit=500",
