@@ -539,3 +539,112 @@ test('complaints: city staff record a hotline complaint on a phone; the caller f
   assert.equal(await leader.locator('[data-test=rec-form]').count(), 0, 'no form for a leader');
   ctx.assertClean(leader);
 });
+
+// 个人信息查询 and 删除联系方式 (个人信息保护法 arts. 45, 47): a person who reported on the
+// portal with their phone asks what the bureau holds. City staff on a phone find the
+// report by the number as the person says it (with +86 and spaces), the page saying the
+// identity must be checked and the query is recorded; a bad number is refused in Chinese;
+// an unknown one finds nothing. Asked to delete the number, they do so with a reason: the
+// masked phone is gone and the time line says why; the query and the erasure are audited.
+// District staff and leaders are not offered the search.
+test('complaints: city staff find a person\'s complaints by phone and delete the number on request; district staff and leaders cannot search', async (ctx) => {
+  const d = await staffDistrict(ctx);
+  const digits = String(Date.now()).slice(-8);
+  const number = `136${digits}`;
+  const masked = `136****${digits.slice(-4)}`;
+  const desc = `小区旁餐馆油烟直排，居民窗户无法打开 ${STAMP}`;
+  const sent = await ctx.api('/api/v1/public/complaints', {
+    method: 'POST', body: { category: 'air', description: desc, lon: d.lon, lat: d.lat, phone: number },
+  });
+  assert.equal(sent.status, 201, sent.text.slice(0, 300));
+  const code = sent.json.tracking_code;
+
+  const page = await ctx.page({ viewport: 'phone', role: 'staff' });
+  ctx.expectHttpError(page, /^400 POST \/api\/v1\/complaints\/personal-data$/);
+  await page.goto('/console/complaints');
+  await ready(page, 'complaints');
+  assert.match(await page.innerText('[data-test=pi-start]'), /个人信息查询/);
+  await page.click('[data-test=pi-start]');
+  await page.waitForSelector('[data-test=pi-form]', { timeout: READY });
+  const note = await page.innerText('[data-test=pi-note]');
+  assert.match(note, /核实其身份/, 'the identity is to be checked first');
+  assert.match(note, /审计日志/, 'every query is recorded');
+
+  // A bad number: the server's 400, in Chinese.
+  await page.fill('[data-test=pi-phone]', '12ab');
+  await page.click('[data-test=pi-submit]');
+  await page.waitForSelector('[data-test=pi-error]', { timeout: READY });
+  assert.match(await page.innerText('[data-test=pi-error]'), /号码格式不正确/);
+  // A number nobody gave.
+  await page.fill('[data-test=pi-phone]', '13000000007');
+  await page.click('[data-test=pi-submit]');
+  await page.waitForSelector('[data-test=pi-result]', { timeout: READY });
+  assert.equal(await page.innerText('[data-test=pi-none]'), '未找到该号码的举报');
+  assert.equal(await page.locator('[data-test=pi-error]').count(), 0, 'the error went with the new query');
+
+  // The person's number as they say it.
+  await page.fill('[data-test=pi-phone]', `+86 136 ${digits.slice(0, 4)} ${digits.slice(4)}`);
+  await page.click('[data-test=pi-submit]');
+  const card = page.locator(`[data-test=pi-item][data-code="${code}"]`);
+  await card.waitFor({ timeout: READY });
+  assert.equal(await page.locator('[data-test=pi-item]').count(), 1, 'only that report carries the number');
+  const summary = await page.innerText('[data-test=pi-summary]');
+  assert.match(summary, /：找到 1 件举报$/);
+  assert.ok(summary.includes(digits.slice(-4)) && !summary.includes(digits), `the number searched, masked: ${summary}`);
+  const text = await card.innerText();
+  assert.match(text, /大气污染/);
+  assert.match(text, /已提交/);
+  assert.ok(text.includes(d.name), `the card names the district: ${text}`);
+  assert.ok(text.includes(masked), `the card shows the masked phone: ${text}`);
+  assert.ok(!text.includes(number), 'never the number in clear');
+  await noSidewaysScroll(page, 'personal data search at phone size');
+  await ctx.shot(page, 'complaints-personal-data-phone');
+  const id = Number(await card.getAttribute('data-id'));
+  const q = await ctx.api(`/api/v1/audit?action=complaints.personal_data`, { token: ctx.users.leader.token });
+  assert.equal(q.status, 200, q.text.slice(0, 200));
+  assert.ok(q.json.items.some((e) => /web_staff/.test(e.actor)), `the query is recorded: ${q.text.slice(0, 300)}`);
+
+  // Its detail: the number deleted on request, with the reason in the time line.
+  await card.click();
+  await page.waitForSelector(`[data-test=cmp-detail][data-id="${id}"] [data-test=d-phone]`, { timeout: READY });
+  assert.equal(await page.innerText('[data-test=d-phone]'), masked);
+  await page.click('[data-test=d-erase]');
+  await page.waitForSelector('[data-test=erase-form]', { timeout: READY });
+  assert.match(await page.innerText('[data-test=erase-note]'), /应本人要求删除，删除后无法恢复/);
+  await page.click('[data-test=erase-confirm]');
+  assert.match(await page.innerText('[data-test=erase-error]'), /请填写删除原因/, 'no reason, no erasure');
+  const reason = `本人来电要求删除 ${STAMP}`;
+  await page.fill('[data-test=erase-reason]', reason);
+  await noSidewaysScroll(page, 'the erase form at phone size');
+  await ctx.shot(page, 'complaints-erase-form-phone');
+  await page.click('[data-test=erase-confirm]');
+  await page.waitForSelector('[data-test=erase-form]', { state: 'detached', timeout: READY });
+  await page.waitForSelector('[data-test=d-phone]', { state: 'detached', timeout: READY });
+  assert.equal(await page.locator('[data-test=d-erase]').count(), 0, 'nothing left to delete');
+  await page.waitForFunction((r) => document.querySelector('[data-test=d-timeline]')?.innerText.includes(`应本人要求删除联系方式：${r}`), reason, { timeout: READY });
+  await noSidewaysScroll(page, 'the report without its phone at phone size');
+  await ctx.shot(page, 'complaints-erased-phone');
+  const after = await ctx.api(`/api/v1/complaints/${id}`, { token: ctx.users.admin.token });
+  assert.equal(after.json.phone_masked, null, 'the server keeps no phone');
+  const again = await ctx.api('/api/v1/complaints/personal-data', { method: 'POST', token: ctx.users.admin.token, body: { phone: number } });
+  assert.equal(again.json.items.length, 0, 'the number finds nothing any more');
+  const erased = await ctx.api(`/api/v1/audit?action=complaints.contact_erased&object=complaint:${id}`, { token: ctx.users.leader.token });
+  assert.equal(erased.json.items.length, 1, `the erasure is recorded: ${erased.text.slice(0, 300)}`);
+  // In English the button follows.
+  await page.click('[data-test=back]');
+  await page.click('.menu-toggle');
+  await page.click('[data-test=lang]');
+  await page.waitForSelector('[data-test=pi-start]:has-text("Personal data")', { timeout: READY });
+  ctx.assertClean(page);
+
+  // District staff and leaders: no search, and ?pi=1 opens nothing.
+  for (const role of ['district_staff', 'leader']) {
+    const other = await ctx.page({ viewport: 'phone', role });
+    await other.goto('/console/complaints?pi=1');
+    await ready(other, 'complaints');
+    await other.locator('[data-test=cmp-item]').first().waitFor({ timeout: READY });
+    assert.equal(await other.locator('[data-test=pi-start]').count(), 0, `no 个人信息查询 for ${role}`);
+    assert.equal(await other.locator('[data-test=pi-form]').count(), 0, `no search form for ${role}`);
+    ctx.assertClean(other);
+  }
+});
