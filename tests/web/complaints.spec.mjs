@@ -605,6 +605,14 @@ test('complaints: city staff find a person\'s complaints by phone and delete the
   assert.ok(q.json.items.some((e) => /web_staff/.test(e.actor)), `the query is recorded: ${q.text.slice(0, 300)}`);
 
   // Its detail: the number deleted on request, with the reason in the time line.
+  // An administrator has the same report open meanwhile, about to delete the number too.
+  const admin = await ctx.page({ viewport: 'desktop', role: 'admin' });
+  ctx.expectHttpError(admin, new RegExp(`^409 POST /api/v1/complaints/${id}/erase-contact$`));
+  await admin.goto(`/console/complaints?id=${id}`);
+  await admin.waitForSelector(`[data-test=cmp-detail][data-id="${id}"] [data-test=d-erase]`, { timeout: READY });
+  await admin.click('[data-test=d-erase]');
+  await admin.fill('[data-test=erase-reason]', '本人来访要求删除');
+
   await card.click();
   await page.waitForSelector(`[data-test=cmp-detail][data-id="${id}"] [data-test=d-phone]`, { timeout: READY });
   assert.equal(await page.innerText('[data-test=d-phone]'), masked);
@@ -621,6 +629,7 @@ test('complaints: city staff find a person\'s complaints by phone and delete the
   await page.waitForSelector('[data-test=erase-form]', { state: 'detached', timeout: READY });
   await page.waitForSelector('[data-test=d-phone]', { state: 'detached', timeout: READY });
   assert.equal(await page.locator('[data-test=d-erase]').count(), 0, 'nothing left to delete');
+  assert.equal(await page.innerText('[data-test=d-no-phone]'), '已删除', 'deleted, not 未留电话');
   await page.waitForFunction((r) => document.querySelector('[data-test=d-timeline]')?.innerText.includes(`应本人要求删除联系方式：${r}`), reason, { timeout: READY });
   await noSidewaysScroll(page, 'the report without its phone at phone size');
   await ctx.shot(page, 'complaints-erased-phone');
@@ -628,6 +637,12 @@ test('complaints: city staff find a person\'s complaints by phone and delete the
   assert.equal(after.json.phone_masked, null, 'the server keeps no phone');
   const again = await ctx.api('/api/v1/complaints/personal-data', { method: 'POST', token: ctx.users.admin.token, body: { phone: number } });
   assert.equal(again.json.items.length, 0, 'the number finds nothing any more');
+  // The administrator, late: told there is nothing left, the page refreshed.
+  await admin.click('[data-test=erase-confirm]');
+  await admin.waitForSelector('[data-test=erase-error]', { timeout: READY });
+  assert.equal(await admin.innerText('[data-test=erase-error]'), '该举报已无联系方式');
+  await admin.waitForSelector('[data-test=d-no-phone]', { timeout: READY });
+  ctx.assertClean(admin);
   const erased = await ctx.api(`/api/v1/audit?action=complaints.contact_erased&object=complaint:${id}`, { token: ctx.users.leader.token });
   assert.equal(erased.json.items.length, 1, `the erasure is recorded: ${erased.text.slice(0, 300)}`);
   // In English the button follows.

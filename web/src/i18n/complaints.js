@@ -213,4 +213,5 @@ export default {
   'con.pi.reasonNeeded': ['请填写删除原因（2 至 500 字）', 'Give a reason (2 to 500 characters)'],
   'con.pi.nothing': ['该举报已无联系方式', 'This complaint keeps no contact'],
   'con.pi.erased': ['已删除联系方式', 'The contact was deleted'],
+  'con.pi.phoneErased': ['已删除', 'Deleted'],
 };
