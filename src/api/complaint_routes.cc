@@ -357,10 +357,9 @@ Response PersonalData(const ApiContext& ctx, const Request& req, const Principal
     if (page->size() < f.limit) break;
     f.before = page->back().id;
   }
-  Audit(ctx, who, "complaints.personal_data", "phone:" + casework::MaskPhone(wanted),
-        {{"found", items.size()}});
-  Response r = JsonResponse(
-      ordered_json{{"phone_masked", casework::MaskPhone(wanted)}, {"items", std::move(items)}});
+  const std::string masked = casework::MaskPhone(casework::NationalNumber(wanted));
+  Audit(ctx, who, "complaints.personal_data", "phone:" + masked, {{"found", items.size()}});
+  Response r = JsonResponse(ordered_json{{"phone_masked", masked}, {"items", std::move(items)}});
   r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }

@@ -354,7 +354,7 @@ TEST_F(ComplaintRoutesTest, APersonsComplaintsAreFoundByPhoneAndTheirPhoneErased
   json same = Smoke(109.3, 34.2);
   same["phone"] = "+86 139-1234-5678";  // the same number with the country code
   const std::string mine_too = Filed(same);
-  json pd = {{"phone", "139 1234 5678"}};
+  json pd = {{"phone", "+86 139 1234 5678"}};
   Response r = Call("POST", "/api/v1/complaints/personal-data", admin_, pd);
   ASSERT_EQ(r.status, 200) << r.body;
   json j = json::parse(r.body);
