@@ -1,6 +1,7 @@
 // What the complaint pages (public and console) share: statuses and their colours,
 // the tracking code as people type it, and the server's refusals in the reader's words.
 // The API: the complaints contract of issue 16 (routes under /public/complaints and /complaints).
+import { computed, ref, watch } from 'vue';
 import { lang, t, tOr } from './i18n.js';
 
 export const STATUSES = ['submitted', 'accepted', 'dispatched', 'replied', 'closed', 'rejected', 'merged'];
@@ -85,4 +86,52 @@ export function explain(e) {
     return detail ? `${t('cmp.err.server')}：${detail}` : t('cmp.err.server');
   }
   return detail ? `${t('cmp.err.server')}：${detail}` : t('cmp.err.server');
+}
+
+// The place of a complaint form picked on the map: `form` holds lon and lat (null when
+// none); `label` names the marker. Degrees keep six decimals (about 0.1 m).
+export function usePlacePick(form, label, onPicked = () => {}) {
+  const showMap = ref(false);
+  const located = computed(() => form.lon !== null && form.lat !== null);
+  const picked = computed(() =>
+    located.value ? [{ code: 'here', name: label(), lon: form.lon, lat: form.lat, color: '#c62828', label: '' }] : [],
+  );
+  function setPlace(lon, lat) {
+    form.lon = Math.round(lon * 1e6) / 1e6;
+    form.lat = Math.round(lat * 1e6) / 1e6;
+  }
+  function onPick([lon, lat]) {
+    setPlace(lon, lat);
+    onPicked();
+  }
+  function clearLocation() {
+    form.lon = null;
+    form.lat = null;
+  }
+  return { showMap, located, picked, setPlace, onPick, clearLocation };
+}
+
+// A form kept as a draft in `storage` under `key` while something is typed in it:
+// `read(saved)` turns what was saved (any JSON, perhaps damaged or foreign) back into
+// the form's fields, `empty(form)` says there is nothing worth keeping. The form
+// itself is the caller's reactive object, filled from the draft first.
+export function useDraft(storage, key, form, read, empty) {
+  let saved = null;
+  try {
+    saved = JSON.parse(storage.getItem(key) || 'null');
+  } catch {
+    saved = null;
+  }
+  if (saved && typeof saved === 'object') Object.assign(form, read(saved));
+  const hasDraft = ref(!empty(form));
+  watch(
+    form,
+    (f) => {
+      if (empty(f)) storage.removeItem(key);
+      else storage.setItem(key, JSON.stringify(f));
+      hasDraft.value = !empty(f);
+    },
+    { deep: true },
+  );
+  return { hasDraft, forget: () => storage.removeItem(key) };
 }
