@@ -39,7 +39,10 @@ constexpr int kFetchRows = 10000;
 const int kChunkedPeriods[] = {static_cast<int>(Period::kHour), static_cast<int>(Period::kDay)};
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
-int64_t CeilDiv(int64_t a, int64_t b) { return -FloorDiv(-a, b); }
+// Days whose bounds, day * kDay and (day + 1) * kDay, fit in 64 bits: times beyond
+// (a device's clock far off) are never chunked, and reads take their rows.
+constexpr int64_t kMinDay = INT64_MIN / kDay + 1, kMaxDay = INT64_MAX / kDay - 1;
+int64_t CeilDiv(int64_t a, int64_t b) { return a / b + (a % b != 0 && (a < 0) == (b < 0)); }
 
 // An int8[] literal: {1,2,3}.
 template <typename T, typename F>
@@ -209,7 +212,7 @@ Status ForgetChangedDays(Conn& w, std::span<const SeriesTime> rows, UnixSeconds 
   };
   std::vector<Day> days;
   for (const SeriesTime& r : rows)
-    if (r.t < wall_now - kLateAfter && DayChunked(r.period))
+    if (r.t < wall_now - kLateAfter && DayChunked(r.period) && FloorDiv(r.t, kDay) >= kMinDay)
       days.push_back({r.series, FloorDiv(r.t, kDay), r.period});
   if (days.empty()) return Status::Ok();
   std::sort(days.begin(), days.end());
@@ -234,7 +237,7 @@ Status ForgetChangedDays(Conn& w, std::span<const SeriesTime> rows, UnixSeconds 
 }
 
 Status BuildDays(Conn& conn, UnixSeconds before, UnixSeconds wall_now) {
-  const int64_t end_day = FloorDiv(std::min(before, wall_now - kDay), kDay);
+  const int64_t end_day = std::min(FloorDiv(std::min(before, wall_now - kDay), kDay), kMaxDay);
   for (int period : kChunkedPeriods) {
     auto done = conn.Query("SELECT until_day FROM reading_days_done WHERE period = $1",
                            "reading days: progress", period);
@@ -250,7 +253,7 @@ Status BuildDays(Conn& conn, UnixSeconds before, UnixSeconds wall_now) {
         auto first = FirstTime(conn, period, until == INT64_MIN ? INT64_MIN : until * kDay);
         if (!first.ok()) return first.status();
         if (!*first) break;
-        day = FloorDiv(**first, kDay);
+        day = std::max(FloorDiv(**first, kDay), kMinDay);
       }
       if (day >= end_day) break;
       int64_t built = 0;

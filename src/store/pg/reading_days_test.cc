@@ -85,6 +85,23 @@ TEST_F(ReadingDaysTest, DaysThatEndedADayAgoAreBuiltAndRecentOnesAreNot) {
   EXPECT_EQ(Count("SELECT count(*) FROM reading_days_stale"), 0);
 }
 
+// A device whose clock is far off: its times are outside the days chunks can bound,
+// so they stay rows, and every read and pass still works.
+TEST_F(ReadingDaysTest, TimesAtTheEndsOfTheClockStayRows) {
+  ASSERT_TRUE(
+      Append({Hour(INT64_MIN + 7, "min"), Hour(kDay0, "day"), Hour(INT64_MAX - 7, "max")}).ok());
+  ASSERT_TRUE(store_->Compact().ok());
+  ASSERT_TRUE(Append({Hour(INT64_MIN + 7, "min again")}).ok());  // a late write there too
+  ASSERT_TRUE(store_->Compact().ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM reading_days"), 1);  // kDay0's only
+  auto all = store_->Range("M1", Period::kHour, "a34004", "Avg", INT64_MIN, INT64_MAX);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].value, "min again");
+  EXPECT_EQ((*all)[1].value, "day");
+  EXPECT_EQ((*all)[2].value, "max");
+}
+
 // A build holds reading_days while it reads the rows: a late write waits for it and
 // then removes the chunk it made, so no reader sees the old value afterwards.
 TEST_F(ReadingDaysTest, ALateWriteDuringABuildWaitsAndWins) {
