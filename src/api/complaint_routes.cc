@@ -233,17 +233,19 @@ Response RecordComplaint(const ApiContext& ctx, const Request& req, const Princi
   auto sub = complaint::ReadSubmission(req, &body);
   std::string source = "hotline", note;
   Status ok = sub.status();
-  if (ok.ok() && body.contains("source") && !body["source"].is_null()) {
-    if (!body["source"].is_string() || !casework::FindSource(body["source"].get<std::string>()))
-      ok = Status::InvalidInput("source: hotline, visit, letter or transfer");
-    else
-      source = body["source"].get<std::string>();
+  if (ok.ok()) {
+    auto given = complaint::BodyText(body, "source");
+    ok = given.status();
+    if (ok.ok() && !given->empty()) {
+      if (!casework::FindSource(*given))
+        ok = Status::InvalidInput("source: hotline, visit, letter or transfer");
+      source = std::move(*given);
+    }
   }
-  if (ok.ok() && body.contains("note") && !body["note"].is_null()) {
-    if (!body["note"].is_string() || casework::Characters(body["note"].get<std::string>()) > 500)
-      ok = Status::InvalidInput("note: text of at most 500 characters");
-    else
-      note = body["note"].get<std::string>();
+  if (ok.ok()) {
+    auto given = complaint::BodyText(body, "note", 0, 500);
+    ok = given.status();
+    if (ok.ok()) note = std::move(*given);
   }
   if (ok.ok()) ok = casework::CheckSubmission(*sub, now);
   if (!ok.ok()) {
@@ -282,21 +284,6 @@ Response GetContact(const ApiContext& ctx, const Request& req, const Principal& 
   return r;
 }
 
-// A JSON body's text field `name`: "" when absent; kInvalidInput unless a string of
-// `min`..`max` characters.
-Result<std::string> BodyText(const json& body, const char* name, size_t min, size_t max) {
-  std::string v;
-  if (body.contains(name) && !body[name].is_null()) {
-    if (!body[name].is_string()) return Status::InvalidInput(std::string(name) + ": a string");
-    v = body[name].get<std::string>();
-  }
-  size_t n = casework::Characters(v);
-  if (n < min || n > max)
-    return Status::InvalidInput(std::string(name) + ": " + std::to_string(min) + "-" +
-                                std::to_string(max) + " characters");
-  return v;
-}
-
 // POST /complaints/{id}/erase-contact: the complainant asks for their phone to be
 // deleted (个人信息保护法 art. 47) before the keeping time has passed. Those handling the
 // complaint do it, with the request as reason; the complaint itself stays.
@@ -307,7 +294,7 @@ Response EraseContact(const ApiContext& ctx, const Request& req, const Principal
   if (!c.ok()) return problem;
   json body = json::parse(req.body.empty() ? "{}" : req.body, nullptr, false);
   if (!body.is_object()) return Problem(400, "bad-body", "The body is not a JSON object");
-  auto reason = BodyText(body, "reason", 2, 500);
+  auto reason = complaint::BodyText(body, "reason", 2, 500);
   if (!reason.ok()) return Problem(400, "bad-field", "Say why", reason.status().message());
   if (c->phone.empty())
     return Problem(409, "nothing-to-erase", "The complaint keeps no phone", "没有可删除的联系方式");
@@ -333,7 +320,7 @@ Response PersonalData(const ApiContext& ctx, const Request& req, const Principal
     return *denied;
   json body = json::parse(req.body, nullptr, false);
   if (!body.is_object()) return Problem(400, "bad-body", "The body is not a JSON object");
-  auto phone = BodyText(body, "phone", 1, 40);
+  auto phone = complaint::BodyText(body, "phone", 1, 40);
   Status ok = phone.ok() ? casework::CheckPhone(*phone) : phone.status();
   if (!ok.ok()) return Problem(400, "bad-field", "Give the phone number", ok.message());
   const std::string wanted = casework::NormalisePhone(*phone);

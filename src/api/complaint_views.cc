@@ -64,13 +64,6 @@ Result<std::optional<double>> Number(const json& b, const char* name) {
   return Status::InvalidInput(std::string(name) + ": a number");
 }
 
-// A text field; "" when absent or null; kInvalidInput when not a string.
-Result<std::string> Text(const json& b, const char* name) {
-  if (!b.contains(name) || b[name].is_null()) return std::string();
-  if (!b[name].is_string()) return Status::InvalidInput(std::string(name) + ": a string");
-  return b[name].get<std::string>();
-}
-
 }  // namespace
 
 std::string Actor(const auth::Principal& who) {
@@ -106,6 +99,20 @@ UnixSeconds DeadlineOf(const ApiContext& ctx, const std::string& category, UnixS
   return casework::ReplyDeadline(from, ReplyDays(ctx, category));
 }
 
+Result<std::string> BodyText(const json& body, const char* name, size_t min, size_t max) {
+  std::string v;
+  if (body.contains(name) && !body[name].is_null()) {
+    if (!body[name].is_string()) return Status::InvalidInput(std::string(name) + ": a string");
+    v = body[name].get<std::string>();
+  }
+  if (min == 0 && max == SIZE_MAX) return v;
+  size_t n = casework::Characters(v);
+  if (n < min || n > max)
+    return Status::InvalidInput(std::string(name) + ": " + std::to_string(min) + "-" +
+                                std::to_string(max) + " characters");
+  return v;
+}
+
 const std::vector<ParamDoc>& SubmissionBody() {
   static const std::vector<ParamDoc> kBody = {
       {.name = "category",
@@ -130,7 +137,7 @@ Result<casework::Submission> ReadSubmission(const Request& req, json* body) {
   for (auto [name, field] :
        {std::pair{"category", &s.category}, std::pair{"description", &s.description},
         std::pair{"address", &s.address}, std::pair{"phone", &s.phone}}) {
-    auto v = Text(b, name);
+    auto v = BodyText(b, name);
     if (!v.ok()) return v.status();
     *field = std::move(*v);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -34,6 +35,11 @@ const std::vector<ParamDoc>& SubmissionBody();
 // The submission in a POST body, read leniently (numbers as strings, nulls as absent,
 // fields it does not know ignored): the portal's form and partner systems both post.
 // kInvalidInput naming the field; `body` receives the parsed object when given.
+// A JSON body's text field `name`: "" when absent or null; kInvalidInput unless a
+// string of `min`..`max` characters (UTF-8 characters, casework::Characters).
+Result<std::string> BodyText(const nlohmann::json& body, const char* name, size_t min = 0,
+                             size_t max = SIZE_MAX);
+
 Result<casework::Submission> ReadSubmission(const Request& req, nlohmann::json* body = nullptr);
 // Stores a checked submission as a new complaint from `source`, with a fresh tracking
 // code, the phone sealed, routed to the district covering its place, else the one its
