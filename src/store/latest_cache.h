@@ -28,12 +28,14 @@ class LatestCache {
 
  private:
   using Key = std::tuple<int, std::string, std::string>;  // period, factor, field
-  void Put(const std::string& mn, Period p, const std::string& factor, const std::string& field,
-           const std::string& value, char flag, UnixSeconds t);
+  // Found by views of the names: a reading already cached costs no copy of them.
+  using Values = std::map<Key, LatestValue, std::less<>>;
+  static void Put(Values& values, const std::string& mn, Period p, const std::string& factor,
+                  const std::string& field, const std::string& value, char flag, UnixSeconds t);
 
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, int64_t> site_of_mn_;
-  std::unordered_map<std::string, std::map<Key, LatestValue>> by_mn_;
+  std::unordered_map<std::string, Values> by_mn_;
 };
 
 }  // namespace ecohub::store

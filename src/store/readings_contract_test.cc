@@ -419,6 +419,50 @@ TEST_P(ReadingStoreContract, BytesThatAreNotUtf8AreStoredAsSent) {
   EXPECT_EQ((*raw)[0].bytes, bytes);
 }
 
+TEST_P(ReadingStoreContract, DevicesThatChangeTheirItemsAndTheirOrder) {
+  // A writer may remember where each device's items came last time (SQLite's
+  // SeriesMemo): items reordered, added, dropped, another period or field in the same
+  // place, and two devices taking turns within one batch must each still reach their
+  // own series.
+  std::map<std::tuple<std::string, Period, std::string, std::string, int64_t>, std::string> want;
+  auto send = [&](std::vector<Reading> readings) {
+    Batch b;
+    b.readings = std::move(readings);
+    for (const auto& r : b.readings) want[{r.mn, r.period, r.factor, r.field, r.time}] = r.value;
+    return Append(b);
+  };
+  ASSERT_TRUE(send({R("M1", Period::kRealtime, 100, "a", "Rtd", "1"),
+                    R("M1", Period::kRealtime, 100, "b", "Rtd", "2"),
+                    R("M2", Period::kRealtime, 100, "a", "Rtd", "3"),
+                    R("M1", Period::kRealtime, 100, "c", "Rtd", "4")})
+                  .ok());
+  ASSERT_TRUE(send({R("M1", Period::kRealtime, 200, "b", "Rtd", "5"),
+                    R("M1", Period::kRealtime, 200, "a", "Rtd", "6"),
+                    R("M1", Period::kRealtime, 200, "d", "Rtd", "7"),
+                    R("M1", Period::kRealtime, 200, "c", "Rtd", "8")})
+                  .ok());
+  ASSERT_TRUE(send({R("M1", Period::kMinute, 300, "b", "Rtd", "9"),
+                    R("M1", Period::kRealtime, 300, "a", "Flag", "10"),
+                    R("M2", Period::kRealtime, 300, "b", "Rtd", "11"),
+                    R("M2", Period::kRealtime, 300, "a", "Rtd", "12")})
+                  .ok());
+  ASSERT_TRUE(send({R("M1", Period::kRealtime, 400, "a", "Rtd", "13"),
+                    R("M1", Period::kRealtime, 400, "b", "Rtd", "14")})
+                  .ok());
+  Restart();
+  ASSERT_TRUE(send({R("M1", Period::kRealtime, 500, "c", "Rtd", "15"),
+                    R("M1", Period::kRealtime, 500, "a", "Rtd", "16")})
+                  .ok());
+  std::map<std::tuple<std::string, Period, std::string, std::string, int64_t>, std::string> got;
+  for (const auto& r : All()) got[{r.mn, r.period, r.factor, r.field, r.time}] = r.value;
+  EXPECT_EQ(got, want);
+  auto a = store_->Range("M1", Period::kRealtime, "a", "Rtd", 0, INT64_MAX);
+  ASSERT_TRUE(a.ok());
+  std::vector<std::string> values;
+  for (const auto& r : *a) values.push_back(r.value);
+  EXPECT_EQ(values, (std::vector<std::string>{"1", "6", "13", "16"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(All, ReadingStoreContract, StoreBackends(), BackendName<Store>);
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "store/chunk.h"
+#include "store/series_memo.h"
 #include "store/sqlite/modules.h"
 
 namespace ecohub::store::sqlite {
@@ -77,10 +78,24 @@ class Readings final : public ReadingStore, private OnEcohubDb {
         "INSERT INTO raw_packets (received, peer, mn, verdict, bytes) VALUES (?,?,?,?,?)");
     std::vector<std::pair<std::string, int64_t>> new_series;
     for (const Batch* b : batches) {
+      const std::string* mn = nullptr;  // the device of the current run of readings
+      SeriesMemo::Places* places = nullptr;
+      size_t place = 0;
       for (const Reading& r : b->readings) {
-        auto id = SeriesId(r.mn, r.period, r.factor, r.field, &new_series);
-        if (!id.ok()) return Rollback(id.status(), new_series);
-        ins.Bind(1, r.time).Bind(2, *id);
+        if (!mn || r.mn != *mn) {
+          mn = &r.mn;
+          places = &memo_.Of(r.mn);
+          place = 0;
+        }
+        int64_t id = SeriesMemo::Find(*places, place, r.period, r.factor, r.field);
+        if (id < 0) {
+          auto found = SeriesId(r.mn, r.period, r.factor, r.field, &new_series);
+          if (!found.ok()) return Rollback(found.status(), new_series);
+          id = *found;
+          SeriesMemo::Remember(*places, place, r.period, r.factor, r.field, id);
+        }
+        ++place;
+        ins.Bind(1, r.time).Bind(2, id);
         if (auto v = Pack(r.value))
           ins.Bind(3, *v).BindNull(4);
         else
@@ -529,6 +544,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   Status Rollback(Status s, const std::vector<std::pair<std::string, int64_t>>& created) {
     w_.Exec("ROLLBACK");
     for (auto& [k, id] : created) series_ids_.erase(k);
+    if (!created.empty()) memo_.Clear();
     return s;
   }
 
@@ -657,6 +673,7 @@ class Readings final : public ReadingStore, private OnEcohubDb {
   std::atomic<int> appends_waiting_{0};
   std::unordered_map<std::string, int64_t> series_ids_;  // guarded by w_.mu()
   std::string series_key_;                               // scratch for SeriesId, guarded by w_.mu()
+  SeriesMemo memo_;  // the ids of each device's last batch, guarded by w_.mu()
 };
 
 }  // namespace
