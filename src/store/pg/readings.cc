@@ -32,6 +32,7 @@
 
 #include "store/pg/modules.h"
 #include "store/pg/reading_days.h"
+#include "store/series_memo.h"
 
 namespace ecohub::store::pg {
 
@@ -221,6 +222,7 @@ class Readings final : public ReadingStore {
       // The ids the failed transaction made do not exist; a partition this node
       // believed in may have been dropped by another node's retention.
       for (const auto& k : created) series_ids_.erase(k);
+      if (!created.empty()) memo_.Clear();
       partitions_.clear();
     }
     return s;
@@ -429,7 +431,8 @@ class Readings final : public ReadingStore {
   // The body of Append's transaction. `created` receives the keys of series ids
   // cached by this call.
   Status Commit(Conn& w, std::span<const Batch* const> batches, std::vector<std::string>* created) {
-    Status s = CreateSeries(w, batches, created);
+    std::vector<int64_t> ids;
+    Status s = SeriesIds(w, batches, &ids, created);
     if (!s.ok()) return s;
     // One row per (series, time): the last of duplicates wins, as it would have
     // through one upsert after another (ON CONFLICT refuses to touch a row twice).
@@ -438,11 +441,10 @@ class Readings final : public ReadingStore {
       const Reading* r;
     };
     std::vector<Row> rows;
+    rows.reserve(ids.size());
+    size_t next = 0;
     for (const Batch* b : batches)
-      for (const Reading& r : b->readings)
-        rows.push_back(
-            {series_ids_.at(SeriesKey(r.mn, static_cast<int>(r.period), r.factor, r.field)), r.time,
-             &r});
+      for (const Reading& r : b->readings) rows.push_back({ids[next++], r.time, &r});
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
       return std::tie(a.series, a.t) < std::tie(b.series, b.t);
     });
@@ -488,17 +490,43 @@ class Readings final : public ReadingStore {
         "upsert readings");
   }
 
-  // Gives every series of the batches an id, creating the unknown ones (one COPY and
-  // one INSERT for all of them). Another node may create the same series at the same
-  // moment: ON CONFLICT waits for it and the SELECT then finds its row.
-  Status CreateSeries(Conn& w, std::span<const Batch* const> batches,
-                      std::vector<std::string>* created) {
+  // The series id of every reading of the batches, in their order, creating the
+  // unknown series (one COPY and one INSERT for all of them): most are found by their
+  // place in their device's last batch (SeriesMemo), the rest by name. Another node
+  // may create the same series at the same moment: ON CONFLICT waits for it and the
+  // SELECT then finds its row.
+  Status SeriesIds(Conn& w, std::span<const Batch* const> batches, std::vector<int64_t>* ids,
+                   std::vector<std::string>* created) {
     std::unordered_set<std::string> unknown;
     std::string data;
-    for (const Batch* b : batches)
+    struct Pending {  // a reading of a series not known yet
+      size_t i;
+      const Reading* r;
+      SeriesMemo::Places* memo;
+      size_t place;
+    };
+    std::vector<Pending> pending;
+    for (const Batch* b : batches) {
+      const std::string* mn = nullptr;
+      SeriesMemo::Places* memo = nullptr;
+      size_t place = 0;
       for (const Reading& r : b->readings) {
+        if (!mn || r.mn != *mn) {
+          mn = &r.mn;
+          memo = &memo_.Of(r.mn);
+          place = 0;
+        }
+        const size_t at = place++;
+        ids->push_back(SeriesMemo::Find(*memo, at, r.period, r.factor, r.field));
+        if (ids->back() >= 0) continue;
         std::string key = SeriesKey(r.mn, static_cast<int>(r.period), r.factor, r.field);
-        if (series_ids_.count(key) || !unknown.insert(std::move(key)).second) continue;
+        if (auto known = series_ids_.find(key); known != series_ids_.end()) {
+          ids->back() = known->second;
+          SeriesMemo::Remember(*memo, at, r.period, r.factor, r.field, known->second);
+          continue;
+        }
+        pending.push_back({ids->size() - 1, &r, memo, at});
+        if (!unknown.insert(std::move(key)).second) continue;
         AppendHex(r.mn, &data);
         data += '\t' + std::to_string(static_cast<int>(r.period)) + '\t';
         AppendHex(r.factor, &data);
@@ -506,7 +534,22 @@ class Readings final : public ReadingStore {
         AppendHex(r.field, &data);
         data += '\n';
       }
+    }
     if (unknown.empty()) return Status::Ok();
+    Status s = CreateSeries(w, data, unknown.size(), created);
+    if (!s.ok()) return s;
+    for (const Pending& p : pending) {
+      const Reading& r = *p.r;
+      (*ids)[p.i] = series_ids_.at(SeriesKey(r.mn, static_cast<int>(r.period), r.factor, r.field));
+      SeriesMemo::Remember(*p.memo, p.place, r.period, r.factor, r.field, (*ids)[p.i]);
+    }
+    return Status::Ok();
+  }
+
+  // Creates the series of `data` (COPY lines of stage_series, `count` of them) and
+  // caches their ids.
+  Status CreateSeries(Conn& w, const std::string& data, size_t count,
+                      std::vector<std::string>* created) {
     Status s = w.CopyIn("COPY stage_series (mn, period, factor, field) FROM STDIN", data);
     if (s.ok())
       s = w.Run(
@@ -524,7 +567,7 @@ class Readings final : public ReadingStore {
                                   ids->Bytea(i, 3), ids->Bytea(i, 4));
       if (series_ids_.emplace(key, ids->Int(i, 0)).second) created->push_back(std::move(key));
     }
-    if (created->size() != unknown.size())
+    if (created->size() != count)
       return Status::Internal("postgresql: series created but not found");
     return Status::Ok();
   }
@@ -598,6 +641,7 @@ class Readings final : public ReadingStore {
   std::unordered_map<std::string, int64_t> series_ids_;
   std::unordered_set<std::string> partitions_;
   bool staged_ = false;
+  SeriesMemo memo_;  // the series of each device's last batch
   std::mutex compact_mu_;
   int64_t compacted_before_ = INT64_MIN;  // guarded by compact_mu_
 };
