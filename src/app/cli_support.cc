@@ -93,6 +93,12 @@ Result<std::unique_ptr<casework::ComplaintStore>> OpenComplaintStore(const std::
                            : casework::OpenPostgresComplaintStore(store_url);
 }
 
+Result<std::unique_ptr<casework::TaskStore>> OpenTaskStore(const std::string& store_url,
+                                                           const std::string& data_dir) {
+  return store_url.empty() ? casework::OpenSqliteTaskStore(data_dir)
+                           : casework::OpenPostgresTaskStore(store_url);
+}
+
 Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,
                                                               const std::string& data_dir) {
   return store_url.empty() ? samples::OpenSqliteSampleStore(data_dir)

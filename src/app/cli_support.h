@@ -10,6 +10,7 @@
 #include <string>
 
 #include "casework/complaint_store.h"
+#include "casework/task_store.h"
 #include "control/command_store.h"
 #include "core/status.h"
 #include "core/time.h"
@@ -66,9 +67,13 @@ Result<std::unique_ptr<control::CommandStore>> OpenCommandStore(const std::strin
 Result<std::unique_ptr<declare::DeclarationStore>> OpenDeclarationStore(
     const std::string& store_url, const std::string& data_dir);
 
-// The record of manual samples beside the store (samples/sample_store.h).
+// The complaints, and the grids and tasks, beside the store (casework/).
 Result<std::unique_ptr<casework::ComplaintStore>> OpenComplaintStore(const std::string& store_url,
                                                                      const std::string& data_dir);
+Result<std::unique_ptr<casework::TaskStore>> OpenTaskStore(const std::string& store_url,
+                                                           const std::string& data_dir);
+
+// The record of manual samples beside the store (samples/sample_store.h).
 Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,
                                                               const std::string& data_dir);
 

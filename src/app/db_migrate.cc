@@ -4,9 +4,9 @@
 // row for row, so its signatures and the anchors outside still hold).
 //
 // Accounts, permits, the record of imports, the reviews, the device commands, the
-// declarations, the manual samples and the complaints (accounts.db, permits.db,
-// imports.db, reviews.db, commands.db, declarations.db, samples.db and casework.db
-// of the data directory) are
+// declarations, the manual samples, the complaints and the grid tasks (accounts.db,
+// permits.db, imports.db, reviews.db, commands.db, declarations.db, samples.db,
+// casework.db and tasks.db of the data directory) are
 // copied table by table, ids, password hashes and sealed keys as they are, so that
 // every user signs in on PostgreSQL as before; login sessions come along too.
 //
@@ -181,6 +181,7 @@ struct Side {
   std::unique_ptr<declare::DeclarationStore> declarations;
   std::unique_ptr<samples::SampleStore> samples;
   std::unique_ptr<casework::ComplaintStore> complaints;
+  std::unique_ptr<casework::TaskStore> tasks;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -210,6 +211,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto complaints = OpenComplaintStore(url, data_dir);
   if (!complaints.ok()) return complaints.status();
   side.complaints = std::move(*complaints);
+  auto tasks = OpenTaskStore(url, data_dir);
+  if (!tasks.ok()) return tasks.status();
+  side.tasks = std::move(*tasks);
   return side;
 }
 
@@ -227,11 +231,15 @@ Status CountSide(Side& side, Counts* c) {
   auto declarations = side.declarations->List(all);
   auto samples = side.samples->List({.limit = SIZE_MAX});
   auto complaints = side.complaints->List({.limit = SIZE_MAX});
+  auto tasks = side.tasks->List({.limit = SIZE_MAX});
+  auto grids = side.tasks->Grids();
   for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
                  imports.status(), reviews.status(), commands.status(), declarations.status(),
-                 samples.status(), complaints.status()})
+                 samples.status(), complaints.status(), tasks.status(), grids.status()})
     if (!s.ok()) return s;
   (*c)["complaints"] = complaints->size();
+  (*c)["tasks"] = tasks->size();
+  (*c)["grids"] = grids->size();
   (*c)["device commands"] = commands->size();
   (*c)["declarations"] = declarations->size();
   (*c)["samples"] = samples->size();
@@ -270,6 +278,7 @@ Status CopySide(Side& from, Side& to) {
       [&] { return CopyTables(from.declarations, to.declarations); },
       [&] { return CopyTables(from.samples, to.samples); },
       [&] { return CopyTables(from.complaints, to.complaints); },
+      [&] { return CopyTables(from.tasks, to.tasks); },
   };
   for (const auto& step : steps)
     if (Status s = step(); !s.ok()) return s;

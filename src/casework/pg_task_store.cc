@@ -1,0 +1,167 @@
+// The PostgreSQL TaskStore: the same tables as tasks.db, every write applied once
+// across a failover (store/pg/lease.h).
+#include "casework/task_sql.h"
+#include "casework/task_store.h"
+#include "store/pg/lease.h"
+
+namespace ecohub::casework {
+namespace {
+
+using store::pg::Conn;
+using store::pg::Pool;
+using store::pg::Rows;
+
+// Never edit a released step: add the next one.
+constexpr const char* kSteps[] = {
+    // 1: grids, tasks and their time lines.
+    R"sql(
+CREATE TABLE grids (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, district_id BIGINT NOT NULL,
+  code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, geojson TEXT NOT NULL, inspectors TEXT NOT NULL,
+  active BIGINT NOT NULL, version BIGINT NOT NULL);
+CREATE TABLE tasks (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, source TEXT NOT NULL,
+  source_ref TEXT NOT NULL, title TEXT NOT NULL, description TEXT NOT NULL,
+  lon DOUBLE PRECISION, lat DOUBLE PRECISION, address TEXT NOT NULL, district_id BIGINT NOT NULL,
+  grid_id BIGINT NOT NULL, assignee BIGINT NOT NULL, status TEXT NOT NULL,
+  created_at BIGINT NOT NULL, due_at BIGINT NOT NULL, escalation BIGINT NOT NULL,
+  checklist TEXT NOT NULL, record_text TEXT NOT NULL, record_lon DOUBLE PRECISION,
+  record_lat DOUBLE PRECISION, record_at BIGINT NOT NULL, version BIGINT NOT NULL);
+CREATE INDEX tasks_district ON tasks (district_id, id);
+CREATE INDEX tasks_assignee ON tasks (assignee, id);
+CREATE INDEX tasks_due ON tasks (status, due_at);
+CREATE INDEX tasks_source ON tasks (source, source_ref);
+CREATE TABLE task_events (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, task_id BIGINT NOT NULL,
+  at BIGINT NOT NULL, step TEXT NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX task_events_of ON task_events (task_id, id);
+)sql",
+};
+
+// Row `i` of a result as the readers of task_sql.h take it.
+struct RowAt {
+  const Rows& q;
+  int i;
+  int64_t Int(int c) const { return q.Int(i, c); }
+  std::string Text(int c) const { return std::string(q.Text(i, c)); }
+  std::optional<double> OptReal(int c) const { return q.OptReal(i, c); }
+};
+Task ReadRow(const Rows& q, int i) { return sql::ReadTask(RowAt{q, i}); }
+TaskEvent ReadEventRow(const Rows& q, int i) { return sql::ReadTaskEvent(RowAt{q, i}); }
+Grid ReadGridRow(const Rows& q, int i) { return sql::ReadGrid(RowAt{q, i}); }
+
+Status AddEvent(Conn& db, int64_t id, const TaskEvent& e) {
+  return db.Run(sql::kInsertTaskEvent, "record task step", id, e.at,
+                std::string(TaskStepCode(e.step)), e.actor, e.text);
+}
+
+class PgTaskStore final : public TaskStore {
+ public:
+  explicit PgTaskStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
+
+  Result<Task> Add(const Task& t, const TaskEvent& first) override {
+    auto id =
+        store::pg::WriteOnceReturning(*pool_, "record task", [&](Conn& db) -> Result<std::string> {
+          auto made = sql::WithTaskInsertValues(t, [&](const auto&... v) {
+            return store::pg::ReturnedId(db.Query(sql::kInsertTask, "record task", v...));
+          });
+          if (!made.ok()) return made.status();
+          if (Status s = AddEvent(db, *made, first); !s.ok()) return s;
+          return std::to_string(*made);
+        });
+    if (!id.ok()) return id.status();
+    return Get(std::stoll(*id));
+  }
+
+  Result<Task> Get(int64_t id) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::ReadOne(**db, sql::kTaskById, "no such task", ReadRow, id);
+  }
+
+  Result<std::vector<Task>> List(const TaskFilter& f) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return sql::WithTaskListValues(f, [&](const auto&... v) {
+      return store::pg::Read(**db, sql::kListTasks, "list tasks", ReadRow, v...);
+    });
+  }
+
+  Result<std::vector<TaskEvent>> Events(int64_t id) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::Read(**db, sql::kTaskEvents, "task time line", ReadEventRow, id);
+  }
+
+  Status Apply(std::span<const TaskChange> changes) override {
+    return store::pg::WriteOnce(*pool_, "change tasks", [&](Conn& db) -> Status {
+      for (const TaskChange& ch : changes) {
+        auto r = sql::WithTaskUpdateValues(ch.after, [&](const auto&... v) {
+          return db.Query(sql::kUpdateTask, "change task", v...);
+        });
+        if (!r.ok()) return r.status();
+        if (r->Affected() != 1) return Status(Code::kConflict, sql::TaskConflict(ch.after.id));
+        for (const TaskEvent& e : ch.events)
+          if (Status s = AddEvent(db, e.task_id, e); !s.ok()) return s;
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<Grid> AddGrid(const Grid& g) override {
+    auto id =
+        store::pg::WriteOnceReturning(*pool_, "record grid", [&](Conn& db) -> Result<std::string> {
+          auto made = sql::WithGridInsertValues(g, [&](const auto&... v) {
+            return store::pg::ReturnedId(db.Query(sql::kInsertGrid, "record grid", v...));
+          });
+          if (!made.ok()) return made.status();
+          return std::to_string(*made);
+        });
+    if (!id.ok()) return id.status();
+    return GridById(std::stoll(*id));
+  }
+
+  Result<Grid> SaveGrid(const Grid& g) override {
+    Status s = store::pg::WriteOnce(*pool_, "save grid", [&](Conn& db) -> Status {
+      auto r = sql::WithGridUpdateValues(
+          g, [&](const auto&... v) { return db.Query(sql::kUpdateGrid, "save grid", v...); });
+      if (!r.ok()) return r.status();
+      return r->Affected() == 1 ? Status::Ok() : Status(Code::kConflict, "stale");
+    });
+    if (s.code() == Code::kConflict) return Status(Code::kConflict, sql::GridConflict(g));
+    if (!s.ok()) return s;
+    return GridById(g.id);
+  }
+
+  Result<std::vector<Grid>> Grids() override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::Read(**db, sql::kGrids, "list grids", ReadGridRow);
+  }
+
+  Result<std::vector<TableRows>> ExportTables() override {
+    return store::pg::NoExportFromPostgres("tasks");
+  }
+  Status ImportTables(const std::vector<TableRows>& tables) override {
+    return store::pg::CopyTables(*pool_, tables);
+  }
+
+ private:
+  Result<Grid> GridById(int64_t id) {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::ReadOne(**db, sql::kGridById, "no such grid", ReadGridRow, id);
+  }
+
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TaskStore>> OpenPostgresTaskStore(const std::string& url) {
+  auto pool = store::pg::OpenModulePool(url, "ecohub tasks", "tasks", kSteps);
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<TaskStore>(std::make_unique<PgTaskStore>(std::move(*pool)));
+}
+
+}  // namespace ecohub::casework

@@ -1,0 +1,147 @@
+// The SQLite TaskStore: its own file tasks.db under the data directory, fsynced on
+// every commit, over the store module's SQLite helper. One connection behind its
+// mutex.
+#include <mutex>
+
+#include "casework/task_sql.h"
+#include "casework/task_store.h"
+#include "store/sqlite/db.h"
+
+namespace ecohub::casework {
+namespace {
+
+using store::sqlite::Db;
+using store::sqlite::Stmt;
+
+// Never edit a released step: add the next one.
+constexpr const char* kMigrations[] = {
+    // 1: grids, tasks and their time lines.
+    R"sql(
+CREATE TABLE IF NOT EXISTS grids (
+  id INTEGER PRIMARY KEY, district_id INTEGER NOT NULL, code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL, geojson TEXT NOT NULL, inspectors TEXT NOT NULL, active INTEGER NOT NULL,
+  version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tasks (
+  id INTEGER PRIMARY KEY, source TEXT NOT NULL, source_ref TEXT NOT NULL, title TEXT NOT NULL,
+  description TEXT NOT NULL, lon REAL, lat REAL, address TEXT NOT NULL,
+  district_id INTEGER NOT NULL, grid_id INTEGER NOT NULL, assignee INTEGER NOT NULL,
+  status TEXT NOT NULL, created_at INTEGER NOT NULL, due_at INTEGER NOT NULL,
+  escalation INTEGER NOT NULL, checklist TEXT NOT NULL, record_text TEXT NOT NULL,
+  record_lon REAL, record_lat REAL, record_at INTEGER NOT NULL, version INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS tasks_district ON tasks (district_id, id);
+CREATE INDEX IF NOT EXISTS tasks_assignee ON tasks (assignee, id);
+CREATE INDEX IF NOT EXISTS tasks_due ON tasks (status, due_at);
+CREATE INDEX IF NOT EXISTS tasks_source ON tasks (source, source_ref);
+CREATE TABLE IF NOT EXISTS task_events (
+  id INTEGER PRIMARY KEY, task_id INTEGER NOT NULL, at INTEGER NOT NULL, step TEXT NOT NULL,
+  actor TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS task_events_of ON task_events (task_id, id);
+)sql",
+};
+
+Task ReadRow(const Stmt& q) { return sql::ReadTask(q); }
+TaskEvent ReadEventRow(const Stmt& q) { return sql::ReadTaskEvent(q); }
+Grid ReadGridRow(const Stmt& q) { return sql::ReadGrid(q); }
+
+class SqliteTaskStore final : public TaskStore {
+ public:
+  explicit SqliteTaskStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
+
+  Result<Task> Add(const Task& t, const TaskEvent& first) override {
+    std::lock_guard lock(db_->mu());
+    int64_t id = 0;
+    Status s = db_->InTransaction([&]() -> Status {
+      auto made = sql::WithTaskInsertValues(t, [&](const auto&... v) {
+        return db_->InsertReturningId(sql::kInsertTask, "record task", v...);
+      });
+      if (!made.ok()) return made.status();
+      id = *made;
+      return AddEvent(id, first);
+    });
+    if (!s.ok()) return s;
+    return db_->QueryOne(sql::kTaskById, "no such task", ReadRow, id);
+  }
+
+  Result<Task> Get(int64_t id) override {
+    std::lock_guard lock(db_->mu());
+    return db_->QueryOne(sql::kTaskById, "no such task", ReadRow, id);
+  }
+
+  Result<std::vector<Task>> List(const TaskFilter& f) override {
+    std::lock_guard lock(db_->mu());
+    return sql::WithTaskListValues(f, [&](const auto&... v) {
+      return db_->Query(sql::kListTasks, "list tasks", ReadRow, v...);
+    });
+  }
+
+  Result<std::vector<TaskEvent>> Events(int64_t id) override {
+    std::lock_guard lock(db_->mu());
+    return db_->Query(sql::kTaskEvents, "task time line", ReadEventRow, id);
+  }
+
+  Status Apply(std::span<const TaskChange> changes) override {
+    std::lock_guard lock(db_->mu());
+    return db_->InTransaction([&]() -> Status {
+      for (const TaskChange& ch : changes) {
+        Status s = sql::WithTaskUpdateValues(ch.after, [&](const auto&... v) {
+          return db_->Run(sql::kUpdateTask, "change task", v...);
+        });
+        if (!s.ok()) return s;
+        if (db_->Changes() != 1) return Status(Code::kConflict, sql::TaskConflict(ch.after.id));
+        for (const TaskEvent& e : ch.events)
+          if (Status st = AddEvent(e.task_id, e); !st.ok()) return st;
+      }
+      return Status::Ok();
+    });
+  }
+
+  Result<Grid> AddGrid(const Grid& g) override {
+    std::lock_guard lock(db_->mu());
+    auto id = sql::WithGridInsertValues(g, [&](const auto&... v) {
+      return db_->InsertReturningId(sql::kInsertGrid, "record grid", v...);
+    });
+    if (!id.ok()) return id.status();
+    return db_->QueryOne(sql::kGridById, "no such grid", ReadGridRow, *id);
+  }
+
+  Result<Grid> SaveGrid(const Grid& g) override {
+    std::lock_guard lock(db_->mu());
+    Status s = sql::WithGridUpdateValues(
+        g, [&](const auto&... v) { return db_->Run(sql::kUpdateGrid, "save grid", v...); });
+    if (s.code() == Code::kConflict || (s.ok() && db_->Changes() != 1))
+      return Status(Code::kConflict, sql::GridConflict(g));
+    if (!s.ok()) return s;
+    return db_->QueryOne(sql::kGridById, "no such grid", ReadGridRow, g.id);
+  }
+
+  Result<std::vector<Grid>> Grids() override {
+    std::lock_guard lock(db_->mu());
+    return db_->Query(sql::kGrids, "list grids", ReadGridRow);
+  }
+
+  Result<std::vector<TableRows>> ExportTables() override {
+    std::lock_guard lock(db_->mu());
+    return store::sqlite::ReadTables(*db_, sql::kTaskTables);
+  }
+  Status ImportTables(const std::vector<TableRows>&) override {
+    return store::sqlite::NoImportIntoSqlite("tasks");
+  }
+
+ private:
+  Status AddEvent(int64_t id, const TaskEvent& e) {
+    return db_->Run(sql::kInsertTaskEvent, "record task step", id, e.at,
+                    std::string(TaskStepCode(e.step)), e.actor, e.text);
+  }
+
+  std::unique_ptr<Db> db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TaskStore>> OpenSqliteTaskStore(const std::string& data_dir) {
+  auto db = store::sqlite::OpenModuleFile(data_dir, "tasks.db", kMigrations);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<TaskStore>(std::make_unique<SqliteTaskStore>(std::move(*db)));
+}
+
+}  // namespace ecohub::casework
