@@ -156,7 +156,7 @@ Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view g
 
 namespace ecohub::registry {
 
-struct DistrictLocator::Impl {
+struct AreaLocator::Impl {
   struct Entry {
     int64_t id;
     Geos::Geometry geometry;
@@ -172,12 +172,23 @@ struct DistrictLocator::Impl {
   }
 };
 
+namespace {
+std::vector<Shape> ActiveShapes(const std::vector<District>& districts) {
+  std::vector<Shape> out;
+  for (const District& d : districts)
+    if (d.active) out.push_back({d.id, d.geojson});
+  return out;
+}
+}  // namespace
+
 DistrictLocator::DistrictLocator(const std::vector<District>& districts)
-    : impl_(std::make_unique<Impl>()) {
+    : AreaLocator(ActiveShapes(districts)) {}
+
+AreaLocator::AreaLocator(const std::vector<Shape>& shapes) : impl_(std::make_unique<Impl>()) {
   GEOSContextHandle_t h = impl_->geos.h();
   GEOSGeoJSONReader* reader = GEOSGeoJSONReader_create_r(h);
-  for (const District& d : districts) {
-    if (!d.active || d.geojson.empty()) continue;
+  for (const Shape& d : shapes) {
+    if (d.geojson.empty()) continue;
     auto g = impl_->geos.Own(GEOSGeoJSONReader_readGeometry_r(h, reader, d.geojson.c_str()));
     if (!g || GEOSisEmpty_r(h, g.get())) continue;
     // A ring crossing itself (simplified boundary files) answers on its repaired form.
@@ -196,11 +207,11 @@ DistrictLocator::DistrictLocator(const std::vector<District>& districts)
   for (Impl::Entry& e : impl_->entries) GEOSSTRtree_insert_r(h, impl_->tree, e.geometry.get(), &e);
 }
 
-DistrictLocator::~DistrictLocator() = default;
+AreaLocator::~AreaLocator() = default;
 
-size_t DistrictLocator::size() const { return impl_->entries.size(); }
+size_t AreaLocator::size() const { return impl_->entries.size(); }
 
-int64_t DistrictLocator::Find(double lon, double lat) const {
+int64_t AreaLocator::Find(double lon, double lat) const {
   if (!std::isfinite(lon) || !std::isfinite(lat) || impl_->entries.empty()) return 0;
   std::lock_guard lock(mu_);
   GEOSContextHandle_t h = impl_->geos.h();

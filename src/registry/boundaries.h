@@ -67,27 +67,39 @@ struct CityPlan {
 // geometry MeasureDistrict refuses; nothing is planned then.
 Result<CityPlan> PlanCity(std::string name, std::string code, std::string_view geojson);
 
-// Which district a point lies in (a complaint's location, a field record's): the
-// active districts' polygons prepared by GEOS behind an STR tree of their envelopes.
-// Build one per registry snapshot; Find may be called from any thread (GEOS prepared
-// geometries build their own index on first use, so calls take turns).
-class DistrictLocator {
- public:
-  explicit DistrictLocator(const std::vector<District>& districts);
-  ~DistrictLocator();
-  DistrictLocator(const DistrictLocator&) = delete;
-  DistrictLocator& operator=(const DistrictLocator&) = delete;
+// A polygonal area with an id: a district, a grid.
+struct Shape {
+  int64_t id = 0;
+  std::string geojson;  // a GeoJSON Polygon or MultiPolygon object
+};
 
-  // The id of the district covering (lon, lat), its boundary included; where two
-  // cover it (a shared border), the lower id. 0 when none does.
+// Which area a point lies in (a complaint's location, a task's place): the shapes'
+// polygons prepared by GEOS behind an STR tree of their envelopes. Shapes that do not
+// parse are left out. Build one per set of shapes; Find may be called from any thread
+// (GEOS prepared geometries build their own index on first use, so calls take turns).
+class AreaLocator {
+ public:
+  explicit AreaLocator(const std::vector<Shape>& shapes);
+  ~AreaLocator();
+  AreaLocator(const AreaLocator&) = delete;
+  AreaLocator& operator=(const AreaLocator&) = delete;
+
+  // The id of the area covering (lon, lat), its boundary included; where two cover
+  // it (a shared border), the lower id. 0 when none does.
   int64_t Find(double lon, double lat) const;
-  // How many districts have a usable geometry.
+  // How many areas have a usable geometry.
   size_t size() const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
   mutable std::mutex mu_;
+};
+
+// The active districts' areas.
+class DistrictLocator : public AreaLocator {
+ public:
+  explicit DistrictLocator(const std::vector<District>& districts);
 };
 
 }  // namespace ecohub::registry
