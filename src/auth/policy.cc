@@ -236,6 +236,27 @@ Decision ComplaintAccess(const Principal& p, Action a, const Target& t) {
   return Deny("complaints are handled by administrators and the staff of their district");
 }
 
+Decision TaskAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys do not reach tasks");
+  bool theirs = p.user_id != 0 && t.owner_user_id == p.user_id;
+  switch (p.role) {
+    case Role::kAdmin:
+      return a == Action::kDecide ? Deny("tasks are ordered by leaders") : Allow();
+    case Role::kLeader:
+      if (!InDistrict(p, t)) return Deny("outside your district");
+      if (a == Action::kRead || a == Action::kExport || a == Action::kDecide) return Allow();
+      return Deny("leaders read tasks and order them (督办); staff handle them");
+    case Role::kStaff:
+      if (!InDistrict(p, t)) return Deny("outside your district");
+      return a == Action::kDecide ? Deny("tasks are ordered by leaders") : Allow();
+    case Role::kInspector:
+      if (a == Action::kDecide || a == Action::kExport) return Deny("inspectors work on tasks");
+      return theirs ? Allow() : Deny("not a task of yours or of your grid");
+    default:
+      return Deny("tasks are the bureau's");
+  }
+}
+
 Decision DeclarationAccess(const Principal& p, Action a, const Target& t) {
   if (p.key_id != 0) return Deny("API keys do not see declarations");
   if (p.role == Role::kPublic) return Deny("login required");
@@ -290,6 +311,7 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
   if (t.area == Area::kSamples) return StaffWorkAccess(p, a, t, kSampleWork);
   if (t.area == Area::kDeclarations) return DeclarationAccess(p, a, t);
   if (t.area == Area::kComplaints) return ComplaintAccess(p, a, t);
+  if (t.area == Area::kTasks) return TaskAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -357,6 +379,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return DeclarationAccess(p, a, t);
     case Area::kComplaints:
       return ComplaintAccess(p, a, t);
+    case Area::kTasks:
+      return TaskAccess(p, a, t);
   }
   return Deny("unknown area");
 }

@@ -136,6 +136,15 @@ enum class Area {
   // Never inspectors, enterprises, partners or API keys; the public reaches its own
   // complaint by its tracking code alone, outside this policy.
   kComplaints,
+  // Grid tasks and grids (网格化监管, docs/tasks.md), of a district (district_id).
+  // Read: administrators, leaders, staff and inspectors of the district; an inspector
+  // only a task that is theirs (owner_user_id == their id: the route sets it when
+  // they are its assignee or an inspector of its grid). Write (create, assign, review,
+  // cancel; grids): administrators and staff of the district. An inspector writes
+  // (submits a record, adds a note) only a task that is theirs. Decide: a leader
+  // orders a task (督办) in their scope. Never enterprises, partners, the public or
+  // API keys.
+  kTasks,
 };
 
 struct Target {

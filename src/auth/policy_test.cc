@@ -56,6 +56,8 @@ TEST(Policy, Table) {
   const Target kSamplesA{Area::kSamples, nullptr, 1};
   const Target kComplaintA{Area::kComplaints, nullptr, 1};
   const Target kComplaintCity{Area::kComplaints, nullptr, 0};
+  const Target kTaskA{Area::kTasks, nullptr, 1};
+  const Target kTaskAOf7{Area::kTasks, nullptr, 1, 0, 7};  // inspector 7's (or their grid's)
   Principal granted = Who(Role::kPartner, 0, 0, "meteorology");
   granted.grants = {{"enterprise-emissions", kNow + 10}};
   Principal lapsed = granted;
@@ -321,6 +323,21 @@ TEST(Policy, Table) {
       {"samples: enterprise does not read", Who(Role::kEnterprise, 0, 11), Action::kRead, kSamplesA,
        false},
       {"samples: public nothing", Who(Role::kPublic), Action::kRead, kSamplesA, false},
+      {"tasks: admin writes", Who(Role::kAdmin), Action::kWrite, kTaskA, true},
+      {"tasks: admin does not order", Who(Role::kAdmin), Action::kDecide, kTaskA, false},
+      {"tasks: district staff write own", Who(Role::kStaff, 1), Action::kWrite, kTaskA, true},
+      {"tasks: district staff not another's", Who(Role::kStaff, 2), Action::kRead, kTaskA, false},
+      {"tasks: leader orders", Who(Role::kLeader), Action::kDecide, kTaskA, true},
+      {"tasks: district leader not another's", Who(Role::kLeader, 2), Action::kDecide, kTaskA,
+       false},
+      {"tasks: leader does not handle", Who(Role::kLeader), Action::kWrite, kTaskA, false},
+      {"tasks: inspector's own", Who(Role::kInspector, 1), Action::kWrite, kTaskAOf7, true},
+      {"tasks: inspector not another's", Who(Role::kInspector, 1), Action::kRead, kTaskA, false},
+      {"tasks: inspector does not export", Who(Role::kInspector, 1), Action::kExport, kTaskAOf7,
+       false},
+      {"tasks: enterprise nothing", Who(Role::kEnterprise, 1, 11), Action::kRead, kTaskA, false},
+      {"tasks: public nothing", Who(Role::kPublic), Action::kRead, kTaskA, false},
+      {"tasks: no API key", scoped_key, Action::kRead, kTaskA, false},
       {"complaints: admin handles", Who(Role::kAdmin), Action::kWrite, kComplaintA, true},
       {"complaints: city staff handle any", Who(Role::kStaff), Action::kWrite, kComplaintA, true},
       {"complaints: district staff handle theirs", Who(Role::kStaff, 1), Action::kWrite,
