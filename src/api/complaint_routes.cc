@@ -32,6 +32,7 @@ using nlohmann::ordered_json;
 namespace {
 
 using complaint::Actor;
+using complaint::ActorName;
 using complaint::ApplyChanges;
 using complaint::CategoryName;
 using complaint::DistrictName;
@@ -163,19 +164,6 @@ std::vector<Complaint> Duplicates(const ApiContext& ctx, const Complaint& c, con
         !Check(who, Action::kRead, TargetOf(o), now))
       out.push_back(std::move(o));
   return out;
-}
-
-// The display name of a time line's actor ("public" is 公众); `seen` keeps those
-// already looked up. null when the account is gone.
-json ActorName(const ApiContext& ctx, const std::string& actor, std::map<std::string, json>* seen) {
-  if (actor == "public") return "公众";
-  if (!actor.starts_with("user:")) return actor;  // "demo", "cli"
-  auto [it, fresh] = seen->try_emplace(actor, nullptr);
-  int64_t id = 0;
-  if (fresh && ctx.accounts && actor.starts_with("user:") && ParseId(actor.substr(5), &id))
-    if (auto u = ctx.accounts->GetUser(id); u.ok())
-      it->second = u->display_name.empty() ? u->username : u->display_name;
-  return it->second;
 }
 
 Response ComplaintDetail(const ApiContext& ctx, const Complaint& c, const Principal& who) {

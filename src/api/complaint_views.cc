@@ -192,6 +192,18 @@ Result<Complaint> File(const ApiContext& ctx, const std::shared_ptr<const regist
   return added;
 }
 
+json ActorName(const ApiContext& ctx, const std::string& actor, std::map<std::string, json>* seen) {
+  if (actor == "public") return "公众";
+  if (actor == "system") return "系统";
+  if (!actor.starts_with("user:")) return actor;  // "demo", "cli"
+  auto [it, fresh] = seen->try_emplace(actor, nullptr);
+  int64_t id = 0;
+  if (fresh && ctx.accounts && actor.starts_with("user:") && ParseId(actor.substr(5), &id))
+    if (auto u = ctx.accounts->GetUser(id); u.ok())
+      it->second = u->display_name.empty() ? u->username : u->display_name;
+  return it->second;
+}
+
 Response Unavailable() {
   return Problem(503, "unavailable", "Complaints are not set up on this server");
 }

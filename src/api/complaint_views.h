@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -52,6 +53,11 @@ Result<casework::Complaint> File(const ApiContext& ctx,
                                  int64_t fallback_district, UnixSeconds now);
 // 503: the server has no complaint store.
 Response Unavailable();
+
+// The display name of a time line's actor ("public" is 公众, a user their display
+// name); `seen` keeps those already looked up. null when the account is gone.
+nlohmann::json ActorName(const ApiContext& ctx, const std::string& actor,
+                         std::map<std::string, nlohmann::json>* seen);
 // Applies the changes; the 409 when another change came first, or the store's error.
 std::optional<Response> ApplyChanges(const ApiContext& ctx,
                                      std::span<const casework::ComplaintChange> changes);

@@ -39,6 +39,7 @@ class DeclarationStore;
 
 namespace ecohub::casework {
 class ComplaintStore;
+class TaskStore;
 }  // namespace ecohub::casework
 
 namespace ecohub::crypto {
@@ -116,6 +117,8 @@ struct ApiContext {
   samples::SampleStore* samples = nullptr;
   // Complaints from the public (casework.db); null: the complaint routes answer 503.
   casework::ComplaintStore* complaints = nullptr;
+  // Grids and grid tasks (tasks.db); null: the task and grid routes answer 503.
+  casework::TaskStore* tasks = nullptr;
   // Seals personal data at rest (a complainant's phone) under the server's keys.
   std::shared_ptr<const crypto::Sealer> sealer;
   // Days to reply to a complaint by category; those not named have the default.

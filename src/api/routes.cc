@@ -23,6 +23,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddSampleRoutes(api, ctx);
   AddPublicComplaintRoutes(api, ctx);
   AddComplaintRoutes(api, ctx);
+  AddTaskRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);
   AddOidcRoutes(api, ctx);

@@ -39,6 +39,8 @@ void AddDeclarationRoutes(Api& api, const ApiContext& ctx);
 void AddSampleRoutes(Api& api, const ApiContext& ctx);
 // complaint_routes.cc: complaints (12369) as staff list, read, handle and count them.
 void AddComplaintRoutes(Api& api, const ApiContext& ctx);
+// task_routes.cc: grids and grid tasks (网格化监管): create, assign, field record, review.
+void AddTaskRoutes(Api& api, const ApiContext& ctx);
 // complaint_public_routes.cc: the public's side of complaints (file, photos, follow,
 // rate, reopen).
 void AddPublicComplaintRoutes(Api& api, const ApiContext& ctx);

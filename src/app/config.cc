@@ -201,6 +201,10 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
       return Status::InvalidInput("complaints keep_contact_days must be 60..3650");
     c->complaint_keep_contact_days = static_cast<int>(*v);
   }
+  if (auto v = t["tasks"]["to_city_hours"].value<int64_t>()) {
+    if (*v < 1 || *v > 720) return Status::InvalidInput("tasks to_city_hours must be 1..720");
+    c->task_to_city_hours = static_cast<int>(*v);
+  }
   if (auto v = t["store"]["synchronous_full"].value<bool>()) c->synchronous_full = *v;
   if (auto v = t["store"]["compact_every_seconds"].value<int64_t>()) c->compact_every_seconds = *v;
   if (auto v = t["store"]["read_connections"].value<int64_t>())

@@ -74,6 +74,9 @@ struct ServeConfig {
   // [complaints] keep_contact_days: days after submission before the phone of an ended
   // complaint is erased (casework/contact_retention.h).
   int complaint_keep_contact_days = casework::kKeepContactDays;
+  // [tasks] to_city_hours: hours past due before a task's escalation goes from the
+  // district's head to the city (casework/task_escalation.h).
+  int task_to_city_hours = 24;
   // The first administrator, created at start-up when there is no account yet; its
   // password is read from this file (kept out of command lines and the config).
   std::string admin_password_file;

@@ -15,6 +15,7 @@
 #include "app/demo_city.h"
 #include "app/demo_complaints.h"
 #include "auth/secrets.h"
+#include "casework/task_escalation.h"
 #include "core/threads.h"
 #include "crypto/sealer.h"
 #include "idempotency/sealed_store.h"
@@ -73,6 +74,9 @@ Status Server::Open() {
   auto complaints = OpenComplaintStore(options_.store_url, options_.data_dir);
   if (!complaints.ok()) return complaints.status();
   complaints_ = std::move(complaints).value();
+  auto tasks = OpenTaskStore(options_.store_url, options_.data_dir);
+  if (!tasks.ok()) return tasks.status();
+  tasks_ = std::move(tasks).value();
   auto once = idempotency::OpenIdempotencyStore(options_.store_url, options_.data_dir);
   if (!once.ok()) return once.status();
   idempotency_ = std::move(once).value();
@@ -101,6 +105,17 @@ Status Server::Open() {
     else if (*erased > 0)
       spdlog::info("housekeeping: the phones of {} ended complaints erased (kept {} days)", *erased,
                    options_.complaint_keep_contact_days);
+  });
+  housekeeper_->AlsoRun([this](UnixSeconds now) {
+    auto raised =
+        casework::EscalateOverdue(*tasks_, now, int64_t{options_.task_to_city_hours} * 3600);
+    if (!raised.ok()) {
+      spdlog::error("housekeeping: task escalation: {}", raised.status().ToString());
+      return;
+    }
+    for (const auto& t : *raised)
+      spdlog::warn("task {} in district {} is past due: escalated to the {}", t.id, t.district_id,
+                   t.escalation == casework::Escalation::kCity ? "city" : "district head");
   });
   WireAlarms();
   writer_ = std::make_unique<store::Writer>(*store_, options_.writer, clock_);
@@ -370,6 +385,7 @@ void Server::WireApi() {
   ctx_.declarations = declarations_.get();
   ctx_.samples = samples_.get();
   ctx_.complaints = complaints_.get();
+  ctx_.tasks = tasks_.get();
   ctx_.complaint_reply_days = options_.complaint_reply_days;
   ctx_.sealer = std::make_shared<const crypto::Sealer>(keys_);
   {

@@ -864,6 +864,87 @@ def complaint_matrix(principals, city, admin):
                     lambda x: x["id"], lambda x: complaint_reads(who, x["district_id"] or 0))
 
 
+def task_reads(who, district, theirs):
+    """Grid tasks (docs/access.md): the bureau within its district (administrators,
+    leaders and staff), inspectors the tasks of their grids; never an API key."""
+    if who.key:
+        return False
+    if who.role in ("admin", "leader", "staff"):
+        return who.district in (0, district)
+    return who.role == "inspector" and theirs
+
+
+def task_writes(who, district, theirs=False):
+    """Steps on a task: administrators and staff of its district; an inspector only
+    their own steps (notes, the record) on theirs."""
+    if who.key:
+        return False
+    if who.role in ("admin", "staff"):
+        return who.district in (0, district)
+    return who.role == "inspector" and theirs
+
+
+def task_matrix(principals, city, admin):
+    """Issue 16's grids and tasks: a grid in A worked by inspector_A and one in B, a task
+    in each (routed to its grid by its place); each principal reads both, adds a note,
+    creates and orders tasks, adds a grid, and lists grids and tasks."""
+    T = city.targets
+    labels = {d["id"]: d for d in must(call("GET", "/api/v1/districts", admin), 200,
+                                       "districts")["items"]}
+    inspector = principals_by_label["inspector_A"]
+    due = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() + 3 * 86400))
+
+    def box(d, size=0.01):
+        x, y = d["lon"], d["lat"]
+        return {"type": "Polygon", "coordinates": [[[x - size, y - size], [x + size, y - size],
+                                                    [x + size, y + size], [x - size, y + size],
+                                                    [x - size, y - size]]]}
+    made = {}
+    for tname in ("A", "B"):
+        district = T["water_" + tname]["district_id"]
+        d = labels[district]
+        grid = must(call("POST", "/api/v1/grids", admin,
+                         body={"district_id": district, "code": f"MX-{tname}", "name": f"矩阵网格{tname}",
+                               "geometry": box(d),
+                               "inspectors": [inspector.user_id] if tname == "A" else []}),
+                    201, f"grid {tname}")
+        task = must(call("POST", "/api/v1/tasks", admin,
+                         body={"title": f"matrix 巡查 {tname}", "lon": d["lon"], "lat": d["lat"],
+                               "due_at": due}), 201, f"task {tname}")
+        check(task["district_id"] == district and task["grid_id"] == grid["id"],
+              f"a task at {d['name']}'s label point goes to its grid: {task}")
+        made[tname] = (task["id"], district, tname == "A")
+    for who in principals:
+        for tname, (tid, district, theirs) in made.items():
+            expect_single(who, "GET /api/v1/tasks/{id}", tname, f"/api/v1/tasks/{tid}",
+                          task_reads(who, district, theirs))
+            expect_single(who, "POST /api/v1/tasks/{id}/note", tname, f"/api/v1/tasks/{tid}/note",
+                          task_writes(who, district, theirs), "POST", {"text": f"matrix {who.label}"})
+        a = T["water_A"]["district_id"]
+        expect_single(who, "POST /api/v1/tasks/{id}/assign", "A", f"/api/v1/tasks/{made['A'][0]}/assign",
+                      task_writes(who, a), "POST", {"assignee": inspector.user_id})
+        expect_single(who, "POST /api/v1/tasks", "A", "/api/v1/tasks", task_writes(who, a), "POST",
+                      {"title": f"matrix 自建 {who.label}", "district_id": a, "due_at": due})
+        expect_single(who, "POST /api/v1/tasks (supervision)", "A", "/api/v1/tasks",
+                      not who.key and who.role == "leader", "POST",
+                      {"source": "supervision", "title": f"matrix 督办 {who.label}",
+                       "district_id": a, "due_at": due})
+        expect_single(who, "POST /api/v1/grids", "A", "/api/v1/grids", task_writes(who, a), "POST",
+                      {"district_id": a, "code": f"MX-{who.label}", "name": f"矩阵{who.label}",
+                       "geometry": box(labels[a], 0.02)})
+    grids = must(call("GET", "/api/v1/grids", admin), 200, "grids")["items"]
+    tasks = must(call("GET", "/api/v1/tasks?limit=500", admin), 200, "tasks")["items"]
+    for who in principals:
+        bureau = not who.key and who.role in ("admin", "leader", "staff", "inspector")
+        expect_list(who, "GET /api/v1/grids", "/api/v1/grids", bureau, grids, lambda x: x["id"],
+                    lambda x: task_reads(who, x["district_id"], who.user_id in x["inspectors"]))
+        mine = {g["id"] for g in grids if who.user_id and who.user_id in g["inspectors"]}
+        expect_list(who, "GET /api/v1/tasks", "/api/v1/tasks?limit=500", bureau, tasks,
+                    lambda x: x["id"],
+                    lambda x: task_reads(who, x["district_id"],
+                                         x["grid_id"] in mine or x["assignee"] == who.user_id))
+
+
 def outlet_writes(city, admin, staff_a):
     """Issue 11, hole 4: a site is written against its own district and its
     enterprise's, and every id it names must exist."""
@@ -1319,6 +1400,7 @@ def main():
         permit_matrix(principals, city, admin.auth)
         issue15_matrix(principals, city, admin.auth)
         complaint_matrix(principals, city, admin.auth)
+        task_matrix(principals, city, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()
