@@ -68,6 +68,22 @@ TEST(Config, GatewayLimits) {
   std::remove(path.c_str());
 }
 
+TEST(Config, TaskEscalationToTheCity) {
+  std::string path =
+      testing::TempDir() + "/ecohub_config_tasks_" + std::to_string(::getpid()) + ".toml";
+  EXPECT_EQ(ServeConfig().task_to_city_hours, 24);
+  std::ofstream(path) << "[tasks]\nto_city_hours = 48\n";
+  ServeConfig c;
+  ASSERT_TRUE(LoadConfigFile(path, &c).ok());
+  EXPECT_EQ(c.task_to_city_hours, 48);
+  for (const char* bad : {"to_city_hours = 0", "to_city_hours = 721"}) {
+    std::ofstream(path) << "[tasks]\n" << bad << "\n";
+    ServeConfig d;
+    EXPECT_EQ(LoadConfigFile(path, &d).code(), Code::kInvalidInput) << bad;
+  }
+  std::remove(path.c_str());
+}
+
 TEST(Config, ComplaintDaysToReplyAndLimits) {
   std::string path =
       testing::TempDir() + "/ecohub_config_complaints_" + std::to_string(::getpid()) + ".toml";
