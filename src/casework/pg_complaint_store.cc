@@ -2,6 +2,7 @@
 // once across a failover (store/pg/lease.h).
 #include "casework/complaint_sql.h"
 #include "casework/complaint_store.h"
+#include "casework/versioned_store.h"
 #include "store/pg/lease.h"
 
 namespace ecohub::casework {
@@ -66,17 +67,16 @@ class PgComplaintStore final : public ComplaintStore {
   explicit PgComplaintStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
   Result<Complaint> Add(const Complaint& c, const ComplaintEvent& first) override {
-    auto id = store::pg::WriteOnceReturning(
-        *pool_, "record complaint", [&](Conn& db) -> Result<std::string> {
-          auto made = sql::WithInsertValues(c, [&](const auto&... v) {
+    auto id = AddCase(
+        *pool_, "record complaint",
+        [&](Conn& db) {
+          return sql::WithInsertValues(c, [&](const auto&... v) {
             return store::pg::ReturnedId(db.Query(sql::kInsert, "record complaint", v...));
           });
-          if (!made.ok()) return made.status();
-          if (Status s = AddEvent(db, *made, first); !s.ok()) return s;
-          return std::to_string(*made);
-        });
+        },
+        [&](Conn& db, int64_t made) { return AddEvent(db, made, first); });
     if (!id.ok()) return id.status();
-    return Get(std::stoll(*id));
+    return Get(*id);
   }
 
   Result<Complaint> Get(int64_t id) override { return One(sql::kById, id); }
@@ -97,18 +97,15 @@ class PgComplaintStore final : public ComplaintStore {
   }
 
   Status Apply(std::span<const ComplaintChange> changes) override {
-    return store::pg::WriteOnce(*pool_, "change complaints", [&](Conn& db) -> Status {
-      for (const ComplaintChange& ch : changes) {
-        auto r = sql::WithUpdateValues(ch.after, [&](const auto&... v) {
-          return db.Query(sql::kUpdate, "change complaint", v...);
-        });
-        if (!r.ok()) return r.status();
-        if (r->Affected() != 1) return Status(Code::kConflict, sql::ConflictMessage(ch.after.id));
-        for (const ComplaintEvent& e : ch.events)
-          if (Status s = AddEvent(db, e.complaint_id, e); !s.ok()) return s;
-      }
-      return Status::Ok();
-    });
+    return ApplyChanges(
+        *pool_, "change complaints", changes,
+        [&](Conn& db, const Complaint& after) {
+          return sql::WithUpdateValues(after, [&](const auto&... v) {
+            return db.Query(sql::kUpdate, "change complaint", v...);
+          });
+        },
+        [&](Conn& db, const ComplaintEvent& e) { return AddEvent(db, e.complaint_id, e); },
+        sql::ConflictMessage);
   }
 
   Result<std::vector<Complaint>> Near(const std::string& category, UnixSeconds from, UnixSeconds to,

@@ -2,6 +2,7 @@
 // across a failover (store/pg/lease.h).
 #include "casework/task_sql.h"
 #include "casework/task_store.h"
+#include "casework/versioned_store.h"
 #include "store/pg/lease.h"
 
 namespace ecohub::casework {
@@ -60,17 +61,16 @@ class PgTaskStore final : public TaskStore {
   explicit PgTaskStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
   Result<Task> Add(const Task& t, const TaskEvent& first) override {
-    auto id =
-        store::pg::WriteOnceReturning(*pool_, "record task", [&](Conn& db) -> Result<std::string> {
-          auto made = sql::WithTaskInsertValues(t, [&](const auto&... v) {
+    auto id = AddCase(
+        *pool_, "record task",
+        [&](Conn& db) {
+          return sql::WithTaskInsertValues(t, [&](const auto&... v) {
             return store::pg::ReturnedId(db.Query(sql::kInsertTask, "record task", v...));
           });
-          if (!made.ok()) return made.status();
-          if (Status s = AddEvent(db, *made, first); !s.ok()) return s;
-          return std::to_string(*made);
-        });
+        },
+        [&](Conn& db, int64_t made) { return AddEvent(db, made, first); });
     if (!id.ok()) return id.status();
-    return Get(std::stoll(*id));
+    return Get(*id);
   }
 
   Result<Task> Get(int64_t id) override {
@@ -94,18 +94,15 @@ class PgTaskStore final : public TaskStore {
   }
 
   Status Apply(std::span<const TaskChange> changes) override {
-    return store::pg::WriteOnce(*pool_, "change tasks", [&](Conn& db) -> Status {
-      for (const TaskChange& ch : changes) {
-        auto r = sql::WithTaskUpdateValues(ch.after, [&](const auto&... v) {
-          return db.Query(sql::kUpdateTask, "change task", v...);
-        });
-        if (!r.ok()) return r.status();
-        if (r->Affected() != 1) return Status(Code::kConflict, sql::TaskConflict(ch.after.id));
-        for (const TaskEvent& e : ch.events)
-          if (Status s = AddEvent(db, e.task_id, e); !s.ok()) return s;
-      }
-      return Status::Ok();
-    });
+    return ApplyChanges(
+        *pool_, "change tasks", changes,
+        [&](Conn& db, const Task& after) {
+          return sql::WithTaskUpdateValues(after, [&](const auto&... v) {
+            return db.Query(sql::kUpdateTask, "change task", v...);
+          });
+        },
+        [&](Conn& db, const TaskEvent& e) { return AddEvent(db, e.task_id, e); },
+        sql::TaskConflict);
   }
 
   Result<Grid> AddGrid(const Grid& g) override {

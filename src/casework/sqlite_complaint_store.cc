@@ -5,6 +5,7 @@
 
 #include "casework/complaint_sql.h"
 #include "casework/complaint_store.h"
+#include "casework/versioned_store.h"
 #include "store/sqlite/db.h"
 
 namespace ecohub::casework {
@@ -54,17 +55,16 @@ class SqliteComplaintStore final : public ComplaintStore {
 
   Result<Complaint> Add(const Complaint& c, const ComplaintEvent& first) override {
     std::lock_guard lock(db_->mu());
-    int64_t id = 0;
-    Status s = db_->InTransaction([&]() -> Status {
-      auto made = sql::WithInsertValues(c, [&](const auto&... v) {
-        return db_->InsertReturningId(sql::kInsert, "record complaint", v...);
-      });
-      if (!made.ok()) return made.status();
-      id = *made;
-      return AddEvent(id, first);
-    });
-    if (!s.ok()) return s;
-    return db_->QueryOne(sql::kById, "no such complaint", ReadRow, id);
+    auto id = AddCase(
+        *db_,
+        [&] {
+          return sql::WithInsertValues(c, [&](const auto&... v) {
+            return db_->InsertReturningId(sql::kInsert, "record complaint", v...);
+          });
+        },
+        [&](int64_t made) { return AddEvent(made, first); });
+    if (!id.ok()) return id.status();
+    return db_->QueryOne(sql::kById, "no such complaint", ReadRow, *id);
   }
 
   Result<Complaint> Get(int64_t id) override {
@@ -91,18 +91,14 @@ class SqliteComplaintStore final : public ComplaintStore {
 
   Status Apply(std::span<const ComplaintChange> changes) override {
     std::lock_guard lock(db_->mu());
-    return db_->InTransaction([&]() -> Status {
-      for (const ComplaintChange& ch : changes) {
-        Status s = sql::WithUpdateValues(ch.after, [&](const auto&... v) {
-          return db_->Run(sql::kUpdate, "change complaint", v...);
-        });
-        if (!s.ok()) return s;
-        if (db_->Changes() != 1) return Status(Code::kConflict, sql::ConflictMessage(ch.after.id));
-        for (const ComplaintEvent& e : ch.events)
-          if (Status st = AddEvent(e.complaint_id, e); !st.ok()) return st;
-      }
-      return Status::Ok();
-    });
+    return ApplyChanges(
+        *db_, changes,
+        [&](const Complaint& after) {
+          return sql::WithUpdateValues(after, [&](const auto&... v) {
+            return db_->Run(sql::kUpdate, "change complaint", v...);
+          });
+        },
+        [&](const ComplaintEvent& e) { return AddEvent(e.complaint_id, e); }, sql::ConflictMessage);
   }
 
   Result<std::vector<Complaint>> Near(const std::string& category, UnixSeconds from, UnixSeconds to,

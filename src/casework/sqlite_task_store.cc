@@ -5,6 +5,7 @@
 
 #include "casework/task_sql.h"
 #include "casework/task_store.h"
+#include "casework/versioned_store.h"
 #include "store/sqlite/db.h"
 
 namespace ecohub::casework {
@@ -49,17 +50,16 @@ class SqliteTaskStore final : public TaskStore {
 
   Result<Task> Add(const Task& t, const TaskEvent& first) override {
     std::lock_guard lock(db_->mu());
-    int64_t id = 0;
-    Status s = db_->InTransaction([&]() -> Status {
-      auto made = sql::WithTaskInsertValues(t, [&](const auto&... v) {
-        return db_->InsertReturningId(sql::kInsertTask, "record task", v...);
-      });
-      if (!made.ok()) return made.status();
-      id = *made;
-      return AddEvent(id, first);
-    });
-    if (!s.ok()) return s;
-    return db_->QueryOne(sql::kTaskById, "no such task", ReadRow, id);
+    auto id = AddCase(
+        *db_,
+        [&] {
+          return sql::WithTaskInsertValues(t, [&](const auto&... v) {
+            return db_->InsertReturningId(sql::kInsertTask, "record task", v...);
+          });
+        },
+        [&](int64_t made) { return AddEvent(made, first); });
+    if (!id.ok()) return id.status();
+    return db_->QueryOne(sql::kTaskById, "no such task", ReadRow, *id);
   }
 
   Result<Task> Get(int64_t id) override {
@@ -81,18 +81,14 @@ class SqliteTaskStore final : public TaskStore {
 
   Status Apply(std::span<const TaskChange> changes) override {
     std::lock_guard lock(db_->mu());
-    return db_->InTransaction([&]() -> Status {
-      for (const TaskChange& ch : changes) {
-        Status s = sql::WithTaskUpdateValues(ch.after, [&](const auto&... v) {
-          return db_->Run(sql::kUpdateTask, "change task", v...);
-        });
-        if (!s.ok()) return s;
-        if (db_->Changes() != 1) return Status(Code::kConflict, sql::TaskConflict(ch.after.id));
-        for (const TaskEvent& e : ch.events)
-          if (Status st = AddEvent(e.task_id, e); !st.ok()) return st;
-      }
-      return Status::Ok();
-    });
+    return ApplyChanges(
+        *db_, changes,
+        [&](const Task& after) {
+          return sql::WithTaskUpdateValues(after, [&](const auto&... v) {
+            return db_->Run(sql::kUpdateTask, "change task", v...);
+          });
+        },
+        [&](const TaskEvent& e) { return AddEvent(e.task_id, e); }, sql::TaskConflict);
   }
 
   Result<Grid> AddGrid(const Grid& g) override {
