@@ -83,13 +83,19 @@ auth::Target GridTarget(const Grid& g, const Principal& who) {
           Listed(g.inspectors, who.user_id) ? who.user_id : 0};
 }
 
-ordered_json GridJson(const Grid& g, const registry::Snapshot& snap, bool with_geometry) {
+ordered_json GridJson(const ApiContext& ctx, const Grid& g, const registry::Snapshot& snap,
+                      bool with_geometry) {
+  std::map<std::string, json> seen;
+  json names = json::array();
+  for (int64_t id : g.inspectors)
+    names.push_back(complaint::ActorName(ctx, "user:" + std::to_string(id), &seen));
   ordered_json j = {{"id", g.id},
                     {"code", g.code},
                     {"name", g.name},
                     {"district_id", g.district_id},
                     {"district", complaint::DistrictName(snap, g.district_id)},
                     {"inspectors", g.inspectors},
+                    {"inspector_names", std::move(names)},
                     {"active", g.active},
                     {"version", g.version}};
   if (with_geometry) j["geometry"] = json::parse(g.geojson, nullptr, false);
@@ -161,7 +167,7 @@ Response ListGrids(const ApiContext& ctx, const Request& req, const Principal& w
     if (wanted && g.district_id != wanted) continue;
     if (Check(who, Action::kRead, GridTarget(g, who), now)) continue;
     any = true;
-    items.push_back(GridJson(g, *snap, geometry));
+    items.push_back(GridJson(ctx, g, *snap, geometry));
   }
   // Nobody outside the bureau learns even that there are none.
   if (!any)
@@ -190,7 +196,7 @@ Response AddGrid(const ApiContext& ctx, const Request& req, const Principal& who
   if (!added.ok()) return StoreError(added.status());
   Audit(ctx, who, "grids.add", "grid:" + std::to_string(added->id),
         {{"code", g.code}, {"district_id", g.district_id}, {"inspectors", g.inspectors}});
-  Response r = JsonResponse(GridJson(*added, *ctx.sites->Get(), true));
+  Response r = JsonResponse(GridJson(ctx, *added, *ctx.sites->Get(), true));
   r.status = 201;
   return r;
 }
@@ -226,7 +232,7 @@ Response SaveGrid(const ApiContext& ctx, const Request& req, const Principal& wh
          {"district_id", g.district_id},
          {"inspectors", g.inspectors},
          {"active", g.active}});
-  return JsonResponse(GridJson(*saved, *ctx.sites->Get(), true));
+  return JsonResponse(GridJson(ctx, *saved, *ctx.sites->Get(), true));
 }
 
 // --- tasks ------------------------------------------------------------------------
@@ -450,6 +456,13 @@ bool CanTake(const ApiContext& ctx, int64_t id, int64_t district) {
          (u->district_id == 0 || u->district_id == district);
 }
 
+// The time line's words for a task given to user `id`: 派给 and their name.
+std::string AssignedText(const ApiContext& ctx, int64_t id) {
+  std::map<std::string, json> seen;
+  json name = complaint::ActorName(ctx, "user:" + std::to_string(id), &seen);
+  return "派给 " + (name.is_string() ? name.get<std::string>() : "user:" + std::to_string(id));
+}
+
 // The complaint or alarm a task is made from: fills what the body left out from it,
 // after checking `who` may handle it. The problem, or nullopt.
 std::optional<Response> FillFromSource(const ApiContext& ctx, const Principal& who,
@@ -481,12 +494,12 @@ std::optional<Response> FillFromSource(const ApiContext& ctx, const Principal& w
   if (auto denied = Check(who, Action::kWrite, {Area::kTasks, nullptr, a->district_id}, now))
     return *denied;
   const registry::Site* site = snap.Site(a->site_id);
+  const char* what = a->kind == "offline" ? "设备离线" : a->kind == "anomaly" ? "数据异常" : "超标";
   if (t->title.empty())
-    t->title = std::string(a->kind == "offline" ? "核查设备离线：" : "核查超标：") +
-               (site ? site->name : a->site_code);
+    t->title = "核查" + std::string(what) + "：" + (site ? site->name : a->site_code);
   if (t->description.empty())
-    t->description = "告警 " + std::to_string(a->id) + "（" + a->kind +
-                     (a->factor.empty() ? "" : " " + a->factor) + "），开始于 " +
+    t->description = "告警 " + std::to_string(a->id) + "（" + what +
+                     (a->factor.empty() ? "" : "，" + a->factor) + "），开始于 " +
                      FormatRfc3339Beijing(a->started);
   if (!t->lon && site) t->lon = site->lon, t->lat = site->lat;
   if (!t->district_id) t->district_id = a->district_id;
@@ -581,7 +594,7 @@ Response CreateTask(const ApiContext& ctx, const Request& req, const Principal& 
   if (t.assignee) {  // given at once: its own line on the time line
     casework::TaskChange ch{*added,
                             {{added->id, now, TaskStep::kAssign, complaint::Actor(who),
-                              "user:" + std::to_string(t.assignee)}}};
+                              AssignedText(ctx, t.assignee)}}};
     if (Status s = ctx.tasks->Apply({&ch, 1}); !s.ok()) return StoreError(s);
     added = ctx.tasks->Get(added->id);
     if (!added.ok()) return StoreError(added.status());
@@ -647,7 +660,7 @@ Response TakeStep(const ApiContext& ctx, const Request& req, const Principal& wh
                        "assignee: an active inspector or staff member of the district",
                        std::to_string(to));
       after.assignee = to;
-      text = "user:" + std::to_string(to);
+      text = AssignedText(ctx, to);
       if (b.contains("note") && b["note"].is_string()) text += " " + b["note"].get<std::string>();
       detail["assignee"] = to;
       break;
@@ -719,8 +732,9 @@ void AddTaskRoutes(Api& api, const ApiContext& ctx) {
            .tag = "Casework",
            .query = {{"district", "integer", "a district's id"},
                      {"geometry", "boolean", "true: with each grid's polygon"}},
-           .response = "{items[{id, code, name, district_id, district, inspectors[], active, "
-                       "version, geometry?}]}",
+           .response =
+               "{items[{id, code, name, district_id, district, inspectors[], inspector_names[], "
+               "active, version, geometry?}]}",
            .id = "listGrids"},
           Bind(ctx, ListGrids));
   api.Add("POST", "/api/v1/grids",
