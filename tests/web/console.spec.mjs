@@ -9,11 +9,11 @@ import { test, assert } from './lib.mjs';
 // again here so that a change there is a visible change here).
 // The three administrator roles have their own tests (security.spec.mjs).
 const MENUS = {
-  admin: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
-  leader: ['alarms', 'complaints', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
-  district_staff: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
-  inspector: ['alarms', 'declarations', 'sites', 'query', 'quality'],
+  admin: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
+  leader: ['alarms', 'complaints', 'tasks', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
+  staff: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
+  district_staff: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
+  inspector: ['tasks', 'alarms', 'declarations', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
   enterprise: ['enterprise', 'alarms', 'declarations', 'query'],
 };
@@ -342,6 +342,7 @@ for (const viewport of ['phone', 'desktop']) {
       ['users', '/console/users', 'admin'],
       ['enterprise', '/console/enterprise', 'enterprise'],
       ['audit', '/console/audit', 'leader'],
+      ['tasks', '/console/tasks', 'inspector'],
       ['account', '/console/account', 'inspector'],
     ];
     for (const [name, url, role] of pages) {

@@ -37,6 +37,7 @@ const routes = [
       { path: '', name: 'console', redirect: () => ({ name: consolePages()[0] || 'account' }) },
       { path: 'alarms', name: 'alarms', component: () => import('./pages/console/Alarms.vue') },
       { path: 'complaints', name: 'complaints', component: () => import('./pages/console/Complaints.vue') },
+      { path: 'tasks', name: 'tasks', component: () => import('./pages/console/Tasks.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
       { path: 'registry/:tab?', name: 'registry', component: () => import('./pages/console/Registry.vue'), props: true },

@@ -7,8 +7,9 @@ import pub from '../i18n/public.js';
 import console_ from '../i18n/console.js';
 import cockpit from '../i18n/cockpit.js';
 import complaints from '../i18n/complaints.js';
+import tasks from '../i18n/tasks.js';
 
-const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints };
+const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks };
 
 function initial() {
   const saved = localStorage.getItem('ecohub.lang');

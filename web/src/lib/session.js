@@ -56,14 +56,15 @@ export function restrict(kind) {
 // keeps users and audit because the UI cannot know whether the server separates the
 // duties (then those pages show 无权限); the audit administrator reads users too, with
 // no buttons. Complaints (投诉处理) are the bureau's: staff handle them,
-// leaders read. Every logged-in user also has the account page (not in the menu).
+// leaders read. Grid tasks (网格任务) are an inspector's first page. Every logged-in
+// user also has the account page (not in the menu).
 const PAGES = {
-  admin: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
+  admin: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
   security_admin: ['users'],
   audit_admin: ['audit', 'users'],
-  leader: ['alarms', 'complaints', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'complaints', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
-  inspector: ['alarms', 'declarations', 'sites', 'query', 'quality'],
+  leader: ['alarms', 'complaints', 'tasks', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
+  staff: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
+  inspector: ['tasks', 'alarms', 'declarations', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
   enterprise: ['enterprise', 'alarms', 'declarations', 'query'],
 };
