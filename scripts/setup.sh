@@ -30,6 +30,8 @@ PKGS=(
   libgeos-dev                        # GEOS: district boundaries (registry/boundaries.h)
   libzip-dev libexpat1-dev           # reading uploaded XLSX files (core/table.h)
   libarchive-dev                     # tar archives of `ecohub backup` (app/backup.h)
+  libcurl4-openssl-dev               # e-mail of notifications over SMTP (notify/mail.h)
+  python3-aiosmtpd                   # the SMTP sink the notification test sends to (tests/e2e)
   mosquitto mosquitto-clients        # the MQTT broker devices publish to, mosquitto_pub (docs/mqtt.md)
   python3-paho-mqtt                  # the MQTT test's devices (tests/e2e/mqtt_test.py)
   procps psmisc                      # ps/kill used by the end-to-end tests

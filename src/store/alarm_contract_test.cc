@@ -189,6 +189,14 @@ TEST_P(AlarmStoreContract, AlarmQueriesFilterPageAndCount) {
   f.from = 1100;
   f.to = 1300;
   EXPECT_EQ(Alarms(*store_, f).size(), 4u);
+  // Those raised after a given one (the notifications' cursor).
+  int64_t highest = 0;
+  for (const auto& a : first) highest = std::max(highest, a.id);
+  f = {};
+  f.above_id = highest - 3;
+  auto later = Alarms(*store_, f);
+  EXPECT_EQ(later.size(), 3u);
+  for (const auto& a : later) EXPECT_GT(a.id, highest - 3);
 
   // Pages of 3 in (started, id) descending order cover every row once.
   std::vector<int64_t> seen;

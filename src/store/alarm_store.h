@@ -54,6 +54,7 @@ struct AlarmFilter {
   int64_t district_id = 0, site_id = 0, enterprise_id = 0;
   UnixSeconds from = INT64_MIN, to = INT64_MAX;  // on `started`, [from, to)
   bool ongoing_only = false;                     // only alarms without `ended`
+  int64_t above_id = 0;  // only alarms with a greater id (raised later: notify/dispatcher.h)
   // Paging in (started, id) descending order: only rows after this one.
   std::optional<std::pair<UnixSeconds, int64_t>> after;
   size_t limit = 100;

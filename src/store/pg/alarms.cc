@@ -46,7 +46,7 @@ constexpr const char* kAlarmWhere =
     " AND (cardinality($3::text[]) = 0 OR status = ANY ($3::text[]))"
     " AND ($4::text = '' OR kind = $4) AND (NOT $5::boolean OR ended IS NULL)"
     " AND ($6::bigint = 0 OR district_id = $6) AND ($7::bigint = 0 OR site_id = $7)"
-    " AND ($8::bigint = 0 OR enterprise_id = $8)";
+    " AND ($8::bigint = 0 OR enterprise_id = $8) AND id > $9";
 
 Alarm AlarmFrom(const Rows& q, int i) {
   return Alarm{q.Int(i, 0),      Str(q, i, 1),     Str(q, i, 2),  q.Int(i, 3),   Str(q, i, 4),
@@ -109,8 +109,8 @@ class Alarms final : public AlarmStore {
     std::optional<int64_t> after_started, after_id;
     if (f.after) after_started = f.after->first, after_id = f.after->second;
     std::string sql = std::string(kAlarmSelect) + kAlarmWhere +
-                      " AND ($9::bigint IS NULL OR started < $9 OR (started = $9 AND id < $10))"
-                      " ORDER BY started DESC, id DESC LIMIT $11";
+                      " AND ($10::bigint IS NULL OR started < $10 OR (started = $10 AND id < $11))"
+                      " ORDER BY started DESC, id DESC LIMIT $12";
     auto rows = FilterQuery(sql, "query alarms", f, after_started, after_id,
                             static_cast<int64_t>(std::min<size_t>(f.limit, INT64_MAX)));
     if (!rows.ok()) return rows.status();
@@ -195,14 +195,14 @@ class Alarms final : public AlarmStore {
   }
 
   // Runs `sql`, whose WHERE is kAlarmWhere, with the filter's parameters and then
-  // `more` ($9 on).
+  // `more` ($10 on).
   template <typename... V>
   Result<Rows> FilterQuery(const std::string& sql, std::string_view what, const AlarmFilter& f,
                            const V&... more) {
     ArrayParam statuses;
     for (const std::string& s : f.statuses) statuses.Add(s);
     return Query(pool_, sql.c_str(), what, f.from, f.to, statuses.str(), f.kind, f.ongoing_only,
-                 f.district_id, f.site_id, f.enterprise_id, more...);
+                 f.district_id, f.site_id, f.enterprise_id, f.above_id, more...);
   }
 
   Pool& pool_;

@@ -137,6 +137,7 @@ class Alarms final : public AlarmStore, private OnEcohubDb {
     if (f.district_id) w += " AND district_id = ?";
     if (f.site_id) w += " AND site_id = ?";
     if (f.enterprise_id) w += " AND enterprise_id = ?";
+    if (f.above_id) w += " AND id > ?";
     if (paged && f.after) w += " AND (started < ? OR (started = ? AND id < ?))";
     return w;
   }
@@ -149,6 +150,7 @@ class Alarms final : public AlarmStore, private OnEcohubDb {
     if (f.district_id) q.Bind(i++, f.district_id);
     if (f.site_id) q.Bind(i++, f.site_id);
     if (f.enterprise_id) q.Bind(i++, f.enterprise_id);
+    if (f.above_id) q.Bind(i++, f.above_id);
     if (paged && f.after) {
       q.Bind(i, f.after->first).Bind(i + 1, f.after->first).Bind(i + 2, f.after->second);
       i += 3;

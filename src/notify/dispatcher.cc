@@ -1,0 +1,263 @@
+#include "notify/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/factors.h"
+
+namespace ecohub::notify {
+
+namespace {
+
+constexpr std::string_view kAlarmSource = "alarms";
+
+// A value as people write it: at most three decimals, no trailing zeros.
+std::string Number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  std::string s = buf;
+  while (s.find('.') != std::string::npos && (s.back() == '0' || s.back() == '.')) {
+    bool dot = s.back() == '.';
+    s.pop_back();
+    if (dot) break;
+  }
+  return s;
+}
+
+// "2026-12-07 19:30" of `t` (China Standard Time).
+std::string Minute(UnixSeconds t) {
+  std::string s = FormatRfc3339Beijing(t);
+  return s.size() >= 16 ? s.substr(0, 10) + " " + s.substr(11, 5) : s;
+}
+
+// Every alarm with an id above `above`, in id order.
+Result<std::vector<store::Alarm>> AlarmsAbove(store::AlarmStore& alarms, int64_t above) {
+  std::vector<store::Alarm> out;
+  store::AlarmFilter f;
+  f.above_id = above;
+  f.limit = 500;
+  for (;;) {
+    auto page = alarms.QueryAlarms(f);
+    if (!page.ok()) return page.status();
+    out.insert(out.end(), page->begin(), page->end());
+    if (page->size() < f.limit) break;
+    f.after = std::make_pair(page->back().started, page->back().id);
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
+}
+
+// The highest alarm id there is (0: none): where a new deployment's cursor starts.
+Result<int64_t> HighestAlarm(store::AlarmStore& alarms) {
+  auto all = AlarmsAbove(alarms, 0);
+  if (!all.ok()) return all.status();
+  return all->empty() ? int64_t{0} : all->back().id;
+}
+
+}  // namespace
+
+Event EventOfAlarm(const store::Alarm& a, const std::string& site_name) {
+  Event e;
+  e.ref = "alarm:" + std::to_string(a.id);
+  e.kind = "alarm." + a.kind;
+  e.district_id = a.district_id;
+  e.enterprise_id = a.enterprise_id;
+  e.at = a.started;
+  e.link = "/console/alarms?id=" + std::to_string(a.id);
+  std::string site = site_name.empty() ? a.site_code : site_name;
+  const Factor* factor = FindFactor(a.factor);
+  std::string item = factor ? std::string(factor->name_zh) : a.factor;
+  std::string unit = a.unit.empty() ? "" : " " + a.unit;
+  if (a.kind == "exceedance") {
+    e.severity = Severity::kCritical;
+    e.title = "超标告警：" + site + " " + item;
+    e.body = site + "（" + a.site_code + "）" + item + "超标";
+    if (a.value) e.body += "，峰值 " + Number(*a.value) + unit;
+    if (a.limit) e.body += "，限值 " + Number(*a.limit) + unit;
+  } else if (a.kind == "offline") {
+    e.severity = Severity::kWarning;
+    e.title = "设备离线：" + site;
+    e.body = site + "（" + a.site_code + "）的监测设备已停止上报数据";
+  } else {
+    e.severity = Severity::kInfo;
+    e.title = "数据异常：" + site + (item.empty() ? "" : " " + item);
+    e.body = site + "（" + a.site_code + "）" + item + "的数据有异常";
+    nlohmann::json d = nlohmann::json::parse(a.detail, nullptr, false);
+    if (d.is_object() && d.contains("reason") && d["reason"].is_string())
+      e.body += "：" + d["reason"].get<std::string>();
+  }
+  e.body += "。开始于 " + Minute(a.started) + "。";
+  return e;
+}
+
+Result<int64_t> Dispatcher::PublishAlarms(UnixSeconds now) {
+  auto cursor = notify_.Cursor(kAlarmSource);
+  if (!cursor.ok()) return cursor.status();
+  if (!*cursor) {
+    auto highest = HighestAlarm(alarms_);
+    if (!highest.ok()) return highest.status();
+    spdlog::info("[notify] first pass: alarms up to id {} are not announced", *highest);
+    return notify_.Publish(kAlarmSource, *highest, {}, now);
+  }
+  auto raised = AlarmsAbove(alarms_, **cursor);
+  if (!raised.ok()) return raised.status();
+  if (raised->empty()) return int64_t{0};
+  auto subs = notify_.Subscriptions(0);
+  if (!subs.ok()) return subs.status();
+
+  std::vector<Fanout> fanouts;
+  for (const store::Alarm& a : *raised) {
+    if (a.status == "closed") continue;  // ended before anyone could be told (a declaration)
+    Fanout f{EventOfAlarm(a, audience_.site_name ? audience_.site_name(a.site_id) : ""), {}, {}};
+    for (const Subscription& s : *subs) {
+      if (!Wants(s, f.event, now) || !audience_.may_see(s.user_id, f.event)) continue;
+      if (s.channel != Channel::kInbox) {
+        f.subscriptions.push_back(s.id);
+      } else if (std::find(f.inbox_users.begin(), f.inbox_users.end(), s.user_id) ==
+                 f.inbox_users.end()) {
+        f.inbox_users.push_back(s.user_id);
+      }
+    }
+    fanouts.push_back(std::move(f));
+  }
+  return notify_.Publish(kAlarmSource, raised->back().id, fanouts, now);
+}
+
+Status Dispatcher::Send(const Subscription& s, const Event& e, int64_t delivery_id,
+                        UnixSeconds now) {
+  auto target = senders_.open(s.target);
+  if (!target.ok()) return target.status();
+  switch (s.channel) {
+    case Channel::kInbox:
+      return Status::Ok();
+    case Channel::kWebhook:
+    case Channel::kSms: {
+      bool sms = s.channel == Channel::kSms;
+      if (sms && options_.sms_url.empty())
+        return Status(Code::kUnavailable, "no SMS gateway is configured ([notify.sms] url)");
+      HttpCall call;
+      call.method = "POST";
+      call.url = sms ? options_.sms_url : *target;
+      call.body = sms ? nlohmann::json{{"phone", *target}, {"text", SmsText(e)}, {"ref", e.ref}}.dump()
+                      : WebhookBody(e);
+      std::string secret = options_.sms_secret;
+      if (!sms) {
+        auto opened = senders_.open(s.secret);
+        if (!opened.ok()) return opened.status();
+        secret = *opened;
+      }
+      call.headers = {{"Content-Type", "application/json; charset=utf-8"},
+                      {"User-Agent", "EcoHub-Notify/1"},
+                      {"X-EcoHub-Event", e.kind},
+                      {"X-EcoHub-Delivery", std::to_string(delivery_id)}};
+      if (!secret.empty()) {
+        auto sig = WebhookSignature(secret, now, call.body);
+        if (!sig.ok()) return sig.status();
+        call.headers.emplace_back("X-EcoHub-Signature", *sig);
+      }
+      auto reply = senders_.fetch(call);
+      if (!reply.ok()) return reply.status();
+      if (reply->status < 200 || reply->status > 299)
+        return Status(Code::kUnavailable, "the receiver answered HTTP " +
+                                              std::to_string(reply->status));
+      return Status::Ok();
+    }
+    case Channel::kEmail: {
+      if (options_.mail_from.empty() || !senders_.mail)
+        return Status(Code::kUnavailable, "no SMTP server is configured ([notify.smtp])");
+      Mail m = MailOf(e, options_.mail_from, *target, options_.console_url);
+      std::string id = std::to_string(delivery_id) + "." + std::to_string(now) + "@ecohub";
+      return senders_.mail(m.from, m.to, MailMessage(m, now, id));
+    }
+  }
+  return Status::Ok();
+}
+
+Status Dispatcher::SendNow(const Subscription& s, const Event& e, UnixSeconds now) {
+  return Send(s, e, 0, now);
+}
+
+Result<int64_t> Dispatcher::DeliverDue(UnixSeconds now) {
+  auto due = notify_.Due(now, options_.batch);
+  if (!due.ok()) return due.status();
+  std::map<int64_t, std::optional<Subscription>> subs;
+  int64_t sent = 0;
+  for (Delivery d : *due) {
+    auto it = subs.find(d.subscription_id);
+    if (it == subs.end()) {
+      auto s = notify_.GetSubscription(d.subscription_id);
+      if (!s.ok() && s.status().code() != Code::kNotFound) return s.status();
+      it = subs.emplace(d.subscription_id, s.ok() ? std::optional(*s) : std::nullopt).first;
+    }
+    ++d.attempts;
+    Status st = !it->second            ? Status::NotFound("the subscription was removed")
+                : !it->second->enabled ? Status(Code::kUnavailable, "the subscription is off")
+                                       : Send(*it->second, d.event, d.id, now);
+    std::optional<int64_t> wait = st.ok() || !it->second || !it->second->enabled
+                                      ? std::nullopt
+                                      : RetryAfter(d.attempts);
+    if (st.ok()) {
+      d.state = DeliveryState::kSent;
+      d.done_at = now;
+      d.last_error.clear();
+      ++sent;
+    } else {
+      d.last_error = st.message().substr(0, 500);
+      if (wait) {
+        d.next_at = now + *wait;
+      } else {
+        d.state = DeliveryState::kFailed;
+        d.done_at = now;
+        spdlog::warn("[notify] delivery {} of {} on subscription {} given up after {} attempts: {}",
+                     d.id, d.event.ref, d.subscription_id, d.attempts, d.last_error);
+      }
+    }
+    if (Status r = notify_.RecordAttempt(d); !r.ok()) return r;
+  }
+  return sent;
+}
+
+void Dispatcher::RunOnce() {
+  if (leads_ && !leads_()) return;
+  std::lock_guard lock(run_mu_);
+  UnixSeconds now = clock_.WallSeconds();
+  auto published = PublishAlarms(now);
+  if (!published.ok())
+    spdlog::error("[notify] publishing alarms failed: {}", published.status().ToString());
+  else if (*published > 0)
+    spdlog::info("[notify] {} new alarms published", *published);
+  auto sent = DeliverDue(now);
+  if (!sent.ok())
+    spdlog::error("[notify] deliveries failed: {}", sent.status().ToString());
+  else if (*sent > 0)
+    spdlog::info("[notify] {} messages delivered", *sent);
+}
+
+void Dispatcher::Start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      if (cv_.wait_for(lock, std::chrono::seconds(options_.interval_seconds),
+                       [this] { return stop_; }))
+        break;
+      lock.unlock();
+      RunOnce();
+      lock.lock();
+    }
+  });
+}
+
+void Dispatcher::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace ecohub::notify

@@ -1,0 +1,251 @@
+// The dispatcher over a real NotifyStore (SQLite), a fake alarm store and fake
+// transports: alarms become events for those who want them and may see them, each
+// channel gets its message, failures are retried on the schedule and then given up.
+#include "notify/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "core/clock.h"
+
+namespace ecohub::notify {
+namespace {
+
+constexpr UnixSeconds kT0 = 1796608800;  // Monday 2026-12-07 10:00 CST
+
+// Alarms in memory, queried as the stores do (newest first, above_id, paging).
+class FakeAlarms final : public store::AlarmStore {
+ public:
+  Status UpsertAlarms(std::span<const store::Alarm> alarms) override {
+    for (store::Alarm a : alarms) {
+      a.id = static_cast<int64_t>(rows_.size()) + 1;
+      rows_.push_back(a);
+    }
+    return Status::Ok();
+  }
+  Result<std::vector<store::Alarm>> QueryAlarms(const store::AlarmFilter& f) override {
+    std::vector<store::Alarm> out;
+    for (const auto& a : rows_)
+      if (a.id > f.above_id &&
+          (!f.after || std::tie(a.started, a.id) < std::tie(f.after->first, f.after->second)))
+        out.push_back(a);
+    std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
+      return std::tie(x.started, x.id) > std::tie(y.started, y.id);
+    });
+    if (out.size() > f.limit) out.resize(f.limit);
+    return out;
+  }
+  Result<std::vector<store::AlarmCount>> CountAlarms(const store::AlarmFilter&) override {
+    return Status(Code::kInternal, "unused");
+  }
+  Result<store::Alarm> GetAlarm(int64_t) override { return Status(Code::kInternal, "unused"); }
+  Result<store::Alarm> TransitionAlarm(int64_t, std::string_view, std::string_view,
+                                       std::string_view, UnixSeconds) override {
+    return Status(Code::kInternal, "unused");
+  }
+
+ private:
+  std::vector<store::Alarm> rows_;
+};
+
+store::Alarm Raised(const std::string& kind, int64_t district, UnixSeconds started) {
+  store::Alarm a;
+  a.key = kind + std::to_string(started);
+  a.kind = kind;
+  a.site_id = 5;
+  a.site_code = "DS0005";
+  a.district_id = district;
+  a.enterprise_id = kind == "exceedance" ? 7 : 0;
+  a.factor = kind == "offline" ? "" : "a21026";
+  a.started = started;
+  if (kind == "exceedance") {
+    a.value = 123.45;
+    a.limit = 100;
+    a.unit = "mg/m³";
+  }
+  return a;
+}
+
+class DispatcherTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir() + "/ecohub_dispatch_" + std::to_string(::getpid());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = OpenSqliteNotifyStore(dir_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    clock_.SetWallSeconds(kT0);
+    Audience audience{[this](int64_t user, const Event& e) {
+                        // User 2 is of district 3 only; user 6 is disabled.
+                        return user != 6 && (user != 2 || e.district_id == 3);
+                      },
+                      [](int64_t site) { return site == 5 ? std::string("某热电厂") : ""; }};
+    Senders senders{[this](const HttpCall& c) -> Result<HttpReply> {
+                      calls_.push_back(c);
+                      if (http_down_) return Status(Code::kUnavailable, "connection refused");
+                      return HttpReply{http_status_, ""};
+                    },
+                    [this](const std::string& from, const std::string& to,
+                           const std::string& text) -> Status {
+                      mails_.push_back({from, to, "", text});
+                      return Status::Ok();
+                    },
+                    [](const std::string& v) -> Result<std::string> { return v; }};
+    DispatchOptions options;
+    options.mail_from = "ecohub@bureau.example";
+    options.console_url = "https://eco.example.gov.cn";
+    options.sms_url = "http://sms.example/send";
+    options.sms_secret = "sms-secret-0123456789";
+    dispatcher_ = std::make_unique<Dispatcher>(*store_, alarms_, audience, senders, options,
+                                               clock_);
+  }
+  void TearDown() override {
+    dispatcher_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Subscription Add(int64_t user, Channel c, const std::string& target) {
+    Subscription s;
+    s.user_id = user;
+    s.name = "订阅";
+    s.channel = c;
+    s.target = target;
+    if (c == Channel::kWebhook) s.secret = "0123456789abcdef";
+    auto added = store_->AddSubscription(s);
+    EXPECT_TRUE(added.ok());
+    return *added;
+  }
+
+  std::string dir_;
+  ManualClock clock_;
+  FakeAlarms alarms_;
+  std::unique_ptr<NotifyStore> store_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::vector<HttpCall> calls_;
+  std::vector<Mail> mails_;
+  bool http_down_ = false;
+  int http_status_ = 204;
+};
+
+TEST_F(DispatcherTest, AFirstPassTellsNobodyOfOldAlarms) {
+  ASSERT_TRUE(alarms_.UpsertAlarms(std::vector{Raised("offline", 3, kT0 - 86400)}).ok());
+  Add(1, Channel::kInbox, "");
+  EXPECT_EQ(*dispatcher_->PublishAlarms(kT0), 0);
+  EXPECT_EQ(*store_->UnreadCount(1), 0);
+  ASSERT_TRUE(alarms_.UpsertAlarms(std::vector{Raised("offline", 3, kT0 - 60)}).ok());
+  EXPECT_EQ(*dispatcher_->PublishAlarms(kT0), 1);
+  EXPECT_EQ(*dispatcher_->PublishAlarms(kT0 + 10), 0);  // never twice
+  auto inbox = store_->Inbox(1, false, 0, 10);
+  ASSERT_EQ(inbox->size(), 1u);
+  EXPECT_EQ(inbox->front().event.ref, "alarm:2");
+  EXPECT_EQ(inbox->front().event.title, "设备离线：某热电厂");
+  EXPECT_EQ(inbox->front().event.severity, Severity::kWarning);
+}
+
+TEST_F(DispatcherTest, EachChannelGetsItsMessageWithinItsOwnersRights) {
+  ASSERT_TRUE(dispatcher_->PublishAlarms(kT0).ok());  // the deployment's first pass
+  Add(1, Channel::kInbox, "");
+  Add(2, Channel::kInbox, "");  // district 3 only
+  Add(6, Channel::kInbox, "");  // disabled: never told
+  Subscription hook = Add(1, Channel::kWebhook, "https://duty.example.org/hook");
+  Subscription mail = Add(1, Channel::kEmail, "duty@example.org");
+  Subscription sms = Add(2, Channel::kSms, "13800138000");
+  ASSERT_TRUE(alarms_
+                  .UpsertAlarms(std::vector{Raised("exceedance", 3, kT0 - 600),
+                                            Raised("exceedance", 4, kT0 - 300)})
+                  .ok());
+  EXPECT_EQ(*dispatcher_->PublishAlarms(kT0), 2);
+  EXPECT_EQ(*store_->UnreadCount(1), 2);
+  EXPECT_EQ(*store_->UnreadCount(2), 1);
+  EXPECT_EQ(*store_->UnreadCount(6), 0);
+
+  EXPECT_EQ(*dispatcher_->DeliverDue(kT0), 5);  // 2 webhooks, 2 e-mails, 1 SMS
+  ASSERT_EQ(calls_.size(), 3u);
+  const HttpCall& w = calls_[0];
+  EXPECT_EQ(w.url, "https://duty.example.org/hook");
+  auto body = nlohmann::json::parse(w.body);
+  EXPECT_EQ(body["title"], "超标告警：某热电厂 二氧化硫");
+  EXPECT_NE(body["body"].get<std::string>().find("峰值 123.45 mg/m³，限值 100 mg/m³"),
+            std::string::npos);
+  std::string signature;
+  for (const auto& [k, v] : w.headers)
+    if (k == "X-EcoHub-Signature") signature = v;
+  EXPECT_EQ(signature, *WebhookSignature("0123456789abcdef", kT0, w.body));
+  const HttpCall* text = nullptr;
+  for (const auto& c : calls_)
+    if (c.url == "http://sms.example/send") text = &c;
+  ASSERT_NE(text, nullptr);
+  EXPECT_EQ(nlohmann::json::parse(text->body)["phone"], "13800138000");
+  ASSERT_EQ(mails_.size(), 2u);
+  EXPECT_EQ(mails_[0].to, "duty@example.org");
+  EXPECT_NE(mails_[0].text.find("Subject: =?UTF-8?B?"), std::string::npos);
+  EXPECT_EQ(store_->Due(kT0 + 86400, 10)->size(), 0u);
+  for (const auto& s : {hook, mail}) {
+    auto log = store_->Deliveries(s.id, 10);
+    ASSERT_TRUE(log.ok());
+    for (const auto& d : *log) EXPECT_EQ(d.state, DeliveryState::kSent);
+  }
+  EXPECT_EQ(store_->Deliveries(sms.id, 10)->size(), 1u);
+}
+
+TEST_F(DispatcherTest, FailuresAreRetriedOnTheScheduleThenGivenUp) {
+  ASSERT_TRUE(dispatcher_->PublishAlarms(kT0).ok());
+  Subscription hook = Add(1, Channel::kWebhook, "https://duty.example.org/hook");
+  ASSERT_TRUE(alarms_.UpsertAlarms(std::vector{Raised("exceedance", 3, kT0 - 60)}).ok());
+  ASSERT_TRUE(dispatcher_->PublishAlarms(kT0).ok());
+  http_status_ = 503;
+  UnixSeconds now = kT0;
+  for (int attempt = 1; attempt <= kMaxAttempts; ++attempt) {
+    EXPECT_EQ(*dispatcher_->DeliverDue(now), 0);
+    auto d = store_->Deliveries(hook.id, 1)->front();
+    EXPECT_EQ(d.attempts, attempt);
+    EXPECT_EQ(d.last_error, "the receiver answered HTTP 503");
+    if (attempt < kMaxAttempts) {
+      EXPECT_EQ(d.state, DeliveryState::kPending);
+      EXPECT_EQ(d.next_at, now + *RetryAfter(attempt));
+      EXPECT_EQ(*dispatcher_->DeliverDue(d.next_at - 1), 0);  // not yet due
+      EXPECT_EQ(store_->Deliveries(hook.id, 1)->front().attempts, attempt);
+      now = d.next_at;
+    } else {
+      EXPECT_EQ(d.state, DeliveryState::kFailed);
+      EXPECT_EQ(d.done_at, now);
+    }
+  }
+  EXPECT_EQ(calls_.size(), static_cast<size_t>(kMaxAttempts));
+  // A receiver down, then back: the retry succeeds.
+  ASSERT_TRUE(alarms_.UpsertAlarms(std::vector{Raised("offline", 3, now)}).ok());
+  ASSERT_TRUE(dispatcher_->PublishAlarms(now).ok());
+  http_down_ = true;
+  EXPECT_EQ(*dispatcher_->DeliverDue(now), 0);
+  EXPECT_EQ(store_->Deliveries(hook.id, 1)->front().last_error, "connection refused");
+  http_down_ = false;
+  http_status_ = 200;
+  EXPECT_EQ(*dispatcher_->DeliverDue(now + 60), 1);
+  EXPECT_EQ(store_->Deliveries(hook.id, 1)->front().state, DeliveryState::kSent);
+}
+
+TEST_F(DispatcherTest, ClosedAlarmsAndRemovedSubscriptionsAreNotSent) {
+  ASSERT_TRUE(dispatcher_->PublishAlarms(kT0).ok());
+  Subscription hook = Add(1, Channel::kWebhook, "https://duty.example.org/hook");
+  store::Alarm suppressed = Raised("exceedance", 3, kT0 - 60);
+  suppressed.status = "closed";
+  ASSERT_TRUE(alarms_.UpsertAlarms(std::vector{suppressed}).ok());
+  EXPECT_EQ(*dispatcher_->PublishAlarms(kT0), 0);
+  ASSERT_TRUE(alarms_.UpsertAlarms(std::vector{Raised("exceedance", 3, kT0 - 30)}).ok());
+  EXPECT_EQ(*dispatcher_->PublishAlarms(kT0), 1);
+  Subscription off = hook;
+  off.enabled = false;
+  ASSERT_TRUE(store_->SaveSubscription(off).ok());
+  EXPECT_EQ(*dispatcher_->DeliverDue(kT0), 0);
+  EXPECT_TRUE(calls_.empty());
+  auto d = store_->Deliveries(hook.id, 1)->front();
+  EXPECT_EQ(d.state, DeliveryState::kFailed);
+  EXPECT_EQ(d.last_error, "the subscription is off");
+}
+
+}  // namespace
+}  // namespace ecohub::notify
