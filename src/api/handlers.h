@@ -33,6 +33,12 @@ namespace ecohub::review {
 class ReviewStore;
 }
 
+namespace ecohub::notify {
+class NotifyStore;
+struct Subscription;
+struct Event;
+}  // namespace ecohub::notify
+
 namespace ecohub::declare {
 class DeclarationStore;
 }
@@ -119,6 +125,11 @@ struct ApiContext {
   casework::ComplaintStore* complaints = nullptr;
   // Grids and grid tasks (tasks.db); null: the task and grid routes answer 503.
   casework::TaskStore* tasks = nullptr;
+  // Subscriptions, inboxes and deliveries (notify.db); null: those routes answer 503.
+  notify::NotifyStore* notify = nullptr;
+  // Sends one message on a subscription now (as stored: target and secret sealed),
+  // for its "send a test" button; empty: no dispatcher on this server.
+  std::function<Status(const notify::Subscription&, const notify::Event&)> notify_send;
   // Seals personal data at rest (a complainant's phone) under the server's keys.
   std::shared_ptr<const crypto::Sealer> sealer;
   // Days to reply to a complaint by category; those not named have the default.

@@ -17,6 +17,7 @@
 #include "declare/declaration_store.h"
 #include "derive/deriver.h"
 #include "ingest/batch_store.h"
+#include "notify/notify_store.h"
 #include "permit/permit_store.h"
 #include "review/review_store.h"
 #include "samples/sample_store.h"
@@ -72,6 +73,10 @@ Result<std::unique_ptr<casework::ComplaintStore>> OpenComplaintStore(const std::
                                                                      const std::string& data_dir);
 Result<std::unique_ptr<casework::TaskStore>> OpenTaskStore(const std::string& store_url,
                                                            const std::string& data_dir);
+
+// Subscriptions, inboxes and deliveries beside the store (notify/notify_store.h).
+Result<std::unique_ptr<notify::NotifyStore>> OpenNotifyStore(const std::string& store_url,
+                                                             const std::string& data_dir);
 
 // The record of manual samples beside the store (samples/sample_store.h).
 Result<std::unique_ptr<samples::SampleStore>> OpenSampleStore(const std::string& store_url,

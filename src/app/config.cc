@@ -116,6 +116,40 @@ Status LoadOidc(const toml::table& t, ServeConfig* c) {
 
 }  // namespace
 
+// [notify], [notify.smtp], [notify.sms] (notify/dispatcher.h, notify/mail.h).
+Status LoadNotify(const toml::table& t, ServeConfig* c) {
+  auto n = t["notify"];
+  if (auto v = n["interval_seconds"].value<int64_t>()) {
+    if (*v < 1 || *v > 3600) return Status::InvalidInput("notify interval_seconds must be 1..3600");
+    c->notify.interval_seconds = static_cast<int>(*v);
+  }
+  if (auto v = n["console_url"].value<std::string>()) c->notify.console_url = *v;
+  auto smtp = n["smtp"];
+  for (auto [key, field] :
+       {std::pair{"url", &c->smtp.url}, std::pair{"from", &c->notify.mail_from},
+        std::pair{"user", &c->smtp.user}, std::pair{"password_file", &c->smtp_password_file},
+        std::pair{"ca_file", &c->smtp.ca_file}})
+    if (auto v = smtp[key].value<std::string>()) *field = *v;
+  if (auto v = smtp["starttls"].value<bool>()) c->smtp.starttls = *v;
+  if (auto v = smtp["timeout_seconds"].value<int64_t>()) {
+    if (*v < 1 || *v > 300)
+      return Status::InvalidInput("notify.smtp timeout_seconds must be 1..300");
+    c->smtp.timeout_seconds = static_cast<int>(*v);
+  }
+  if (!c->smtp.url.empty() && !c->smtp.url.starts_with("smtp://") &&
+      !c->smtp.url.starts_with("smtps://"))
+    return Status::InvalidInput("notify.smtp url must be smtp://host:port or smtps://host:port");
+  if (!c->smtp.url.empty() && c->notify.mail_from.find('@') == std::string::npos)
+    return Status::InvalidInput("notify.smtp from must be the sender's e-mail address");
+  auto sms = n["sms"];
+  if (auto v = sms["url"].value<std::string>()) c->notify.sms_url = *v;
+  if (auto v = sms["secret_file"].value<std::string>()) c->sms_secret_file = *v;
+  if (!c->notify.sms_url.empty() && !c->notify.sms_url.starts_with("http://") &&
+      !c->notify.sms_url.starts_with("https://"))
+    return Status::InvalidInput("notify.sms url must be an http:// or https:// URL");
+  return Status::Ok();
+}
+
 Status LoadConfigFile(const std::string& path, ServeConfig* c) {
   toml::table t;
   try {
@@ -201,6 +235,7 @@ Status LoadConfigFile(const std::string& path, ServeConfig* c) {
       return Status::InvalidInput("complaints keep_contact_days must be 60..3650");
     c->complaint_keep_contact_days = static_cast<int>(*v);
   }
+  if (Status s = LoadNotify(t, c); !s.ok()) return s;
   if (auto v = t["tasks"]["to_city_hours"].value<int64_t>()) {
     if (*v < 1 || *v > 720) return Status::InvalidInput("tasks to_city_hours must be 1..720");
     c->task_to_city_hours = static_cast<int>(*v);

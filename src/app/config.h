@@ -15,6 +15,7 @@
 #include "derive/deriver.h"
 #include "ingest/gateway.h"
 #include "ingest/mqtt_bridge.h"
+#include "notify/mail.h"
 #include "store/writer.h"
 
 namespace ecohub::app {
@@ -77,6 +78,12 @@ struct ServeConfig {
   // [tasks] to_city_hours: hours past due before a task's escalation goes from the
   // district's head to the city (casework/task_escalation.h).
   int task_to_city_hours = 24;
+  // [notify], [notify.smtp], [notify.sms]: how notifications are sent
+  // (docs/notifications.md). The SMTP password and the SMS gateway's signing key come
+  // from their files at start-up.
+  notify::DispatchOptions notify;
+  notify::SmtpOptions smtp;
+  std::string smtp_password_file, sms_secret_file;
   // The first administrator, created at start-up when there is no account yet; its
   // password is read from this file (kept out of command lines and the config).
   std::string admin_password_file;

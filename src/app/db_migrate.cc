@@ -4,9 +4,10 @@
 // row for row, so its signatures and the anchors outside still hold).
 //
 // Accounts, permits, the record of imports, the reviews, the device commands, the
-// declarations, the manual samples, the complaints and the grid tasks (accounts.db,
-// permits.db, imports.db, reviews.db, commands.db, declarations.db, samples.db,
-// casework.db and tasks.db of the data directory) are
+// declarations, the manual samples, the complaints, the grid tasks and the
+// notifications (accounts.db, permits.db, imports.db, reviews.db, commands.db,
+// declarations.db, samples.db, casework.db, tasks.db and notify.db of the data
+// directory) are
 // copied table by table, ids, password hashes and sealed keys as they are, so that
 // every user signs in on PostgreSQL as before; login sessions come along too.
 //
@@ -182,6 +183,7 @@ struct Side {
   std::unique_ptr<samples::SampleStore> samples;
   std::unique_ptr<casework::ComplaintStore> complaints;
   std::unique_ptr<casework::TaskStore> tasks;
+  std::unique_ptr<notify::NotifyStore> notify;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -214,6 +216,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto tasks = OpenTaskStore(url, data_dir);
   if (!tasks.ok()) return tasks.status();
   side.tasks = std::move(*tasks);
+  auto notify = OpenNotifyStore(url, data_dir);
+  if (!notify.ok()) return notify.status();
+  side.notify = std::move(*notify);
   return side;
 }
 
@@ -233,10 +238,13 @@ Status CountSide(Side& side, Counts* c) {
   auto complaints = side.complaints->List({.limit = SIZE_MAX});
   auto tasks = side.tasks->List({.limit = SIZE_MAX});
   auto grids = side.tasks->Grids();
-  for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
-                 imports.status(), reviews.status(), commands.status(), declarations.status(),
-                 samples.status(), complaints.status(), tasks.status(), grids.status()})
+  auto subscriptions = side.notify->Subscriptions(0);
+  for (auto s :
+       {users.status(), keys.status(), requests.status(), permits.status(), imports.status(),
+        reviews.status(), commands.status(), declarations.status(), samples.status(),
+        complaints.status(), tasks.status(), grids.status(), subscriptions.status()})
     if (!s.ok()) return s;
+  (*c)["subscriptions"] = subscriptions->size();
   (*c)["complaints"] = complaints->size();
   (*c)["tasks"] = tasks->size();
   (*c)["grids"] = grids->size();
@@ -279,6 +287,7 @@ Status CopySide(Side& from, Side& to) {
       [&] { return CopyTables(from.samples, to.samples); },
       [&] { return CopyTables(from.complaints, to.complaints); },
       [&] { return CopyTables(from.tasks, to.tasks); },
+      [&] { return CopyTables(from.notify, to.notify); },
   };
   for (const auto& step : steps)
     if (Status s = step(); !s.ok()) return s;

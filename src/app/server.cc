@@ -47,6 +47,7 @@ Server::~Server() {
   // The jobs that ask the coordinator stop before it goes.
   if (housekeeper_) housekeeper_->Stop();
   if (alarms_) alarms_->Stop();
+  if (dispatcher_) dispatcher_->Stop();
   coordinator_.reset();
 }
 
@@ -77,6 +78,9 @@ Status Server::Open() {
   auto tasks = OpenTaskStore(options_.store_url, options_.data_dir);
   if (!tasks.ok()) return tasks.status();
   tasks_ = std::move(tasks).value();
+  auto notify = OpenNotifyStore(options_.store_url, options_.data_dir);
+  if (!notify.ok()) return notify.status();
+  notify_ = std::move(notify).value();
   auto once = idempotency::OpenIdempotencyStore(options_.store_url, options_.data_dir);
   if (!once.ok()) return once.status();
   idempotency_ = std::move(once).value();
@@ -118,6 +122,7 @@ Status Server::Open() {
                    t.escalation == casework::Escalation::kCity ? "city" : "district head");
   });
   WireAlarms();
+  if (Status s = WireNotify(); !s.ok()) return s;
   writer_ = std::make_unique<store::Writer>(*store_, options_.writer, clock_);
   writer_->SetAfterCommit([this](const std::vector<store::Batch>& b) { AfterCommit(b); });
   gateway_ = std::make_unique<ingest::Gateway>(io_, options_.gateway, registry_, *writer_, metrics_,
@@ -152,6 +157,7 @@ Status Server::Start() {
   // Alarms once now (after the start-up derivation), then every sync interval.
   alarms_->RunOnce();
   alarms_->Start();
+  dispatcher_->Start();
   signals_.emplace(io_, SIGINT, SIGTERM);
   signals_->async_wait([this](boost::system::error_code ec, int sig) {
     if (ec) return;  // cancelled by a Stop()
@@ -352,6 +358,63 @@ void Server::WireAlarms() {
   alarms_->Declarations(declarations_.get());
 }
 
+// The first line of `path` into *out; an error naming `what` when there is none.
+static Status ReadSecretFile(const std::string& path, const char* what, std::string* out) {
+  std::ifstream in(path);
+  if (!in || !std::getline(in, *out) || out->empty())
+    return Status::InvalidInput(std::string(what) + " '" + path +
+                                "' has no secret on its first line");
+  return Status::Ok();
+}
+
+Status Server::WireNotify() {
+  notify::DispatchOptions options = options_.notify;
+  notify::SmtpOptions smtp = options_.smtp;
+  if (!options_.smtp_password_file.empty())
+    if (Status s = ReadSecretFile(options_.smtp_password_file, "notify.smtp.password_file",
+                                  &smtp.password);
+        !s.ok())
+      return s;
+  if (!options_.sms_secret_file.empty())
+    if (Status s =
+            ReadSecretFile(options_.sms_secret_file, "notify.sms.secret_file", &options.sms_secret);
+        !s.ok())
+      return s;
+  if (smtp.url.empty()) options.mail_from.clear();
+  auto sealer = std::make_shared<const crypto::Sealer>(keys_);
+  notify::Audience audience{
+      [this](int64_t user, const notify::Event& e) { return MaySee(user, e); },
+      [this](int64_t site_id) {
+        auto snap = registry_.Current();
+        const registry::Site* site = snap->Site(site_id);
+        return site ? site->name : std::string();
+      }};
+  notify::Senders senders{api::HttpFetcher({.timeout = std::chrono::seconds(10)}),
+                          smtp.url.empty() ? notify::MailSend() : notify::SmtpSender(smtp),
+                          [sealer](const std::string& v) { return sealer->Open(v); }};
+  dispatcher_ = std::make_unique<notify::Dispatcher>(*notify_, *store_, std::move(audience),
+                                                     std::move(senders), options, clock_);
+  dispatcher_->OnlyWhen([this] { return coordinator_->Leads("notify"); });
+  if (!smtp.url.empty())
+    spdlog::info("notify: e-mail through {} as {}", smtp.url, options.mail_from);
+  return Status::Ok();
+}
+
+bool Server::MaySee(int64_t user_id, const notify::Event& e) {
+  auto u = accounts_->GetUser(user_id);
+  if (!u.ok() || u->disabled) return false;
+  auth::Principal p;
+  p.role = u->role;
+  p.user_id = u->id;
+  p.name = "user:" + u->username;
+  p.district_id = u->district_id;
+  p.enterprise_id = u->enterprise_id;
+  p.department = u->department;
+  auto tags = api::TagsOf(accounts_.get(), "alarms");
+  auth::Target target{auth::Area::kAlarms, tags ? &*tags : nullptr, e.district_id, e.enterprise_id};
+  return static_cast<bool>(auth::Authorize(p, auth::Action::kRead, target, clock_.WallSeconds()));
+}
+
 // The unified identity provider's login, when configured. Nothing is fetched here:
 // a provider that is down must not stop the platform; the first login asks it.
 Status Server::OpenOidc() {
@@ -386,6 +449,10 @@ void Server::WireApi() {
   ctx_.samples = samples_.get();
   ctx_.complaints = complaints_.get();
   ctx_.tasks = tasks_.get();
+  ctx_.notify = notify_.get();
+  ctx_.notify_send = [this](const notify::Subscription& s, const notify::Event& e) {
+    return dispatcher_->SendNow(s, e, clock_.WallSeconds());
+  };
   ctx_.complaint_reply_days = options_.complaint_reply_days;
   ctx_.sealer = std::make_shared<const crypto::Sealer>(keys_);
   {
@@ -536,10 +603,12 @@ void Server::Shutdown() {
   if (http_) http_->Stop();  // gone once Wait() returned
   housekeeper_->Stop();
   alarms_->Stop();
+  dispatcher_->Stop();
   // Another node takes these jobs over at once rather than when this one's session
   // ends.
   coordinator_->Release("housekeeper");
   coordinator_->Release("alarm-sync");
+  coordinator_->Release("notify");
   if (mqtt_) coordinator_->Release("mqtt");
   deriver_->Stop();
   stats_timer_.cancel();

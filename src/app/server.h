@@ -58,6 +58,7 @@
 #include "ingest/device_status.h"
 #include "ingest/gateway.h"
 #include "ingest/mqtt_bridge.h"
+#include "notify/dispatcher.h"
 #include "permit/permit_store.h"
 #include "registry/snapshot.h"
 #include "review/review_store.h"
@@ -124,6 +125,11 @@ class Server {
   // stderr (the demo prints it on its start page).
   Status EnsureAdmin();
   void WireAlarms();
+  // The dispatcher of notifications (notify/dispatcher.h), its SMTP password and SMS
+  // key read from their files.
+  Status WireNotify();
+  // Whether the user `user_id` (an active account) may read the alarm of `e`.
+  bool MaySee(int64_t user_id, const notify::Event& e);
   void WireApi();
   // The web pages: a folder named but unusable is an error; the default folder not
   // built yet only leaves the API without pages.
@@ -174,6 +180,7 @@ class Server {
   std::unique_ptr<samples::SampleStore> samples_;         // samples.db
   std::unique_ptr<casework::ComplaintStore> complaints_;  // casework.db
   std::unique_ptr<casework::TaskStore> tasks_;            // tasks.db
+  std::unique_ptr<notify::NotifyStore> notify_;           // notify.db
   // idempotency.db: the answers of writes sent with an Idempotency-Key.
   std::unique_ptr<idempotency::IdempotencyStore> idempotency_;
   // The one registry snapshot read by the gateway, the deriver, the cache and the API.
@@ -184,6 +191,7 @@ class Server {
   std::unique_ptr<store::AuditQueue> audit_queue_;
   std::unique_ptr<Housekeeper> housekeeper_;
   std::unique_ptr<alarm::AlarmSyncer> alarms_;
+  std::unique_ptr<notify::Dispatcher> dispatcher_;
   boost::asio::io_context io_;
   // Singleton jobs and news among the nodes sharing the store; after io_, so that
   // its thread, which posts to io_, ends first.

@@ -257,6 +257,22 @@ Decision TaskAccess(const Principal& p, Action a, const Target& t) {
   }
 }
 
+Decision NotificationAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys have no inbox");
+  if (p.role == Role::kPublic || p.user_id == 0) return Deny("login required");
+  switch (a) {
+    case Action::kRead:
+    case Action::kWrite:
+      if (t.owner_user_id == p.user_id || p.role == Role::kAdmin) return Allow();
+      return Deny("not your subscription or message");
+    case Action::kDecide:
+      return p.role == Role::kAdmin ? Allow()
+                                    : Deny("webhooks and SMS are set up by administrators");
+    default:
+      return Deny("notifications are read and subscribed to");
+  }
+}
+
 Decision DeclarationAccess(const Principal& p, Action a, const Target& t) {
   if (p.key_id != 0) return Deny("API keys do not see declarations");
   if (p.role == Role::kPublic) return Deny("login required");
@@ -312,6 +328,7 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
   if (t.area == Area::kDeclarations) return DeclarationAccess(p, a, t);
   if (t.area == Area::kComplaints) return ComplaintAccess(p, a, t);
   if (t.area == Area::kTasks) return TaskAccess(p, a, t);
+  if (t.area == Area::kNotifications) return NotificationAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -381,6 +398,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return ComplaintAccess(p, a, t);
     case Area::kTasks:
       return TaskAccess(p, a, t);
+    case Area::kNotifications:
+      return NotificationAccess(p, a, t);
   }
   return Deny("unknown area");
 }

@@ -145,6 +145,12 @@ enum class Area {
   // orders a task (督办) in their scope. Never enterprises, partners, the public or
   // API keys.
   kTasks,
+  // Notifications (docs/notifications.md): one's inbox and subscriptions
+  // (owner_user_id: the owner). Read and write one's own: any account (not the public,
+  // not an API key); administrators read and change anyone's. Decide: a subscription
+  // that calls another system (a webhook, the SMS gateway), administrators only. What
+  // a subscription is told of is decided apart, by the alarm's own rights (kAlarms).
+  kNotifications,
 };
 
 struct Target {

@@ -57,7 +57,9 @@ TEST(Policy, Table) {
   const Target kComplaintA{Area::kComplaints, nullptr, 1};
   const Target kComplaintCity{Area::kComplaints, nullptr, 0};
   const Target kTaskA{Area::kTasks, nullptr, 1};
-  const Target kTaskAOf7{Area::kTasks, nullptr, 1, 0, 7};  // inspector 7's (or their grid's)
+  const Target kTaskAOf7{Area::kTasks, nullptr, 1, 0, 7};      // inspector 7's (or their grid's)
+  const Target kMine{Area::kNotifications, nullptr, 0, 0, 7};  // Who() is user 7
+  const Target kTheirs{Area::kNotifications, nullptr, 0, 0, 8};
   Principal granted = Who(Role::kPartner, 0, 0, "meteorology");
   granted.grants = {{"enterprise-emissions", kNow + 10}};
   Principal lapsed = granted;
@@ -338,6 +340,15 @@ TEST(Policy, Table) {
       {"tasks: enterprise nothing", Who(Role::kEnterprise, 1, 11), Action::kRead, kTaskA, false},
       {"tasks: public nothing", Who(Role::kPublic), Action::kRead, kTaskA, false},
       {"tasks: no API key", scoped_key, Action::kRead, kTaskA, false},
+      {"notify: staff's own inbox", Who(Role::kStaff, 1), Action::kRead, kMine, true},
+      {"notify: enterprise subscribes", Who(Role::kEnterprise, 1, 11), Action::kWrite, kMine, true},
+      {"notify: not another's", Who(Role::kLeader), Action::kRead, kTheirs, false},
+      {"notify: admin reads anyone's", Who(Role::kAdmin), Action::kWrite, kTheirs, true},
+      {"notify: webhooks by admins", Who(Role::kAdmin), Action::kDecide, kMine, true},
+      {"notify: staff no webhook", Who(Role::kStaff), Action::kDecide, kMine, false},
+      {"notify: no export", Who(Role::kStaff), Action::kExport, kMine, false},
+      {"notify: no API key", key, Action::kRead, kMine, false},
+      {"notify: public nothing", Principal{}, Action::kRead, kMine, false},
       {"complaints: admin handles", Who(Role::kAdmin), Action::kWrite, kComplaintA, true},
       {"complaints: city staff handle any", Who(Role::kStaff), Action::kWrite, kComplaintA, true},
       {"complaints: district staff handle theirs", Who(Role::kStaff, 1), Action::kWrite,

@@ -142,8 +142,9 @@ Status Dispatcher::Send(const Subscription& s, const Event& e, int64_t delivery_
       HttpCall call;
       call.method = "POST";
       call.url = sms ? options_.sms_url : *target;
-      call.body = sms ? nlohmann::json{{"phone", *target}, {"text", SmsText(e)}, {"ref", e.ref}}.dump()
-                      : WebhookBody(e);
+      call.body =
+          sms ? nlohmann::json{{"phone", *target}, {"text", SmsText(e)}, {"ref", e.ref}}.dump()
+              : WebhookBody(e);
       std::string secret = options_.sms_secret;
       if (!sms) {
         auto opened = senders_.open(s.secret);
@@ -162,8 +163,8 @@ Status Dispatcher::Send(const Subscription& s, const Event& e, int64_t delivery_
       auto reply = senders_.fetch(call);
       if (!reply.ok()) return reply.status();
       if (reply->status < 200 || reply->status > 299)
-        return Status(Code::kUnavailable, "the receiver answered HTTP " +
-                                              std::to_string(reply->status));
+        return Status(Code::kUnavailable,
+                      "the receiver answered HTTP " + std::to_string(reply->status));
       return Status::Ok();
     }
     case Channel::kEmail: {
@@ -197,9 +198,8 @@ Result<int64_t> Dispatcher::DeliverDue(UnixSeconds now) {
     Status st = !it->second            ? Status::NotFound("the subscription was removed")
                 : !it->second->enabled ? Status(Code::kUnavailable, "the subscription is off")
                                        : Send(*it->second, d.event, d.id, now);
-    std::optional<int64_t> wait = st.ok() || !it->second || !it->second->enabled
-                                      ? std::nullopt
-                                      : RetryAfter(d.attempts);
+    std::optional<int64_t> wait =
+        st.ok() || !it->second || !it->second->enabled ? std::nullopt : RetryAfter(d.attempts);
     if (st.ok()) {
       d.state = DeliveryState::kSent;
       d.done_at = now;

@@ -30,10 +30,10 @@ struct DispatchOptions {
   // The console's address, for links in e-mails ("https://eco.example.gov.cn"); empty:
   // no link.
   std::string console_url;
-  std::string mail_from;  // the From of e-mails; empty: e-mail is not configured
-  std::string sms_url;    // the SMS gateway (docs/notifications.md); empty: none
-  std::string sms_secret; // signs the gateway's requests as webhooks are signed
-  size_t batch = 100;     // deliveries per pass
+  std::string mail_from;   // the From of e-mails; empty: e-mail is not configured
+  std::string sms_url;     // the SMS gateway (docs/notifications.md); empty: none
+  std::string sms_secret;  // signs the gateway's requests as webhooks are signed
+  size_t batch = 100;      // deliveries per pass
 };
 
 // Sends one message (MailMessage) from `from` to `to`; kUnavailable when the server

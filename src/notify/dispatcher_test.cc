@@ -83,24 +83,24 @@ class DispatcherTest : public testing::Test {
                         return user != 6 && (user != 2 || e.district_id == 3);
                       },
                       [](int64_t site) { return site == 5 ? std::string("某热电厂") : ""; }};
-    Senders senders{[this](const HttpCall& c) -> Result<HttpReply> {
-                      calls_.push_back(c);
-                      if (http_down_) return Status(Code::kUnavailable, "connection refused");
-                      return HttpReply{http_status_, ""};
-                    },
-                    [this](const std::string& from, const std::string& to,
-                           const std::string& text) -> Status {
-                      mails_.push_back({from, to, "", text});
-                      return Status::Ok();
-                    },
-                    [](const std::string& v) -> Result<std::string> { return v; }};
+    Senders senders{
+        [this](const HttpCall& c) -> Result<HttpReply> {
+          calls_.push_back(c);
+          if (http_down_) return Status(Code::kUnavailable, "connection refused");
+          return HttpReply{http_status_, ""};
+        },
+        [this](const std::string& from, const std::string& to, const std::string& text) -> Status {
+          mails_.push_back({from, to, "", text});
+          return Status::Ok();
+        },
+        [](const std::string& v) -> Result<std::string> { return v; }};
     DispatchOptions options;
     options.mail_from = "ecohub@bureau.example";
     options.console_url = "https://eco.example.gov.cn";
     options.sms_url = "http://sms.example/send";
     options.sms_secret = "sms-secret-0123456789";
-    dispatcher_ = std::make_unique<Dispatcher>(*store_, alarms_, audience, senders, options,
-                                               clock_);
+    dispatcher_ =
+        std::make_unique<Dispatcher>(*store_, alarms_, audience, senders, options, clock_);
   }
   void TearDown() override {
     dispatcher_.reset();

@@ -31,8 +31,9 @@ bool IsEmail(std::string_view s) {
     return false;
   std::string_view domain = s.substr(at + 1);
   size_t dot = domain.find('.');
-  return s.size() <= 254 && !HasControl(s) && s.find_first_of(" <>,;\"") == std::string_view::npos &&
-         dot != std::string_view::npos && dot > 0 && dot + 1 < domain.size();
+  return s.size() <= 254 && !HasControl(s) &&
+         s.find_first_of(" <>,;\"") == std::string_view::npos && dot != std::string_view::npos &&
+         dot > 0 && dot + 1 < domain.size();
 }
 
 bool IsPhone(std::string_view s) {
@@ -65,8 +66,8 @@ std::string MailDate(UnixSeconds t) {
   CivilTime c = CivilFromSeconds(local);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d +0800",
-                kDays[((days % 7) + 7) % 7], c.day, kMonths[c.month - 1], c.year, c.hour,
-                c.minute, c.second);
+                kDays[((days % 7) + 7) % 7], c.day, kMonths[c.month - 1], c.year, c.hour, c.minute,
+                c.second);
   return buf;
 }
 
@@ -193,10 +194,9 @@ Result<std::string> WebhookSignature(std::string_view secret, UnixSeconds t,
 
 Mail MailOf(const Event& e, std::string_view from, std::string_view to,
             std::string_view console_url) {
-  Mail m{std::string(from), std::string(to), "[" + std::string(SeverityName(e.severity)) + "] " +
-                                                 e.title,
-         ""};
-  m.text = e.title + "\n\n" + e.body + "\n\n时间：" + FormatRfc3339Beijing(e.at) + "\n";
+  Mail m{std::string(from), std::string(to),
+         "[" + std::string(SeverityName(e.severity)) + "] " + e.title, ""};
+  m.text = e.title + "\n\n" + e.body + "\n";
   if (!console_url.empty() && !e.link.empty()) {
     std::string base(console_url);
     while (!base.empty() && base.back() == '/') base.pop_back();

@@ -76,8 +76,8 @@ struct Subscription {
   std::string target;
   // The webhook's signing key (HMAC-SHA256 and HMAC-SM3); stored sealed.
   std::string secret;
-  std::vector<std::string> kinds;   // empty: every kind
-  std::vector<int64_t> districts;   // empty: every district the owner may see
+  std::vector<std::string> kinds;  // empty: every kind
+  std::vector<int64_t> districts;  // empty: every district the owner may see
   Severity min_severity = Severity::kInfo;
   // Set: sent only in these hours; what happens outside them is not sent on this
   // channel (an inbox subscription still holds it).
@@ -107,8 +107,7 @@ std::string WebhookBody(const Event& e);
 // The X-EcoHub-Signature header of a webhook sent at `t`:
 // "t=<unix seconds>,sha256=<hex HMAC-SHA256>,sm3=<hex HMAC-SM3>", both over
 // "<t>.<body>" under the subscription's secret. kInternal if OpenSSL fails.
-Result<std::string> WebhookSignature(std::string_view secret, UnixSeconds t,
-                                     std::string_view body);
+Result<std::string> WebhookSignature(std::string_view secret, UnixSeconds t, std::string_view body);
 
 // An e-mail (RFC 5322, UTF-8 text; the subject encoded as RFC 2047 base64).
 struct Mail {

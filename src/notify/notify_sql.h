@@ -79,9 +79,8 @@ inline constexpr const char* kDeliveries =
 #undef EVENT_COLUMNS
 #undef SUBSCRIPTION_COLUMNS
 
-inline constexpr const char* kNotifyTables[] = {"notify_subscriptions", "notify_events",
-                                                "notify_inbox", "notify_deliveries",
-                                                "notify_cursors"};
+inline constexpr const char* kNotifyTables[] = {
+    "notify_subscriptions", "notify_events", "notify_inbox", "notify_deliveries", "notify_cursors"};
 
 inline std::vector<std::string> StringsFromJson(const std::string& text) {
   std::vector<std::string> out;
@@ -124,15 +123,9 @@ Subscription ReadSubscription(const Row& r) {
 // The event of a row whose EVENT_COLUMNS start at column `c`.
 template <typename Row>
 Event ReadEvent(const Row& r, int c) {
-  return {r.Text(c),
-          r.Text(c + 1),
-          SeverityFromCode(r.Text(c + 2)).value_or(Severity::kInfo),
-          r.Int(c + 3),
-          r.Int(c + 4),
-          r.Text(c + 5),
-          r.Text(c + 6),
-          r.Text(c + 7),
-          r.Int(c + 8)};
+  return {r.Text(c),     r.Text(c + 1), SeverityFromCode(r.Text(c + 2)).value_or(Severity::kInfo),
+          r.Int(c + 3),  r.Int(c + 4),  r.Text(c + 5),
+          r.Text(c + 6), r.Text(c + 7), r.Int(c + 8)};
 }
 
 template <typename Row>
@@ -162,9 +155,8 @@ template <typename F>
 auto WithSubscriptionValues(const Subscription& s, F&& f) {
   return f(s.user_id, s.name, std::string(ChannelCode(s.channel)), s.target, s.secret,
            nlohmann::json(s.kinds).dump(), nlohmann::json(s.districts).dump(),
-           std::string(SeverityCode(s.min_severity)),
-           int64_t{s.hours ? s.hours->from_minute : -1}, int64_t{s.hours ? s.hours->to_minute : -1},
-           static_cast<int64_t>(s.enabled), s.created);
+           std::string(SeverityCode(s.min_severity)), int64_t{s.hours ? s.hours->from_minute : -1},
+           int64_t{s.hours ? s.hours->to_minute : -1}, static_cast<int64_t>(s.enabled), s.created);
 }
 
 // The values of kInsertEvent.
@@ -188,9 +180,8 @@ Result<int64_t> PublishSteps(std::string_view source, int64_t cursor,
                              std::span<const Fanout> fanouts, UnixSeconds now, Run run) {
   int64_t added = 0;
   for (const Fanout& f : fanouts) {
-    auto made = WithEventValues(f.event, now, [&](const auto&... v) {
-      return run(kInsertEvent, "record event", v...);
-    });
+    auto made = WithEventValues(
+        f.event, now, [&](const auto&... v) { return run(kInsertEvent, "record event", v...); });
     if (!made.ok()) return made.status();
     if (*made == 0) continue;  // published before
     ++added;

@@ -29,8 +29,14 @@ Subscription Hook(int64_t user) {
 }
 
 Event Alarm(int id, int64_t district) {
-  return {"alarm:" + std::to_string(id), "alarm.exceedance", Severity::kCritical, district, 7,
-          "超标告警：某厂 二氧化硫", "峰值 120 mg/m³", "/console/alarms?id=" + std::to_string(id),
+  return {"alarm:" + std::to_string(id),
+          "alarm.exceedance",
+          Severity::kCritical,
+          district,
+          7,
+          "超标告警：某厂 二氧化硫",
+          "峰值 120 mg/m³",
+          "/console/alarms?id=" + std::to_string(id),
           kT0 - 600};
 }
 

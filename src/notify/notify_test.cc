@@ -31,8 +31,15 @@ Subscription Valid(Channel c) {
 }
 
 Event Exceedance(int64_t district = 3) {
-  return {"alarm:12",  "alarm.exceedance", Severity::kCritical,     district, 7, "超标告警：某厂 二氧化硫",
-          "峰值 120", "/console/alarms?id=12", kMonday10 - 300};
+  return {"alarm:12",
+          "alarm.exceedance",
+          Severity::kCritical,
+          district,
+          7,
+          "超标告警：某厂 二氧化硫",
+          "峰值 120",
+          "/console/alarms?id=12",
+          kMonday10 - 300};
 }
 
 TEST(Notify, KnowsTheWeekdayAndHoursInChinaStandardTime) {
@@ -110,11 +117,19 @@ TEST(Notify, WantsByKindDistrictSeverityAndHours) {
       {"off", [](Subscription& s) { s.enabled = false; }, false},
       {"the kind", [](Subscription& s) { s.kinds = {"alarm.exceedance"}; }, true},
       {"another kind", [](Subscription& s) { s.kinds = {"alarm.offline"}; }, false},
-      {"its district", [](Subscription& s) { s.districts = {2, 3}; }, true},
+      {"its district",
+       [](Subscription& s) {
+         s.districts = {2, 3};
+       },
+       true},
       {"other districts", [](Subscription& s) { s.districts = {2}; }, false},
       {"critical only", [](Subscription& s) { s.min_severity = Severity::kCritical; }, true},
       {"office hours", [](Subscription& s) { s.hours = Hours{}; }, true},
-      {"night shift", [](Subscription& s) { s.hours = Hours{0, 8 * 60}; }, false},
+      {"night shift",
+       [](Subscription& s) {
+         s.hours = Hours{0, 8 * 60};
+       },
+       false},
   };
   for (const auto& c : cases) {
     Subscription s = Valid(Channel::kInbox);

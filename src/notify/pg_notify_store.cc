@@ -97,8 +97,8 @@ class PgNotifyStore final : public NotifyStore {
   }
 
   Result<std::vector<Subscription>> Subscriptions(int64_t user_id) override {
-    return store::pg::Read(*pool_, sql::kSubscriptions, "list subscriptions",
-                           ReadSubscriptionRow, user_id);
+    return store::pg::Read(*pool_, sql::kSubscriptions, "list subscriptions", ReadSubscriptionRow,
+                           user_id);
   }
 
   Result<std::optional<int64_t>> Cursor(std::string_view source) override {
@@ -137,8 +137,8 @@ class PgNotifyStore final : public NotifyStore {
 
   Result<int64_t> MarkRead(int64_t user_id, int64_t id, UnixSeconds at) override {
     if (id > 0) {
-      auto has = store::pg::ReadOne(*pool_, sql::kInboxHas, "find inbox item", ReadCount,
-                                    user_id, id);
+      auto has =
+          store::pg::ReadOne(*pool_, sql::kInboxHas, "find inbox item", ReadCount, user_id, id);
       if (!has.ok()) return has.status();
       if (*has == 0) return Status::NotFound("no such message");
     }
@@ -154,8 +154,9 @@ class PgNotifyStore final : public NotifyStore {
 
   Status RecordAttempt(const Delivery& d) override {
     return Changing("no such delivery", [&](Conn& db) {
-      return sql::WithAttemptValues(
-          d, [&](const auto&... v) { return Changed(db, sql::kRecordAttempt, "record attempt", v...); });
+      return sql::WithAttemptValues(d, [&](const auto&... v) {
+        return Changed(db, sql::kRecordAttempt, "record attempt", v...);
+      });
     });
   }
 

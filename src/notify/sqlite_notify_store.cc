@@ -101,12 +101,12 @@ class SqliteNotifyStore final : public NotifyStore {
     std::lock_guard lock(db_->mu());
     int64_t added = 0;
     Status s = db_->InTransaction([&]() -> Status {
-      auto n = sql::PublishSteps(source, cursor, fanouts, now,
-                                 [&](const char* text, std::string_view what,
-                                     const auto&... v) -> Result<int64_t> {
-                                   if (Status r = db_->Run(text, what, v...); !r.ok()) return r;
-                                   return db_->Changes();
-                                 });
+      auto n = sql::PublishSteps(
+          source, cursor, fanouts, now,
+          [&](const char* text, std::string_view what, const auto&... v) -> Result<int64_t> {
+            if (Status r = db_->Run(text, what, v...); !r.ok()) return r;
+            return db_->Changes();
+          });
       if (!n.ok()) return n.status();
       added = *n;
       return Status::Ok();
@@ -147,9 +147,8 @@ class SqliteNotifyStore final : public NotifyStore {
 
   Status RecordAttempt(const Delivery& d) override {
     std::lock_guard lock(db_->mu());
-    Status s = sql::WithAttemptValues(d, [&](const auto&... v) {
-      return db_->Run(sql::kRecordAttempt, "record attempt", v...);
-    });
+    Status s = sql::WithAttemptValues(
+        d, [&](const auto&... v) { return db_->Run(sql::kRecordAttempt, "record attempt", v...); });
     if (s.ok() && db_->Changes() != 1) return Status::NotFound("no such delivery");
     return s;
   }

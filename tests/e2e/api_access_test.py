@@ -884,6 +884,50 @@ def task_writes(who, district, theirs=False):
     return who.role == "inspector" and theirs
 
 
+def notify_matrix(principals, admin):
+    """Issue 16's notifications: every account has an inbox and subscribes to it; only
+    administrators set up webhooks; another's subscription is not found; the public and
+    API keys reach nothing."""
+    hook = must(call("POST", "/api/v1/subscriptions", admin,
+                     body={"name": "matrix hook", "channel": "webhook",
+                           "target": "http://127.0.0.1:9/hook", "secret": "matrix-secret-0123456789",
+                           "enabled": False}), 201, "the admin's webhook")
+    for who in principals:
+        account = not who.key and who.role != "public"
+        for endpoint, path, method in (("GET /api/v1/inbox", "/api/v1/inbox", "GET"),
+                                       ("GET /api/v1/inbox/unread", "/api/v1/inbox/unread", "GET"),
+                                       ("POST /api/v1/inbox/read-all", "/api/v1/inbox/read-all",
+                                        "POST"),
+                                       ("GET /api/v1/subscriptions", "/api/v1/subscriptions", "GET")):
+            expect_single(who, endpoint, "own", path, account, method)
+        r = expect_single(who, "POST /api/v1/subscriptions", "inbox", "/api/v1/subscriptions",
+                          account, "POST", {"name": f"matrix {who.label}", "channel": "inbox"})
+        expect_single(who, "POST /api/v1/subscriptions", "webhook", "/api/v1/subscriptions",
+                      account and who.role == "admin", "POST",
+                      {"name": f"matrix {who.label}", "channel": "webhook", "enabled": False,
+                       "target": "http://127.0.0.1:9/x", "secret": "matrix-secret-0123456789"})
+        if account and r.status == 201:
+            own = f"/api/v1/subscriptions/{r.json['id']}"
+            expect_single(who, "GET /api/v1/subscriptions/{id}/deliveries", "own",
+                          own + "/deliveries", True)
+            expect_single(who, "POST /api/v1/subscriptions/{id}/test", "own", own + "/test", True,
+                          "POST")
+            expect_single(who, "PUT /api/v1/subscriptions/{id}", "own", own, True, "PUT",
+                          {"enabled": False})
+            expect_single(who, "DELETE /api/v1/subscriptions/{id}", "own", own, True, "DELETE")
+        theirs = f"/api/v1/subscriptions/{hook['id']}"
+        for endpoint, path, method, body in (
+                ("GET /api/v1/subscriptions/{id}/deliveries", theirs + "/deliveries", "GET", None),
+                ("PUT /api/v1/subscriptions/{id}", theirs, "PUT", {"name": "taken over"}),
+                ("DELETE /api/v1/subscriptions/{id}", theirs, "DELETE", None)):
+            want = denied_status(who) if not account else 404
+            if account and who.role == "admin":
+                continue  # the admin's own; its changes are above
+            got = call(method, path, who.auth, body=body)
+            record(who.label, endpoint, "another's", str(want), got.status, got.status == want,
+                   "" if got.status == want else got.body[:160].decode(errors="replace"))
+
+
 def task_matrix(principals, city, admin):
     """Issue 16's grids and tasks: a grid in A worked by inspector_A and one in B, a task
     in each (routed to its grid by its place); each principal reads both, adds a note,
@@ -1401,6 +1445,7 @@ def main():
         issue15_matrix(principals, city, admin.auth)
         complaint_matrix(principals, city, admin.auth)
         task_matrix(principals, city, admin.auth)
+        notify_matrix(principals, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()

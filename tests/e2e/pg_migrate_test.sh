@@ -35,6 +35,11 @@ photo=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary @"$WORK/pho
 check '[ "$photo" = 201 ]' "a photo sent with a complaint on SQLite (HTTP $photo)"
 cid=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP_PORT/api/v1/complaints?limit=1" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+# A notification subscription with a sealed e-mail address.
+sub=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/api/v1/subscriptions" \
+  -d '{"name":"迁移测试","channel":"email","target":"migrate@bureau.test"}')
+check '[ "$sub" = 201 ]' "an e-mail subscription on SQLite (HTTP $sub)"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 
 "$BIN" db dump --data "$WORK/data" | sort >"$WORK/sqlite.csv"
@@ -62,6 +67,8 @@ curl -s -H "Authorization: Bearer $token" -o "$WORK/photo.pg" \
 check 'cmp -s "$WORK/photo.jpg" "$WORK/photo.pg"' "the complaint's photo is the same bytes on PostgreSQL"
 phone=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP_PORT/api/v1/complaints/$cid/contact")
 check '[ "$phone" = "{\"phone\":\"13700001234\"}" ]' "and its sealed phone opens there: $phone"
+subs=$(curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$HTTP_PORT/api/v1/subscriptions")
+check 'printf "%s" "$subs" | grep -q "mi\*\*\*@bureau.test"' "the subscription and its sealed address came along: ${subs:0:160}"
 fresh=$(python3 -c "import sys; sys.path.insert(0, '$(dirname "$0")'); from ehtest import login; print(login($HTTP_PORT))" 2>/dev/null || true)
 check '[ -n "$fresh" ]' "admin signs in on the migrated node with the SQLite password"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
