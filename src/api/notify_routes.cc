@@ -37,12 +37,6 @@ auth::Target Owned(int64_t user_id) { return {Area::kNotifications, nullptr, 0, 
 
 json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
 
-std::string KindName(std::string_view code) {
-  for (const auto& k : notify::kKinds)
-    if (k.code == code) return std::string(k.name);
-  return std::string(code);
-}
-
 std::string HourText(int minute) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);
@@ -66,7 +60,7 @@ ordered_json InboxJson(const notify::InboxItem& i) {
   return {{"id", i.id},
           {"ref", e.ref},
           {"kind", e.kind},
-          {"kind_name", KindName(e.kind)},
+          {"kind_name", notify::KindName(e.kind)},
           {"severity", notify::SeverityCode(e.severity)},
           {"severity_name", notify::SeverityName(e.severity)},
           {"title", e.title},
@@ -369,7 +363,7 @@ Response TestSubscription(const ApiContext& ctx, const Request& req, const Princ
   notify::Event e{"test:" + std::to_string(s.id) + ":" + std::to_string(now) + ":" +
                       std::to_string(sent_tests.fetch_add(1)) + ":" +
                       std::to_string(std::random_device{}()),
-                  "alarm.exceedance",
+                  "test",
                   notify::Severity::kInfo,
                   0,
                   0,

@@ -105,6 +105,13 @@ bool IsKnownKind(std::string_view code) {
                      [&](const KindInfo& k) { return k.code == code; });
 }
 
+std::string KindName(std::string_view code) {
+  if (code == "test") return "测试";
+  for (const auto& k : kKinds)
+    if (k.code == code) return std::string(k.name);
+  return std::string(code);
+}
+
 bool InHours(const Hours& h, UnixSeconds t) {
   int64_t local = t + kBeijingOffsetSeconds;
   int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
@@ -160,12 +167,9 @@ std::optional<int64_t> RetryAfter(int attempts) {
 }
 
 std::string WebhookBody(const Event& e) {
-  std::string_view kind_name;
-  for (const auto& k : kKinds)
-    if (k.code == e.kind) kind_name = k.name;
   nlohmann::ordered_json j = {{"ref", e.ref},
                               {"kind", e.kind},
-                              {"kind_name", kind_name},
+                              {"kind_name", KindName(e.kind)},
                               {"severity", SeverityCode(e.severity)},
                               {"title", e.title},
                               {"body", e.body},

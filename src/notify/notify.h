@@ -41,6 +41,9 @@ inline constexpr KindInfo kKinds[] = {
     {"alarm.anomaly", "数据异常"},
 };
 bool IsKnownKind(std::string_view code);
+// The Chinese name of a kind; "测试" for the test messages (kind "test"), the code
+// itself for one unknown.
+std::string KindName(std::string_view code);
 
 // Something people may be told of. `ref` is unique per thing ("alarm:12"): the same
 // event is never published twice.

@@ -38,6 +38,7 @@ const routes = [
       { path: 'alarms', name: 'alarms', component: () => import('./pages/console/Alarms.vue') },
       { path: 'complaints', name: 'complaints', component: () => import('./pages/console/Complaints.vue') },
       { path: 'tasks', name: 'tasks', component: () => import('./pages/console/Tasks.vue') },
+      { path: 'inbox', name: 'inbox', component: () => import('./pages/console/Inbox.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },
       { path: 'registry/:tab?', name: 'registry', component: () => import('./pages/console/Registry.vue'), props: true },

@@ -8,8 +8,9 @@ import console_ from '../i18n/console.js';
 import cockpit from '../i18n/cockpit.js';
 import complaints from '../i18n/complaints.js';
 import tasks from '../i18n/tasks.js';
+import inbox from '../i18n/inbox.js';
 
-const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks };
+const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox };
 
 function initial() {
   const saved = localStorage.getItem('ecohub.lang');

@@ -57,17 +57,24 @@ export function restrict(kind) {
 // duties (then those pages show 无权限); the audit administrator reads users too, with
 // no buttons. Complaints (投诉处理) are the bureau's: staff handle them,
 // leaders read. Grid tasks (网格任务) are an inspector's first page. Every logged-in
-// user also has the account page (not in the menu).
+// user also has the account page (not in the menu). The notification inbox (消息, last:
+// never a first page) is the bell in the header rather than a menu entry; the
+// security and audit administrators handle no alarms, so they have none.
 const PAGES = {
-  admin: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
+  admin: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit', 'inbox'],
   security_admin: ['users'],
   audit_admin: ['audit', 'users'],
-  leader: ['alarms', 'complaints', 'tasks', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
-  inspector: ['tasks', 'alarms', 'declarations', 'sites', 'query', 'quality'],
-  partner: ['query', 'catalog'],
-  enterprise: ['enterprise', 'alarms', 'declarations', 'query'],
+  leader: ['alarms', 'complaints', 'tasks', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit', 'inbox'],
+  staff: ['alarms', 'complaints', 'tasks', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'inbox'],
+  inspector: ['tasks', 'alarms', 'declarations', 'sites', 'query', 'quality', 'inbox'],
+  partner: ['query', 'catalog', 'inbox'],
+  enterprise: ['enterprise', 'alarms', 'declarations', 'query', 'inbox'],
 };
+
+// The pages the menu lists: the inbox is reached by the bell (ConsoleLayout.vue).
+export function menuPages(r = role.value) {
+  return consolePages(r).filter((p) => p !== 'inbox');
+}
 
 // A restricted session has no pages but its account page.
 export function consolePages(r = role.value) {
