@@ -284,26 +284,9 @@ void AlarmSyncer::RunOnce() {
 }
 
 void AlarmSyncer::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      if (cv_.wait_for(lock, std::chrono::seconds(options_.interval_seconds),
-                       [this] { return stop_; }))
-        break;
-      lock.unlock();
-      RunOnce();
-      lock.lock();
-    }
-  });
+  periodic_.Start(std::chrono::seconds(options_.interval_seconds), [this] { RunOnce(); });
 }
 
-void AlarmSyncer::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void AlarmSyncer::Stop() { periodic_.Stop(); }
 
 }  // namespace ecohub::alarm

@@ -9,16 +9,15 @@
 // skipped, counted and logged, never fatal.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "core/periodic.h"
 #include "declare/declaration_store.h"
 #include "store/store.h"
 
@@ -113,10 +112,8 @@ class AlarmSyncer {
   SyncOptions options_;
   Metrics* metrics_;
   const Clock& clock_;
-  std::mutex mu_, run_mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::mutex run_mu_;
+  Periodic periodic_;
 };
 
 }  // namespace ecohub::alarm

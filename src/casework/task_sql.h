@@ -10,6 +10,7 @@
 
 #include "casework/task.h"
 #include "casework/task_store.h"
+#include "store/json_columns.h"
 
 namespace ecohub::casework::sql {
 
@@ -83,15 +84,6 @@ inline std::vector<CheckItem> ChecklistFromJson(const std::string& text) {
 
 inline std::string IdsJson(const std::vector<int64_t>& ids) { return nlohmann::json(ids).dump(); }
 
-inline std::vector<int64_t> IdsFromJson(const std::string& text) {
-  std::vector<int64_t> out;
-  nlohmann::json a = nlohmann::json::parse(text, nullptr, false);
-  if (!a.is_array()) return out;
-  for (const auto& v : a)
-    if (v.is_number_integer()) out.push_back(v.get<int64_t>());
-  return out;
-}
-
 // A task from a row of TASK_COLUMNS, read through an accessor with Int(c), Text(c),
 // OptReal(c).
 template <typename Row>
@@ -126,7 +118,8 @@ TaskEvent ReadTaskEvent(const Row& r) {
 
 template <typename Row>
 Grid ReadGrid(const Row& r) {
-  return {r.Int(0),      r.Int(1), r.Text(2), r.Text(3), r.Text(4), IdsFromJson(r.Text(5)),
+  return {r.Int(0),      r.Int(1),  r.Text(2),
+          r.Text(3),     r.Text(4), store::ListFromJson<int64_t>(r.Text(5)),
           r.Int(6) != 0, r.Int(7)};
 }
 

@@ -238,26 +238,9 @@ void Dispatcher::RunOnce() {
 }
 
 void Dispatcher::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      if (cv_.wait_for(lock, std::chrono::seconds(options_.interval_seconds),
-                       [this] { return stop_; }))
-        break;
-      lock.unlock();
-      RunOnce();
-      lock.lock();
-    }
-  });
+  periodic_.Start(std::chrono::seconds(options_.interval_seconds), [this] { RunOnce(); });
 }
 
-void Dispatcher::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void Dispatcher::Stop() { periodic_.Stop(); }
 
 }  // namespace ecohub::notify

@@ -12,14 +12,13 @@
 // Thread-safety: Start/Stop from one thread; RunOnce from any (passes never overlap).
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "core/clock.h"
 #include "core/http_fetch.h"
+#include "core/periodic.h"
 #include "notify/notify_store.h"
 #include "store/alarm_store.h"
 
@@ -101,10 +100,8 @@ class Dispatcher {
   const DispatchOptions options_;
   const Clock& clock_;
   std::function<bool()> leads_;
-  std::mutex mu_, run_mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::mutex run_mu_;
+  Periodic periodic_;
 };
 
 }  // namespace ecohub::notify

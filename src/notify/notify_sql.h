@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "notify/notify_store.h"
+#include "store/json_columns.h"
 
 namespace ecohub::notify::sql {
 
@@ -82,24 +83,6 @@ inline constexpr const char* kDeliveries =
 inline constexpr const char* kNotifyTables[] = {
     "notify_subscriptions", "notify_events", "notify_inbox", "notify_deliveries", "notify_cursors"};
 
-inline std::vector<std::string> StringsFromJson(const std::string& text) {
-  std::vector<std::string> out;
-  nlohmann::json a = nlohmann::json::parse(text, nullptr, false);
-  if (!a.is_array()) return out;
-  for (const auto& v : a)
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-inline std::vector<int64_t> IdsFromJson(const std::string& text) {
-  std::vector<int64_t> out;
-  nlohmann::json a = nlohmann::json::parse(text, nullptr, false);
-  if (!a.is_array()) return out;
-  for (const auto& v : a)
-    if (v.is_number_integer()) out.push_back(v.get<int64_t>());
-  return out;
-}
-
 // A subscription from a row of SUBSCRIPTION_COLUMNS, read through an accessor with
 // Int(c) and Text(c).
 template <typename Row>
@@ -111,8 +94,8 @@ Subscription ReadSubscription(const Row& r) {
   s.channel = ChannelFromCode(r.Text(3)).value_or(Channel::kInbox);
   s.target = r.Text(4);
   s.secret = r.Text(5);
-  s.kinds = StringsFromJson(r.Text(6));
-  s.districts = IdsFromJson(r.Text(7));
+  s.kinds = store::ListFromJson<std::string>(r.Text(6));
+  s.districts = store::ListFromJson<int64_t>(r.Text(7));
   s.min_severity = SeverityFromCode(r.Text(8)).value_or(Severity::kInfo);
   if (r.Int(9) >= 0) s.hours = Hours{static_cast<int>(r.Int(9)), static_cast<int>(r.Int(10))};
   s.enabled = r.Int(11) != 0;
