@@ -395,6 +395,7 @@ Status Server::WireNotify() {
   dispatcher_ = std::make_unique<notify::Dispatcher>(*notify_, *store_, std::move(audience),
                                                      std::move(senders), options, clock_);
   dispatcher_->OnlyWhen([this] { return coordinator_->Leads("notify"); });
+  dispatcher_->Tasks(tasks_.get());
   if (!smtp.url.empty())
     spdlog::info("notify: e-mail through {} as {}", smtp.url, options.mail_from);
   return Status::Ok();
@@ -410,9 +411,14 @@ bool Server::MaySee(int64_t user_id, const notify::Event& e) {
   p.district_id = u->district_id;
   p.enterprise_id = u->enterprise_id;
   p.department = u->department;
+  UnixSeconds now = clock_.WallSeconds();
+  if (e.kind.starts_with("task.")) {  // a grid task's step: the task's rights
+    auth::Target task{auth::Area::kTasks, nullptr, e.district_id};
+    return static_cast<bool>(auth::Authorize(p, auth::Action::kRead, task, now));
+  }
   auto tags = api::TagsOf(accounts_.get(), "alarms");
   auth::Target target{auth::Area::kAlarms, tags ? &*tags : nullptr, e.district_id, e.enterprise_id};
-  return static_cast<bool>(auth::Authorize(p, auth::Action::kRead, target, clock_.WallSeconds()));
+  return static_cast<bool>(auth::Authorize(p, auth::Action::kRead, target, now));
 }
 
 // The unified identity provider's login, when configured. Nothing is fetched here:

@@ -128,7 +128,8 @@ class Server {
   // The dispatcher of notifications (notify/dispatcher.h), its SMTP password and SMS
   // key read from their files.
   Status WireNotify();
-  // Whether the user `user_id` (an active account) may read the alarm of `e`.
+  // Whether the user `user_id` (an active account) may read the alarm or the task of
+  // `e` (an inspector: only through a task of theirs, told to them directly).
   bool MaySee(int64_t user_id, const notify::Event& e);
   void WireApi();
   // The web pages: a folder named but unusable is an error; the default folder not

@@ -93,6 +93,11 @@ class PgTaskStore final : public TaskStore {
     return store::pg::Read(**db, sql::kTaskEvents, "task time line", ReadEventRow, id);
   }
 
+  Result<std::vector<TaskEvent>> StepsAfter(int64_t after_id, size_t limit) override {
+    return store::pg::Read(*pool_, sql::kStepsAfter, "task steps", ReadEventRow, after_id,
+                           static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+  }
+
   Status Apply(std::span<const TaskChange> changes) override {
     return ApplyChanges(
         *pool_, "change tasks", changes,

@@ -79,6 +79,12 @@ class SqliteTaskStore final : public TaskStore {
     return db_->Query(sql::kTaskEvents, "task time line", ReadEventRow, id);
   }
 
+  Result<std::vector<TaskEvent>> StepsAfter(int64_t after_id, size_t limit) override {
+    std::lock_guard lock(db_->mu());
+    return db_->Query(sql::kStepsAfter, "task steps", ReadEventRow, after_id,
+                      static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+  }
+
   Status Apply(std::span<const TaskChange> changes) override {
     std::lock_guard lock(db_->mu());
     return ApplyChanges(

@@ -106,6 +106,7 @@ struct TaskEvent {
   TaskStep step = TaskStep::kNote;
   std::string actor;  // "user:<id>" or "system"
   std::string text;
+  int64_t id = 0;  // set by the store: the line's place in all time lines
 };
 
 // --- the steps --------------------------------------------------------------------

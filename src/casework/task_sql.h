@@ -44,7 +44,10 @@ inline constexpr const char* kListTasks =
     "escalation >= $8 AND ($9 = '' OR (source = $9 AND source_ref = $10)) "
     "ORDER BY id DESC LIMIT $11";
 inline constexpr const char* kTaskEvents =
-    "SELECT task_id, at, step, actor, text FROM task_events WHERE task_id = $1 ORDER BY id";
+    "SELECT task_id, at, step, actor, text, id FROM task_events WHERE task_id = $1 ORDER BY id";
+inline constexpr const char* kStepsAfter =
+    "SELECT task_id, at, step, actor, text, id FROM task_events WHERE id > $1 ORDER BY id "
+    "LIMIT $2";
 
 #define GRID_COLUMNS "id, district_id, code, name, geojson, inspectors, active, version"
 inline constexpr const char* kInsertGrid =
@@ -112,8 +115,8 @@ Task ReadTask(const Row& r) {
 
 template <typename Row>
 TaskEvent ReadTaskEvent(const Row& r) {
-  return {r.Int(0), r.Int(1), TaskStepFromCode(r.Text(2)).value_or(TaskStep::kNote), r.Text(3),
-          r.Text(4)};
+  return {r.Int(0),  r.Int(1),  TaskStepFromCode(r.Text(2)).value_or(TaskStep::kNote),
+          r.Text(3), r.Text(4), r.Int(5)};
 }
 
 template <typename Row>

@@ -68,6 +68,9 @@ class TaskStore {
   virtual Result<std::vector<Task>> List(const TaskFilter& f) = 0;
   // The time line of one task, oldest first.
   virtual Result<std::vector<TaskEvent>> Events(int64_t id) = 0;
+  // The lines of every task's time line after the line `after_id`, in the order they
+  // were written, at most `limit` (what notifications publish).
+  virtual Result<std::vector<TaskEvent>> StepsAfter(int64_t after_id, size_t limit) = 0;
   // Applies every change, all or none, each only if its task is still at
   // `after.version` (then at version + 1). kConflict naming the task otherwise.
   virtual Status Apply(std::span<const TaskChange> changes) = 0;

@@ -178,6 +178,17 @@ TEST_P(TaskStoreContract, ChangesApplyAllOrNoneAndStaleOnesAreRefused) {
   EXPECT_EQ((*events)[1].text, "给巡查员9");
   EXPECT_EQ((*events)[2].step, TaskStep::kSubmit);
   EXPECT_EQ(store_->Events(b->id)->size(), 1u);
+  // Every task's lines in the order written, from any line on.
+  auto all = store_->StepsAfter(0, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 4u);
+  for (size_t i = 1; i < all->size(); ++i) EXPECT_GT((*all)[i].id, (*all)[i - 1].id);
+  EXPECT_EQ((*all)[2].task_id, a->id);
+  EXPECT_EQ((*all)[2].step, TaskStep::kAssign);
+  EXPECT_EQ((*all)[2].id, (*events)[1].id);
+  auto later = store_->StepsAfter((*all)[1].id, 1);
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ(later->front().id, (*all)[2].id);
 }
 
 TEST_P(TaskStoreContract, GridsKeepTheirInspectorsAndUniqueCodes) {

@@ -14,6 +14,7 @@ namespace ecohub::notify {
 namespace {
 
 constexpr std::string_view kAlarmSource = "alarms";
+constexpr std::string_view kTaskSource = "tasks";
 
 // A value as people write it: at most three decimals, no trailing zeros.
 std::string Number(double v) {
@@ -49,13 +50,6 @@ Result<std::vector<store::Alarm>> AlarmsAbove(store::AlarmStore& alarms, int64_t
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;
-}
-
-// The highest alarm id there is (0: none): where a new deployment's cursor starts.
-Result<int64_t> HighestAlarm(store::AlarmStore& alarms) {
-  auto all = AlarmsAbove(alarms, 0);
-  if (!all.ok()) return all.status();
-  return all->empty() ? int64_t{0} : all->back().id;
 }
 
 }  // namespace
@@ -94,27 +88,72 @@ Event EventOfAlarm(const store::Alarm& a, const std::string& site_name) {
   return e;
 }
 
-Result<int64_t> Dispatcher::PublishAlarms(UnixSeconds now) {
-  auto cursor = notify_.Cursor(kAlarmSource);
-  if (!cursor.ok()) return cursor.status();
-  if (!*cursor) {
-    auto highest = HighestAlarm(alarms_);
-    if (!highest.ok()) return highest.status();
-    spdlog::info("[notify] first pass: alarms up to id {} are not announced", *highest);
-    return notify_.Publish(kAlarmSource, *highest, {}, now);
+std::optional<TaskNews> NewsOfTaskStep(const casework::TaskEvent& step,
+                                       const casework::Task& task) {
+  TaskNews n;
+  Event& e = n.event;
+  e.ref = "task-step:" + std::to_string(step.id);
+  e.district_id = task.district_id;
+  e.at = step.at;
+  e.link = "/console/tasks?id=" + std::to_string(task.id);
+  std::string due = "截止 " + Minute(task.due_at) + "。";
+  std::string where = task.address.empty() ? "" : "地点：" + task.address + "。";
+  switch (step.step) {
+    case casework::TaskStep::kAssign:
+      e.kind = "task.assigned";
+      e.severity = Severity::kWarning;
+      e.title = "新任务：" + task.title;
+      e.body = due + where;
+      n.direct = {task.assignee};
+      break;
+    case casework::TaskStep::kReturn:
+      e.kind = "task.returned";
+      e.severity = Severity::kWarning;
+      e.title = "任务退回：" + task.title;
+      e.body = "退回原因：" + step.text + "。" + due;
+      n.direct = {task.assignee};
+      break;
+    case casework::TaskStep::kSubmit:
+      e.kind = "task.submitted";
+      e.severity = Severity::kInfo;
+      e.title = "任务待审核：" + task.title;
+      e.body = "巡查员已提交现场记录。" + where;
+      break;
+    case casework::TaskStep::kEscalate:
+      e.kind = "task.escalated";
+      e.severity = Severity::kCritical;
+      e.title = "任务超期：" + task.title;
+      e.body = step.text + (step.text.empty() ? "" : "。") + due;
+      break;
+    default:
+      return std::nullopt;
   }
-  auto raised = AlarmsAbove(alarms_, **cursor);
+  if (n.direct.size() == 1 && n.direct[0] == 0) n.direct.clear();
+  return n;
+}
+
+Result<int64_t> Dispatcher::PublishFrom(std::string_view source, const RaisedSince& raised_since,
+                                        UnixSeconds now) {
+  auto cursor = notify_.Cursor(source);
+  if (!cursor.ok()) return cursor.status();
+  auto raised = raised_since(cursor->value_or(0), !*cursor);
   if (!raised.ok()) return raised.status();
+  if (!*cursor) {  // a new deployment: what is there already is not news
+    int64_t highest = raised->empty() ? 0 : raised->back().id;
+    spdlog::info("[notify] first pass: {} up to {} are not announced", source, highest);
+    return notify_.Publish(source, highest, {}, now);
+  }
   if (raised->empty()) return int64_t{0};
   auto subs = notify_.Subscriptions(0);
   if (!subs.ok()) return subs.status();
 
   std::vector<Fanout> fanouts;
-  for (const store::Alarm& a : *raised) {
-    if (a.status == "closed") continue;  // ended before anyone could be told (a declaration)
-    Fanout f{EventOfAlarm(a, audience_.site_name ? audience_.site_name(a.site_id) : ""), {}, {}};
+  for (const Raised& r : *raised) {
+    if (!r.event) continue;
+    Fanout f{*r.event, r.direct, {}};
     for (const Subscription& s : *subs) {
-      if (!Wants(s, f.event, now) || !audience_.may_see(s.user_id, f.event)) continue;
+      bool subject = std::find(r.direct.begin(), r.direct.end(), s.user_id) != r.direct.end();
+      if (!Wants(s, f.event, now) || !(subject || audience_.may_see(s.user_id, f.event))) continue;
       if (s.channel != Channel::kInbox) {
         f.subscriptions.push_back(s.id);
       } else if (std::find(f.inbox_users.begin(), f.inbox_users.end(), s.user_id) ==
@@ -124,7 +163,55 @@ Result<int64_t> Dispatcher::PublishAlarms(UnixSeconds now) {
     }
     fanouts.push_back(std::move(f));
   }
-  return notify_.Publish(kAlarmSource, raised->back().id, fanouts, now);
+  return notify_.Publish(source, raised->back().id, fanouts, now);
+}
+
+Result<int64_t> Dispatcher::PublishAlarms(UnixSeconds now) {
+  return PublishFrom(
+      kAlarmSource,
+      [&](int64_t above, bool first) -> Result<std::vector<Raised>> {
+        auto alarms = AlarmsAbove(alarms_, above);
+        if (!alarms.ok()) return alarms.status();
+        std::vector<Raised> out;
+        for (const store::Alarm& a : *alarms) {
+          Raised r{a.id, std::nullopt, {}};
+          // Ended before anyone could be told (suppressed by a declaration): not news.
+          if (!first && a.status != "closed")
+            r.event = EventOfAlarm(a, audience_.site_name ? audience_.site_name(a.site_id) : "");
+          out.push_back(std::move(r));
+        }
+        return out;
+      },
+      now);
+}
+
+Result<int64_t> Dispatcher::PublishTasks(UnixSeconds now) {
+  if (!tasks_) return int64_t{0};
+  return PublishFrom(
+      kTaskSource,
+      [&](int64_t above, bool first) -> Result<std::vector<Raised>> {
+        std::vector<Raised> out;
+        for (;;) {
+          auto steps = tasks_->StepsAfter(above, 500);
+          if (!steps.ok()) return steps.status();
+          for (const casework::TaskEvent& step : *steps) {
+            Raised r{step.id, std::nullopt, {}};
+            if (!first) {
+              auto task = tasks_->Get(step.task_id);
+              if (!task.ok()) return task.status();
+              if (auto news = NewsOfTaskStep(step, *task)) {
+                r.event = std::move(news->event);
+                r.direct = std::move(news->direct);
+              }
+            }
+            out.push_back(std::move(r));
+          }
+          if (steps->size() < 500) break;
+          above = steps->back().id;
+        }
+        return out;
+      },
+      now);
 }
 
 Status Dispatcher::Send(const Subscription& s, const Event& e, int64_t delivery_id,
@@ -230,6 +317,11 @@ void Dispatcher::RunOnce() {
     spdlog::error("[notify] publishing alarms failed: {}", published.status().ToString());
   else if (*published > 0)
     spdlog::info("[notify] {} new alarms published", *published);
+  auto steps = PublishTasks(now);
+  if (!steps.ok())
+    spdlog::error("[notify] publishing task steps failed: {}", steps.status().ToString());
+  else if (*steps > 0)
+    spdlog::info("[notify] {} task steps published", *steps);
   auto sent = DeliverDue(now);
   if (!sent.ok())
     spdlog::error("[notify] deliveries failed: {}", sent.status().ToString());

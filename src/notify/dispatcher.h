@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 
+#include "casework/task_store.h"
 #include "core/clock.h"
 #include "core/http_fetch.h"
 #include "core/periodic.h"
@@ -61,6 +62,16 @@ struct Senders {
 // the factor (Chinese), the body its value, limit and start.
 Event EventOfAlarm(const store::Alarm& a, const std::string& site_name);
 
+// What a step of a grid task tells, and to whom whatever they subscribed to: a task
+// given (task.assigned) or sent back (task.returned) reaches its inspector's inbox; a
+// record submitted (task.submitted) and a task past due (task.escalated) reach those
+// who subscribed to them and may see the task. nullopt for the other steps.
+struct TaskNews {
+  Event event;
+  std::vector<int64_t> direct;
+};
+std::optional<TaskNews> NewsOfTaskStep(const casework::TaskEvent& step, const casework::Task& task);
+
 class Dispatcher {
  public:
   Dispatcher(NotifyStore& notify, store::AlarmStore& alarms, Audience audience, Senders senders,
@@ -76,9 +87,13 @@ class Dispatcher {
   // On several nodes sharing a store, only the one `leads` says dispatches. Set
   // before Start.
   void OnlyWhen(std::function<bool()> leads) { leads_ = std::move(leads); }
+  // The grid tasks whose steps are told (null: none). Set before Start.
+  void Tasks(casework::TaskStore* tasks) { tasks_ = tasks; }
 
   // The alarms raised since the last pass, published; how many events were new.
   Result<int64_t> PublishAlarms(UnixSeconds now);
+  // The steps of tasks taken since the last pass, published; how many were news.
+  Result<int64_t> PublishTasks(UnixSeconds now);
   // The deliveries due at `now`, attempted; how many were sent.
   Result<int64_t> DeliverDue(UnixSeconds now);
   // A message to one subscription now, outside the log (the "send a test" button);
@@ -91,10 +106,25 @@ class Dispatcher {
   void Stop();
 
  private:
+  // One thing raised since a cursor (an alarm's id, a time line's line): its event,
+  // none when it is not news, and who is told of it whatever they subscribed to.
+  struct Raised {
+    int64_t id = 0;
+    std::optional<Event> event;
+    std::vector<int64_t> direct;
+  };
+  // What a source raised above a cursor, in id order; `first`: the deployment's first
+  // pass, when only the ids matter.
+  using RaisedSince = std::function<Result<std::vector<Raised>>(int64_t above, bool first)>;
+  // Publishes what `source` raised since its cursor to the subscriptions that want it
+  // and whose owners may see it (or are told of it directly), and moves the cursor.
+  Result<int64_t> PublishFrom(std::string_view source, const RaisedSince& raised_since,
+                              UnixSeconds now);
   Status Send(const Subscription& s, const Event& e, int64_t delivery_id, UnixSeconds now);
 
   NotifyStore& notify_;
   store::AlarmStore& alarms_;
+  casework::TaskStore* tasks_ = nullptr;
   const Audience audience_;
   const Senders senders_;
   const DispatchOptions options_;

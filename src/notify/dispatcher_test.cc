@@ -247,5 +247,58 @@ TEST_F(DispatcherTest, ClosedAlarmsAndRemovedSubscriptionsAreNotSent) {
   EXPECT_EQ(d.last_error, "the subscription is off");
 }
 
+// Steps of grid tasks: a task given or sent back reaches its inspector's inbox
+// whatever they subscribed to; an escalation reaches those who subscribed to it and
+// may see the task; notes are not news.
+TEST_F(DispatcherTest, TaskStepsReachTheInspectorAndTheSubscribers) {
+  auto opened = casework::OpenSqliteTaskStore(dir_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<casework::TaskStore> tasks = std::move(*opened);
+  dispatcher_->Tasks(tasks.get());
+  casework::Task t;
+  t.title = "核查超标：某热电厂";
+  t.address = "丰台区某路 1 号";
+  t.district_id = 3;
+  t.created_at = kT0 - 3600;
+  t.due_at = kT0 + 86400;
+  auto before = tasks->Add(t, {0, kT0 - 3600, casework::TaskStep::kCreate, "user:1", ""});
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(*dispatcher_->PublishTasks(kT0), 0);  // the deployment's first pass
+  Add(1, Channel::kInbox, "");                    // every kind, every district
+  Subscription escalations = Add(2, Channel::kInbox, "");
+  escalations.kinds = {"task.escalated"};
+  ASSERT_TRUE(store_->SaveSubscription(escalations).ok());
+
+  casework::Task given = *before;
+  given.assignee = 11;
+  given.status = casework::TaskStatus::kAssigned;
+  casework::TaskChange assign{given,
+                              {{given.id, kT0, casework::TaskStep::kAssign, "user:1", ""},
+                               {given.id, kT0, casework::TaskStep::kNote, "user:1", "带上仪器"}}};
+  ASSERT_TRUE(tasks->Apply({&assign, 1}).ok());
+  EXPECT_EQ(*dispatcher_->PublishTasks(kT0), 1);  // the note is not news
+  auto inspector = store_->Inbox(11, false, 0, 10);
+  ASSERT_EQ(inspector->size(), 1u);
+  EXPECT_EQ(inspector->front().event.kind, "task.assigned");
+  EXPECT_EQ(inspector->front().event.title, "新任务：核查超标：某热电厂");
+  EXPECT_NE(inspector->front().event.body.find("截止 2026-12-08 10:00"), std::string::npos);
+  EXPECT_EQ(inspector->front().event.link, "/console/tasks?id=" + std::to_string(given.id));
+  EXPECT_EQ(*store_->UnreadCount(1), 1);  // the subscriber of everything who may see it
+  EXPECT_EQ(*store_->UnreadCount(2), 0);  // only escalations
+
+  casework::Task late = *tasks->Get(given.id);
+  late.escalation = casework::Escalation::kDistrict;
+  casework::TaskChange up{late,
+                          {{late.id, kT0 + 90000, casework::TaskStep::kEscalate, "system",
+                            "已超期，升级至区县负责人"}}};
+  ASSERT_TRUE(tasks->Apply({&up, 1}).ok());
+  EXPECT_EQ(*dispatcher_->PublishTasks(kT0 + 90000), 1);
+  auto head = store_->Inbox(2, false, 0, 10);
+  ASSERT_EQ(head->size(), 1u);
+  EXPECT_EQ(head->front().event.title, "任务超期：核查超标：某热电厂");
+  EXPECT_EQ(head->front().event.severity, Severity::kCritical);
+  EXPECT_EQ(*store_->UnreadCount(11), 1);  // the inspector was told of the task, not this
+}
+
 }  // namespace
 }  // namespace ecohub::notify

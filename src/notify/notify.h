@@ -36,9 +36,10 @@ struct KindInfo {
   std::string_view code, name;
 };
 inline constexpr KindInfo kKinds[] = {
-    {"alarm.exceedance", "超标告警"},
-    {"alarm.offline", "设备离线"},
-    {"alarm.anomaly", "数据异常"},
+    {"alarm.exceedance", "超标告警"}, {"alarm.offline", "设备离线"},
+    {"alarm.anomaly", "数据异常"},    {"task.assigned", "新任务"},
+    {"task.returned", "任务退回"},    {"task.submitted", "任务待审核"},
+    {"task.escalated", "任务超期"},
 };
 bool IsKnownKind(std::string_view code);
 // The Chinese name of a kind; "测试" for the test messages (kind "test"), the code

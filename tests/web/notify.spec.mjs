@@ -184,8 +184,7 @@ test('notify: every role with a console has the bell; only administrators may pi
 
 test('notify: the inbox on a phone: no sideways scrolling, a tap reads a message and the bell follows', async (ctx) => {
   const { staff } = ctx.users;
-  // Two test messages for the staff user, through two inbox subscriptions of theirs (a
-  // test message is one per subscription and second: "test:<id>:<unix seconds>").
+  // Two test messages for the staff user, through two inbox subscriptions of theirs.
   for (let i = 0; i < 2; i++) {
     const made = await ctx.api('/api/v1/subscriptions', {
       method: 'POST', token: staff.token, body: { name: `手机消息 ${i + 1}`, channel: 'inbox' },
@@ -243,5 +242,24 @@ test('notify: the inbox on a phone: no sideways scrolling, a tap reads a message
   await page.locator('[data-test=sub-form-from]').waitFor({ timeout: READY });
   await noSidewaysScroll(page, 'the subscription form on a phone');
   await ctx.shot(page, 'notify-form-phone');
+  ctx.assertClean(page);
+});
+
+test('notify: the link of an alarm message opens that alarm alone; 显示全部告警 goes back to the list', async (ctx) => {
+  const { admin } = ctx.users;
+  const r = await ctx.api('/api/v1/alarms?limit=5', { token: admin.token });
+  assert.equal(r.status, 200, r.text.slice(0, 300));
+  assert.ok(r.json.items.length >= 2, `the demo has alarms: ${r.json.items.length}`);
+  const id = r.json.items[1].id;
+  const page = await ctx.page({ viewport: 'desktop', role: 'admin' });
+  await page.goto(`/console/alarms?id=${id}`);
+  await page.waitForSelector('[data-test=alarm-focus]', { timeout: READY });
+  await page.waitForSelector(`[data-test=alarm-row][data-id="${id}"]`, { timeout: READY });
+  assert.equal(await page.locator('[data-test=alarm-row]').count(), 1, 'the named alarm alone');
+  assert.match(await page.locator('[data-test=alarm-focus]').innerText(), new RegExp(`正在查看告警 #${id}`));
+  await page.click('[data-test=alarm-focus-all]');
+  await page.waitForSelector('[data-test=alarm-focus]', { state: 'detached', timeout: READY });
+  await page.waitForFunction(() => document.querySelectorAll('[data-test=alarm-row]').length > 1, null, { timeout: READY });
+  assert.ok(!/id=/.test(page.url()), `the address no longer names it: ${page.url()}`);
   ctx.assertClean(page);
 });

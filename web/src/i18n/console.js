@@ -259,6 +259,8 @@ export default {
   'con.alarm.started': ['开始时间', 'Started'],
   'con.alarm.ended': ['结束时间', 'Ended'],
   'con.alarm.ongoing': ['持续中', 'ongoing'],
+  'con.alarm.focus': ['正在查看告警 #{id}', 'Showing alarm #{id}'],
+  'con.alarm.showAll': ['显示全部告警', 'Show all alarms'],
   'con.alarm.factor': ['监测因子', 'Factor'],
   'con.alarm.device': ['数采仪', 'Data logger'],
   'con.alarm.valueLimit': ['数值 / 限值', 'Value / limit'],
