@@ -396,6 +396,7 @@ Status Server::WireNotify() {
                                                      std::move(senders), options, clock_);
   dispatcher_->OnlyWhen([this] { return coordinator_->Leads("notify"); });
   dispatcher_->Tasks(tasks_.get());
+  dispatcher_->Complaints(complaints_.get());
   if (!smtp.url.empty())
     spdlog::info("notify: e-mail through {} as {}", smtp.url, options.mail_from);
   return Status::Ok();
@@ -415,6 +416,10 @@ bool Server::MaySee(int64_t user_id, const notify::Event& e) {
   if (e.kind.starts_with("task.")) {  // a grid task's step: the task's rights
     auth::Target task{auth::Area::kTasks, nullptr, e.district_id};
     return static_cast<bool>(auth::Authorize(p, auth::Action::kRead, task, now));
+  }
+  if (e.kind.starts_with("complaint.")) {  // a complaint's step: the complaint's rights
+    auth::Target complaint{auth::Area::kComplaints, nullptr, e.district_id};
+    return static_cast<bool>(auth::Authorize(p, auth::Action::kRead, complaint, now));
   }
   auto tags = api::TagsOf(accounts_.get(), "alarms");
   auth::Target target{auth::Area::kAlarms, tags ? &*tags : nullptr, e.district_id, e.enterprise_id};

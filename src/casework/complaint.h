@@ -98,6 +98,7 @@ struct ComplaintEvent {
   Step step = Step::kNote;
   std::string actor;  // "public" or "user:<id>"
   std::string text;   // what the step says (reply, reason, note); may be empty
+  int64_t id = 0;     // set by the store: the line's place in all time lines
 };
 
 // --- the submission -------------------------------------------------------------

@@ -41,8 +41,11 @@ inline constexpr const char* kList =
     "merged_into = $8) AND (CAST($9 AS BIGINT) = 0 OR (status IN ('closed', 'rejected', "
     "'merged') AND phone <> '')) ORDER BY id DESC LIMIT $10";
 inline constexpr const char* kEvents =
-    "SELECT complaint_id, at, step, actor, text FROM complaint_events WHERE complaint_id = $1 "
-    "ORDER BY id";
+    "SELECT complaint_id, at, step, actor, text, id FROM complaint_events WHERE complaint_id = "
+    "$1 ORDER BY id";
+inline constexpr const char* kStepsAfter =
+    "SELECT complaint_id, at, step, actor, text, id FROM complaint_events WHERE id > $1 ORDER BY "
+    "id LIMIT $2";
 inline constexpr const char* kNear =
     "SELECT " COMPLAINT_COLUMNS
     " FROM complaints WHERE category = $1 AND submitted_at >= $2 AND submitted_at < $3 "
@@ -97,7 +100,8 @@ Complaint ReadComplaint(const Row& r) {
 
 template <typename Row>
 ComplaintEvent ReadEvent(const Row& r) {
-  return {r.Int(0), r.Int(1), StepFromCode(r.Text(2)).value_or(Step::kNote), r.Text(3), r.Text(4)};
+  return {r.Int(0),  r.Int(1),  StepFromCode(r.Text(2)).value_or(Step::kNote),
+          r.Text(3), r.Text(4), r.Int(5)};
 }
 
 template <typename Row>

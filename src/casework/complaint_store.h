@@ -71,6 +71,9 @@ class ComplaintStore {
   virtual Result<std::vector<Complaint>> List(const ComplaintFilter& f) = 0;
   // The time line of one complaint, oldest first.
   virtual Result<std::vector<ComplaintEvent>> Events(int64_t id) = 0;
+  // The lines of every complaint's time line after the line `after_id`, in the order
+  // they were written, at most `limit` (what notifications publish).
+  virtual Result<std::vector<ComplaintEvent>> StepsAfter(int64_t after_id, size_t limit) = 0;
   // Applies every change, all or none, each only if its complaint is still at
   // `after.version` (then at version + 1). kConflict naming the complaint otherwise.
   virtual Status Apply(std::span<const ComplaintChange> changes) = 0;

@@ -175,6 +175,17 @@ TEST_P(ComplaintStoreContract, ChangesApplyAllOrNoneAndStaleOnesAreRefused) {
   ASSERT_TRUE(into_a.ok()) << into_a.status().ToString();
   ASSERT_EQ(into_a->size(), 1u);
   EXPECT_EQ(into_a->front().id, b->id);
+  // Every complaint's lines in the order written: a's submit, b's submit, a's accept,
+  // b's merge, a's merged-in.
+  auto all = store_->StepsAfter(0, 100);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 5u);
+  for (size_t i = 1; i < all->size(); ++i) EXPECT_GT((*all)[i].id, (*all)[i - 1].id);
+  EXPECT_EQ((*all)[2].step, Step::kAccept);
+  EXPECT_EQ((*all)[2].id, (*events)[1].id);
+  auto tail = store_->StepsAfter((*all)[2].id, 10);
+  ASSERT_EQ(tail->size(), 2u);
+  EXPECT_EQ(tail->front().complaint_id, b->id);
 }
 
 TEST_P(ComplaintStoreContract, NearFindsLocatedComplaintsOfTheCategoryInTheBox) {

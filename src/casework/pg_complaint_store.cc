@@ -96,6 +96,11 @@ class PgComplaintStore final : public ComplaintStore {
     return store::pg::Read(**db, sql::kEvents, "complaint time line", ReadEventRow, id);
   }
 
+  Result<std::vector<ComplaintEvent>> StepsAfter(int64_t after_id, size_t limit) override {
+    return store::pg::Read(*pool_, sql::kStepsAfter, "complaint steps", ReadEventRow, after_id,
+                           static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+  }
+
   Status Apply(std::span<const ComplaintChange> changes) override {
     return ApplyChanges(
         *pool_, "change complaints", changes,

@@ -89,6 +89,12 @@ class SqliteComplaintStore final : public ComplaintStore {
     return db_->Query(sql::kEvents, "complaint time line", ReadEventRow, id);
   }
 
+  Result<std::vector<ComplaintEvent>> StepsAfter(int64_t after_id, size_t limit) override {
+    std::lock_guard lock(db_->mu());
+    return db_->Query(sql::kStepsAfter, "complaint steps", ReadEventRow, after_id,
+                      static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+  }
+
   Status Apply(std::span<const ComplaintChange> changes) override {
     std::lock_guard lock(db_->mu());
     return ApplyChanges(

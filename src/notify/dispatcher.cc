@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view kAlarmSource = "alarms";
 constexpr std::string_view kTaskSource = "tasks";
+constexpr std::string_view kComplaintSource = "complaints";
 
 // A value as people write it: at most three decimals, no trailing zeros.
 std::string Number(double v) {
@@ -132,6 +133,40 @@ std::optional<TaskNews> NewsOfTaskStep(const casework::TaskEvent& step,
   return n;
 }
 
+std::optional<Event> NewsOfComplaintStep(const casework::ComplaintEvent& step,
+                                         const casework::Complaint& c) {
+  Event e;
+  e.ref = "complaint-step:" + std::to_string(step.id);
+  e.district_id = c.district_id;
+  e.at = step.at;
+  e.link = "/console/complaints?id=" + std::to_string(c.id);
+  const casework::Category* category = casework::FindCategory(c.category);
+  std::string what = category ? std::string(category->name) : c.category;
+  std::string where = c.address.empty() ? "" : "，" + c.address;
+  std::string due = c.deadline ? "答复期限 " + Minute(c.deadline) + "。" : "";
+  e.body = "举报编号 " + c.tracking_code + "，" + what + "类" + where + "。" + due;
+  switch (step.step) {
+    case casework::Step::kSubmit:
+      e.kind = "complaint.received";
+      e.severity = Severity::kWarning;
+      e.title = "新举报：" + what + where;
+      break;
+    case casework::Step::kDispatch:
+      e.kind = "complaint.dispatched";
+      e.severity = Severity::kWarning;
+      e.title = "举报派至本区：" + what + where;
+      break;
+    case casework::Step::kReopen:
+      e.kind = "complaint.reopened";
+      e.severity = Severity::kCritical;
+      e.title = "举报人不满意，重新打开：" + what + where;
+      break;
+    default:
+      return std::nullopt;
+  }
+  return e;
+}
+
 Result<int64_t> Dispatcher::PublishFrom(std::string_view source, const RaisedSince& raised_since,
                                         UnixSeconds now) {
   auto cursor = notify_.Cursor(source);
@@ -185,31 +220,59 @@ Result<int64_t> Dispatcher::PublishAlarms(UnixSeconds now) {
       now);
 }
 
+// Every line of a store's time lines after `above` (StepsAfter in pages), each turned
+// into a Raised by `news(line)` unless this is the first pass.
+template <typename Store, typename News>
+auto StepsSince(Store& store, int64_t above, bool first, News news)
+    -> Result<std::vector<Dispatcher::Raised>> {
+  std::vector<Dispatcher::Raised> out;
+  constexpr size_t kPage = 500;
+  for (;;) {
+    auto steps = store.StepsAfter(above, kPage);
+    if (!steps.ok()) return steps.status();
+    for (const auto& step : *steps) {
+      Dispatcher::Raised r{step.id, std::nullopt, {}};
+      if (!first)
+        if (Status s = news(step, &r); !s.ok()) return s;
+      out.push_back(std::move(r));
+    }
+    if (steps->size() < kPage) break;
+    above = steps->back().id;
+  }
+  return out;
+}
+
 Result<int64_t> Dispatcher::PublishTasks(UnixSeconds now) {
   if (!tasks_) return int64_t{0};
   return PublishFrom(
       kTaskSource,
-      [&](int64_t above, bool first) -> Result<std::vector<Raised>> {
-        std::vector<Raised> out;
-        for (;;) {
-          auto steps = tasks_->StepsAfter(above, 500);
-          if (!steps.ok()) return steps.status();
-          for (const casework::TaskEvent& step : *steps) {
-            Raised r{step.id, std::nullopt, {}};
-            if (!first) {
-              auto task = tasks_->Get(step.task_id);
-              if (!task.ok()) return task.status();
-              if (auto news = NewsOfTaskStep(step, *task)) {
-                r.event = std::move(news->event);
-                r.direct = std::move(news->direct);
-              }
-            }
-            out.push_back(std::move(r));
-          }
-          if (steps->size() < 500) break;
-          above = steps->back().id;
-        }
-        return out;
+      [&](int64_t above, bool first) {
+        return StepsSince(*tasks_, above, first,
+                          [&](const casework::TaskEvent& step, Raised* r) -> Status {
+                            auto task = tasks_->Get(step.task_id);
+                            if (!task.ok()) return task.status();
+                            if (auto news = NewsOfTaskStep(step, *task)) {
+                              r->event = std::move(news->event);
+                              r->direct = std::move(news->direct);
+                            }
+                            return Status::Ok();
+                          });
+      },
+      now);
+}
+
+Result<int64_t> Dispatcher::PublishComplaints(UnixSeconds now) {
+  if (!complaints_) return int64_t{0};
+  return PublishFrom(
+      kComplaintSource,
+      [&](int64_t above, bool first) {
+        return StepsSince(*complaints_, above, first,
+                          [&](const casework::ComplaintEvent& step, Raised* r) -> Status {
+                            auto c = complaints_->Get(step.complaint_id);
+                            if (!c.ok()) return c.status();
+                            r->event = NewsOfComplaintStep(step, *c);
+                            return Status::Ok();
+                          });
       },
       now);
 }
@@ -322,6 +385,11 @@ void Dispatcher::RunOnce() {
     spdlog::error("[notify] publishing task steps failed: {}", steps.status().ToString());
   else if (*steps > 0)
     spdlog::info("[notify] {} task steps published", *steps);
+  auto cases = PublishComplaints(now);
+  if (!cases.ok())
+    spdlog::error("[notify] publishing complaint steps failed: {}", cases.status().ToString());
+  else if (*cases > 0)
+    spdlog::info("[notify] {} complaint steps published", *cases);
   auto sent = DeliverDue(now);
   if (!sent.ok())
     spdlog::error("[notify] deliveries failed: {}", sent.status().ToString());

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 
+#include "casework/complaint_store.h"
 #include "casework/task_store.h"
 #include "core/clock.h"
 #include "core/http_fetch.h"
@@ -89,23 +90,21 @@ class Dispatcher {
   void OnlyWhen(std::function<bool()> leads) { leads_ = std::move(leads); }
   // The grid tasks whose steps are told (null: none). Set before Start.
   void Tasks(casework::TaskStore* tasks) { tasks_ = tasks; }
+  // The complaints whose steps are told (null: none). Set before Start.
+  void Complaints(casework::ComplaintStore* complaints) { complaints_ = complaints; }
 
   // The alarms raised since the last pass, published; how many events were new.
   Result<int64_t> PublishAlarms(UnixSeconds now);
   // The steps of tasks taken since the last pass, published; how many were news.
   Result<int64_t> PublishTasks(UnixSeconds now);
+  // The steps of complaints taken since the last pass, published.
+  Result<int64_t> PublishComplaints(UnixSeconds now);
   // The deliveries due at `now`, attempted; how many were sent.
   Result<int64_t> DeliverDue(UnixSeconds now);
   // A message to one subscription now, outside the log (the "send a test" button);
   // the error of the attempt.
   Status SendNow(const Subscription& s, const Event& e, UnixSeconds now);
 
-  // Both, once, on the caller's thread.
-  void RunOnce();
-  void Start();
-  void Stop();
-
- private:
   // One thing raised since a cursor (an alarm's id, a time line's line): its event,
   // none when it is not news, and who is told of it whatever they subscribed to.
   struct Raised {
@@ -116,6 +115,13 @@ class Dispatcher {
   // What a source raised above a cursor, in id order; `first`: the deployment's first
   // pass, when only the ids matter.
   using RaisedSince = std::function<Result<std::vector<Raised>>(int64_t above, bool first)>;
+
+  // Both, once, on the caller's thread.
+  void RunOnce();
+  void Start();
+  void Stop();
+
+ private:
   // Publishes what `source` raised since its cursor to the subscriptions that want it
   // and whose owners may see it (or are told of it directly), and moves the cursor.
   Result<int64_t> PublishFrom(std::string_view source, const RaisedSince& raised_since,
@@ -125,6 +131,7 @@ class Dispatcher {
   NotifyStore& notify_;
   store::AlarmStore& alarms_;
   casework::TaskStore* tasks_ = nullptr;
+  casework::ComplaintStore* complaints_ = nullptr;
   const Audience audience_;
   const Senders senders_;
   const DispatchOptions options_;

@@ -300,5 +300,54 @@ TEST_F(DispatcherTest, TaskStepsReachTheInspectorAndTheSubscribers) {
   EXPECT_EQ(*store_->UnreadCount(11), 1);  // the inspector was told of the task, not this
 }
 
+// Steps of complaints: a new one reaches the subscribers who may see its district; the
+// message names the category, the place and the deadline, never the complainant's
+// words or phone.
+TEST_F(DispatcherTest, ComplaintsReachTheirDistrictWithoutPersonalData) {
+  auto opened = casework::OpenSqliteComplaintStore(dir_);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  std::unique_ptr<casework::ComplaintStore> complaints = std::move(*opened);
+  dispatcher_->Complaints(complaints.get());
+  auto complaint = [&](const char* code, int64_t district) {
+    casework::Complaint c;
+    c.tracking_code = code;
+    c.category = "air";
+    c.description = "工厂烟囱冒黑烟，我家就在隔壁";
+    c.address = "丰台区某路 1 号";
+    c.submitted_at = kT0;
+    c.phone = "13912345678";
+    c.district_id = district;
+    c.deadline = kT0 + 7 * 86400;
+    c.source = "portal";
+    auto added = complaints->Add(c, {0, kT0, casework::Step::kSubmit, "public", ""});
+    EXPECT_TRUE(added.ok());
+  };
+  complaint("AAAAAAAAAAAA", 3);
+  EXPECT_EQ(*dispatcher_->PublishComplaints(kT0), 0);  // the deployment's first pass
+  Add(1, Channel::kInbox, "");
+  Add(2, Channel::kInbox, "");  // district 3 only
+  Add(1, Channel::kEmail, "duty@example.org");
+  complaint("BBBBBBBBBBBB", 3);
+  complaint("CCCCCCCCCCCC", 4);
+  EXPECT_EQ(*dispatcher_->PublishComplaints(kT0 + 10), 2);
+  EXPECT_EQ(*store_->UnreadCount(1), 2);
+  auto district = store_->Inbox(2, false, 0, 10);
+  ASSERT_EQ(district->size(), 1u);
+  const Event& e = district->front().event;
+  EXPECT_EQ(e.kind, "complaint.received");
+  EXPECT_EQ(e.title, "新举报：大气污染，丰台区某路 1 号");
+  EXPECT_NE(e.body.find("BBBBBBBBBBBB"), std::string::npos);
+  EXPECT_NE(e.body.find("答复期限 2026-12-14 10:00"), std::string::npos);
+  EXPECT_EQ(*dispatcher_->DeliverDue(kT0 + 10), 2);  // both by e-mail
+  // Every channel's text is made of the event's title and body.
+  auto all = store_->Inbox(1, false, 0, 10);
+  ASSERT_TRUE(all.ok());
+  for (const auto& item : *all)
+    for (const std::string& text : {item.event.title, item.event.body}) {
+      EXPECT_EQ(text.find("隔壁"), std::string::npos) << text;
+      EXPECT_EQ(text.find("13912345678"), std::string::npos) << text;
+    }
+}
+
 }  // namespace
 }  // namespace ecohub::notify

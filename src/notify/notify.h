@@ -36,10 +36,16 @@ struct KindInfo {
   std::string_view code, name;
 };
 inline constexpr KindInfo kKinds[] = {
-    {"alarm.exceedance", "超标告警"}, {"alarm.offline", "设备离线"},
-    {"alarm.anomaly", "数据异常"},    {"task.assigned", "新任务"},
-    {"task.returned", "任务退回"},    {"task.submitted", "任务待审核"},
+    {"alarm.exceedance", "超标告警"},
+    {"alarm.offline", "设备离线"},
+    {"alarm.anomaly", "数据异常"},
+    {"task.assigned", "新任务"},
+    {"task.returned", "任务退回"},
+    {"task.submitted", "任务待审核"},
     {"task.escalated", "任务超期"},
+    {"complaint.received", "新举报"},
+    {"complaint.dispatched", "举报派至本区"},
+    {"complaint.reopened", "举报重新打开"},
 };
 bool IsKnownKind(std::string_view code);
 // The Chinese name of a kind; "测试" for the test messages (kind "test"), the code

@@ -212,6 +212,24 @@ def run(data, hook_url, sink):
         r = call("POST", f"/api/v1/inbox/{mine[0]['id']}/read", far)
         check(r.status == 404, f"nobody marks another's message: {r.status}")
 
+    # A complaint from the public at the outlet: the district's staff are told, without
+    # the complainant's words or phone.
+    code = must(call("POST", "/api/v1/public/complaints",
+                     body={"category": "air", "description": "通知测试：烟囱冒黑烟，我家在隔壁",
+                           "lon": outlet["lon"], "lat": outlet["lat"], "phone": "13700001111"}),
+                201, "a complaint")["tracking_code"]
+    told = wait_for("the complaint in the district's inbox", lambda: [
+        i for i in must(call("GET", "/api/v1/inbox", near), 200, "inbox")["items"]
+        if i["kind"] == "complaint.received" and code in i["body"]])
+    if told:
+        check(told[0]["title"].startswith("新举报：大气污染") and
+              "隔壁" not in told[0]["title"] + told[0]["body"] and
+              "13700001111" not in told[0]["body"],
+              f"the district's staff are told of the complaint, without personal data: {told[0]}")
+        check(not [i for i in must(call("GET", "/api/v1/inbox", far), 200, "inbox")["items"]
+                   if i["kind"].startswith("complaint.")],
+              "another district's staff are not told of it")
+
     log = must(call("GET", f"/api/v1/subscriptions/{hook['id']}/deliveries", admin), 200,
                "log")["items"]
     check(any(d["state"] == "sent" and d["attempts"] == 1 for d in log),
