@@ -10,6 +10,7 @@
 
 #include "api/handlers.h"
 #include "api/params.h"
+#include "api/route_util.h"
 #include "api/routes.h"
 #include "core/time.h"
 #include "ingest/device_status.h"
@@ -33,9 +34,6 @@ bool OneOf(const char* const (&names)[N], std::string_view v) {
   return std::find(std::begin(names), std::end(names), v) != std::end(names);
 }
 
-ordered_json TimeOrNull(UnixSeconds t) {
-  return t ? ordered_json(FormatRfc3339Beijing(t)) : ordered_json(nullptr);
-}
 ordered_json TextOrNull(const std::string& s) {
   return s.empty() ? ordered_json(nullptr) : ordered_json(s);
 }

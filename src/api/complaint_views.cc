@@ -18,8 +18,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
-
 constexpr size_t kMaxBody = 16 * 1024;
 
 // The locator of the snapshot's districts, built once per snapshot.

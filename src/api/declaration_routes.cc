@@ -48,8 +48,6 @@ constexpr int64_t kCheckSeconds = 92 * kDay;
 std::string Who(const Principal& p) { return "user:" + std::to_string(p.user_id); }
 
 json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
-
 ordered_json DeclarationJson(const declare::Declaration& d) {
   return {{"id", d.id},
           {"site", d.site_code},

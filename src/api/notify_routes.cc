@@ -35,8 +35,6 @@ Response Unavailable() {
 
 auth::Target Owned(int64_t user_id) { return {Area::kNotifications, nullptr, 0, 0, user_id}; }
 
-json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
-
 std::string HourText(int minute) {
   char buf[24];
   std::snprintf(buf, sizeof buf, "%02d:%02d", minute / 60, minute % 60);

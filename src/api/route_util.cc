@@ -22,4 +22,8 @@ std::string Num(double v) {
   return std::string(buf, p);
 }
 
+nlohmann::json TimeOrNull(UnixSeconds t) {
+  return t ? nlohmann::json(FormatRfc3339Beijing(t)) : nlohmann::json(nullptr);
+}
+
 }  // namespace ecohub::api

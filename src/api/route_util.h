@@ -45,6 +45,9 @@ Response NewestFirstPage(const Request& req, size_t max, List list, ToJson json_
   return JsonResponse<nlohmann::ordered_json>({{"items", std::move(items)}, {"next_cursor", next}});
 }
 
+// A time as RFC 3339 Beijing time, or null for 0 (not yet).
+nlohmann::json TimeOrNull(UnixSeconds t);
+
 // The shortest decimal text that reads back as `v` ("116.4", "0.125").
 std::string Num(double v);
 

@@ -37,8 +37,6 @@ Response Unavailable() {
   return Problem(503, "unavailable", "Grid tasks are not set up on this server");
 }
 
-json TimeOrNull(UnixSeconds t) { return t ? json(FormatRfc3339Beijing(t)) : json(nullptr); }
-
 std::string_view EscalationCode(casework::Escalation e) {
   switch (e) {
     case casework::Escalation::kDistrict:

@@ -10,6 +10,7 @@ namespace {
 
 using store::pg::Conn;
 using store::pg::Pool;
+using store::pg::RowAt;
 using store::pg::Rows;
 
 // Never edit a released step: add the next one.
@@ -42,15 +43,6 @@ CREATE TABLE complaint_photos (
 )sql",
 };
 
-// Row `i` of a result as the readers of complaint_sql.h take it.
-struct RowAt {
-  const Rows& q;
-  int i;
-  int64_t Int(int c) const { return q.Int(i, c); }
-  std::string Text(int c) const { return std::string(q.Text(i, c)); }
-  std::optional<int64_t> OptInt(int c) const { return q.OptInt(i, c); }
-  std::optional<double> OptReal(int c) const { return q.OptReal(i, c); }
-};
 Complaint ReadRow(const Rows& q, int i) { return sql::ReadComplaint(RowAt{q, i}); }
 ComplaintEvent ReadEventRow(const Rows& q, int i) { return sql::ReadEvent(RowAt{q, i}); }
 ComplaintCount ReadCountRow(const Rows& q, int i) { return sql::ReadCount(RowAt{q, i}); }

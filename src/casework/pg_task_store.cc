@@ -10,6 +10,7 @@ namespace {
 
 using store::pg::Conn;
 using store::pg::Pool;
+using store::pg::RowAt;
 using store::pg::Rows;
 
 // Never edit a released step: add the next one.
@@ -39,14 +40,6 @@ CREATE INDEX task_events_of ON task_events (task_id, id);
 )sql",
 };
 
-// Row `i` of a result as the readers of task_sql.h take it.
-struct RowAt {
-  const Rows& q;
-  int i;
-  int64_t Int(int c) const { return q.Int(i, c); }
-  std::string Text(int c) const { return std::string(q.Text(i, c)); }
-  std::optional<double> OptReal(int c) const { return q.OptReal(i, c); }
-};
 Task ReadRow(const Rows& q, int i) { return sql::ReadTask(RowAt{q, i}); }
 TaskEvent ReadEventRow(const Rows& q, int i) { return sql::ReadTaskEvent(RowAt{q, i}); }
 Grid ReadGridRow(const Rows& q, int i) { return sql::ReadGrid(RowAt{q, i}); }

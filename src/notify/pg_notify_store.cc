@@ -9,6 +9,7 @@ namespace {
 
 using store::pg::Conn;
 using store::pg::Pool;
+using store::pg::RowAt;
 using store::pg::Rows;
 
 // Never edit a released step: add the next one.
@@ -40,13 +41,6 @@ CREATE TABLE notify_cursors (source TEXT PRIMARY KEY, value BIGINT NOT NULL);
 )sql",
 };
 
-// Row `i` of a result as the readers of notify_sql.h take it.
-struct RowAt {
-  const Rows& q;
-  int i;
-  int64_t Int(int c) const { return q.Int(i, c); }
-  std::string Text(int c) const { return std::string(q.Text(i, c)); }
-};
 Subscription ReadSubscriptionRow(const Rows& q, int i) {
   return sql::ReadSubscription(RowAt{q, i});
 }

@@ -190,6 +190,18 @@ Result<std::vector<ReadType<F>>> Read(Pool& pool, const char* sql, std::string_v
   return Read(**db, sql, what, read, values...);
 }
 
+// Row `i` of a result, read by column through Int(c), Text(c), OptInt(c) and
+// OptReal(c): how the readers shared by both backends of a module (its *_sql.h)
+// take a PostgreSQL row.
+struct RowAt {
+  const Rows& q;
+  int i;
+  int64_t Int(int c) const { return q.Int(i, c); }
+  std::string Text(int c) const { return std::string(q.Text(i, c)); }
+  std::optional<int64_t> OptInt(int c) const { return q.OptInt(i, c); }
+  std::optional<double> OptReal(int c) const { return q.OptReal(i, c); }
+};
+
 // The first row of `sql`; kNotFound saying `not_found` when there is none.
 template <typename Db, typename F, typename... V>
 Result<ReadType<F>> ReadOne(Db& db, const char* sql, const std::string& not_found, F read,
