@@ -263,3 +263,21 @@ test('notify: the link of an alarm message opens that alarm alone; 显示全部�
   assert.ok(!/id=/.test(page.url()), `the address no longer names it: ${page.url()}`);
   ctx.assertClean(page);
 });
+
+test('notify: with nothing subscribed the inbox says so, and one tap subscribes it to everything', async (ctx) => {
+  const { partner } = ctx.users;
+  const page = await ctx.page({ viewport: 'phone', role: 'partner' });
+  await page.goto('/console/inbox');
+  await ready(page);
+  assert.equal((await subscriptions(ctx, partner.token)).length, 0, 'the partner starts with none');
+  await page.waitForSelector('[data-test=no-subscription]', { timeout: READY });
+  await noSidewaysScroll(page, 'the hint on a phone');
+  await page.click('[data-test=subscribe-inbox]');
+  await page.waitForSelector('[data-test=no-subscription]', { state: 'detached', timeout: READY });
+  await page.waitForSelector('[data-test=msg-done]', { timeout: READY });
+  const subs = await subscriptions(ctx, partner.token);
+  assert.equal(subs.length, 1);
+  assert.equal(subs[0].channel, 'inbox');
+  assert.deepEqual(subs[0].kinds, [], 'every kind');
+  ctx.assertClean(page);
+});
