@@ -6,7 +6,7 @@ export default {
   'con.bell.unknown': ['消息', 'Messages'],
 
   'con.inbox.title': ['消息', 'Messages'],
-  'con.inbox.note': ['告警通知与订阅设置', 'Alarm notifications and subscriptions'],
+  'con.inbox.note': ['告警、任务与举报的通知，和订阅设置', 'Notices of alarms, tasks and complaints, and subscriptions'],
   'con.inbox.tab.messages': ['消息', 'Messages'],
   'con.inbox.tab.subs': ['订阅设置', 'Subscriptions'],
   'con.inbox.unreadCount': ['{n} 条未读', '{n} unread'],
@@ -59,7 +59,7 @@ export default {
   'con.sub.secretNote': ['16 至 200 个字符，接收方用它校验签名（X-EcoHub-Signature）', '16 to 200 characters; the receiver checks signatures with it (X-EcoHub-Signature)'],
   'con.sub.keepSecret': ['留空则保持不变', 'Leave empty to keep it'],
   'con.sub.makeSecret': ['随机生成', 'Generate'],
-  'con.sub.kinds': ['告警类型', 'Kinds'],
+  'con.sub.kinds': ['通知类型', 'Kinds'],
   'con.sub.kindsNote': ['不选即全部类型', 'None ticked: every kind'],
   'con.sub.allKinds': ['全部类型', 'Every kind'],
   'con.sub.minSeverity': ['最低级别', 'Least severity'],
