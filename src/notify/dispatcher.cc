@@ -336,8 +336,17 @@ Result<int64_t> Dispatcher::DeliverDue(UnixSeconds now) {
   auto due = notify_.Due(now, options_.batch);
   if (!due.ok()) return due.status();
   std::map<int64_t, std::optional<Subscription>> subs;
+  // Subscriptions whose receiver failed in this pass, with when to try again: their
+  // other deliveries wait as long, untried, so that one dead receiver costs one
+  // timeout per pass rather than one per message (and never stalls the others).
+  std::map<int64_t, UnixSeconds> failed;
   int64_t sent = 0;
   for (Delivery d : *due) {
+    if (auto f = failed.find(d.subscription_id); f != failed.end()) {
+      d.next_at = f->second;
+      if (Status r = notify_.RecordAttempt(d); !r.ok()) return r;
+      continue;
+    }
     auto it = subs.find(d.subscription_id);
     if (it == subs.end()) {
       auto s = notify_.GetSubscription(d.subscription_id);
@@ -345,11 +354,12 @@ Result<int64_t> Dispatcher::DeliverDue(UnixSeconds now) {
       it = subs.emplace(d.subscription_id, s.ok() ? std::optional(*s) : std::nullopt).first;
     }
     ++d.attempts;
-    Status st = !it->second            ? Status::NotFound("the subscription was removed")
-                : !it->second->enabled ? Status(Code::kUnavailable, "the subscription is off")
-                                       : Send(*it->second, d.event, d.id, now);
-    std::optional<int64_t> wait =
-        st.ok() || !it->second || !it->second->enabled ? std::nullopt : RetryAfter(d.attempts);
+    bool usable = it->second && it->second->enabled;
+    Status st = !it->second ? Status::NotFound("the subscription was removed")
+                : !usable   ? Status(Code::kUnavailable, "the subscription is off")
+                            : Send(*it->second, d.event, d.id, now);
+    std::optional<int64_t> wait;
+    if (!st.ok() && usable) wait = RetryAfter(d.attempts);
     if (st.ok()) {
       d.state = DeliveryState::kSent;
       d.done_at = now;
@@ -357,6 +367,8 @@ Result<int64_t> Dispatcher::DeliverDue(UnixSeconds now) {
       ++sent;
     } else {
       d.last_error = st.message().substr(0, 500);
+      // Given up on this one: the others of the receiver still wait a minute.
+      if (usable) failed[d.subscription_id] = now + (wait ? *wait : int64_t{60});
       if (wait) {
         d.next_at = now + *wait;
       } else {

@@ -228,6 +228,37 @@ TEST_F(DispatcherTest, FailuresAreRetriedOnTheScheduleThenGivenUp) {
   EXPECT_EQ(store_->Deliveries(hook.id, 1)->front().state, DeliveryState::kSent);
 }
 
+// A dead receiver costs one attempt per pass: its other messages wait with it, untried,
+// and another subscription's are sent in the same pass.
+TEST_F(DispatcherTest, ADeadReceiverIsTriedOncePerPass) {
+  ASSERT_TRUE(dispatcher_->PublishAlarms(kT0).ok());
+  Subscription hook = Add(1, Channel::kWebhook, "https://duty.example.org/hook");
+  Add(1, Channel::kEmail, "duty@example.org");
+  ASSERT_TRUE(alarms_
+                  .UpsertAlarms(std::vector{Raised("exceedance", 3, kT0 - 90),
+                                            Raised("exceedance", 3, kT0 - 60),
+                                            Raised("exceedance", 3, kT0 - 30)})
+                  .ok());
+  ASSERT_EQ(*dispatcher_->PublishAlarms(kT0), 3);
+  http_down_ = true;
+  EXPECT_EQ(*dispatcher_->DeliverDue(kT0), 3);  // the three e-mails
+  EXPECT_EQ(calls_.size(), 1u);                 // one try of the dead hook
+  auto log = store_->Deliveries(hook.id, 10);
+  ASSERT_EQ(log->size(), 3u);
+  int tried = 0;
+  for (const auto& d : *log) {
+    EXPECT_EQ(d.state, DeliveryState::kPending);
+    EXPECT_EQ(d.next_at, kT0 + *RetryAfter(1));
+    tried += d.attempts;
+  }
+  EXPECT_EQ(tried, 1);
+  EXPECT_EQ(*dispatcher_->DeliverDue(kT0 + 59), 0);  // all wait the minute
+  EXPECT_EQ(calls_.size(), 1u);
+  http_down_ = false;
+  EXPECT_EQ(*dispatcher_->DeliverDue(kT0 + 60), 3);
+  EXPECT_EQ(calls_.size(), 4u);
+}
+
 TEST_F(DispatcherTest, ClosedAlarmsAndRemovedSubscriptionsAreNotSent) {
   ASSERT_TRUE(dispatcher_->PublishAlarms(kT0).ok());
   Subscription hook = Add(1, Channel::kWebhook, "https://duty.example.org/hook");
