@@ -16,6 +16,7 @@
 #include "app/demo_complaints.h"
 #include "auth/secrets.h"
 #include "casework/task_escalation.h"
+#include "core/file.h"
 #include "core/threads.h"
 #include "crypto/sealer.h"
 #include "idempotency/sealed_store.h"
@@ -358,28 +359,19 @@ void Server::WireAlarms() {
   alarms_->Declarations(declarations_.get());
 }
 
-// The first line of `path` into *out; an error naming `what` when there is none.
-static Status ReadSecretFile(const std::string& path, const char* what, std::string* out) {
-  std::ifstream in(path);
-  if (!in || !std::getline(in, *out) || out->empty())
-    return Status::InvalidInput(std::string(what) + " '" + path +
-                                "' has no secret on its first line");
-  return Status::Ok();
-}
-
 Status Server::WireNotify() {
   notify::DispatchOptions options = options_.notify;
   notify::SmtpOptions smtp = options_.smtp;
-  if (!options_.smtp_password_file.empty())
-    if (Status s = ReadSecretFile(options_.smtp_password_file, "notify.smtp.password_file",
-                                  &smtp.password);
-        !s.ok())
-      return s;
-  if (!options_.sms_secret_file.empty())
-    if (Status s =
-            ReadSecretFile(options_.sms_secret_file, "notify.sms.secret_file", &options.sms_secret);
-        !s.ok())
-      return s;
+  if (!options_.smtp_password_file.empty()) {
+    auto password = ReadSecretFile(options_.smtp_password_file, "notify.smtp.password_file");
+    if (!password.ok()) return password.status();
+    smtp.password = *password;
+  }
+  if (!options_.sms_secret_file.empty()) {
+    auto secret = ReadSecretFile(options_.sms_secret_file, "notify.sms.secret_file");
+    if (!secret.ok()) return secret.status();
+    options.sms_secret = *secret;
+  }
   if (smtp.url.empty()) options.mail_from.clear();
   auto sealer = std::make_shared<const crypto::Sealer>(keys_);
   notify::Audience audience{
@@ -432,10 +424,9 @@ Status Server::OpenOidc() {
   auth::oidc::Config config = options_.oidc;
   if (!config.enabled()) return Status::Ok();
   if (!options_.oidc_client_secret_file.empty()) {
-    std::ifstream in(options_.oidc_client_secret_file);
-    if (!in || !std::getline(in, config.client_secret) || config.client_secret.empty())
-      return Status::InvalidInput("oidc.client_secret_file '" + options_.oidc_client_secret_file +
-                                  "' has no secret on its first line");
+    auto secret = ReadSecretFile(options_.oidc_client_secret_file, "oidc.client_secret_file");
+    if (!secret.ok()) return secret.status();
+    config.client_secret = *secret;
   }
   api::HttpClientOptions http{.timeout = std::chrono::seconds(config.http_timeout_seconds),
                               .ca_file = config.ca_file};

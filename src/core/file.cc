@@ -20,4 +20,13 @@ Result<std::string> ReadFileBytes(const std::string& path) {
   return std::move(bytes).str();
 }
 
+Result<std::string> ReadSecretFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line) || line.empty())
+    return Status::InvalidInput(std::string(what) + " '" + path +
+                                "' has no secret on its first line");
+  return line;
+}
+
 }  // namespace ecohub
