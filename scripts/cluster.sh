@@ -73,8 +73,12 @@ spawn() {
     shift
     [[ $(id -u) -ne 0 ]] || prefix=(runuser -u postgres --)
   fi
+  # It starts in the directory of its pid file, which is its own: the caller's directory
+  # may be one that `postgres` cannot enter (a `mktemp -d` clone is 0700), and Patroni's
+  # worker processes go back to the directory they started in.
   # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
-  setsid "${prefix[@]}" sh -c 'echo $$ > "$0"; exec "$@"' "$pidfile" "$@" >"$log" 2>&1 </dev/null &
+  setsid "${prefix[@]}" sh -c 'cd "$1" || exit 1; echo $$ > "$0"; shift; exec "$@"' \
+    "$pidfile" "$(dirname "$pidfile")" "$@" >"$log" 2>&1 </dev/null &
 }
 
 alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
@@ -256,6 +260,8 @@ wait_ready() {
 # Waits (bounded) until each has printed its ports; prints ECOHUB_K_HTTP= and ECOHUB_K_GATEWAY=.
 start_ecohub_nodes() {
   local bin=$1 count=$2 k
+  # A path to the binary is made absolute: each node starts in its own directory.
+  [[ $bin != */* ]] || bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
   local pwfile=$DIR/ecohub-admin-password
   (umask 077 && head -c 18 /dev/urandom | base64 >"$pwfile")
   for ((k = 1; k <= count; k++)); do
