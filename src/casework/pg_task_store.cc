@@ -38,11 +38,20 @@ CREATE TABLE task_events (
   at BIGINT NOT NULL, step TEXT NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX task_events_of ON task_events (task_id, id);
 )sql",
+    // 2: random draws (双随机一公开).
+    R"sql(
+CREATE TABLE draws (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, title TEXT NOT NULL,
+  district_id BIGINT NOT NULL, input TEXT NOT NULL, result TEXT NOT NULL, actor TEXT NOT NULL,
+  created_at BIGINT NOT NULL, published_at BIGINT NOT NULL, due_at BIGINT NOT NULL,
+  version BIGINT NOT NULL);
+)sql",
 };
 
 Task ReadRow(const Rows& q, int i) { return sql::ReadTask(RowAt{q, i}); }
 TaskEvent ReadEventRow(const Rows& q, int i) { return sql::ReadTaskEvent(RowAt{q, i}); }
 Grid ReadGridRow(const Rows& q, int i) { return sql::ReadGrid(RowAt{q, i}); }
+DrawRecord ReadDrawRow(const Rows& q, int i) { return sql::ReadDraw(RowAt{q, i}); }
 
 Status AddEvent(Conn& db, int64_t id, const TaskEvent& e) {
   return db.Run(sql::kInsertTaskEvent, "record task step", id, e.at,
@@ -132,6 +141,52 @@ class PgTaskStore final : public TaskStore {
     auto db = pool_->Get();
     if (!db.ok()) return db.status();
     return store::pg::Read(**db, sql::kGrids, "list grids", ReadGridRow);
+  }
+
+  Result<DrawRecord> AddDraw(const DrawRecord& d) override {
+    auto id =
+        store::pg::WriteOnceReturning(*pool_, "record draw", [&](Conn& db) -> Result<std::string> {
+          auto made = sql::WithDrawInsertValues(d, [&](const auto&... v) {
+            return store::pg::ReturnedId(db.Query(sql::kInsertDraw, "record draw", v...));
+          });
+          if (!made.ok()) return made.status();
+          return std::to_string(*made);
+        });
+    if (!id.ok()) return id.status();
+    return GetDraw(std::stoll(*id));
+  }
+
+  Result<DrawRecord> GetDraw(int64_t id) override {
+    auto db = pool_->Get();
+    if (!db.ok()) return db.status();
+    return store::pg::ReadOne(**db, sql::kDrawById, "no such draw", ReadDrawRow, id);
+  }
+
+  Result<std::vector<DrawRecord>> Draws(bool published_only, int64_t before,
+                                        size_t limit) override {
+    return sql::WithDrawListValues(published_only, before, limit, [&](const auto&... v) {
+      return store::pg::Read(*pool_, sql::kDraws, "list draws", ReadDrawRow, v...);
+    });
+  }
+
+  Status PublishDraw(const DrawRecord& d, std::span<const TaskChange> tasks) override {
+    Status s = store::pg::WriteOnce(*pool_, "publish draw", [&](Conn& db) -> Status {
+      auto r = sql::WithDrawPublishValues(
+          d, [&](const auto&... v) { return db.Query(sql::kPublishDraw, "publish draw", v...); });
+      if (!r.ok()) return r.status();
+      if (r->Affected() != 1) return Status(Code::kConflict, "stale");
+      for (const TaskChange& t : tasks) {
+        auto id = sql::WithTaskInsertValues(t.after, [&](const auto&... v) {
+          return store::pg::ReturnedId(db.Query(sql::kInsertTask, "record task", v...));
+        });
+        if (!id.ok()) return id.status();
+        for (const TaskEvent& e : t.events)
+          if (Status s = AddEvent(db, *id, e); !s.ok()) return s;
+      }
+      return Status::Ok();
+    });
+    if (s.code() == Code::kConflict) return Status(Code::kConflict, sql::DrawConflict(d.id));
+    return s;
   }
 
   Result<std::vector<TableRows>> ExportTables() override {

@@ -38,11 +38,19 @@ CREATE TABLE IF NOT EXISTS task_events (
   actor TEXT NOT NULL, text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS task_events_of ON task_events (task_id, id);
 )sql",
+    // 2: random draws (双随机一公开).
+    R"sql(
+CREATE TABLE IF NOT EXISTS draws (
+  id INTEGER PRIMARY KEY, title TEXT NOT NULL, district_id INTEGER NOT NULL,
+  input TEXT NOT NULL, result TEXT NOT NULL, actor TEXT NOT NULL, created_at INTEGER NOT NULL,
+  published_at INTEGER NOT NULL, due_at INTEGER NOT NULL, version INTEGER NOT NULL);
+)sql",
 };
 
 Task ReadRow(const Stmt& q) { return sql::ReadTask(q); }
 TaskEvent ReadEventRow(const Stmt& q) { return sql::ReadTaskEvent(q); }
 Grid ReadGridRow(const Stmt& q) { return sql::ReadGrid(q); }
+DrawRecord ReadDrawRow(const Stmt& q) { return sql::ReadDraw(q); }
 
 class SqliteTaskStore final : public TaskStore {
  public:
@@ -119,6 +127,47 @@ class SqliteTaskStore final : public TaskStore {
   Result<std::vector<Grid>> Grids() override {
     std::lock_guard lock(db_->mu());
     return db_->Query(sql::kGrids, "list grids", ReadGridRow);
+  }
+
+  Result<DrawRecord> AddDraw(const DrawRecord& d) override {
+    std::lock_guard lock(db_->mu());
+    auto id = sql::WithDrawInsertValues(d, [&](const auto&... v) {
+      return db_->InsertReturningId(sql::kInsertDraw, "record draw", v...);
+    });
+    if (!id.ok()) return id.status();
+    return db_->QueryOne(sql::kDrawById, "no such draw", ReadDrawRow, *id);
+  }
+
+  Result<DrawRecord> GetDraw(int64_t id) override {
+    std::lock_guard lock(db_->mu());
+    return db_->QueryOne(sql::kDrawById, "no such draw", ReadDrawRow, id);
+  }
+
+  Result<std::vector<DrawRecord>> Draws(bool published_only, int64_t before,
+                                        size_t limit) override {
+    std::lock_guard lock(db_->mu());
+    return sql::WithDrawListValues(published_only, before, limit, [&](const auto&... v) {
+      return db_->Query(sql::kDraws, "list draws", ReadDrawRow, v...);
+    });
+  }
+
+  Status PublishDraw(const DrawRecord& d, std::span<const TaskChange> tasks) override {
+    std::lock_guard lock(db_->mu());
+    return db_->InTransaction([&]() -> Status {
+      Status s = sql::WithDrawPublishValues(
+          d, [&](const auto&... v) { return db_->Run(sql::kPublishDraw, "publish draw", v...); });
+      if (!s.ok()) return s;
+      if (db_->Changes() != 1) return Status(Code::kConflict, sql::DrawConflict(d.id));
+      for (const TaskChange& t : tasks) {
+        auto id = sql::WithTaskInsertValues(t.after, [&](const auto&... v) {
+          return db_->InsertReturningId(sql::kInsertTask, "record task", v...);
+        });
+        if (!id.ok()) return id.status();
+        for (const TaskEvent& e : t.events)
+          if (Status s = AddEvent(*id, e); !s.ok()) return s;
+      }
+      return Status::Ok();
+    });
   }
 
   Result<std::vector<TableRows>> ExportTables() override {

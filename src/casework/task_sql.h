@@ -63,7 +63,22 @@ inline constexpr const char* kGrids =
 #undef TASK_ACTIVE
 #undef TASK_COLUMNS
 
-inline constexpr const char* kTaskTables[] = {"grids", "tasks", "task_events"};
+#define DRAW_COLUMNS \
+  "id, title, district_id, input, result, actor, created_at, published_at, due_at, version"
+inline constexpr const char* kInsertDraw =
+    "INSERT INTO draws (title, district_id, input, result, actor, created_at, published_at, "
+    "due_at, version) VALUES ($1, $2, $3, $4, $5, $6, 0, 0, 1) RETURNING id";
+inline constexpr const char* kDrawById = "SELECT " DRAW_COLUMNS " FROM draws WHERE id = $1";
+inline constexpr const char* kDraws =
+    "SELECT " DRAW_COLUMNS
+    " FROM draws WHERE id < $1 AND (CAST($2 AS BIGINT) = 0 OR published_at > 0) "
+    "ORDER BY id DESC LIMIT $3";
+inline constexpr const char* kPublishDraw =
+    "UPDATE draws SET published_at = $1, due_at = $2, version = version + 1 "
+    "WHERE id = $3 AND version = $4 AND published_at = 0";
+#undef DRAW_COLUMNS
+
+inline constexpr const char* kTaskTables[] = {"grids", "tasks", "task_events", "draws"};
 
 // The checklist as stored: a JSON array of {"text", "done", "finding"}.
 inline std::string ChecklistJson(const std::vector<CheckItem>& items) {
@@ -126,6 +141,27 @@ Grid ReadGrid(const Row& r) {
           r.Int(6) != 0, r.Int(7)};
 }
 
+template <typename Row>
+DrawRecord ReadDraw(const Row& r) {
+  return {r.Int(0),  r.Text(1), r.Int(2), r.Text(3), r.Text(4),
+          r.Text(5), r.Int(6),  r.Int(7), r.Int(8),  r.Int(9)};
+}
+
+// The values of kInsertDraw, of kDraws and of kPublishDraw, in order.
+template <typename F>
+auto WithDrawInsertValues(const DrawRecord& d, F&& f) {
+  return f(d.title, d.district_id, d.input, d.result, d.actor, d.created_at);
+}
+template <typename F>
+auto WithDrawListValues(bool published_only, int64_t before, size_t limit, F&& f) {
+  return f(before > 0 ? before : INT64_MAX, static_cast<int64_t>(published_only),
+           static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+}
+template <typename F>
+auto WithDrawPublishValues(const DrawRecord& d, F&& f) {
+  return f(d.published_at, d.due_at, d.id, d.version);
+}
+
 // The values of kInsertTask, in order, passed to `f`.
 template <typename F>
 auto WithTaskInsertValues(const Task& t, F&& f) {
@@ -170,6 +206,9 @@ auto WithGridUpdateValues(const Grid& g, F&& f) {
 
 inline std::string TaskConflict(int64_t id) {
   return "task " + std::to_string(id) + " was changed meanwhile; read it again";
+}
+inline std::string DrawConflict(int64_t id) {
+  return "draw " + std::to_string(id) + " was published or changed meanwhile; read it again";
 }
 inline std::string GridConflict(const Grid& g) {
   return "grid " + g.code + " was changed meanwhile, or its code is another grid's";

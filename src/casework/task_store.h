@@ -35,6 +35,20 @@ struct Grid {
   bool operator==(const Grid&) const = default;
 };
 
+// A random draw (双随机一公开, draw.h) as recorded: its input and result as the JSON
+// text of DrawInputJson and DrawResultJson, who ran it, and when it was published (0:
+// not yet). Publishing makes its tasks, due at `due_at`.
+struct DrawRecord {
+  int64_t id = 0;
+  std::string title;
+  int64_t district_id = 0;  // 0: the city's
+  std::string input, result;
+  std::string actor;  // "user:<id>"
+  UnixSeconds created_at = 0, published_at = 0, due_at = 0;
+  int64_t version = 0;  // changes when it is published
+  bool operator==(const DrawRecord&) const = default;
+};
+
 struct TaskFilter {
   std::optional<TaskStatus> status;
   bool active_only = false;            // open, assigned, submitted or returned
@@ -82,6 +96,18 @@ class TaskStore {
   virtual Result<Grid> SaveGrid(const Grid& g) = 0;
   // Every grid, by district and code.
   virtual Result<std::vector<Grid>> Grids() = 0;
+
+  // A new draw (id ignored, version 1, not published).
+  virtual Result<DrawRecord> AddDraw(const DrawRecord& d) = 0;
+  virtual Result<DrawRecord> GetDraw(int64_t id) = 0;
+  // Newest first: ids below `before` (0: from the newest), the published ones only
+  // when asked.
+  virtual Result<std::vector<DrawRecord>> Draws(bool published_only, int64_t before,
+                                                size_t limit) = 0;
+  // Marks `d` published at `d.published_at` with its `due_at`, if it is still at
+  // `d.version` and unpublished, and records `tasks` (each `after` a new task, its
+  // `events` the first lines of its time line), all or none. kConflict otherwise.
+  virtual Status PublishDraw(const DrawRecord& d, std::span<const TaskChange> tasks) = 0;
 
   // For `ecohub db migrate`, as the other modules' stores.
   virtual Result<std::vector<TableRows>> ExportTables() = 0;

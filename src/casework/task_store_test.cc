@@ -227,6 +227,74 @@ TEST_P(TaskStoreContract, GridsKeepTheirInspectorsAndUniqueCodes) {
   EXPECT_EQ((*store_->Grids())[1], *saved);
 }
 
+TEST_P(TaskStoreContract, DrawsArePublishedOnceWithTheirTasks) {
+  DrawRecord d{0,  "2026年第四季度双随机抽查", 3, R"({"seed":"x"})", R"({"picks":[]})", "user:3",
+               kT0};
+  auto added = store_->AddDraw(d);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->version, 1);
+  EXPECT_EQ(added->published_at, 0);
+  auto second = store_->AddDraw(d);
+  ASSERT_TRUE(second.ok());
+  DrawRecord publish = *added;
+  publish.published_at = kT0 + 60;
+  publish.due_at = kT0 + 30 * 86400;
+  Task visit = Visit(3, 0, kT0 + 60);
+  visit.source = TaskSource::kPlan;
+  visit.source_ref = "draw:" + std::to_string(added->id);
+  TaskChange made{visit, {Created(kT0 + 60), {0, kT0 + 60, TaskStep::kAssign, "system", "派给"}}};
+  ASSERT_TRUE(store_->PublishDraw(publish, {&made, 1}).ok());
+  // Published once: the same version again is stale, and made no second task.
+  EXPECT_EQ(store_->PublishDraw(publish, {&made, 1}).code(), Code::kConflict);
+  Restart();
+  auto got = store_->GetDraw(added->id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->title, d.title);
+  EXPECT_EQ(got->input, d.input);
+  EXPECT_EQ(got->result, d.result);
+  EXPECT_EQ(got->published_at, kT0 + 60);
+  EXPECT_EQ(got->due_at, kT0 + 30 * 86400);
+  EXPECT_EQ(got->version, 2);
+  auto tasks = store_->List({.source = TaskSource::kPlan, .source_ref = visit.source_ref});
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u);
+  auto lines = store_->Events(tasks->front().id);
+  ASSERT_TRUE(lines.ok());
+  ASSERT_EQ(lines->size(), 2u);
+  EXPECT_EQ((*lines)[1].step, TaskStep::kAssign);
+  auto published = store_->Draws(true, 0, 10);
+  ASSERT_TRUE(published.ok());
+  ASSERT_EQ(published->size(), 1u);
+  EXPECT_EQ(published->front().id, added->id);
+  auto all = store_->Draws(false, 0, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->front().id, second->id);  // newest first
+  auto older = store_->Draws(false, second->id, 10);
+  ASSERT_TRUE(older.ok());
+  ASSERT_EQ(older->size(), 1u);
+  EXPECT_EQ(store_->GetDraw(9999).status().code(), Code::kNotFound);
+}
+
+TEST_P(TaskStoreContract, AStalePublicationWritesNoTaskAndLeavesTheDrawUnpublished) {
+  auto added = store_->AddDraw({0, "抽查", 3, "{}", "{}", "user:3", kT0});
+  ASSERT_TRUE(added.ok());
+  DrawRecord publish = *added;
+  publish.published_at = kT0 + 60;
+  Task good = Visit(3, 0, kT0);
+  good.source = TaskSource::kPlan;
+  good.source_ref = "draw:" + std::to_string(added->id);
+  publish.version = 7;  // read before a change that never reached us
+  TaskChange made{good, {Created(kT0)}};
+  EXPECT_EQ(store_->PublishDraw(publish, {&made, 1}).code(), Code::kConflict);
+  auto tasks = store_->List({.source = TaskSource::kPlan, .source_ref = good.source_ref});
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_TRUE(tasks->empty());
+  auto got = store_->GetDraw(added->id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->published_at, 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TaskStoreContract,
                          testing::Values(Backend{"sqlite", OpenSqlite},
                                          store::pg::PostgresBackend<TaskStore>(OpenPostgres)),

@@ -87,15 +87,21 @@ Result<std::string> FromHex(std::string_view hex) {
   return out;
 }
 
-Result<std::string> Sm3(std::string_view data) {
-  std::unique_ptr<EVP_MD, MdFree> md(EVP_MD_fetch(nullptr, "SM3", nullptr));
-  if (!md) return OpenSslError("SM3");
+namespace {
+// The digest `name` (an OpenSSL algorithm name) of `data`.
+Result<std::string> Digest(const char* name, std::string_view data) {
+  std::unique_ptr<EVP_MD, MdFree> md(EVP_MD_fetch(nullptr, name, nullptr));
+  if (!md) return OpenSslError(name);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &n, md.get(), nullptr) != 1)
-    return OpenSslError("SM3");
+    return OpenSslError(name);
   return std::string(reinterpret_cast<char*>(digest), n);
 }
+}  // namespace
+
+Result<std::string> Sm3(std::string_view data) { return Digest("SM3", data); }
+Result<std::string> Sha256(std::string_view data) { return Digest("SHA256", data); }
 
 Result<std::string> HmacSm3(std::string_view key, std::string_view data) {
   std::unique_ptr<EVP_MAC, MacFree> mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));

@@ -23,6 +23,9 @@ Result<std::string> FromHex(std::string_view hex);
 
 // The 32-byte SM3 digest of `data`.
 Result<std::string> Sm3(std::string_view data);
+// The 32-byte SHA-256 digest of `data`: where an outside party must recompute it with
+// everyday tools (the random draw's stream, docs/random-inspections.md).
+Result<std::string> Sha256(std::string_view data);
 // The 32-byte HMAC-SM3 (RFC 2104 over SM3) of `data` under `key` (any length).
 Result<std::string> HmacSm3(std::string_view key, std::string_view data);
 // A subkey for one purpose: HMAC-SM3(master, label). One master key serves the audit

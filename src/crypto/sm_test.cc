@@ -31,6 +31,12 @@ TEST(Sm3, GbT32905AppendixVectors) {
   for (const auto& c : cases) EXPECT_EQ(Hex(Sm3(c.message)), c.digest) << c.message;
 }
 
+TEST(Sha256, Fips180Vectors) {
+  // FIPS 180-4 examples: "abc", and the empty message.
+  EXPECT_EQ(Hex(Sha256("abc")), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(Hex(Sha256("")), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 TEST(Sm4, GbT32907AppendixVectorSingleBlock) {
   // GB/T 32907-2016 appendix A, example 1: key and plaintext are the same block.
   std::string key = Unhex("0123456789abcdeffedcba9876543210");
