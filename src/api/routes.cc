@@ -24,6 +24,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddPublicComplaintRoutes(api, ctx);
   AddComplaintRoutes(api, ctx);
   AddTaskRoutes(api, ctx);
+  AddDrawRoutes(api, ctx);
   AddNotifyRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);

@@ -41,6 +41,8 @@ void AddSampleRoutes(Api& api, const ApiContext& ctx);
 void AddComplaintRoutes(Api& api, const ApiContext& ctx);
 // task_routes.cc: grids and grid tasks (网格化监管): create, assign, field record, review.
 void AddTaskRoutes(Api& api, const ApiContext& ctx);
+// Random inspections (双随机一公开): draws, their publication, the public list.
+void AddDrawRoutes(Api& api, const ApiContext& ctx);
 void AddNotifyRoutes(Api& api, const ApiContext& ctx);
 // complaint_public_routes.cc: the public's side of complaints (file, photos, follow,
 // rate, reopen).

@@ -15,6 +15,7 @@
 #include "api/params.h"
 #include "api/route_util.h"
 #include "api/routes.h"
+#include "api/task_views.h"
 #include "casework/complaint.h"
 #include "casework/task_store.h"
 #include "registry/boundaries.h"
@@ -30,6 +31,40 @@ using casework::TaskStatus;
 using casework::TaskStep;
 using nlohmann::json;
 using nlohmann::ordered_json;
+
+namespace task {
+
+// Whether user `id` may be given tasks of `district`: an active inspector or staff
+// member of it (or of the whole city).
+bool CanTake(const ApiContext& ctx, int64_t id, int64_t district) {
+  if (!ctx.accounts) return false;
+  auto u = ctx.accounts->GetUser(id);
+  return u.ok() && !u->disabled &&
+         (u->role == auth::Role::kInspector || u->role == auth::Role::kStaff) &&
+         (u->district_id == 0 || u->district_id == district);
+}
+
+// The time line's words for a task given to user `id`: 派给 and their name.
+std::string AssignedText(const ApiContext& ctx, int64_t id) {
+  std::map<std::string, json> seen;
+  json name = complaint::ActorName(ctx, "user:" + std::to_string(id), &seen);
+  return "派给 " + (name.is_string() ? name.get<std::string>() : "user:" + std::to_string(id));
+}
+
+// The district's active grid covering the task's place; 0 when none does.
+int64_t LocateGrid(const std::vector<Grid>& grids, const Task& t) {
+  if (!t.lon) return 0;
+  std::vector<registry::Shape> shapes;
+  for (const Grid& g : grids)
+    if (g.active && g.district_id == t.district_id) shapes.push_back({g.id, g.geojson});
+  return shapes.empty() ? 0 : registry::AreaLocator(shapes).Find(*t.lon, *t.lat);
+}
+
+}  // namespace task
+
+using task::AssignedText;
+using task::CanTake;
+using task::LocateGrid;
 
 namespace {
 
@@ -444,23 +479,6 @@ const std::vector<ParamDoc> kNewTaskBody = {
     {"checklist", "array", "what to check on the spot: up to 50 lines of text"},
 };
 
-// Whether user `id` may be given tasks of `district`: an active inspector or staff
-// member of it (or of the whole city).
-bool CanTake(const ApiContext& ctx, int64_t id, int64_t district) {
-  if (!ctx.accounts) return false;
-  auto u = ctx.accounts->GetUser(id);
-  return u.ok() && !u->disabled &&
-         (u->role == auth::Role::kInspector || u->role == auth::Role::kStaff) &&
-         (u->district_id == 0 || u->district_id == district);
-}
-
-// The time line's words for a task given to user `id`: 派给 and their name.
-std::string AssignedText(const ApiContext& ctx, int64_t id) {
-  std::map<std::string, json> seen;
-  json name = complaint::ActorName(ctx, "user:" + std::to_string(id), &seen);
-  return "派给 " + (name.is_string() ? name.get<std::string>() : "user:" + std::to_string(id));
-}
-
 // The complaint or alarm a task is made from: fills what the body left out from it,
 // after checking `who` may handle it. The problem, or nullopt.
 std::optional<Response> FillFromSource(const ApiContext& ctx, const Principal& who,
@@ -502,15 +520,6 @@ std::optional<Response> FillFromSource(const ApiContext& ctx, const Principal& w
   if (!t->lon && site) t->lon = site->lon, t->lat = site->lat;
   if (!t->district_id) t->district_id = a->district_id;
   return std::nullopt;
-}
-
-// The district's active grid covering the task's place; 0 when none does.
-int64_t LocateGrid(const std::vector<Grid>& grids, const Task& t) {
-  if (!t.lon) return 0;
-  std::vector<registry::Shape> shapes;
-  for (const Grid& g : grids)
-    if (g.active && g.district_id == t.district_id) shapes.push_back({g.id, g.geojson});
-  return shapes.empty() ? 0 : registry::AreaLocator(shapes).Find(*t.lon, *t.lat);
 }
 
 Response CreateTask(const ApiContext& ctx, const Request& req, const Principal& who) {
