@@ -311,6 +311,9 @@ Response CreateDraw(const ApiContext& ctx, const Request& req, const Principal& 
 Response ListDraws(const ApiContext& ctx, const Request& req, const Principal& who) {
   if (!ctx.tasks) return Unavailable();
   UnixSeconds now = ctx.clock->WallSeconds();
+  // Those who reach no draw at all (inspectors, enterprises, partners, keys) are told so.
+  if (auto denied = Check(who, Action::kRead, {Area::kTasks, nullptr, who.district_id}, now))
+    return *denied;
   auto snap = ctx.sites->Get();
   return NewestFirstPage(
       req, 200,

@@ -989,6 +989,62 @@ def task_matrix(principals, city, admin):
                                          x["grid_id"] in mine or x["assignee"] == who.user_id))
 
 
+def draw_matrix(principals, city, admin):
+    """Issue 16's random draws (双随机): made and published by administrators and staff of
+    the district (the city's only by the city's), read by leaders too; never inspectors,
+    enterprises, partners or API keys. The public sees a draw once it is published, and
+    the unpublished one is not found. A district's staff read the city's draws (they
+    cover the district's enterprises too) but do not make them."""
+    due = time.strftime("%Y-%m-%dT%H:%M", time.localtime(time.time() + 20 * 86400))
+    made = {}
+    for tname, d in (("A", city.A), ("B", city.B)):
+        made[tname] = must(call("POST", "/api/v1/draws", admin,
+                                body={"title": f"矩阵抽查 {tname}", "district_id": d, "seed": tname,
+                                      "rates": {"key": 100, "special": 100, "general": 100}}),
+                           201, f"draw {tname}")["id"]
+    for who in principals:
+        for tname, d in (("A", city.A), ("B", city.B)):
+            did = made[tname]
+            reads = not who.key and who.role in ("admin", "leader", "staff") and \
+                who.district in (0, d)
+            writes = reads and who.role in ("admin", "staff")
+            expect_single(who, "GET /api/v1/draws/{id}", tname, f"/api/v1/draws/{did}", reads)
+            expect_single(who, "POST /api/v1/draws/{id}/verify", tname,
+                          f"/api/v1/draws/{did}/verify", reads, "POST")
+            expect_single(who, "POST /api/v1/draws", tname, "/api/v1/draws", writes, "POST",
+                          {"title": f"矩阵 {who.label}", "district_id": d, "seed": who.label,
+                           "rates": {"key": 100, "general": 100}})
+        city_wide = not who.key and who.role in ("admin", "staff") and who.district == 0
+        r = call("POST", "/api/v1/draws", who.auth,
+                 body={"title": f"矩阵全市 {who.label}", "seed": who.label})
+        want = "2xx" if city_wide else str(denied_status(who))
+        ok = 200 <= r.status < 300 if city_wide else r.status == denied_status(who)
+        record(who.label, "POST /api/v1/draws", "city", want, r.status, ok,
+               "" if ok else r.body[:160].decode(errors="replace"))
+        # Anyone, logged in or not, reaches the public routes; the unpublished draw is
+        # not found there.
+        expect_single(who, "GET /api/v1/public/draws", "-", "/api/v1/public/draws", True)
+        got = call("GET", f"/api/v1/public/draws/{made['B']}", who.auth)
+        record(who.label, "GET /api/v1/public/draws/{id}", "unpublished", "404", got.status,
+               got.status == 404)
+    staff_a = principals_by_label["staff_A"]
+    expect_single(staff_a, "POST /api/v1/draws/{id}/publish", "B",
+                  f"/api/v1/draws/{made['B']}/publish", False, "POST", {"due_at": due})
+    expect_single(staff_a, "POST /api/v1/draws/{id}/publish", "A",
+                  f"/api/v1/draws/{made['A']}/publish", True, "POST", {"due_at": due})
+    public = must(call("GET", f"/api/v1/public/draws/{made['A']}"), 200, "the published draw")
+    check(public["published_at"] and public["items"],
+          f"the published draw is public with its picks: {public.get('title')}")
+    verified = must(call("GET", f"/api/v1/public/draws/{made['A']}/verify"), 200, "public verify")
+    check(verified["reproduced"], f"the public re-run of draw A gives the same picks: {verified}")
+    draws = must(call("GET", "/api/v1/draws?limit=200", admin), 200, "draws")["items"]
+    for who in principals:
+        expect_list(who, "GET /api/v1/draws", "/api/v1/draws?limit=200",
+                    not who.key and who.role in ("admin", "leader", "staff"), draws,
+                    lambda x: x["id"], lambda x: x["district_id"] in (0, who.district) or
+                    who.district == 0)
+
+
 def outlet_writes(city, admin, staff_a):
     """Issue 11, hole 4: a site is written against its own district and its
     enterprise's, and every id it names must exist."""
@@ -1446,6 +1502,7 @@ def main():
         complaint_matrix(principals, city, admin.auth)
         task_matrix(principals, city, admin.auth)
         notify_matrix(principals, admin.auth)
+        draw_matrix(principals, city, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()
