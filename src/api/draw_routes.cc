@@ -276,7 +276,9 @@ Response CreateDraw(const ApiContext& ctx, const Request& req, const Principal& 
   }
   if (auto bad = FillPool(b, *snap, d.district_id, &in)) return *bad;
   if (auto bad = FillOfficers(ctx, b, d.district_id, &in)) return *bad;
-  if (in.officers.size() < static_cast<size_t>(std::max(in.team, 1)))
+  if (Status ok = casework::CheckDrawInput(in); !ok.ok())
+    return Problem(400, "bad-field", "The draw cannot be made", ok.message());
+  if (in.officers.size() < static_cast<size_t>(in.team))
     return Problem(422, "no-officers", "Too few officers to draw teams from",
                    std::to_string(in.officers.size()) + " active staff members or inspectors");
   if (in.recuse_last) {
@@ -379,8 +381,18 @@ const std::vector<ParamDoc> kPublishBody = {
     {"checklist", "array", "what to check at each enterprise: up to 50 lines of text"},
 };
 
+// Whether officer `id` can work a task of `district` given to them: one who may take
+// the district's tasks, or an inspector of another district (an inspector reaches the
+// tasks given to them wherever they are; staff reach their own district's only).
+bool MayWork(const ApiContext& ctx, int64_t id, int64_t district) {
+  if (task::CanTake(ctx, id, district)) return true;
+  if (!ctx.accounts) return false;
+  auto u = ctx.accounts->GetUser(id);
+  return u.ok() && !u->disabled && u->role == auth::Role::kInspector;
+}
+
 // The task of one pick: at the enterprise, for its district's grid, given to the
-// first officer of the team when they may take tasks of that district.
+// first officer of the team who can work it (MayWork), the team named in it.
 casework::TaskChange PickTask(const ApiContext& ctx, const DrawRecord& d,
                               const casework::DrawPick& pick, const Parsed& p,
                               const registry::Snapshot& snap,
@@ -411,8 +423,8 @@ casework::TaskChange PickTask(const ApiContext& ctx, const DrawRecord& d,
   t.checklist = checklist;
   t.created_at = now;
   t.due_at = d.due_at;
-  if (!pick.officers.empty() && task::CanTake(ctx, pick.officers.front(), t.district_id))
-    t.assignee = pick.officers.front();
+  for (int64_t id : pick.officers)
+    if (!t.assignee && MayWork(ctx, id, t.district_id)) t.assignee = id;
   t.status = t.assignee ? casework::TaskStatus::kAssigned : casework::TaskStatus::kOpen;
   casework::TaskChange ch{t, {{0, now, casework::TaskStep::kCreate, actor, "计划 " + d.title}}};
   if (t.assignee)
