@@ -24,6 +24,9 @@ const routes = [
       { path: 'open-data', name: 'open-data', component: () => import('./pages/public/OpenData.vue') },
       { path: 'complaint', name: 'complaint', component: () => import('./pages/public/Complaint.vue') },
       { path: 'complaint/:code', name: 'complaint-track', component: () => import('./pages/public/ComplaintTrack.vue'), props: true },
+      // The console's page is 'draws'; route names are one namespace.
+      { path: 'draws', name: 'public-draws', component: () => import('./pages/public/Draws.vue') },
+      { path: 'draws/:id', name: 'public-draw', component: () => import('./pages/public/DrawDetail.vue'), props: true },
       { path: 'login', name: 'login', component: () => import('./pages/console/Login.vue') },
       // The unified identity provider's return (OpenID Connect redirect_uri): no login needed.
       { path: 'login/oidc', name: 'login-oidc', component: () => import('./pages/console/LoginOidc.vue') },
@@ -38,6 +41,7 @@ const routes = [
       { path: 'alarms', name: 'alarms', component: () => import('./pages/console/Alarms.vue') },
       { path: 'complaints', name: 'complaints', component: () => import('./pages/console/Complaints.vue') },
       { path: 'tasks', name: 'tasks', component: () => import('./pages/console/Tasks.vue') },
+      { path: 'draws', name: 'draws', component: () => import('./pages/console/Draws.vue') },
       { path: 'inbox', name: 'inbox', component: () => import('./pages/console/Inbox.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },

@@ -9,8 +9,9 @@ import cockpit from '../i18n/cockpit.js';
 import complaints from '../i18n/complaints.js';
 import tasks from '../i18n/tasks.js';
 import inbox from '../i18n/inbox.js';
+import draws from '../i18n/draws.js';
 
-const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox };
+const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox, ...draws };
 
 function initial() {
   const saved = localStorage.getItem('ecohub.lang');
