@@ -25,6 +25,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddComplaintRoutes(api, ctx);
   AddTaskRoutes(api, ctx);
   AddDrawRoutes(api, ctx);
+  AddEnterpriseCodeRoutes(api, ctx);
   AddNotifyRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);

@@ -43,6 +43,8 @@ void AddComplaintRoutes(Api& api, const ApiContext& ctx);
 void AddTaskRoutes(Api& api, const ApiContext& ctx);
 // Random inspections (双随机一公开): draws, their publication, the public list.
 void AddDrawRoutes(Api& api, const ApiContext& ctx);
+// The enterprise environment code (环保码) of each enterprise, explained.
+void AddEnterpriseCodeRoutes(Api& api, const ApiContext& ctx);
 void AddNotifyRoutes(Api& api, const ApiContext& ctx);
 // complaint_public_routes.cc: the public's side of complaints (file, photos, follow,
 // rate, reopen).

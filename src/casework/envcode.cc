@@ -75,11 +75,12 @@ EnvCode ComputeCode(const CodeFacts& f, UnixSeconds at) {
                                  : "告警均在24小时内确认或处理"});
   bool permitted = std::any_of(f.permits.begin(), f.permits.end(),
                                [&](const PermitPeriod& p) { return p.from <= at && at < p.to; });
-  bool lacking = f.has_outlets && !permitted;
+  bool lacking = f.permits_kept && f.has_outlets && !permitted;
   c.points.push_back({"permit", "排污许可", lacking ? 1 : 0, lacking ? 40 : 0,
-                      !f.has_outlets ? "无排放口，不需排污许可"
-                      : lacking      ? "有排放口但无有效的排污许可证"
-                                     : "排污许可证在有效期内"});
+                      !f.permits_kept  ? "本平台未登记排污许可证，此项不计"
+                      : !f.has_outlets ? "无排放口，不需排污许可"
+                      : lacking        ? "有排放口但无有效的排污许可证"
+                                       : "排污许可证在有效期内"});
   int taken = 0;
   for (const auto& p : c.points) taken += p.points;
   c.score = std::max(0, 100 - taken);

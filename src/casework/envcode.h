@@ -7,6 +7,7 @@
 //   unanswered   5 for every alarm still unanswered (neither acknowledged nor closed)
 //                24 hours after it began (at most 20)
 //   permit      40 when it has outlets and no valid discharge permit covers the day
+//               (counted only where the bureau keeps permits in EcoHub: any permit)
 //
 // Red below 60, or with exceedances on 5 days or more; yellow below 85; green otherwise.
 // The code at any past time is computed the same way from the same facts (its history).
@@ -48,6 +49,9 @@ struct CodeFacts {
   std::vector<CodeAlarm> alarms;
   bool has_outlets = false;
   std::vector<PermitPeriod> permits;
+  // The deployment keeps discharge permits (it holds at least one); false: the permit
+  // rule cannot be judged and takes nothing.
+  bool permits_kept = true;
 };
 
 // One rule's share: what it counted, the points it took, and why, in Chinese.

@@ -118,6 +118,10 @@ TEST(EnvCode, OutletsWithoutAValidPermitCost40) {
   EXPECT_EQ(PointsOf(ComputeCode(f, kNow - 2 * kDay), "permit"), 0);
   f.has_outlets = false;  // nothing to permit
   EXPECT_EQ(PointsOf(ComputeCode(f, kNow), "permit"), 0);
+  f.has_outlets = true;
+  f.permits_kept = false;  // the bureau keeps no permits here: not judged
+  EXPECT_EQ(PointsOf(ComputeCode(f, kNow), "permit"), 0);
+  f.permits_kept = true;
   // With exceedances on 2 days as well: 100 − 40 − 20 = 40, red.
   f.has_outlets = true;
   f.permits.clear();

@@ -54,6 +54,7 @@ DATASETS = {
     "dust-monitor-readings": ("internal", "government", False),
     "enterprise-emissions": ("restricted", "departments", True),
     "exceedances": ("restricted", "none", True),
+    "alarms": ("internal", "none", True),
     "data-quality": ("internal", "government", False),
     "air-report": ("internal", "government", False),
     # The registries: internal, shared with government (the catalog's sharing; the
@@ -1045,6 +1046,34 @@ def draw_matrix(principals, city, admin):
                     who.district == 0)
 
 
+def code_matrix(principals, city, admin):
+    """Issue 16's enterprise codes (环保码): read as the enterprise's alarms are (the
+    bureau in scope, an enterprise its own); the key units' codes are public."""
+    everything = must(call("GET", "/api/v1/enterprise-codes", admin), 200, "codes")["items"]
+    public = must(call("GET", "/api/v1/public/enterprise-codes"), 200, "public codes")["items"]
+    check(public and all(x["key_unit"] for x in public) and
+          len(public) == sum(1 for x in everything if x["key_unit"]),
+          f"the public sees the key units' codes and no other ({len(public)} of {len(everything)})")
+    e1 = must(call("GET", f"/api/v1/enterprises/{city.E1}/code?history=7", admin), 200, "E1 code")
+    check(e1["score"] == max(0, 100 - sum(p["points"] for p in e1["points"])) and
+          len(e1["points"]) == 4 and all(p["text"] for p in e1["points"]) and
+          len(e1["history"]) == 7 and e1["history"][-1]["color"] == e1["color"],
+          f"E1's code is explained rule by rule and has 7 days of history: {e1['color']} "
+          f"{e1['score']} {[(p['rule'], p['points']) for p in e1['points']]}")
+    for who in principals:
+        for tname, eid in (("E1", city.E1), ("E2", city.E2)):
+            obj = city.obj_of_enterprise(city.ent_by_id[eid])
+            expect_single(who, "GET /api/v1/enterprises/{id}/code", tname,
+                          f"/api/v1/enterprises/{eid}/code?history=3", may_read(who, "alarms", obj))
+        expect_list(who, "GET /api/v1/enterprise-codes", "/api/v1/enterprise-codes",
+                    not who.key and can_read_dataset(who, "alarms") and who.role != "public" or
+                    who.role == "admin", everything, lambda x: x["enterprise_id"],
+                    lambda x: may_read(who, "alarms", {"district": x["district_id"],
+                                                       "enterprise": x["enterprise_id"]}))
+        expect_single(who, "GET /api/v1/public/enterprise-codes", "-",
+                      "/api/v1/public/enterprise-codes", True)
+
+
 def outlet_writes(city, admin, staff_a):
     """Issue 11, hole 4: a site is written against its own district and its
     enterprise's, and every id it names must exist."""
@@ -1503,6 +1532,7 @@ def main():
         task_matrix(principals, city, admin.auth)
         notify_matrix(principals, admin.auth)
         draw_matrix(principals, city, admin.auth)
+        code_matrix(principals, city, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()
