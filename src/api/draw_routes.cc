@@ -320,13 +320,19 @@ Response ListDraws(const ApiContext& ctx, const Request& req, const Principal& w
   return NewestFirstPage(
       req, 200,
       [&](int64_t before, size_t limit) -> Result<std::vector<DrawRecord>> {
-        // Filtered after reading: a district's staff see the city's and their own.
-        auto rows = ctx.tasks->Draws(false, before, limit);
-        if (!rows.ok()) return rows.status();
+        // Filtered after reading (a district's staff see the city's and their own),
+        // reading on until the page is full or the draws end.
         std::vector<DrawRecord> seen;
-        for (auto& d : *rows)
-          if (auth::Authorize(who, Action::kRead, DrawTarget(d), now)) seen.push_back(d);
-        return seen;
+        for (;;) {
+          auto rows = ctx.tasks->Draws(false, before, limit);
+          if (!rows.ok()) return rows.status();
+          for (auto& d : *rows) {
+            if (seen.size() == limit) break;
+            if (auth::Authorize(who, Action::kRead, DrawTarget(d), now)) seen.push_back(d);
+          }
+          if (seen.size() == limit || rows->size() < limit) return seen;
+          before = rows->back().id;
+        }
       },
       [&](const DrawRecord& d) {
         auto p = Parse(d);
