@@ -238,16 +238,18 @@ Status CountSide(Side& side, Counts* c) {
   auto complaints = side.complaints->List({.limit = SIZE_MAX});
   auto tasks = side.tasks->List({.limit = SIZE_MAX});
   auto grids = side.tasks->Grids();
+  auto draws = side.tasks->Draws(false, 0, SIZE_MAX);
   auto subscriptions = side.notify->Subscriptions(0);
-  for (auto s :
-       {users.status(), keys.status(), requests.status(), permits.status(), imports.status(),
-        reviews.status(), commands.status(), declarations.status(), samples.status(),
-        complaints.status(), tasks.status(), grids.status(), subscriptions.status()})
+  for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
+                 imports.status(), reviews.status(), commands.status(), declarations.status(),
+                 samples.status(), complaints.status(), tasks.status(), grids.status(),
+                 draws.status(), subscriptions.status()})
     if (!s.ok()) return s;
   (*c)["subscriptions"] = subscriptions->size();
   (*c)["complaints"] = complaints->size();
   (*c)["tasks"] = tasks->size();
   (*c)["grids"] = grids->size();
+  (*c)["random draws"] = draws->size();
   (*c)["device commands"] = commands->size();
   (*c)["declarations"] = declarations->size();
   (*c)["samples"] = samples->size();
