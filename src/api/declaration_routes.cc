@@ -6,6 +6,7 @@
 // is in the audit log.
 #include <algorithm>
 
+#include "api/declaration_views.h"
 #include "api/handlers.h"
 #include "api/params.h"
 #include "api/route_util.h"
@@ -20,6 +21,28 @@ using auth::Area;
 using auth::Principal;
 using nlohmann::json;
 using nlohmann::ordered_json;
+
+namespace {
+json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+}  // namespace
+
+ordered_json DeclarationJson(const declare::Declaration& d) {
+  return {{"id", d.id},
+          {"site", d.site_code},
+          {"kind", d.kind},
+          {"kind_label", declare::KindLabel(d.kind)},
+          {"from", FormatRfc3339Beijing(d.from)},
+          {"to", d.to ? json(FormatRfc3339Beijing(*d.to)) : json(nullptr)},
+          {"reason", d.reason},
+          {"status", d.status},
+          {"submitted_by", d.submitted_by},
+          {"submitted_at", FormatRfc3339Beijing(d.submitted_at)},
+          {"decided_by", OrNull(d.decided_by)},
+          {"decided_at", TimeOrNull(d.decided_at)},
+          {"decision_comment", OrNull(d.decision_comment)},
+          {"ended_by", OrNull(d.ended_by)},
+          {"ended_at", TimeOrNull(d.ended_at)}};
+}
 
 namespace {
 
@@ -46,25 +69,6 @@ const char* const kStatuses[] = {"submitted", "accepted", "rejected", "withdrawn
 constexpr int64_t kCheckSeconds = 92 * kDay;
 
 std::string Who(const Principal& p) { return "user:" + std::to_string(p.user_id); }
-
-json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
-ordered_json DeclarationJson(const declare::Declaration& d) {
-  return {{"id", d.id},
-          {"site", d.site_code},
-          {"kind", d.kind},
-          {"kind_label", declare::KindLabel(d.kind)},
-          {"from", FormatRfc3339Beijing(d.from)},
-          {"to", d.to ? json(FormatRfc3339Beijing(*d.to)) : json(nullptr)},
-          {"reason", d.reason},
-          {"status", d.status},
-          {"submitted_by", d.submitted_by},
-          {"submitted_at", FormatRfc3339Beijing(d.submitted_at)},
-          {"decided_by", OrNull(d.decided_by)},
-          {"decided_at", TimeOrNull(d.decided_at)},
-          {"decision_comment", OrNull(d.decision_comment)},
-          {"ended_by", OrNull(d.ended_by)},
-          {"ended_at", TimeOrNull(d.ended_at)}};
-}
 
 auth::Target TargetOf(const declare::Declaration& d) {
   return {Area::kDeclarations, nullptr, d.district_id, d.enterprise_id};

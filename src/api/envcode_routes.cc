@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/complaint_views.h"
+#include "api/enterprise_views.h"
 #include "api/handlers.h"
 #include "api/route_util.h"
 #include "api/routes.h"
@@ -75,17 +76,6 @@ Result<std::map<int64_t, CodeFacts>> GatherFacts(const ApiContext& ctx,
   return facts;
 }
 
-ordered_json PointsJson(const EnvCode& c) {
-  ordered_json points = ordered_json::array();
-  for (const auto& p : c.points)
-    points.push_back({{"rule", p.rule},
-                      {"name", p.name},
-                      {"count", p.count},
-                      {"points", p.points},
-                      {"text", p.text}});
-  return points;
-}
-
 ordered_json CodeJson(const registry::Enterprise& e, const registry::Snapshot& snap,
                       const EnvCode& c) {
   return {{"enterprise_id", e.id},
@@ -97,7 +87,7 @@ ordered_json CodeJson(const registry::Enterprise& e, const registry::Snapshot& s
           {"color", casework::CodeColorCode(c.color)},
           {"color_name", casework::CodeColorName(c.color)},
           {"score", c.score},
-          {"points", PointsJson(c)}};
+          {"points", CodePointsJson(c)}};
 }
 
 // An enterprise's code is read as its alarms are (`tags`: the alarms dataset's).
@@ -210,6 +200,24 @@ Response GetCode(const ApiContext& ctx, const Request& req, const Principal& who
 }
 
 }  // namespace
+
+ordered_json CodePointsJson(const EnvCode& c) {
+  ordered_json points = ordered_json::array();
+  for (const auto& p : c.points)
+    points.push_back({{"rule", p.rule},
+                      {"name", p.name},
+                      {"count", p.count},
+                      {"points", p.points},
+                      {"text", p.text}});
+  return points;
+}
+
+Result<EnvCode> EnterpriseCode(const ApiContext& ctx, const registry::Snapshot& snap, int64_t id,
+                               UnixSeconds now) {
+  auto facts = GatherFacts(ctx, snap, {id}, now, 0);
+  if (!facts.ok()) return facts.status();
+  return casework::ComputeCode((*facts)[id], now);
+}
 
 void AddEnterpriseCodeRoutes(Api& api, const ApiContext& ctx) {
   const char* list =

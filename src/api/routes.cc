@@ -26,6 +26,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddTaskRoutes(api, ctx);
   AddDrawRoutes(api, ctx);
   AddEnterpriseCodeRoutes(api, ctx);
+  AddEnterpriseFileRoutes(api, ctx);
   AddNotifyRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);

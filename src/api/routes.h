@@ -45,6 +45,8 @@ void AddTaskRoutes(Api& api, const ApiContext& ctx);
 void AddDrawRoutes(Api& api, const ApiContext& ctx);
 // The enterprise environment code (环保码) of each enterprise, explained.
 void AddEnterpriseCodeRoutes(Api& api, const ApiContext& ctx);
+// 一源一档: one enterprise's file.
+void AddEnterpriseFileRoutes(Api& api, const ApiContext& ctx);
 void AddNotifyRoutes(Api& api, const ApiContext& ctx);
 // complaint_public_routes.cc: the public's side of complaints (file, photos, follow,
 // rate, reopen).

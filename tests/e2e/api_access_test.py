@@ -1047,8 +1047,9 @@ def draw_matrix(principals, city, admin):
 
 
 def code_matrix(principals, city, admin):
-    """Issue 16's enterprise codes (环保码): read as the enterprise's alarms are (the
-    bureau in scope, an enterprise its own); the key units' codes are public."""
+    """Issue 16's enterprise codes (环保码) and files (一源一档): read as the enterprise's
+    alarms are (the bureau in scope, an enterprise its own); the key units' codes are
+    public."""
     everything = must(call("GET", "/api/v1/enterprise-codes", admin), 200, "codes")["items"]
     public = must(call("GET", "/api/v1/public/enterprise-codes"), 200, "public codes")["items"]
     check(public and all(x["key_unit"] for x in public) and
@@ -1065,6 +1066,8 @@ def code_matrix(principals, city, admin):
             obj = city.obj_of_enterprise(city.ent_by_id[eid])
             expect_single(who, "GET /api/v1/enterprises/{id}/code", tname,
                           f"/api/v1/enterprises/{eid}/code?history=3", may_read(who, "alarms", obj))
+            expect_single(who, "GET /api/v1/enterprises/{id}/file", tname,
+                          f"/api/v1/enterprises/{eid}/file", may_read(who, "alarms", obj))
         expect_list(who, "GET /api/v1/enterprise-codes", "/api/v1/enterprise-codes",
                     not who.key and can_read_dataset(who, "alarms") and who.role != "public" or
                     who.role == "admin", everything, lambda x: x["enterprise_id"],

@@ -9,6 +9,7 @@
    from the public URL alone: the same picks. A tampered copy is told apart (exit 1).
 3. Publishing makes one task per enterprise (source plan), given to the first officer of
    its team, visible to that inspector; publishing again is refused (409).
+   The enterprise's file (一源一档) shows the draw, the team and the task.
 4. A second draw with the same seed, recusing last time's officers: no enterprise gets an
    officer who inspected it in the first.
 5. Bad input: a clear 400/422 naming what is wrong, and nothing stored.
@@ -138,6 +139,16 @@ def main():
                   f"the inspector finds the task among theirs ({name}, of another district)")
             check(call("GET", f"/api/v1/tasks/{t['id']}", tok).status == 200,
                   "and opens it")
+        pick = d["items"][0]
+        file = must(call("GET", f"/api/v1/enterprises/{pick['enterprise_id']}/file", staff), 200,
+                    "the enterprise's file")
+        seen = [x for x in file["inspections"] if x["draw_id"] == d["id"]]
+        check(len(seen) == 1 and seen[0]["task"] and seen[0]["task"]["id"] in pub.json["tasks"]
+              and seen[0]["officers"] == [o["name"] for o in pick["officers"]],
+              f"the enterprise's file (一源一档) lists the draw, its team and its task: {seen}")
+        check(file["enterprise"]["credit_code"] == pick["credit_code"] and file["code"]["color"]
+              and len(file["alarms"]["months"]) == 12,
+              "and its registry, its code and twelve months of alarms")
         again = call("POST", f"/api/v1/draws/{d['id']}/publish", staff, body={"due_at": due})
         check(again.status == 409, f"publishing twice is refused: {again.status}")
         made_tasks = must(call("GET", f"/api/v1/tasks?source=plan&source_ref=draw:{d['id']}",

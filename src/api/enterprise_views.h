@@ -1,0 +1,21 @@
+// What the enterprise code routes (envcode_routes.cc) share with the enterprise's
+// file (enterprise_file_routes.cc, 一源一档).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+
+#include "api/handlers.h"
+#include "casework/envcode.h"
+#include "registry/snapshot.h"
+
+namespace ecohub::api {
+
+// Enterprise `id`'s code at `now` (casework/envcode.h), from its alarms, outlets and
+// permits.
+Result<casework::EnvCode> EnterpriseCode(const ApiContext& ctx, const registry::Snapshot& snap,
+                                         int64_t id, UnixSeconds now);
+// Its points as the API gives them: [{rule, name, count, points, text}].
+nlohmann::ordered_json CodePointsJson(const casework::EnvCode& c);
+
+}  // namespace ecohub::api
