@@ -14,15 +14,13 @@
 #include "casework/draw.h"
 #include "casework/task_store.h"
 #include "declare/declaration_store.h"
-#include "permit/permit_store.h"
 #include "permit/json.h"
+#include "permit/permit_store.h"
 #include "permit/types.h"
 #include "permit/validity.h"
 
 namespace ecohub::api {
 
-using auth::Action;
-using auth::Area;
 using auth::Principal;
 using nlohmann::json;
 using nlohmann::ordered_json;
@@ -177,16 +175,12 @@ Result<ordered_json> InspectionsJson(const ApiContext& ctx, const registry::Ente
 }
 
 Response EnterpriseFile(const ApiContext& ctx, const Request& req, const Principal& who) {
-  int64_t id = 0;
-  if (auto bad = PathId(req, &id)) return *bad;
   UnixSeconds now = ctx.clock->WallSeconds();
   auto snap = ctx.sites->Get();
-  const registry::Enterprise* e = snap->EnterpriseById(id);
-  if (!e) return Problem(404, "not-found", "No such enterprise", std::to_string(id));
-  auto tags = TagsOf(ctx.accounts, "alarms");
-  if (auto denied = Check(who, Action::kRead,
-                          {Area::kAlarms, tags ? &*tags : nullptr, e->district_id, e->id}, now))
-    return *denied;
+  Response problem;
+  const registry::Enterprise* e = ReachEnterprise(ctx, req, who, *snap, now, &problem);
+  if (!e) return problem;
+  int64_t id = e->id;
   auto permits = PermitsJson(ctx, id, now);
   auto alarms = AlarmsJson(ctx, id, now);
   auto declarations = DeclarationsJson(ctx, id);

@@ -166,15 +166,12 @@ Response PublicCodes(const ApiContext& ctx, const Request& req, const Principal&
 }
 
 Response GetCode(const ApiContext& ctx, const Request& req, const Principal& who) {
-  int64_t id = 0;
-  if (auto bad = PathId(req, &id)) return *bad;
   UnixSeconds now = ctx.clock->WallSeconds();
   auto snap = ctx.sites->Get();
-  const registry::Enterprise* e = snap->EnterpriseById(id);
-  if (!e) return Problem(404, "not-found", "No such enterprise", std::to_string(id));
-  if (auto denied =
-          Check(who, Action::kRead, EnterpriseTarget(TagsOf(ctx.accounts, "alarms"), *e), now))
-    return *denied;
+  Response problem;
+  const registry::Enterprise* e = ReachEnterprise(ctx, req, who, *snap, now, &problem);
+  if (!e) return problem;
+  int64_t id = e->id;
   int days = 30;
   std::string h = Param(req, "history", "30");
   int64_t asked = 0;
@@ -210,6 +207,27 @@ ordered_json CodePointsJson(const EnvCode& c) {
                       {"points", p.points},
                       {"text", p.text}});
   return points;
+}
+
+const registry::Enterprise* ReachEnterprise(const ApiContext& ctx, const Request& req,
+                                            const Principal& who, const registry::Snapshot& snap,
+                                            UnixSeconds now, Response* problem) {
+  int64_t id = 0;
+  if (auto bad = PathId(req, &id)) {
+    *problem = *bad;
+    return nullptr;
+  }
+  const registry::Enterprise* e = snap.EnterpriseById(id);
+  if (!e) {
+    *problem = Problem(404, "not-found", "No such enterprise", std::to_string(id));
+    return nullptr;
+  }
+  if (auto denied =
+          Check(who, Action::kRead, EnterpriseTarget(TagsOf(ctx.accounts, "alarms"), *e), now)) {
+    *problem = *denied;
+    return nullptr;
+  }
+  return e;
 }
 
 Result<EnvCode> EnterpriseCode(const ApiContext& ctx, const registry::Snapshot& snap, int64_t id,
