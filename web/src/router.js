@@ -42,6 +42,7 @@ const routes = [
       { path: 'complaints', name: 'complaints', component: () => import('./pages/console/Complaints.vue') },
       { path: 'tasks', name: 'tasks', component: () => import('./pages/console/Tasks.vue') },
       { path: 'draws', name: 'draws', component: () => import('./pages/console/Draws.vue') },
+      { path: 'codes', name: 'codes', component: () => import('./pages/console/Codes.vue') },
       { path: 'inbox', name: 'inbox', component: () => import('./pages/console/Inbox.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },

@@ -10,8 +10,9 @@ import complaints from '../i18n/complaints.js';
 import tasks from '../i18n/tasks.js';
 import inbox from '../i18n/inbox.js';
 import draws from '../i18n/draws.js';
+import codes from '../i18n/codes.js';
 
-const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox, ...draws };
+const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox, ...draws, ...codes };
 
 function initial() {
   const saved = localStorage.getItem('ecohub.lang');

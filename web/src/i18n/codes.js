@@ -1,0 +1,81 @@
+// Words of the enterprise environment code (环保码, docs/enterprise-code.md): the
+// console's page, the code shown by CodeView.vue (console, enterprise page), and the
+// badges of the portal's key units: [中文, English].
+export default {
+  'console.menu.codes': ['环保码', 'Enterprise codes'],
+
+  // Every place a code is shown.
+  'code.title': ['环保码', 'Enterprise code'],
+  'code.color.green': ['绿码', 'Green'],
+  'code.color.yellow': ['黄码', 'Yellow'],
+  'code.color.red': ['红码', 'Red'],
+  'code.score': ['{n} 分', '{n} points'],
+  'code.scoreLabel': ['得分', 'Score'],
+  'code.keyUnit': ['重点', 'Key unit'],
+  'code.keyUnitLong': ['重点排污单位', 'Key pollutant-discharging unit'],
+  'code.asOf': ['评定时间 {t}', 'As of {t}'],
+  'code.window': ['统计区间 {from} 至 {to}', 'Counted from {from} to {to}'],
+  'code.noDeduction': ['近30日无扣分', 'Nothing taken off in 30 days'],
+  'code.points': ['扣分明细', 'What was taken off'],
+  'code.rule': ['规则', 'Rule'],
+  'code.count': ['情况', 'Counted'],
+  'code.taken': ['扣分', 'Taken'],
+  'code.why': ['说明', 'Why'],
+  'code.rule.exceedance': ['超标', 'Exceedances'],
+  'code.rule.offline': ['离线', 'Offline'],
+  'code.rule.unanswered': ['告警未响应', 'Alarms unanswered'],
+  'code.rule.permit': ['排污许可', 'Discharge permit'],
+  'code.unit.exceedance': ['{n} 天', '{n} days'],
+  'code.unit.offline': ['{n} 小时', '{n} h'],
+  'code.unit.unanswered': ['{n} 条', '{n} alarms'],
+  'code.unit.permit.0': ['—', '—'],
+  'code.unit.permit.1': ['无有效许可', 'no valid permit'],
+  'code.rate.exceedance': ['每天扣 10 分，最多 60 分', '10 a day, at most 60'],
+  'code.rate.offline': ['每 4 小时扣 1 分，最多 30 分', '1 per 4 hours, at most 30'],
+  'code.rate.unanswered': ['每条扣 5 分，最多 20 分', '5 an alarm, at most 20'],
+  'code.rate.permit': ['扣 40 分', '40 points'],
+  'code.rateLong.exceedance': ['每有 1 天出现超标告警扣 10 分，最多 60 分', '10 for each day with an exceedance alarm, at most 60'],
+  'code.rateLong.offline': ['监测设备每离线 4 小时扣 1 分，最多 30 分', '1 for every 4 hours its devices were offline, at most 30'],
+  'code.rateLong.unanswered': ['每条告警超过 24 小时未确认或处理扣 5 分，最多 20 分', '5 for each alarm unanswered after 24 hours, at most 20'],
+  'code.rateLong.permit': ['有排放口但无有效的排污许可证扣 40 分', '40 when it has outlets and no valid discharge permit'],
+  'code.total': ['合计扣 {n} 分', '{n} taken in all'],
+  'code.totalFloor': ['合计扣 {n} 分，得分最低为 0', '{n} taken in all; the score stops at 0'],
+  'code.history': ['近 {n} 日', 'The last {n} days'],
+  'code.historyDays': ['绿码 {g} 天 · 黄码 {y} 天 · 红码 {r} 天', '{g} green · {y} yellow · {r} red'],
+  'code.today': ['今天', 'Today'],
+  'code.day': ['{date}：{color} {score} 分', '{date}: {color}, {score}'],
+  'code.qr': ['{name} 的环保码：{color}，{score} 分', 'Code of {name}: {color}, {score}'],
+  'code.qrText': ['环保码 {color} {score}分\n{name}\n统一社会信用代码 {credit}\n评定时间 {t}\n规则 {rules}', 'EcoHub code {color} {score}\n{name}\nCredit code {credit}\nAs of {t}\nRules {rules}'],
+
+  // The rules box.
+  'code.rulesTitle': ['评码规则', 'How the code is given'],
+  'code.rulesLead': ['满分 100 分，按近 30 日的在线监测告警和排污许可情况扣分（见上表），由平台自动评定。', 'Every enterprise starts at 100; what EcoHub holds on its alarms and permits over the last 30 days takes points off (the table above).'],
+  'code.rulesLeadShort': ['满分 100 分，按近 30 日的在线监测告警和排污许可情况扣分，由平台自动评定：', 'Every enterprise starts at 100; its alarms and permits over the last 30 days take points off:'],
+  'code.band.red': ['低于 60 分，或近 30 日有 5 天及以上超标', 'below 60, or exceedances on 5 days or more'],
+  'code.band.yellow': ['60–84 分', '60 to 84'],
+  'code.band.green': ['85 分及以上', '85 and above'],
+  'code.rulesPermit': ['平台未登记任何排污许可证时，排污许可一项不计。', 'Where the platform keeps no permits at all, the permit rule takes nothing.'],
+  'code.rulesVersion': ['规则版本 {v}', 'Rules {v}'],
+
+  // The console's page.
+  'con.code.note': ['按近 30 日告警与排污许可自动评定，红码优先处理', 'From the last 30 days of alarms and permits; red first'],
+  'con.code.all': ['全部 {n} 家', 'All {n}'],
+  'con.code.tileN': ['{n} 家', '{n}'],
+  'con.code.district': ['区县', 'District'],
+  'con.code.search': ['搜索企业名称或信用代码', 'Search name or credit code'],
+  'con.code.none': ['没有符合条件的企业', 'No enterprise matches'],
+  'con.code.back': ['返回列表', 'Back to the list'],
+  'con.code.pick': ['选择左侧的一家企业查看环保码', 'Choose an enterprise on the left'],
+  'con.code.others': ['另 {n} 项扣分', '{n} more'],
+  'con.code.shown': ['显示 {n} 家', '{n} shown'],
+
+  // The enterprise's own page.
+  'con.code.mine': ['我的环保码', 'My enterprise code'],
+  'con.code.mineNote': ['超标、设备离线、告警超过 24 小时未确认或处理、没有有效的排污许可证都会扣分，每一分的原因见下表', 'Exceedances, devices offline, alarms left unanswered a day and no valid permit take points off; every point is explained below'],
+
+  // The portal.
+  'ent.code.lead': ['重点排污单位环保码', 'Codes of the key units'],
+  'ent.code.explain': ['查看扣分原因', 'Why'],
+  'ent.code.hide': ['收起', 'Hide'],
+  'ent.code.filterAll': ['全部', 'All'],
+};
