@@ -98,22 +98,27 @@ auth::Target EnterpriseTarget(const std::optional<auth::DatasetTags>& tags,
 
 // A list of codes, worst first (red, yellow, green; then by score and name).
 Response CodeList(const ApiContext& ctx, const Request& req,
-                  const std::vector<const registry::Enterprise*>& enterprises, bool with_points) {
+                  const std::vector<const registry::Enterprise*>& enterprises) {
   UnixSeconds now = ctx.clock->WallSeconds();
   auto snap = ctx.sites->Get();
   std::set<int64_t> ids;
   for (const auto* e : enterprises) ids.insert(e->id);
+  // GatherFacts reads every enterprise for an empty set: none asked is none read.
   std::string color = Param(req, "color", "");
   if (!color.empty() && color != "green" && color != "yellow" && color != "red")
     return Problem(400, "bad-parameter", "color: green, yellow or red", color);
-  if (ids.empty())
-    return JsonResponse(
-        ordered_json{{"items", ordered_json::array()}, {"rules", casework::kCodeRules}});
-  auto facts = GatherFacts(ctx, *snap, ids, now, 0);
-  if (!facts.ok()) return StoreError(facts.status());
+  std::map<int64_t, CodeFacts> facts;
+  if (!ids.empty()) {
+    auto gathered = GatherFacts(ctx, *snap, ids, now, 0);
+    if (!gathered.ok()) return StoreError(gathered.status());
+    facts = std::move(*gathered);
+  }
+  // The counts are of every colour; the items of the one asked for.
+  int counts[3] = {0, 0, 0};
   std::vector<std::pair<EnvCode, const registry::Enterprise*>> rows;
   for (const auto* e : enterprises) {
-    EnvCode c = casework::ComputeCode((*facts)[e->id], now);
+    EnvCode c = casework::ComputeCode(facts[e->id], now);
+    ++counts[static_cast<int>(c.color)];
     if (color.empty() || casework::CodeColorCode(c.color) == color) rows.push_back({c, e});
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
@@ -122,18 +127,12 @@ Response CodeList(const ApiContext& ctx, const Request& req,
     return a.second->name < b.second->name;
   });
   ordered_json items = ordered_json::array();
-  ordered_json counts = {{"green", 0}, {"yellow", 0}, {"red", 0}};
-  for (const auto& [c, e] : rows) {
-    ordered_json j = CodeJson(*e, *snap, c);
-    if (!with_points) j.erase("points");
-    items.push_back(std::move(j));
-    counts[std::string(casework::CodeColorCode(c.color))] =
-        counts[std::string(casework::CodeColorCode(c.color))].get<int>() + 1;
-  }
-  return JsonResponse(ordered_json{{"rules", casework::kCodeRules},
-                                   {"as_of", FormatRfc3339Beijing(now)},
-                                   {"counts", counts},
-                                   {"items", std::move(items)}});
+  for (const auto& [c, e] : rows) items.push_back(CodeJson(*e, *snap, c));
+  return JsonResponse(
+      ordered_json{{"rules", casework::kCodeRules},
+                   {"as_of", FormatRfc3339Beijing(now)},
+                   {"counts", {{"green", counts[0]}, {"yellow", counts[1]}, {"red", counts[2]}}},
+                   {"items", std::move(items)}});
 }
 
 Response ListCodes(const ApiContext& ctx, const Request& req, const Principal& who) {
@@ -154,7 +153,7 @@ Response ListCodes(const ApiContext& ctx, const Request& req, const Principal& w
                        {Area::kAlarms, nullptr, who.district_id, who.enterprise_id}, now))
     return Problem(403, "forbidden", "Forbidden",
                    "enterprise codes are the bureau's and their own");
-  return CodeList(ctx, req, seen, true);
+  return CodeList(ctx, req, seen);
 }
 
 Response PublicCodes(const ApiContext& ctx, const Request& req, const Principal&) {
@@ -162,7 +161,7 @@ Response PublicCodes(const ApiContext& ctx, const Request& req, const Principal&
   std::vector<const registry::Enterprise*> keys;
   for (const auto& e : snap->enterprises)
     if (e.key_unit && e.status != "closed") keys.push_back(&e);
-  return CodeList(ctx, req, keys, true);
+  return CodeList(ctx, req, keys);
 }
 
 Response GetCode(const ApiContext& ctx, const Request& req, const Principal& who) {

@@ -1055,6 +1055,11 @@ def code_matrix(principals, city, admin):
     check(public and all(x["key_unit"] for x in public) and
           len(public) == sum(1 for x in everything if x["key_unit"]),
           f"the public sees the key units' codes and no other ({len(public)} of {len(everything)})")
+    whole = must(call("GET", "/api/v1/enterprise-codes", admin), 200, "codes")
+    red = must(call("GET", "/api/v1/enterprise-codes?color=red", admin), 200, "red codes")
+    check(red["counts"] == whole["counts"] and all(x["color"] == "red" for x in red["items"]) and
+          len(red["items"]) == whole["counts"]["red"],
+          f"color= filters the items and keeps the counts of every colour: {red['counts']}")
     e1 = must(call("GET", f"/api/v1/enterprises/{city.E1}/code?history=7", admin), 200, "E1 code")
     check(e1["score"] == max(0, 100 - sum(p["points"] for p in e1["points"])) and
           len(e1["points"]) == 4 and all(p["text"] for p in e1["points"]) and
