@@ -354,6 +354,16 @@ Response GetDraw(const ApiContext& ctx, const Request& req, const Principal& who
   ordered_json ids = ordered_json::array();
   for (auto it = tasks->rbegin(); it != tasks->rend(); ++it) ids.push_back(it->id);
   j["tasks"] = std::move(ids);
+  // Each pick's own task beside it, once published.
+  for (auto& item : j["items"]) {
+    item["task"] = nullptr;
+    std::string mark = casework::DrawTaskMark(item["credit_code"].get<std::string>());
+    for (const auto& t : *tasks)
+      if (t.description.find(mark) != std::string::npos)
+        item["task"] = {{"id", t.id},
+                        {"status", casework::TaskStatusCode(t.status)},
+                        {"status_name", casework::TaskStatusName(t.status)}};
+  }
   return JsonResponse(j);
 }
 
@@ -418,8 +428,8 @@ casework::TaskChange PickTask(const ApiContext& ctx, const DrawRecord& d,
     for (const auto& o : p.input.officers)
       if (o.id == id) team += (team.empty() ? "" : "、") + o.name;
   t.description =
-      "「" + d.title + "」抽中（" + std::string(casework::PoolCategoryName(pick.category)) +
-      "，统一社会信用代码 " + pick.credit_code + "）。" +
+      "「" + d.title + "」抽中（" + std::string(casework::PoolCategoryName(pick.category)) + "，" +
+      casework::DrawTaskMark(pick.credit_code) + "）。" +
       (team.empty() ? "未能随机匹配检查人员，请人工指派。" : "检查人员：" + team + "。");
   if (e) {
     if (e->lon || e->lat) t.lon = e->lon, t.lat = e->lat;
@@ -559,7 +569,8 @@ void AddDrawRoutes(Api& api, const ApiContext& ctx) {
   api.Add("GET", "/api/v1/draws/{id}",
           {.summary = "One draw with its picks, its input and its tasks once published",
            .tag = "Casework",
-           .response = std::string(detail_response) + ", tasks[]",
+           .response = std::string(detail_response) +
+                       ", tasks[] and each item's task{id, status, status_name} once published",
            .id = "getDraw"},
           Bind(ctx, GetDraw));
   api.Add("POST", "/api/v1/draws/{id}/verify",

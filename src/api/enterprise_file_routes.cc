@@ -156,7 +156,7 @@ Result<ordered_json> InspectionsJson(const ApiContext& ctx, const registry::Ente
                                     .limit = 10000});
       if (!tasks.ok()) return tasks.status();
       for (const auto& t : *tasks)
-        if (t.description.find(e.credit_code) != std::string::npos)
+        if (t.description.find(casework::DrawTaskMark(e.credit_code)) != std::string::npos)
           task = {{"id", t.id},
                   {"status", casework::TaskStatusCode(t.status)},
                   {"status_name", casework::TaskStatusName(t.status)},

@@ -41,6 +41,10 @@ std::optional<PoolCategory> PoolCategoryFromCode(std::string_view code) {
   return std::nullopt;
 }
 
+std::string DrawTaskMark(std::string_view credit_code) {
+  return "统一社会信用代码 " + std::string(credit_code);
+}
+
 std::optional<int64_t> RateFromPercent(double percent) {
   if (!std::isfinite(percent) || percent < 0 || percent > 100) return std::nullopt;
   return static_cast<int64_t>(std::llround(percent * 100));

@@ -123,6 +123,10 @@ Result<DrawInput> DrawInputFromJson(const nlohmann::json& j);
 nlohmann::ordered_json DrawResultJson(const DrawResult& r);
 Result<DrawResult> DrawResultFromJson(const nlohmann::json& j);
 
+// The words a published draw's task carries to name its enterprise, "统一社会信用代码
+// <code>": how the draw's tasks are matched to its picks.
+std::string DrawTaskMark(std::string_view credit_code);
+
 // A rate in percent (0..100, any decimals) as hundredths of a percent, rounded half
 // away from zero; nullopt outside 0..100.
 std::optional<int64_t> RateFromPercent(double percent);

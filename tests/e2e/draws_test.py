@@ -93,8 +93,10 @@ def main():
         pub = call("POST", f"/api/v1/draws/{d['id']}/publish", staff,
                    body={"due_at": due, "checklist": ["排污许可证执行情况", "治污设施运行情况"]})
         check(pub.status == 200 and pub.json["published_at"] and
-              len(pub.json["tasks"]) == len(teams),
-              f"publishing makes one task per enterprise: {pub.status} {pub.body[:200]}")
+              len(pub.json["tasks"]) == len(teams) and
+              sorted(x["task"]["id"] for x in pub.json["items"]) == sorted(pub.json["tasks"]),
+              f"publishing makes one task per enterprise, shown beside it: {pub.status} "
+              f"{pub.body[:200]}")
         path = f"/api/v1/public/draws/{d['id']}"
         url = f"http://127.0.0.1:{aat.PORT}{path}"
         r = subprocess.run([sys.executable, VERIFY, url], capture_output=True, text=True,
