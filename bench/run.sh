@@ -15,6 +15,9 @@ echo
 echo "== HJ 633 AQI arithmetic (one core; target >= 10M AQI reports/s)"
 "$BUILD/bench/aqi_bench" 2>/dev/null || echo "aqi_bench missing"
 echo
+echo "== casework: a random draw over 1k-100k enterprises; an enterprise code (target: draw < 1 s, code in µs)"
+"$BUILD/bench/casework_bench" 2>/dev/null || echo "casework_bench missing"
+echo
 echo "== continuous derivation (one hour from every station; a year of one city)"
 "$BUILD/bench/derive_bench" 2>/dev/null || echo "derive_bench missing"
 echo
