@@ -4,30 +4,15 @@
 #include <span>
 
 #include "casework/complaint.h"
+#include "casework/named.h"
 
 namespace ecohub::casework {
 namespace {
 
-// A value of one of the task enums with its code (API, store) and Chinese name.
-template <typename E>
-struct Named {
-  E value;
-  std::string_view code, name;
-};
-
-template <typename E>
-const Named<E>* ByValue(std::span<const Named<E>> table, E v) {
-  for (const auto& n : table)
-    if (n.value == v) return &n;
-  return nullptr;
-}
-
-template <typename E>
-std::optional<E> ByCode(std::span<const Named<E>> table, std::string_view code) {
-  for (const auto& n : table)
-    if (n.code == code) return n.value;
-  return std::nullopt;
-}
+using named::ByCode;
+using named::CodeOf;
+using named::Named;
+using named::NameOf;
 
 constexpr Named<TaskSource> kSources[] = {
     {TaskSource::kComplaint, "complaint", "举报"},
@@ -52,18 +37,6 @@ constexpr Named<TaskStep> kSteps[] = {
     {TaskStep::kReturn, "return", "退回"},     {TaskStep::kCancel, "cancel", "撤销"},
     {TaskStep::kEscalate, "escalate", "升级"}, {TaskStep::kNote, "note", "备注"},
 };
-
-template <typename E, size_t N>
-std::string_view CodeOf(const Named<E> (&table)[N], E v) {
-  const Named<E>* n = ByValue<E>(table, v);
-  return n ? n->code : table[0].code;
-}
-
-template <typename E, size_t N>
-std::string_view NameOf(const Named<E> (&table)[N], E v) {
-  const Named<E>* n = ByValue<E>(table, v);
-  return n ? n->name : std::string_view();
-}
 
 bool InDegrees(const std::optional<double>& lon, const std::optional<double>& lat) {
   if (!lon && !lat) return true;
