@@ -43,6 +43,9 @@ const routes = [
       { path: 'tasks', name: 'tasks', component: () => import('./pages/console/Tasks.vue') },
       { path: 'draws', name: 'draws', component: () => import('./pages/console/Draws.vue') },
       { path: 'codes', name: 'codes', component: () => import('./pages/console/Codes.vue') },
+      // 一源一档: no menu entry of its own. It is read as the enterprise's alarms are (the
+      // bureau in its scope, an enterprise its own), so it opens for whoever has 告警.
+      { path: 'enterprises/:id/file', name: 'enterprise-file', component: () => import('./pages/console/EnterpriseFile.vue'), props: true, meta: { page: 'alarms' } },
       { path: 'inbox', name: 'inbox', component: () => import('./pages/console/Inbox.vue') },
       { path: 'sites', name: 'sites', component: () => import('./pages/console/Sites.vue') },
       { path: 'devices/:mn', name: 'device', component: () => import('./pages/console/Device.vue'), props: true, meta: { page: 'sites' } },

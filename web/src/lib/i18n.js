@@ -11,8 +11,9 @@ import tasks from '../i18n/tasks.js';
 import inbox from '../i18n/inbox.js';
 import draws from '../i18n/draws.js';
 import codes from '../i18n/codes.js';
+import file from '../i18n/file.js';
 
-const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox, ...draws, ...codes };
+const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox, ...draws, ...codes, ...file };
 
 function initial() {
   const saved = localStorage.getItem('ecohub.lang');
