@@ -44,6 +44,11 @@ test('draws: drawn from the form, verified and published as tasks; the portal sh
     made.push(r.json.id);
   }
 
+  // One enterprise named for special focus (特殊监管对象): drawn at the special rate, 100 %.
+  const ents = (await ctx.api('/api/v1/enterprises?limit=1000', { token: admin.token })).json.items;
+  const focus = ents.find((e) => !e.key_unit && e.credit_code && (e.status || 'operating') === 'operating');
+  assert.ok(focus, 'a general enterprise to name');
+
   // The city's staff draw across the city with a fixed seed.
   const page = await ctx.page({ viewport: 'desktop', role: 'staff' });
   await page.goto('/console/draws');
@@ -57,6 +62,7 @@ test('draws: drawn from the form, verified and published as tasks; the portal sh
   await page.fill('[data-test=f-rate-key]', '50');
   await page.fill('[data-test=f-rate-general]', '10');
   await page.fill('[data-test=f-seed]', SEED);
+  await page.fill('[data-test=f-specials]', `${focus.credit_code}\n`);
   assert.equal(await page.isChecked('[data-test=f-recuse-last]'), true, '回避上次 is the default');
   await page.click('[data-test=f-submit]');
   await page.waitForURL(/\/console\/draws\?id=\d+/, { timeout: READY });
@@ -71,6 +77,8 @@ test('draws: drawn from the form, verified and published as tasks; the portal sh
   assert.equal(d.district_id, 0);
   assert.deepEqual(d.input.rates, { key: 50, special: 100, general: 10 });
   assert.ok(d.items.length > 0, 'something was drawn');
+  assert.equal(d.pool.special, 1, 'the named enterprise is the special pool');
+  assert.ok(d.items.some((p) => p.credit_code === focus.credit_code && p.category === 'special'), 'and drawn at 100 %');
   const officerIds = d.input.officers.map((o) => o.id);
   for (const u of made) assert.ok(officerIds.includes(u), `officer ${u} was in the pool: ${officerIds}`);
   assert.deepEqual(await shownPicks(page), apiPicks(d));
@@ -103,6 +111,9 @@ test('draws: drawn from the form, verified and published as tasks; the portal sh
   assert.equal(after.tasks.length, d.items.length, 'a task per enterprise');
   const links = await page.$$eval('[data-test=task-link]', (as) => as.map((a) => [Number(a.dataset.id), a.getAttribute('href')]));
   assert.deepEqual(links, after.tasks.map((t) => [t, `/console/tasks?id=${t}`]));
+  // Each pick shows its own task beside it.
+  const beside = await page.$$eval('[data-test=draw-pick]', (rows) => rows.map((r) => [r.dataset.code, Number(r.querySelector('[data-test=pick-task]')?.dataset.id)]));
+  assert.deepEqual(beside, after.items.map((x) => [x.credit_code, x.task.id]));
   assert.equal(await page.locator('[data-test=public-link]').getAttribute('href'), `/draws/${id}`);
   assert.equal(await page.locator('[data-test=publish-form]').count(), 0, 'no second publishing');
   await ctx.shot(page, 'draws-console-detail');
