@@ -12,6 +12,7 @@
 #include "api/route_util.h"
 #include "api/routes.h"
 #include "casework/draw.h"
+#include "casework/enforcement_store.h"
 #include "casework/task_store.h"
 #include "declare/declaration_store.h"
 #include "permit/json.h"
@@ -174,6 +175,27 @@ Result<ordered_json> InspectionsJson(const ApiContext& ctx, const registry::Ente
   return out;
 }
 
+// Its enforcement cases, newest first: what was found, the penalty, the rectification.
+Result<ordered_json> CasesJson(const ApiContext& ctx, int64_t id, UnixSeconds now) {
+  ordered_json out = ordered_json::array();
+  if (!ctx.cases) return out;
+  auto cases = ctx.cases->List({.enterprise_id = id, .limit = kLatest});
+  if (!cases.ok()) return cases.status();
+  for (const auto& c : *cases)
+    out.push_back(
+        {{"id", c.id},
+         {"inspected_at", FormatRfc3339Beijing(c.inspected_at)},
+         {"violation", c.violation},
+         {"violation_text", c.violation ? json(c.violation_text) : json(nullptr)},
+         {"status", casework::CaseStatusCode(c.status)},
+         {"status_name", casework::CaseStatusName(c.status)},
+         {"fine_yuan", c.decided_at ? json(static_cast<double>(c.fine_fen) / 100) : json(nullptr)},
+         {"paid", c.paid_at != 0},
+         {"rectify_due", TimeOrNull(c.rectify_due)},
+         {"rectification_overdue", casework::RectificationOverdue(c, now)}});
+  return out;
+}
+
 Response EnterpriseFile(const ApiContext& ctx, const Request& req, const Principal& who) {
   UnixSeconds now = ctx.clock->WallSeconds();
   auto snap = ctx.sites->Get();
@@ -185,9 +207,10 @@ Response EnterpriseFile(const ApiContext& ctx, const Request& req, const Princip
   auto alarms = AlarmsJson(ctx, id, now);
   auto declarations = DeclarationsJson(ctx, id);
   auto inspections = InspectionsJson(ctx, *e);
+  auto cases = CasesJson(ctx, id, now);
   auto code = EnterpriseCode(ctx, *snap, id, now);
   for (const Status& s : {permits.status(), alarms.status(), declarations.status(),
-                          inspections.status(), code.status()})
+                          inspections.status(), cases.status(), code.status()})
     if (!s.ok()) return StoreError(s);
   return JsonResponse(ordered_json{{"as_of", FormatRfc3339Beijing(now)},
                                    {"enterprise", RegistryJson(*e, *snap)},
@@ -200,7 +223,8 @@ Response EnterpriseFile(const ApiContext& ctx, const Request& req, const Princip
                                    {"outlets", OutletsJson(*snap, id)},
                                    {"alarms", std::move(*alarms)},
                                    {"declarations", std::move(*declarations)},
-                                   {"inspections", std::move(*inspections)}});
+                                   {"inspections", std::move(*inspections)},
+                                   {"cases", std::move(*cases)}});
 }
 
 }  // namespace
@@ -213,7 +237,9 @@ void AddEnterpriseFileRoutes(Api& api, const ApiContext& ctx) {
            .response = "{as_of, enterprise{...}, code{color, score, points[]}, permits[], "
                        "outlets[{code, name, kind, devices[]}], alarms{months[{month, "
                        "exceedance, offline, anomaly}], open[]}, declarations[], "
-                       "inspections[{draw_id, title, published_at, officers[], task}]}",
+                       "inspections[{draw_id, title, published_at, officers[], task}], cases[{id, "
+                       "inspected_at, violation, status, fine_yuan, paid, rectify_due, "
+                       "rectification_overdue}]}",
            .id = "getEnterpriseFile"},
           Bind(ctx, EnterpriseFile));
 }

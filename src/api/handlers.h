@@ -46,6 +46,7 @@ class DeclarationStore;
 namespace ecohub::casework {
 class ComplaintStore;
 class TaskStore;
+class EnforcementStore;
 }  // namespace ecohub::casework
 
 namespace ecohub::crypto {
@@ -125,6 +126,8 @@ struct ApiContext {
   casework::ComplaintStore* complaints = nullptr;
   // Grids and grid tasks (tasks.db); null: the task and grid routes answer 503.
   casework::TaskStore* tasks = nullptr;
+  // Enforcement cases (enforcement.db); null: the case routes answer 503.
+  casework::EnforcementStore* cases = nullptr;
   // Subscriptions, inboxes and deliveries (notify.db); null: those routes answer 503.
   notify::NotifyStore* notify = nullptr;
   // Sends one message on a subscription now (as stored: target and secret sealed),

@@ -27,6 +27,7 @@ void AddAllRoutes(Api& api, const ApiContext& given) {
   AddDrawRoutes(api, ctx);
   AddEnterpriseCodeRoutes(api, ctx);
   AddEnterpriseFileRoutes(api, ctx);
+  AddCaseRoutes(api, ctx);
   AddNotifyRoutes(api, ctx);
   // Accounts, sharing, alarms, the API's own description.
   AddAccountRoutes(api, ctx);

@@ -47,6 +47,8 @@ void AddDrawRoutes(Api& api, const ApiContext& ctx);
 void AddEnterpriseCodeRoutes(Api& api, const ApiContext& ctx);
 // 一源一档: one enterprise's file.
 void AddEnterpriseFileRoutes(Api& api, const ApiContext& ctx);
+// Enforcement cases: inspection records, penalties, rectification.
+void AddCaseRoutes(Api& api, const ApiContext& ctx);
 void AddNotifyRoutes(Api& api, const ApiContext& ctx);
 // complaint_public_routes.cc: the public's side of complaints (file, photos, follow,
 // rate, reopen).

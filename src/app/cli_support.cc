@@ -99,6 +99,12 @@ Result<std::unique_ptr<casework::TaskStore>> OpenTaskStore(const std::string& st
                            : casework::OpenPostgresTaskStore(store_url);
 }
 
+Result<std::unique_ptr<casework::EnforcementStore>> OpenEnforcementStore(
+    const std::string& store_url, const std::string& data_dir) {
+  return store_url.empty() ? casework::OpenSqliteEnforcementStore(data_dir)
+                           : casework::OpenPostgresEnforcementStore(store_url);
+}
+
 Result<std::unique_ptr<notify::NotifyStore>> OpenNotifyStore(const std::string& store_url,
                                                              const std::string& data_dir) {
   return store_url.empty() ? notify::OpenSqliteNotifyStore(data_dir)

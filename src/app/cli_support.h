@@ -10,6 +10,7 @@
 #include <string>
 
 #include "casework/complaint_store.h"
+#include "casework/enforcement_store.h"
 #include "casework/task_store.h"
 #include "control/command_store.h"
 #include "core/status.h"
@@ -73,6 +74,9 @@ Result<std::unique_ptr<casework::ComplaintStore>> OpenComplaintStore(const std::
                                                                      const std::string& data_dir);
 Result<std::unique_ptr<casework::TaskStore>> OpenTaskStore(const std::string& store_url,
                                                            const std::string& data_dir);
+// The enforcement cases (casework/enforcement_store.h).
+Result<std::unique_ptr<casework::EnforcementStore>> OpenEnforcementStore(
+    const std::string& store_url, const std::string& data_dir);
 
 // Subscriptions, inboxes and deliveries beside the store (notify/notify_store.h).
 Result<std::unique_ptr<notify::NotifyStore>> OpenNotifyStore(const std::string& store_url,

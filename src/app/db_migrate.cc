@@ -6,7 +6,7 @@
 // Accounts, permits, the record of imports, the reviews, the device commands, the
 // declarations, the manual samples, the complaints, the grid tasks and the
 // notifications (accounts.db, permits.db, imports.db, reviews.db, commands.db,
-// declarations.db, samples.db, casework.db, tasks.db and notify.db of the data
+// declarations.db, samples.db, casework.db, tasks.db, enforcement.db and notify.db of the data
 // directory) are
 // copied table by table, ids, password hashes and sealed keys as they are, so that
 // every user signs in on PostgreSQL as before; login sessions come along too.
@@ -184,6 +184,7 @@ struct Side {
   std::unique_ptr<casework::ComplaintStore> complaints;
   std::unique_ptr<casework::TaskStore> tasks;
   std::unique_ptr<notify::NotifyStore> notify;
+  std::unique_ptr<casework::EnforcementStore> cases;
 };
 
 Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
@@ -219,6 +220,9 @@ Result<Side> OpenSide(const std::string& url, const std::string& data_dir) {
   auto notify = OpenNotifyStore(url, data_dir);
   if (!notify.ok()) return notify.status();
   side.notify = std::move(*notify);
+  auto cases = OpenEnforcementStore(url, data_dir);
+  if (!cases.ok()) return cases.status();
+  side.cases = std::move(*cases);
   return side;
 }
 
@@ -239,6 +243,7 @@ Status CountSide(Side& side, Counts* c) {
   auto tasks = side.tasks->List({.limit = SIZE_MAX});
   auto grids = side.tasks->Grids();
   auto draws = side.tasks->Draws(false, 0, SIZE_MAX);
+  auto cases = side.cases->List({.limit = SIZE_MAX});
   auto subscriptions = side.notify->Subscriptions(0);
   for (auto s : {users.status(), keys.status(), requests.status(), permits.status(),
                  imports.status(), reviews.status(), commands.status(), declarations.status(),
@@ -250,6 +255,7 @@ Status CountSide(Side& side, Counts* c) {
   (*c)["tasks"] = tasks->size();
   (*c)["grids"] = grids->size();
   (*c)["random draws"] = draws->size();
+  (*c)["enforcement cases"] = cases->size();
   (*c)["device commands"] = commands->size();
   (*c)["declarations"] = declarations->size();
   (*c)["samples"] = samples->size();
@@ -290,6 +296,7 @@ Status CopySide(Side& from, Side& to) {
       [&] { return CopyTables(from.complaints, to.complaints); },
       [&] { return CopyTables(from.tasks, to.tasks); },
       [&] { return CopyTables(from.notify, to.notify); },
+      [&] { return CopyTables(from.cases, to.cases); },
   };
   for (const auto& step : steps)
     if (Status s = step(); !s.ok()) return s;

@@ -79,6 +79,9 @@ Status Server::Open() {
   auto tasks = OpenTaskStore(options_.store_url, options_.data_dir);
   if (!tasks.ok()) return tasks.status();
   tasks_ = std::move(tasks).value();
+  auto cases = OpenEnforcementStore(options_.store_url, options_.data_dir);
+  if (!cases.ok()) return cases.status();
+  cases_ = std::move(cases).value();
   auto notify = OpenNotifyStore(options_.store_url, options_.data_dir);
   if (!notify.ok()) return notify.status();
   notify_ = std::move(notify).value();
@@ -451,6 +454,7 @@ void Server::WireApi() {
   ctx_.samples = samples_.get();
   ctx_.complaints = complaints_.get();
   ctx_.tasks = tasks_.get();
+  ctx_.cases = cases_.get();
   ctx_.notify = notify_.get();
   ctx_.notify_send = [this](const notify::Subscription& s, const notify::Event& e) {
     return dispatcher_->SendNow(s, e, clock_.WallSeconds());

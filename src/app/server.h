@@ -47,6 +47,7 @@
 #include "auth/accounts.h"
 #include "auth/oidc_client.h"
 #include "casework/complaint_store.h"
+#include "casework/enforcement_store.h"
 #include "casework/task_store.h"
 #include "control/command_store.h"
 #include "core/clock.h"
@@ -181,6 +182,7 @@ class Server {
   std::unique_ptr<samples::SampleStore> samples_;         // samples.db
   std::unique_ptr<casework::ComplaintStore> complaints_;  // casework.db
   std::unique_ptr<casework::TaskStore> tasks_;            // tasks.db
+  std::unique_ptr<casework::EnforcementStore> cases_;     // enforcement.db
   std::unique_ptr<notify::NotifyStore> notify_;           // notify.db
   // idempotency.db: the answers of writes sent with an Idempotency-Key.
   std::unique_ptr<idempotency::IdempotencyStore> idempotency_;

@@ -236,6 +236,28 @@ Decision ComplaintAccess(const Principal& p, Action a, const Target& t) {
   return Deny("complaints are handled by administrators and the staff of their district");
 }
 
+Decision EnforcementAccess(const Principal& p, Action a, const Target& t) {
+  if (p.key_id != 0) return Deny("API keys do not reach enforcement cases");
+  bool read = a == Action::kRead || a == Action::kExport;
+  switch (p.role) {
+    case Role::kAdmin:
+      return a == Action::kDecide ? Deny("cases are decided by their steps") : Allow();
+    case Role::kStaff:
+      if (!InDistrict(p, t)) return Deny("outside your district");
+      return a == Action::kDecide ? Deny("cases are decided by their steps") : Allow();
+    case Role::kLeader:
+      if (!InDistrict(p, t)) return Deny("outside your district");
+      return read ? Allow() : Deny("leaders read cases; staff handle them");
+    case Role::kEnterprise:
+      if (!read) return Deny("an enterprise reads its own cases");
+      return p.enterprise_id != 0 && t.enterprise_id == p.enterprise_id
+                 ? Allow()
+                 : Deny("not your enterprise's case");
+    default:
+      return Deny("enforcement cases are the bureau's and the enterprise's own");
+  }
+}
+
 Decision TaskAccess(const Principal& p, Action a, const Target& t) {
   if (p.key_id != 0) return Deny("API keys do not reach tasks");
   bool theirs = p.user_id != 0 && t.owner_user_id == p.user_id;
@@ -329,6 +351,7 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
   if (t.area == Area::kComplaints) return ComplaintAccess(p, a, t);
   if (t.area == Area::kTasks) return TaskAccess(p, a, t);
   if (t.area == Area::kNotifications) return NotificationAccess(p, a, t);
+  if (t.area == Area::kEnforcement) return EnforcementAccess(p, a, t);
   // An API key reads on its owner's behalf and never changes anything.
   if (p.key_id != 0 && a != Action::kRead && a != Action::kExport)
     return Deny("API keys are read-only");
@@ -400,6 +423,8 @@ Decision Authorize(const Principal& p, Action a, const Target& t, UnixSeconds no
       return TaskAccess(p, a, t);
     case Area::kNotifications:
       return NotificationAccess(p, a, t);
+    case Area::kEnforcement:
+      return EnforcementAccess(p, a, t);
   }
   return Deny("unknown area");
 }

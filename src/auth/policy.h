@@ -151,6 +151,12 @@ enum class Area {
   // that calls another system (a webhook, the SMS gateway), administrators only. What
   // a subscription is told of is decided apart, by the alarm's own rights (kAlarms).
   kNotifications,
+  // Enforcement cases (执法, docs/enforcement.md) of an enterprise (district_id,
+  // enterprise_id: the enterprise's). Read: administrators, leaders and staff of the
+  // district; the enterprise its own cases. Write (record an inspection, penalty,
+  // rectification, close): administrators and staff of the district. Never
+  // inspectors, partners, the public or API keys.
+  kEnforcement,
 };
 
 struct Target {

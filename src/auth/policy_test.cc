@@ -64,7 +64,8 @@ TEST(Policy, Table) {
   granted.grants = {{"enterprise-emissions", kNow + 10}};
   Principal lapsed = granted;
   lapsed.grants = {{"enterprise-emissions", kNow}};
-  const Target kAlarmA{Area::kAlarms, &kAlarms, 1, 11};  // an outlet of E11 in district 1
+  const Target kCaseE11{Area::kEnforcement, nullptr, 1, 11};  // E11's case, in district 1
+  const Target kAlarmA{Area::kAlarms, &kAlarms, 1, 11};       // an outlet of E11 in district 1
   const Target kAlarmB{Area::kAlarms, &kAlarms, 2, 12};
   const Case cases[] = {
       {"public reads public data", Principal{}, Action::kRead, {Area::kData, &kAqi}, true},
@@ -98,6 +99,23 @@ TEST(Policy, Table) {
        {Area::kData, &kAqi},
        true},
       {"nobody writes data", Who(Role::kAdmin), Action::kWrite, kStationA, false},
+      {"admin records a case", Who(Role::kAdmin), Action::kWrite, kCaseE11, true},
+      {"district staff: own district's case", Who(Role::kStaff, 1), Action::kWrite, kCaseE11, true},
+      {"district staff: not another district's case", Who(Role::kStaff, 2), Action::kRead, kCaseE11,
+       false},
+      {"leader reads a case", Who(Role::kLeader, 1), Action::kRead, kCaseE11, true},
+      {"leader: does not handle a case", Who(Role::kLeader), Action::kWrite, kCaseE11, false},
+      {"enterprise reads its own case", Who(Role::kEnterprise, 0, 11), Action::kRead, kCaseE11,
+       true},
+      {"enterprise: not another's case", Who(Role::kEnterprise, 0, 12), Action::kRead, kCaseE11,
+       false},
+      {"enterprise: does not write its case", Who(Role::kEnterprise, 0, 11), Action::kWrite,
+       kCaseE11, false},
+      {"inspector: no cases", Who(Role::kInspector, 1), Action::kRead, kCaseE11, false},
+      {"partner: no cases", Who(Role::kPartner, 0, 0, "meteorology"), Action::kRead, kCaseE11,
+       false},
+      {"public: no cases", Principal{}, Action::kRead, kCaseE11, false},
+      {"key: no cases", key, Action::kRead, kCaseE11, false},
       {"staff writes own district registry",
        Who(Role::kStaff, 1),
        Action::kWrite,

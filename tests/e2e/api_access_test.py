@@ -1082,6 +1082,47 @@ def code_matrix(principals, city, admin):
                       "/api/v1/public/enterprise-codes", True)
 
 
+def case_matrix(principals, city, admin):
+    """Issue 16's enforcement cases: recorded and handled by administrators and staff of
+    the enterprise's district, read by leaders in scope and by the enterprise itself;
+    never inspectors, partners, the public or API keys."""
+    officer = must(call("POST", "/api/v1/users", admin,
+                        body={"username": "officer_city", "password": FIRST_PASSWORD,
+                              "role": "inspector", "district_id": 0}), 201, "a city officer")["id"]
+    staff_city = principals_by_label["staff_city"].user_id
+    when = time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() - 3600 + 8 * 3600))
+
+    def record(eid):
+        return {"enterprise_id": eid, "inspected_at": when, "officers": [staff_city, officer],
+                "items": [{"text": "排污许可证执行情况", "compliant": True}],
+                "findings": "矩阵测试：未发现问题。"}
+    made = {}
+    for tname, eid in (("E1", city.E1), ("E2", city.E2)):
+        made[tname] = must(call("POST", "/api/v1/cases", admin, body=record(eid)), 201,
+                           f"case {tname}")["id"]
+    for who in principals:
+        for tname, eid in (("E1", city.E1), ("E2", city.E2)):
+            e = city.ent_by_id[eid]
+            in_scope = who.district in (0, e["district_id"])
+            reads = not who.key and (who.role == "admin" or
+                                     (who.role in ("leader", "staff") and in_scope) or
+                                     (who.role == "enterprise" and who.enterprise == eid))
+            writes = not who.key and (who.role == "admin" or (who.role == "staff" and in_scope))
+            path = f"/api/v1/cases/{made[tname]}"
+            expect_single(who, "GET /api/v1/cases/{id}", tname, path, reads)
+            expect_single(who, "POST /api/v1/cases/{id}/note", tname, path + "/note", writes,
+                          "POST", {"text": f"matrix {who.label}"})
+            expect_single(who, "POST /api/v1/cases", tname, "/api/v1/cases", writes, "POST",
+                          record(eid))
+    everything = must(call("GET", "/api/v1/cases?limit=500", admin), 200, "cases")["items"]
+    for who in principals:
+        expect_list(who, "GET /api/v1/cases", "/api/v1/cases?limit=500",
+                    not who.key and who.role in ("admin", "leader", "staff", "enterprise"),
+                    everything, lambda x: x["id"],
+                    lambda x: who.role != "enterprise" and who.district in (0, x["district_id"])
+                    or who.role == "enterprise" and x["enterprise_id"] == who.enterprise)
+
+
 def outlet_writes(city, admin, staff_a):
     """Issue 11, hole 4: a site is written against its own district and its
     enterprise's, and every id it names must exist."""
@@ -1541,6 +1582,7 @@ def main():
         notify_matrix(principals, admin.auth)
         draw_matrix(principals, city, admin.auth)
         code_matrix(principals, city, admin.auth)
+        case_matrix(principals, city, admin.auth)
         print_matrix()
         print(f"matrix took {time.time() - t0:.1f} s")
         no_device_passwords()
