@@ -127,4 +127,45 @@ inline std::string CaseConflict(int64_t id) {
   return "case " + std::to_string(id) + " was changed meanwhile; read it again";
 }
 
+// The traits of case_tables.h for enforcement cases.
+struct CaseTraits {
+  using Case = EnforcementCase;
+  using Event = CaseEvent;
+  using Change = CaseChange;
+  using Filter = CaseFilter;
+  static constexpr const char* kWhat = "case";
+  static constexpr const char* kInsert = kInsertCase;
+  static constexpr const char* kById = kCaseById;
+  static constexpr const char* kList = kListCases;
+  static constexpr const char* kEvents = kCaseEvents;
+  static constexpr const char* kInsertEvent = kInsertCaseEvent;
+  static constexpr const char* kUpdate = kUpdateCase;
+  template <typename Row>
+  static Case ReadCase(const Row& r) {
+    return sql::ReadCase(r);
+  }
+  template <typename Row>
+  static Event ReadEvent(const Row& r) {
+    return ReadCaseEvent(r);
+  }
+  template <typename F>
+  static auto InsertValues(const Case& c, F&& f) {
+    return WithCaseInsertValues(c, f);
+  }
+  template <typename F>
+  static auto UpdateValues(const Case& c, F&& f) {
+    return WithCaseUpdateValues(c, f);
+  }
+  template <typename F>
+  static auto ListValues(const Filter& x, F&& f) {
+    return WithCaseListValues(x, f);
+  }
+  template <typename F>
+  static auto EventValues(int64_t id, const Event& e, F&& f) {
+    return f(id, e.at, std::string(CaseStepCode(e.step)), e.actor, e.text);
+  }
+  static int64_t CaseOf(const Event& e) { return e.case_id; }
+  static std::string Conflict(int64_t id) { return CaseConflict(id); }
+};
+
 }  // namespace ecohub::casework::sql

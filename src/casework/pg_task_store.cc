@@ -1,8 +1,8 @@
 // The PostgreSQL TaskStore: the same tables as tasks.db, every write applied once
 // across a failover (store/pg/lease.h).
+#include "casework/case_tables.h"
 #include "casework/task_sql.h"
 #include "casework/task_store.h"
-#include "casework/versioned_store.h"
 #include "store/pg/lease.h"
 
 namespace ecohub::casework {
@@ -48,68 +48,16 @@ CREATE TABLE draws (
 )sql",
 };
 
-Task ReadRow(const Rows& q, int i) { return sql::ReadTask(RowAt{q, i}); }
-TaskEvent ReadEventRow(const Rows& q, int i) { return sql::ReadTaskEvent(RowAt{q, i}); }
 Grid ReadGridRow(const Rows& q, int i) { return sql::ReadGrid(RowAt{q, i}); }
 DrawRecord ReadDrawRow(const Rows& q, int i) { return sql::ReadDraw(RowAt{q, i}); }
 
-Status AddEvent(Conn& db, int64_t id, const TaskEvent& e) {
-  return db.Run(sql::kInsertTaskEvent, "record task step", id, e.at,
-                std::string(TaskStepCode(e.step)), e.actor, e.text);
-}
-
-class PgTaskStore final : public TaskStore {
+class PgTaskStore final : public PgCaseTable<sql::TaskTraits, TaskStore> {
  public:
-  explicit PgTaskStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
-
-  Result<Task> Add(const Task& t, const TaskEvent& first) override {
-    auto id = AddCase(
-        *pool_, "record task",
-        [&](Conn& db) {
-          return sql::WithTaskInsertValues(t, [&](const auto&... v) {
-            return store::pg::ReturnedId(db.Query(sql::kInsertTask, "record task", v...));
-          });
-        },
-        [&](Conn& db, int64_t made) { return AddEvent(db, made, first); });
-    if (!id.ok()) return id.status();
-    return Get(*id);
-  }
-
-  Result<Task> Get(int64_t id) override {
-    auto db = pool_->Get();
-    if (!db.ok()) return db.status();
-    return store::pg::ReadOne(**db, sql::kTaskById, "no such task", ReadRow, id);
-  }
-
-  Result<std::vector<Task>> List(const TaskFilter& f) override {
-    auto db = pool_->Get();
-    if (!db.ok()) return db.status();
-    return sql::WithTaskListValues(f, [&](const auto&... v) {
-      return store::pg::Read(**db, sql::kListTasks, "list tasks", ReadRow, v...);
-    });
-  }
-
-  Result<std::vector<TaskEvent>> Events(int64_t id) override {
-    auto db = pool_->Get();
-    if (!db.ok()) return db.status();
-    return store::pg::Read(**db, sql::kTaskEvents, "task time line", ReadEventRow, id);
-  }
+  using PgCaseTable::PgCaseTable;
 
   Result<std::vector<TaskEvent>> StepsAfter(int64_t after_id, size_t limit) override {
     return store::pg::Read(*pool_, sql::kStepsAfter, "task steps", ReadEventRow, after_id,
                            static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-  }
-
-  Status Apply(std::span<const TaskChange> changes) override {
-    return ApplyChanges(
-        *pool_, "change tasks", changes,
-        [&](Conn& db, const Task& after) {
-          return sql::WithTaskUpdateValues(after, [&](const auto&... v) {
-            return db.Query(sql::kUpdateTask, "change task", v...);
-          });
-        },
-        [&](Conn& db, const TaskEvent& e) { return AddEvent(db, e.task_id, e); },
-        sql::TaskConflict);
   }
 
   Result<Grid> AddGrid(const Grid& g) override {
@@ -202,8 +150,6 @@ class PgTaskStore final : public TaskStore {
     if (!db.ok()) return db.status();
     return store::pg::ReadOne(**db, sql::kGridById, "no such grid", ReadGridRow, id);
   }
-
-  std::unique_ptr<Pool> pool_;
 };
 
 }  // namespace

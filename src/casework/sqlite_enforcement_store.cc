@@ -3,16 +3,13 @@
 // behind its mutex.
 #include <mutex>
 
+#include "casework/case_tables.h"
 #include "casework/enforcement_sql.h"
 #include "casework/enforcement_store.h"
-#include "casework/versioned_store.h"
 #include "store/sqlite/db.h"
 
 namespace ecohub::casework {
 namespace {
-
-using store::sqlite::Db;
-using store::sqlite::Stmt;
 
 // Never edit a released step: add the next one.
 constexpr const char* kMigrations[] = {
@@ -35,55 +32,9 @@ CREATE INDEX IF NOT EXISTS case_events_of ON case_events (case_id, id);
 )sql",
 };
 
-EnforcementCase ReadRow(const Stmt& q) { return sql::ReadCase(q); }
-CaseEvent ReadEventRow(const Stmt& q) { return sql::ReadCaseEvent(q); }
-
-class SqliteEnforcementStore final : public EnforcementStore {
+class SqliteEnforcementStore final : public SqliteCaseTable<sql::CaseTraits, EnforcementStore> {
  public:
-  explicit SqliteEnforcementStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
-
-  Result<EnforcementCase> Add(const EnforcementCase& c, const CaseEvent& first) override {
-    std::lock_guard lock(db_->mu());
-    auto id = AddCase(
-        *db_,
-        [&] {
-          return sql::WithCaseInsertValues(c, [&](const auto&... v) {
-            return db_->InsertReturningId(sql::kInsertCase, "record case", v...);
-          });
-        },
-        [&](int64_t made) { return AddEvent(made, first); });
-    if (!id.ok()) return id.status();
-    return db_->QueryOne(sql::kCaseById, "no such case", ReadRow, *id);
-  }
-
-  Result<EnforcementCase> Get(int64_t id) override {
-    std::lock_guard lock(db_->mu());
-    return db_->QueryOne(sql::kCaseById, "no such case", ReadRow, id);
-  }
-
-  Result<std::vector<EnforcementCase>> List(const CaseFilter& f) override {
-    std::lock_guard lock(db_->mu());
-    return sql::WithCaseListValues(f, [&](const auto&... v) {
-      return db_->Query(sql::kListCases, "list cases", ReadRow, v...);
-    });
-  }
-
-  Result<std::vector<CaseEvent>> Events(int64_t id) override {
-    std::lock_guard lock(db_->mu());
-    return db_->Query(sql::kCaseEvents, "case time line", ReadEventRow, id);
-  }
-
-  Status Apply(std::span<const CaseChange> changes) override {
-    std::lock_guard lock(db_->mu());
-    return ApplyChanges(
-        *db_, changes,
-        [&](const EnforcementCase& after) {
-          return sql::WithCaseUpdateValues(after, [&](const auto&... v) {
-            return db_->Run(sql::kUpdateCase, "change case", v...);
-          });
-        },
-        [&](const CaseEvent& e) { return AddEvent(e.case_id, e); }, sql::CaseConflict);
-  }
+  using SqliteCaseTable::SqliteCaseTable;
 
   Result<std::vector<TableRows>> ExportTables() override {
     std::lock_guard lock(db_->mu());
@@ -92,14 +43,6 @@ class SqliteEnforcementStore final : public EnforcementStore {
   Status ImportTables(const std::vector<TableRows>&) override {
     return store::sqlite::NoImportIntoSqlite("enforcement");
   }
-
- private:
-  Status AddEvent(int64_t id, const CaseEvent& e) {
-    return db_->Run(sql::kInsertCaseEvent, "record case step", id, e.at,
-                    std::string(CaseStepCode(e.step)), e.actor, e.text);
-  }
-
-  std::unique_ptr<Db> db_;
 };
 
 }  // namespace

@@ -3,9 +3,9 @@
 // mutex.
 #include <mutex>
 
+#include "casework/case_tables.h"
 #include "casework/task_sql.h"
 #include "casework/task_store.h"
-#include "casework/versioned_store.h"
 #include "store/sqlite/db.h"
 
 namespace ecohub::casework {
@@ -47,62 +47,17 @@ CREATE TABLE IF NOT EXISTS draws (
 )sql",
 };
 
-Task ReadRow(const Stmt& q) { return sql::ReadTask(q); }
-TaskEvent ReadEventRow(const Stmt& q) { return sql::ReadTaskEvent(q); }
 Grid ReadGridRow(const Stmt& q) { return sql::ReadGrid(q); }
 DrawRecord ReadDrawRow(const Stmt& q) { return sql::ReadDraw(q); }
 
-class SqliteTaskStore final : public TaskStore {
+class SqliteTaskStore final : public SqliteCaseTable<sql::TaskTraits, TaskStore> {
  public:
-  explicit SqliteTaskStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
-
-  Result<Task> Add(const Task& t, const TaskEvent& first) override {
-    std::lock_guard lock(db_->mu());
-    auto id = AddCase(
-        *db_,
-        [&] {
-          return sql::WithTaskInsertValues(t, [&](const auto&... v) {
-            return db_->InsertReturningId(sql::kInsertTask, "record task", v...);
-          });
-        },
-        [&](int64_t made) { return AddEvent(made, first); });
-    if (!id.ok()) return id.status();
-    return db_->QueryOne(sql::kTaskById, "no such task", ReadRow, *id);
-  }
-
-  Result<Task> Get(int64_t id) override {
-    std::lock_guard lock(db_->mu());
-    return db_->QueryOne(sql::kTaskById, "no such task", ReadRow, id);
-  }
-
-  Result<std::vector<Task>> List(const TaskFilter& f) override {
-    std::lock_guard lock(db_->mu());
-    return sql::WithTaskListValues(f, [&](const auto&... v) {
-      return db_->Query(sql::kListTasks, "list tasks", ReadRow, v...);
-    });
-  }
-
-  Result<std::vector<TaskEvent>> Events(int64_t id) override {
-    std::lock_guard lock(db_->mu());
-    return db_->Query(sql::kTaskEvents, "task time line", ReadEventRow, id);
-  }
+  using SqliteCaseTable::SqliteCaseTable;
 
   Result<std::vector<TaskEvent>> StepsAfter(int64_t after_id, size_t limit) override {
     std::lock_guard lock(db_->mu());
     return db_->Query(sql::kStepsAfter, "task steps", ReadEventRow, after_id,
                       static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-  }
-
-  Status Apply(std::span<const TaskChange> changes) override {
-    std::lock_guard lock(db_->mu());
-    return ApplyChanges(
-        *db_, changes,
-        [&](const Task& after) {
-          return sql::WithTaskUpdateValues(after, [&](const auto&... v) {
-            return db_->Run(sql::kUpdateTask, "change task", v...);
-          });
-        },
-        [&](const TaskEvent& e) { return AddEvent(e.task_id, e); }, sql::TaskConflict);
   }
 
   Result<Grid> AddGrid(const Grid& g) override {
@@ -177,14 +132,6 @@ class SqliteTaskStore final : public TaskStore {
   Status ImportTables(const std::vector<TableRows>&) override {
     return store::sqlite::NoImportIntoSqlite("tasks");
   }
-
- private:
-  Status AddEvent(int64_t id, const TaskEvent& e) {
-    return db_->Run(sql::kInsertTaskEvent, "record task step", id, e.at,
-                    std::string(TaskStepCode(e.step)), e.actor, e.text);
-  }
-
-  std::unique_ptr<Db> db_;
 };
 
 }  // namespace

@@ -214,4 +214,45 @@ inline std::string GridConflict(const Grid& g) {
   return "grid " + g.code + " was changed meanwhile, or its code is another grid's";
 }
 
+// The traits of case_tables.h for tasks.
+struct TaskTraits {
+  using Case = Task;
+  using Event = TaskEvent;
+  using Change = TaskChange;
+  using Filter = TaskFilter;
+  static constexpr const char* kWhat = "task";
+  static constexpr const char* kInsert = kInsertTask;
+  static constexpr const char* kById = kTaskById;
+  static constexpr const char* kList = kListTasks;
+  static constexpr const char* kEvents = kTaskEvents;
+  static constexpr const char* kInsertEvent = kInsertTaskEvent;
+  static constexpr const char* kUpdate = kUpdateTask;
+  template <typename Row>
+  static Case ReadCase(const Row& r) {
+    return ReadTask(r);
+  }
+  template <typename Row>
+  static Event ReadEvent(const Row& r) {
+    return ReadTaskEvent(r);
+  }
+  template <typename F>
+  static auto InsertValues(const Case& t, F&& f) {
+    return WithTaskInsertValues(t, f);
+  }
+  template <typename F>
+  static auto UpdateValues(const Case& t, F&& f) {
+    return WithTaskUpdateValues(t, f);
+  }
+  template <typename F>
+  static auto ListValues(const Filter& x, F&& f) {
+    return WithTaskListValues(x, f);
+  }
+  template <typename F>
+  static auto EventValues(int64_t id, const Event& e, F&& f) {
+    return f(id, e.at, std::string(TaskStepCode(e.step)), e.actor, e.text);
+  }
+  static int64_t CaseOf(const Event& e) { return e.task_id; }
+  static std::string Conflict(int64_t id) { return TaskConflict(id); }
+};
+
 }  // namespace ecohub::casework::sql
