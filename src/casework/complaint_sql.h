@@ -153,4 +153,45 @@ inline std::string ConflictMessage(int64_t id) {
   return "complaint " + std::to_string(id) + " was changed meanwhile; read it again";
 }
 
+// The traits of case_tables.h for complaints.
+struct ComplaintTraits {
+  using Case = Complaint;
+  using Event = ComplaintEvent;
+  using Change = ComplaintChange;
+  using Filter = ComplaintFilter;
+  static constexpr const char* kWhat = "complaint";
+  static constexpr const char* kInsert = sql::kInsert;
+  static constexpr const char* kById = sql::kById;
+  static constexpr const char* kList = sql::kList;
+  static constexpr const char* kEvents = sql::kEvents;
+  static constexpr const char* kInsertEvent = sql::kInsertEvent;
+  static constexpr const char* kUpdate = sql::kUpdate;
+  template <typename Row>
+  static Case ReadCase(const Row& r) {
+    return ReadComplaint(r);
+  }
+  template <typename Row>
+  static Event ReadEvent(const Row& r) {
+    return sql::ReadEvent(r);
+  }
+  template <typename F>
+  static auto InsertValues(const Case& c, F&& f) {
+    return WithInsertValues(c, f);
+  }
+  template <typename F>
+  static auto UpdateValues(const Case& c, F&& f) {
+    return WithUpdateValues(c, f);
+  }
+  template <typename F>
+  static auto ListValues(const Filter& x, F&& f) {
+    return WithListValues(x, f);
+  }
+  template <typename F>
+  static auto EventValues(int64_t id, const Event& e, F&& f) {
+    return f(id, e.at, std::string(StepCode(e.step)), e.actor, e.text);
+  }
+  static int64_t CaseOf(const Event& e) { return e.complaint_id; }
+  static std::string Conflict(int64_t id) { return ConflictMessage(id); }
+};
+
 }  // namespace ecohub::casework::sql

@@ -1,8 +1,8 @@
 // The PostgreSQL ComplaintStore: the same tables as casework.db, every write applied
 // once across a failover (store/pg/lease.h).
+#include "casework/case_tables.h"
 #include "casework/complaint_sql.h"
 #include "casework/complaint_store.h"
-#include "casework/versioned_store.h"
 #include "store/pg/lease.h"
 
 namespace ecohub::casework {
@@ -43,66 +43,18 @@ CREATE TABLE complaint_photos (
 )sql",
 };
 
-Complaint ReadRow(const Rows& q, int i) { return sql::ReadComplaint(RowAt{q, i}); }
-ComplaintEvent ReadEventRow(const Rows& q, int i) { return sql::ReadEvent(RowAt{q, i}); }
 ComplaintCount ReadCountRow(const Rows& q, int i) { return sql::ReadCount(RowAt{q, i}); }
 ComplaintPhoto ReadPhotoRow(const Rows& q, int i) { return sql::ReadPhoto(RowAt{q, i}); }
 
-Status AddEvent(Conn& db, int64_t id, const ComplaintEvent& e) {
-  auto r = db.Query(sql::kInsertEvent, "record complaint step", id, e.at,
-                    std::string(StepCode(e.step)), e.actor, e.text);
-  return r.ok() ? Status::Ok() : r.status();
-}
-
-class PgComplaintStore final : public ComplaintStore {
+class PgComplaintStore final : public PgCaseTable<sql::ComplaintTraits, ComplaintStore> {
  public:
-  explicit PgComplaintStore(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
+  using PgCaseTable::PgCaseTable;
 
-  Result<Complaint> Add(const Complaint& c, const ComplaintEvent& first) override {
-    auto id = AddCase(
-        *pool_, "record complaint",
-        [&](Conn& db) {
-          return sql::WithInsertValues(c, [&](const auto&... v) {
-            return store::pg::ReturnedId(db.Query(sql::kInsert, "record complaint", v...));
-          });
-        },
-        [&](Conn& db, int64_t made) { return AddEvent(db, made, first); });
-    if (!id.ok()) return id.status();
-    return Get(*id);
-  }
-
-  Result<Complaint> Get(int64_t id) override { return One(sql::kById, id); }
   Result<Complaint> GetByCode(const std::string& code) override { return One(sql::kByCode, code); }
-
-  Result<std::vector<Complaint>> List(const ComplaintFilter& f) override {
-    auto db = pool_->Get();
-    if (!db.ok()) return db.status();
-    return sql::WithListValues(f, [&](const auto&... v) {
-      return store::pg::Read(**db, sql::kList, "list complaints", ReadRow, v...);
-    });
-  }
-
-  Result<std::vector<ComplaintEvent>> Events(int64_t id) override {
-    auto db = pool_->Get();
-    if (!db.ok()) return db.status();
-    return store::pg::Read(**db, sql::kEvents, "complaint time line", ReadEventRow, id);
-  }
 
   Result<std::vector<ComplaintEvent>> StepsAfter(int64_t after_id, size_t limit) override {
     return store::pg::Read(*pool_, sql::kStepsAfter, "complaint steps", ReadEventRow, after_id,
                            static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-  }
-
-  Status Apply(std::span<const ComplaintChange> changes) override {
-    return ApplyChanges(
-        *pool_, "change complaints", changes,
-        [&](Conn& db, const Complaint& after) {
-          return sql::WithUpdateValues(after, [&](const auto&... v) {
-            return db.Query(sql::kUpdate, "change complaint", v...);
-          });
-        },
-        [&](Conn& db, const ComplaintEvent& e) { return AddEvent(db, e.complaint_id, e); },
-        sql::ConflictMessage);
   }
 
   Result<std::vector<Complaint>> Near(const std::string& category, UnixSeconds from, UnixSeconds to,
@@ -170,8 +122,6 @@ class PgComplaintStore final : public ComplaintStore {
     if (!db.ok()) return db.status();
     return store::pg::ReadOne(**db, query, "no such complaint", ReadRow, key);
   }
-
-  std::unique_ptr<Pool> pool_;
 };
 
 }  // namespace

@@ -3,9 +3,9 @@
 // behind its mutex.
 #include <mutex>
 
+#include "casework/case_tables.h"
 #include "casework/complaint_sql.h"
 #include "casework/complaint_store.h"
-#include "casework/versioned_store.h"
 #include "store/sqlite/db.h"
 
 namespace ecohub::casework {
@@ -43,68 +43,23 @@ CREATE TABLE IF NOT EXISTS complaint_photos (
 )sql",
 };
 
-Complaint ReadRow(const Stmt& q) { return sql::ReadComplaint(q); }
-ComplaintEvent ReadEventRow(const Stmt& q) { return sql::ReadEvent(q); }
 ComplaintCount ReadCountRow(const Stmt& q) { return sql::ReadCount(q); }
 ComplaintPhoto ReadPhotoRow(const Stmt& q) { return sql::ReadPhoto(q); }
 int64_t ReadInt(const Stmt& q) { return q.Int(0); }
 
-class SqliteComplaintStore final : public ComplaintStore {
+class SqliteComplaintStore final : public SqliteCaseTable<sql::ComplaintTraits, ComplaintStore> {
  public:
-  explicit SqliteComplaintStore(std::unique_ptr<Db> db) : db_(std::move(db)) {}
-
-  Result<Complaint> Add(const Complaint& c, const ComplaintEvent& first) override {
-    std::lock_guard lock(db_->mu());
-    auto id = AddCase(
-        *db_,
-        [&] {
-          return sql::WithInsertValues(c, [&](const auto&... v) {
-            return db_->InsertReturningId(sql::kInsert, "record complaint", v...);
-          });
-        },
-        [&](int64_t made) { return AddEvent(made, first); });
-    if (!id.ok()) return id.status();
-    return db_->QueryOne(sql::kById, "no such complaint", ReadRow, *id);
-  }
-
-  Result<Complaint> Get(int64_t id) override {
-    std::lock_guard lock(db_->mu());
-    return db_->QueryOne(sql::kById, "no such complaint", ReadRow, id);
-  }
+  using SqliteCaseTable::SqliteCaseTable;
 
   Result<Complaint> GetByCode(const std::string& code) override {
     std::lock_guard lock(db_->mu());
     return db_->QueryOne(sql::kByCode, "no such complaint", ReadRow, code);
   }
 
-  Result<std::vector<Complaint>> List(const ComplaintFilter& f) override {
-    std::lock_guard lock(db_->mu());
-    return sql::WithListValues(f, [&](const auto&... v) {
-      return db_->Query(sql::kList, "list complaints", ReadRow, v...);
-    });
-  }
-
-  Result<std::vector<ComplaintEvent>> Events(int64_t id) override {
-    std::lock_guard lock(db_->mu());
-    return db_->Query(sql::kEvents, "complaint time line", ReadEventRow, id);
-  }
-
   Result<std::vector<ComplaintEvent>> StepsAfter(int64_t after_id, size_t limit) override {
     std::lock_guard lock(db_->mu());
     return db_->Query(sql::kStepsAfter, "complaint steps", ReadEventRow, after_id,
                       static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-  }
-
-  Status Apply(std::span<const ComplaintChange> changes) override {
-    std::lock_guard lock(db_->mu());
-    return ApplyChanges(
-        *db_, changes,
-        [&](const Complaint& after) {
-          return sql::WithUpdateValues(after, [&](const auto&... v) {
-            return db_->Run(sql::kUpdate, "change complaint", v...);
-          });
-        },
-        [&](const ComplaintEvent& e) { return AddEvent(e.complaint_id, e); }, sql::ConflictMessage);
   }
 
   Result<std::vector<Complaint>> Near(const std::string& category, UnixSeconds from, UnixSeconds to,
@@ -169,14 +124,6 @@ class SqliteComplaintStore final : public ComplaintStore {
   Status ImportTables(const std::vector<TableRows>&) override {
     return store::sqlite::NoImportIntoSqlite("casework");
   }
-
- private:
-  Status AddEvent(int64_t id, const ComplaintEvent& e) {
-    return db_->Run(sql::kInsertEvent, "record complaint step", id, e.at,
-                    std::string(StepCode(e.step)), e.actor, e.text);
-  }
-
-  std::unique_ptr<Db> db_;
 };
 
 }  // namespace
