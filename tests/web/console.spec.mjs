@@ -9,13 +9,13 @@ import { test, assert } from './lib.mjs';
 // again here so that a change there is a visible change here).
 // The three administrator roles have their own tests (security.spec.mjs).
 const MENUS = {
-  admin: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
-  leader: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
-  staff: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
-  district_staff: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
+  admin: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'cases', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit'],
+  leader: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'cases', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit'],
+  staff: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'cases', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
+  district_staff: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'cases', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog'],
   inspector: ['tasks', 'alarms', 'codes', 'declarations', 'sites', 'query', 'quality'],
   partner: ['query', 'catalog'],
-  enterprise: ['enterprise', 'alarms', 'declarations', 'query'],
+  enterprise: ['enterprise', 'alarms', 'declarations', 'cases', 'query'],
 };
 
 const READY = 30000;

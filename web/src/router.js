@@ -42,6 +42,7 @@ const routes = [
       { path: 'complaints', name: 'complaints', component: () => import('./pages/console/Complaints.vue') },
       { path: 'tasks', name: 'tasks', component: () => import('./pages/console/Tasks.vue') },
       { path: 'draws', name: 'draws', component: () => import('./pages/console/Draws.vue') },
+      { path: 'cases', name: 'cases', component: () => import('./pages/console/Cases.vue') },
       { path: 'codes', name: 'codes', component: () => import('./pages/console/Codes.vue') },
       // 一源一档: no menu entry of its own. It is read as the enterprise's alarms are (the
       // bureau in its scope, an enterprise its own), so it opens for whoever has 告警.

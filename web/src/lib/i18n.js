@@ -12,8 +12,9 @@ import inbox from '../i18n/inbox.js';
 import draws from '../i18n/draws.js';
 import codes from '../i18n/codes.js';
 import file from '../i18n/file.js';
+import cases from '../i18n/cases.js';
 
-const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox, ...draws, ...codes, ...file };
+const words = { ...common, ...pub, ...console_, ...cockpit, ...complaints, ...tasks, ...inbox, ...draws, ...codes, ...file, ...cases };
 
 function initial() {
   const saved = localStorage.getItem('ecohub.lang');

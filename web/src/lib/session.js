@@ -59,18 +59,19 @@ export function restrict(kind) {
 // staff handle them, leaders read. The enterprise codes (环保码) follow the alarms they
 // are computed from: the bureau and inspectors (their district) read them; an
 // enterprise sees its own on its page. Grid tasks (网格任务) are an inspector's first page.
+// Enforcement cases (执法检查) are the bureau's like complaints; an enterprise reads its own.
 // Every logged-in user also has the account page (not in the menu). The notification
 // inbox (消息, last: never a first page) is the bell in the header rather than a menu
 // entry; the security and audit administrators handle no alarms, so they have none.
 const PAGES = {
-  admin: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit', 'inbox'],
+  admin: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'cases', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'users', 'audit', 'inbox'],
   security_admin: ['users'],
   audit_admin: ['audit', 'users'],
-  leader: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit', 'inbox'],
-  staff: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'inbox'],
+  leader: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'cases', 'declarations', 'samples', 'sites', 'query', 'quality', 'catalog', 'audit', 'inbox'],
+  staff: ['alarms', 'codes', 'complaints', 'tasks', 'draws', 'cases', 'sites', 'registry', 'imports', 'review', 'declarations', 'samples', 'query', 'quality', 'catalog', 'inbox'],
   inspector: ['tasks', 'alarms', 'codes', 'declarations', 'sites', 'query', 'quality', 'inbox'],
   partner: ['query', 'catalog', 'inbox'],
-  enterprise: ['enterprise', 'alarms', 'declarations', 'query', 'inbox'],
+  enterprise: ['enterprise', 'alarms', 'declarations', 'cases', 'query', 'inbox'],
 };
 
 // The pages the menu lists: the inbox is reached by the bell (ConsoleLayout.vue).
