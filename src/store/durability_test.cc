@@ -44,7 +44,7 @@ namespace {
 }
 
 void KillAndCheck(const std::string& name, bool compacting) {
-  std::string dir = testing::TempDir() + "/" + name;
+  std::string dir = testing::TempDir() + "/" + name + "_" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);

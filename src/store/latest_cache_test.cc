@@ -1,8 +1,10 @@
 #include "store/latest_cache.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <string>
 
 #include "store/sqlite_store.h"
 
@@ -14,7 +16,8 @@ Reading R(std::string mn, Period p, int64_t t, std::string v) {
 }
 
 TEST(LatestCache, WarmsFromStoreThenFollowsCommits) {
-  std::string dir = testing::TempDir() + "/ecohub_latest_cache";
+  // The process id keeps two runs of the suite on one machine apart.
+  std::string dir = testing::TempDir() + "/ecohub_latest_cache_" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   auto store = std::move(OpenSqliteStore(dir, SqliteOptions{})).value();
   ASSERT_TRUE(store->PutDevice({"MA", 1, "p", 1, "utf-8", true, "hj212"}).ok());
